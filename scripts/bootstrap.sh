@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Prepares a fresh machine: the virtualenv with govcheck and its pinned packages, and
+# Debian's Chromium for JavaScript pages (Playwright's own browser download fails here).
+# Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV="${GOVCHECK_VENV:-.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "bootstrap: creating $VENV" >&2
+  python3 -m venv "$VENV"
+fi
+stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+if [ ! -f "$stamp" ]; then
+  echo "bootstrap: installing govcheck and its packages" >&2
+  "$VENV/bin/pip" install --quiet --upgrade pip
+  "$VENV/bin/pip" install --quiet -e ".[test]"
+  touch "$stamp"
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "bootstrap: installing Debian's chromium" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
