@@ -1,0 +1,96 @@
+"""Scrapy settings for govcheck. Each setting is documented where it is defined.
+
+Environment variables override the store settings so that a scrapyd node or an operator's
+shell chooses the database without editing files.
+"""
+
+import os
+
+BOT_NAME = "govcheck"
+SPIDER_MODULES = ["govcheck.spiders"]
+NEWSPIDER_MODULE = "govcheck.spiders"
+
+# -- store ----------------------------------------------------------------------------
+# MongoDB server (pymongo URI). Unset: the embedded store under GOVCHECK_DATA_DIR.
+MONGO_URI = os.environ.get("GOVCHECK_MONGO_URI") or None
+# Database name on the server (Latin letters only: FerretDB refuses others).
+MONGO_DATABASE = os.environ.get("GOVCHECK_MONGO_DB", "govcheck")
+# Folder of the embedded store (and of screenshots when no server is used).
+GOVCHECK_DATA_DIR = os.environ.get("GOVCHECK_DATA_DIR", "var")
+
+# -- politeness -----------------------------------------------------------------------
+# Government sites are small servers: few parallel requests per site.
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+# Inspections must see what a visitor sees, so robots.txt does not hide columns from us;
+# the load we put on a site is a handful of pages per round.
+ROBOTSTXT_OBEY = False
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0 Safari/537.36 govcheck/0.1"
+)
+# Page fetches (not availability probes, which never retry) get two more tries.
+RETRY_TIMES = 2
+# A page that does not answer in this time counts as not fetched (-> 待人工复核).
+DOWNLOAD_TIMEOUT = 30
+# Redirect loops end here and are reported as such.
+REDIRECT_MAX_TIMES = 10
+# Cookies matter only for platform sessions; keep them per spider.
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = os.environ.get("GOVCHECK_LOG_LEVEL", "INFO")
+
+# -- pipelines: one step each, in this order ------------------------------------------
+ITEM_PIPELINES = {
+    "govcheck.pipelines.DateNormalisationPipeline": 100,
+    "govcheck.pipelines.ValidationPipeline": 200,
+    "govcheck.pipelines.ObservationStorePipeline": 300,
+    "govcheck.pipelines.ClassificationPipeline": 400,
+}
+
+EXTENSIONS = {
+    # progress lines on long runs: targets done / total
+    "govcheck.progress.ProgressReporter": 500,
+}
+# Seconds between progress lines.
+GOVCHECK_PROGRESS_INTERVAL = 10
+
+# -- rendering JavaScript pages -------------------------------------------------------
+# scrapy-playwright handles only requests with meta["playwright"]; others use Scrapy's own.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# Debian's chromium: Playwright's own browser download does not work on our machines.
+# --no-sandbox because inspections often run as root in containers;
+# --disable-background-networking so Chromium makes no calls of its own to the internet.
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": os.environ.get("GOVCHECK_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+
+# Splash server for columns marked `splash` (unset: such columns are rendered by Playwright).
+SPLASH_URL = os.environ.get("SPLASH_URL") or None
+
+# -- inspection -----------------------------------------------------------------------
+# Overrides of the profile's probe spacing (seconds) and timeout, for tests and demos only;
+# None keeps the rules profile's values.
+GOVCHECK_PROBE_INTERVAL = None
+GOVCHECK_PROBE_TIMEOUT = None
+# Entries of a list page kept as evidence.
+GOVCHECK_EVIDENCE_ENTRIES = 5
+
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,224 @@
+"""The one store module: MongoDB (through pymongo) or the embedded montydb store.
+
+Every operation here sticks to the subset that MongoDB, FerretDB 1.24 and montydb all
+run: update_one/update_many with upsert, $set/$setOnInsert, find with sort, delete_many,
+count_documents, distinct. No aggregate, no bulk_write (montydb has neither), no keys with
+"." or "$" (FerretDB refuses them). Writes are upserts keyed by round + target (+ kind,
++ key or indicator code), so re-running a round replaces documents instead of adding them.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEFAULT_DB_NAME = "govcheck"
+
+# collection -> the fields that identify one document (the upsert key)
+KEYS: dict[str, tuple[str, ...]] = {
+    "targets": ("key",),
+    "rounds": ("round",),
+    "observations": ("round", "target_key", "kind", "key"),
+    "findings": ("round", "target_key", "code"),
+    "verdicts": ("round", "target_key"),
+}
+
+# indexes for the upsert keys (unique) and the usual audit questions
+INDEXES: dict[str, list[tuple[tuple[str, ...], bool]]] = {
+    "targets": [(("key",), True), (("kind", "district"), False)],
+    "rounds": [(("round",), True)],
+    "observations": [(KEYS["observations"], True)],
+    "findings": [(KEYS["findings"], True), (("round", "code"), False)],
+    "verdicts": [
+        (KEYS["verdicts"], True),
+        (("round", "verdict"), False),
+        (("round", "district"), False),
+        (("target_key", "round"), False),
+    ],
+}
+
+
+class StoreError(RuntimeError):
+    """The store could not be reached or refused an operation."""
+
+
+class Store:
+    """govcheck's collections on one database, MongoDB or embedded."""
+
+    def __init__(self, database: Any, *, embedded: bool, description: str) -> None:
+        self._db = database
+        self.embedded = embedded
+        self.description = description
+
+    # -- opening -------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        mongo_uri: str | None = None,
+        data_dir: str | Path | None = None,
+        db_name: str | None = None,
+    ) -> Store:
+        """MongoDB when a URI is given, else the embedded store under ``data_dir``."""
+        db_name = db_name or os.environ.get("GOVCHECK_MONGO_DB") or DEFAULT_DB_NAME
+        if mongo_uri:
+            from pymongo import MongoClient
+
+            client = MongoClient(
+                mongo_uri, tz_aware=True, tzinfo=SHANGHAI, serverSelectionTimeoutMS=10_000
+            )
+            store = cls(client[db_name], embedded=False, description=_redact(mongo_uri))
+            store.ensure_indexes()
+            return store
+        from montydb import MontyClient, set_storage
+
+        folder = Path(data_dir or os.environ.get("GOVCHECK_DATA_DIR") or "var") / "store"
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / "monty.storage.cfg").exists():
+            set_storage(str(folder), storage="sqlite")
+        client = MontyClient(str(folder))
+        return cls(client[db_name], embedded=True, description=f"embedded store in {folder}")
+
+    @classmethod
+    def from_environment(cls) -> Store:
+        return cls.open(os.environ.get("GOVCHECK_MONGO_URI"), os.environ.get("GOVCHECK_DATA_DIR"))
+
+    def ensure_indexes(self) -> None:
+        if self.embedded:
+            return  # montydb has no indexes; its collections are small enough per round
+        for collection, indexes in INDEXES.items():
+            for fields, unique in indexes:
+                self._db[collection].create_index([(f, 1) for f in fields], unique=unique)
+
+    # -- generic operations ---------------------------------------------------------
+
+    def upsert(self, collection: str, document: Mapping[str, Any]) -> None:
+        """Insert or replace the fields of the document identified by the collection's key."""
+        key = {field: document[field] for field in KEYS[collection]}
+        fields = {k: v for k, v in document.items() if k != "_id"}
+        self._db[collection].update_one(
+            self._stored(key), {"$set": self._stored(fields)}, upsert=True
+        )
+
+    def upsert_many(self, collection: str, documents: Iterable[Mapping[str, Any]]) -> int:
+        count = 0
+        for document in documents:
+            self.upsert(collection, document)
+            count += 1
+        return count
+
+    def find(
+        self,
+        collection: str,
+        query: Mapping[str, Any] | None = None,
+        sort: Sequence[tuple[str, int]] | None = None,
+        limit: int = 0,
+    ) -> list[dict[str, Any]]:
+        cursor = self._db[collection].find(self._stored(dict(query or {})), {"_id": 0})
+        if sort:
+            cursor = cursor.sort(list(sort))
+        if limit:
+            cursor = cursor.limit(limit)
+        return [_as_shanghai(document) for document in cursor]
+
+    def find_one(self, collection: str, query: Mapping[str, Any]) -> dict[str, Any] | None:
+        found = self.find(collection, query, limit=1)
+        return found[0] if found else None
+
+    def count(self, collection: str, query: Mapping[str, Any] | None = None) -> int:
+        return self._db[collection].count_documents(self._stored(dict(query or {})))
+
+    def delete(self, collection: str, query: Mapping[str, Any]) -> int:
+        return self._db[collection].delete_many(self._stored(dict(query))).deleted_count
+
+    def _stored(self, value: Any) -> Any:
+        """Values as the store compares them: montydb cannot compare aware datetimes."""
+        return _as_naive_utc(value) if self.embedded else value
+
+    # -- govcheck's documents -------------------------------------------------------
+
+    def save_round(self, round_document: Mapping[str, Any]) -> None:
+        self.upsert("rounds", round_document)
+
+    def get_round(self, round_id: str) -> dict[str, Any] | None:
+        return self.find_one("rounds", {"round": round_id})
+
+    def save_observation(self, observation: Mapping[str, Any]) -> None:
+        self.upsert("observations", observation)
+
+    def observations_of(self, round_id: str, target_key: str) -> list[dict[str, Any]]:
+        return self.find(
+            "observations", {"round": round_id, "target_key": target_key}, sort=[("key", 1)]
+        )
+
+    def save_assessment(
+        self, round_id: str, verdict: Mapping[str, Any], findings: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Replace a target's findings and verdict for a round.
+
+        Findings are upserted first and only then are the codes that no longer apply
+        removed, so an interrupted write leaves the old assessment or the new one,
+        never a target with no findings at all.
+        """
+        target_key = verdict["target_key"]
+        codes = [finding["code"] for finding in findings]
+        for finding in findings:
+            self.upsert("findings", {**finding, "round": round_id, "target_key": target_key})
+        self.delete(
+            "findings", {"round": round_id, "target_key": target_key, "code": {"$nin": codes}}
+        )
+        self.upsert("verdicts", {**verdict, "round": round_id})
+
+
+_stores: weakref.WeakKeyDictionary[Any, Store] = weakref.WeakKeyDictionary()
+
+
+def store_for(crawler: Any) -> Store:
+    """The one Store of a crawler, opened from its settings (MONGO_URI, GOVCHECK_DATA_DIR)."""
+    if crawler not in _stores:
+        settings = crawler.settings
+        _stores[crawler] = Store.open(
+            settings.get("MONGO_URI"),
+            settings.get("GOVCHECK_DATA_DIR"),
+            settings.get("MONGO_DATABASE"),
+        )
+    return _stores[crawler]
+
+
+def _as_shanghai(value: Any) -> Any:
+    """Stored times come back in Asia/Shanghai whichever store held them."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:  # montydb returns naive UTC
+            value = value.replace(tzinfo=ZoneInfo("UTC"))
+        return value.astimezone(SHANGHAI)
+    if isinstance(value, dict):
+        return {k: _as_shanghai(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_shanghai(v) for v in value]
+    return value
+
+
+def _as_naive_utc(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+        return value
+    if isinstance(value, dict):
+        return {k: _as_naive_utc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_naive_utc(v) for v in value]
+    return value
+
+
+def _redact(uri: str) -> str:
+    """A URI fit for logs: no password."""
+    if "@" in uri and "://" in uri:
+        scheme, rest = uri.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return uri

@@ -1,0 +1,61 @@
+"""The one store module behaves the same on the embedded store and on a MongoDB-wire server."""
+
+from datetime import datetime
+
+from govcheck.store import SHANGHAI, Store
+
+
+def observation(**fields):
+    return {"round": "2024-1", "target_key": "site:渭南市民政局", "kind": "column", "key": "通知公告", **fields}
+
+
+def test_upserting_the_same_key_twice_keeps_one_document_with_the_last_values(store: Store):
+    store.upsert("observations", observation(state="entries", status=200))
+    store.upsert("observations", observation(state="failed", status=503))
+
+    stored = store.find("observations")
+    assert len(stored) == 1
+    assert stored[0]["state"] == "failed" and stored[0]["status"] == 503
+
+
+def test_times_come_back_in_shanghai_and_compare_in_queries(store: Store):
+    fetched_at = datetime(2024, 2, 20, 9, 30, tzinfo=SHANGHAI)
+    store.upsert("observations", observation(fetched_at=fetched_at, entries=[{"date": fetched_at}]))
+
+    later = store.find("observations", {"fetched_at": {"$gte": datetime(2024, 2, 20, 9, 0, tzinfo=SHANGHAI)}})
+    earlier = store.find("observations", {"fetched_at": {"$lt": datetime(2024, 2, 20, 9, 0, tzinfo=SHANGHAI)}})
+
+    assert len(later) == 1 and earlier == []
+    assert later[0]["fetched_at"] == fetched_at
+    assert later[0]["fetched_at"].utcoffset().total_seconds() == 8 * 3600
+    assert later[0]["entries"][0]["date"] == fetched_at
+
+
+def test_chinese_values_and_operators_query_alike(store: Store):
+    for name, verdict in [("韩城市财政局", "不合格"), ("渭南市民政局", "不合格"), ("渭南市教育局", "合格")]:
+        store.upsert("verdicts", {"round": "2024-1", "target_key": f"site:{name}", "name": name, "verdict": verdict})
+
+    failing = store.find("verdicts", {"verdict": "不合格"}, sort=[("name", 1)])
+    chosen = store.find("verdicts", {"name": {"$in": ["渭南市教育局"]}})
+
+    assert [v["name"] for v in failing] == sorted(["韩城市财政局", "渭南市民政局"])
+    assert [v["verdict"] for v in chosen] == ["合格"]
+    assert store.count("verdicts", {"round": "2024-1"}) == 3
+
+
+def test_a_new_assessment_replaces_findings_that_no_longer_apply(store: Store):
+    verdict = {"target_key": "site:渭南市民政局", "verdict": "不合格"}
+    store.save_assessment("2024-1", verdict, [{"code": "site.columns.stale"}, {"code": "site.home.stale"}])
+    store.save_assessment("2024-1", {**verdict, "verdict": "合格"}, [{"code": "site.columns.stale_note"}])
+
+    assert [f["code"] for f in store.find("findings")] == ["site.columns.stale_note"]
+    assert [v["verdict"] for v in store.find("verdicts")] == ["合格"]
+
+
+def test_findings_of_other_rounds_and_targets_are_left_alone(store: Store):
+    store.save_assessment("2023-4", {"target_key": "site:a", "verdict": "不合格"}, [{"code": "x"}])
+    store.save_assessment("2024-1", {"target_key": "site:b", "verdict": "不合格"}, [{"code": "x"}])
+    store.save_assessment("2024-1", {"target_key": "site:a", "verdict": "合格"}, [])
+
+    remaining = sorted((f["round"], f["target_key"]) for f in store.find("findings"))
+    assert remaining == [("2023-4", "site:a"), ("2024-1", "site:b")]
