@@ -1,0 +1,120 @@
+"""Local replica web server: saved government pages (and, later, platform endpoints) on loopback.
+
+Tests and the demo crawl it over real HTTP instead of the internet. Besides the files of
+its folder it misbehaves on purpose, the way real sites do:
+
+- ``/_hang/...``        accepts the connection and never answers
+- ``/_status/CODE/...`` answers with that HTTP status
+- ``/_loop/N``          redirects to ``/_loop/N+1`` for ever
+- ``/_reset/...``       closes the connection without an answer
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# .html is sent without a charset so that the page's own <meta charset> decides, as on
+# real government servers (GBK sites rely on it).
+CONTENT_TYPES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".json": "application/json; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+HANG_SECONDS = 120
+
+
+class ReplicaServer:
+    """A threaded HTTP server on 127.0.0.1 with a free port, serving ``root``."""
+
+    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.root = Path(root).resolve()
+        handler = type("Handler", (_ReplicaHandler,), {"root": self.root})
+        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> ReplicaServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> ReplicaServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class _ReplicaHandler(BaseHTTPRequestHandler):
+    root: Path
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet: tests read Scrapy's log
+        pass
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def _answer(self, head: bool) -> None:
+        path = unquote(urlsplit(self.path).path)
+        if path.startswith("/_hang/"):
+            time.sleep(HANG_SECONDS)
+            self.close_connection = True
+            return
+        if path.startswith("/_reset/"):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            self.close_connection = True
+            return
+        if match := re.match(r"^/_status/(\d{3})/", path):
+            self._send(int(match.group(1)), b"<html><body>error</body></html>", "text/html", head)
+            return
+        if match := re.match(r"^/_loop/(\d+)", path):
+            self.send_response(302)
+            self.send_header("Location", f"/_loop/{int(match.group(1)) + 1}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        file = (self.root / path.lstrip("/")).resolve()
+        if file.is_dir():
+            if not path.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            file = file / "index.html"
+        if not file.is_relative_to(self.root) or not file.is_file():
+            self._send(404, b"<html><body>404 Not Found</body></html>", "text/html", head)
+            return
+        content_type = CONTENT_TYPES.get(file.suffix) or (
+            mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        )
+        self._send(200, file.read_bytes(), content_type, head)
+
+    def _send(self, status: int, body: bytes, content_type: str, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)

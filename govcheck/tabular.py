@@ -1,0 +1,426 @@
+"""Reading operator tables: one way for every input format.
+
+Operators keep their lists (targets, manual observations) in Excel; the same content can also
+come as CSV or YAML.  :func:`read_sheets` turns any of them into rows of text, keyed by the
+column headers, with the row number the operator sees, so that callers validate one shape and
+report problems the operator can find in the file.
+
+Formats
+-------
+``.xlsx`` / ``.xlsm``
+    Each requested sheet (matched by its title, surrounding spaces ignored).  The first
+    non-empty row is the header; the data rows follow.  ``Row.number`` is the Excel row number
+    (the header row counts).  Fully empty rows are skipped.  Cells are read with
+    ``data_only`` (a formula gives its cached value; a file written by a program that does not
+    compute formulas gives empty cells).
+``.csv``
+    One file holds every sheet: a column ``表`` names the sheet of each row (网站, 栏目, 新媒体,
+    ...); the header row is the union of the columns of all sheets, a row leaves the columns of
+    other sheets empty.  When only ONE sheet is requested (e.g. 人工观察) the ``表`` column may
+    be left out and every row belongs to that sheet.  ``Row.number`` is the line number in the
+    file.  Encoding UTF-8 (with or without BOM), falling back to GB18030 (Excel on Chinese
+    Windows saves "CSV" in GBK).
+``.yaml`` / ``.yml``
+    A mapping of sheet name to a list of mappings (column → value)::
+
+        网站:
+          - {网站名称: 示例市人民政府, 网址: "https://www.example.gov.cn/"}
+        栏目: [...]
+
+    ``Row.number`` is the 1-based position in that list.
+
+Cell values become stripped text: ``None`` → ``""``; integral numbers without a trailing
+``.0`` (uids: ``1669879400``); dates ``2024-02-19``; datetimes ``2024-02-19 10:30`` (seconds
+only when not zero; midnight gives the date alone); ``True``/``False`` → ``TRUE``/``FALSE``.
+Header names are stripped and inner whitespace collapsed (:func:`clean_text`); cell values
+are only stripped, callers decide how to normalise them.
+
+A requested sheet that is absent is not an error here: it comes back as an empty
+:class:`Sheet` with ``present`` False, the caller decides.  Anything that keeps the file from
+being read at all (unknown extension, missing or corrupt file, a CSV row naming a sheet not
+asked for, ...) raises :class:`TableFileError` listing every such problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+__all__ = [
+    "Row",
+    "Problem",
+    "Sheet",
+    "TableFileError",
+    "SHEET_COLUMN",
+    "clean_text",
+    "cell_text",
+    "read_sheets",
+]
+
+#: The CSV column naming the sheet a row belongs to.
+SHEET_COLUMN = "表"
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv",)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: ``values`` maps every header column of the sheet to its text ("" if blank)."""
+
+    sheet: str
+    number: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem located in an operator's file.  ``file`` is the file name (no directory)."""
+
+    file: str
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"工作表 {self.sheet}")
+        if self.row is not None:
+            unit = "条" if self.file.lower().endswith(YAML_SUFFIXES) else "行"
+            parts.append(f"第 {self.row} {unit}")
+        if self.column:
+            parts.append(f"列 {self.column}")
+        return ", ".join(parts) + ": " + self.message
+
+
+class TableFileError(ValueError):
+    """The file cannot be used; ``problems`` lists every problem found, str() one per line."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Sheet(list):
+    """The rows of one sheet (a ``list[Row]``), plus what is known about the sheet itself.
+
+    ``present``: the file has this sheet at all; ``header``: its column names in file order
+    (empty when absent); ``has_header``: the format has a header row (xlsx, csv), so a column
+    missing from ``header`` is worth reporting — in YAML a row simply leaves out the keys it
+    has no value for, ``header`` is the union of the keys used; ``title``: the sheet's name as
+    the operator sees it.
+    """
+
+    def __init__(self, title: str, rows: Iterable[Row] = (), header: Sequence[str] = (),
+                 present: bool = False, has_header: bool = True):
+        super().__init__(rows)
+        self.title = title
+        self.header: tuple[str, ...] = tuple(header)
+        self.present = present
+        self.has_header = has_header
+
+    def __repr__(self) -> str:
+        return f"Sheet({self.title!r}, present={self.present}, header={self.header!r}, rows={list.__repr__(self)})"
+
+
+# ---------------------------------------------------------------------------------------------
+# text
+
+_WS = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def clean_text(value: str) -> str:
+    """Trim and collapse every run of whitespace (incl. full-width spaces, newlines) to one space.
+
+    Zero-width characters that come with text pasted from web pages are removed.
+    """
+    return _WS.sub(" ", _INVISIBLE.sub("", value)).strip()
+
+
+def cell_text(value: object) -> str:
+    """A cell value as stripped text (see the module docstring)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(value.to_integral_value())
+        return str(value.normalize())
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        spec = "seconds" if value.second or value.microsecond else "minutes"
+        return value.isoformat(sep=" ", timespec=spec)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+def read_sheets(path: Path, sheets: Sequence[str], *,
+                fallback_to_only_sheet: bool = False) -> dict[str, Sheet]:
+    """Read the named sheets of an operator's table file.
+
+    Returns ``{name: Sheet}`` for every name in ``sheets`` (an absent sheet is an empty Sheet
+    with ``present`` False).  With ``fallback_to_only_sheet`` and a single requested name, a
+    file whose only sheet has another name (an xlsx with just ``Sheet1``, a YAML mapping with
+    one key or a bare list) is read as that sheet; ``Row.sheet`` keeps the real name.
+
+    Raises :class:`TableFileError` when the file as a whole cannot be read.
+    """
+    path = Path(path)
+    fname = path.name
+    suffix = path.suffix.lower()
+    if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES + YAML_SUFFIXES:
+        hint = "（.xls 请在 Excel 中另存为 .xlsx）" if suffix == ".xls" else ""
+        raise TableFileError([Problem(
+            fname, "", None, None,
+            f"不支持的文件类型 {suffix or '(无扩展名)'}，应为 .xlsx、.csv 或 .yaml{hint}")])
+    if not path.is_file():
+        raise TableFileError([Problem(fname, "", None, None, f"文件不存在: {path}")])
+    fallback = fallback_to_only_sheet and len(sheets) == 1
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, sheets, fallback)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, sheets)
+    return _read_yaml(path, sheets, fallback)
+
+
+def _build_sheet(fname: str, title: str,
+                 raw_rows: Iterable[tuple[int, Sequence[object]]],
+                 problems: list[Problem]) -> Sheet:
+    """Header = first non-empty row; the rows after it become :class:`Row`s."""
+    header: list[str | None] | None = None
+    rows: list[Row] = []
+    for number, raw in raw_rows:
+        texts = [cell_text(v) for v in raw]
+        if not any(texts):
+            continue
+        if header is None:
+            header = []
+            seen: set[str] = set()
+            for col_no, text in enumerate(texts, start=1):
+                name = clean_text(text)
+                if name and name in seen:
+                    problems.append(Problem(fname, title, number, name,
+                                            f"表头第 {col_no} 列与前面的列重名"))
+                    name = ""
+                seen.add(name)
+                header.append(name or None)
+            continue
+        values = {name: "" for name in header if name}
+        for name, text in zip(header, texts):
+            if name:
+                values[name] = text
+        if any(values.values()):
+            rows.append(Row(title, number, values))
+    names = [h for h in (header or []) if h]
+    return Sheet(title, rows, names, present=True)
+
+
+def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, Sheet]:
+    import zipfile
+
+    import openpyxl
+
+    fname = path.name
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise TableFileError([Problem(fname, "", None, None,
+                                      f"无法读取 Excel 文件（文件损坏或不是 .xlsx）: {exc}")]) from exc
+    except Exception as exc:  # openpyxl raises assorted errors on malformed XML
+        raise TableFileError([Problem(fname, "", None, None,
+                                      f"无法读取 Excel 文件: {type(exc).__name__}: {exc}")]) from exc
+    problems: list[Problem] = []
+    out: dict[str, Sheet] = {}
+    try:
+        by_title = {}
+        for ws in wb.worksheets:
+            by_title.setdefault(ws.title.strip(), ws)
+        for name in sheets:
+            ws = by_title.get(name)
+            if ws is None and fallback and len(wb.worksheets) == 1:
+                ws = wb.worksheets[0]
+            if ws is None:
+                out[name] = Sheet(name)
+                continue
+            if hasattr(ws, "reset_dimensions"):
+                # the dimension some programs write is wrong; read every row there is
+                ws.reset_dimensions()
+            try:
+                raw = list(enumerate(ws.iter_rows(min_row=1, values_only=True), start=1))
+            except Exception as exc:
+                raise TableFileError([Problem(fname, ws.title, None, None,
+                                              f"无法读取工作表: {type(exc).__name__}: {exc}")]) from exc
+            out[name] = _build_sheet(fname, ws.title, raw, problems)
+    finally:
+        wb.close()
+    if problems:
+        raise TableFileError(problems)
+    return out
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
+def _read_csv(path: Path, sheets: Sequence[str]) -> dict[str, Sheet]:
+    fname = path.name
+    try:
+        text = _decode(path.read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TableFileError([Problem(fname, "", None, None, f"无法读取 CSV 文件: {exc}")]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            records.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise TableFileError([Problem(fname, "", reader.line_num, None,
+                                      f"CSV 格式错误: {exc}")]) from exc
+
+    problems: list[Problem] = []
+    # the header: first non-empty record
+    header: list[str] = []
+    header_line = 1
+    body: list[tuple[int, list[str]]] = []
+    for number, record in records:
+        if not header:
+            if any(cell.strip() for cell in record):
+                header = [clean_text(c) for c in record]
+                header_line = number
+            continue
+        body.append((number, record))
+    if not header:
+        return {name: Sheet(name) for name in sheets}
+
+    if SHEET_COLUMN not in header:
+        if len(sheets) == 1:
+            # a one-sheet table: every row belongs to it
+            sheet = _build_sheet(fname, sheets[0],
+                                 [(header_line, header)] + body, problems)
+            if problems:
+                raise TableFileError(problems)
+            return {sheets[0]: sheet}
+        raise TableFileError([Problem(
+            fname, "", None, SHEET_COLUMN,
+            f"CSV 文件缺少 {SHEET_COLUMN} 列（每行写明所属的表: {'、'.join(sheets)}）")])
+
+    where = header.index(SHEET_COLUMN)
+    per_sheet: dict[str, list[tuple[int, list[str]]]] = {name: [] for name in sheets}
+    for number, record in body:
+        if not any(cell.strip() for cell in record):
+            continue
+        target = clean_text(record[where]) if where < len(record) else ""
+        if target not in per_sheet:
+            what = f"{SHEET_COLUMN} 列为空" if not target else f"未知的表 {target}"
+            problems.append(Problem(fname, target, number, SHEET_COLUMN,
+                                    f"{what}，应为 {'、'.join(sheets)} 之一"))
+            continue
+        per_sheet[target].append((number, [c for i, c in enumerate(record) if i != where]))
+    columns = [c for i, c in enumerate(header) if i != where]
+    out: dict[str, Sheet] = {}
+    for name in sheets:
+        rows = per_sheet[name]
+        if not rows:
+            out[name] = Sheet(name)
+            continue
+        out[name] = _build_sheet(fname, name, [(header_line, columns)] + rows, problems)
+    if problems:
+        raise TableFileError(problems)
+    return out
+
+
+def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, Sheet]:
+    import yaml
+
+    fname = path.name
+    try:
+        data = yaml.safe_load(_decode(path.read_bytes()))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TableFileError([Problem(fname, "", None, None, f"无法读取 YAML 文件: {exc}")]) from exc
+    if fallback and isinstance(data, list):
+        data = {sheets[0]: data}
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise TableFileError([Problem(fname, "", None, None,
+                                      "YAML 文件应为 表名: [行, ...] 的映射")])
+    data = {cell_text(k): v for k, v in data.items()}
+    if fallback and sheets[0] not in data and len(data) == 1:
+        (only,) = data
+        items = {sheets[0]: (only, data[only])}
+    else:
+        items = {name: (name, data[name]) for name in sheets if name in data}
+
+    problems: list[Problem] = []
+    out: dict[str, Sheet] = {}
+    for name in sheets:
+        if name not in items:
+            out[name] = Sheet(name)
+            continue
+        title, entries = items[name]
+        if entries is None:
+            entries = []
+        if not isinstance(entries, list):
+            problems.append(Problem(fname, title, None, None, "应为一个列表，每项是一行"))
+            continue
+        header: list[str] = []
+        rows: list[Row] = []
+        for number, entry in enumerate(entries, start=1):
+            if entry is None:
+                continue
+            if not isinstance(entry, dict):
+                problems.append(Problem(fname, title, number, None,
+                                        "每项应为 列名: 值 的映射"))
+                continue
+            values: dict[str, str] = {}
+            for key, value in entry.items():
+                column = clean_text(cell_text(key))
+                if isinstance(value, (list, dict)):
+                    problems.append(Problem(fname, title, number, column,
+                                            "值应为文字、数字或日期，不能是列表或映射"))
+                    continue
+                values[column] = cell_text(value)
+                if column not in header:
+                    header.append(column)
+            rows.append(Row(title, number, values))
+        # every row carries every column of the sheet
+        full = [Row(r.sheet, r.number, {c: r.values.get(c, "") for c in header}) for r in rows]
+        out[name] = Sheet(title, [r for r in full if any(r.values.values())], header,
+                          present=True, has_header=False)
+    if problems:
+        raise TableFileError(problems)
+    return out

@@ -1,0 +1,292 @@
+"""The list of targets: what is inspected, as the operators keep it in Excel.
+
+The targets file has up to three sheets (any may be missing, not all of them), with these
+Chinese headers exactly (order free, extra columns such as 备注 are ignored):
+
+网站
+    网站名称 | 网址 | 网站类别 | 区县 | 主办单位
+栏目
+    网站名称 | 栏目名称 | 栏目地址 | 栏目类型 | 渲染方式 | 选择器
+新媒体
+    账号名称 | 平台 | 账号类型 | 账号ID | 主办单位 | 区县 | 互动入口
+
+Header columns that must be present: all of the above except 渲染方式, 选择器 and 互动入口
+(the optional ones; a missing one means "" on every row).  A YAML file has no header row: a
+row leaves out the keys it has no value for, only empty required values are reported.  Values that must not be empty:
+网站名称, 网址, 网站类别; 栏目 网站名称, 栏目名称, 栏目地址, 栏目类型; 新媒体 账号名称, 平台,
+账号类型.
+
+Every value is trimmed and every run of whitespace inside it (full-width spaces, the newlines
+of a wrapped Excel cell) collapsed to one ASCII space, so ``"卤阳湖开发区\\n行政审批服务中心"``
+is the name ``"卤阳湖开发区 行政审批服务中心"``.  渲染方式 is case-insensitive.
+
+网址 and 互动入口 must be absolute http(s) URLs.  栏目地址 may also be a path on the site —
+``/col/xwdt/``, ``./xwdt/``, ``../xwdt/`` or ``//host/path`` — resolved against the site's
+网址 (``urllib.parse.urljoin``); anything else without ``http(s)://`` is refused (``www.x.gov.cn``
+would otherwise silently become a path).
+
+:func:`load_targets` checks the whole file and raises one :class:`TableFileError` listing every
+problem, each located by file, sheet, row and column; it returns nothing half.  The CSV and
+YAML forms are described in :mod:`govcheck.tabular`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from govcheck.tabular import Problem, Row, Sheet, TableFileError, clean_text, read_sheets
+
+__all__ = [
+    "SITE_CATEGORIES",
+    "COLUMN_TYPES",
+    "PLATFORMS",
+    "ACCOUNT_TYPES",
+    "RENDER_MODES",
+    "SITE_SHEET",
+    "COLUMN_SHEET",
+    "ACCOUNT_SHEET",
+    "SHEET_COLUMNS",
+    "load_targets",
+    "site_key",
+    "account_key",
+    "is_http_url",
+]
+
+SITE_CATEGORIES = ("市政府门户网站", "市政府工作部门及派出机构网站", "县级政府门户网站", "县级部门网站")
+COLUMN_TYPES = ("动态要闻", "通知公告", "政策文件", "人事信息", "规划计划", "互动交流", "其他")
+PLATFORMS = {"微信": ("微信订阅号", "微信服务号"), "微博": ("新浪微博",), "抖音": ("抖音短视频",)}
+ACCOUNT_TYPES = tuple(t for types in PLATFORMS.values() for t in types)
+RENDER_MODES = ("", "playwright", "splash")
+
+SITE_SHEET, COLUMN_SHEET, ACCOUNT_SHEET = "网站", "栏目", "新媒体"
+
+#: sheet → (every column, columns the header must have, columns whose value must not be empty)
+SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    SITE_SHEET: (
+        ("网站名称", "网址", "网站类别", "区县", "主办单位"),
+        ("网站名称", "网址", "网站类别", "区县", "主办单位"),
+        ("网站名称", "网址", "网站类别"),
+    ),
+    COLUMN_SHEET: (
+        ("网站名称", "栏目名称", "栏目地址", "栏目类型", "渲染方式", "选择器"),
+        ("网站名称", "栏目名称", "栏目地址", "栏目类型"),
+        ("网站名称", "栏目名称", "栏目地址", "栏目类型"),
+    ),
+    ACCOUNT_SHEET: (
+        ("账号名称", "平台", "账号类型", "账号ID", "主办单位", "区县", "互动入口"),
+        ("账号名称", "平台", "账号类型", "账号ID", "主办单位", "区县"),
+        ("账号名称", "平台", "账号类型"),
+    ),
+}
+
+
+def site_key(name: str) -> str:
+    return f"site:{name}"
+
+
+def account_key(platform: str, name: str) -> str:
+    return f"account:{platform}:{name}"
+
+
+def is_http_url(url: str) -> bool:
+    """An absolute http(s) URL with a host and no whitespace."""
+    if not url or any(ch.isspace() for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _allowed(values) -> str:
+    return "、".join(v if v else "空" for v in values)
+
+
+class _Checker:
+    """Collects problems while reading one file."""
+
+    def __init__(self, fname: str):
+        self.fname = fname
+        self.problems: list[Problem] = []
+
+    def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(self.fname, sheet, row, column, message))
+
+    def header(self, sheet: Sheet, name: str) -> set[str]:
+        """Report the required columns missing from the header; return the missing ones."""
+        _, needed, _ = SHEET_COLUMNS[name]
+        if not sheet.present or not sheet.has_header or not sheet.header:
+            return set()
+        missing = [c for c in needed if c not in sheet.header]
+        for column in missing:
+            self.add(sheet.title, None, column, "表头缺少此列")
+        return set(missing)
+
+    def values(self, name: str, row: Row, missing_columns: set[str]) -> dict[str, str]:
+        """The row's values, cleaned; report empty required values (not for missing columns)."""
+        columns, _, required = SHEET_COLUMNS[name]
+        values = {c: clean_text(row.get(c)) for c in columns}
+        for column in required:
+            if column not in missing_columns and not values[column]:
+                self.add(row.sheet, row.number, column, "不能为空")
+        return values
+
+    def one_of(self, row: Row, column: str, value: str, allowed) -> bool:
+        if value in allowed:
+            return True
+        if value:  # an empty required value is already reported
+            self.add(row.sheet, row.number, column, f"{value} 不是有效值，应为 {_allowed(allowed)} 之一")
+        return False
+
+    def url(self, row: Row, column: str, value: str) -> bool:
+        if is_http_url(value):
+            return True
+        if value:
+            self.add(row.sheet, row.number, column,
+                     f"{value} 不是有效的网址，应以 http:// 或 https:// 开头")
+        return False
+
+
+def _source(fname: str, row: Row) -> dict:
+    return {"file": fname, "sheet": row.sheet, "row": row.number}
+
+
+def _resolve_column_url(value: str, site_url: str | None) -> tuple[str | None, str | None]:
+    """(absolute URL, None) or (None, problem message) for a 栏目地址."""
+    if is_http_url(value):
+        return value, None
+    if value.startswith(("/", "./", "../")) and not any(ch.isspace() for ch in value):
+        if site_url is None:
+            return None, None  # the site's own problem is reported on its row
+        resolved = urljoin(site_url, value)
+        if is_http_url(resolved):
+            return resolved, None
+    return None, (f"{value} 不是有效的栏目地址，应为 http(s):// 开头的网址"
+                  f"或以 / 开头的站内路径")
+
+
+def load_targets(path: Path) -> list[dict]:
+    """Read and check a targets file; return the target documents (sites, then accounts).
+
+    Raises :class:`TableFileError` listing every problem of the file.
+    """
+    path = Path(path)
+    fname = path.name
+    sheets = read_sheets(path, [SITE_SHEET, COLUMN_SHEET, ACCOUNT_SHEET])
+    check = _Checker(fname)
+    if not any(sheet.present for sheet in sheets.values()):
+        check.add("", None, None,
+                  f"文件中没有 {SITE_SHEET}、{COLUMN_SHEET}、{ACCOUNT_SHEET} 中的任何一张表")
+        raise TableFileError(check.problems)
+
+    # 网站 ---------------------------------------------------------------------------------
+    site_sheet = sheets[SITE_SHEET]
+    missing = check.header(site_sheet, SITE_SHEET)
+    sites: dict[str, dict] = {}          # name → document (first row of that name)
+    site_rows: dict[str, int] = {}       # name → row number of its first row
+    site_urls: dict[str, str | None] = {}  # name → valid 网址 or None
+    for row in site_sheet:
+        v = check.values(SITE_SHEET, row, missing)
+        name = v["网站名称"]
+        url_ok = check.url(row, "网址", v["网址"])
+        check.one_of(row, "网站类别", v["网站类别"], SITE_CATEGORIES)
+        if not name:
+            continue
+        if name in sites:
+            check.add(row.sheet, row.number, "网站名称",
+                      f"网站名称 {name} 与第 {site_rows[name]} 行重复")
+            continue
+        site_rows[name] = row.number
+        site_urls[name] = v["网址"] if url_ok else None
+        sites[name] = {
+            "key": site_key(name),
+            "kind": "site",
+            "name": name,
+            "url": v["网址"],
+            "category": v["网站类别"],
+            "district": v["区县"],
+            "organizer": v["主办单位"],
+            "columns": [],
+            "source": _source(fname, row),
+        }
+
+    # 栏目 ---------------------------------------------------------------------------------
+    column_sheet = sheets[COLUMN_SHEET]
+    missing = check.header(column_sheet, COLUMN_SHEET)
+    column_rows: dict[tuple[str, str], int] = {}
+    for row in column_sheet:
+        v = check.values(COLUMN_SHEET, row, missing)
+        site_name, column_name = v["网站名称"], v["栏目名称"]
+        known_site = site_name in sites
+        if site_name and not known_site:
+            check.add(row.sheet, row.number, "网站名称",
+                      f"网站 {site_name} 不在 {SITE_SHEET} 表中")
+        check.one_of(row, "栏目类型", v["栏目类型"], COLUMN_TYPES)
+        render = v["渲染方式"].lower()
+        if render not in RENDER_MODES:
+            check.add(row.sheet, row.number, "渲染方式",
+                      f"{v['渲染方式']} 不是有效值，应为 {_allowed(RENDER_MODES)} 之一")
+        url = None
+        if v["栏目地址"]:
+            url, message = _resolve_column_url(v["栏目地址"], site_urls.get(site_name))
+            if message:
+                check.add(row.sheet, row.number, "栏目地址", message)
+        if not (site_name and column_name):
+            continue
+        if (site_name, column_name) in column_rows:
+            check.add(row.sheet, row.number, "栏目名称",
+                      f"网站 {site_name} 的栏目 {column_name} 与第 "
+                      f"{column_rows[site_name, column_name]} 行重复")
+            continue
+        column_rows[site_name, column_name] = row.number
+        if known_site and url:
+            sites[site_name]["columns"].append({
+                "name": column_name,
+                "url": url,
+                "type": v["栏目类型"],
+                "render": render,
+                "selector": v["选择器"],
+            })
+
+    # 新媒体 -------------------------------------------------------------------------------
+    account_sheet = sheets[ACCOUNT_SHEET]
+    missing = check.header(account_sheet, ACCOUNT_SHEET)
+    accounts: dict[tuple[str, str], dict] = {}
+    account_rows: dict[tuple[str, str], int] = {}
+    for row in account_sheet:
+        v = check.values(ACCOUNT_SHEET, row, missing)
+        name, platform, account_type = v["账号名称"], v["平台"], v["账号类型"]
+        if check.one_of(row, "平台", platform, tuple(PLATFORMS)):
+            if account_type and account_type not in PLATFORMS[platform]:
+                check.add(row.sheet, row.number, "账号类型",
+                          f"{account_type} 与平台 {platform} 不符，{platform} 的账号类型应为 "
+                          f"{_allowed(PLATFORMS[platform])} 之一")
+        else:
+            check.one_of(row, "账号类型", account_type, ACCOUNT_TYPES)
+        if v["互动入口"]:
+            check.url(row, "互动入口", v["互动入口"])
+        if not (name and platform):
+            continue
+        if (platform, name) in accounts:
+            check.add(row.sheet, row.number, "账号名称",
+                      f"{platform} 账号 {name} 与第 {account_rows[platform, name]} 行重复")
+            continue
+        account_rows[platform, name] = row.number
+        accounts[platform, name] = {
+            "key": account_key(platform, name),
+            "kind": "account",
+            "name": name,
+            "platform": platform,
+            "account_type": account_type,
+            "account_id": v["账号ID"],
+            "organizer": v["主办单位"],
+            "district": v["区县"],
+            "interaction_url": v["互动入口"],
+            "source": _source(fname, row),
+        }
+
+    if check.problems:
+        raise TableFileError(check.problems)
+    return list(sites.values()) + list(accounts.values())
