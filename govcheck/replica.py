@@ -7,6 +7,9 @@ its folder it misbehaves on purpose, the way real sites do:
 - ``/_status/CODE/...`` answers with that HTTP status
 - ``/_loop/N``          redirects to ``/_loop/N+1`` for ever
 - ``/_reset/...``       closes the connection without an answer
+
+Platform endpoints are routes: a path prefix (``/weibo/``) and a function that builds the
+answer from the replica's account states, in the shapes of the real APIs.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 # .html is sent without a charset so that the page's own <meta charset> decides, as on
 # real government servers (GBK sites rely on it).
@@ -32,12 +37,34 @@ CONTENT_TYPES = {
 HANG_SECONDS = 120
 
 
+@dataclass
+class Reply:
+    """What a route answers. ``hang``: never answer; ``reset``: close the connection."""
+
+    status: int = 200
+    body: bytes | str = b""
+    content_type: str = "application/json; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    hang: bool = False
+    reset: bool = False
+
+
+# (path below the route's prefix, query parameters, request headers) -> Reply, or None for 404
+Route = Callable[[str, dict[str, list[str]], Mapping[str, str]], "Reply | None"]
+
+
 class ReplicaServer:
     """A threaded HTTP server on 127.0.0.1 with a free port, serving ``root``."""
 
-    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        root: str | Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        routes: Mapping[str, Route] | None = None,
+    ) -> None:
         self.root = Path(root).resolve()
-        handler = type("Handler", (_ReplicaHandler,), {"root": self.root})
+        handler = type("Handler", (_ReplicaHandler,), {"root": self.root, "routes": dict(routes or {})})
         self._server = ThreadingHTTPServer((host, port), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -64,6 +91,7 @@ class ReplicaServer:
 
 class _ReplicaHandler(BaseHTTPRequestHandler):
     root: Path
+    routes: dict[str, Route]
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: tests read Scrapy's log
@@ -76,14 +104,19 @@ class _ReplicaHandler(BaseHTTPRequestHandler):
         self._answer(head=False)
 
     def _answer(self, head: bool) -> None:
-        path = unquote(urlsplit(self.path).path)
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        for prefix, route in self.routes.items():
+            if path.startswith(prefix):
+                reply = route(path[len(prefix):], parse_qs(parts.query), self.headers)
+                self._send_reply(reply or Reply(404, "not found", "text/plain"), head)
+                return
         if path.startswith("/_hang/"):
             time.sleep(HANG_SECONDS)
             self.close_connection = True
             return
         if path.startswith("/_reset/"):
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-            self.close_connection = True
+            self._reset()
             return
         if match := re.match(r"^/_status/(\d{3})/", path):
             self._send(int(match.group(1)), b"<html><body>error</body></html>", "text/html", head)
@@ -111,8 +144,28 @@ class _ReplicaHandler(BaseHTTPRequestHandler):
         )
         self._send(200, file.read_bytes(), content_type, head)
 
-    def _send(self, status: int, body: bytes, content_type: str, head: bool) -> None:
+    def _send_reply(self, reply: Reply, head: bool) -> None:
+        if reply.hang:
+            time.sleep(HANG_SECONDS)
+            self.close_connection = True
+            return
+        if reply.reset:
+            self._reset()
+            return
+        body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+        self._send(reply.status, body, reply.content_type, head, reply.headers)
+
+    def _reset(self) -> None:
+        # SO_LINGER 0: the close sends RST, as a crashed or hostile server does
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        self.close_connection = True
+
+    def _send(
+        self, status: int, body: bytes, content_type: str, head: bool, headers: Mapping[str, str] | None = None
+    ) -> None:
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -94,3 +94,19 @@ GOVCHECK_PROBE_TIMEOUT = None
 GOVCHECK_EVIDENCE_ENTRIES = 5
 
 FEED_EXPORT_ENCODING = "utf-8"
+
+# -- platforms ------------------------------------------------------------------------
+# Base URLs of every platform endpoint: the real hosts by default; tests and the demo point
+# them at the local replica (e.g. http://127.0.0.1:PORT/weibo).
+WEIBO_API_BASE_URL = os.environ.get("GOVCHECK_WEIBO_API_BASE_URL", "https://m.weibo.cn")
+WECHAT_SOGOU_BASE_URL = os.environ.get("GOVCHECK_WECHAT_SOGOU_BASE_URL", "https://weixin.sogou.com")
+WECHAT_MP_BASE_URL = os.environ.get("GOVCHECK_WECHAT_MP_BASE_URL", "https://mp.weixin.qq.com")
+DOUYIN_BASE_URL = os.environ.get("GOVCHECK_DOUYIN_BASE_URL", "https://www.douyin.com")
+# Operator credentials are read from the environment or GOVCHECK_SECRETS_FILE (a YAML file
+# with the same names in lower case); they are never stored in MongoDB and never logged.
+GOVCHECK_SECRETS_FILE = os.environ.get("GOVCHECK_SECRETS_FILE") or None
+# Error pages an interaction entry may lead to (互动交流链接有误 when one shows).
+INTERACTION_ERROR_TEXTS = [
+    "链接已过期", "该内容已被发布者删除", "此内容因违规无法查看", "页面不存在", "访问的页面不存在",
+    "404 Not Found", "系统繁忙", "参数错误",
+]

@@ -1,0 +1,285 @@
+"""The ``govcheck`` command: import targets, run a round, query the results, run the demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from govcheck.store import SHANGHAI, Store
+
+DESCRIPTION = """\
+govcheck 按《政府网站与政务新媒体检查指标》(国办秘函〔2019〕19号)检查政府网站与政务新媒体。
+Inspects government websites and new-media accounts and stores observations, findings and
+verdicts. The store is MongoDB when GOVCHECK_MONGO_URI (or --mongo-uri) is set, else an
+embedded store under GOVCHECK_DATA_DIR (default ./var).
+
+A round, step by step:
+  govcheck targets import targets.xlsx          # sheets 网站, 栏目, 新媒体
+  govcheck run --round 2024-1 --as-of 2024-02-20
+  govcheck observe import observed.xlsx --round 2024-1   # inspectors' own observations
+  govcheck query --round 2024-1 --filter '{"verdict": "不合格"}'
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if not getattr(arguments, "handler", None):
+        parser.print_help()
+        return 2
+    if arguments.mongo_uri:
+        os.environ["GOVCHECK_MONGO_URI"] = arguments.mongo_uri
+    if arguments.data_dir:
+        os.environ["GOVCHECK_DATA_DIR"] = str(arguments.data_dir)
+    try:
+        return arguments.handler(arguments)
+    except UserError as error:
+        print(f"govcheck: {error}", file=sys.stderr)
+        return 1
+
+
+class UserError(Exception):
+    """A problem with what the operator asked or gave; printed without a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govcheck", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--mongo-uri", help="MongoDB server (default: $GOVCHECK_MONGO_URI; unset: embedded store)")
+    parser.add_argument("--data-dir", type=Path, help="folder of the embedded store (default: $GOVCHECK_DATA_DIR or ./var)")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    targets = commands.add_parser("targets", help="the register of websites and accounts to inspect")
+    targets_commands = targets.add_subparsers(title="targets commands", metavar="COMMAND")
+    targets_import = targets_commands.add_parser(
+        "import",
+        help="import targets from .xlsx (sheets 网站, 栏目, 新媒体), .csv or .yaml",
+        description="Validates the whole file first: an invalid file imports nothing and every "
+        "problem is listed with file, sheet, row and column. Re-importing updates targets by "
+        "name; targets missing from the file are kept (they may belong to stored rounds).",
+    )
+    targets_import.add_argument("file", type=Path)
+    targets_import.set_defaults(handler=command_targets_import)
+    targets_list = targets_commands.add_parser("list", help="list the registered targets")
+    targets_list.add_argument("--kind", choices=["site", "account"])
+    add_format_options(targets_list)
+    targets_list.set_defaults(handler=command_targets_list)
+
+    run = commands.add_parser(
+        "run",
+        help="run an inspection round (all spiders) and assess every target",
+        description="Crawls every registered target, stores observations, then findings and "
+        "verdicts. Re-running the same round replaces its documents (same as_of required).",
+    )
+    run.add_argument("--round", required=True, help="round id, YEAR-N, e.g. 2024-1")
+    run.add_argument("--as-of", required=True, help="monitoring time point, YYYY-MM-DD (end of that day, Asia/Shanghai) or ISO date-time")
+    run.add_argument("--profile", default="national-2019", help="rules profile name or .yaml path (default national-2019)")
+    run.add_argument("--spider", action="append", dest="spiders", help="run only this spider (repeatable); default: all")
+    run.add_argument("--targets", help="comma-separated target keys or names to inspect")
+    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting for this run (repeatable)")
+    run.set_defaults(handler=command_run)
+
+    classify = commands.add_parser("classify", help="assess a round again from its stored observations")
+    classify.add_argument("--round", required=True)
+    classify.set_defaults(handler=command_classify)
+
+    observe = commands.add_parser("observe", help="inspectors' own observations of accounts")
+    observe_commands = observe.add_subparsers(title="observe commands", metavar="COMMAND")
+    observe_import = observe_commands.add_parser(
+        "import",
+        help="import manual observations (账号名称 | 平台 | 最新发布时间 | 最近原创时间 | 当前名称 | 互动入口状态 | 截图文件 | 检查人)",
+    )
+    observe_import.add_argument("file", type=Path)
+    observe_import.add_argument("--round", required=True)
+    observe_import.set_defaults(handler=command_observe_import)
+
+    query = commands.add_parser(
+        "query",
+        help="audit queries on the stored results",
+        description='Example: govcheck query --round 2024-1 --filter \'{"verdict": "不合格", "district": "韩城市"}\'',
+    )
+    query.add_argument("--round", help="limit to this round")
+    query.add_argument("--collection", default="verdicts", choices=["verdicts", "findings", "observations", "targets", "rounds"])
+    query.add_argument("--filter", default="{}", help="MongoDB query document as JSON")
+    add_format_options(query)
+    query.set_defaults(handler=command_query)
+
+    demo = commands.add_parser(
+        "demo",
+        help="run the demo round on the bundled replica websites (embedded store)",
+        description="Serves the bundled replica on 127.0.0.1, imports its targets, runs a round "
+        "and writes the verdicts to --out. Nothing leaves this machine.",
+    )
+    demo.add_argument("--out", type=Path, default=Path("reports"), help="folder for the results (default ./reports)")
+    demo.add_argument("--replica", type=Path, help="replica folder (default: the one bundled with govcheck)")
+    demo.set_defaults(handler=command_demo)
+    return parser
+
+
+def add_format_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    parser.add_argument("--out", type=Path, help="write to this file instead of the terminal")
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def open_store() -> Store:
+    try:
+        return Store.from_environment()
+    except Exception as error:  # connection failures from pymongo, disk errors from montydb
+        raise UserError(f"cannot open the store: {error}") from error
+
+
+def command_targets_import(arguments: argparse.Namespace) -> int:
+    from govcheck.registry import import_targets
+    from govcheck.tabular import TableFileError
+
+    store = open_store()
+    try:
+        summary = import_targets(store, arguments.file, imported_at=datetime.now(SHANGHAI))
+    except TableFileError as error:
+        print(f"govcheck: {arguments.file}: nothing imported, {len(error.problems)} problem(s):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(summary.describe())
+    return 0
+
+
+def command_targets_list(arguments: argparse.Namespace) -> int:
+    query = {"kind": arguments.kind} if arguments.kind else {}
+    rows = open_store().find("targets", query, sort=[("key", 1)])
+    columns = ["key", "name", "category", "account_type", "district", "url", "account_id"]
+    write_rows(rows, columns, arguments.format, arguments.out)
+    return 0
+
+
+def command_run(arguments: argparse.Namespace) -> int:
+    from govcheck.crawl import run_round
+
+    store = open_store()
+    settings = dict(parse_setting(item) for item in arguments.set)
+    verdicts = run_round(
+        store,
+        arguments.round,
+        arguments.as_of,
+        arguments.profile,
+        spiders=arguments.spiders,
+        targets=arguments.targets,
+        settings=settings,
+    )
+    print_verdict_summary(arguments.round, verdicts)
+    return 0
+
+
+def command_classify(arguments: argparse.Namespace) -> int:
+    from govcheck.rounds import RoundError, classify_round
+
+    store = open_store()
+    try:
+        assessments = classify_round(store, arguments.round)
+    except RoundError as error:
+        raise UserError(str(error)) from error
+    print(f"round {arguments.round}: {len(assessments)} targets assessed")
+    return 0
+
+
+def command_observe_import(arguments: argparse.Namespace) -> int:
+    from govcheck.registry import import_manual_observations
+    from govcheck.rounds import RoundError
+    from govcheck.tabular import TableFileError
+
+    store = open_store()
+    try:
+        count = import_manual_observations(store, arguments.file, arguments.round)
+    except TableFileError as error:
+        print(f"govcheck: {arguments.file}: nothing imported, {len(error.problems)} problem(s):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except RoundError as error:
+        raise UserError(str(error)) from error
+    print(f"round {arguments.round}: {count} manual observations imported and assessed")
+    return 0
+
+
+def command_query(arguments: argparse.Namespace) -> int:
+    try:
+        query = json.loads(arguments.filter)
+    except json.JSONDecodeError as error:
+        raise UserError(f"--filter is not valid JSON: {error}") from error
+    if not isinstance(query, dict):
+        raise UserError("--filter must be a JSON object, e.g. '{\"verdict\": \"不合格\"}'")
+    if arguments.round:
+        query["round"] = arguments.round
+    rows = open_store().find(arguments.collection, query, sort=QUERY_SORT[arguments.collection])
+    write_rows(rows, QUERY_COLUMNS[arguments.collection], arguments.format, arguments.out)
+    return 0
+
+
+QUERY_COLUMNS = {
+    "verdicts": ["round", "name", "category", "district", "verdict", "score", "labels"],
+    "findings": ["round", "target_key", "code", "label", "severity", "reason"],
+    "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error"],
+    "targets": ["key", "name", "category", "account_type", "district", "url"],
+    "rounds": ["round", "as_of", "profile", "status", "started_at", "finished_at"],
+}
+QUERY_SORT = {
+    "verdicts": [("round", 1), ("target_key", 1)],
+    "findings": [("round", 1), ("target_key", 1), ("code", 1)],
+    "observations": [("round", 1), ("target_key", 1), ("kind", 1), ("key", 1)],
+    "targets": [("key", 1)],
+    "rounds": [("round", 1)],
+}
+
+
+def command_demo(arguments: argparse.Namespace) -> int:
+    from govcheck.demo import run_demo
+
+    return run_demo(arguments.out, arguments.replica)
+
+
+# -- output -----------------------------------------------------------------------------
+
+
+def parse_setting(text: str) -> tuple[str, str]:
+    name, separator, value = text.partition("=")
+    if not separator or not name:
+        raise UserError(f"--set {text!r}: expected NAME=VALUE")
+    return name.strip(), value
+
+
+def print_verdict_summary(round_id: str, verdicts: list[dict[str, Any]]) -> None:
+    counts = Counter(v["verdict"] for v in verdicts)
+    print(
+        f"round {round_id}: {len(verdicts)} targets — "
+        + ", ".join(f"{label} {counts.get(label, 0)}" for label in ("合格", "不合格", "待人工复核"))
+    )
+    for verdict in verdicts:
+        if verdict["verdict"] != "合格" or verdict.get("labels"):
+            print(f"  {verdict['verdict']}\t{verdict['name']}\t{verdict.get('labels', '')}")
+
+
+def write_rows(rows: list[dict[str, Any]], columns: list[str], output_format: str, out: Path | None) -> None:
+    from govcheck.tables import format_rows
+
+    text = format_rows(rows, columns, output_format)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
+        print(f"{len(rows)} rows written to {out}")
+    else:
+        sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

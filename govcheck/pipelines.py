@@ -1,0 +1,129 @@
+"""Item pipelines, one step each: normalise dates → validate → store → classify."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from govcheck.dates import parse_date
+from govcheck.items import OBSERVATION_KINDS, ObservationItem
+from govcheck.rounds import classify_round, get_round
+from govcheck.store import Store, store_for
+
+logger = logging.getLogger(__name__)
+
+# fields every observation of a kind must carry (see docs/schema.md)
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "probe": ("url", "ok"),
+    "home": ("url", "state"),
+    "column": ("url", "state", "column_type"),
+    "account": ("source",),
+}
+# lists whose members carry a date: (list field, text field, date field)
+DATED_LISTS = (("entries", "date_text", "date"), ("posts", "time_text", "time"))
+
+
+class _RoundPipeline:
+    """Base for the steps that need the store and the round's monitoring time point."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._as_of: dict[str, datetime] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> _RoundPipeline:
+        return cls(crawler)
+
+    @property
+    def store(self) -> Store:
+        return store_for(self.crawler)
+
+    def as_of(self, round_id: str) -> datetime:
+        if round_id not in self._as_of:
+            self._as_of[round_id] = get_round(self.store, round_id)["as_of"]
+        return self._as_of[round_id]
+
+
+class DateNormalisationPipeline(_RoundPipeline):
+    """Turns the date texts that spiders saw into Asia/Shanghai datetimes.
+
+    A text that does not parse keeps its raw form and no date, so the rules see an entry
+    without a date (→ 待人工复核), never a made-up one. ``newest_date`` and
+    ``latest_post_at`` are derived here when the spider left them out.
+    """
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        data = adapter["data"]
+        as_of = self.as_of(adapter["round"])
+        for list_field, text_field, date_field in DATED_LISTS:
+            for member in data.get(list_field) or []:
+                if member.get(date_field) is None and member.get(text_field):
+                    member[date_field] = parse_date(member[text_field], as_of)
+        if data.get("entries") and data.get("newest_date") is None:
+            dates = [e["date"] for e in data["entries"] if e.get("date")]
+            data["newest_date"] = max(dates) if dates else None
+        return item
+
+
+class ValidationPipeline:
+    """Drops items that break the observation schema, saying which field is wrong.
+
+    A dropped observation is missing from the round, and a target with missing
+    observations is assessed 待人工复核, never 不合格.
+    """
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        kind = adapter.get("kind")
+        if kind not in OBSERVATION_KINDS:
+            raise DropItem(f"observation of {adapter.get('target_key')}: unknown kind {kind!r}")
+        for field in ("round", "target_key", "key"):
+            if not adapter.get(field):
+                raise DropItem(f"{kind} observation: field {field!r} is empty")
+        data = adapter["data"]
+        missing = [f for f in REQUIRED_FIELDS[kind] if data.get(f) is None]
+        if missing:
+            raise DropItem(
+                f"{kind} observation {adapter['key']!r} of {adapter['target_key']}: "
+                f"missing {', '.join(missing)}"
+            )
+        for name, value in data.items():
+            if isinstance(value, datetime) and value.tzinfo is None:
+                raise DropItem(f"{kind} observation of {adapter['target_key']}: {name} has no timezone")
+        return item
+
+
+class ObservationStorePipeline(_RoundPipeline):
+    """Upserts each observation under (round, target_key, kind, key): re-runs replace."""
+
+    def process_item(self, item: ObservationItem) -> ObservationItem:
+        self.store.save_observation(item.to_document())
+        return item
+
+
+class ClassificationPipeline(_RoundPipeline):
+    """When the spider closes, assesses every target it was given and stores the verdicts."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.rounds: dict[str, set[str]] = {}
+
+    def process_item(self, item: ObservationItem) -> ObservationItem:
+        self.rounds.setdefault(item.round, set()).add(item.target_key)
+        return item
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        # Targets the spider was given but saw nothing of are assessed too (→ 待人工复核).
+        round_id = getattr(spider, "round_id", None)
+        if round_id:
+            self.rounds.setdefault(round_id, set()).update(getattr(spider, "target_keys", ()))
+        for round_id, target_keys in self.rounds.items():
+            assessments = classify_round(self.store, round_id, target_keys)
+            logger.info("round %s: %d targets assessed", round_id, len(assessments))

@@ -1,0 +1,58 @@
+"""Progress lines on long runs: how many targets of the spider have been looked at so far."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from twisted.internet import task
+
+logger = logging.getLogger("govcheck.progress")
+
+
+class ProgressReporter:
+    """Logs ``<spider>: N/M targets, P pages, I observations`` every GOVCHECK_PROGRESS_INTERVAL s."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.targets_seen: set[str] = set()
+        self._loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressReporter:
+        reporter = cls(crawler, crawler.settings.getfloat("GOVCHECK_PROGRESS_INTERVAL", 10))
+        crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(reporter.item_scraped, signal=signals.item_scraped)
+        return reporter
+
+    def spider_opened(self, spider: Any) -> None:
+        if self.interval > 0:
+            self._loop = task.LoopingCall(self.report)
+            self._loop.start(self.interval, now=False)
+
+    def item_scraped(self, item: Any, spider: Any) -> None:
+        target_key = getattr(item, "target_key", None)
+        if target_key:
+            self.targets_seen.add(target_key)
+
+    def report(self) -> None:
+        spider = self.crawler.spider
+        total = len(getattr(spider, "target_keys", ()) or ())
+        stats = self.crawler.stats
+        logger.info(
+            "%s: %d/%d targets, %d pages, %d observations",
+            spider.name,
+            len(self.targets_seen),
+            total,
+            stats.get_value("response_received_count", 0),
+            stats.get_value("item_scraped_count", 0),
+        )
+
+    def spider_closed(self, spider: Any) -> None:
+        if self._loop and self._loop.running:
+            self._loop.stop()
+        self.report()

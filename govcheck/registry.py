@@ -1,0 +1,54 @@
+"""Storing what operators import: the target register and inspectors' manual observations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from govcheck.manual import load_manual_observations
+from govcheck.rounds import classify_round, get_round
+from govcheck.store import Store
+from govcheck.targets import load_targets
+
+
+@dataclass
+class ImportSummary:
+    file: Path
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # stored before, not in this file
+
+    def describe(self) -> str:
+        lines = [f"{self.file}: {len(self.added)} targets added, {len(self.updated)} updated"]
+        if self.kept:
+            shown = "、".join(self.kept[:10]) + ("…" if len(self.kept) > 10 else "")
+            lines.append(
+                f"{len(self.kept)} stored targets are not in this file and were kept "
+                f"(they may belong to stored rounds): {shown}"
+            )
+        return "\n".join(lines)
+
+
+def import_targets(store: Store, path: Path, imported_at: datetime) -> ImportSummary:
+    """Validates the whole file (raising TableFileError) before writing anything, then upserts by key."""
+    documents = load_targets(path)
+    stored_keys = {t["key"] for t in store.find("targets")}
+    summary = ImportSummary(file=path)
+    for document in documents:
+        (summary.updated if document["key"] in stored_keys else summary.added).append(document["key"])
+        store.upsert("targets", {**document, "imported_at": imported_at})
+    file_keys = {d["key"] for d in documents}
+    summary.kept = sorted(stored_keys - file_keys)
+    return summary
+
+
+def import_manual_observations(store: Store, path: Path, round_id: str) -> int:
+    """Stores inspectors' observations beside the crawled ones (key ``manual``) and re-assesses."""
+    get_round(store, round_id)
+    known = {t["key"] for t in store.find("targets", {"kind": "account"})}
+    observations = load_manual_observations(path, known)
+    for observation in observations:
+        store.save_observation({**observation, "round": round_id, "key": "manual"})
+    classify_round(store, round_id, [o["target_key"] for o in observations])
+    return len(observations)

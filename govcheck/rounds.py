@@ -1,0 +1,115 @@
+"""Inspection rounds: their monitoring time point, and turning stored observations into verdicts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime, time
+from typing import Any
+
+from govcheck.rules import Assessment, assess, load_profile
+from govcheck.store import SHANGHAI, Store
+
+ROUND_ID = re.compile(r"^\d{4}-[1-9]\d*$")
+
+
+class RoundError(ValueError):
+    """A round cannot be started or used as asked."""
+
+
+def parse_as_of(text: str) -> datetime:
+    """The monitoring time point: ``YYYY-MM-DD`` means the end of that day in Shanghai."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            day = datetime.strptime(text, "%Y-%m-%d").date()
+            return datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise RoundError(f"as_of {text!r}: expected YYYY-MM-DD or an ISO date-time") from None
+    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
+
+
+def start_round(
+    store: Store, round_id: str, as_of: datetime, profile: str, started_at: datetime
+) -> dict[str, Any]:
+    """Create the round, or reopen it for a re-run with the same monitoring time point."""
+    if not ROUND_ID.match(round_id):
+        raise RoundError(f"round {round_id!r}: expected YEAR-N, e.g. 2024-1")
+    load_profile(profile)  # fail before crawling when the profile does not exist
+    existing = store.get_round(round_id)
+    if existing and existing["as_of"] != as_of:
+        raise RoundError(
+            f"round {round_id} was inspected as of {existing['as_of'].isoformat()}; "
+            f"a re-run must use the same as_of (asked {as_of.isoformat()})"
+        )
+    document = {
+        "round": round_id,
+        "as_of": as_of,
+        "profile": profile,
+        "started_at": existing["started_at"] if existing else started_at,
+        "status": "running",
+    }
+    store.save_round(document)
+    return document
+
+
+def get_round(store: Store, round_id: str) -> dict[str, Any]:
+    found = store.get_round(round_id)
+    if not found:
+        raise RoundError(f"round {round_id} does not exist: start it with govcheck run")
+    return found
+
+
+def classify_round(
+    store: Store, round_id: str, target_keys: Iterable[str] | None = None
+) -> list[Assessment]:
+    """Assess targets of a round from their stored observations and store the results.
+
+    Pure rules on stored evidence, so it can run again at any time (after an inspector
+    imports manual observations, say) and gives the same documents.
+    """
+    round_document = get_round(store, round_id)
+    profile = load_profile(round_document["profile"])
+    as_of = round_document["as_of"]
+    if target_keys is None:
+        keys = sorted({o["target_key"] for o in store.find("observations", {"round": round_id})})
+    else:
+        keys = sorted(set(target_keys))
+    assessments = []
+    for target_key in keys:
+        target = store.find_one("targets", {"key": target_key})
+        if target is None:
+            continue  # observations of a target removed from the registry: nothing to judge
+        assessment = assess(target, store.observations_of(round_id, target_key), as_of, profile)
+        store.save_assessment(
+            round_id,
+            verdict_document(target, assessment, profile.name, as_of),
+            [finding.to_document() for finding in assessment.findings],
+        )
+        assessments.append(assessment)
+    return assessments
+
+
+def verdict_document(
+    target: dict[str, Any], assessment: Assessment, profile: str, as_of: datetime
+) -> dict[str, Any]:
+    return {
+        "target_key": target["key"],
+        "kind": target["kind"],
+        "name": target["name"],
+        "category": target.get("category") or target.get("account_type", ""),
+        "platform": target.get("platform", ""),
+        "district": target.get("district", ""),
+        "verdict": assessment.verdict,
+        "score": assessment.score,
+        "labels": assessment.labels,
+        "finding_codes": [finding.code for finding in assessment.findings],
+        "profile": profile,
+        "as_of": as_of,
+    }
+
+
+def finish_round(store: Store, round_id: str, finished_at: datetime) -> None:
+    document = get_round(store, round_id)
+    store.save_round({**document, "finished_at": finished_at, "status": "finished"})

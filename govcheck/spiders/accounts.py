@@ -1,0 +1,93 @@
+"""What the new-media spiders share: their platform's targets and the interaction check.
+
+A platform spider reads what it can of an account (found? current name, posts) and then
+calls :meth:`AccountSpider.finish`, which checks the account's interaction entry and yields
+the one ``account`` observation of the round (docs/schema.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from govcheck.fetch_errors import describe_failure
+from govcheck.items import ObservationItem
+from govcheck.spiders.base import RoundSpider
+
+# interaction states (see the rules profile): ok, missing, broken, unknown (→ 待人工复核)
+
+
+class AccountSpider(RoundSpider):
+    target_kind = "account"
+    platform: str = ""  # 微信, 微博 or 抖音, as in the targets file
+    source: str = ""  # name of the source recorded in the observation, e.g. weibo-api
+    # Weibo and Douyin have comments and private messages on every account: the channel is
+    # the platform's own unless the targets file names another entry to check.
+    interaction_builtin: bool = False
+
+    def load_targets(self) -> list[dict[str, Any]]:
+        return [t for t in super().load_targets() if t.get("platform") == self.platform]
+
+    async def start(self) -> AsyncIterator[Any]:
+        accounts = self.load_targets()
+        self.target_keys = [a["key"] for a in accounts]
+        self.logger.info("%d %s accounts, as of %s", len(accounts), self.platform, self.as_of)
+        for account in accounts:
+            for request in self.account_requests(account):
+                yield request
+
+    def account_requests(self, account: dict[str, Any]) -> Iterable[scrapy.Request]:
+        raise NotImplementedError
+
+    # -- the observation and its interaction check ---------------------------------------
+
+    def finish(self, account: dict[str, Any], **fields: Any) -> scrapy.Request | ObservationItem:
+        """The account's observation, after checking its interaction entry when it has one.
+
+        ``fields``: found, current_name, posts, latest_post_at, latest_original_at,
+        originals_known, error, url… as read from the platform.
+        """
+        fields.setdefault("source", self.source)
+        fields.setdefault("fetched_at", self.now())
+        entry = account.get("interaction_url") or fields.pop("interaction_url", "")
+        if fields.get("found") is False:
+            fields["interaction"] = {"state": "unknown", "url": entry}
+            return self.observation(account["key"], "account", "account", **fields)
+        if not entry:
+            state = "ok" if self.interaction_builtin else "missing"
+            fields["interaction"] = {"state": state, "url": "", "builtin": self.interaction_builtin}
+            return self.observation(account["key"], "account", "account", **fields)
+        return scrapy.Request(
+            entry,
+            callback=self.parse_interaction,
+            errback=self.interaction_failed,
+            dont_filter=True,
+            meta={"account": account, "fields": fields, "handle_httpstatus_all": True},
+        )
+
+    def parse_interaction(self, response: Response) -> ObservationItem:
+        error_texts = self.settings.getlist("INTERACTION_ERROR_TEXTS")
+        text = response.text if hasattr(response, "text") else ""
+        shown = next((t for t in error_texts if t in text), "")
+        if not 200 <= response.status < 300:
+            state, detail = "broken", f"HTTP {response.status}"
+        elif shown:
+            state, detail = "broken", f"the page says {shown}"
+        else:
+            state, detail = "ok", ""
+        interaction = {"state": state, "url": response.url, "status": response.status, "detail": detail}
+        return self.with_interaction(response.meta, interaction)
+
+    def interaction_failed(self, failure: Failure) -> ObservationItem:
+        # Our side could not reach the entry (timeout, network): we cannot say it is broken.
+        meta = failure.request.meta
+        interaction = {"state": "unknown", "url": failure.request.url, "status": None, "detail": describe_failure(failure)}
+        return self.with_interaction(meta, interaction)
+
+    def with_interaction(self, meta: dict[str, Any], interaction: dict[str, Any]) -> ObservationItem:
+        account, fields = meta["account"], meta["fields"]
+        return self.observation(account["key"], "account", "account", **fields, interaction=interaction)

@@ -1,0 +1,79 @@
+"""What every inspection spider shares: its round, the rules profile and its targets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import scrapy
+
+from govcheck.items import ObservationItem
+from govcheck.rounds import get_round, parse_as_of, start_round
+from govcheck.rules import Profile, load_profile
+from govcheck.store import SHANGHAI, Store, store_for
+
+
+class RoundSpider(scrapy.Spider):
+    """A spider that inspects the targets of one kind for one round.
+
+    Arguments (``-a NAME=VALUE``): ``round`` (required), ``as_of`` and ``profile`` (to
+    start the round when it does not exist yet), ``targets`` (comma-separated target keys
+    or names, to inspect only those).
+    """
+
+    target_kind: str = ""
+
+    def __init__(
+        self,
+        round: str | None = None,
+        as_of: str | None = None,
+        profile: str | None = None,
+        targets: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if not round:
+            raise ValueError(f"{self.name}: give the round, e.g. scrapy crawl {self.name} -a round=2024-1")
+        self.round_id = round
+        self.as_of_argument = as_of
+        self.profile_argument = profile
+        self.target_filter = {t.strip() for t in targets.split(",") if t.strip()} if targets else None
+        self.targets: dict[str, dict[str, Any]] = {}
+        self.target_keys: list[str] = []
+
+    @property
+    def store(self) -> Store:
+        return store_for(self.crawler)
+
+    def load_targets(self) -> list[dict[str, Any]]:
+        """Reads the round (starting it if as_of was given) and this spider's targets."""
+        if self.as_of_argument and not self.store.get_round(self.round_id):
+            start_round(
+                self.store,
+                self.round_id,
+                parse_as_of(self.as_of_argument),
+                self.profile_argument or "national-2019",
+                self.now(),
+            )
+        round_document = get_round(self.store, self.round_id)
+        self.as_of: datetime = round_document["as_of"]
+        self.profile: Profile = load_profile(round_document["profile"])
+        targets = self.store.find("targets", {"kind": self.target_kind}, sort=[("key", 1)])
+        if self.target_filter is not None:
+            targets = [t for t in targets if t["key"] in self.target_filter or t["name"] in self.target_filter]
+        self.targets = {t["key"]: t for t in targets}
+        self.target_keys = list(self.targets)
+        return targets
+
+    def setting_or(self, name: str, default: float) -> float:
+        value = self.settings.get(name)
+        return float(default if value is None else value)
+
+    @staticmethod
+    def now() -> datetime:
+        """When something was fetched (evidence), never a rule's reference time."""
+        return datetime.now(SHANGHAI)
+
+    def observation(self, target_key: str, kind: str, key: str, **data: Any) -> ObservationItem:
+        return ObservationItem(round=self.round_id, target_key=target_key, kind=kind, key=key, data=data)

@@ -1,0 +1,57 @@
+"""Helpers shared by tests: where the replica lives, and a store for a test to use."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govcheck.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+REPLICA = REPO / "replica"
+
+# Set by scripts/test.sh, which builds and starts FerretDB on loopback.
+TEST_MONGO_URI = os.environ.get("GOVCHECK_TEST_MONGO_URI")
+REQUIRE_TEST_MONGO = os.environ.get("GOVCHECK_REQUIRE_TEST_MONGO") == "1"
+STORE_KINDS = ["embedded", "mongodb"]
+
+
+def mongo_uri_or_skip() -> str:
+    if TEST_MONGO_URI:
+        return TEST_MONGO_URI
+    if REQUIRE_TEST_MONGO:
+        pytest.fail("GOVCHECK_TEST_MONGO_URI is not set: FerretDB was not started")
+    pytest.skip("no MongoDB server: run the suite with scripts/test.sh (it starts FerretDB)")
+
+
+@contextlib.contextmanager
+def store_environment(kind: str, folder: Path) -> Iterator[dict[str, str]]:
+    """The environment variables that point govcheck at a fresh store of this kind.
+
+    Embedded: its own folder. MongoDB: its own database on the test server, dropped after.
+    """
+    if kind == "embedded":
+        yield {"GOVCHECK_DATA_DIR": str(folder / "var"), "GOVCHECK_MONGO_URI": ""}
+        return
+    uri = mongo_uri_or_skip()
+    database = f"test_{uuid.uuid4().hex[:12]}"
+    try:
+        yield {"GOVCHECK_MONGO_URI": uri, "GOVCHECK_MONGO_DB": database, "GOVCHECK_DATA_DIR": str(folder / "var")}
+    finally:
+        from pymongo import MongoClient
+
+        MongoClient(uri).drop_database(database)
+
+
+def open_store(environment: dict[str, str]) -> Store:
+    """The store the environment points at, as govcheck itself would open it."""
+    return Store.open(
+        environment.get("GOVCHECK_MONGO_URI") or None,
+        environment["GOVCHECK_DATA_DIR"],
+        environment.get("GOVCHECK_MONGO_DB"),
+    )
