@@ -53,8 +53,8 @@ class DateNormalisationPipeline(_RoundPipeline):
     """Turns the date texts that spiders saw into Asia/Shanghai datetimes.
 
     A text that does not parse keeps its raw form and no date, so the rules see an entry
-    without a date (→ 待人工复核), never a made-up one. ``newest_date`` and
-    ``latest_post_at`` are derived here when the spider left them out.
+    without a date (→ 待人工复核), never a made-up one. ``newest_date`` is derived
+    here when the spider left it out.
     """
 
     def process_item(self, item: Any) -> Any:

@@ -1,0 +1,869 @@
+"""The rules: pure functions from a target's observations to findings and a verdict.
+
+Nothing here reads the clock, the store or the network: every age is measured against the
+round's monitoring time point (``as_of``) and every threshold and text comes from the
+profile, so a round can be assessed again at any time and gives the same result.
+
+House rules: a check that could not be completed (fetch or parse failed, unknown state)
+gives a ``review`` finding (待人工复核) with its reason, never a veto; every finding carries
+its rule ``{profile, code, threshold, as_of}`` and the evidence it rests on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from fractions import Fraction
+from typing import Any, Literal
+
+from govcheck.rules.profile import Profile
+
+__all__ = [
+    "Severity",
+    "Finding",
+    "Assessment",
+    "AccountState",
+    "evaluate_site",
+    "evaluate_account",
+    "assess",
+    "merge_account_observations",
+]
+
+Severity = Literal["veto", "deduct", "note", "review"]
+Verdict = Literal["合格", "不合格", "待人工复核"]
+
+# how many evidence items of a long list (entries, posts) a finding keeps
+EVIDENCE_ITEMS = 5
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one rule concluded about one target."""
+
+    code: str
+    label: str
+    severity: Severity
+    rule: dict[str, Any]
+    evidence: dict[str, Any]
+    reason: str = ""
+    points: float = 0
+
+    def to_document(self) -> dict[str, Any]:
+        """The ``findings`` document (without round and target_key, which the caller adds)."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "severity": self.severity,
+            "points": self.points,
+            "rule": _plain(self.rule),
+            "evidence": _plain(self.evidence),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A target's verdict for a round, with the findings it rests on."""
+
+    target_key: str
+    verdict: Verdict
+    score: float
+    labels: str
+    findings: tuple[Finding, ...]
+
+
+# -- time: naive = UTC, calendar dates in the profile's time zone ---------------------------------
+
+
+def _instant(value: Any) -> datetime | None:
+    """An aware datetime from what the store returns (naive datetimes are UTC, as pymongo's)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return None
+
+
+def _calendar_date(value: Any, profile: Profile) -> date | None:
+    """The calendar date of a moment in the profile's time zone (a bare date is taken as is)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    moment = _instant(value)
+    return moment.astimezone(profile.timezone).date() if moment else None
+
+
+def _local(value: Any, profile: Profile) -> datetime | None:
+    """A moment in the profile's time zone, for evidence."""
+    moment = _instant(value)
+    return moment.astimezone(profile.timezone) if moment else None
+
+
+def _age_days(value: Any, as_of: datetime, profile: Profile) -> int | None:
+    """Calendar days between a publish time and the monitoring time point."""
+    day = _calendar_date(value, profile)
+    return None if day is None else (_calendar_date(as_of, profile) - day).days
+
+
+def _normalised_as_of(as_of: datetime, profile: Profile) -> datetime:
+    moment = _instant(as_of)
+    if moment is None:
+        raise ValueError(f"as_of must be a datetime, got {as_of!r}")
+    return moment.astimezone(profile.timezone)
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Profile values (read-only mappings, tuples) and dates as storable documents."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()  # BSON has no bare date
+    return value
+
+
+def _rule(profile: Profile, code: str, threshold: Any, as_of: datetime) -> dict[str, Any]:
+    return {"profile": profile.name, "code": code, "threshold": _plain(threshold), "as_of": as_of}
+
+
+def _finding(
+    profile: Profile,
+    code: str,
+    label: str,
+    severity: Severity,
+    threshold: Any,
+    as_of: datetime,
+    evidence: dict[str, Any],
+    reason: str = "",
+    points: float = 0,
+) -> Finding:
+    return Finding(
+        code=code,
+        label=label,
+        severity=severity,
+        rule=_rule(profile, code, threshold, as_of),
+        evidence=_plain(evidence),
+        reason=reason,
+        points=float(points),
+    )
+
+
+def _judged(profile: Profile, section: Mapping[str, Any], severity_key: str = "severity") -> tuple[Severity, float]:
+    """A rule's severity from the profile, with the points a ``deduct`` takes off."""
+    severity = section[severity_key]
+    points = float(section.get("points", 0)) if severity == "deduct" else 0.0
+    return severity, points
+
+
+def _of_kind(observations: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:
+    return [o for o in observations if o.get("kind") == kind]
+
+
+def _entry_evidence(entries: Iterable[Mapping[str, Any]], profile: Profile) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": e.get("title", ""),
+            "url": e.get("url", ""),
+            "date": _local(e.get("date"), profile),
+            "date_text": e.get("date_text", ""),
+            "pinned": bool(e.get("pinned")),
+        }
+        for e in list(entries)[:EVIDENCE_ITEMS]
+    ]
+
+
+def _latest_until(moments: Iterable[Any], as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
+    """The latest moment dated on or before the monitoring day, and whether any was dated after it.
+
+    A page or account read after the monitoring time point may show newer items; they say
+    nothing about whether it was up to date at that point, so they are left out.
+    """
+    last_day = _calendar_date(as_of, profile)
+    known = [m for m in (_instant(v) for v in moments) if m is not None]
+    until = [m for m in known if m.astimezone(profile.timezone).date() <= last_day]
+    return (max(until) if until else None), len(until) < len(known)
+
+
+def _newest_date(observation: Mapping[str, Any], as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
+    """The newest publish date of a page read up to the monitoring day (the spider's newest_date
+    or its dated entries), and whether entries dated after that day were seen."""
+    dates = [observation.get("newest_date"), *(e.get("date") for e in observation.get("entries") or [])]
+    return _latest_until(dates, as_of, profile)
+
+
+# == websites ===================================================================================
+
+
+def evaluate_site(
+    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """Every finding about a website: availability, home page, columns."""
+    as_of = _normalised_as_of(as_of, profile)
+    return [
+        *availability_findings(target, _of_kind(observations, "probe"), as_of, profile),
+        *home_page_findings(target, _of_kind(observations, "home"), as_of, profile),
+        *column_findings(target, _of_kind(observations, "column"), as_of, profile),
+    ]
+
+
+# -- 站点无法访问 ------------------------------------------------------------------------------
+
+
+def availability_findings(
+    target: Mapping[str, Any], probes: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """站点无法访问: the week's failure ratio when measured, else what a one-shot round can say."""
+    rules = profile.section("websites", "availability")
+    measured = [p for p in probes if isinstance(p.get("ok"), bool)]  # a probe without ok is no visit
+    failed = [p for p in measured if not p["ok"]]
+    evidence = {
+        "url": target.get("url", ""),
+        "probes": len(measured),
+        "failed": len(failed),
+        "visits": [
+            {
+                "key": p.get("key", ""),
+                "url": p.get("url", ""),
+                "fetched_at": _local(p.get("fetched_at"), profile),
+                "ok": p["ok"],
+                "status": p.get("status"),
+                "error": p.get("error", ""),
+                "elapsed_ms": p.get("elapsed_ms"),
+            }
+            for p in sorted(measured, key=_natural_key)
+        ],
+    }
+    threshold = {
+        "failure_ratio": rules["failure_ratio"],
+        "min_probes_for_ratio": rules["min_probes_for_ratio"],
+        "probe_timeout_seconds": rules["probe_timeout_seconds"],
+    }
+    severity, points = _judged(profile, rules)
+
+    def review(reason: str) -> Finding:
+        return _finding(profile, rules["review_code"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)
+
+    if not measured:
+        return [review(rules["reasons"]["no_probes"].format(url=target.get("url", "")))]
+    if len(measured) >= rules["min_probes_for_ratio"]:
+        # The indicator's own measure: failures reach the ratio of all visits in the window.
+        ratio = Fraction(len(failed), len(measured))
+        if ratio >= Fraction(str(rules["failure_ratio"])):
+            return [_finding(profile, rules["code"], rules["labels"]["ratio"], severity, threshold, as_of, evidence, points=points)]
+        return []
+    if len(failed) == len(measured):
+        # Every visit at the monitoring time point failed: the notice's 监测时间点无法访问.
+        return [_finding(profile, rules["code"], rules["labels"]["all_failed"], severity, threshold, as_of, evidence, points=points)]
+    if failed:
+        return [review(rules["reasons"]["partial"].format(failed=len(failed), probes=len(measured)))]
+    return []
+
+
+def _natural_key(observation: Mapping[str, Any]) -> list[Any]:
+    """probe-2 before probe-10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(observation.get("key", "")))]
+
+
+# -- 首页不更新 --------------------------------------------------------------------------------
+
+
+def home_page_findings(
+    target: Mapping[str, Any], homes: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """首页不更新: the home page's newest entry older than stale_days calendar days."""
+    rules = profile.section("websites", "home_page")
+    threshold = {"stale_days": rules["stale_days"]}
+    reasons = rules["reasons"]
+    url = target.get("url", "")
+
+    def review(reason: str, evidence: dict[str, Any]) -> list[Finding]:
+        return [_finding(profile, rules["review_code"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]
+
+    if not homes:
+        return review(reasons["missing"].format(url=url), {"url": url, "observed": False})
+    home = homes[0]
+    url = home.get("url") or url
+    newest, later_seen = _newest_date(home, as_of, profile)
+    evidence = {
+        "url": url,
+        "fetched_at": _local(home.get("fetched_at"), profile),
+        "status": home.get("status"),
+        "state": home.get("state", ""),
+        "newest_date": _local(newest, profile),
+        "newest_date_seen": _local(home.get("newest_date"), profile),
+        "entries": _entry_evidence(home.get("entries") or [], profile),
+    }
+    state = home.get("state", "")
+    if state != "entries":
+        # failed / unparsed / empty / anything unknown: we could not see the home page's news
+        if state in ("failed", "unparsed"):
+            return review(reasons["unread"].format(url=url, state=state, error=home.get("error") or "no detail"), evidence)
+        return review(reasons["undated"].format(url=url, state=state or "no state"), evidence)
+    age = _age_days(newest, as_of, profile)
+    if age is None and later_seen:
+        return review(reasons["later_only"].format(url=url, as_of=as_of.date().isoformat()), evidence)
+    if age is None:
+        return review(reasons["undated"].format(url=url, state=state), evidence)
+    evidence["age_days"] = age
+    if age > rules["stale_days"]:
+        severity, points = _judged(profile, rules)
+        return [_finding(profile, rules["code"], rules["labels"]["stale"], severity, threshold, as_of, evidence, points=points)]
+    return []
+
+
+# -- 栏目不更新 --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnReading:
+    """One column as the rules see it: stale, blank, unreadable or fine."""
+
+    name: str
+    column_type: str
+    url: str
+    status: Literal["fresh", "stale", "blank", "unchecked", "review"]
+    evidence: dict[str, Any]
+    timely: bool = False
+    should_update: bool = False
+    reason: str = ""
+
+
+def read_column(
+    name: str, column_type: str, observation: Mapping[str, Any] | None, url: str, as_of: datetime, profile: Profile
+) -> ColumnReading:
+    """Classifies one column; an unreadable one is never counted as stale or blank."""
+    reasons = profile.section("websites", "columns", "reasons")
+    kind = profile.column_type(column_type) or profile.column_type("其他")
+    timely = bool(kind and kind.timely)
+    should_update = bool(kind and kind.should_update)
+    if observation is None:
+        evidence = {"name": name, "type": column_type, "url": url, "observed": False}
+        return ColumnReading(name, column_type, url, "review", evidence, reason=reasons["missing"].format(column=name, url=url))
+    url = observation.get("url") or url
+    state = observation.get("state", "")
+    newest, later_seen = _newest_date(observation, as_of, profile)
+    evidence = {
+        "name": name,
+        "type": column_type,
+        "url": url,
+        "fetched_at": _local(observation.get("fetched_at"), profile),
+        "status": observation.get("status"),
+        "method": observation.get("method", ""),
+        "state": state,
+        "newest_date": _local(newest, profile),
+        "newest_date_seen": _local(observation.get("newest_date"), profile),
+    }
+    threshold_date = kind.stale_before(_calendar_date(as_of, profile)) if kind else None
+    if threshold_date is not None:
+        evidence["threshold_date"] = threshold_date
+    if state == "empty":
+        return ColumnReading(name, column_type, url, "blank", evidence, timely, should_update)
+    if state != "entries":
+        reason = reasons["unread"].format(column=name, url=url, state=state or "no state", error=observation.get("error") or "no detail")
+        return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
+    if threshold_date is None:
+        return ColumnReading(name, column_type, url, "unchecked", evidence)
+    newest_day = _calendar_date(newest, profile)
+    if newest_day is None:
+        evidence["entries"] = _entry_evidence(observation.get("entries") or [], profile)
+        if later_seen:
+            reason = reasons["later_only"].format(column=name, url=url, as_of=as_of.date().isoformat())
+        else:
+            reason = reasons["undated"].format(column=name, url=url)
+        return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
+    status = "stale" if newest_day < threshold_date else "fresh"
+    return ColumnReading(name, column_type, url, status, evidence, timely, should_update)
+
+
+def read_columns(
+    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> list[ColumnReading]:
+    """Every column of the target (observed or not) and every column observed."""
+    by_name = {str(o.get("key") or o.get("column_name")): o for o in observations}
+    readings = []
+    registered = [c for c in target.get("columns") or [] if c.get("name")]
+    for column in registered:
+        observation = by_name.pop(column["name"], None)
+        column_type = (observation or {}).get("column_type") or column.get("type") or "其他"
+        readings.append(read_column(column["name"], column_type, observation, column.get("url", ""), as_of, profile))
+    for name, observation in by_name.items():  # observed, though no longer registered
+        readings.append(read_column(name, observation.get("column_type") or "其他", observation, "", as_of, profile))
+    return readings
+
+
+def column_findings(
+    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """栏目不更新 (stale, long stale, blank) with the notes below the veto counts, and a review per unreadable column."""
+    readings = read_columns(target, observations, as_of, profile)
+    return [
+        *stale_column_findings(readings, as_of, profile),
+        *blank_column_findings(readings, as_of, profile),
+        *unreadable_column_findings(readings, as_of, profile),
+    ]
+
+
+def _stale_threshold(profile: Profile) -> dict[str, Any]:
+    rules = profile.section("websites", "columns")
+    return {
+        "stale_veto_count": rules["stale_veto_count"],
+        "long_stale_veto_count": rules["long_stale_veto_count"],
+        "timely_types": rules["timely_types"],
+        "should_update_types": rules["should_update_types"],
+        "stale_after": [{"type": t["type"], **(t["stale_after"] or {})} for t in rules["column_types"] if t["stale_after"]],
+    }
+
+
+def stale_column_findings(readings: Sequence[ColumnReading], as_of: datetime, profile: Profile) -> list[Finding]:
+    """Rule (1): ≥ N stale timely columns; rule (2): ≥ M long-stale should-be-updated columns; else a note."""
+    rules = profile.section("websites", "columns")
+    stale = [r for r in readings if r.status == "stale"]
+    timely_stale = [r for r in stale if r.timely]
+    long_stale = [r for r in stale if r.should_update]
+    evidence = {
+        "stale_columns": [r.evidence for r in stale],
+        "timely_stale_count": len(timely_stale),
+        "long_stale_count": len(long_stale),
+        "columns_checked": len([r for r in readings if r.status in ("fresh", "stale")]),
+    }
+    threshold = _stale_threshold(profile)
+    severity, points = _judged(profile, rules)
+    findings = []
+    if len(timely_stale) >= rules["stale_veto_count"]:
+        findings.append(_finding(profile, rules["codes"]["stale"], rules["labels"]["stale"], severity, threshold, as_of, evidence, points=points))
+    if len(long_stale) >= rules["long_stale_veto_count"]:
+        findings.append(_finding(profile, rules["codes"]["long_stale"], rules["labels"]["long_stale"], severity, threshold, as_of, evidence, points=points))
+    if stale and not findings:
+        # Below the veto counts the site passes, and the notice still names the problem.
+        note_severity, note_points = _judged(profile, rules, "note_severity")
+        findings.append(_finding(profile, rules["codes"]["stale"], rules["labels"]["stale_note"], note_severity, threshold, as_of, evidence, points=note_points))
+    return findings
+
+
+def blank_column_findings(readings: Sequence[ColumnReading], as_of: datetime, profile: Profile) -> list[Finding]:
+    """Rule (3): ≥ N blank columns (the page says there is nothing); fewer give a note."""
+    rules = profile.section("websites", "columns")
+    blank = [r for r in readings if r.status == "blank"]
+    if not blank:
+        return []
+    evidence = {"blank_columns": [r.evidence for r in blank], "blank_count": len(blank)}
+    threshold = {"blank_veto_count": rules["blank_veto_count"]}
+    if len(blank) >= rules["blank_veto_count"]:
+        severity, points = _judged(profile, rules)
+        label = rules["labels"]["blank"]
+    else:
+        severity, points = _judged(profile, rules, "note_severity")
+        label = rules["labels"]["blank_note"]
+    return [_finding(profile, rules["codes"]["blank"], label, severity, threshold, as_of, evidence, points=points)]
+
+
+def unreadable_column_findings(readings: Sequence[ColumnReading], as_of: datetime, profile: Profile) -> list[Finding]:
+    """One review per column we could not read; its code names the column (findings are keyed by code)."""
+    rules = profile.section("websites", "columns")
+    threshold = _stale_threshold(profile)
+    return [
+        _finding(profile, f"{rules['codes']['review']}:{r.name}", rules["labels"]["review"], "review", threshold, as_of, r.evidence, r.reason)
+        for r in readings
+        if r.status == "review"
+    ]
+
+
+# == new media ==================================================================================
+
+# fields merged from several observations of one account; `posts` and `error` are handled apart
+_MERGED_FIELDS = ("found", "current_name", "latest_post_at", "interaction", "originals")
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """One account as several observations tell it together (crawled and manual)."""
+
+    found: bool | None = None
+    current_name: str | None = None
+    latest_post_at: datetime | None = None
+    latest_original_at: datetime | None = None
+    originals_known: bool = False
+    originals_source: str = ""
+    posts: tuple[Mapping[str, Any], ...] | None = None  # None: the post list was not read
+    interaction: Mapping[str, Any] | None = None
+    error: str = ""
+    sources: tuple[dict[str, Any], ...] = ()
+    taken_from: dict[str, str] = field(default_factory=dict)  # field → source it was taken from
+
+
+def _source_name(observation: Mapping[str, Any]) -> str:
+    name = observation.get("source") or ("manual" if observation.get("manual") else "crawl")
+    inspector = observation.get("inspector")
+    return f"{name} ({inspector})" if inspector else str(name)
+
+
+def _field_value(observation: Mapping[str, Any], name: str) -> Any:
+    """A field of one observation, None when it is unknown there."""
+    if name == "found":
+        found = observation.get("found")
+        return found if isinstance(found, bool) else None
+    if name == "current_name":
+        text = (observation.get("current_name") or "").strip()
+        return text or None
+    if name == "latest_post_at":
+        latest = _instant(observation.get("latest_post_at"))
+        return latest if latest is not None else _latest_post_time(observation.get("posts"))
+    if name == "interaction":
+        interaction = observation.get("interaction")
+        if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown"):
+            return None
+        return interaction
+    if name == "originals":
+        # The pair is one fact: latest_original_at is meaningful only when originals are known,
+        # and "no original seen" only from a read that did not fail.
+        if observation.get("originals_known") is not True:
+            return None
+        latest = _instant(observation.get("latest_original_at"))
+        return None if latest is None and observation.get("error") else (latest,)
+    raise KeyError(name)
+
+
+def _latest_post_time(posts: Any) -> datetime | None:
+    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping)]
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
+def _source_evidence(observation: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
+    interaction = observation.get("interaction") if isinstance(observation.get("interaction"), Mapping) else {}
+    posts = observation.get("posts")
+    return {
+        "source": observation.get("source", ""),
+        "manual": bool(observation.get("manual")),
+        "key": observation.get("key", ""),
+        "fetched_at": _local(observation.get("fetched_at"), profile),
+        "inspector": observation.get("inspector", ""),
+        "screenshot": observation.get("screenshot", ""),
+        "found": observation.get("found"),
+        "current_name": observation.get("current_name"),
+        "latest_post_at": _local(observation.get("latest_post_at"), profile),
+        "latest_original_at": _local(observation.get("latest_original_at"), profile),
+        "originals_known": observation.get("originals_known"),
+        "posts_read": None if posts is None else len(posts),
+        "interaction": dict(interaction),
+        "error": observation.get("error", ""),
+    }
+
+
+def merge_account_observations(observations: Sequence[Mapping[str, Any]], profile: Profile) -> AccountState:
+    """Crawled observations first, then manual ones: a manual value fills what the crawl left
+    unknown and, where both have a value, the manual one wins (the inspector saw the account)."""
+    ordered = sorted(observations, key=lambda o: bool(o.get("manual") or o.get("source") == "manual"))
+    values: dict[str, Any] = {}
+    taken_from: dict[str, str] = {}
+    for observation in ordered:
+        manual = bool(observation.get("manual") or observation.get("source") == "manual")
+        for name in _MERGED_FIELDS:
+            value = _field_value(observation, name)
+            if value is not None and (name not in values or manual):
+                values[name] = value
+                taken_from[name] = _source_name(observation)
+    # The post list: the first one read (a list, even empty) by an observation without an error.
+    posts = next(
+        (tuple(o["posts"]) for o in ordered if isinstance(o.get("posts"), list) and not o.get("error")), None
+    )
+    if "interaction" not in values:
+        # Nobody could tell the state: keep what the check saw (its URL and why) for the reason.
+        unknown = [o["interaction"] for o in ordered if isinstance(o.get("interaction"), Mapping)]
+        if unknown:
+            values["interaction"] = max(unknown, key=lambda i: bool(i.get("detail") or i.get("url")))
+    errors = [f"{_source_name(o)}: {o['error']}" for o in ordered if o.get("error")]
+    originals = values.get("originals")
+    originals_source = next(
+        (str(o.get("source") or "") for o in ordered if o.get("originals_known") is not None), ""
+    )
+    return AccountState(
+        found=values.get("found"),
+        current_name=values.get("current_name"),
+        latest_post_at=values.get("latest_post_at"),
+        latest_original_at=originals[0] if originals else None,
+        originals_known=originals is not None,
+        originals_source=originals_source,
+        posts=posts,
+        interaction=values.get("interaction"),
+        error="; ".join(errors),
+        sources=tuple(_source_evidence(o, profile) for o in ordered),
+        taken_from=taken_from,
+    )
+
+
+def _account_evidence(target: Mapping[str, Any], state: AccountState, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": target.get("name", ""),
+        "platform": target.get("platform", ""),
+        "account_id": target.get("account_id", ""),
+        **extra,
+        "taken_from": dict(state.taken_from),
+        "observations": list(state.sources),
+    }
+
+
+def evaluate_account(
+    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """Every finding about a new-media account, from its (merged) observations."""
+    as_of = _normalised_as_of(as_of, profile)
+    accounts = _of_kind(observations, "account")
+    state = merge_account_observations(accounts, profile)
+    if not accounts or state.found is not True:
+        return found_findings(target, state, bool(accounts), as_of, profile)
+    return [
+        *rename_findings(target, state, as_of, profile),
+        *update_findings(target, state, as_of, profile),
+        *interaction_findings(target, state, as_of, profile),
+    ]
+
+
+# -- 搜索不到 ----------------------------------------------------------------------------------
+
+
+def found_findings(
+    target: Mapping[str, Any], state: AccountState, observed: bool, as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """搜索不到 when the account was not found; review when that is unknown. Nothing else is judged then."""
+    rules = profile.section("new_media", "not_found")
+    evidence = _account_evidence(target, state, found=state.found)
+    if state.found is False:
+        severity, points = _judged(profile, rules)
+        return [_finding(profile, rules["code"], rules["label"], severity, {"found": False}, as_of, evidence, points=points)]
+    reason = rules["reasons"]["unknown"].format(error=state.error or "no detail") if observed else rules["reasons"]["missing"]
+    review_label = profile.value("new_media", "review_label")
+    return [_finding(profile, rules["review_code"], review_label, "review", {"found": False}, as_of, evidence, reason)]
+
+
+# -- 已改名(…)系统中未改名 -----------------------------------------------------------------------
+
+
+def _comparable_name(name: str) -> str:
+    """Names compared without whitespace and width differences: the registry wraps long names
+    in table cells (卤阳湖开发区 行政审批服务中心), which is no renaming."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def rename_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
+    """The account shows another name than the one filed in the national registry."""
+    rules = profile.section("new_media", "renamed")
+    registered = str(target.get("name", ""))
+    if not state.current_name or _comparable_name(state.current_name) == _comparable_name(registered):
+        return []
+    current = state.current_name.strip()
+    evidence = _account_evidence(target, state, registered_name=registered, current_name=current)
+    severity, points = _judged(profile, rules)
+    label = rules["label"].format(current_name=current)
+    threshold = {"registered_name": registered}
+    return [_finding(profile, rules["code"], label, severity, threshold, as_of, evidence, points=points)]
+
+
+# -- 长期无更新 / 14天未更新 / 3个月无原创 ------------------------------------------------------------
+
+
+def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
+    """长期无更新 replaces 14天未更新 and 3个月无原创; otherwise each is judged on its own."""
+    long_rules = profile.section("new_media", "long_no_update")
+    rules = profile.section("new_media", "no_update")
+    threshold = {"no_update_days": rules["days"], "long_no_update_days": long_rules["days"]}
+    latest, later_seen = _latest_post_until(state, as_of, profile)
+    age = _age_days(latest, as_of, profile)
+    evidence = _account_evidence(
+        target,
+        state,
+        latest_post_at=_local(latest, profile),
+        latest_post_at_seen=_local(state.latest_post_at, profile),
+        age_days=age,
+        posts_read=None if state.posts is None else len(state.posts),
+        latest_posts=_post_evidence(state.posts or (), profile),
+    )
+    if age is None:
+        if state.posts is not None and not state.posts and not later_seen:
+            # The post list was read and holds nothing: the account has never been updated.
+            severity, points = _judged(profile, long_rules)
+            return [_finding(profile, long_rules["code"], long_rules["label"], severity, threshold, as_of, evidence, points=points)]
+        if later_seen:
+            reason = rules["reasons"]["later_only"].format(as_of=as_of.date().isoformat())
+        elif state.error:
+            reason = rules["reasons"]["unread"].format(error=state.error)
+        else:
+            reason = rules["reasons"]["unknown"]
+        review_label = profile.value("new_media", "review_label")
+        return [
+            _finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason),
+            *original_findings(target, state, as_of, profile),
+        ]
+    if age > long_rules["days"]:
+        severity, points = _judged(profile, long_rules)
+        return [_finding(profile, long_rules["code"], long_rules["label"], severity, threshold, as_of, evidence, points=points)]
+    findings = []
+    if age > rules["days"]:
+        severity, points = _judged(profile, rules)
+        findings.append(_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points))
+    return [*findings, *original_findings(target, state, as_of, profile)]
+
+
+def _latest_post_until(state: AccountState, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
+    """The latest post up to the monitoring day: the recorded one, else the newest such post of the list."""
+    recorded, later = _latest_until([state.latest_post_at], as_of, profile)
+    if recorded is not None:
+        return recorded, later
+    from_list, later_in_list = _latest_until((p.get("time") for p in state.posts or ()), as_of, profile)
+    return from_list, later or later_in_list
+
+
+def _latest_original_until(state: AccountState, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
+    """The latest original post up to the monitoring day: the recorded one, else from the post list."""
+    recorded, later = _latest_until([state.latest_original_at], as_of, profile)
+    if recorded is not None or not later:
+        return recorded, later
+    originals = (p.get("time") for p in state.posts or () if p.get("original") is True)
+    from_list, _ = _latest_until(originals, as_of, profile)
+    return from_list, True
+
+
+def _post_evidence(posts: Iterable[Mapping[str, Any]], profile: Profile) -> list[dict[str, Any]]:
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    newest_first = sorted(posts, key=lambda p: _instant(p.get("time")) or oldest, reverse=True)
+    return [
+        {
+            "url": p.get("url", ""),
+            "title": p.get("title") or p.get("text", ""),
+            "time": _local(p.get("time"), profile),
+            "time_text": p.get("time_text", ""),
+            "original": p.get("original"),
+            "pinned": p.get("pinned"),
+        }
+        for p in newest_first[:EVIDENCE_ITEMS]
+    ]
+
+
+def original_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
+    """3个月无原创: no original post within `days`; review when the source cannot tell originals."""
+    rules = profile.section("new_media", "no_original")
+    threshold = {"no_original_days": rules["days"]}
+    latest, later_seen = _latest_original_until(state, as_of, profile)
+    age = _age_days(latest, as_of, profile)
+    evidence = _account_evidence(
+        target,
+        state,
+        originals_known=state.originals_known,
+        latest_original_at=_local(latest, profile),
+        latest_original_at_seen=_local(state.latest_original_at, profile),
+        age_days=age,
+    )
+    review_label = profile.value("new_media", "review_label")
+    if not state.originals_known:
+        reason = rules["reasons"]["unknown"].format(source=state.originals_source or "no source")
+        return [_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)]
+    if latest is None and later_seen:
+        # The only original seen is after the monitoring point: whether one came before is unknown.
+        reason = rules["reasons"]["later_only"].format(as_of=as_of.date().isoformat())
+        return [_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)]
+    if age is None or age > rules["days"]:
+        severity, points = _judged(profile, rules)
+        return [_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points)]
+    return []
+
+
+# -- 未提供有效互动功能 / 互动交流链接有误 -----------------------------------------------------------
+
+
+def interaction_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
+    """missing → 未提供有效互动功能, broken → 互动交流链接有误, unknown → review, ok → nothing."""
+    rules = profile.section("new_media", "interaction")
+    interaction = dict(state.interaction or {})
+    state_name = interaction.get("state") or "unknown"
+    evidence = _account_evidence(target, state, interaction=interaction, interaction_url=target.get("interaction_url", ""))
+    threshold = {"interaction_state": ["ok"]}
+    if state_name == "ok":
+        return []
+    if state_name in ("missing", "broken"):
+        severity, points = _judged(profile, rules)
+        return [_finding(profile, rules["codes"][state_name], rules["labels"][state_name], severity, threshold, as_of, evidence, points=points)]
+    url = interaction.get("url") or target.get("interaction_url") or "(none)"
+    reason = rules["reasons"]["unknown"].format(url=url, detail=interaction.get("detail") or state.error or "not checked")
+    review_label = profile.value("new_media", "review_label")
+    return [_finding(profile, rules["codes"]["review"], review_label, "review", threshold, as_of, evidence, reason)]
+
+
+# == verdict ====================================================================================
+
+
+def score_of(findings: Iterable[Finding], profile: Profile) -> float:
+    """Full score minus deductions, each indicator's deductions capped at its points."""
+    per_indicator: dict[str, float] = {}
+    for finding in findings:
+        if finding.severity == "deduct":
+            owner = _indicator_of(finding.code, profile)
+            per_indicator[owner] = per_indicator.get(owner, 0.0) + finding.points
+    deducted = 0.0
+    for owner, points in per_indicator.items():
+        cap = profile.max_points(owner)
+        deducted += points if cap is None else min(points, cap)
+    return max(0.0, profile.full_score - deducted)
+
+
+def _indicator_of(code: str, profile: Profile) -> str:
+    """The indicator holding a code's points: the longest capped code above it, else the code itself."""
+    caps = profile.value("scoring", "max_points")
+    owners = [c for c in caps if code == c or code.startswith(f"{c}.")]
+    return max(owners, key=len) if owners else code
+
+
+def _joined_labels(findings: Iterable[Finding], part: str, profile: Profile) -> str:
+    labels: list[str] = []
+    for finding in sorted(findings, key=lambda f: profile.label_rank(part, f.label)):
+        if finding.label not in labels:  # two rules may print the same words
+            labels.append(finding.label)
+    return profile.label_separator.join(labels)
+
+
+def verdict_of(findings: Sequence[Finding], part: str, profile: Profile) -> tuple[Verdict, float, str]:
+    """Any veto → 不合格; a score below pass → 不合格; any review → 待人工复核; else 合格."""
+    score = score_of(findings, profile)
+    vetoes = [f for f in findings if f.severity == "veto"]
+    if vetoes:
+        return profile.verdict_text("fail"), score, _joined_labels(vetoes, part, profile)
+    if score < profile.pass_score:
+        return profile.verdict_text("fail"), score, _joined_labels([f for f in findings if f.severity == "deduct"], part, profile)
+    reviews = [f for f in findings if f.severity == "review"]
+    if reviews:
+        reasons = list(dict.fromkeys(f.reason for f in reviews))
+        return profile.verdict_text("review"), score, profile.review_separator.join(reasons)
+    notes = [f for f in findings if f.severity == "note"]
+    return profile.verdict_text("pass"), score, _joined_labels(notes, part, profile)
+
+
+_PARTS = {"site": ("websites", evaluate_site), "account": ("new_media", evaluate_account)}
+
+
+def assess(
+    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> Assessment:
+    """A target's findings and verdict, by its kind (``site`` or ``account``)."""
+    kind = target.get("kind")
+    if kind not in _PARTS:
+        raise ValueError(f"target {target.get('key')!r}: unknown kind {kind!r} (expected site or account)")
+    part, evaluate = _PARTS[kind]
+    findings = evaluate(target, observations, as_of, profile)
+    verdict, score, labels = verdict_of(findings, part, profile)
+    return Assessment(
+        target_key=str(target.get("key", "")),
+        verdict=verdict,
+        score=score,
+        labels=labels,
+        findings=tuple(findings),
+    )

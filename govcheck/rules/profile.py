@@ -1,0 +1,451 @@
+"""Rules profiles: every threshold and every printed text of the rules, as data.
+
+A profile is a YAML file shipped in ``govcheck/rules/profiles/`` (read through
+importlib.resources, so it works from a zipped egg under scrapyd) or any ``.yaml`` path.
+It is validated when loaded: a missing or mistyped key is an error naming that key.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from dateutil.relativedelta import relativedelta
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "ProfileError",
+    "Profile",
+    "ColumnType",
+    "available_profiles",
+    "load_profile",
+]
+
+DEFAULT_PROFILE = "national-2019"
+PROFILES_PACKAGE = "govcheck.rules"
+PROFILES_FOLDER = "profiles"
+PROFILE_SUFFIXES = (".yaml", ".yml")
+SEVERITIES = ("veto", "deduct", "note")  # `review` is the engine's, never a profile's choice
+DURATION_UNITS = ("days", "months", "years")
+
+
+class ProfileError(ValueError):
+    """A profile does not exist or is not valid."""
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """How one 栏目类型 is judged: its staleness period (None: never stale) and rule groups."""
+
+    name: str
+    stale_after: Mapping[str, int] | None
+    timely: bool
+    should_update: bool
+
+    def stale_before(self, day: date) -> date | None:
+        """The threshold date: a newest entry dated before it is stale (None: not checked)."""
+        if self.stale_after is None:
+            return None
+        return day - relativedelta(**dict(self.stale_after))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A loaded, validated, read-only rules profile."""
+
+    name: str
+    title: str
+    # read-only; left out of equality and hashing (two loads of one file are equal by name and origin)
+    data: Mapping[str, Any] = field(compare=False, repr=False)
+    origin: str = ""
+
+    # -- generic access ------------------------------------------------------------------
+
+    def value(self, *path: str) -> Any:
+        """The value at a key path, e.g. ``value("websites", "home_page", "stale_days")``."""
+        node: Any = self.data
+        for depth, key in enumerate(path):
+            if not isinstance(node, Mapping) or key not in node:
+                raise ProfileError(f"profile {self.name}: no key {'.'.join(path[: depth + 1])}")
+            node = node[key]
+        return node
+
+    def section(self, *path: str) -> Mapping[str, Any]:
+        """A mapping of the profile, e.g. ``section("websites", "availability")``."""
+        node = self.value(*path)
+        if not isinstance(node, Mapping):
+            raise ProfileError(f"profile {self.name}: {'.'.join(path)} is not a mapping")
+        return node
+
+    # -- typed accessors -----------------------------------------------------------------
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.data["timezone"])
+
+    @property
+    def full_score(self) -> float:
+        return float(self.data["scoring"]["full_score"])
+
+    @property
+    def pass_score(self) -> float:
+        return float(self.data["scoring"]["pass_score"])
+
+    def max_points(self, code: str) -> float | None:
+        """The points the indicator of a finding code holds (None: uncapped).
+
+        An indicator covers its own code and every code below it (``site.x`` covers ``site.x.y``).
+        """
+        caps = self.data["scoring"]["max_points"]
+        owners = [c for c in caps if code == c or code.startswith(f"{c}.")]
+        return float(caps[max(owners, key=len)]) if owners else None
+
+    def verdict_text(self, outcome: str) -> str:
+        """``pass``, ``fail`` or ``review`` as the notice prints it."""
+        return self.data["verdicts"][outcome]
+
+    @property
+    def label_separator(self) -> str:
+        return self.data["label_separator"]
+
+    @property
+    def review_separator(self) -> str:
+        return self.data["review_separator"]
+
+    def label_order(self, part: str) -> tuple[str, ...]:
+        """Label templates of ``websites`` or ``new_media`` in the order the cell prints them."""
+        return tuple(self.data[part]["label_order"])
+
+    def label_rank(self, part: str, label: str) -> int:
+        """Position of a label in its part's order; templates like ``已改名({current_name})…`` match any value."""
+        for rank, template in enumerate(self.label_order(part)):
+            if _template_pattern(template).fullmatch(label):
+                return rank
+        return len(self.label_order(part))
+
+    def column_type(self, name: str) -> ColumnType | None:
+        """How a 栏目类型 is judged (None for a type the profile does not know)."""
+        columns = self.data["websites"]["columns"]
+        for entry in columns["column_types"]:
+            if entry["type"] == name:
+                return ColumnType(
+                    name=name,
+                    stale_after=entry["stale_after"],
+                    timely=name in columns["timely_types"],
+                    should_update=name in columns["should_update_types"],
+                )
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[A-Za-z_][A-Za-z0-9_]*\}", template)
+    return re.compile(".+?".join(re.escape(p) for p in parts), re.DOTALL)
+
+
+# -- loading -------------------------------------------------------------------------------
+
+
+def _profiles_folder() -> Any:
+    return resources.files(PROFILES_PACKAGE) / PROFILES_FOLDER
+
+
+def available_profiles() -> list[str]:
+    """Names of the profiles shipped with govcheck."""
+    return sorted(
+        entry.name.rsplit(".", 1)[0]
+        for entry in _profiles_folder().iterdir()
+        if entry.name.endswith(PROFILE_SUFFIXES)
+    )
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.endswith(PROFILE_SUFFIXES) or "/" in name or "\\" in name
+
+
+def load_profile(name: str | Path = DEFAULT_PROFILE) -> Profile:
+    """A shipped profile by name (``national-2019``), or a profile file by path.
+
+    Raises :class:`ProfileError` (a ValueError) for an unknown name, naming the available
+    ones, and for an invalid profile, naming the key that is missing or wrong.
+    """
+    if isinstance(name, Path) or _looks_like_path(str(name)):
+        path = Path(name)
+        if not path.is_file():
+            raise ProfileError(f"rules profile file {path} does not exist")
+        return _profile_from_text(path.read_text(encoding="utf-8"), str(path), default_name=path.stem)
+    return _shipped_profile(str(name))
+
+
+@functools.lru_cache(maxsize=16)
+def _shipped_profile(name: str) -> Profile:
+    # Profiles are immutable, so one loaded copy per name serves every round.
+    for suffix in PROFILE_SUFFIXES:
+        entry = _profiles_folder() / f"{name}{suffix}"
+        if entry.is_file():
+            return _profile_from_text(entry.read_text(encoding="utf-8"), f"{PROFILES_PACKAGE}:{entry.name}", default_name=name)
+    available = ", ".join(available_profiles()) or "none"
+    raise ProfileError(f"unknown rules profile {name!r}; available: {available} (or give a path to a .yaml file)")
+
+
+def _profile_from_text(text: str, origin: str, default_name: str) -> Profile:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ProfileError(f"rules profile {origin} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ProfileError(f"rules profile {origin}: expected a mapping at the top level")
+    data.setdefault("name", default_name)
+    problems = validate_profile(data)
+    if problems:
+        raise ProfileError(f"rules profile {origin} is invalid: " + "; ".join(problems))
+    return Profile(name=data["name"], title=data["title"], data=_frozen(data), origin=origin)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+# -- validation ------------------------------------------------------------------------------
+
+Check = Callable[[Any], str]  # returns "" when the value is fine, else what is wrong
+
+
+def _text(value: Any) -> str:
+    return "" if isinstance(value, str) and value.strip() else "expected a non-empty text"
+
+
+def _number(value: Any) -> str:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return "" if ok else "expected a number ≥ 0"
+
+
+def _count(value: Any) -> str:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return "" if ok else "expected a whole number ≥ 1"
+
+
+def _ratio(value: Any) -> str:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1
+    return "" if ok else "expected a ratio in (0, 1]"
+
+
+def _severity(value: Any) -> str:
+    return "" if value in SEVERITIES else f"expected one of {', '.join(SEVERITIES)}"
+
+
+def _texts(value: Any) -> str:
+    ok = isinstance(value, list) and value and all(not _text(v) for v in value)
+    return "" if ok else "expected a non-empty list of texts"
+
+
+def _mapping(value: Any) -> str:
+    return "" if isinstance(value, dict) else "expected a mapping"
+
+
+def _timezone(value: Any) -> str:
+    if _text(value):
+        return _text(value)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r}"
+    return ""
+
+
+def _duration(value: Any) -> str:
+    """null (not checked) or {days|months|years: whole number}."""
+    if value is None:
+        return ""
+    if not isinstance(value, dict) or not value:
+        return "expected null or a duration like {days: 14}, {months: 6}, {years: 1}"
+    for unit, amount in value.items():
+        if unit not in DURATION_UNITS:
+            return f"unknown duration unit {unit!r} (use {', '.join(DURATION_UNITS)})"
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            return f"{unit}: expected a whole number ≥ 0"
+    return ""
+
+
+# Every key the engine reads, with what it must hold.
+REQUIRED: tuple[tuple[str, Check], ...] = (
+    ("name", _text),
+    ("title", _text),
+    ("timezone", _timezone),
+    ("verdicts.pass", _text),
+    ("verdicts.fail", _text),
+    ("verdicts.review", _text),
+    ("label_separator", _text),
+    ("review_separator", _text),
+    ("scoring.full_score", _number),
+    ("scoring.pass_score", _number),
+    ("scoring.max_points", _mapping),
+    ("websites.label_order", _texts),
+    ("websites.availability.code", _text),
+    ("websites.availability.review_code", _text),
+    ("websites.availability.severity", _severity),
+    ("websites.availability.probe_count", _count),
+    ("websites.availability.probe_timeout_seconds", _number),
+    ("websites.availability.probe_interval_seconds", _number),
+    ("websites.availability.failure_ratio", _ratio),
+    ("websites.availability.min_probes_for_ratio", _count),
+    ("websites.availability.labels.ratio", _text),
+    ("websites.availability.labels.all_failed", _text),
+    ("websites.availability.labels.review", _text),
+    ("websites.availability.reasons.partial", _text),
+    ("websites.availability.reasons.no_probes", _text),
+    ("websites.home_page.code", _text),
+    ("websites.home_page.review_code", _text),
+    ("websites.home_page.severity", _severity),
+    ("websites.home_page.stale_days", _count),
+    ("websites.home_page.labels.stale", _text),
+    ("websites.home_page.labels.review", _text),
+    ("websites.home_page.reasons.missing", _text),
+    ("websites.home_page.reasons.unread", _text),
+    ("websites.home_page.reasons.undated", _text),
+    ("websites.home_page.reasons.later_only", _text),
+    ("websites.columns.column_types", lambda v: "" if isinstance(v, list) and v else "expected a non-empty list"),
+    ("websites.columns.timely_types", _texts),
+    ("websites.columns.should_update_types", _texts),
+    ("websites.columns.stale_veto_count", _count),
+    ("websites.columns.long_stale_veto_count", _count),
+    ("websites.columns.blank_veto_count", _count),
+    ("websites.columns.severity", _severity),
+    ("websites.columns.note_severity", _severity),
+    ("websites.columns.codes.stale", _text),
+    ("websites.columns.codes.long_stale", _text),
+    ("websites.columns.codes.blank", _text),
+    ("websites.columns.codes.review", _text),
+    ("websites.columns.labels.stale", _text),
+    ("websites.columns.labels.long_stale", _text),
+    ("websites.columns.labels.blank", _text),
+    ("websites.columns.labels.stale_note", _text),
+    ("websites.columns.labels.blank_note", _text),
+    ("websites.columns.labels.review", _text),
+    ("websites.columns.reasons.missing", _text),
+    ("websites.columns.reasons.unread", _text),
+    ("websites.columns.reasons.undated", _text),
+    ("websites.columns.reasons.later_only", _text),
+    ("new_media.label_order", _texts),
+    ("new_media.review_label", _text),
+    ("new_media.not_found.code", _text),
+    ("new_media.not_found.review_code", _text),
+    ("new_media.not_found.severity", _severity),
+    ("new_media.not_found.label", _text),
+    ("new_media.not_found.reasons.unknown", _text),
+    ("new_media.not_found.reasons.missing", _text),
+    ("new_media.long_no_update.code", _text),
+    ("new_media.long_no_update.severity", _severity),
+    ("new_media.long_no_update.days", _count),
+    ("new_media.long_no_update.label", _text),
+    ("new_media.no_update.code", _text),
+    ("new_media.no_update.review_code", _text),
+    ("new_media.no_update.severity", _severity),
+    ("new_media.no_update.days", _count),
+    ("new_media.no_update.label", _text),
+    ("new_media.no_update.reasons.unread", _text),
+    ("new_media.no_update.reasons.unknown", _text),
+    ("new_media.no_update.reasons.later_only", _text),
+    ("new_media.no_original.code", _text),
+    ("new_media.no_original.review_code", _text),
+    ("new_media.no_original.severity", _severity),
+    ("new_media.no_original.days", _count),
+    ("new_media.no_original.label", _text),
+    ("new_media.no_original.reasons.unknown", _text),
+    ("new_media.no_original.reasons.later_only", _text),
+    ("new_media.renamed.code", _text),
+    ("new_media.renamed.severity", _severity),
+    ("new_media.renamed.label", _text),
+    ("new_media.interaction.codes.missing", _text),
+    ("new_media.interaction.codes.broken", _text),
+    ("new_media.interaction.codes.review", _text),
+    ("new_media.interaction.severity", _severity),
+    ("new_media.interaction.labels.missing", _text),
+    ("new_media.interaction.labels.broken", _text),
+    ("new_media.interaction.reasons.unknown", _text),
+)
+
+
+def _lookup(data: Any, dotted: str) -> tuple[bool, Any]:
+    node = data
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return False, None
+        node = node[key]
+    return True, node
+
+
+def validate_profile(data: dict[str, Any]) -> list[str]:
+    """Every problem of a profile's data, each naming its key (empty when valid)."""
+    problems = []
+    for dotted, check in REQUIRED:
+        present, value = _lookup(data, dotted)
+        if not present:
+            problems.append(f"missing key {dotted}")
+        elif wrong := check(value):
+            problems.append(f"{dotted}: {wrong}")
+    problems += _validate_severities(data)
+    if not problems:
+        problems += _validate_column_types(data["websites"]["columns"])
+        problems += _validate_max_points(data["scoring"]["max_points"])
+    return problems
+
+
+def _validate_severities(data: dict[str, Any]) -> list[str]:
+    """A ``deduct`` severity needs the points it takes off."""
+    problems = []
+    for dotted, _ in REQUIRED:
+        if not dotted.endswith("severity"):
+            continue
+        present, value = _lookup(data, dotted)
+        if present and value == "deduct":
+            points_key = dotted.rsplit(".", 1)[0] + ".points"
+            found, points = _lookup(data, points_key)
+            if not found:
+                problems.append(f"missing key {points_key} (severity deduct needs points)")
+            elif wrong := _number(points):
+                problems.append(f"{points_key}: {wrong}")
+    return problems
+
+
+def _validate_column_types(columns: dict[str, Any]) -> list[str]:
+    problems, names = [], []
+    for index, entry in enumerate(columns["column_types"]):
+        where = f"websites.columns.column_types[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a mapping with type and stale_after")
+            continue
+        if "type" not in entry:
+            problems.append(f"missing key {where}.type")
+        elif wrong := _text(entry["type"]):
+            problems.append(f"{where}.type: {wrong}")
+        else:
+            names.append(entry["type"])
+        if "stale_after" not in entry:
+            problems.append(f"missing key {where}.stale_after (null when the type is never stale)")
+        elif wrong := _duration(entry["stale_after"]):
+            problems.append(f"{where}.stale_after: {wrong}")
+    for group in ("timely_types", "should_update_types"):
+        for name in columns[group]:
+            if name not in names:
+                problems.append(f"websites.columns.{group}: {name} is not in column_types")
+            elif not any(e.get("type") == name and e.get("stale_after") for e in columns["column_types"]):
+                problems.append(f"websites.columns.{group}: {name} has no stale_after")
+    return problems
+
+
+def _validate_max_points(caps: dict[str, Any]) -> list[str]:
+    return [f"scoring.max_points.{code}: {wrong}" for code, points in caps.items() if (wrong := _number(points))]

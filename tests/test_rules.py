@@ -1,0 +1,834 @@
+"""The rules profile and engine: every threshold at its boundary, every review path, the notice's labels.
+
+The monitoring time point is the seed notice's (2024-02-20, end of day, Beijing time) unless a
+test says otherwise; "N days before" means a publish time on the calendar day N days earlier.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import bson
+import pytest
+import yaml
+
+import govcheck.rules.engine as engine_module
+import govcheck.rules.profile as profile_module
+from govcheck.rules import (
+    Assessment,
+    Finding,
+    Profile,
+    ProfileError,
+    assess,
+    available_profiles,
+    evaluate_account,
+    evaluate_site,
+    load_profile,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+AS_OF = datetime(2024, 2, 20, 23, 59, 59, tzinfo=SHANGHAI)
+PROFILE_FILE = Path(profile_module.__file__).parent / "profiles" / "national-2019.yaml"
+
+
+@pytest.fixture(scope="module")
+def profile() -> Profile:
+    return load_profile("national-2019")
+
+
+# -- builders ---------------------------------------------------------------------------------
+
+
+def days_before(days: int, as_of: datetime = AS_OF, at: time = time(10, 30)) -> datetime:
+    """A publish time on the calendar day `days` before the monitoring time point (Beijing)."""
+    return datetime.combine(as_of.astimezone(SHANGHAI).date() - timedelta(days=days), at, tzinfo=SHANGHAI)
+
+
+def on(day: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(9, 0), tzinfo=SHANGHAI)
+
+
+def site(name: str = "渭南市乡村振兴局", columns: list[tuple[str, str]] = ()) -> dict[str, Any]:
+    return {
+        "key": f"site:{name}",
+        "kind": "site",
+        "name": name,
+        "url": "http://xczx.weinan.gov.cn/",
+        "columns": [{"name": n, "type": t, "url": f"http://xczx.weinan.gov.cn/{i}/"} for i, (n, t) in enumerate(columns)],
+    }
+
+
+def probe(number: int, ok: bool, error: str = "") -> dict[str, Any]:
+    return {
+        "kind": "probe", "key": f"probe-{number}", "url": "http://xczx.weinan.gov.cn/",
+        "fetched_at": AS_OF - timedelta(hours=1, seconds=5 * number), "ok": ok,
+        "status": 200 if ok else None, "error": "" if ok else (error or "timeout"), "elapsed_ms": 120,
+    }
+
+
+def probes(total: int, failed: int) -> list[dict[str, Any]]:
+    return [probe(n, ok=n > failed) for n in range(1, total + 1)]
+
+
+def home(newest: datetime | None, state: str = "entries", error: str = "") -> dict[str, Any]:
+    entries = [{"title": "工作动态", "url": "http://xczx.weinan.gov.cn/a.html", "date": newest, "date_text": "", "pinned": False}]
+    return {
+        "kind": "home", "key": "home", "url": "http://xczx.weinan.gov.cn/", "fetched_at": AS_OF - timedelta(hours=1),
+        "status": 200, "state": state, "entries": entries if state == "entries" else [], "newest_date": newest, "error": error,
+    }
+
+
+def column(name: str, column_type: str, newest: datetime | None, state: str = "entries", error: str = "", index: int = 0) -> dict[str, Any]:
+    entries = [{"title": "标题", "url": f"http://xczx.weinan.gov.cn/{index}/t.html", "date": newest, "date_text": "x", "pinned": False}]
+    return {
+        "kind": "column", "key": name, "column_name": name, "column_type": column_type,
+        "url": f"http://xczx.weinan.gov.cn/{index}/", "fetched_at": AS_OF - timedelta(hours=1), "status": 200,
+        "method": "generic", "state": state, "entries": entries if state == "entries" else [],
+        "newest_date": newest, "error": error,
+    }
+
+
+def healthy_site_observations() -> list[dict[str, Any]]:
+    return [*probes(3, 0), home(days_before(1))]
+
+
+def site_with(columns: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A reachable site with a fresh home page and these column observations."""
+    target = site(columns=[(c["key"], c["column_type"]) for c in columns])
+    for index, observation in enumerate(columns):
+        observation["url"] = target["columns"][index]["url"]
+    return target, [*healthy_site_observations(), *columns]
+
+
+def stale_columns(count: int, column_type: str = "动态要闻", start: int = 0) -> list[dict[str, Any]]:
+    return [column(f"{column_type}{start + i}", column_type, days_before(400), index=start + i) for i in range(count)]
+
+
+def fresh_columns(count: int, column_type: str = "动态要闻", start: int = 100) -> list[dict[str, Any]]:
+    return [column(f"{column_type}{start + i}", column_type, days_before(1), index=start + i) for i in range(count)]
+
+
+def account(name: str = "渭南二黄", platform: str = "微信", interaction_url: str = "https://mp.weixin.qq.com/hd") -> dict[str, Any]:
+    return {
+        "key": f"account:{platform}:{name}", "kind": "account", "name": name, "platform": platform,
+        "account_type": "微信订阅号", "interaction_url": interaction_url,
+    }
+
+
+def seen(**fields: Any) -> dict[str, Any]:
+    """A crawled account observation of a healthy account; keyword arguments override."""
+    observation = {
+        "kind": "account", "key": "account", "source": "sogou", "fetched_at": AS_OF - timedelta(hours=2),
+        "found": True, "current_name": None, "latest_post_at": days_before(1), "latest_original_at": days_before(1),
+        "originals_known": True, "posts": [{"title": "推文", "url": "https://mp.weixin.qq.com/s/1", "time": days_before(1), "original": True}],
+        "interaction": {"state": "ok", "url": "https://mp.weixin.qq.com/hd", "status": 200}, "error": "",
+    }
+    observation.update(fields)
+    return observation
+
+
+def manual(**fields: Any) -> dict[str, Any]:
+    """An inspector's observation as govcheck.manual writes it (nothing recorded unless given)."""
+    observation = {
+        "kind": "account", "key": "manual", "source": "manual", "manual": True, "found": True,
+        "current_name": None, "latest_post_at": None, "latest_original_at": None, "originals_known": False,
+        "interaction": {"state": "unknown", "url": ""}, "screenshot": "shot.png", "inspector": "张三", "fetched_at": None,
+    }
+    observation.update(fields)
+    return observation
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return [f.code for f in findings]
+
+
+def by_code(findings: list[Finding], code: str) -> Finding:
+    return next(f for f in findings if f.code == code)
+
+
+def verdict(target: dict[str, Any], observations: list[dict[str, Any]], profile: Profile, as_of: datetime = AS_OF) -> tuple[str, str]:
+    result = assess(target, observations, as_of, profile)
+    return result.verdict, result.labels
+
+
+# == profile ==================================================================================
+
+
+def test_the_default_profile_is_national_2019_with_the_indicator_values(profile):
+    assert load_profile() == profile
+    assert profile.name == "national-2019" and "国办秘函〔2019〕19号" in profile.title
+    availability = profile.section("websites", "availability")
+    assert (availability["probe_count"], availability["probe_timeout_seconds"], availability["probe_interval_seconds"]) == (3, 15, 5)
+    assert (availability["failure_ratio"], availability["min_probes_for_ratio"]) == (0.05, 140)
+    assert profile.value("websites", "home_page", "stale_days") == 14
+    assert profile.pass_score == 60 and profile.full_score == 100
+    assert [profile.value("new_media", rule, "days") for rule in ("no_update", "long_no_update", "no_original")] == [14, 90, 90]
+
+
+def test_column_type_periods_are_calendar_durations(profile):
+    day = date(2024, 2, 20)
+    assert profile.column_type("动态要闻").stale_before(day) == date(2024, 2, 6)
+    assert profile.column_type("通知公告").stale_before(day) == date(2023, 8, 20)
+    assert profile.column_type("政策文件").stale_before(day) == date(2023, 8, 20)
+    assert profile.column_type("人事信息").stale_before(day) == date(2023, 2, 20)
+    assert profile.column_type("规划计划").stale_before(day) == date(2023, 2, 20)
+    assert profile.column_type("互动交流").stale_before(day) is None
+    assert profile.column_type("其他").stale_before(day) is None
+    assert profile.column_type("通知公告").stale_before(date(2024, 8, 31)) == date(2024, 2, 29)  # month ends clamp
+
+
+def test_a_profile_loads_from_a_yaml_path_too(tmp_path):
+    copy = tmp_path / "weinan.yaml"
+    copy.write_text(PROFILE_FILE.read_text(encoding="utf-8").replace("name: national-2019", "name: weinan-2024"), encoding="utf-8")
+    assert load_profile(str(copy)).name == "weinan-2024"
+    assert load_profile(copy).name == "weinan-2024"
+
+
+def test_shipped_profiles_are_read_as_package_resources(profile):
+    assert available_profiles() == ["national-2019"]
+    assert profile.origin == "govcheck.rules:national-2019.yaml"
+    assert "resources.files" in inspect.getsource(profile_module)
+    assert "__file__" not in inspect.getsource(profile_module)
+
+
+def test_profiles_load_from_a_zipped_egg(tmp_path):
+    package = Path(profile_module.__file__).parents[1]
+    egg = tmp_path / "govcheck.egg"
+    with zipfile.ZipFile(egg, "w") as archive:
+        archive.write(package / "__init__.py", "govcheck/__init__.py")
+        for path in (package / "rules").rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                archive.write(path, f"govcheck/{path.relative_to(package).as_posix()}")
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import govcheck.rules as rules; "
+        "assert rules.__file__.startswith(sys.argv[1]), rules.__file__; "
+        "print(rules.load_profile().name, rules.available_profiles())"
+    )
+    result = subprocess.run([sys.executable, "-I", "-c", script, str(egg)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "national-2019 ['national-2019']"
+
+
+def test_an_unknown_profile_names_the_available_ones():
+    with pytest.raises(ValueError, match=r"unknown rules profile 'provincial-2030'; available: national-2019"):
+        load_profile("provincial-2030")
+    with pytest.raises(ProfileError, match="does not exist"):
+        load_profile("/nowhere/profile.yaml")
+
+
+def write_variant(tmp_path: Path, change) -> Path:
+    data = yaml.safe_load(PROFILE_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "variant.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_missing_key_is_named(tmp_path):
+    path = write_variant(tmp_path, lambda d: d["websites"]["home_page"].pop("stale_days"))
+    with pytest.raises(ProfileError, match=r"missing key websites\.home_page\.stale_days"):
+        load_profile(path)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["websites"]["availability"].__setitem__("failure_ratio", 5), r"websites\.availability\.failure_ratio: expected a ratio"),
+        (lambda d: d["websites"]["columns"]["column_types"][0].__setitem__("stale_after", {"weeks": 2}), r"column_types\[0\]\.stale_after: unknown duration unit 'weeks'"),
+        (lambda d: d["new_media"]["no_update"].__setitem__("severity", "fatal"), r"new_media\.no_update\.severity: expected one of veto, deduct, note"),
+        (lambda d: d["new_media"]["no_update"].__setitem__("severity", "deduct"), r"missing key new_media\.no_update\.points"),
+        (lambda d: d["websites"]["columns"]["timely_types"].append("专题专栏"), r"timely_types: 专题专栏 is not in column_types"),
+        (lambda d: d.__setitem__("timezone", "Mars/Olympus"), r"timezone: unknown time zone"),
+    ],
+)
+def test_wrong_values_are_named(tmp_path, change, message):
+    with pytest.raises(ProfileError, match=message):
+        load_profile(write_variant(tmp_path, change))
+
+
+def test_a_loaded_profile_cannot_be_changed(profile):
+    with pytest.raises(TypeError):
+        profile.section("websites", "home_page")["stale_days"] = 1  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        profile.name = "other"  # type: ignore[misc]
+
+
+# == websites: 站点无法访问 ===================================================================
+
+
+def availability(total: int, failed: int, profile: Profile) -> list[Finding]:
+    return [f for f in evaluate_site(site(), [*probes(total, failed), home(days_before(1))], AS_OF, profile) if f.code.startswith("site.availability")]
+
+
+def test_no_failed_probe_no_finding(profile):
+    assert availability(3, 0, profile) == []
+
+
+def test_one_of_three_probes_failed_is_for_an_inspector(profile):
+    [finding] = availability(3, 1, profile)
+    assert finding.severity == "review"
+    assert finding.reason == "1 of 3 probes failed; a one-shot round cannot measure the indicator's weekly ratio"
+    assert (finding.evidence["probes"], finding.evidence["failed"]) == (3, 1)
+
+
+def test_two_of_three_probes_failed_is_still_not_a_veto(profile):
+    [finding] = availability(3, 2, profile)
+    assert finding.severity == "review" and finding.reason.startswith("2 of 3 probes failed")
+
+
+def test_every_probe_failed_at_the_monitoring_time_point(profile):
+    [finding] = availability(3, 3, profile)
+    assert (finding.severity, finding.label) == ("veto", "监测时间点无法访问")
+    assert [v["error"] for v in finding.evidence["visits"]] == ["timeout"] * 3
+    assert [v["key"] for v in finding.evidence["visits"]] == ["probe-1", "probe-2", "probe-3"]
+
+
+def test_a_week_of_visits_below_five_percent_failures_passes(profile):
+    assert availability(140, 6, profile) == []  # 4.3 %
+
+
+def test_a_week_of_visits_at_five_percent_failures_fails(profile):
+    [finding] = availability(140, 7, profile)  # exactly 5 %
+    assert (finding.severity, finding.label) == ("veto", "站点无法访问")
+    assert finding.rule["threshold"]["failure_ratio"] == 0.05 and finding.rule["threshold"]["min_probes_for_ratio"] == 140
+
+
+def test_no_probe_at_all_is_for_an_inspector(profile):
+    findings = evaluate_site(site(), [home(days_before(1))], AS_OF, profile)
+    assert [(f.code, f.severity) for f in findings] == [("site.availability.review", "review")]
+    assert "http://xczx.weinan.gov.cn/" in findings[0].reason
+
+
+def test_the_unreachable_site_of_the_notice(profile):
+    target = site("韩城市财政局", [("工作动态", "动态要闻")])
+    observations = [*probes(3, 3), home(None, state="failed", error="timeout"), column("工作动态", "动态要闻", None, state="failed", error="timeout")]
+    assert verdict(target, observations, profile) == ("不合格", "监测时间点无法访问")
+
+
+# == websites: 首页不更新 =====================================================================
+
+
+@pytest.mark.parametrize("age, stale", [(13, False), (14, False), (15, True)])
+def test_home_page_older_than_fourteen_days_is_not_updated(profile, age, stale):
+    findings = evaluate_site(site(), [*probes(3, 0), home(days_before(age))], AS_OF, profile)
+    assert codes(findings) == (["site.home.stale"] if stale else [])
+    if stale:
+        finding = findings[0]
+        assert (finding.severity, finding.label, finding.evidence["age_days"]) == ("veto", "首页不更新", 15)
+        assert finding.rule["threshold"] == {"stale_days": 14}
+
+
+@pytest.mark.parametrize(
+    "observation, words",
+    [
+        (home(None, state="failed", error="HTTP 503"), "could not be read (failed: HTTP 503)"),
+        (home(None, state="unparsed", error="no list found"), "could not be read (unparsed: no list found)"),
+        (home(None), "no dated entry"),
+    ],
+)
+def test_an_unread_or_undated_home_page_is_for_an_inspector(profile, observation, words):
+    findings = evaluate_site(site(), [*probes(3, 0), observation], AS_OF, profile)
+    [finding] = findings
+    assert (finding.code, finding.severity) == ("site.home.review", "review")
+    assert words in finding.reason and "http://xczx.weinan.gov.cn/" in finding.reason
+
+
+def test_a_home_page_not_observed_is_for_an_inspector(profile):
+    [finding] = evaluate_site(site(), probes(3, 0), AS_OF, profile)
+    assert finding.code == "site.home.review" and "was not read" in finding.reason
+
+
+def test_naive_datetimes_are_utc_and_days_are_counted_in_beijing(profile):
+    # 2024-02-05 16:30 UTC is 2024-02-06 00:30 in Beijing: 14 days before 2024-02-20, on time.
+    naive_utc = datetime(2024, 2, 5, 16, 30)
+    assert evaluate_site(site(), [*probes(3, 0), home(naive_utc)], AS_OF, profile) == []
+    naive_as_of = datetime(2024, 2, 20, 15, 59, 59)  # 23:59:59 in Beijing
+    assert evaluate_site(site(), [*probes(3, 0), home(naive_utc)], naive_as_of, profile) == []
+    assert codes(evaluate_site(site(), [*probes(3, 0), home(datetime(2024, 2, 5, 15, 30))], AS_OF, profile)) == ["site.home.stale"]
+
+
+def test_home_entries_dated_after_the_monitoring_day_are_left_out(profile):
+    # Read three days after the monitoring day: only what was there by then counts.
+    later_read = home(days_before(-3))
+    later_read["entries"].append({"title": "旧闻", "url": "http://xczx.weinan.gov.cn/b.html", "date": days_before(15)})
+    [finding] = evaluate_site(site(), [*probes(3, 0), later_read], AS_OF, profile)
+    assert (finding.code, finding.evidence["age_days"]) == ("site.home.stale", 15)
+    assert finding.evidence["newest_date_seen"] == days_before(-3)
+
+
+def test_a_home_page_with_only_later_entries_is_for_an_inspector(profile):
+    [finding] = evaluate_site(site(), [*probes(3, 0), home(days_before(-1))], AS_OF, profile)
+    assert finding.code == "site.home.review" and "after the monitoring day 2024-02-20" in finding.reason
+
+
+# == websites: 栏目不更新 =====================================================================
+
+
+@pytest.mark.parametrize("age, stale", [(13, False), (14, False), (15, True)])
+def test_news_column_boundary_is_fourteen_days(profile, age, stale):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(age))])
+    findings = evaluate_site(target, observations, AS_OF, profile)
+    assert [(f.label, f.severity) for f in findings] == ([("个别栏目更新不及时", "note")] if stale else [])
+
+
+@pytest.mark.parametrize("newest, stale", [("2023-08-19", True), ("2023-08-20", False), ("2023-08-21", False)])
+def test_notices_column_boundary_is_six_calendar_months(profile, newest, stale):
+    target, observations = site_with([column("通知公告", "通知公告", on(newest))])
+    findings = evaluate_site(target, observations, AS_OF, profile)
+    assert codes(findings) == (["site.columns.stale"] if stale else [])
+    if stale:
+        [entry] = findings[0].evidence["stale_columns"]
+        assert entry["threshold_date"] == "2023-08-20"
+
+
+@pytest.mark.parametrize("newest, stale", [("2023-02-19", True), ("2023-02-20", False)])
+def test_personnel_column_boundary_is_one_year(profile, newest, stale):
+    target, observations = site_with([column("人事信息", "人事信息", on(newest))])
+    assert codes(evaluate_site(target, observations, AS_OF, profile)) == (["site.columns.stale"] if stale else [])
+
+
+@pytest.mark.parametrize("column_type", ["互动交流", "其他"])
+def test_interaction_and_other_columns_are_never_stale(profile, column_type):
+    target, observations = site_with([column("旧栏目", column_type, on("2015-01-01"))])
+    assert evaluate_site(target, observations, AS_OF, profile) == []
+
+
+def test_column_entries_dated_after_the_monitoring_day_are_left_out(profile):
+    later_read = column("工作动态", "动态要闻", days_before(-2))
+    later_read["entries"].append({"title": "旧闻", "url": "http://x/", "date": days_before(20)})
+    target, observations = site_with([later_read])
+    assert codes(evaluate_site(target, observations, AS_OF, profile)) == ["site.columns.stale"]
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(-2))])
+    [finding] = evaluate_site(target, observations, AS_OF, profile)
+    assert finding.code == "site.columns.review:工作动态" and "after the monitoring day" in finding.reason
+
+
+def test_four_stale_timely_columns_pass_with_the_note(profile):
+    target, observations = site_with([*stale_columns(2, "动态要闻"), *stale_columns(1, "通知公告", 10), *stale_columns(1, "政策文件", 20), *fresh_columns(3)])
+    assert verdict(target, observations, profile) == ("合格", "个别栏目更新不及时")
+
+
+def test_five_stale_timely_columns_fail_the_site_as_the_notice_words_it(profile):
+    target, observations = site_with([*stale_columns(2, "动态要闻"), *stale_columns(2, "通知公告", 10), *stale_columns(1, "政策文件", 20), *fresh_columns(3)])
+    assert verdict(target, observations, profile) == ("不合格", "多个栏目更新不及时")
+    finding = by_code(evaluate_site(target, observations, AS_OF, profile), "site.columns.stale")
+    assert finding.severity == "veto" and finding.evidence["timely_stale_count"] == 5
+    for entry in finding.evidence["stale_columns"]:
+        assert set(entry) >= {"name", "type", "url", "newest_date", "threshold_date"}
+        assert entry["url"].startswith("http://xczx.weinan.gov.cn/")
+    assert {e["name"] for e in finding.evidence["stale_columns"]} == {"动态要闻0", "动态要闻1", "通知公告10", "通知公告11", "政策文件20"}
+    assert finding.evidence["stale_columns"][0]["newest_date"] == days_before(400)
+
+
+def test_nine_long_stale_columns_pass_with_the_note(profile):
+    # 4 timely (below rule 1) + 5 yearly columns = 9 should-be-updated columns long stale.
+    target, observations = site_with([*stale_columns(4, "动态要闻"), *stale_columns(3, "人事信息", 10), *stale_columns(2, "规划计划", 20)])
+    assert verdict(target, observations, profile) == ("合格", "个别栏目更新不及时")
+
+
+def test_ten_long_stale_columns_fail_the_site(profile):
+    target, observations = site_with([*stale_columns(4, "动态要闻"), *stale_columns(3, "人事信息", 10), *stale_columns(3, "规划计划", 20)])
+    findings = evaluate_site(target, observations, AS_OF, profile)
+    assert codes(findings) == ["site.columns.long_stale"]
+    assert findings[0].evidence["long_stale_count"] == 10
+    assert verdict(target, observations, profile) == ("不合格", "多个栏目更新不及时")
+
+
+def test_both_column_rules_print_the_label_once(profile):
+    target, observations = site_with([*stale_columns(5, "动态要闻"), *stale_columns(5, "人事信息", 10)])
+    assert codes(evaluate_site(target, observations, AS_OF, profile)) == ["site.columns.stale", "site.columns.long_stale"]
+    assert verdict(target, observations, profile) == ("不合格", "多个栏目更新不及时")
+
+
+def blank(count: int) -> list[dict[str, Any]]:
+    types = ["通知公告", "政策文件", "人事信息", "规划计划", "其他", "其他"]
+    return [column(f"空白{i}", types[i], None, state="empty", index=50 + i) for i in range(count)]
+
+
+def test_four_blank_columns_pass_with_a_note(profile):
+    target, observations = site_with([*fresh_columns(1), *blank(4)])
+    assert verdict(target, observations, profile) == ("合格", "存在空白栏目")
+    assert by_code(evaluate_site(target, observations, AS_OF, profile), "site.columns.blank").severity == "note"
+
+
+def test_five_blank_columns_fail_the_site(profile):
+    target, observations = site_with([*fresh_columns(1), *blank(5)])
+    assert verdict(target, observations, profile) == ("不合格", "空白栏目过多")
+    finding = by_code(evaluate_site(target, observations, AS_OF, profile), "site.columns.blank")
+    assert finding.evidence["blank_count"] == 5 and len(finding.evidence["blank_columns"]) == 5
+
+
+def test_notes_print_in_label_order(profile):
+    target, observations = site_with([*stale_columns(1), *blank(1)])
+    assert verdict(target, observations, profile) == ("合格", "个别栏目更新不及时,存在空白栏目")
+
+
+@pytest.mark.parametrize(
+    "state, error, words",
+    [("unparsed", "no list found", "(unparsed: no list found)"), ("failed", "HTTP 404", "(failed: HTTP 404)"), ("entries", "", "no dated entry")],
+)
+def test_an_unreadable_column_is_reviewed_and_never_counted_stale(profile, state, error, words):
+    unreadable = column("政务要闻", "动态要闻", None, state=state, error=error, index=9)
+    target, observations = site_with([*stale_columns(4), unreadable])
+    findings = evaluate_site(target, observations, AS_OF, profile)
+    review = by_code(findings, "site.columns.review:政务要闻")
+    assert review.severity == "review"
+    assert "政务要闻" in review.reason and "http://xczx.weinan.gov.cn/4/" in review.reason and words in review.reason
+    stale = by_code(findings, "site.columns.stale")
+    assert stale.severity == "note" and stale.evidence["timely_stale_count"] == 4
+    assert verdict(target, observations, profile) == ("待人工复核", review.reason)
+
+
+def test_an_unparsed_column_is_never_counted_blank(profile):
+    target, observations = site_with([*blank(4), column("政务要闻", "动态要闻", None, state="unparsed", error="no list found", index=9)])
+    findings = evaluate_site(target, observations, AS_OF, profile)
+    assert by_code(findings, "site.columns.blank").evidence["blank_count"] == 4
+    assert by_code(findings, "site.columns.blank").severity == "note"
+
+
+def test_a_registered_column_not_observed_is_reviewed(profile):
+    target = site(columns=[("工作动态", "动态要闻")])
+    [finding] = evaluate_site(target, healthy_site_observations(), AS_OF, profile)
+    assert finding.code == "site.columns.review:工作动态" and "was not read" in finding.reason
+
+
+def test_each_unreadable_column_has_its_own_code(profile):
+    target, observations = site_with([
+        column("甲", "动态要闻", None, state="failed", error="timeout", index=0),
+        column("乙", "通知公告", None, state="failed", error="timeout", index=1),
+    ])
+    findings = evaluate_site(target, observations, AS_OF, profile)
+    assert codes(findings) == ["site.columns.review:甲", "site.columns.review:乙"]
+    result = assess(target, observations, AS_OF, profile)
+    assert result.verdict == "待人工复核" and result.labels.count("；") == 1
+
+
+def test_a_veto_outweighs_reviews(profile):
+    target, observations = site_with([*stale_columns(5), column("甲", "动态要闻", None, state="failed", error="timeout", index=9)])
+    assert verdict(target, observations, profile) == ("不合格", "多个栏目更新不及时")
+
+
+def test_a_fresh_site_passes_without_labels(profile):
+    target, observations = site_with([*fresh_columns(2), column("通知公告", "通知公告", days_before(100), index=3)])
+    result = assess(target, observations, AS_OF, profile)
+    assert (result.verdict, result.score, result.labels, result.findings) == ("合格", 100.0, "", ())
+
+
+def test_vetoes_of_one_site_print_in_label_order(profile):
+    target, observations = site_with([*stale_columns(5), *blank(5)])
+    observations = [o for o in observations if o["kind"] != "home"] + [home(days_before(30))]
+    assert verdict(target, observations, profile) == ("不合格", "首页不更新,多个栏目更新不及时,空白栏目过多")
+
+
+# == new media ===============================================================================
+
+
+def account_labels(observations: list[dict[str, Any]], profile: Profile, target: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    return [(f.label, f.severity) for f in evaluate_account(target or account(), observations, AS_OF, profile)]
+
+
+def test_a_healthy_account_passes(profile):
+    assert verdict(account(), [seen()], profile) == ("合格", "")
+
+
+def test_an_account_not_found_is_only_that(profile):
+    observation = seen(found=False, latest_post_at=None, posts=[], interaction={"state": "unknown", "url": ""}, current_name="别的名字")
+    assert account_labels([observation], profile) == [("搜索不到", "veto")]
+    assert verdict(account("澄城县道路运输管理所", "抖音"), [observation], profile) == ("不合格", "搜索不到")
+
+
+def test_an_account_whose_existence_is_unknown_is_for_an_inspector(profile):
+    observation = seen(found=None, latest_post_at=None, posts=None, error="captcha (antispider)")
+    [finding] = evaluate_account(account(), [observation], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("media.found.review", "review")
+    assert "captcha (antispider)" in finding.reason
+
+
+def test_an_account_not_observed_is_for_an_inspector(profile):
+    [finding] = evaluate_account(account(), [], AS_OF, profile)
+    assert finding.severity == "review" and "not observed" in finding.reason
+
+
+@pytest.mark.parametrize("age, late", [(13, False), (14, False), (15, True)])
+def test_no_post_for_more_than_fourteen_days(profile, age, late):
+    observation = seen(latest_post_at=days_before(age), posts=[])
+    assert account_labels([observation], profile) == ([("14天未更新", "veto")] if late else [])
+
+
+@pytest.mark.parametrize("age, label", [(89, "14天未更新"), (90, "14天未更新"), (91, "长期无更新")])
+def test_no_post_for_more_than_ninety_days_is_long_without_update_instead(profile, age, label):
+    observation = seen(latest_post_at=days_before(age), latest_original_at=days_before(age))
+    assert account_labels([observation], profile) == [(label, "veto")]
+
+
+def test_a_post_list_read_and_empty_is_long_without_update(profile):
+    observation = seen(latest_post_at=None, latest_original_at=None, posts=[])
+    assert account_labels([observation], profile) == [("长期无更新", "veto")]
+
+
+def test_the_latest_post_comes_from_the_post_list_when_not_given(profile):
+    observation = seen(latest_post_at=None, posts=[{"title": "旧文", "time": days_before(20)}, {"title": "新文", "time": days_before(16)}])
+    assert account_labels([observation], profile) == [("14天未更新", "veto")]
+
+
+def test_posts_that_could_not_be_read_are_for_an_inspector(profile):
+    observation = seen(latest_post_at=None, latest_original_at=None, posts=None, error="HTTP 432 rate limited")
+    findings = evaluate_account(account(), [observation], AS_OF, profile)
+    posts_review = by_code(findings, "media.posts.review")
+    assert posts_review.severity == "review" and "HTTP 432 rate limited" in posts_review.reason
+    # "no original seen" from a failed read is no evidence either
+    assert by_code(findings, "media.originals.review").severity == "review"
+    assert not [f for f in findings if f.severity == "veto"]
+
+
+def test_a_latest_post_not_recorded_is_for_an_inspector(profile):
+    observation = seen(latest_post_at=None, posts=None)
+    assert account_labels([observation], profile) == [("账号检查待人工复核", "review")]
+
+
+def test_posts_after_the_monitoring_day_are_left_out(profile):
+    posts = [{"title": "新", "time": days_before(-1), "original": True}, {"title": "旧", "time": days_before(20), "original": True}]
+    observation = seen(latest_post_at=days_before(-1), latest_original_at=days_before(-1), posts=posts)
+    assert account_labels([observation], profile) == [("14天未更新", "veto")]
+    posts = [{"title": "新", "time": days_before(-1), "original": False}, {"title": "旧", "time": days_before(95), "original": True}]
+    observation = seen(latest_post_at=days_before(2), latest_original_at=days_before(95), posts=posts)
+    assert account_labels([observation], profile) == [("3个月无原创", "veto")]
+
+
+def test_only_posts_after_the_monitoring_day_are_for_an_inspector(profile):
+    posts = [{"title": "新", "time": days_before(-1), "original": True}]
+    observation = seen(latest_post_at=days_before(-1), latest_original_at=days_before(-1), posts=posts)
+    findings = evaluate_account(account(), [observation], AS_OF, profile)
+    assert [(f.code, f.severity) for f in findings] == [("media.posts.review", "review"), ("media.originals.review", "review")]
+    assert all("after the monitoring day 2024-02-20" in f.reason for f in findings)
+
+
+@pytest.mark.parametrize("age, missing", [(89, False), (90, False), (91, True)])
+def test_no_original_post_for_more_than_ninety_days(profile, age, missing):
+    observation = seen(latest_post_at=days_before(2), latest_original_at=days_before(age))
+    assert account_labels([observation], profile) == ([("3个月无原创", "veto")] if missing else [])
+
+
+def test_no_original_ever_seen_when_the_source_can_tell(profile):
+    observation = seen(latest_original_at=None, originals_known=True)
+    assert account_labels([observation], profile) == [("3个月无原创", "veto")]
+
+
+def test_a_source_that_cannot_tell_originals_is_never_a_veto(profile):
+    observation = seen(source="douyin-web", latest_original_at=None, originals_known=False)
+    [finding] = evaluate_account(account("白水县卫生健康局", "抖音"), [observation], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("media.originals.review", "review")
+    assert "douyin-web" in finding.reason
+
+
+def test_a_renamed_account_prints_its_new_name(profile):
+    target = account("渭南市公安局高新分局")
+    [finding] = evaluate_account(target, [seen(current_name="高新警讯")], AS_OF, profile)
+    assert (finding.label, finding.severity) == ("已改名(高新警讯)系统中未改名", "veto")
+    assert (finding.evidence["registered_name"], finding.evidence["current_name"]) == ("渭南市公安局高新分局", "高新警讯")
+
+
+@pytest.mark.parametrize("shown", ["卤阳湖开发区 行政审批服务中心", "卤阳湖开发区行政审批服务中心", " 卤阳湖开发区\u3000行政审批服务中心 "])
+def test_whitespace_in_a_name_is_no_renaming(profile, shown):
+    assert account_labels([seen(current_name=shown)], profile, account("卤阳湖开发区 行政审批服务中心")) == []
+
+
+@pytest.mark.parametrize(
+    "interaction, expected",
+    [
+        ({"state": "ok", "url": "https://mp.weixin.qq.com/hd"}, []),
+        ({"state": "missing", "url": ""}, [("未提供有效互动功能", "veto")]),
+        ({"state": "broken", "url": "https://mp.weixin.qq.com/hd", "status": 404, "detail": "HTTP 404"}, [("互动交流链接有误", "veto")]),
+        ({"state": "unknown", "url": "https://mp.weixin.qq.com/hd", "detail": "timeout"}, [("账号检查待人工复核", "review")]),
+        (None, [("账号检查待人工复核", "review")]),
+    ],
+)
+def test_interaction_entry_states(profile, interaction, expected):
+    assert account_labels([seen(interaction=interaction)], profile) == expected
+
+
+def test_an_interaction_entry_that_could_not_be_checked_says_why(profile):
+    finding = by_code(evaluate_account(account(), [seen(interaction={"state": "unknown", "url": "https://x.example/hd", "detail": "timeout"})], AS_OF, profile), "media.interaction.review")
+    assert finding.reason == "the interaction entry https://x.example/hd could not be checked: timeout"
+
+
+def test_labels_join_in_the_notice_order(profile):
+    observation = seen(latest_post_at=days_before(200), latest_original_at=None, interaction={"state": "broken", "url": "https://x.example/", "detail": "HTTP 404"})
+    assert verdict(account("渭南市路灯管理站"), [observation], profile) == ("不合格", "长期无更新,互动交流链接有误")
+    observation = seen(current_name="新名", latest_post_at=days_before(20), latest_original_at=days_before(100), interaction={"state": "missing", "url": ""})
+    assert verdict(account(), [observation], profile) == ("不合格", "已改名(新名)系统中未改名,14天未更新,3个月无原创,未提供有效互动功能")
+
+
+# -- several observations of one account -------------------------------------------------------
+
+
+def test_a_manual_observation_fills_what_the_crawl_could_not_read(profile):
+    crawled = seen(latest_post_at=None, latest_original_at=None, posts=None, error="antispider", interaction={"state": "unknown", "url": ""})
+    inspected = manual(latest_post_at=days_before(3), latest_original_at=days_before(3), originals_known=True, interaction={"state": "ok", "url": ""})
+    result = assess(account(), [crawled, inspected], AS_OF, profile)
+    assert (result.verdict, result.labels) == ("合格", "")
+
+
+def test_where_both_have_a_value_the_manual_observation_wins_and_both_are_evidence(profile):
+    crawled = seen(latest_post_at=days_before(20), current_name="渭南二黄")
+    inspected = manual(latest_post_at=days_before(2), interaction={"state": "broken", "url": ""})
+    findings = evaluate_account(account(), [crawled, inspected], AS_OF, profile)
+    assert [(f.label, f.severity) for f in findings] == [("互动交流链接有误", "veto")]
+    evidence = findings[0].evidence
+    assert [(o["source"], o["manual"]) for o in evidence["observations"]] == [("sogou", False), ("manual", True)]
+    assert evidence["observations"][1]["inspector"] == "张三" and evidence["observations"][1]["screenshot"] == "shot.png"
+    assert evidence["taken_from"]["interaction"] == "manual (张三)"
+    assert evidence["taken_from"]["latest_post_at"] == "manual (张三)"
+    assert evidence["taken_from"]["current_name"] == "sogou"
+
+
+def test_the_order_of_observations_does_not_matter(profile):
+    crawled = seen(latest_post_at=days_before(20))
+    inspected = manual(latest_post_at=days_before(2))
+    assert evaluate_account(account(), [inspected, crawled], AS_OF, profile) == evaluate_account(account(), [crawled, inspected], AS_OF, profile)
+
+
+def test_an_inspector_seeing_no_original_on_douyin_gives_the_notice_label(profile):
+    crawled = seen(source="douyin-web", originals_known=False, latest_original_at=None)
+    inspected = manual(latest_original_at=None, originals_known=True)  # 最近原创时间: 无
+    assert verdict(account("白水县卫生健康局", "抖音"), [crawled, inspected], profile) == ("不合格", "3个月无原创")
+
+
+def test_an_inspector_finding_the_account_gone_wins(profile):
+    inspected = manual(found=False)
+    assert verdict(account(), [seen(), inspected], profile) == ("不合格", "搜索不到")
+
+
+# == the seed notice ===========================================================================
+
+SEED_ACCOUNTS = [
+    # (附件2 row, account name, observation fields, 备注 as printed)
+    (1, "渭南二黄", {"interaction": {"state": "broken", "url": "https://x.example/", "detail": "链接已过期"}}, "互动交流链接有误"),
+    (2, "渭南市卫生健康委员会", {"latest_post_at": days_before(20)}, "14天未更新"),
+    (3, "渭南市城市管理执法局", {"interaction": {"state": "missing", "url": ""}}, "未提供有效互动功能"),
+    (6, "渭南市路灯管理站", {"latest_post_at": days_before(150), "interaction": {"state": "broken", "url": "https://x.example/"}}, "长期无更新,互动交流链接有误"),
+    (7, "渭南地方志", {"latest_post_at": days_before(300), "interaction": {"state": "missing", "url": ""}}, "长期无更新,未提供有效互动功能"),
+    (8, "渭南市公安局高新分局", {"current_name": "高新警讯"}, "已改名(高新警讯)系统中未改名"),
+    (11, "渭南市城乡规划展示馆", {"current_name": "渭南市城建档案和规划展示馆"}, "已改名(渭南市城建档案和规划展示馆)系统中未改名"),
+    (13, "法治白水", {"latest_original_at": days_before(120)}, "3个月无原创"),
+    (15, "澄城县道路运输管理所", {"found": False}, "搜索不到"),
+]
+
+
+@pytest.mark.parametrize("row, name, fields, printed", SEED_ACCOUNTS, ids=[str(r[0]) for r in SEED_ACCOUNTS])
+def test_seed_notice_new_media_rows(profile, row, name, fields, printed):
+    assert verdict(account(name), [seen(**fields)], profile) == ("不合格", printed)
+
+
+def test_seed_notice_website_rows(profile):
+    # rows 1–3: many stale columns; row 5/6: a few, still 合格
+    target, observations = site_with([*stale_columns(3), *stale_columns(2, "通知公告", 10), *fresh_columns(2)])
+    assert verdict(target, observations, profile) == ("不合格", "多个栏目更新不及时")
+    target, observations = site_with([column("乡村振兴动态", "动态要闻", days_before(25)), *fresh_columns(3)])
+    assert verdict(target, observations, profile) == ("合格", "个别栏目更新不及时")
+
+
+# == the clock is never read ===================================================================
+
+
+def test_an_as_of_in_2019_gives_the_same_results_whatever_the_clock(profile):
+    as_of = datetime(2019, 6, 20, 23, 59, 59, tzinfo=SHANGHAI)
+    observation = seen(latest_post_at=days_before(15, as_of), latest_original_at=days_before(91, as_of), posts=[])
+    first = assess(account(), [observation], as_of, profile)
+    assert (first.verdict, first.labels) == ("不合格", "14天未更新,3个月无原创")
+    assert assess(account(), [observation], as_of, profile) == first
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(10, as_of))])
+    observations = [o for o in observations if o["kind"] != "home"] + [home(days_before(3, as_of))]
+    assert assess(target, observations, as_of, profile).verdict == "合格"
+
+
+def test_no_rule_reads_the_clock():
+    for module in (engine_module, profile_module):
+        source = inspect.getsource(module)
+        assert not re.search(r"\b(now|today|utcnow)\(|time\.time\(", source), module.__name__
+
+
+# == every finding carries its rule and evidence ===================================================
+
+
+def every_scenario(profile: Profile) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    yield site(), probes(3, 3)
+    yield site(), [*probes(3, 1), home(None, state="unparsed")]
+    yield site(), [*probes(140, 7), home(days_before(30))]
+    yield site_with([*stale_columns(5), *stale_columns(10, "人事信息", 20), *blank(5), column("甲", "动态要闻", None, state="failed", index=90)])
+    yield site_with([*stale_columns(1), *blank(1)])
+    yield account(), [seen(found=False)]
+    yield account(), [seen(found=None, error="captcha")]
+    yield account(), [seen(current_name="新名", latest_post_at=days_before(20), latest_original_at=None, interaction={"state": "missing"})]
+    yield account(), [seen(latest_post_at=None, posts=None, originals_known=False, error="x", interaction={"state": "unknown"})]
+    yield account(), [seen(latest_post_at=days_before(100)), manual(interaction={"state": "broken", "url": ""})]
+
+
+def _keys(value: Any) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            yield key
+            yield from _keys(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _keys(inner)
+
+
+def test_every_finding_has_its_rule_and_evidence_and_stores(profile):
+    seen_severities = set()
+    for target, observations in every_scenario(profile):
+        result = assess(target, observations, AS_OF, profile)
+        assert isinstance(result, Assessment) and result.findings
+        assert len(codes(list(result.findings))) == len(set(codes(list(result.findings)))), "findings are keyed by code"
+        for finding in result.findings:
+            seen_severities.add(finding.severity)
+            assert set(finding.rule) == {"profile", "code", "threshold", "as_of"}
+            assert finding.rule["profile"] == "national-2019" and finding.rule["code"] == finding.code
+            assert finding.rule["as_of"] == AS_OF and finding.rule["threshold"]
+            assert finding.evidence and finding.label
+            assert bool(finding.reason) == (finding.severity == "review")
+            document = finding.to_document()
+            bson.encode(document)  # storable as is: no tuples, read-only mappings or bare dates
+            assert not [k for k in _keys(document) if "." in k or "$" in k], "FerretDB refuses such keys"
+    assert seen_severities == {"veto", "note", "review"}
+
+
+# == scoring ===================================================================================
+
+
+def test_deductions_are_capped_per_indicator_and_a_low_score_fails(tmp_path):
+    def deducting(data: dict[str, Any]) -> None:
+        data["websites"]["columns"].update(note_severity="deduct", points=30)
+        data["scoring"]["max_points"] = {"site.columns": 35}
+
+    capped = load_profile(write_variant(tmp_path, deducting))
+    target, observations = site_with([*stale_columns(1), *blank(1)])  # two deductions of 30 under site.columns
+    result = assess(target, observations, AS_OF, capped)
+    assert [(f.severity, f.points) for f in result.findings] == [("deduct", 30.0), ("deduct", 30.0)]
+    assert (result.score, result.verdict) == (65.0, "合格")
+
+    def uncapped(data: dict[str, Any]) -> None:
+        deducting(data)
+        data["scoring"]["max_points"] = {}
+
+    result = assess(target, observations, AS_OF, load_profile(write_variant(tmp_path, uncapped)))
+    assert (result.score, result.verdict, result.labels) == (40.0, "不合格", "个别栏目更新不及时,存在空白栏目")
+
+
+def test_a_target_of_unknown_kind_is_refused(profile):
+    with pytest.raises(ValueError, match="unknown kind"):
+        assess({"key": "x", "kind": "app"}, [], AS_OF, profile)
+
+
+def test_finding_documents_carry_every_field(profile):
+    [finding] = availability(3, 3, profile)
+    assert set(finding.to_document()) == {"code", "label", "severity", "points", "rule", "evidence", "reason"}
