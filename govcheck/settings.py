@@ -92,6 +92,9 @@ GOVCHECK_PROBE_INTERVAL = None
 GOVCHECK_PROBE_TIMEOUT = None
 # Entries of a list page kept as evidence.
 GOVCHECK_EVIDENCE_ENTRIES = 5
+# A list without dates: how many of its first entries' detail pages are opened for their
+# publish dates (the printed 发布时间 wins over the PubDate meta tag).
+GOVCHECK_DETAIL_PAGES = 3
 
 FEED_EXPORT_ENCODING = "utf-8"
 

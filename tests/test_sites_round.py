@@ -50,13 +50,13 @@ def targets_document(base_url: str) -> dict[str, list[dict[str, str]]]:
     manifest = yaml.safe_load((REPLICA / "sites" / "manifest.yaml").read_text(encoding="utf-8"))
     sites, columns = [], []
     for site in manifest["sites"]:
-        home = f"{base_url}/{site['slug']}/{site.get('home', '').lstrip('/')}"
+        home = base_url + site["home"]
         sites.append({"网站名称": site["name"], "网址": home, "网站类别": site["category"], "区县": site.get("district", ""), "主办单位": site["name"]})
         for column in site["columns"]:
             columns.append({
                 "网站名称": site["name"],
                 "栏目名称": column["name"],
-                "栏目地址": f"{base_url}/{site['slug']}/{column['path'].lstrip('/')}",
+                "栏目地址": base_url + column["path"],
                 "栏目类型": column["type"],
                 "渲染方式": column.get("render") or "",
             })

@@ -15,12 +15,19 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
-from govcheck.extract.listing import ListPage, extract_list, loads_entries_by_script
-from govcheck.fetch_errors import describe_failure
+from govcheck.extract.detail import extract_publish_date
+from govcheck.extract.listing import ListEntry, ListPage, extract_list, loads_entries_by_script
+from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.spiders.base import RoundSpider
+
+
+# Error answers reach the callbacks (they are evidence); 3xx stay with the redirect middleware
+# so that redirect loops end as such.
+ERROR_STATUSES = list(range(400, 600))
 
 
 class SitesSpider(RoundSpider):
@@ -61,7 +68,7 @@ class SitesSpider(RoundSpider):
                 "started_at": self.now(),
                 "download_timeout": self.probe_timeout,
                 "dont_retry": True,  # each probe is one visit, as the indicator counts them
-                "handle_httpstatus_all": True,
+                "handle_httpstatus_list": ERROR_STATUSES,
             },
         )
 
@@ -107,30 +114,64 @@ class SitesSpider(RoundSpider):
             "key": key,
             "column": column,
             "rendered": render,
-            "handle_httpstatus_all": True,
+            "handle_httpstatus_list": ERROR_STATUSES,
         }
         if render:
             # Columns marked splash are rendered by Playwright too until a Splash server is set.
             meta["playwright"] = True
+            # Lists are filled by XHR after the load event: wait until the network is quiet.
+            meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta=meta
         )
 
-    def parse_page(self, response: Response) -> Any:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta
         if not 200 <= response.status < 300:
-            return self.page_observation(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
+            yield self.page_observation(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
+            return
         try:
             html = response.text
         except AttributeError:
-            return self.page_observation(meta, response.url, state="unparsed", status=response.status, error="not an HTML page")
+            yield self.page_observation(meta, response.url, state="unparsed", status=response.status, error="not an HTML page")
+            return
         column = meta["column"] or {}
         page = extract_list(html, response.url, self.as_of, column.get("selector") or None)
         if page.state == "unparsed" and not meta["rendered"] and loads_entries_by_script(html):
             # The list is filled by script: fetch it again in a real browser.
             site = self.targets[meta["target_key"]]
-            return self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
-        return self.page_observation(meta, response.url, status=response.status, page=page)
+            yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
+            return
+        if page.state == "entries" and page.newest is None:
+            # The list shows no dates: read them where an inspector would, on the detail pages.
+            details = await self.read_detail_dates(page.entries)
+            yield self.page_observation(meta, response.url, status=response.status, page=page, details=details)
+            return
+        yield self.page_observation(meta, response.url, status=response.status, page=page)
+
+    async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
+        """Publish dates of the first entries' detail pages: printed date, meta date, and both."""
+        count = self.settings.getint("GOVCHECK_DETAIL_PAGES", 3)
+        details = []
+        for entry in entries[:count]:
+            detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
+            try:
+                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True))
+                published = extract_publish_date(response.text, self.as_of)
+            except Exception as error:  # a detail page we could not read tells nothing
+                detail.update(date=None, error=describe_error(error))
+            else:
+                detail.update(
+                    date=published.date,
+                    visible=published.visible,
+                    visible_text=published.visible_text,
+                    meta=published.meta,
+                    meta_name=published.meta_name,
+                    disagree=published.disagree,
+                    status=response.status,
+                )
+            details.append(detail)
+        return details
 
     def page_failed(self, failure: Failure) -> ObservationItem:
         request = failure.request
@@ -144,18 +185,25 @@ class SitesSpider(RoundSpider):
         page: ListPage | None = None,
         state: str = "",
         error: str = "",
+        details: list[dict[str, Any]] | None = None,
     ) -> ObservationItem:
         column = meta.get("column") or {}
+        newest_date = page.newest.date if page and page.newest else None
+        if details is not None:
+            detail_dates = [d["date"] for d in details if d.get("date")]
+            newest_date = max(detail_dates) if detail_dates else None
         data: dict[str, Any] = {
             "url": url,
             "fetched_at": self.now(),
             "status": status,
-            "method": self.reading_method(meta),
+            "method": "detail" if details is not None else self.reading_method(meta),
             "state": page.state if page else state,
             "entries": self.evidence_entries(page),
-            "newest_date": page.newest.date if page and page.newest else None,
+            "newest_date": newest_date,
             "error": error,
         }
+        if details is not None:
+            data["detail_pages"] = details
         if meta["kind"] == "column":
             data.update(column_name=column.get("name", meta["key"]), column_type=column.get("type", "其他"))
         return self.observation(meta["target_key"], meta["kind"], meta["key"], **data)

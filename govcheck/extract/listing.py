@@ -1,0 +1,700 @@
+"""List pages: find a column's entries and its newest publish date without per-site rules.
+
+A government column page is a list of links with dates (``ul/li`` with a ``<span>`` date, table
+rows, ``div`` items…) wrapped in a header, a navigation, sidebars (今日关注, 热点排行), a
+pagination bar and a footer (版权所有, ICP, 页面生成时间). The generic extractor groups sibling
+elements of the same tag that each hold a link, scores the groups by how many of their items
+carry a date and a title, ignores groups inside header/footer/nav/sidebar-like containers, and
+takes the best one. The newest date of the group wins, whatever its position (pinned 置顶 items
+come first and are often old).
+
+Everything here is a plain function over an HTML string; no Scrapy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from govcheck.dates import parse_date, search_date
+
+__all__ = [
+    "ListEntry",
+    "ListPage",
+    "decode_html",
+    "discover_columns",
+    "extract_links",
+    "extract_list",
+    "loads_entries_by_script",
+]
+
+State = Literal["entries", "empty", "unparsed"]
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    title: str
+    url: str
+    date: datetime | None
+    date_text: str | None
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class ListPage:
+    state: State
+    entries: tuple[ListEntry, ...]
+    newest: ListEntry | None
+
+
+# ---------------------------------------------------------------------------------------------
+# decoding and parsing
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Bytes of a page as text: BOM, then the HTTP charset, then the page's own <meta charset>.
+
+    Government servers often send ``text/html`` without a charset and rely on the page's meta
+    tag (GBK sites do); w3lib, which Scrapy uses, implements exactly that order.
+    """
+    from w3lib.encoding import html_to_unicode
+
+    return html_to_unicode(content_type, body)[1]
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", html), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+_DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+
+
+def _expand_datastores(root: lxml.html.HtmlElement) -> None:
+    """Hanweb (大汉) jpage lists ship their entries as CDATA records in <script type="text/xml">."""
+    for script in root.iter("script"):
+        text = script.text or ""
+        if "<recordset" not in text.lower():
+            continue
+        records = _DATASTORE_RECORD.findall(text)
+        if not records:
+            continue
+        holder = lxml.html.fragment_fromstring("".join(records), create_parent="div")
+        holder.set("data-govcheck", "datastore")
+        holder.tail = script.tail
+        script.getparent().replace(script, holder)
+
+
+_NON_CONTENT = ("script", "style", "noscript", "template", "select", "textarea", "button")
+
+
+def _content_tree(html: str) -> lxml.html.HtmlElement | None:
+    root = _parse(html)
+    if root is None:
+        return None
+    _expand_datastores(root)
+    for el in list(root.iter(*_NON_CONTENT)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return root
+
+
+# ---------------------------------------------------------------------------------------------
+# what is not the main list
+
+# class/id words of page furniture: exact words, and prefixes (side→sidebar, nav→navbar…)
+_NOISE_WORDS = {
+    "head", "header", "footer", "foot", "bottom", "copyright", "banquan", "bq", "aside", "daohang", "dh",
+    "crumb", "crumbs", "curmb", "curmbs", "breadcrumb", "breadcrumbs", "position", "location", "pos", "dqwz",
+    "weizhi", "rank", "ranking", "phb", "paihang", "djph", "rdph", "rdgz", "rdtj", "jrgz", "jrtt", "today",
+    "yqlj", "friend", "friendlink", "links", "share", "weather",
+}
+_NOISE_PREFIXES = ("side", "nav", "menu", "foot", "hot", "copyright", "crumb", "breadcrumb", "rank", "sidebar")
+_NOISE_TAGS = {"header", "footer", "nav", "aside"}
+# headings of widgets that repeat other columns' entries with their (newer) dates
+_NOISE_HEADINGS = re.compile(
+    r"热点|热门|排行|点击榜|阅读榜|今日关注|今日头条|推荐阅读|相关阅读|相关文章|相关新闻|相关链接|相关信息|友情链接|猜你喜欢|专题专栏"
+)
+_CLASS_SPLIT = re.compile(r"[\s_\-]+")
+
+
+def _words(el: etree._Element) -> list[str]:
+    value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return [w for w in _CLASS_SPLIT.split(value) if w]
+
+
+def _noisy_element(el: etree._Element) -> bool:
+    if not isinstance(el.tag, str):
+        return False
+    if el.tag in _NOISE_TAGS:
+        return True
+    for word in _words(el):
+        bare = word.rstrip("0123456789")
+        if bare in _NOISE_WORDS or any(bare.startswith(p) for p in _NOISE_PREFIXES):
+            return True
+    return False
+
+
+def _short_text(el: etree._Element, limit: int = 24) -> str | None:
+    """The element's text when it is short (a heading), else None; stops reading early."""
+    if not isinstance(el.tag, str):
+        return None
+    pieces, size = [], 0
+    for piece in el.itertext():
+        size += len(piece.strip())
+        if size > limit:
+            return None
+        pieces.append(piece)
+    text = _squash("".join(pieces))
+    return text or None
+
+
+def _noisy_heading(container: etree._Element) -> bool:
+    """A widget headed 热点排行/今日关注…: look at the headings just before the list and its parents."""
+    node = container
+    for _ in range(3):
+        if node is None:
+            return False
+        sibling = node.getprevious()
+        for _ in range(2):
+            if sibling is None:
+                break
+            text = _short_text(sibling)
+            if text and _NOISE_HEADINGS.search(text):
+                return True
+            sibling = sibling.getprevious()
+        node = node.getparent()
+    return False
+
+
+def _in_noise(el: etree._Element) -> bool:
+    node = el
+    while node is not None:
+        if _noisy_element(node):
+            return True
+        node = node.getparent()
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# entries
+
+_WS = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _WS.sub(" ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
+
+
+_SKIP_HREF = re.compile(r"^\s*(javascript:|mailto:|tel:|data:|about:|#)", re.I)
+
+
+def _resolve(href: str | None, base_url: str) -> str | None:
+    if not href or _SKIP_HREF.match(href):
+        return None
+    href = href.strip().replace("\\", "/")
+    try:
+        url = urldefrag(urljoin(base_url, href))[0]
+    except ValueError:
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def _link_title(a: etree._Element) -> str:
+    text = _squash(a.text_content())
+    attr = _squash(a.get("title") or "")
+    if not text:
+        return attr
+    if attr and len(attr) > len(text) and (text.endswith(("...", "…", "..")) or attr.startswith(text[:4])):
+        return attr  # truncated link text: the title attribute carries the whole title
+    return text
+
+
+_PIN_WORDS = {"top", "zhiding", "zd", "istop", "settop", "sticky", "ding", "topping"}
+_PIN_IMAGE = re.compile(r"(zhiding|(^|[/_\-])zd|(^|[/_\-])top)[^/]*\.(gif|png|jpe?g|svg)$", re.I)
+
+
+def _is_pinned(item: etree._Element, text: str) -> bool:
+    if "置顶" in text:
+        return True
+    for el in item.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if any(w in _PIN_WORDS for w in _words(el)):
+            return True
+        if el.tag == "img":
+            if "置顶" in (el.get("alt") or "") + (el.get("title") or ""):
+                return True
+            if _PIN_IMAGE.search(el.get("src") or ""):
+                return True
+    return False
+
+
+_PIN_MARK = re.compile(r"^\s*[\[【(（]?\s*置顶\s*[\]】)）]?\s*")
+
+
+def _segments(item: etree._Element) -> Iterator[tuple[str, bool]]:
+    """Text pieces of an item in document order, each with whether it is inside a link."""
+
+    def walk(el: etree._Element, in_link: bool) -> Iterator[tuple[str, bool]]:
+        inside = in_link or el.tag == "a"
+        if el.text:
+            yield el.text, inside
+        for child in el:
+            if isinstance(child.tag, str):
+                yield from walk(child, inside)
+            if child.tail:
+                yield child.tail, inside
+
+    yield from walk(item, False)
+    if item.tag == "a" and item.tail:
+        # links separated by <br>: the date follows the link as plain text
+        yield item.tail.split("\n")[0], False
+
+
+_LABELS = re.compile(r"发布时间|发布日期|更新时间|更新日期|发文日期|成文日期|留言时间|回复时间|日期|时间|发布|更新")
+_PUNCT = re.compile(r"[\s\[\]【】()（）<>《》〈〉:：|｜/\\\-—–_·•.,，、;；'\"“”]+")
+_STACKED_DAY_FIRST = re.compile(r"^\s*(\d{1,2})\s+(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$")
+_STACKED_MONTH_FIRST = re.compile(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s+(\d{1,2})\s*日?\s*$")
+
+
+def _residue(text: str, matched: str) -> str:
+    rest = text.replace(matched, " ", 1)
+    rest = re.sub(r"\d{1,2}:\d{2}(:\d{2})?", " ", rest)
+    return _PUNCT.sub("", _LABELS.sub("", rest))
+
+
+def _stacked_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime] | None:
+    """<div class="date"><b>19</b><span>2024-02</span></div>: day and year-month in separate elements."""
+    for el in item.iter():
+        if not isinstance(el.tag, str) or el.tag == "a" or len(el) == 0:
+            continue
+        pieces = [p.strip() for p in el.itertext() if p.strip()]
+        if not 2 <= len(pieces) <= 3:
+            continue
+        joined = " ".join(pieces)
+        if m := _STACKED_DAY_FIRST.match(joined):
+            day, year, month = m.groups()
+        elif m := _STACKED_MONTH_FIRST.match(joined):
+            year, month, day = m.groups()
+        else:
+            continue
+        when = parse_date(f"{year}-{int(month):02d}-{int(day):02d}", as_of)
+        if when is not None:
+            return joined, when
+    return None
+
+
+def _item_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime] | None:
+    """The item's own date: a piece of text that is (nearly) only a date beats a date inside a title."""
+    stacked = _stacked_date(item, as_of)
+    if stacked:
+        return stacked
+    weak: tuple[str, datetime] | None = None
+    for text, in_link in _segments(item):
+        if not text.strip():
+            continue
+        found = search_date(text, as_of)
+        if not found:
+            continue
+        matched, when = found
+        if len(_residue(text, matched)) <= 2:
+            return matched, when
+        if weak is None:
+            after = text[text.find(matched) + len(matched):]
+            if not in_link or not _PUNCT.sub("", after):
+                weak = (matched, when)  # a labelled date in a line of text, or a date ending a title
+    return weak
+
+
+@dataclass
+class _Item:
+    element: etree._Element
+    title: str
+    url: str
+    date: datetime | None
+    date_text: str | None
+    pinned: bool
+
+
+_MAX_LINKS_PER_ITEM = 4
+_MAX_ITEM_TEXT = 600
+_MIN_TITLE = 4
+
+
+def _read_item(el: etree._Element, base_url: str, as_of: datetime) -> _Item | None:
+    links = [el] if el.tag == "a" else list(el.iter("a"))
+    best: tuple[str, str] | None = None
+    hrefs: set[str] = set()
+    for a in links:
+        url = _resolve(a.get("href"), base_url)
+        if not url:
+            continue
+        hrefs.add(url)
+        title = _link_title(a)
+        if best is None or len(title) > len(best[0]):
+            best = (title, url)
+    if best is None or len(hrefs) > _MAX_LINKS_PER_ITEM:
+        return None
+    text = _squash(el.text_content())
+    if len(text) > _MAX_ITEM_TEXT:
+        return None
+    title = _PIN_MARK.sub("", best[0]).strip()
+    if len(title) < _MIN_TITLE:
+        return None
+    found = _item_date(el, as_of)
+    return _Item(
+        element=el,
+        title=title,
+        url=best[1],
+        date=found[1] if found else None,
+        date_text=found[0] if found else None,
+        pinned=_is_pinned(el, text),
+    )
+
+
+def _entry(item: _Item) -> ListEntry:
+    return ListEntry(title=item.title, url=item.url, date=item.date, date_text=item.date_text, pinned=item.pinned)
+
+
+# ---------------------------------------------------------------------------------------------
+# groups
+
+_ITEM_TAGS = {"li", "tr", "div", "dd", "dt", "dl", "p", "a", "table", "article", "section", "span", "h3", "h4"}
+
+
+@dataclass
+class _Group:
+    parent: etree._Element
+    tag: str
+    items: list[_Item]
+
+    @property
+    def dated(self) -> int:
+        return sum(1 for i in self.items if i.date is not None)
+
+    @property
+    def is_dated(self) -> bool:
+        return self.dated > 0 and self.dated * 2 >= len(self.items)
+
+    @property
+    def mean_title(self) -> float:
+        return sum(len(i.title) for i in self.items) / len(self.items)
+
+    def score(self) -> tuple[int, float]:
+        if self.is_dated:
+            return 1, self.dated * 10 + len(self.items) + min(self.mean_title, 40) / 10
+        return 0, len(self.items) + min(self.mean_title, 40) / 10
+
+    @property
+    def qualifies(self) -> bool:
+        if self.is_dated:
+            return True
+        return len(self.items) >= 3 and self.mean_title >= 8
+
+
+def _groups(root: etree._Element, base_url: str, as_of: datetime) -> list[_Group]:
+    groups: list[_Group] = []
+
+    def visit(parent: etree._Element) -> None:
+        if _noisy_element(parent):
+            return
+        by_tag: dict[str, list[etree._Element]] = {}
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag in _ITEM_TAGS:
+                by_tag.setdefault(child.tag, []).append(child)
+        found = []
+        for tag, children in by_tag.items():
+            items = [i for c in children if not _noisy_element(c) and (i := _read_item(c, base_url, as_of))]
+            if items:
+                found.append(_Group(parent, tag, items))
+        if found and _noisy_heading(parent):
+            return  # a 热点排行/今日关注 widget, and everything inside it
+        groups.extend(g for g in found if g.qualifies)
+        for child in parent:
+            if isinstance(child.tag, str):
+                visit(child)
+
+    body = root.find("body")
+    visit(body if body is not None else root)
+    return groups
+
+
+def _signature(el: etree._Element) -> tuple[str, str]:
+    return el.tag, " ".join(sorted((el.get("class") or "").split()))
+
+
+def _merge_siblings(best: _Group, groups: list[_Group]) -> list[_Item]:
+    """Lists printed in blocks (five <li> per <ul>, a divider between) are one list."""
+    grandparent = best.parent.getparent()
+    if grandparent is None:
+        return best.items
+    sig = _signature(best.parent)
+    merged = [
+        g for g in groups
+        if g.tag == best.tag and g.is_dated == best.is_dated and g.parent.getparent() is grandparent
+        and _signature(g.parent) == sig
+    ]
+    if len(merged) <= 1:
+        return best.items
+    order = {el: n for n, el in enumerate(grandparent.iter())}
+    items = [i for g in merged for i in g.items]
+    return sorted(items, key=lambda i: order.get(i.element, 0))
+
+
+# ---------------------------------------------------------------------------------------------
+# "nothing here" pages
+
+_EMPTY_MARKERS = re.compile(
+    r"暂无(信息|数据|内容|记录|相关|文章|新闻|公告|资料|文件)"
+    r"|没有(找到|查询到|检索到)?(任何)?(相关|符合条件)?的?(记录|信息|数据|内容|结果|文章)"
+    r"|(?<![有])无(相关)?记录|无相关(信息|内容|数据)|查询(结果)?为空|(本|该)栏目(暂无|尚无|暂时没有|没有)"
+    r"|尚无(信息|内容|数据)|^\s*no (data|records?|results?)\b",
+    re.I,
+)
+
+
+def _hidden(el: etree._Element) -> bool:
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        style = (node.get("style") or "").replace(" ", "").lower()
+        if "display:none" in style or node.get("hidden") is not None:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _says_empty(root: etree._Element) -> bool:
+    body = root.find("body")
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str):
+            continue
+        for text, holder in ((el.text, el), (el.tail, el.getparent())):
+            if not text or len(text.strip()) > 40 or not _EMPTY_MARKERS.search(text.strip()):
+                continue
+            if holder is None or holder.tag == "a" or _in_noise(holder) or _hidden(holder):
+                continue
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# selectors
+
+def _select(root: etree._Element, selector: str) -> list[etree._Element]:
+    selector = selector.strip()
+    if selector.startswith(("/", "(")):
+        found = root.xpath(selector)
+    else:
+        from cssselect import HTMLTranslator
+
+        found = root.xpath(HTMLTranslator().css_to_xpath(selector))
+    return [el for el in found if isinstance(el, etree._Element) and isinstance(el.tag, str)]
+
+
+# ---------------------------------------------------------------------------------------------
+# public API
+
+def _page(state: State, items: list[_Item]) -> ListPage:
+    entries = tuple(_entry(i) for i in items)
+    dated = [e for e in entries if e.date is not None]
+    newest = max(dated, key=lambda e: e.date) if dated else None  # max keeps the first of equals
+    return ListPage(state=state, entries=entries, newest=newest)
+
+
+def extract_list(html: str, base_url: str, as_of: datetime, selector: str | None = None) -> ListPage:
+    """The main list of a column page, its entries and the entry with the newest date.
+
+    ``selector`` (CSS, or XPath when it starts with ``/`` or ``(``) names the entry elements and
+    replaces the generic search. ``state`` is ``entries``, ``empty`` when the page itself says
+    there is nothing (暂无信息…), or ``unparsed`` when no list could be found.
+    """
+    root = _content_tree(html)
+    if root is None:
+        return ListPage("unparsed", (), None)
+    base_url = _base_href(root, base_url)
+    if selector:
+        items = [i for el in _select(root, selector) if (i := _read_item(el, base_url, as_of))]
+        if items:
+            return _page("entries", items)
+        return ListPage("empty" if _says_empty(root) else "unparsed", (), None)
+
+    groups = _groups(root, base_url, as_of)
+    dated = [g for g in groups if g.is_dated]
+    if dated:
+        best = max(dated, key=_Group.score)
+        return _page("entries", _merge_siblings(best, dated))
+    if _says_empty(root):
+        return ListPage("empty", (), None)
+    if groups:
+        best = max(groups, key=_Group.score)
+        return _page("entries", _merge_siblings(best, groups))
+    return ListPage("unparsed", (), None)
+
+
+def _base_href(root: etree._Element, base_url: str) -> str:
+    for base in root.iter("base"):
+        if base.get("href"):
+            return urljoin(base_url, base.get("href").strip())
+    return base_url
+
+
+def extract_links(html: str, base_url: str) -> list[str]:
+    """Absolute http(s) links of a page (<a>/<area>), in page order, without duplicates or fragments."""
+    root = _parse(html)
+    if root is None:
+        return []
+    base_url = _base_href(root, base_url)
+    seen: dict[str, None] = {}
+    for el in root.iter("a", "area"):
+        url = _resolve(el.get("href"), base_url)
+        if url:
+            seen.setdefault(url, None)
+    return list(seen)
+
+
+_MORE = re.compile(r"^\s*(更多|more|查看更多|更多>+|>>|»|\+)\s*[>+»]*\s*$", re.I)
+_NOT_COLUMNS = {
+    "首页", "网站首页", "返回首页", "主页", "home", "设为首页", "加入收藏", "无障碍", "无障碍浏览", "长者模式",
+    "关怀版", "English", "繁体", "简体", "登录", "注册", "搜索", "网站地图", "联系我们",
+}
+_NAV_WORDS = {"nav", "navbar", "menu", "daohang", "dh", "mainnav", "topnav"}
+
+
+def _nav_container(el: etree._Element) -> bool:
+    if el.tag == "nav":
+        return True
+    for word in _words(el):
+        bare = word.rstrip("0123456789")
+        if bare in _NAV_WORDS or bare.startswith(("nav", "menu")):
+            return True
+    return False
+
+
+def _same_site(url: str, base_url: str) -> bool:
+    host, base = (urlsplit(u).hostname or "" for u in (url, base_url))
+    if host == base:
+        return True
+    if re.fullmatch(r"[\d.]+|\[.*\]", base):
+        return False
+    keep = 3 if base.endswith((".gov.cn", ".com.cn", ".org.cn", ".edu.cn")) else 2
+    return host.split(".")[-keep:] == base.split(".")[-keep:]
+
+
+_INDEX_FILE = re.compile(r"/(index|default)\.(s?html?|jsp|php|aspx?)$", re.I)
+
+
+def _same_page(a: str, b: str) -> bool:
+    norm = lambda u: _INDEX_FILE.sub("/", urldefrag(u)[0]).rstrip("/")
+    return norm(a) == norm(b)
+
+
+def discover_columns(html: str, base_url: str) -> list[tuple[str, str]]:
+    """Columns a home page links to: its navigation menus, then the 更多 links of its news blocks.
+
+    Returns ``(name, absolute url)`` pairs in page order, one per URL; a menu item that opens a
+    submenu gives way to the submenu entry pointing at the same page (信息公开 → 通知公告).
+    """
+    root = _content_tree(html)
+    if root is None:
+        return []
+    base_url = _base_href(root, base_url)
+    found: dict[str, tuple[str, bool]] = {}
+
+    def add(name: str, url: str | None, is_parent: bool) -> None:
+        name = _squash(name).strip("·>»+ 　")
+        if not url or not name or name in _NOT_COLUMNS or not 2 <= len(name) <= 15:
+            return
+        if not _same_site(url, base_url) or _same_page(url, base_url):
+            return
+        if url not in found or (found[url][1] and not is_parent):
+            found[url] = (name, is_parent)
+
+    navs = [el for el in root.iter() if isinstance(el.tag, str) and _nav_container(el)]
+    navs = [el for el in navs if not any(other is not el and _is_ancestor(other, el) for other in navs)]
+    for nav in navs:
+        for a in nav.iter("a"):
+            holder = a.getparent()
+            is_parent = holder is not None and any(
+                x is not a and x.tag in ("ul", "div", "dl", "ol") and x.find(".//a") is not None for x in holder
+            )
+            add(_link_title(a), _resolve(a.get("href"), base_url), is_parent)
+
+    for a in root.iter("a"):
+        if not _MORE.match(_squash(a.text_content())) or _in_noise(a):
+            continue
+        url = _resolve(a.get("href"), base_url)
+        node = a.getparent()
+        for _ in range(3):
+            if node is None:
+                break
+            name = _squash(" ".join(t for el in node.iter() if el is not a and not _is_ancestor(a, el)
+                                    for t in _own_texts(el, a)))
+            if name:
+                add(name, url, False)
+                break
+            node = node.getparent()
+    return [(name, url) for url, (name, _) in found.items()]
+
+
+def _is_ancestor(ancestor: etree._Element, el: etree._Element) -> bool:
+    node = el.getparent()
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _own_texts(el: etree._Element, skip: etree._Element) -> Iterator[str]:
+    if el.text and el is not skip:
+        yield el.text
+    for child in el:
+        if child.tail and child is not skip:
+            yield child.tail
+
+
+_FETCHES = re.compile(
+    r"\bfetch\s*\(|XMLHttpRequest|\$\.(ajax|get|post|getJSON)\s*\(|jQuery\.(ajax|get|post|getJSON)\s*\("
+    r"|\baxios\b|\.load\s*\(\s*['\"]|new\s+Vue\s*\(|createApp\s*\(|ReactDOM|\.jpage\s*\(",
+)
+_LIST_HOLDER = re.compile(r"list|news|data|item|content|article|app|container|result|table", re.I)
+
+
+def loads_entries_by_script(html: str) -> bool:
+    """True when no entries were found in the HTML but scripts look like they load them.
+
+    That is: no list (and no 暂无信息), and inline scripts fetching data (fetch, XMLHttpRequest,
+    $.ajax/$.get/$.getJSON, axios, Vue/React mounts) or an empty list container next to scripts.
+    Such a column is worth opening in a browser (render: playwright).
+    """
+    root = _parse(html)
+    if root is None:
+        return False
+    as_of = datetime.now(timezone(timedelta(hours=8)))
+    if extract_list(html, "http://localhost/", as_of).state != "unparsed":
+        return False
+    scripts = list(root.iter("script"))
+    if not scripts:
+        return False
+    if any(_FETCHES.search(s.text or "") for s in scripts):
+        return True
+    for el in root.iter("ul", "ol", "tbody", "table", "div", "dl"):
+        if len(el) == 0 and not (el.text or "").strip() and not _in_noise(el):
+            if _LIST_HOLDER.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
+                return True
+    return False

@@ -1,0 +1,369 @@
+"""List pages of the replica government sites: the generic extractor finds each column's newest date.
+
+The pages are the saved files under replica/sites; replica/sites/manifest.yaml says
+what an inspector sees on each of them at the monitoring time point.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+import yaml
+
+from govcheck.extract.listing import (
+    ListPage,
+    decode_html,
+    discover_columns,
+    extract_links,
+    extract_list,
+    loads_entries_by_script,
+)
+
+SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
+MANIFEST = yaml.safe_load((SITES / "manifest.yaml").read_text(encoding="utf-8"))
+AS_OF = datetime.fromisoformat(MANIFEST["as_of"])
+ORIGIN = "http://127.0.0.1:8000"  # any port: the pages only use relative and slug-rooted links
+
+
+def page_file(path: str) -> Path:
+    rel = urlsplit(path).path.lstrip("/")
+    return SITES / (rel + "index.html" if rel.endswith("/") or not rel else rel)
+
+
+def read(path: str) -> str:
+    return decode_html(page_file(path).read_bytes(), "text/html")
+
+
+def listing(path: str, selector: str | None = None) -> ListPage:
+    return extract_list(read(path), ORIGIN + path, AS_OF, selector)
+
+
+def day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def newest_day(page: ListPage) -> date | None:
+    return page.newest.date.date() if page.newest else None
+
+
+def site(slug: str) -> dict:
+    return next(s for s in MANIFEST["sites"] if s["slug"] == slug)
+
+
+def column(slug: str, name: str) -> dict:
+    return next(c for c in site(slug)["columns"] if c["name"] == name)
+
+
+COLUMNS = [pytest.param(s, c, id=f"{s['slug']}:{c['name']}") for s in MANIFEST["sites"] for c in s["columns"]]
+HOMES = [pytest.param(s, id=s["slug"]) for s in MANIFEST["sites"]]
+
+
+# --- every column and home page of the manifest -------------------------------------------------
+
+def test_the_replica_covers_the_cases_the_checks_need():
+    slugs = {s["slug"] for s in MANIFEST["sites"]}
+    assert {"fresh-trs", "stale-hanweb", "few-stale", "gbk-site", "blank-columns", "interaction", "no-dates",
+            "script-column", "broken-links", "dated-noise"} <= slugs
+    categories = {s["category"] for s in MANIFEST["sites"]}
+    assert categories <= {"市政府门户网站", "市政府工作部门及派出机构网站", "县级政府门户网站", "县级部门网站"}
+    assert len(categories) == 4
+    for s in MANIFEST["sites"]:
+        assert 3 <= len(s["columns"]) <= 6, s["slug"]
+        assert page_file(s["home"]).is_file()
+        for c in s["columns"]:
+            assert page_file(c["path"]).is_file(), c["path"]
+            assert c["type"] in {"动态要闻", "通知公告", "政策文件", "人事信息", "规划计划", "互动交流", "其他"}
+
+
+@pytest.mark.parametrize("site_, col", COLUMNS)
+def test_each_column_list_gives_the_state_and_newest_date_an_inspector_sees(site_, col):
+    page = listing(col["path"])
+    if col["expected_method"] == "generic":
+        assert page.state == col["expected_state"]
+        assert newest_day(page) == day(col["expected_newest"])
+        if page.state == "entries":
+            assert page.newest in page.entries
+            assert all(e.url.startswith(f"{ORIGIN}/{site_['slug']}/") for e in page.entries)
+            assert all(e.title and e.title == e.title.strip() for e in page.entries)
+        else:
+            assert page.entries == () and page.newest is None
+    elif col["expected_method"] == "detail":
+        # the list has entries but no dates: the spider has to open the detail pages
+        assert page.state == "entries" and page.entries
+        assert all(e.date is None for e in page.entries) and page.newest is None
+    else:
+        assert col["expected_method"] == "rendered"
+        assert page.state == "unparsed"
+
+
+@pytest.mark.parametrize("site_", HOMES)
+def test_each_home_page_gives_the_newest_date_of_its_news_block(site_):
+    page = listing(site_["home"])
+    assert page.state == "entries"
+    assert newest_day(page) == day(site_["expected_home_newest"])
+
+
+def test_entry_count_of_a_list_printed_in_blocks_of_five():
+    col = column("few-stale", "政策文件")
+    assert len(listing(col["path"]).entries) == col["expected_count"] == 10
+
+
+# --- pinned items, unsorted lists, dates without a year ------------------------------------------
+
+def test_old_pinned_items_listed_first_do_not_hide_the_fresh_one():
+    page = listing(column("fresh-trs", "通知公告")["path"])
+    first, second, third = page.entries[:3]
+    assert first.pinned and second.pinned and not third.pinned
+    assert first.date.date() == date(2022, 5, 10) and second.date.date() == date(2021, 3, 1)
+    assert not first.title.startswith(("[置顶]", "置顶"))
+    assert page.newest is third and third.date.date() == date(2024, 2, 6)
+
+
+def test_the_newest_date_wins_not_the_first_entry_of_an_unsorted_list():
+    page = listing(column("dated-noise", "通知公告")["path"])
+    assert page.entries[0].date.date() == date(2023, 11, 20)
+    assert newest_day(page) == date(2024, 1, 10)
+
+
+def test_a_date_inside_a_title_is_not_the_entry_date():
+    page = listing(column("dated-noise", "通知公告")["path"])
+    drill = next(e for e in page.entries if "2024年1月28日" in e.title)
+    assert drill.date.date() == date(2023, 12, 25)
+
+
+def test_month_day_dates_take_the_year_of_the_monitoring_point_or_the_year_before():
+    page = listing(column("dated-noise", "新区动态")["path"])
+    by_text = {e.date_text.strip(): e.date.date() for e in page.entries}
+    assert by_text["02-19"] == date(2024, 2, 19)
+    assert by_text["12-28"] == date(2023, 12, 28)
+    assert newest_day(page) == date(2024, 2, 19)
+
+
+def test_day_printed_apart_from_year_and_month_is_read_as_one_date():
+    assert newest_day(listing(column("dated-noise", "政策解读")["path"])) == date(2024, 1, 18)
+    assert newest_day(listing(site("few-stale")["home"])) == date(2024, 2, 18)
+
+
+# --- page furniture: sidebars, headers, footers ----------------------------------------------------
+
+def test_sidebar_widgets_with_newer_dates_are_ignored():
+    path = column("dated-noise", "通知公告")["path"]
+    html = read(path)
+    assert "热点排行" in html and "2024-02-15" in html and "今日关注" in html and "2024-02-20" in html
+    page = listing(path)
+    titles = {e.title for e in page.entries}
+    assert "新区举办春季招聘会" not in titles  # 今日关注, 2024-02-20
+    assert not any(e.date and e.date.date() >= date(2024, 2, 1) for e in page.entries)
+
+
+def test_header_today_line_footer_copyright_and_generation_stamp_are_never_dates():
+    html = read(column("fresh-trs", "动态要闻")["path"])
+    assert "今天是2024年2月23日" in html and "页面生成时间 2024-02-23 08:00:00" in html and "版权所有 2005-2024" in html
+    only_furniture = """<html><body>
+      <div class="header"><span>今天是2024年2月19日 星期一</span></div>
+      <div class="main"><h3>通知公告</h3></div>
+      <div class="footer"><p>版权所有 2005-2024 渭南市某某局 陕ICP备05001234号</p>
+      <p>页面生成时间 2024-02-19 08:00:00</p>
+      <ul><li><a href="/a.html">网站地图与帮助说明</a> 2024-02-18</li><li><a href="/b.html">联系我们与网站纠错</a> 2024-02-17</li></ul></div>
+    </body></html>"""
+    page = extract_list(only_furniture, "http://127.0.0.1/x/", AS_OF)
+    assert page.state == "unparsed" and page.newest is None
+
+
+def test_a_blank_column_with_a_dated_sidebar_is_empty_not_fresh():
+    for name in ("通知公告", "政策文件", "规划计划"):
+        path = column("blank-columns", name)["path"]
+        assert "最新动态" in read(path)
+        page = listing(path)
+        assert page.state == "empty" and page.entries == () and page.newest is None
+
+
+def test_a_widget_known_only_by_its_heading_is_ignored_too():
+    path = column("blank-columns", "财政资金")["path"]
+    assert "<h3>热点排行</h3>" in read(path)
+    assert listing(path).state == "empty"
+
+
+def test_a_cell_that_is_only_a_date_beats_a_date_in_a_longer_text():
+    html = """<html><body><table class="gfxwj">
+      <tr><th>标题</th><th>施行</th><th>发布日期</th></tr>
+      <tr><td><a href="1.html">渭南市某某局行政执法公示办法</a></td><td>自2024年2月15日起施行</td><td>2024-01-20</td></tr>
+      <tr><td><a href="2.html">渭南市某某局重大行政决策程序规定</a></td><td>自2024年1月1日起施行</td><td>2023-12-10</td></tr>
+    </table></body></html>"""
+    page = extract_list(html, "http://127.0.0.1/x/", AS_OF)
+    assert [e.date.date() for e in page.entries] == [date(2024, 1, 20), date(2023, 12, 10)]
+
+
+def test_links_separated_by_line_breaks_take_the_date_that_follows_each_link():
+    rows = [("关于开展春季植树造林活动的通知", "2024-01-26"), ("县政府召开第12次常务会议", "2024-02-14"),
+            ("我县召开春季农业生产工作推进会", "2024-02-02"), ("关于公布政府信息公开年度报告的公告", "2023-12-30"),
+            ("县长带队检查节后复工复产工作", "2024-01-02"), ("我县举办春风行动专场招聘会", "2023-11-11")]
+    html = "<html><body><div class='con'><p>" + "".join(
+        f"<a href='/n/{n}.html'>{title}</a>　{when}<br>\n" for n, (title, when) in enumerate(rows)) + "</p></div></body></html>"
+    page = extract_list(html, "http://127.0.0.1/x/", AS_OF)
+    assert [(e.title, e.date_text) for e in page.entries] == rows
+    assert page.newest.title == "县政府召开第12次常务会议"
+
+
+def test_a_date_printed_inside_the_link_is_the_entry_date():
+    html = """<html><body><ul class="newslist">
+      <li><a href="/n/1.html"><span class="t">我县召开春季农业生产工作推进会</span><span class="d">2024-02-09</span></a></li>
+      <li><a href="/n/2.html"><span class="t">关于开展2024年2月16日春季植树活动的通知</span><span class="d">2024-02-01</span></a></li>
+    </ul></body></html>"""
+    page = extract_list(html, "http://127.0.0.1/x/", AS_OF)
+    assert [e.date.date() for e in page.entries] == [date(2024, 2, 9), date(2024, 2, 1)]
+
+
+def test_a_hidden_no_data_template_does_not_empty_a_list_with_entries():
+    html = """<html><body><div class="list"><ul>
+      <li><a href="1.html">关于做好春节期间值班工作的通知</a><span>2024-02-01</span></li>
+      <li><a href="2.html">关于开展安全生产大检查的通知</a><span>2024-01-20</span></li></ul>
+      <div class="nodata" style="display: none">暂无数据</div></div></body></html>"""
+    page = extract_list(html, "http://127.0.0.1/x/", AS_OF)
+    assert page.state == "entries" and newest_day(page) == date(2024, 2, 1)
+
+
+def test_a_page_without_any_list_is_unparsed_not_empty():
+    assert extract_list("", "http://127.0.0.1/", AS_OF) == ListPage("unparsed", (), None)
+    html = "<html><body><div class='content'><p>本页面正在维护，请稍后访问。</p></div></body></html>"
+    assert extract_list(html, "http://127.0.0.1/", AS_OF).state == "unparsed"
+
+
+# --- particular CMS outputs -------------------------------------------------------------------------
+
+def test_hanweb_datastore_records_inside_a_script_are_the_entries():
+    path = column("stale-hanweb", "政策文件")["path"]
+    assert '<script type="text/xml"><datastore>' in read(path)
+    page = listing(path)
+    assert len(page.entries) == 5 and newest_day(page) == date(2023, 5, 10)
+    assert all("/stale-hanweb/art/" in e.url for e in page.entries)
+
+
+def test_a_table_with_a_document_number_column_uses_the_date_column():
+    page = listing(column("stale-hanweb", "县政府文件")["path"])
+    assert [e.date.date() for e in page.entries][:2] == [date(2023, 3, 2), date(2023, 1, 16)]
+
+
+def test_message_board_rows_are_dated_by_when_the_message_was_left():
+    col = column("interaction", "市长信箱")
+    page = listing(col["path"])
+    asked = {e.title: e.date.date().isoformat() for e in page.entries}
+    assert asked == {m["title"]: m["asked"] for m in col["expected_messages"]}
+    assert asked["关于农村道路硬化的建议"] == "2023-10-01"
+
+
+def test_gbk_page_is_decoded_by_its_meta_charset():
+    path = column("gbk-site", "工作动态")["path"]
+    body = page_file(path).read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    text = decode_html(body, "text/html")
+    assert '<meta charset="gbk">' in text and "工作动态" in text and "2024年02月18日" in text
+    page = extract_list(text, ORIGIN + path, AS_OF)
+    assert page.newest.date_text.strip() == "2024年02月18日"
+    assert page.newest.title.startswith("市果业中心")
+
+
+def test_an_http_charset_overrides_the_meta_tag():
+    body = "<html><head><meta charset='gbk'></head><body>通知公告</body></html>".encode("utf-8")
+    assert "通知公告" in decode_html(body, "text/html; charset=utf-8")
+
+
+# --- selector override -----------------------------------------------------------------------------
+
+def test_a_css_selector_picks_the_entries_instead_of_the_generic_search():
+    path = column("dated-noise", "通知公告")["path"]
+    hot = listing(path, selector="div.box-r li")
+    assert hot.state == "entries" and len(hot.entries) == 3
+    assert newest_day(hot) == date(2024, 2, 15)
+
+
+def test_an_xpath_selector_picks_the_entries_too():
+    page = listing(column("interaction", "市长信箱")["path"], selector="//table[@class='lyb-table']//tr[td]")
+    assert len(page.entries) == 6 and newest_day(page) == date(2024, 2, 19)
+    page = listing(column("fresh-trs", "动态要闻")["path"], selector="(//ul[@class='list']/li)[position() > 2]")
+    assert len(page.entries) == 8 and newest_day(page) == date(2024, 2, 7)
+
+
+def test_a_selector_that_matches_nothing_is_unparsed_or_empty_as_the_page_says():
+    assert listing(column("fresh-trs", "动态要闻")["path"], selector="ul.nothing li").state == "unparsed"
+    assert listing(column("blank-columns", "通知公告")["path"], selector="ul.list-ul li").state == "empty"
+
+
+# --- pages filled by JavaScript ---------------------------------------------------------------------
+
+def test_the_script_column_is_worth_rendering():
+    col = column("script-column", "通知公告")
+    html = read(col["path"])
+    assert '<ul id="list" class="news-list"></ul>' in html
+    assert listing(col["path"]).state == "unparsed"
+    assert loads_entries_by_script(html)
+
+
+def test_what_the_script_column_shows_once_rendered():
+    col = column("script-column", "通知公告")
+    data = json.loads(page_file(col["data"]).read_text(encoding="utf-8"))
+    root = lxml.html.document_fromstring(read(col["path"]))
+    (ul,) = root.xpath("//ul[@id='list']")
+    for item in data["items"]:  # what the page's script does
+        ul.append(lxml.html.fragment_fromstring(
+            f'<li><a href="{item["url"]}">{item["title"]}</a><span class="date">{item["date"]}</span></li>'))
+    page = extract_list(lxml.html.tostring(root, encoding="unicode"), ORIGIN + col["path"], AS_OF)
+    assert page.state == "entries" and len(page.entries) == len(data["items"])
+    assert newest_day(page) == day(col["expected_newest"])
+
+
+@pytest.mark.parametrize("slug, name", [
+    ("fresh-trs", "动态要闻"),      # entries in the HTML
+    ("stale-hanweb", "政策文件"),   # entries in a jpage datastore, next to jQuery scripts
+    ("blank-columns", "通知公告"),  # says 暂无信息, although its footer runs $.getJSON for a visit counter
+    ("no-dates", "通知公告"),       # entries without dates
+])
+def test_pages_with_entries_or_saying_empty_are_not_worth_rendering(slug, name):
+    assert not loads_entries_by_script(read(column(slug, name)["path"]))
+
+
+# --- links and navigation ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("site_", HOMES)
+def test_discover_columns_finds_the_columns_in_the_home_navigation(site_):
+    found = dict((url, name) for name, url in discover_columns(read(site_["home"]), ORIGIN + site_["home"]))
+    for col in site_["columns"]:
+        assert found.get(ORIGIN + col["path"]) == col["name"], col["name"]
+    assert ORIGIN + site_["home"] not in found
+    assert all(url.startswith(ORIGIN) for url in found)
+
+
+def test_a_menu_item_gives_way_to_its_submenu_entry_for_the_same_page():
+    home = site("fresh-trs")["home"]
+    names = [name for name, _ in discover_columns(read(home), ORIGIN + home)]
+    assert "动态要闻" in names and "新闻中心" not in names
+
+
+def test_extract_links_gives_absolute_links_including_the_broken_ones():
+    s = site("broken-links")
+    links = extract_links(read(s["home"]), ORIGIN + s["home"])
+    assert len(links) == len(set(links))
+    assert all(link.startswith(ORIGIN + "/broken-links/") for link in links)
+    for missing in s["expected_broken_links"]:
+        assert ORIGIN + missing in links
+        assert not page_file(missing).exists()
+    present = [link for link in links if link[len(ORIGIN):] not in s["expected_broken_links"]]
+    assert present and all(page_file(link[len(ORIGIN):]).is_file() for link in present)
+
+
+def test_extract_links_skips_scripts_mail_and_anchors_and_drops_fragments():
+    html = """<html><head><base href="http://example.gov.cn/sub/"></head><body>
+      <a href="javascript:void(0)">设为首页</a><a href="mailto:a@b.cn">信箱</a><a href="#top">顶部</a>
+      <a href="tel:12345">电话</a><a href=" a.html#p2 ">甲</a><a href="a.html">甲</a>
+      <a href="//cdn.example.gov.cn/x.html">乙</a><map><area href="/map.html"></map><a>无链接</a></body></html>"""
+    assert extract_links(html, "http://127.0.0.1/") == [
+        "http://example.gov.cn/sub/a.html",
+        "http://cdn.example.gov.cn/x.html",
+        "http://example.gov.cn/map.html",
+    ]
