@@ -105,6 +105,10 @@ WEIBO_API_BASE_URL = os.environ.get("GOVCHECK_WEIBO_API_BASE_URL", "https://m.we
 WECHAT_SOGOU_BASE_URL = os.environ.get("GOVCHECK_WECHAT_SOGOU_BASE_URL", "https://weixin.sogou.com")
 WECHAT_MP_BASE_URL = os.environ.get("GOVCHECK_WECHAT_MP_BASE_URL", "https://mp.weixin.qq.com")
 DOUYIN_BASE_URL = os.environ.get("GOVCHECK_DOUYIN_BASE_URL", "https://www.douyin.com")
+# Douyin: seconds to wait after the profile page loaded for the post list its script fetches
+# (none in time -> 待人工复核), and seconds between two profile pages (risk control).
+DOUYIN_CAPTURE_TIMEOUT = 20
+DOUYIN_DOWNLOAD_DELAY = 3
 # Operator credentials are read from the environment or GOVCHECK_SECRETS_FILE (a YAML file
 # with the same names in lower case); they are never stored in MongoDB and never logged.
 GOVCHECK_SECRETS_FILE = os.environ.get("GOVCHECK_SECRETS_FILE") or None

@@ -1,0 +1,361 @@
+"""Douyin: what the profile page's own JSON says about an account.
+
+The spider renders ``{base}/user/{sec_uid}`` in Chromium and captures the two JSON answers
+the page's script loads (the requests need the page's ``a_bogus`` signature and
+``msToken``/``ttwid`` cookies):
+
+- ``/aweme/v1/web/user/profile/other/?sec_user_id=…`` →
+  ``{status_code, status_msg, user{nickname, aweme_count, sec_uid, unique_id}}``
+- ``/aweme/v1/web/aweme/post/?sec_user_id=…&count=18&max_cursor=0`` →
+  ``{status_code, aweme_list[{aweme_id, desc, create_time, author{nickname}, is_top,
+  aweme_type}], has_more, max_cursor}``
+
+Everything here is a plain function over what was captured (HTTP status and body text), so
+the rules can be pinned without a browser. What the answers mean:
+
+- **not found** (``found`` False, 搜索不到) only when the page itself says the user does not
+  exist: the profile JSON's ``status_msg`` says so, or its ``user`` is empty and the rendered
+  page shows the text. Nothing else — not a timeout, not an empty list — is read as "gone".
+- **the post list could not be read** (``found`` None with the reason, 待人工复核): HTTP
+  401/403/404/408/429/5xx, an empty body, ``blocked``, a non-zero ``status_code`` (2053 and
+  friends are risk control), a captcha/verify page, a body that is not JSON, an empty list
+  although the profile counts works (risk control, or works shown only to a logged-in
+  browser), or no post list loaded in time.
+- **posts**: ``create_time`` is epoch seconds; ``is_top`` marks a pinned work, which never
+  counts as the latest post. Private, deleted or prohibited works are left out (a visitor
+  does not see them) and counted.
+- **originals**: Douyin publishes no original/repost marker in these answers (reposts sit in
+  a separate tab), so ``originals_known`` is always False and each post's ``original`` None;
+  the rules then say 待人工复核 for 3个月无原创 unless an inspector records the latest
+  original by hand (``govcheck observe import``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from govcheck.dates import from_epoch
+
+__all__ = [
+    "PROFILE_PATH",
+    "POSTS_PATH",
+    "NOT_FOUND_TEXTS",
+    "Captured",
+    "DouyinRead",
+    "sec_uid_of",
+    "profile_url",
+    "is_profile_api",
+    "is_posts_api",
+    "evidence_url",
+    "captcha_title",
+    "profile_says_not_found",
+    "read_account",
+    "read_posts",
+    "latest_post_time",
+    "evidence_posts",
+]
+
+PROFILE_PATH = "/aweme/v1/web/user/profile/other/"
+POSTS_PATH = "/aweme/v1/web/aweme/post/"
+# What the page and its profile answer say when the user does not exist (or was cancelled).
+NOT_FOUND_TEXTS = ("用户不存在", "该用户不存在", "账号不存在", "该账号不存在", "账号已注销", "该账号已注销")
+# Texts of an answer that is a verify (captcha) page instead of JSON.
+CAPTCHA_TEXTS = ("验证码中间页", "请完成下列验证", "安全验证", "验证码", "captcha", "verify-bar")
+# The same for the whole rendered page, stricter: the normal page carries a login dialog
+# whose texts include 验证码 too. Only consulted when the post list did not load.
+PAGE_CAPTCHA_TEXTS = ("验证码中间页", "请完成下列验证", "captcha_container", "verify-bar")
+_CAPTCHA_TITLE = re.compile(r"<title[^>]*>[^<]*(验证|captcha|verify)[^<]*</title>", re.IGNORECASE)
+# Query parameters the page's script computes (session tokens and signatures): never kept.
+_SECRET_PARAMS = {"msToken", "a_bogus", "X-Bogus", "verifyFp", "fp", "webid", "uifid", "ttwid"}
+_HTTP_REASONS = {
+    401: "login required",
+    403: "forbidden",
+    404: "not served",
+    408: "request timeout",
+    429: "rate limited",
+    503: "unavailable",
+}
+_SEC_UID = re.compile(r"^(MS4wLj[A-Za-z0-9_\-]+|[A-Za-z0-9_\-]{30,})$")
+# aweme_type of image posts (图文), linked as /note/ID; the others are videos, /video/ID.
+_NOTE_TYPES = {2, 68, 150}
+TITLE_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class Captured:
+    """One answer seen by the browser: its URL, HTTP status and body text."""
+
+    url: str
+    status: int
+    text: str
+
+
+@dataclass
+class DouyinRead:
+    """What one profile page showed; ``found`` None means the check is not complete."""
+
+    found: bool | None
+    current_name: str | None = None
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""
+    aweme_count: int | None = None
+    names_seen: list[str] = field(default_factory=list)
+    hidden_posts: int = 0
+    has_more: bool = False
+
+
+# -- addresses ---------------------------------------------------------------------------
+
+
+def sec_uid_of(account_id: str) -> str | None:
+    """The sec_uid in a 账号ID: the id itself or the last part of a ``/user/`` URL.
+
+    A 抖音号 (``unique_id``, short) cannot open a profile page: None.
+    """
+    text = (account_id or "").strip()
+    if "/user/" in text:
+        text = urlsplit(text).path.split("/user/", 1)[1].split("/", 1)[0]
+    return text if _SEC_UID.match(text) else None
+
+
+def profile_url(base_url: str, sec_uid: str) -> str:
+    return f"{base_url.rstrip('/')}/user/{sec_uid}"
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def _is_api(url: str, path: str, sec_uid: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path.endswith(path) and _query(url).get("sec_user_id", [""])[0] == sec_uid
+
+
+def is_profile_api(url: str, sec_uid: str) -> bool:
+    return _is_api(url, PROFILE_PATH, sec_uid)
+
+
+def is_posts_api(url: str, sec_uid: str) -> bool:
+    """The first page of the account's works (``max_cursor`` 0 or absent)."""
+    return _is_api(url, POSTS_PATH, sec_uid) and _query(url).get("max_cursor", ["0"])[0] in ("0", "")
+
+
+def evidence_url(url: str) -> str:
+    """The URL without the tokens and signatures the page computed (they are session data)."""
+    parts = urlsplit(url)
+    kept = [(k, v) for k, values in parse_qs(parts.query, keep_blank_values=True).items() if k not in _SECRET_PARAMS for v in values]
+    query = f"?{urlencode(kept)}" if kept else ""
+    return f"{parts.scheme}://{parts.netloc}{parts.path}{query}"
+
+
+def captcha_title(html: str) -> bool:
+    """The document is a verify (captcha) middle page, judged by its title."""
+    return bool(_CAPTCHA_TITLE.search(html or ""))
+
+
+# -- answers -----------------------------------------------------------------------------
+
+
+def _http_reason(status: int) -> str:
+    reason = _HTTP_REASONS.get(status) or ("unavailable" if status >= 500 else "refused")
+    return f"{reason} (HTTP {status})"
+
+
+def _says_not_found(text: str | None) -> str:
+    return next((t for t in NOT_FOUND_TEXTS if text and t in text), "")
+
+
+def _has_captcha(text: str) -> bool:
+    return captcha_title(text) or any(marker in text for marker in CAPTCHA_TEXTS)
+
+
+def _page_has_captcha(html: str) -> bool:
+    return captcha_title(html) or any(marker in (html or "") for marker in PAGE_CAPTCHA_TEXTS)
+
+
+def _json_problem(what: str, answer: Captured) -> tuple[dict[str, Any] | None, str]:
+    """The answer's JSON object, or the reason it cannot be used."""
+    if not 200 <= answer.status < 300:
+        return None, f"{what}: {_http_reason(answer.status)}"
+    body = answer.text.strip()
+    if not body:
+        return None, f"{what}: empty response (risk control)"
+    if body.strip('"').lower() == "blocked":
+        return None, f"{what}: blocked (risk control)"
+    try:
+        data = json.loads(body)
+    except ValueError:
+        if _has_captcha(body):
+            return None, f"{what}: captcha page"
+        return None, f"{what}: answer is not JSON"
+    if not isinstance(data, dict):
+        return None, f"{what}: unexpected JSON ({type(data).__name__})"
+    return data, ""
+
+
+def _status_code(data: dict[str, Any]) -> int:
+    try:
+        return int(data.get("status_code") or 0)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _read_profile(profile: Captured | None, page_html: str) -> tuple[dict[str, Any] | None, bool, str]:
+    """(user, not found?, reason the profile could not be read)."""
+    if profile is None:
+        return None, False, "profile: not loaded"
+    data, problem = _json_problem("profile", profile)
+    if data is None:
+        return None, False, problem
+    message = str(data.get("status_msg") or "")
+    user = data.get("user")
+    if _status_code(data) != 0:
+        if _says_not_found(message):
+            return None, True, ""
+        return None, False, f"profile: status_code {data.get('status_code')} {message}".rstrip()
+    if not isinstance(user, dict) or not user:
+        if _says_not_found(message) or _says_not_found(page_html):
+            return None, True, ""
+        return None, False, "profile: no user in the answer"
+    return user, False, ""
+
+
+def profile_says_not_found(profile: Captured) -> bool:
+    """The profile answer itself says the user does not exist (the page may add the text)."""
+    return _read_profile(profile, "")[1]
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _post(item: dict[str, Any], base_url: str) -> dict[str, Any]:
+    aweme_id = str(item.get("aweme_id") or "")
+    created = _int(item.get("create_time"))
+    kind = "note" if _int(item.get("aweme_type")) in _NOTE_TYPES else "video"
+    desc = " ".join(str(item.get("desc") or "").split())
+    return {
+        "id": aweme_id,
+        "time": from_epoch(created) if created else None,
+        "time_text": "" if created else str(item.get("create_time") or ""),
+        "title": desc[:TITLE_LENGTH],
+        "url": f"{base_url.rstrip('/')}/{kind}/{aweme_id}" if aweme_id else "",
+        "original": None,
+        "pinned": bool(_int(item.get("is_top"))),
+    }
+
+
+def _hidden(item: dict[str, Any]) -> bool:
+    status = item.get("status") if isinstance(item.get("status"), dict) else {}
+    return bool(item.get("is_prohibited") or status.get("is_delete") or _int(status.get("private_status")))
+
+
+def read_posts(
+    answer: Captured, base_url: str
+) -> tuple[list[dict[str, Any]], list[str], int, bool, str]:
+    """(posts newest first with pinned ones first, author names, hidden count, has_more, problem)."""
+    data, problem = _json_problem("post list", answer)
+    if data is None:
+        return [], [], 0, False, problem
+    items = data.get("aweme_list")
+    if _status_code(data) != 0:
+        message = str(data.get("status_msg") or "").strip()
+        listed = "an empty list" if not items else f"{len(items)} works"
+        return [], [], 0, False, f"post list: status_code {data.get('status_code')} with {listed} (risk control){' ' + message if message else ''}"
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        return [], [], 0, False, "post list: aweme_list is not a list"
+    shown = [i for i in items if isinstance(i, dict) and not _hidden(i)]
+    names = []
+    for item in shown:
+        author = item.get("author") if isinstance(item.get("author"), dict) else {}
+        name = str(author.get("nickname") or "").strip()
+        if name and name not in names:
+            names.append(name)
+    posts = [_post(i, base_url) for i in shown]
+    # pinned first (as the page lists them), then newest first; an undated work last
+    posts.sort(key=lambda p: (not p["pinned"], -(p["time"].timestamp() if p["time"] else float("-inf"))))
+    return posts, names, len(items) - len(shown), bool(_int(data.get("has_more"))), ""
+
+
+def read_account(
+    base_url: str,
+    profile: Captured | None,
+    posts: Captured | None,
+    page_status: int | None,
+    page_html: str,
+    waited_seconds: float | None = None,
+) -> DouyinRead:
+    """What the page showed of one account; see the module docstring for the decisions."""
+    user, not_found, profile_problem = _read_profile(profile, page_html)
+    if not_found:
+        return DouyinRead(found=False, error="")
+    name = str(user.get("nickname") or "").strip() if user else ""
+    aweme_count = _int(user.get("aweme_count")) if user else None
+    names_seen = [name] if name else []
+
+    if posts is not None:
+        listed, authors, hidden, has_more, problem = read_posts(posts, base_url)
+        names_seen += [a for a in authors if a not in names_seen]
+        current_name = name or (authors[0] if authors else None)
+        if not problem and not listed:
+            if aweme_count is not None and aweme_count - hidden > 0:
+                problem = (
+                    f"post list empty although the profile counts {aweme_count} works "
+                    "(risk control, or works shown only to a logged-in browser)"
+                )
+            elif aweme_count is None:
+                problem = f"post list empty and the profile could not confirm it ({profile_problem})"
+        if problem:
+            return DouyinRead(found=None, current_name=current_name, error=problem, aweme_count=aweme_count, names_seen=names_seen)
+        return DouyinRead(
+            found=True,
+            current_name=current_name,
+            posts=listed,
+            aweme_count=aweme_count,
+            names_seen=names_seen,
+            hidden_posts=hidden,
+            has_more=has_more,
+        )
+
+    # The post list never arrived: say why, as precisely as the page allows.
+    if page_status is not None and not 200 <= page_status < 300:
+        reason = f"profile page: {_http_reason(page_status)}"
+    elif _page_has_captcha(page_html):
+        reason = "captcha page"
+    elif profile is not None and profile_problem:
+        reason = f"{profile_problem}; post list not loaded"
+    elif waited_seconds is not None:
+        reason = f"timeout: the page loaded no post list within {waited_seconds:g} s"
+    else:
+        reason = "the page loaded no post list"
+    return DouyinRead(found=None, current_name=name or None, error=reason, aweme_count=aweme_count, names_seen=names_seen)
+
+
+# -- what the observation keeps ----------------------------------------------------------
+
+
+def latest_post_time(posts: list[dict[str, Any]]) -> datetime | None:
+    """The newest non-pinned post's time: a pinned work never counts as the latest."""
+    times = [p["time"] for p in posts if not p.get("pinned") and p.get("time")]
+    return max(times) if times else None
+
+
+def evidence_posts(posts: list[dict[str, Any]], as_of: datetime, days: int = 90, limit: int = 30) -> list[dict[str, Any]]:
+    """Pinned works, works of the last ``days`` before ``as_of`` and always the newest one."""
+    newest = latest_post_time(posts)
+    since = as_of - timedelta(days=days)
+    kept = [
+        p for p in posts
+        if p.get("pinned") or (p.get("time") and p["time"] >= since) or (newest and p.get("time") == newest)
+    ]
+    return kept[:limit]

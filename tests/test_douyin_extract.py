@@ -1,0 +1,227 @@
+"""Reading Douyin's profile and post-list answers (govcheck.extract.douyin), without a browser.
+
+The answers are in tests/data/douyin (see its README: no real Douyin answer is published, they
+follow the documented shapes). Each test pins one decision of the extractor: what counts as
+the latest post, when an account is "not found", and every way a check stays incomplete.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from govcheck.extract.douyin import (
+    Captured,
+    evidence_posts,
+    evidence_url,
+    is_posts_api,
+    is_profile_api,
+    latest_post_time,
+    profile_says_not_found,
+    read_account,
+    sec_uid_of,
+)
+from govcheck.store import SHANGHAI
+
+DATA = Path(__file__).parent / "data" / "douyin"
+BASE = "https://www.douyin.com"
+SEC_UID = "MS4wLjABAAAAloeWEWUPgKgTkqUuDbmwI3ZpCHxFGOHBMOVBpQXg7u8"
+PROFILE_URL = f"{BASE}/aweme/v1/web/user/profile/other/?device_platform=webapp&aid=6383&sec_user_id={SEC_UID}&msToken=abc123&a_bogus=xyz789"
+POSTS_URL = f"{BASE}/aweme/v1/web/aweme/post/?device_platform=webapp&aid=6383&sec_user_id={SEC_UID}&max_cursor=0&count=18&msToken=abc123&a_bogus=xyz789"
+RENDERED = (DATA / "user_page_rendered.html").read_text(encoding="utf-8")
+
+
+def data(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def profile(text: str | None = None, status: int = 200) -> Captured:
+    return Captured(PROFILE_URL, status, data("profile_other_ok.json") if text is None else text)
+
+
+def posts(text: str | None = None, status: int = 200) -> Captured:
+    return Captured(POSTS_URL, status, data("aweme_post_ok.json") if text is None else text)
+
+
+def posts_json(**changes) -> str:
+    document = json.loads(data("aweme_post_ok.json"))
+    document.update(changes)
+    return json.dumps(document, ensure_ascii=False)
+
+
+def profile_json(**user_changes) -> str:
+    document = json.loads(data("profile_other_ok.json"))
+    document["user"].update(user_changes)
+    return json.dumps(document, ensure_ascii=False)
+
+
+def shanghai(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+# -- addresses -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("account_id", "expected"),
+    [
+        (SEC_UID, SEC_UID),
+        (f" {SEC_UID} ", SEC_UID),
+        (f"https://www.douyin.com/user/{SEC_UID}?from_tab_name=main&vid=7338102938475610112", SEC_UID),
+        ("chengcheng_rm", None),  # a 抖音号 opens no profile page
+        ("", None),
+    ],
+)
+def test_the_sec_uid_comes_from_the_id_or_the_profile_url(account_id, expected):
+    assert sec_uid_of(account_id) == expected
+
+
+def test_only_the_accounts_own_first_post_page_is_captured():
+    assert is_profile_api(PROFILE_URL, SEC_UID)
+    assert is_posts_api(POSTS_URL, SEC_UID)
+    assert not is_posts_api(POSTS_URL.replace("max_cursor=0", "max_cursor=1708257600000"), SEC_UID)
+    assert not is_posts_api(POSTS_URL.replace(SEC_UID, "MS4wLjABAAAAsomebodyElse0000000000000000000000"), SEC_UID)
+    assert not is_profile_api(POSTS_URL, SEC_UID)
+
+
+def test_evidence_urls_keep_no_page_tokens_or_signatures():
+    kept = evidence_url(POSTS_URL)
+    assert "msToken" not in kept and "a_bogus" not in kept and "abc123" not in kept
+    assert f"sec_user_id={SEC_UID}" in kept and "max_cursor=0" in kept and kept.startswith(f"{BASE}/aweme/v1/web/aweme/post/?")
+
+
+# -- an account read completely --------------------------------------------------------
+
+
+def test_an_active_account_is_found_with_its_name_and_works():
+    read = read_account(BASE, profile(), posts(), 200, RENDERED)
+    assert (read.found, read.error, read.current_name, read.aweme_count) == (True, "", "澄城县融媒体中心", 214)
+    assert [p["id"] for p in read.posts] == [
+        "7338102938475610112",  # pinned first, as the page lists it
+        "7337925301938572345",
+        "7336814002938471936",
+        "7306927410384920576",
+    ]
+    first, note = read.posts[0], read.posts[1]
+    assert first["pinned"] is True and not any(p["pinned"] for p in read.posts[1:])
+    assert first["time"] == shanghai("2024-02-22 08:00") and first["time"].utcoffset().total_seconds() == 8 * 3600
+    assert note == {
+        "id": "7337925301938572345",
+        "time": shanghai("2024-02-21 09:15"),
+        "time_text": "",
+        "title": "图说澄城｜雪后尧头窑",
+        "url": f"{BASE}/note/7337925301938572345",
+        "original": None,  # Douyin has no original/repost marker
+        "pinned": False,
+    }
+    assert read.posts[2]["url"] == f"{BASE}/video/7336814002938471936"
+    assert read.posts[2]["title"] == "元宵节安全提示： 燃放烟花爆竹请到指定区域"  # whitespace collapsed
+    assert read.has_more is True and read.names_seen == ["澄城县融媒体中心"]
+
+
+def test_a_private_work_is_not_shown_to_visitors_and_is_counted_apart():
+    read = read_account(BASE, profile(), posts(), 200, RENDERED)
+    assert "7338001122334455667" not in [p["id"] for p in read.posts]
+    assert read.hidden_posts == 1
+
+
+def test_the_pinned_work_never_counts_as_the_latest_post():
+    read = read_account(BASE, profile(), posts(), 200, RENDERED)
+    assert latest_post_time(read.posts) == shanghai("2024-02-21 09:15")
+    only_pinned_is_fresh = [p for p in read.posts if p["pinned"] or p["time"] < shanghai("2024-01-01 00:00")]
+    assert latest_post_time(only_pinned_is_fresh) == shanghai("2023-11-30 10:00")
+    assert latest_post_time([p for p in read.posts if p["pinned"]]) is None
+
+
+def test_a_renamed_account_shows_its_new_name():
+    read = read_account(BASE, profile(profile_json(nickname="澄城融媒")), posts(), 200, RENDERED)
+    assert read.found is True and read.current_name == "澄城融媒"
+
+
+def test_without_the_profile_answer_the_name_comes_from_the_works_author():
+    read = read_account(BASE, None, posts(), 200, RENDERED)
+    assert (read.found, read.current_name, read.error) == (True, "澄城县融媒体中心", "")
+
+
+def test_an_account_with_no_works_at_all_is_read_as_such():
+    empty = posts(posts_json(aweme_list=[], has_more=0))
+    read = read_account(BASE, profile(profile_json(aweme_count=0)), empty, 200, RENDERED)
+    assert (read.found, read.posts, read.error) == (True, [], "")
+
+
+def test_the_login_dialog_of_a_normal_page_is_not_a_captcha():
+    assert "获取验证码" in RENDERED
+    read = read_account(BASE, profile(), posts(), 200, RENDERED)
+    assert read.found is True and read.error == ""
+
+
+def test_evidence_keeps_pinned_recent_and_the_newest_work():
+    read = read_account(BASE, profile(), posts(), 200, RENDERED)
+    as_of = shanghai("2024-03-05 23:59:59")  # the 2023-11-30 work is 96 days old then
+    assert [p["id"] for p in evidence_posts(read.posts, as_of)] == [p["id"] for p in read.posts[:3]]
+    much_later = shanghai("2024-12-31 23:59:59")
+    assert [p["id"] for p in evidence_posts(read.posts, much_later)] == ["7338102938475610112", "7337925301938572345"]
+    assert len(evidence_posts(read.posts, as_of, limit=2)) == 2
+
+
+# -- not found: only when the page says so -----------------------------------------------
+
+
+def test_the_profile_saying_the_user_does_not_exist_is_not_found():
+    missing = profile(data("profile_other_not_found.json"))
+    assert profile_says_not_found(missing)
+    empty_list = posts(posts_json(aweme_list=[], has_more=0))
+    read = read_account(BASE, missing, empty_list, 200, "<div class='user-not-exist'>用户不存在</div>")
+    assert (read.found, read.error, read.current_name, read.posts) == (False, "", None, [])
+
+
+def test_an_empty_user_is_not_found_only_when_the_page_shows_the_text():
+    no_user = profile(json.dumps({"status_code": 0, "status_msg": None, "user": None}))
+    assert read_account(BASE, no_user, None, 200, "<div>用户不存在</div>").found is False
+    unclear = read_account(BASE, no_user, None, 200, RENDERED)
+    assert unclear.found is None and unclear.error
+
+
+# -- every way the check stays incomplete: found None with the reason -----------------------
+
+RISK_CASES = [
+    # (what, profile answer, post-list answer, page status, page html, words of the reason)
+    ("rate limited", profile(), posts("", 429), 200, RENDERED, "rate limited (HTTP 429)"),
+    ("login wall", profile(), posts("", 401), 200, RENDERED, "login required (HTTP 401)"),
+    ("forbidden", profile(), posts("", 403), 200, RENDERED, "forbidden (HTTP 403)"),
+    ("unavailable", profile(), posts("", 503), 200, RENDERED, "unavailable (HTTP 503)"),
+    ("empty body", profile(), posts(""), 200, RENDERED, "empty response (risk control)"),
+    ("blocked", profile(), posts("blocked"), 200, RENDERED, "blocked (risk control)"),
+    ("status 2053", profile(), posts(data("aweme_post_risk_control.json")), 200, RENDERED, "status_code 2053 with an empty list (risk control)"),
+    ("verify page for JSON", profile(), posts(data("verify_page.html")), 200, RENDERED, "post list: captcha page"),
+    ("cut JSON", profile(), posts(data("aweme_post_ok.json")[:700]), 200, RENDERED, "post list: answer is not JSON"),
+    ("works hidden", profile(), posts(posts_json(aweme_list=[], has_more=0)), 200, RENDERED, "post list empty although the profile counts 214 works"),
+    ("empty list, no profile", None, posts(posts_json(aweme_list=[], has_more=0)), 200, RENDERED, "profile could not confirm"),
+    ("verify page", None, None, 200, data("verify_page.html"), "captcha page"),
+    ("page HTTP 503", None, None, 503, "<html><body>error</body></html>", "profile page: unavailable (HTTP 503)"),
+    ("profile blocked, no list", profile("blocked"), None, 200, RENDERED, "profile: blocked (risk control); post list not loaded"),
+]
+
+
+@pytest.mark.parametrize(("what", "profile_answer", "posts_answer", "status", "html", "reason"), RISK_CASES, ids=[c[0] for c in RISK_CASES])
+def test_an_incomplete_check_is_unknown_with_its_reason(what, profile_answer, posts_answer, status, html, reason):
+    read = read_account(BASE, profile_answer, posts_answer, status, html)
+    assert read.found is None, what
+    assert reason in read.error
+    assert read.posts == []
+
+
+def test_no_post_list_in_time_is_a_timeout_not_an_empty_account():
+    read = read_account(BASE, profile(), None, 200, RENDERED, waited_seconds=4.0)
+    assert read.found is None
+    assert read.error == "timeout: the page loaded no post list within 4 s"
+    assert read.current_name == "澄城县融媒体中心"  # the name seen is still evidence
+
+
+def test_a_profile_answered_with_an_error_is_not_read_as_missing():
+    risky = profile(json.dumps({"status_code": 2053, "status_msg": "", "user": None}))
+    read = read_account(BASE, risky, None, 200, RENDERED, waited_seconds=4.0)
+    assert read.found is None and "profile: status_code 2053" in read.error
