@@ -33,10 +33,11 @@ build() {
 start() {
   local dir="$1" port="$2" binary
   binary=$(build)
+  # --debug-addr port 0: its metrics listener must not collide with another instance's
   mkdir -p "$dir/state" "$dir/sqlite"
   "$binary" --handler=sqlite --sqlite-url="file:$dir/sqlite/" \
     --listen-addr="127.0.0.1:$port" --state-dir="$dir/state" \
-    --telemetry=disable --log-level=warn >"$dir/ferretdb.log" 2>&1 &
+    --debug-addr=127.0.0.1:0 --telemetry=disable --log-level=warn >"$dir/ferretdb.log" 2>&1 &
   echo $! >"$dir/ferretdb.pid"
   for _ in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
