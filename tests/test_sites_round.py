@@ -25,7 +25,7 @@ AS_OF = "2024-02-20"
 # Probes a fraction of a second apart and short timeouts: the replica is local.
 FAST_SETTINGS = {
     "GOVCHECK_PROBE_INTERVAL": "0.2",
-    "GOVCHECK_PROBE_TIMEOUT": "2",
+    "GOVCHECK_PROBE_TIMEOUT": "5",
     "DOWNLOAD_TIMEOUT": "3",
     "RETRY_TIMES": "1",
     "GOVCHECK_PROGRESS_INTERVAL": "1",
@@ -131,6 +131,14 @@ def test_every_column_newest_date_matches_the_page(crawled):
             newest = observed["newest_date"].date() if observed["newest_date"] else None
             expected = date.fromisoformat(str(column["expected_newest"])) if column.get("expected_newest") else None
             assert newest == expected, (site["slug"], column["name"])
+
+
+def test_healthy_sites_answer_every_probe(crawled):
+    broken = {f"site:{name}" for _, name, _ in BROKEN_SITES}
+    probes = crawled["store"].find("observations", {"round": ROUND, "kind": "probe"})
+    failed = [(p["target_key"], p["key"], p["error"], p["elapsed_ms"]) for p in probes if p["target_key"] not in broken and not p["ok"]]
+    assert failed == []
+    assert len(probes) == 3 * len(manifest_sites()) + 3 * len(BROKEN_SITES)
 
 
 def test_a_fresh_site_passes_without_notes(crawled):
