@@ -6,7 +6,6 @@ One crawl per store (module-scoped: a round takes seconds), then one test per be
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from datetime import date
@@ -17,6 +16,7 @@ import pytest
 import yaml
 
 from govcheck.replica import ReplicaServer
+from govcheck.replicas.targets import site_rows
 from govcheck.store import Store
 from support import REPLICA, REPO, STORE_KINDS, open_store, store_environment
 
@@ -30,41 +30,13 @@ FAST_SETTINGS = {
     "RETRY_TIMES": "1",
     "GOVCHECK_PROGRESS_INTERVAL": "1",
 }
-# Sites whose server misbehaves: (slug, name, path on the replica server or None for a closed port)
-BROKEN_SITES = [
-    ("hang", "韩城市财政局", "/_hang/"),
-    ("error5xx", "渭南市五零三局", "/_status/503/"),
-    ("loop", "渭南市重定向局", "/_loop/0"),
-    ("refused", "渭南市拒绝连接局", None),
-]
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+MANIFEST = yaml.safe_load((REPLICA / "sites" / "manifest.yaml").read_text(encoding="utf-8"))
+BROKEN_SITES = [(site["name"], site["expected_error"]) for site in MANIFEST["misbehaving"]]
 
 
 def targets_document(base_url: str) -> dict[str, list[dict[str, str]]]:
-    """The replica's manifest as an operator's targets file."""
-    manifest = yaml.safe_load((REPLICA / "sites" / "manifest.yaml").read_text(encoding="utf-8"))
-    sites, columns = [], []
-    for site in manifest["sites"]:
-        home = base_url + site["home"]
-        sites.append({"网站名称": site["name"], "网址": home, "网站类别": site["category"], "区县": site.get("district", ""), "主办单位": site["name"]})
-        for column in site["columns"]:
-            columns.append({
-                "网站名称": site["name"],
-                "栏目名称": column["name"],
-                "栏目地址": base_url + column["path"],
-                "栏目类型": column["type"],
-                "渲染方式": column.get("render") or "",
-            })
-    refused = closed_port()
-    for slug, name, path in BROKEN_SITES:
-        url = f"{base_url}{path}" if path else f"http://127.0.0.1:{refused}/"
-        sites.append({"网站名称": name, "网址": url, "网站类别": "县级部门网站", "区县": "韩城市", "主办单位": name})
-        columns.append({"网站名称": name, "栏目名称": "工作动态", "栏目地址": url, "栏目类型": "动态要闻", "渲染方式": ""})
+    """The replica's websites as an operator's targets file."""
+    sites, columns = site_rows(REPLICA, base_url)
     return {"网站": sites, "栏目": columns}
 
 
@@ -109,7 +81,7 @@ def verdict_of(crawled: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def manifest_sites() -> list[dict[str, Any]]:
-    return yaml.safe_load((REPLICA / "sites" / "manifest.yaml").read_text(encoding="utf-8"))["sites"]
+    return MANIFEST["sites"]
 
 
 def site_named(slug: str) -> dict[str, Any]:
@@ -118,7 +90,7 @@ def site_named(slug: str) -> dict[str, Any]:
 
 def test_every_registered_site_gets_a_verdict(crawled):
     names = {v["name"] for v in crawled["first_documents"]["verdicts"]}
-    assert names == {s["name"] for s in manifest_sites()} | {name for _, name, _ in BROKEN_SITES}
+    assert names == {s["name"] for s in manifest_sites()} | {name for name, _ in BROKEN_SITES}
 
 
 def test_every_column_newest_date_matches_the_page(crawled):
@@ -134,7 +106,7 @@ def test_every_column_newest_date_matches_the_page(crawled):
 
 
 def test_healthy_sites_answer_every_probe(crawled):
-    broken = {f"site:{name}" for _, name, _ in BROKEN_SITES}
+    broken = {f"site:{name}" for name, _ in BROKEN_SITES}
     probes = crawled["store"].find("observations", {"round": ROUND, "kind": "probe"})
     failed = [(p["target_key"], p["key"], p["error"], p["elapsed_ms"]) for p in probes if p["target_key"] not in broken and not p["ok"]]
     assert failed == []
@@ -164,10 +136,10 @@ def test_a_site_that_never_answers_fails_at_the_monitoring_time_point(crawled):
     assert (verdict["verdict"], verdict["labels"]) == ("不合格", "监测时间点无法访问")
     probes = crawled["store"].find("observations", {"round": ROUND, "target_key": "site:韩城市财政局", "kind": "probe"})
     assert [p["error"] for p in probes] == ["timeout"] * 3
-    assert all(p["fetched_at"] and p["url"].endswith("/_hang/") for p in probes)
+    assert all(p["fetched_at"] and p["url"].endswith("/_hang/") and p["elapsed_ms"] >= 4000 for p in probes)
 
 
-@pytest.mark.parametrize("name, error", [("渭南市五零三局", "HTTP 503"), ("渭南市重定向局", "redirect loop"), ("渭南市拒绝连接局", "connection refused")])
+@pytest.mark.parametrize("name, error", BROKEN_SITES)
 def test_failed_probes_record_why(crawled, name, error):
     verdict = verdict_of(crawled, name)
     probes = crawled["store"].find("observations", {"round": ROUND, "target_key": f"site:{name}", "kind": "probe"})
