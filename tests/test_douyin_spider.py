@@ -131,8 +131,8 @@ def test_an_active_account_is_left_for_review_because_originals_are_unknown(craw
     assert judged["verdict"] == "待人工复核"
     reviews = [f for f in findings(crawled, "澄城县融媒体中心") if f["severity"] == "review"]
     assert [f["code"] for f in reviews] == ["media.originals.review"]
-    assert "original posts" in reviews[0]["reason"] and "douyin-page" in reviews[0]["reason"]
-    assert "original posts" in judged["labels"]
+    assert "无法区分原创与转发" in reviews[0]["reason"] and "douyin-page" in reviews[0]["reason"]
+    assert "无法区分原创与转发" in judged["labels"]
     assert all(f["severity"] == "review" for f in findings(crawled, "澄城县融媒体中心"))  # nothing else is wrong
 
 

@@ -276,13 +276,13 @@ def test_no_failed_probe_no_finding(profile):
 def test_one_of_three_probes_failed_is_for_an_inspector(profile):
     [finding] = availability(3, 1, profile)
     assert finding.severity == "review"
-    assert finding.reason == "1 of 3 probes failed; a one-shot round cannot measure the indicator's weekly ratio"
+    assert finding.reason == "3次探测中1次失败；单次检查无法按指标的一周比例判定"
     assert (finding.evidence["probes"], finding.evidence["failed"]) == (3, 1)
 
 
 def test_two_of_three_probes_failed_is_still_not_a_veto(profile):
     [finding] = availability(3, 2, profile)
-    assert finding.severity == "review" and finding.reason.startswith("2 of 3 probes failed")
+    assert finding.severity == "review" and finding.reason.startswith("3次探测中2次失败")
 
 
 def test_every_probe_failed_at_the_monitoring_time_point(profile):
@@ -330,9 +330,9 @@ def test_home_page_older_than_fourteen_days_is_not_updated(profile, age, stale):
 @pytest.mark.parametrize(
     "observation, words",
     [
-        (home(None, state="failed", error="HTTP 503"), "could not be read (failed: HTTP 503)"),
-        (home(None, state="unparsed", error="no list found"), "could not be read (unparsed: no list found)"),
-        (home(None), "no dated entry"),
+        (home(None, state="failed", error="HTTP 503"), "读取失败（failed: HTTP 503）"),
+        (home(None, state="unparsed", error="no list found"), "读取失败（unparsed: no list found）"),
+        (home(None), "未找到带日期的信息"),
     ],
 )
 def test_an_unread_or_undated_home_page_is_for_an_inspector(profile, observation, words):
@@ -344,7 +344,7 @@ def test_an_unread_or_undated_home_page_is_for_an_inspector(profile, observation
 
 def test_a_home_page_not_observed_is_for_an_inspector(profile):
     [finding] = evaluate_site(site(), probes(3, 0), AS_OF, profile)
-    assert finding.code == "site.home.review" and "was not read" in finding.reason
+    assert finding.code == "site.home.review" and "本轮未读取" in finding.reason
 
 
 def test_naive_datetimes_are_utc_and_days_are_counted_in_beijing(profile):
@@ -367,7 +367,7 @@ def test_home_entries_dated_after_the_monitoring_day_are_left_out(profile):
 
 def test_a_home_page_with_only_later_entries_is_for_an_inspector(profile):
     [finding] = evaluate_site(site(), [*probes(3, 0), home(days_before(-1))], AS_OF, profile)
-    assert finding.code == "site.home.review" and "after the monitoring day 2024-02-20" in finding.reason
+    assert finding.code == "site.home.review" and "晚于监测日2024-02-20" in finding.reason
 
 
 # == websites: 栏目不更新 =====================================================================
@@ -409,7 +409,7 @@ def test_column_entries_dated_after_the_monitoring_day_are_left_out(profile):
     assert codes(evaluate_site(target, observations, AS_OF, profile)) == ["site.columns.stale"]
     target, observations = site_with([column("工作动态", "动态要闻", days_before(-2))])
     [finding] = evaluate_site(target, observations, AS_OF, profile)
-    assert finding.code == "site.columns.review:工作动态" and "after the monitoring day" in finding.reason
+    assert finding.code == "site.columns.review:工作动态" and "晚于监测日" in finding.reason
 
 
 def test_four_stale_timely_columns_pass_with_the_note(profile):
@@ -474,7 +474,7 @@ def test_notes_print_in_label_order(profile):
 
 @pytest.mark.parametrize(
     "state, error, words",
-    [("unparsed", "no list found", "(unparsed: no list found)"), ("failed", "HTTP 404", "(failed: HTTP 404)"), ("entries", "", "no dated entry")],
+    [("unparsed", "no list found", "（unparsed: no list found）"), ("failed", "HTTP 404", "（failed: HTTP 404）"), ("entries", "", "未找到带日期的信息")],
 )
 def test_an_unreadable_column_is_reviewed_and_never_counted_stale(profile, state, error, words):
     unreadable = column("政务要闻", "动态要闻", None, state=state, error=error, index=9)
@@ -498,7 +498,7 @@ def test_an_unparsed_column_is_never_counted_blank(profile):
 def test_a_registered_column_not_observed_is_reviewed(profile):
     target = site(columns=[("工作动态", "动态要闻")])
     [finding] = evaluate_site(target, healthy_site_observations(), AS_OF, profile)
-    assert finding.code == "site.columns.review:工作动态" and "was not read" in finding.reason
+    assert finding.code == "site.columns.review:工作动态" and "本轮未读取" in finding.reason
 
 
 def test_each_unreadable_column_has_its_own_code(profile):
@@ -555,7 +555,7 @@ def test_an_account_whose_existence_is_unknown_is_for_an_inspector(profile):
 
 def test_an_account_not_observed_is_for_an_inspector(profile):
     [finding] = evaluate_account(account(), [], AS_OF, profile)
-    assert finding.severity == "review" and "not observed" in finding.reason
+    assert finding.severity == "review" and "本轮未检查" in finding.reason
 
 
 @pytest.mark.parametrize("age, late", [(13, False), (14, False), (15, True)])
@@ -609,7 +609,7 @@ def test_only_posts_after_the_monitoring_day_are_for_an_inspector(profile):
     observation = seen(latest_post_at=days_before(-1), latest_original_at=days_before(-1), posts=posts)
     findings = evaluate_account(account(), [observation], AS_OF, profile)
     assert [(f.code, f.severity) for f in findings] == [("media.posts.review", "review"), ("media.originals.review", "review")]
-    assert all("after the monitoring day 2024-02-20" in f.reason for f in findings)
+    assert all("晚于监测日2024-02-20" in f.reason for f in findings)
 
 
 @pytest.mark.parametrize("age, missing", [(89, False), (90, False), (91, True)])
@@ -658,7 +658,7 @@ def test_interaction_entry_states(profile, interaction, expected):
 
 def test_an_interaction_entry_that_could_not_be_checked_says_why(profile):
     finding = by_code(evaluate_account(account(), [seen(interaction={"state": "unknown", "url": "https://x.example/hd", "detail": "timeout"})], AS_OF, profile), "media.interaction.review")
-    assert finding.reason == "the interaction entry https://x.example/hd could not be checked: timeout"
+    assert finding.reason == "互动入口https://x.example/hd未能检查：timeout"
 
 
 def test_labels_join_in_the_notice_order(profile):
