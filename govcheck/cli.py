@@ -38,9 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["GOVCHECK_MONGO_URI"] = arguments.mongo_uri
     if arguments.data_dir:
         os.environ["GOVCHECK_DATA_DIR"] = str(arguments.data_dir)
+    from govcheck.rounds import RoundError
+    from govcheck.rules import ProfileError
+
     try:
         return arguments.handler(arguments)
-    except UserError as error:
+    except (UserError, RoundError, ProfileError) as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return 1
 
@@ -182,20 +185,15 @@ def command_run(arguments: argparse.Namespace) -> int:
 
 
 def command_classify(arguments: argparse.Namespace) -> int:
-    from govcheck.rounds import RoundError, classify_round
+    from govcheck.rounds import classify_round
 
-    store = open_store()
-    try:
-        assessments = classify_round(store, arguments.round)
-    except RoundError as error:
-        raise UserError(str(error)) from error
+    assessments = classify_round(open_store(), arguments.round)
     print(f"round {arguments.round}: {len(assessments)} targets assessed")
     return 0
 
 
 def command_observe_import(arguments: argparse.Namespace) -> int:
     from govcheck.registry import import_manual_observations
-    from govcheck.rounds import RoundError
     from govcheck.tabular import TableFileError
 
     store = open_store()
@@ -206,8 +204,6 @@ def command_observe_import(arguments: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except RoundError as error:
-        raise UserError(str(error)) from error
     print(f"round {arguments.round}: {count} manual observations imported and assessed")
     return 0
 

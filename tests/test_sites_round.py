@@ -166,3 +166,28 @@ def test_rerunning_the_round_gives_the_same_documents(crawled):
 def test_the_run_prints_progress_and_a_summary(crawled):
     assert "targets, " in crawled["first"].stderr  # progress lines from the crawl's log
     assert f"round {ROUND}:" in crawled["first"].stdout
+
+
+def test_operators_can_crawl_one_site_with_scrapy_itself(tmp_path, replica_sites):
+    """``scrapy crawl sites`` starts the round, inspects only the named target and assesses it."""
+    with store_environment("embedded", tmp_path) as env:
+        targets_file = tmp_path / "targets.yaml"
+        targets_file.write_text(yaml.safe_dump(targets_document(replica_sites.url), allow_unicode=True), encoding="utf-8")
+        store = open_store(env)
+        from datetime import datetime
+
+        from govcheck.registry import import_targets
+        from govcheck.store import SHANGHAI
+
+        import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
+        fresh = site_named("fresh-trs")["name"]
+        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh}"]
+        for name, value in FAST_SETTINGS.items():
+            command += ["-s", f"{name}={value}"]
+
+        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=300)
+
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert [v["name"] for v in store.find("verdicts")] == [fresh], result.stderr[-3000:]
+        assert store.get_round("2024-1")["as_of"].isoformat() == "2024-02-20T23:59:59+08:00"
+        assert {o["target_key"] for o in store.find("observations")} == {f"site:{fresh}"}

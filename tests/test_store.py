@@ -59,3 +59,10 @@ def test_findings_of_other_rounds_and_targets_are_left_alone(store: Store):
 
     remaining = sorted((f["round"], f["target_key"]) for f in store.find("findings"))
     assert remaining == [("2023-4", "site:a"), ("2024-1", "site:b")]
+
+
+def test_an_assessment_without_findings_is_stored_on_a_fresh_store(store: Store):
+    store.save_assessment("2024-1", {"target_key": "site:渭南市发展和改革委员会", "verdict": "合格"}, [])
+
+    assert store.find("findings") == []
+    assert [v["verdict"] for v in store.find("verdicts")] == ["合格"]

@@ -49,7 +49,7 @@ class SitesSpider(RoundSpider):
             for column in site.get("columns") or []:
                 yield self.page_request(site, column["url"], kind="column", key=column["name"], column=column)
         # Later probes are spaced so that one slow moment of a server is not read as an outage.
-        for number in range(2, probe_count + 1):
+        for number in range(2, probe_count + 1 if sites else 0):
             await asyncio.sleep(interval)
             for site in sites:
                 yield self.probe_request(site, number)
