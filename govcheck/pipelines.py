@@ -13,7 +13,7 @@ from scrapy.exceptions import DropItem
 from govcheck.dates import parse_date
 from govcheck.items import OBSERVATION_KINDS, ObservationItem
 from govcheck.rounds import classify_round, get_round
-from govcheck.store import Store, store_for
+from govcheck.store import Store, store_for, with_store_retries
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +43,15 @@ class _RoundPipeline:
     def store(self) -> Store:
         return store_for(self.crawler)
 
-    def as_of(self, round_id: str) -> datetime:
+    async def store_call(self, call: Any, what: str) -> Any:
+        """A store operation that survives a server restart without stalling the crawl."""
+        give_up_after = self.crawler.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600)
+        return await with_store_retries(self.store, call, what, give_up_after)
+
+    async def as_of(self, round_id: str) -> datetime:
         if round_id not in self._as_of:
-            self._as_of[round_id] = get_round(self.store, round_id)["as_of"]
+            document = await self.store_call(lambda: get_round(self.store, round_id), f"reading round {round_id}")
+            self._as_of[round_id] = document["as_of"]
         return self._as_of[round_id]
 
 
@@ -57,10 +63,10 @@ class DateNormalisationPipeline(_RoundPipeline):
     here when the spider left it out.
     """
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         data = adapter["data"]
-        as_of = self.as_of(adapter["round"])
+        as_of = await self.as_of(adapter["round"])
         for list_field, text_field, date_field in DATED_LISTS:
             for member in data.get(list_field) or []:
                 if member.get(date_field) is None and member.get(text_field):
@@ -100,10 +106,15 @@ class ValidationPipeline:
 
 
 class ObservationStorePipeline(_RoundPipeline):
-    """Upserts each observation under (round, target_key, kind, key): re-runs replace."""
+    """Upserts each observation under (round, target_key, kind, key): re-runs replace.
 
-    def process_item(self, item: ObservationItem) -> ObservationItem:
-        self.store.save_observation(item.to_document())
+    While the server is unreachable the item waits and is written when it is back
+    (GOVCHECK_STORE_RETRY_SECONDS), so no observation of the round is lost.
+    """
+
+    async def process_item(self, item: ObservationItem) -> ObservationItem:
+        document = item.to_document()
+        await self.store_call(lambda: self.store.save_observation(document), f"storing {item.target_key} {item.key}")
         return item
 
 
@@ -118,12 +129,14 @@ class ClassificationPipeline(_RoundPipeline):
         self.rounds.setdefault(item.round, set()).add(item.target_key)
         return item
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         spider = self.crawler.spider
         # Targets the spider was given but saw nothing of are assessed too (→ 待人工复核).
         round_id = getattr(spider, "round_id", None)
         if round_id:
             self.rounds.setdefault(round_id, set()).update(getattr(spider, "target_keys", ()))
         for round_id, target_keys in self.rounds.items():
-            assessments = classify_round(self.store, round_id, target_keys)
+            assessments = await self.store_call(
+                lambda: classify_round(self.store, round_id, target_keys), f"assessing round {round_id}"
+            )
             logger.info("round %s: %d targets assessed", round_id, len(assessments))

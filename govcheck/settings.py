@@ -17,6 +17,9 @@ MONGO_URI = os.environ.get("GOVCHECK_MONGO_URI") or None
 MONGO_DATABASE = os.environ.get("GOVCHECK_MONGO_DB", "govcheck")
 # Folder of the embedded store (and of screenshots when no server is used).
 GOVCHECK_DATA_DIR = os.environ.get("GOVCHECK_DATA_DIR", "var")
+# How long observations wait for an unreachable MongoDB server before the crawl gives up
+# (seconds). Nothing is lost or half-written meanwhile; the crawl itself goes on.
+GOVCHECK_STORE_RETRY_SECONDS = 600
 
 # -- politeness -----------------------------------------------------------------------
 # Government sites are small servers: few parallel requests per site.

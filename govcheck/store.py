@@ -9,13 +9,20 @@ count_documents, distinct. No aggregate, no bulk_write (montydb has neither), no
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+from pymongo.errors import ConnectionFailure
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_DB_NAME = "govcheck"
@@ -176,6 +183,30 @@ class Store:
             "findings", {"round": round_id, "target_key": target_key, "code": {"$nin": codes}}
         )
         self.upsert("verdicts", {**verdict, "round": round_id})
+
+
+async def with_store_retries(store: Store, call: Callable[[], T], what: str, give_up_after: float = 600.0) -> T:
+    """Runs a store operation in a worker thread, retrying while the server is unreachable.
+
+    A MongoDB server that restarts in the middle of a round must not lose observations, and
+    waiting for it must not stall the crawl: a stalled reactor would turn our own pause into
+    failed availability probes. Other errors are not retried. The embedded store is a local
+    file that cannot go away, and montydb is not safe across threads: it is called directly.
+    """
+    if store.embedded:
+        return call()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + give_up_after
+    delay = 0.5
+    while True:
+        try:
+            return await asyncio.to_thread(call)
+        except ConnectionFailure as error:
+            if loop.time() + delay > deadline:
+                raise StoreError(f"the store stayed unreachable for {give_up_after:.0f} s while {what}: {error}") from error
+            logger.warning("store unreachable while %s (%s); retrying in %.1f s", what, type(error).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
 
 
 _stores: weakref.WeakKeyDictionary[Any, Store] = weakref.WeakKeyDictionary()

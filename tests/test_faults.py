@@ -1,0 +1,106 @@
+"""The MongoDB server going away in the middle of a round loses nothing and changes no verdict."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from pymongo import MongoClient
+
+from govcheck.replica import ReplicaServer
+from govcheck.replicas.targets import site_rows
+from support import REPLICA, REPO, mongo_uri_or_skip
+
+SITES = ["渭南市发展和改革委员会", "渭南市西塬区人民政府", "韩城市财政局"]
+ROUND_SETTINGS = {
+    # probes two seconds apart: the round lasts long enough for the outage to fall inside it
+    "GOVCHECK_PROBE_INTERVAL": "2",
+    "GOVCHECK_PROBE_TIMEOUT": "5",
+    "DOWNLOAD_TIMEOUT": "5",
+    "RETRY_TIMES": "1",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def ferretdb(action: str, *arguments: str) -> None:
+    subprocess.run(["bash", "scripts/ferretdb.sh", action, *arguments], cwd=REPO, check=True, timeout=600)
+
+
+@pytest.fixture
+def own_server(tmp_path: Path):
+    """A FerretDB of this test's own, which the test stops and starts again."""
+    mongo_uri_or_skip()  # FerretDB was built for this run of the suite
+    folder, port = tmp_path / "ferretdb", free_port()
+    ferretdb("start", str(folder), str(port))
+    yield folder, port
+    ferretdb("stop", str(folder))
+
+
+def govcheck(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "govcheck.cli", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=600)
+
+
+def run_command(round_id: str) -> list[str]:
+    command = [sys.executable, "-m", "govcheck.cli", "run", "--round", round_id, "--as-of", "2024-02-20", "--spider", "sites"]
+    for name, value in ROUND_SETTINGS.items():
+        command += ["--set", f"{name}={value}"]
+    return command
+
+
+def observation_count(uri: str, database: str) -> int:
+    try:
+        return MongoClient(uri, serverSelectionTimeoutMS=500)[database].observations.count_documents({})
+    except Exception:
+        return 0
+
+
+def test_a_store_restart_mid_round_loses_no_observation_and_changes_no_verdict(own_server, tmp_path):
+    folder, port = own_server
+    uri = f"mongodb://127.0.0.1:{port}/"
+    env = {"GOVCHECK_MONGO_URI": uri, "GOVCHECK_MONGO_DB": "faults", "GOVCHECK_DATA_DIR": str(tmp_path / "var")}
+    with ReplicaServer(REPLICA / "sites") as server:
+        sites, columns = site_rows(REPLICA, server.url)
+        chosen = {"网站": [s for s in sites if s["网站名称"] in SITES], "栏目": [c for c in columns if c["网站名称"] in SITES]}
+        targets = tmp_path / "targets.yaml"
+        targets.write_text(yaml.safe_dump(chosen, allow_unicode=True), encoding="utf-8")
+        assert govcheck(env, "targets", "import", str(targets)).returncode == 0
+        expected_observations = 4 * len(chosen["网站"]) + len(chosen["栏目"])  # 3 probes + home + columns
+
+        crawl = subprocess.Popen(run_command("2024-1"), cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        output: dict[str, str] = {}
+        reader = threading.Thread(target=lambda: output.update(zip(("stdout", "stderr"), crawl.communicate(timeout=600))))
+        reader.start()
+        deadline = time.monotonic() + 60
+        while observation_count(uri, "faults") == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        ferretdb("stop", str(folder))  # the server goes away with the round half done
+        time.sleep(4)
+        ferretdb("start", str(folder), str(port))
+        reader.join(timeout=600)
+
+        assert crawl.returncode == 0, output.get("stderr", "")[-3000:]
+        assert "store unreachable" in output["stderr"], "the outage fell inside the round"
+        database = MongoClient(uri)["faults"]
+        assert database.observations.count_documents({"round": "2024-1"}) == expected_observations
+        first = sorted((v["name"], v["verdict"], v["labels"]) for v in database.verdicts.find({"round": "2024-1"}))
+        assert ("韩城市财政局", "不合格", "监测时间点无法访问") in first
+        assert all(verdict == "合格" for name, verdict, _ in first if name != "韩城市财政局"), first
+
+        rerun = subprocess.run(run_command("2024-1"), capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=600)
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+        second = sorted((v["name"], v["verdict"], v["labels"]) for v in database.verdicts.find({"round": "2024-1"}))
+        assert second == first
+        assert database.observations.count_documents({"round": "2024-1"}) == expected_observations
