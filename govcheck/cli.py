@@ -138,7 +138,7 @@ def add_format_options(parser: argparse.ArgumentParser) -> None:
 def open_store() -> Store:
     try:
         return Store.from_environment()
-    except Exception as error:  # connection failures from pymongo, disk errors from montydb
+    except Exception as error:  # connection failures from pymongo, disk errors from SQLite
         raise UserError(f"cannot open the store: {error}") from error
 
 

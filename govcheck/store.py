@@ -1,9 +1,8 @@
-"""The one store module: MongoDB (through pymongo) or the embedded montydb store.
+"""The one store module: MongoDB (through pymongo) or the embedded store (govcheck.embedded).
 
-Every operation here sticks to the subset that MongoDB, FerretDB 1.24 and montydb all
-run: update_one/update_many with upsert, $set/$setOnInsert, find with sort, delete_many,
-count_documents, distinct. No aggregate, no bulk_write (montydb has neither), no keys with
-"." or "$" (FerretDB refuses them). Writes are upserts keyed by round + target (+ kind,
+Every operation here sticks to what MongoDB, FerretDB 1.24 and the embedded store all run:
+upsert by key with $set, find with a MongoDB query, sort and limit, count, delete. No
+aggregate, no bulk_write, no keys with "." or "$" (FerretDB refuses them). Writes are upserts keyed by round + target (+ kind,
 + key or indicator code), so re-running a round replaces documents instead of adding them.
 """
 
@@ -13,13 +12,15 @@ import asyncio
 import logging
 import os
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pymongo.errors import ConnectionFailure
+
+from govcheck.embedded import EmbeddedDatabase
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,12 +56,43 @@ class StoreError(RuntimeError):
     """The store could not be reached or refused an operation."""
 
 
+class MongoBackend:
+    """A MongoDB (or FerretDB) database through pymongo."""
+
+    embedded = False
+
+    def __init__(self, database: Any) -> None:
+        self._db = database
+
+    def upsert(self, collection: str, key: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
+        self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
+
+    def find(self, collection: str, query: Mapping[str, Any], sort: Sequence[tuple[str, int]] | None, limit: int) -> list[dict[str, Any]]:
+        cursor = self._db[collection].find(dict(query), {"_id": 0})
+        if sort:
+            cursor = cursor.sort(list(sort))
+        if limit:
+            cursor = cursor.limit(limit)
+        return list(cursor)
+
+    def count(self, collection: str, query: Mapping[str, Any]) -> int:
+        return self._db[collection].count_documents(dict(query))
+
+    def delete(self, collection: str, query: Mapping[str, Any]) -> int:
+        return self._db[collection].delete_many(dict(query)).deleted_count
+
+    def ensure_indexes(self) -> None:
+        for collection, indexes in INDEXES.items():
+            for fields, unique in indexes:
+                self._db[collection].create_index([(f, 1) for f in fields], unique=unique)
+
+
 class Store:
     """govcheck's collections on one database, MongoDB or embedded."""
 
-    def __init__(self, database: Any, *, embedded: bool, description: str) -> None:
-        self._db = database
-        self.embedded = embedded
+    def __init__(self, backend: MongoBackend | EmbeddedDatabase, description: str) -> None:
+        self._backend = backend
+        self.embedded = isinstance(backend, EmbeddedDatabase)
         self.description = description
 
     # -- opening -------------------------------------------------------------------
@@ -77,31 +109,24 @@ class Store:
         if mongo_uri:
             from pymongo import MongoClient
 
-            client = MongoClient(
-                mongo_uri, tz_aware=True, tzinfo=SHANGHAI, serverSelectionTimeoutMS=10_000
-            )
-            store = cls(client[db_name], embedded=False, description=_redact(mongo_uri))
+            options: dict[str, Any] = {"tz_aware": True, "tzinfo": SHANGHAI}
+            if "serverselectiontimeoutms" not in mongo_uri.lower():  # the URI's own value wins
+                options["serverSelectionTimeoutMS"] = 10_000
+            client = MongoClient(mongo_uri, **options)
+            store = cls(MongoBackend(client[db_name]), description=_redact(mongo_uri))
             store.ensure_indexes()
             return store
-        from montydb import MontyClient, set_storage
-
-        folder = Path(data_dir or os.environ.get("GOVCHECK_DATA_DIR") or "var") / "store"
-        folder.mkdir(parents=True, exist_ok=True)
-        if not (folder / "monty.storage.cfg").exists():
-            set_storage(str(folder), storage="sqlite")
-        client = MontyClient(str(folder))
-        return cls(client[db_name], embedded=True, description=f"embedded store in {folder}")
+        folder = Path(data_dir or os.environ.get("GOVCHECK_DATA_DIR") or "var")
+        path = folder / f"{db_name}.sqlite"
+        return cls(EmbeddedDatabase(path), description=f"embedded store {path}")
 
     @classmethod
     def from_environment(cls) -> Store:
         return cls.open(os.environ.get("GOVCHECK_MONGO_URI"), os.environ.get("GOVCHECK_DATA_DIR"))
 
     def ensure_indexes(self) -> None:
-        if self.embedded:
-            return  # montydb has no indexes; its collections are small enough per round
-        for collection, indexes in INDEXES.items():
-            for fields, unique in indexes:
-                self._db[collection].create_index([(f, 1) for f in fields], unique=unique)
+        if not self.embedded:  # the embedded store indexes its keys itself
+            self._backend.ensure_indexes()
 
     # -- generic operations ---------------------------------------------------------
 
@@ -109,16 +134,7 @@ class Store:
         """Insert or replace the fields of the document identified by the collection's key."""
         key = {field: document[field] for field in KEYS[collection]}
         fields = {k: v for k, v in document.items() if k != "_id"}
-        self._db[collection].update_one(
-            self._stored(key), {"$set": self._stored(fields)}, upsert=True
-        )
-
-    def upsert_many(self, collection: str, documents: Iterable[Mapping[str, Any]]) -> int:
-        count = 0
-        for document in documents:
-            self.upsert(collection, document)
-            count += 1
-        return count
+        self._backend.upsert(collection, self._stored(key), self._stored(fields))
 
     def find(
         self,
@@ -127,27 +143,21 @@ class Store:
         sort: Sequence[tuple[str, int]] | None = None,
         limit: int = 0,
     ) -> list[dict[str, Any]]:
-        cursor = self._db[collection].find(self._stored(dict(query or {})), {"_id": 0})
-        if sort:
-            cursor = cursor.sort(list(sort))
-        if limit:
-            cursor = cursor.limit(limit)
-        return [_as_shanghai(document) for document in cursor]
+        found = self._backend.find(collection, self._stored(dict(query or {})), sort, limit)
+        return [_as_shanghai(document) for document in found]
 
     def find_one(self, collection: str, query: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(collection, query, limit=1)
         return found[0] if found else None
 
     def count(self, collection: str, query: Mapping[str, Any] | None = None) -> int:
-        return self._db[collection].count_documents(self._stored(dict(query or {})))
+        return self._backend.count(collection, self._stored(dict(query or {})))
 
     def delete(self, collection: str, query: Mapping[str, Any]) -> int:
-        if self.embedded and collection not in self._db.list_collection_names():
-            return 0  # montydb fails on a collection that was never written
-        return self._db[collection].delete_many(self._stored(dict(query))).deleted_count
+        return self._backend.delete(collection, self._stored(dict(query)))
 
     def _stored(self, value: Any) -> Any:
-        """Values as the store compares them: montydb cannot compare aware datetimes."""
+        """Values as the store compares them: the embedded store keeps naive UTC times."""
         return _as_naive_utc(value) if self.embedded else value
 
     # -- govcheck's documents -------------------------------------------------------
@@ -191,7 +201,7 @@ async def with_store_retries(store: Store, call: Callable[[], T], what: str, giv
     A MongoDB server that restarts in the middle of a round must not lose observations, and
     waiting for it must not stall the crawl: a stalled reactor would turn our own pause into
     failed availability probes. Other errors are not retried. The embedded store is a local
-    file that cannot go away, and montydb is not safe across threads: it is called directly.
+    file that cannot go away: it is called directly.
     """
     if store.embedded:
         return call()

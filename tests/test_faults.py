@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -69,7 +70,8 @@ def observation_count(uri: str, database: str) -> int:
 
 def test_a_store_restart_mid_round_loses_no_observation_and_changes_no_verdict(own_server, tmp_path):
     folder, port = own_server
-    uri = f"mongodb://127.0.0.1:{port}/"
+    # a short server selection: each write fails fast during the outage and is retried
+    uri = f"mongodb://127.0.0.1:{port}/?serverSelectionTimeoutMS=1000"
     env = {"GOVCHECK_MONGO_URI": uri, "GOVCHECK_MONGO_DB": "faults", "GOVCHECK_DATA_DIR": str(tmp_path / "var")}
     with ReplicaServer(REPLICA / "sites") as server:
         sites, columns = site_rows(REPLICA, server.url)
@@ -86,13 +88,16 @@ def test_a_store_restart_mid_round_loses_no_observation_and_changes_no_verdict(o
         deadline = time.monotonic() + 60
         while observation_count(uri, "faults") == 0 and time.monotonic() < deadline:
             time.sleep(0.1)
-        ferretdb("stop", str(folder))  # the server goes away with the round half done
+        # the server dies with the round half done (SIGKILL: no graceful goodbye to clients)
+        os.kill(int((folder / "ferretdb.pid").read_text()), signal.SIGKILL)
+        stored_before_outage = observation_count(uri, "faults")
         time.sleep(4)
         ferretdb("start", str(folder), str(port))
         reader.join(timeout=600)
 
         assert crawl.returncode == 0, output.get("stderr", "")[-3000:]
-        assert "store unreachable" in output["stderr"], "the outage fell inside the round"
+        assert stored_before_outage < expected_observations, "the outage fell inside the round"
+        assert "store unreachable" in output["stderr"], "writes failed during the outage and were retried"
         database = MongoClient(uri)["faults"]
         assert database.observations.count_documents({"round": "2024-1"}) == expected_observations
         first = sorted((v["name"], v["verdict"], v["labels"]) for v in database.verdicts.find({"round": "2024-1"}))
