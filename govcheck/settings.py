@@ -108,6 +108,12 @@ WEIBO_API_BASE_URL = os.environ.get("GOVCHECK_WEIBO_API_BASE_URL", "https://m.we
 WECHAT_SOGOU_BASE_URL = os.environ.get("GOVCHECK_WECHAT_SOGOU_BASE_URL", "https://weixin.sogou.com")
 WECHAT_MP_BASE_URL = os.environ.get("GOVCHECK_WECHAT_MP_BASE_URL", "https://mp.weixin.qq.com")
 DOUYIN_BASE_URL = os.environ.get("GOVCHECK_DOUYIN_BASE_URL", "https://www.douyin.com")
+# WeChat sources tried in order, list pages per JSON source, how far back before as_of a list is
+# read to find an original, and seconds between two requests to one host (Sogou and MP punish bursts).
+WECHAT_SOURCES = "sogou,mp,client"
+WECHAT_MAX_PAGES = 8
+WECHAT_HISTORY_DAYS = 92
+WECHAT_DOWNLOAD_DELAY = 5
 # Douyin: seconds to wait after the profile page loaded for the post list its script fetches
 # (none in time -> 待人工复核), and seconds between two profile pages (risk control).
 DOUYIN_CAPTURE_TIMEOUT = 20

@@ -66,7 +66,8 @@ class AccountSpider(RoundSpider):
             callback=self.parse_interaction,
             errback=self.interaction_failed,
             dont_filter=True,
-            meta={"account": account, "fields": fields, "handle_httpstatus_all": True},
+            # The entry is another site: it must not learn the platform URL we came from (tokens).
+            meta={"account": account, "fields": fields, "handle_httpstatus_all": True, "referrer_policy": "no-referrer"},
         )
 
     def parse_interaction(self, response: Response) -> ObservationItem:
