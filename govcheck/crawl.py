@@ -19,6 +19,7 @@ def run_round(
     spiders: Sequence[str] | None = None,
     targets: str | None = None,
     settings: Mapping[str, Any] | None = None,
+    media_as_of_text: str | None = None,
 ) -> list[dict[str, Any]]:
     """Crawls the round's targets with the project's spiders and returns the stored verdicts.
 
@@ -27,7 +28,8 @@ def run_round(
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    start_round(store, round_id, parse_as_of(as_of_text), profile, datetime.now(SHANGHAI))
+    media_as_of = parse_as_of(media_as_of_text) if media_as_of_text else None
+    start_round(store, round_id, parse_as_of(as_of_text), profile, datetime.now(SHANGHAI), media_as_of)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "govcheck.settings")
     project_settings = get_project_settings()
     project_settings.setdict(dict(settings or {}), priority="cmdline")

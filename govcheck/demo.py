@@ -18,6 +18,7 @@ from govcheck.store import SHANGHAI, Store
 DEFAULT_REPLICA = Path(__file__).resolve().parents[1] / "replica"
 DEMO_ROUND = "2024-1"
 DEMO_AS_OF = "2024-02-20"  # the notice's website monitoring time point (2月19日—2月20日)
+DEMO_MEDIA_AS_OF = "2024-02-23"  # and its new-media one (2月23日)
 # The replica is local: probes a second apart, short timeouts and no politeness delays keep
 # the demo quick. A real round keeps the profile's and the settings' values.
 DEMO_SETTINGS = {
@@ -28,6 +29,7 @@ DEMO_SETTINGS = {
     "GOVCHECK_PROGRESS_INTERVAL": 5,
     "DOUYIN_CAPTURE_TIMEOUT": 5,
     "DOUYIN_DOWNLOAD_DELAY": 0,
+    "WECHAT_DOWNLOAD_DELAY": 0,
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
 }
 
@@ -46,7 +48,7 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         targets_file.write_text(yaml.safe_dump(targets, allow_unicode=True, sort_keys=False), encoding="utf-8")
         print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI)).describe())
         settings = {**DEMO_SETTINGS, **platform_settings(server.url)}
-        verdicts = run_round(store, DEMO_ROUND, DEMO_AS_OF, "national-2019", settings=settings)
+        verdicts = run_round(store, DEMO_ROUND, DEMO_AS_OF, "national-2019", settings=settings, media_as_of_text=DEMO_MEDIA_AS_OF)
     print_verdict_summary(DEMO_ROUND, verdicts)
     columns = QUERY_COLUMNS["verdicts"]
     write_rows(verdicts, columns, "csv", out / f"verdicts-{DEMO_ROUND}.csv")

@@ -12,7 +12,7 @@ from scrapy.exceptions import DropItem
 
 from govcheck.dates import parse_date
 from govcheck.items import OBSERVATION_KINDS, ObservationItem
-from govcheck.rounds import classify_round, get_round
+from govcheck.rounds import classify_round, get_round, monitoring_point
 from govcheck.store import Store, store_for, with_store_retries
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class _RoundPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self._as_of: dict[str, datetime] = {}
+        self._as_of: dict[tuple[str, str], datetime] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> _RoundPipeline:
@@ -48,11 +48,13 @@ class _RoundPipeline:
         give_up_after = self.crawler.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600)
         return await with_store_retries(self.store, call, what, give_up_after)
 
-    async def as_of(self, round_id: str) -> datetime:
-        if round_id not in self._as_of:
+    async def as_of(self, round_id: str, observation_kind: str) -> datetime:
+        """The monitoring time point that applies to an observation of this kind."""
+        target_kind = "account" if observation_kind == "account" else "site"
+        if (round_id, target_kind) not in self._as_of:
             document = await self.store_call(lambda: get_round(self.store, round_id), f"reading round {round_id}")
-            self._as_of[round_id] = document["as_of"]
-        return self._as_of[round_id]
+            self._as_of[(round_id, target_kind)] = monitoring_point(document, target_kind)
+        return self._as_of[(round_id, target_kind)]
 
 
 class DateNormalisationPipeline(_RoundPipeline):
@@ -66,7 +68,7 @@ class DateNormalisationPipeline(_RoundPipeline):
     async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         data = adapter["data"]
-        as_of = await self.as_of(adapter["round"])
+        as_of = await self.as_of(adapter["round"], adapter["kind"])
         for list_field, text_field, date_field in DATED_LISTS:
             for member in data.get(list_field) or []:
                 if member.get(date_field) is None and member.get(text_field):

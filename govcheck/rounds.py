@@ -30,22 +30,41 @@ def parse_as_of(text: str) -> datetime:
     return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
 
 
+def monitoring_point(round_document: dict[str, Any], kind: str) -> datetime:
+    """The round's 监测时间点 for websites (``as_of``) or for accounts (``media_as_of``).
+
+    Offices inspect websites and new media on different days (the Weinan notice: websites
+    2月19日—2月20日, new media 2月23日); without a media time point both use ``as_of``.
+    """
+    if kind == "account":
+        return round_document.get("media_as_of") or round_document["as_of"]
+    return round_document["as_of"]
+
+
 def start_round(
-    store: Store, round_id: str, as_of: datetime, profile: str, started_at: datetime
+    store: Store,
+    round_id: str,
+    as_of: datetime,
+    profile: str,
+    started_at: datetime,
+    media_as_of: datetime | None = None,
 ) -> dict[str, Any]:
-    """Create the round, or reopen it for a re-run with the same monitoring time point."""
+    """Create the round, or reopen it for a re-run with the same monitoring time points."""
     if not ROUND_ID.match(round_id):
         raise RoundError(f"round {round_id!r}: expected YEAR-N, e.g. 2024-1")
     load_profile(profile)  # fail before crawling when the profile does not exist
     existing = store.get_round(round_id)
-    if existing and existing["as_of"] != as_of:
+    media_as_of = media_as_of or as_of
+    if existing and (existing["as_of"], monitoring_point(existing, "account")) != (as_of, media_as_of):
         raise RoundError(
-            f"round {round_id} was inspected as of {existing['as_of'].isoformat()}; "
-            f"a re-run must use the same as_of (asked {as_of.isoformat()})"
+            f"round {round_id} was inspected as of {existing['as_of'].isoformat()} "
+            f"(new media {monitoring_point(existing, 'account').isoformat()}); a re-run must use the "
+            f"same as_of (asked {as_of.isoformat()}, new media {media_as_of.isoformat()})"
         )
     document = {
         "round": round_id,
         "as_of": as_of,
+        "media_as_of": media_as_of,
         "profile": profile,
         "started_at": existing["started_at"] if existing else started_at,
         "status": "running",
@@ -71,7 +90,6 @@ def classify_round(
     """
     round_document = get_round(store, round_id)
     profile = load_profile(round_document["profile"])
-    as_of = round_document["as_of"]
     if target_keys is None:
         keys = sorted({o["target_key"] for o in store.find("observations", {"round": round_id})})
     else:
@@ -81,6 +99,7 @@ def classify_round(
         target = store.find_one("targets", {"key": target_key})
         if target is None:
             continue  # observations of a target removed from the registry: nothing to judge
+        as_of = monitoring_point(round_document, target["kind"])
         assessment = assess(target, store.observations_of(round_id, target_key), as_of, profile)
         store.save_assessment(
             round_id,

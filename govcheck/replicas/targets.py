@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from govcheck.replica import Route
-from govcheck.replicas import douyin
+from govcheck.replicas import douyin, wechat
 
 
 def site_rows(replica: Path, base_url: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -59,9 +59,9 @@ class PlatformReplica:
     platform: str  # 平台 as in the targets file
     prefix: str  # path prefix of its route on the replica server
     states: str  # account states file below the replica folder
-    base_url_setting: str  # the Scrapy setting that points its spider at the replica
     route: Callable[[Path], Route]
     row: Callable[[Mapping[str, Any], str], dict[str, str]]  # (state, platform base URL) → 新媒体 row
+    settings: Callable[[str], dict[str, str]]  # platform base URL → settings pointing its spider there
 
 
 def account_row(
@@ -82,8 +82,21 @@ def douyin_row(state: Mapping[str, Any], base_url: str) -> dict[str, str]:
     return account_row(state["registered_name"], "抖音", "抖音短视频", state["sec_uid"], state)
 
 
+def wechat_row(state: Mapping[str, Any], base_url: str) -> dict[str, str]:
+    entry = "" if state.get("interaction", "none") == "none" else f"{base_url}/menu/{state['wechat_id']}.html"
+    account_id = state.get("registered_id", state["wechat_id"])
+    return account_row(state["registered_name"], "微信", state.get("account_type", "微信订阅号"), account_id, state, entry)
+
+
 PLATFORMS = (
-    PlatformReplica("抖音", "/douyin/", "platforms/douyin/accounts.yaml", "DOUYIN_BASE_URL", douyin.route, douyin_row),
+    PlatformReplica(
+        "抖音", "/douyin/", "platforms/douyin/accounts.yaml", douyin.route, douyin_row,
+        lambda url: {"DOUYIN_BASE_URL": url},
+    ),
+    PlatformReplica(
+        "微信", "/wechat/", "platforms/wechat/accounts.yaml", wechat.route, wechat_row,
+        lambda url: {"WECHAT_SOGOU_BASE_URL": f"{url}/sogou", "WECHAT_MP_BASE_URL": f"{url}/mp"},
+    ),
 )
 
 
@@ -103,7 +116,10 @@ def replica_routes(replica: Path) -> dict[str, Route]:
 
 def platform_settings(base_url: str) -> dict[str, str]:
     """Scrapy settings pointing every platform spider at the replica."""
-    return {platform.base_url_setting: base_url + platform.prefix.rstrip("/") for platform in PLATFORMS}
+    settings: dict[str, str] = {}
+    for platform in PLATFORMS:
+        settings.update(platform.settings(base_url + platform.prefix.rstrip("/")))
+    return settings
 
 
 def targets_document(replica: Path, base_url: str) -> dict[str, list[dict[str, str]]]:

@@ -8,7 +8,7 @@ from typing import Any
 import scrapy
 
 from govcheck.items import ObservationItem
-from govcheck.rounds import get_round, parse_as_of, start_round
+from govcheck.rounds import get_round, monitoring_point, parse_as_of, start_round
 from govcheck.rules import Profile, load_profile
 from govcheck.store import SHANGHAI, Store, store_for
 
@@ -16,8 +16,8 @@ from govcheck.store import SHANGHAI, Store, store_for
 class RoundSpider(scrapy.Spider):
     """A spider that inspects the targets of one kind for one round.
 
-    Arguments (``-a NAME=VALUE``): ``round`` (required), ``as_of`` and ``profile`` (to
-    start the round when it does not exist yet), ``targets`` (comma-separated target keys
+    Arguments (``-a NAME=VALUE``): ``round`` (required), ``as_of``, ``media_as_of`` and
+    ``profile`` (to start the round when it does not exist yet), ``targets`` (comma-separated target keys
     or names, to inspect only those).
     """
 
@@ -28,6 +28,7 @@ class RoundSpider(scrapy.Spider):
         round: str | None = None,
         as_of: str | None = None,
         profile: str | None = None,
+        media_as_of: str | None = None,
         targets: str | None = None,
         *args: Any,
         **kwargs: Any,
@@ -37,6 +38,7 @@ class RoundSpider(scrapy.Spider):
             raise ValueError(f"{self.name}: give the round, e.g. scrapy crawl {self.name} -a round=2024-1")
         self.round_id = round
         self.as_of_argument = as_of
+        self.media_as_of_argument = media_as_of
         self.profile_argument = profile
         self.target_filter = {t.strip() for t in targets.split(",") if t.strip()} if targets else None
         self.targets: dict[str, dict[str, Any]] = {}
@@ -55,9 +57,10 @@ class RoundSpider(scrapy.Spider):
                 parse_as_of(self.as_of_argument),
                 self.profile_argument or "national-2019",
                 self.now(),
+                parse_as_of(self.media_as_of_argument) if self.media_as_of_argument else None,
             )
         round_document = get_round(self.store, self.round_id)
-        self.as_of: datetime = round_document["as_of"]
+        self.as_of: datetime = monitoring_point(round_document, self.target_kind)
         self.profile: Profile = load_profile(round_document["profile"])
         targets = self.store.find("targets", {"kind": self.target_kind}, sort=[("key", 1)])
         if self.target_filter is not None:

@@ -1,0 +1,57 @@
+"""Rounds: their monitoring time points, and re-runs that must keep them."""
+
+from datetime import datetime
+
+import pytest
+
+from govcheck.rounds import RoundError, monitoring_point, parse_as_of, start_round
+from govcheck.store import SHANGHAI, Store
+
+STARTED = datetime(2024, 2, 19, 8, 0, tzinfo=SHANGHAI)
+
+
+def test_a_date_means_the_end_of_that_day_in_shanghai():
+    assert parse_as_of("2024-02-20") == datetime(2024, 2, 20, 23, 59, 59, tzinfo=SHANGHAI)
+    assert parse_as_of("2024-02-20T10:00:00+00:00") == datetime(2024, 2, 20, 18, 0, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize("text", ["2024-2-30", "20.02.2024", "yesterday", ""])
+def test_other_forms_are_refused_with_the_expected_form(text):
+    with pytest.raises(RoundError, match="expected YYYY-MM-DD"):
+        parse_as_of(text)
+
+
+def test_new_media_may_have_their_own_monitoring_time_point(store: Store):
+    round_document = start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED, parse_as_of("2024-02-23"))
+
+    assert monitoring_point(round_document, "site").date().isoformat() == "2024-02-20"
+    assert monitoring_point(round_document, "account").date().isoformat() == "2024-02-23"
+
+
+def test_without_one_new_media_use_the_rounds(store: Store):
+    round_document = start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED)
+
+    assert monitoring_point(round_document, "account") == monitoring_point(round_document, "site")
+
+
+def test_a_rerun_keeps_the_start_and_must_keep_both_time_points(store: Store):
+    start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED, parse_as_of("2024-02-23"))
+    again = start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", datetime(2024, 3, 1, tzinfo=SHANGHAI), parse_as_of("2024-02-23"))
+
+    assert again["started_at"] == STARTED
+    with pytest.raises(RoundError, match="same as_of"):
+        start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED, parse_as_of("2024-02-24"))
+
+
+@pytest.mark.parametrize("round_id", ["2024", "2024-0", "24-1", "2024-1a"])
+def test_round_ids_are_year_and_number(store: Store, round_id):
+    with pytest.raises(RoundError, match="expected YEAR-N"):
+        start_round(store, round_id, parse_as_of("2024-02-20"), "national-2019", STARTED)
+
+
+def test_an_unknown_profile_is_refused_before_anything_is_stored(store: Store):
+    from govcheck.rules import ProfileError
+
+    with pytest.raises(ProfileError):
+        start_round(store, "2024-1", parse_as_of("2024-02-20"), "provincial-2031", STARTED)
+    assert store.get_round("2024-1") is None
