@@ -23,7 +23,8 @@ def run_round(
 ) -> list[dict[str, Any]]:
     """Crawls the round's targets with the project's spiders and returns the stored verdicts.
 
-    Targets no spider could look at still get a verdict: 待人工复核, with the reason.
+    Each spider's pipeline assesses the targets it was given; targets no spider looked at
+    still get a verdict here: 待人工复核, with the reason.
     """
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -34,19 +35,23 @@ def run_round(
     project_settings = get_project_settings()
     project_settings.setdict(dict(settings or {}), priority="cmdline")
     process = CrawlerProcess(project_settings)
+    crawlers = []
     for name in spiders or process.spider_loader.list():
         arguments = {"round": round_id}
         if targets:
             arguments["targets"] = targets
-        process.crawl(name, **arguments)
+        crawler = process.create_crawler(name)
+        process.crawl(crawler, **arguments)
+        crawlers.append(crawler)
     process.start()
+    assessed = {key for crawler in crawlers for key in getattr(crawler.spider, "target_keys", ())}
 
     if targets:
         wanted = {t.strip() for t in targets.split(",")}
         keys = [t["key"] for t in store.find("targets") if t["key"] in wanted or t["name"] in wanted]
     else:
         keys = [t["key"] for t in store.find("targets")]
-    classify_round(store, round_id, keys)
+    classify_round(store, round_id, [key for key in keys if key not in assessed])
     finish_round(store, round_id, datetime.now(SHANGHAI))
     return store.find(
         "verdicts", {"round": round_id, "target_key": {"$in": keys}}, sort=[("kind", -1), ("target_key", 1)]

@@ -94,9 +94,10 @@ def classify_round(
         keys = sorted({o["target_key"] for o in store.find("observations", {"round": round_id})})
     else:
         keys = sorted(set(target_keys))
+    targets = {t["key"]: t for t in store.find("targets", {"key": {"$in": keys}})}
     assessments = []
     for target_key in keys:
-        target = store.find_one("targets", {"key": target_key})
+        target = targets.get(target_key)
         if target is None:
             continue  # observations of a target removed from the registry: nothing to judge
         as_of = monitoring_point(round_document, target["kind"])

@@ -345,6 +345,8 @@ def _read_item(el: etree._Element, base_url: str, as_of: datetime) -> _Item | No
         if not url:
             continue
         hrefs.add(url)
+        if len(hrefs) > _MAX_LINKS_PER_ITEM:
+            return None  # a container of many links, not one entry: stop before reading them all
         title = _link_title(a)
         if best is None or len(title) > len(best[0]):
             best = (title, url)
