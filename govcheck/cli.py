@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     targets_import.add_argument("file", type=Path)
     targets_import.set_defaults(handler=command_targets_import)
+    targets_template = targets_commands.add_parser(
+        "template", help="write an empty register (.xlsx) with the three sheets and drop-down lists"
+    )
+    targets_template.add_argument("file", type=Path)
+    targets_template.set_defaults(handler=command_template, template="targets")
     targets_list = targets_commands.add_parser("list", help="list the registered targets")
     targets_list.add_argument("--kind", choices=["site", "account"])
     add_format_options(targets_list)
@@ -104,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     observe_import.add_argument("file", type=Path)
     observe_import.add_argument("--round", required=True)
     observe_import.set_defaults(handler=command_observe_import)
+    observe_template = observe_commands.add_parser("template", help="write an empty 人工观察 sheet (.xlsx)")
+    observe_template.add_argument("file", type=Path)
+    observe_template.set_defaults(handler=command_template, template="observations")
 
     query = commands.add_parser(
         "query",
@@ -156,6 +164,16 @@ def command_targets_import(arguments: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(summary.describe())
+    return 0
+
+
+def command_template(arguments: argparse.Namespace) -> int:
+    from govcheck.templates import write_observations_template, write_targets_template
+
+    if arguments.file.exists():
+        raise UserError(f"{arguments.file} exists; choose a new file name")
+    write = write_targets_template if arguments.template == "targets" else write_observations_template
+    print(f"written: {write(arguments.file)}")
     return 0
 
 
