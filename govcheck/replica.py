@@ -7,6 +7,9 @@ its folder it misbehaves on purpose, the way real sites do:
 - ``/_status/CODE/...`` answers with that HTTP status
 - ``/_loop/N``          redirects to ``/_loop/N+1`` for ever
 - ``/_reset/...``       closes the connection without an answer
+- ``/_truncate/PATH``   sends the file at PATH cut in half, announcing its full length
+- ``/_mislabel/PATH``   sends the file at PATH labelled ``charset=utf-8`` whatever it is
+- ``/_teapot/...``      answers HTTP 418, as Weibo does to crawlers
 
 Platform endpoints are routes: a path prefix (``/weibo/``) and a function that builds the
 answer from the replica's account states, in the shapes of the real APIs.
@@ -121,28 +124,51 @@ class _ReplicaHandler(BaseHTTPRequestHandler):
         if match := re.match(r"^/_status/(\d{3})/", path):
             self._send(int(match.group(1)), b"<html><body>error</body></html>", "text/html", head)
             return
+        if path.startswith("/_teapot/"):
+            self._send(418, b"", "text/html", head)
+            return
+        if match := re.match(r"^/_(truncate|mislabel)(/.*)$", path):
+            file = self._file(match.group(2))
+            if file is None:
+                self._send(404, b"<html><body>404 Not Found</body></html>", "text/html", head)
+            elif match.group(1) == "mislabel":
+                self._send(200, file.read_bytes(), "text/html; charset=utf-8", head)
+            else:
+                body = file.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.close_connection = True
+            return
         if match := re.match(r"^/_loop/(\d+)", path):
             self.send_response(302)
             self.send_header("Location", f"/_loop/{int(match.group(1)) + 1}")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        file = (self.root / path.lstrip("/")).resolve()
-        if file.is_dir():
-            if not path.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", path + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            file = file / "index.html"
-        if not file.is_relative_to(self.root) or not file.is_file():
+        if (self.root / path.lstrip("/")).is_dir() and not path.endswith("/"):
+            self.send_response(301)
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        file = self._file(path)
+        if file is None:
             self._send(404, b"<html><body>404 Not Found</body></html>", "text/html", head)
             return
         content_type = CONTENT_TYPES.get(file.suffix) or (
             mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         )
         self._send(200, file.read_bytes(), content_type, head)
+
+    def _file(self, path: str) -> Path | None:
+        """The served file for a URL path (index.html for folders), never outside the root."""
+        file = (self.root / path.lstrip("/")).resolve()
+        if file.is_dir():
+            file = file / "index.html"
+        return file if file.is_relative_to(self.root) and file.is_file() else None
 
     def _send_reply(self, reply: Reply, head: bool) -> None:
         if reply.hang:
