@@ -47,12 +47,20 @@ def run_once(pages: list[tuple[str, bytes, dict]]) -> list:
     return results
 
 
+DEFAULT_FOLDER = REPO / "bench" / "pages"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="speed and accuracy of govcheck.extract.listing.extract_list")
-    parser.add_argument("folder", nargs="?", type=Path, default=REPO / "bench" / "pages")
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--repeat", type=int, default=10, help="timing rounds; the best one is reported")
     parser.add_argument("--fail-under", type=float, default=None, help="exit 1 when overall accuracy is lower")
     args = parser.parse_args(argv)
+    if args.folder == DEFAULT_FOLDER and not args.folder.exists():
+        # the default labelled folder is made from the replica, not kept in the repository
+        from make_labelled_pages import main as make_labelled_pages
+
+        make_labelled_pages(["--out", str(args.folder)])
 
     pages = load(args.folder)
     if not pages:
