@@ -56,6 +56,11 @@ class Reply:
 Route = Callable[[str, dict[str, list[str]], Mapping[str, str]], "Reply | None"]
 
 
+class _ReplicaHTTPServer(ThreadingHTTPServer):
+    # A crawl opens dozens of connections at once; the default backlog of 5 refuses some.
+    request_queue_size = 128
+
+
 class ReplicaServer:
     """A threaded HTTP server on 127.0.0.1 with a free port, serving ``root``."""
 
@@ -68,7 +73,7 @@ class ReplicaServer:
     ) -> None:
         self.root = Path(root).resolve()
         handler = type("Handler", (_ReplicaHandler,), {"root": self.root, "routes": dict(routes or {})})
-        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server = _ReplicaHTTPServer((host, port), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

@@ -757,6 +757,284 @@ def test_no_rule_reads_the_clock():
         assert not re.search(r"\b(now|today|utcnow)\(|time\.time\(", source), module.__name__
 
 
+# == websites: 不可用链接 (deduction) ===========================================================
+
+HOME_URL = "http://xczx.weinan.gov.cn/"
+
+
+def link(url: str, status: int | None = 404, error: str = "HTTP 404") -> dict[str, Any]:
+    return {"url": url, "status": status, "error": error, "outbound": not url.startswith(HOME_URL), "checked_at": AS_OF}
+
+
+def with_links(observation: dict[str, Any], broken: list[str] = (), unchecked: list[str] = ()) -> dict[str, Any]:
+    observation["links"] = {
+        "found": 20, "checked": 20, "skipped": 0,
+        "broken": [link(u) for u in broken],
+        "unchecked": [link(u, None, "timeout") for u in unchecked],
+    }
+    return observation
+
+
+def link_findings(target: dict[str, Any], observations: list[dict[str, Any]], profile: Profile) -> list[Finding]:
+    return [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.links.broken"]
+
+
+def test_pages_read_before_links_were_checked_give_no_link_finding(profile):
+    assert link_findings(site(), healthy_site_observations(), profile) == []
+
+
+def test_each_broken_url_counts_once_and_lists_the_pages_it_is_on(profile):
+    a, b = HOME_URL + "xxgk/", HOME_URL + "old.doc"
+    target, observations = site_with([with_links(column("工作动态", "动态要闻", days_before(1)), broken=[a])])
+    with_links(observations[3], broken=[a, b])  # the home page
+    [finding] = link_findings(target, observations, profile)
+    assert (finding.severity, finding.points, finding.label) == ("deduct", 2.0, "存在不可用链接(2个)")
+    assert finding.evidence["broken_count"] == 2
+    by_url = {entry["url"]: entry for entry in finding.evidence["broken"]}
+    assert by_url[a]["found_on"] == [HOME_URL, target["columns"][0]["url"]]
+    assert (by_url[b]["status"], by_url[b]["error"], by_url[b]["found_on"]) == (404, "HTTP 404", [HOME_URL])
+    assert finding.rule["threshold"] == {"points_per_link": 1.0, "max_points": 10}
+
+
+def test_links_we_could_not_check_are_listed_and_never_counted(profile):
+    observations = healthy_site_observations()
+    with_links(observations[3], unchecked=["http://slow.example.gov.cn/"])
+    assert link_findings(site(), observations, profile) == []
+    with_links(observations[3], broken=[HOME_URL + "gone/"], unchecked=["http://slow.example.gov.cn/"])
+    [finding] = link_findings(site(), observations, profile)
+    assert finding.evidence["broken_count"] == 1
+    assert [u["url"] for u in finding.evidence["unchecked"]] == ["http://slow.example.gov.cn/"]
+
+
+@pytest.mark.parametrize("count, points", [(1, 1.0), (10, 10.0), (11, 10.0), (40, 10.0)])
+def test_link_points_stop_at_the_indicator_maximum(profile, count, points):
+    observations = healthy_site_observations()
+    with_links(observations[3], broken=[f"{HOME_URL}{n}.html" for n in range(count)])
+    result = assess(site(), observations, AS_OF, profile)
+    assert [(f.points, f.label) for f in result.findings] == [(points, f"存在不可用链接({count}个)")]
+    assert (result.verdict, result.score, result.labels) == ("合格", 100 - points, f"存在不可用链接({count}个)")
+
+
+def test_link_deductions_print_before_the_notes_of_a_passing_site(profile):
+    stale = with_links(column("工作动态", "动态要闻", days_before(20)), broken=[HOME_URL + "gone/"])
+    target, observations = site_with([stale])
+    assert verdict(target, observations, profile) == ("合格", "存在不可用链接(1个),个别栏目更新不及时")
+
+
+def test_link_deductions_below_the_pass_score_fail_the_site(tmp_path):
+    heavy = load_profile(write_variant(tmp_path, lambda d: d["websites"]["links"].update(points=10, max_points=50)))
+    observations = healthy_site_observations()
+    with_links(observations[3], broken=[f"{HOME_URL}{n}.html" for n in range(4)])
+    assert assess(site(), observations, AS_OF, heavy).verdict == "合格"  # 60: not below the pass score
+    with_links(observations[3], broken=[f"{HOME_URL}{n}.html" for n in range(5)])
+    result = assess(site(), observations, AS_OF, heavy)
+    assert (result.verdict, result.score, result.labels) == ("不合格", 50.0, "存在不可用链接(5个)")
+
+
+# == websites: 互动回应差 ======================================================================
+
+
+def message(asked: str, answered: str | None = None, status: str = "", replied: bool | None = None, invalid: bool = False) -> dict[str, Any]:
+    return {
+        "title": f"留言{asked}", "url": f"{HOME_URL}hdjl/{asked}.html", "asked": on(asked), "asked_text": asked,
+        "answered": on(answered) if answered else None, "answered_text": answered or "", "status": status,
+        "replied": replied, "invalid": invalid,
+    }
+
+
+def mailbox(messages: list[dict[str, Any]], state: str = "entries", messages_state: str = "messages", error: str = "", **extra: Any) -> dict[str, Any]:
+    observation = {**column("市长信箱", "互动交流", days_before(1), state=state, error=error, index=7), **extra}
+    if state in ("entries", "empty"):
+        observation.update(messages_state=messages_state, messages=messages)
+    return observation
+
+
+def interaction_findings(observations: list[dict[str, Any]], profile: Profile, target: dict[str, Any] | None = None) -> list[Finding]:
+    if target is None:
+        target, observations = site_with(observations)
+    return [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code.startswith("site.interaction")]
+
+
+@pytest.mark.parametrize("asked, overdue", [("2023-11-21", False), ("2023-11-20", False), ("2023-11-19", True)])
+def test_a_message_unanswered_for_over_three_months_fails_the_site(profile, asked, overdue):
+    # as_of 2024-02-20: three calendar months before is 2023-11-20; "over 3 months" is before that day.
+    findings = interaction_findings([mailbox([message(asked, status="待回复", replied=False)])], profile)
+    assert codes(findings) == (["site.interaction.unanswered"] if overdue else [])
+    if overdue:
+        [finding] = findings
+        assert (finding.severity, finding.label) == ("veto", "互动回应差")
+        [column_evidence] = finding.evidence["columns"]
+        assert column_evidence["overdue_before"] == "2023-11-20" and column_evidence["window_start"] == "2023-02-20"
+        assert [m["asked_text"] for m in column_evidence["unanswered"]] == [asked]
+        assert column_evidence["unanswered"][0]["url"] == f"{HOME_URL}hdjl/{asked}.html"
+
+
+@pytest.mark.parametrize("asked, counted", [("2023-02-20", True), ("2023-02-19", False)])
+def test_messages_older_than_a_year_are_left_out(profile, asked, counted):
+    findings = interaction_findings([mailbox([message(asked, status="未回复", replied=False)])], profile)
+    assert codes(findings) == (["site.interaction.unanswered"] if counted else [])
+
+
+def test_a_reply_dated_after_the_monitoring_day_leaves_the_message_open(profile):
+    answered_later = message("2023-10-01", "2024-02-22", status="已回复", replied=True)
+    assert codes(interaction_findings([mailbox([answered_later])], profile)) == ["site.interaction.unanswered"]
+    answered_on_the_day = message("2023-10-01", "2024-02-20", status="已回复", replied=True)
+    assert interaction_findings([mailbox([answered_on_the_day])], profile) == []
+
+
+def test_a_late_reply_before_the_monitoring_day_counts_as_answered(profile):
+    assert interaction_findings([mailbox([message("2023-06-01", "2023-12-01", status="已回复", replied=True)])], profile) == []
+
+
+def test_a_status_saying_answered_counts_without_a_reply_date(profile):
+    assert interaction_findings([mailbox([message("2023-10-01", status="已办结", replied=True)])], profile) == []
+
+
+def test_invalid_and_future_messages_are_left_out(profile):
+    invalid = message("2023-10-01", status="不予受理", invalid=True)
+    later = message("2024-02-21", status="待回复", replied=False)
+    assert interaction_findings([mailbox([invalid, later])], profile) == []
+
+
+def test_a_message_whose_reply_state_is_not_shown_is_for_an_inspector(profile):
+    silent = message("2023-10-01")
+    [finding] = interaction_findings([mailbox([silent, message("2024-02-01")])], profile)
+    assert (finding.code, finding.severity) == ("site.interaction.review", "review")
+    assert finding.reason == f"互动栏目市长信箱（{HOME_URL}0/）有1条满3个月的留言未显示是否已回复"
+    assert [m["asked_text"] for m in finding.evidence["columns"][0]["reply_unknown"]] == ["2023-10-01"]
+
+
+def test_an_overdue_message_fails_even_when_others_are_unknown(profile):
+    findings = interaction_findings([mailbox([message("2023-10-01"), message("2023-09-01", status="待回复", replied=False)])], profile)
+    assert codes(findings) == ["site.interaction.unanswered"]
+
+
+def test_an_interaction_list_without_question_dates_is_for_an_inspector(profile):
+    [finding] = interaction_findings([mailbox([], messages_state="unparsed")], profile)
+    assert finding.severity == "review" and "未找到带留言时间的留言列表" in finding.reason
+
+
+def test_a_mailbox_saying_it_has_no_message_passes_the_reply_rule(profile):
+    assert interaction_findings([mailbox([], state="empty", messages_state="empty")], profile) == []
+
+
+def test_an_unreadable_mailbox_is_reviewed_as_a_column_never_failed(profile):
+    target, observations = site_with([mailbox([], state="failed", error="timeout")])
+    observations[3]["interaction_links"] = []
+    result = assess(target, observations, AS_OF, profile)
+    assert result.verdict == "待人工复核" and codes(list(result.findings)) == ["site.columns.review:市长信箱"]
+
+
+def home_with_channel(links: list[dict[str, str]] | None) -> dict[str, Any]:
+    observation = home(days_before(1))
+    if links is not None:
+        observation["interaction_links"] = links
+    return observation
+
+
+def test_a_site_with_no_interaction_channel_at_all_fails(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = home_with_channel([])
+    [finding] = interaction_findings(observations, profile, target)
+    assert (finding.code, finding.severity, finding.label) == ("site.interaction.no_channel", "veto", "互动回应差")
+    assert finding.evidence["interaction_links"] == [] and finding.evidence["home_url"] == HOME_URL
+    assert verdict(target, observations, profile) == ("不合格", "互动回应差")
+
+
+def test_a_home_page_whose_content_we_could_not_read_proves_no_missing_channel(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = {**home(None, state="unparsed", error="no list found"), "interaction_links": []}
+    assert interaction_findings(observations, profile, target) == []
+    assert verdict(target, observations, profile)[0] == "待人工复核"
+
+
+def test_a_home_page_linking_a_channel_passes(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = home_with_channel([{"name": "政民互动", "url": "http://www.weinan.gov.cn/hdjl/"}])
+    assert interaction_findings(observations, profile, target) == []
+
+
+def test_a_home_page_whose_channel_links_are_all_broken_is_for_an_inspector(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = with_links(home_with_channel([{"name": "市长信箱", "url": HOME_URL + "szxx/"}]), broken=[HOME_URL + "szxx/"])
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.severity == "review" and finding.reason == f"首页互动入口均无法打开：{HOME_URL}szxx/"
+
+
+def test_a_home_page_read_before_channels_were_looked_for_gives_no_channel_finding(profile):
+    assert interaction_findings(healthy_site_observations(), profile, site()) == []
+
+
+def test_a_discovered_interaction_column_is_a_channel(profile):
+    discovered = mailbox([message("2024-01-10", "2024-01-12", status="已答复", replied=True)], discovered=True)
+    target = site()  # registered without columns
+    observations = [*healthy_site_observations(), discovered]
+    observations[3]["interaction_links"] = [{"name": "市长信箱", "url": discovered["url"]}]
+    assert interaction_findings(observations, profile, target) == []
+    discovered["messages"].append(message("2023-10-01", status="待回复", replied=False))
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.code == "site.interaction.unanswered" and finding.evidence["columns"][0]["discovered"] is True
+
+
+# == websites: 严重表述错误 ====================================================================
+
+
+def test_a_listed_wrong_wording_fails_the_site_with_its_page_and_snippet(profile):
+    target, observations = site_with([column("普法宣传", "其他", days_before(30))])
+    hit = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": "开展《中华人民共合国宪法》宣传"}
+    observations[-1].update(serious_errors=[hit], word_list="govcheck:data/serious_errors.txt")
+    observations[3].update(serious_errors=[], word_list="govcheck:data/serious_errors.txt")
+    findings = [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
+    [finding] = findings
+    assert (finding.severity, finding.label) == ("veto", "严重表述错误")
+    [evidence] = finding.evidence["hits"]
+    assert evidence["url"] == target["columns"][0]["url"] and evidence["snippet"] == hit["snippet"]
+    assert (evidence["page"], evidence["key"], evidence["wrong"]) == ("column", "普法宣传", "中华人民共合国")
+    assert finding.rule["threshold"] == {"word_lists": ["govcheck:data/serious_errors.txt"]}
+    assert verdict(target, observations, profile) == ("不合格", "严重表述错误")
+
+
+def test_pages_without_a_listed_wording_pass(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    for observation in observations[3:]:
+        observation["serious_errors"] = []
+    assert verdict(target, observations, profile) == ("合格", "")
+
+
+# == websites: discovered columns ==============================================================
+
+
+@pytest.mark.parametrize("state", ["unparsed", "failed"])
+def test_an_unreadable_discovered_untyped_column_is_not_reviewed(profile, state):
+    guessed = column("机构概况", "其他", None, state=state, error="no list found")
+    guessed["discovered"] = True
+    result = assess(site(), [*healthy_site_observations(), guessed], AS_OF, profile)
+    assert (result.verdict, result.findings) == ("合格", ())
+
+
+def test_an_unreadable_discovered_typed_column_is_reviewed(profile):
+    guessed = column("通知公告", "通知公告", None, state="unparsed", error="no list found")
+    guessed["discovered"] = True
+    [finding] = evaluate_site(site(), [*healthy_site_observations(), guessed], AS_OF, profile)
+    assert finding.code == "site.columns.review:通知公告" and finding.evidence["discovered"] is True
+
+
+def test_discovered_columns_are_judged_by_their_type(profile):
+    stale = [column(f"动态{i}", "动态要闻", days_before(30), index=i) for i in range(5)]
+    for observation in stale:
+        observation["discovered"] = True
+    assert verdict(site(), [*healthy_site_observations(), *stale], profile) == ("不合格", "多个栏目更新不及时")
+
+
+def test_interaction_rules_need_window_and_reply_period(tmp_path):
+    path = write_variant(tmp_path, lambda d: d["websites"]["interaction"].update(reply_within=None))
+    with pytest.raises(ProfileError, match=r"websites\.interaction\.reply_within: expected a duration"):
+        load_profile(path)
+    path = write_variant(tmp_path, lambda d: d["websites"]["links"].pop("max_points"))
+    with pytest.raises(ProfileError, match=r"missing key websites\.links\.max_points"):
+        load_profile(path)
+
+
 # == every finding carries its rule and evidence ===================================================
 
 
@@ -766,6 +1044,12 @@ def every_scenario(profile: Profile) -> Iterator[tuple[dict[str, Any], list[dict
     yield site(), [*probes(140, 7), home(days_before(30))]
     yield site_with([*stale_columns(5), *stale_columns(10, "人事信息", 20), *blank(5), column("甲", "动态要闻", None, state="failed", index=90)])
     yield site_with([*stale_columns(1), *blank(1)])
+    observations = [*healthy_site_observations(), mailbox([message("2023-10-01", status="待回复", replied=False), message("2023-09-01")])]
+    with_links(observations[3], broken=[HOME_URL + "gone/"], unchecked=[HOME_URL + "slow/"])
+    observations[3].update(serious_errors=[{"wrong": "国家主度", "right": "国家主席", "snippet": "国家主度"}], word_list="x.txt")
+    yield site(), observations
+    yield site(), [*healthy_site_observations(), mailbox([message("2023-09-01")]), home_with_channel([])]
+    yield site(), [*probes(3, 0), with_links(home_with_channel([{"name": "信箱", "url": HOME_URL}]), broken=[HOME_URL])]
     yield account(), [seen(found=False)]
     yield account(), [seen(found=None, error="captcha")]
     yield account(), [seen(current_name="新名", latest_post_at=days_before(20), latest_original_at=None, interaction={"state": "missing"})]
@@ -799,7 +1083,7 @@ def test_every_finding_has_its_rule_and_evidence_and_stores(profile):
             document = finding.to_document()
             bson.encode(document)  # storable as is: no tuples, read-only mappings or bare dates
             assert not [k for k in _keys(document) if "." in k or "$" in k], "FerretDB refuses such keys"
-    assert seen_severities == {"veto", "note", "review"}
+    assert seen_severities == {"veto", "deduct", "note", "review"}
 
 
 # == scoring ===================================================================================

@@ -1,6 +1,9 @@
 """A whole round over the replica websites, crawled over real HTTP, on both stores.
 
-One crawl per store (module-scoped: a round takes seconds), then one test per behaviour.
+One crawl per store (module-scoped: a round takes seconds), then one test per behaviour:
+availability, freshness, broken links, interaction replies and channels, serious wording
+errors and columns discovered from a home page. The plain functions the spider relies on for
+links are pinned at the end.
 """
 
 from __future__ import annotations
@@ -9,12 +12,13 @@ import os
 import subprocess
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from govcheck.extract.links import is_outbound, link_outcome, reached_by_name
+from govcheck.extract.wording import SHIPPED_LIST
 from govcheck.replica import ReplicaServer
 from govcheck.replicas.targets import site_rows
 from govcheck.store import Store
@@ -35,9 +39,11 @@ BROKEN_SITES = [(site["name"], site["expected_error"]) for site in MANIFEST["mis
 
 
 def targets_document(base_url: str) -> dict[str, list[dict[str, str]]]:
-    """The replica's websites as an operator's targets file."""
+    """The replica's websites as an operator's targets file; sites marked register_columns: false
+    are registered without columns (the spider discovers them)."""
     sites, columns = site_rows(REPLICA, base_url)
-    return {"网站": sites, "栏目": columns}
+    unregistered = {site["name"] for site in MANIFEST["sites"] if site.get("register_columns") is False}
+    return {"网站": sites, "栏目": [c for c in columns if c["网站名称"] not in unregistered]}
 
 
 def run_round(env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -65,7 +71,10 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         first_documents = snapshot(store)
         second = run_round(env)
         assert second.returncode == 0, second.stderr[-4000:]
-        yield {"store": store, "first": first, "first_documents": first_documents, "second_documents": snapshot(store)}
+        yield {
+            "store": store, "base_url": server.url, "first": first,
+            "first_documents": first_documents, "second_documents": snapshot(store),
+        }
 
 
 def snapshot(store: Store) -> dict[str, Any]:
@@ -86,6 +95,20 @@ def manifest_sites() -> list[dict[str, Any]]:
 
 def site_named(slug: str) -> dict[str, Any]:
     return next(site for site in manifest_sites() if site["slug"] == slug)
+
+
+def observations_of(crawled: dict[str, Any], site: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    """The site's observations of one kind by key."""
+    found = crawled["store"].find("observations", {"round": ROUND, "target_key": f"site:{site['name']}", "kind": kind})
+    return {o["key"]: o for o in found}
+
+
+def finding_of(crawled: dict[str, Any], site: dict[str, Any], code: str) -> dict[str, Any] | None:
+    return crawled["store"].find_one("findings", {"round": ROUND, "target_key": f"site:{site['name']}", "code": code})
+
+
+def day(value: Any) -> str | None:
+    return value.date().isoformat() if value else None
 
 
 def test_every_registered_site_gets_a_verdict(crawled):
@@ -149,10 +172,146 @@ def test_failed_probes_record_why(crawled, name, error):
 
 def test_the_script_loaded_column_is_read_in_a_real_browser(crawled):
     site = site_named("script-column")
-    column = next(c for c in site["columns"] if c.get("render") or "script" in c["path"] or c["name"])
-    observations = crawled["store"].find("observations", {"round": ROUND, "target_key": f"site:{site['name']}", "kind": "column"})
-    rendered = [o for o in observations if o["method"] == "rendered"]
-    assert rendered and all(o["state"] == "entries" for o in rendered), observations
+    [column] = [c for c in site["columns"] if c["render"] == "playwright"]
+    observation = observations_of(crawled, site, "column")[column["name"]]
+    assert (observation["method"], observation["state"], day(observation["newest_date"])) == ("rendered", "entries", column["expected_newest"])
+
+
+def test_every_replica_site_gets_the_verdict_its_manifest_expects(crawled):
+    found = {v["name"]: (v["verdict"], v["labels"]) for v in crawled["first_documents"]["verdicts"]}
+    expected = {site["name"]: (site["expected_verdict"], site["expected_labels"]) for site in manifest_sites()}
+    assert {name: found.get(name) for name in expected} == expected
+
+
+# -- broken links --------------------------------------------------------------------------
+
+
+def test_broken_links_are_counted_once_each_with_their_answers_and_pages(crawled):
+    site, base = site_named("broken-links"), crawled["base_url"]
+    listing = next(c for c in site["columns"] if c.get("expected_broken_links"))
+    finding = finding_of(crawled, site, "site.links.broken")
+    broken = {entry["url"]: entry for entry in finding["evidence"]["broken"]}
+
+    missing_pages = [base + path for path in site["expected_broken_links"]]
+    assert set(broken) == {*missing_pages, *listing["expected_broken_links"]}
+    assert all((broken[url]["status"], broken[url]["error"]) == (404, "HTTP 404") for url in missing_pages)
+    assert all(base + site["home"] in broken[url]["found_on"] for url in missing_pages)
+    [refused] = listing["expected_broken_links"]
+    assert (broken[refused]["status"], broken[refused]["error"], broken[refused]["outbound"]) == (None, "connection refused", True)
+    assert broken[refused]["found_on"] == [base + listing["path"]]
+    # a link to a menu page that is gone is on every page: one broken link, four pages
+    assert len(broken[base + "/broken-links/xxgk/xxgkml/index.html"]["found_on"]) == 1 + len(site["columns"])
+    assert [(u["url"], u["error"]) for u in finding["evidence"]["unchecked"]] == [(base + path, "timeout") for path in listing["expected_unchecked_links"]]
+    assert (finding["severity"], finding["points"], finding["label"]) == ("deduct", 6.0, "存在不可用链接(6个)")
+    assert finding["rule"]["threshold"] == {"points_per_link": 1.0, "max_points": 10}
+    assert verdict_of(crawled, site["name"])["score"] == 94.0
+
+
+def test_every_link_of_the_other_sites_was_checked_and_opens(crawled):
+    for site in manifest_sites():
+        if site["slug"] == "broken-links":
+            continue
+        for kind in ("home", "column"):
+            for key, observation in observations_of(crawled, site, kind).items():
+                links = observation["links"]
+                assert links["found"] > 0 and links["checked"] == links["found"] and links["skipped"] == 0, (site["slug"], key)
+                assert (links["broken"], links["unchecked"]) == ([], []), (site["slug"], key)
+        assert finding_of(crawled, site, "site.links.broken") is None
+
+
+# -- interaction ---------------------------------------------------------------------------
+
+
+def interaction_column(site: dict[str, Any]) -> dict[str, Any]:
+    return next(c for c in site["columns"] if c["type"] == "互动交流")
+
+
+def printed(messages: list[dict[str, Any]], base: str) -> list[tuple[str, str | None, str | None, str]]:
+    return [(m["title"], day(m["asked"]), day(m["answered"]), m["url"]) for m in messages]
+
+
+def expected_messages(column: dict[str, Any], base: str) -> list[tuple[str, str | None, str | None, str]]:
+    return [(m["title"], m["asked"], m["answered"], base + m["url"]) for m in column["expected_messages"]]
+
+
+def test_a_mailbox_with_a_message_open_for_over_three_months_fails_its_site(crawled):
+    site, base = site_named("interaction"), crawled["base_url"]
+    mailbox = interaction_column(site)
+    observation = observations_of(crawled, site, "column")[mailbox["name"]]
+    assert observation["messages_state"] == "messages"
+    assert printed(observation["messages"], base) == expected_messages(mailbox, base)
+    assert [(m["title"], day(m["asked"])) for m in observation["unanswered"]] == [(m["title"], m["asked"]) for m in mailbox["expected_unanswered"]]
+    finding = finding_of(crawled, site, "site.interaction.unanswered")
+    assert (finding["severity"], finding["label"]) == ("veto", "互动回应差")
+    [column] = finding["evidence"]["columns"]
+    assert (column["column"], column["url"], column["overdue_before"]) == (mailbox["name"], base + mailbox["path"], "2023-11-20")
+    assert [(m["title"], m["url"]) for m in column["unanswered"]] == [(m["title"], base + m["url"]) for m in mailbox["expected_messages"] if m["answered"] is None]
+
+
+def test_a_mailbox_answering_within_three_months_passes(crawled):
+    site, base = site_named("discovered"), crawled["base_url"]
+    mailbox = interaction_column(site)
+    observation = observations_of(crawled, site, "column")[mailbox["name"]]
+    assert printed(observation["messages"], base) == expected_messages(mailbox, base)
+    # one message open for 10 days, one open since 2022: neither is overdue at as_of
+    assert [m for m in mailbox["expected_messages"] if m["answered"] is None] and observation["unanswered"] == mailbox["expected_unanswered"] == []
+    codes = [f["code"] for f in crawled["store"].find("findings", {"round": ROUND, "target_key": f"site:{site['name']}"})]
+    assert not [code for code in codes if code.startswith("site.interaction")]
+
+
+def test_home_pages_record_the_interaction_channels_they_link_to(crawled):
+    base = crawled["base_url"]
+    for site in manifest_sites():
+        home = observations_of(crawled, site, "home")["home"]
+        assert [link["url"] for link in home["interaction_links"]] == [base + path for path in site["expected_interaction_links"]], site["slug"]
+
+
+def test_a_site_with_no_interaction_channel_at_all_fails(crawled):
+    site = site_named("no-channel")
+    assert not [c for c in site["columns"] if c["type"] == "互动交流"] and site["expected_interaction_links"] == []
+    finding = finding_of(crawled, site, "site.interaction.no_channel")
+    assert (finding["severity"], finding["label"], finding["evidence"]["interaction_links"]) == ("veto", "互动回应差", [])
+    assert finding["evidence"]["home_url"] == crawled["base_url"] + site["home"]
+    assert (verdict_of(crawled, site["name"])["verdict"], verdict_of(crawled, site["name"])["labels"]) == ("不合格", "互动回应差")
+
+
+# -- serious wording errors ----------------------------------------------------------------
+
+
+def test_a_misspelt_state_name_fails_its_site_with_the_page_and_a_snippet(crawled):
+    site, base = site_named("serious-errors"), crawled["base_url"]
+    expected = [(base + c["path"], wrong) for c in site["columns"] for wrong in c.get("expected_serious_errors", [])]
+    finding = finding_of(crawled, site, "site.wording.serious")
+    assert [(hit["url"], hit["wrong"]) for hit in finding["evidence"]["hits"]] == expected
+    [hit] = finding["evidence"]["hits"]
+    assert hit["wrong"] in hit["snippet"] and hit["right"] == "中华人民共和国" and hit["word_list"] == SHIPPED_LIST
+    assert finding["severity"] == "veto" and hit["fetched_at"] is not None
+
+
+def test_every_other_page_was_scanned_and_has_no_listed_wording(crawled):
+    for site in manifest_sites():
+        for kind in ("home", "column"):
+            for key, observation in observations_of(crawled, site, kind).items():
+                expected = next((c.get("expected_serious_errors", []) for c in site["columns"] if c["name"] == key), [])
+                assert [hit["wrong"] for hit in observation["serious_errors"]] == expected, (site["slug"], key)
+                assert observation["word_list"] == SHIPPED_LIST
+
+
+# -- discovered columns --------------------------------------------------------------------
+
+
+def test_a_site_registered_without_columns_is_inspected_through_its_navigation(crawled):
+    site = site_named("discovered")
+    target = crawled["store"].find_one("targets", {"key": f"site:{site['name']}"})
+    assert target["columns"] == []
+    observed = {key: (o["column_type"], o["discovered"]) for key, o in observations_of(crawled, site, "column").items()}
+    assert observed == {c["name"]: (c["type"], True) for c in site["columns"]}
+
+
+def test_registered_columns_are_not_marked_discovered(crawled):
+    for site in manifest_sites():
+        if site.get("register_columns") is not False:
+            assert not [key for key, o in observations_of(crawled, site, "column").items() if o["discovered"]], site["slug"]
 
 
 def test_rerunning_the_round_gives_the_same_documents(crawled):
@@ -191,3 +350,72 @@ def test_operators_can_crawl_one_site_with_scrapy_itself(tmp_path, replica_sites
         assert [v["name"] for v in store.find("verdicts")] == [fresh], result.stderr[-3000:]
         assert store.get_round("2024-1")["as_of"].isoformat() == "2024-02-20T23:59:59+08:00"
         assert {o["target_key"] for o in store.find("observations")} == {f"site:{fresh}"}
+
+
+def test_the_link_budget_and_the_word_list_are_settings(tmp_path, replica_sites):
+    """GOVCHECK_LINKS_PER_SITE bounds the URLs checked per site; GOVCHECK_SERIOUS_ERRORS_FILE
+    replaces the shipped sample list."""
+    words = tmp_path / "words.txt"
+    words.write_text("发展和改革委员会 => 发展改革委员会（本局测试用词）\n", encoding="utf-8")
+    with store_environment("embedded", tmp_path) as env:
+        targets_file = tmp_path / "targets.yaml"
+        targets_file.write_text(yaml.safe_dump(targets_document(replica_sites.url), allow_unicode=True), encoding="utf-8")
+        store = open_store(env)
+        from datetime import datetime
+
+        from govcheck.registry import import_targets
+        from govcheck.store import SHANGHAI
+
+        import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
+        fresh, broken = site_named("fresh-trs"), site_named("broken-links")
+        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh['name']},{broken['name']}"]
+        for name, value in {**FAST_SETTINGS, "GOVCHECK_LINKS_PER_SITE": "5", "GOVCHECK_SERIOUS_ERRORS_FILE": str(words)}.items():
+            command += ["-s", f"{name}={value}"]
+
+        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=300)
+
+        assert result.returncode == 0, result.stderr[-3000:]
+        pages = store.find("observations", {"target_key": f"site:{broken['name']}", "kind": {"$in": ["home", "column"]}})
+        assert all(p["links"]["checked"] + p["links"]["skipped"] == p["links"]["found"] for p in pages)
+        assert sum(p["links"]["skipped"] for p in pages) > 0
+        answered = {link["url"] for p in pages for link in p["links"]["broken"] + p["links"]["unchecked"]}
+        assert 0 < len(answered) <= 5
+        finding = store.find_one("findings", {"target_key": f"site:{fresh['name']}", "code": "site.wording.serious"})
+        assert {hit["word_list"] for hit in finding["evidence"]["hits"]} == {str(words)}
+        assert {hit["right"] for hit in finding["evidence"]["hits"]} == {"发展改革委员会（本局测试用词）"}
+
+
+# -- what a link check's answer means (plain functions) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "status, error, resolver_proven, outcome",
+    [
+        (200, "", True, "ok"),
+        (301, "", True, "ok"),
+        (404, "HTTP 404", True, "broken"),
+        (410, "HTTP 410", True, "broken"),
+        (500, "HTTP 500", True, "broken"),
+        (503, "HTTP 503", True, "broken"),
+        (403, "HTTP 403", True, "unchecked"),  # a wall or a crawler block, not a dead link
+        (429, "HTTP 429", True, "unchecked"),  # our rate
+        (418, "HTTP 418", True, "unchecked"),
+        (None, "connection refused", True, "broken"),
+        (None, "redirect loop", True, "broken"),
+        (None, "dns", True, "broken"),  # the site resolved by name: our resolver works
+        (None, "dns", False, "unchecked"),  # the site was reached by address: our resolver is unproven
+        (None, "timeout", True, "unchecked"),  # our own timeout
+        (None, "connection reset", True, "unchecked"),
+        (None, "ValueError: odd", True, "unchecked"),
+    ],
+)
+def test_what_a_link_answer_means(status, error, resolver_proven, outcome):
+    assert link_outcome(status, error, resolver_proven) == outcome
+
+
+def test_outbound_links_and_named_sites():
+    assert not is_outbound("http://fgw.weinan.gov.cn/a.html", "http://fgw.weinan.gov.cn/")
+    assert is_outbound("http://www.weinan.gov.cn/", "http://fgw.weinan.gov.cn/")
+    assert is_outbound("http://127.0.0.1:81/", "http://127.0.0.1:80/")
+    assert reached_by_name("http://fgw.weinan.gov.cn/") and reached_by_name("http://localhost:8000/")
+    assert not reached_by_name("http://127.0.0.1:8000/") and not reached_by_name("http://[::1]/")

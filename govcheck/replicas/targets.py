@@ -25,6 +25,8 @@ def site_rows(replica: Path, base_url: str) -> tuple[list[dict[str, str]], list[
     columns: list[dict[str, str]] = []
     for site in manifest["sites"]:
         sites.append(site_row(site["name"], base_url + site["home"], site["category"], site.get("district", "")))
+        if site.get("register_columns") is False:
+            continue  # the register lists no column: the spider discovers them from the home page
         for column in site["columns"]:
             columns.append({
                 "网站名称": site["name"],

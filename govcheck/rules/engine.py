@@ -19,6 +19,8 @@ from datetime import date, datetime, timezone
 from fractions import Fraction
 from typing import Any, Literal
 
+from dateutil.relativedelta import relativedelta
+
 from govcheck.rules.profile import Profile
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "evaluate_account",
     "assess",
     "merge_account_observations",
+    "check_messages",
+    "MessageCheck",
 ]
 
 Severity = Literal["veto", "deduct", "note", "review"]
@@ -119,7 +123,7 @@ def _normalised_as_of(as_of: datetime, profile: Profile) -> datetime:
     return moment.astimezone(profile.timezone)
 
 
-# -- small helpers ------------------------------------------------------------------------------
+# -- small functions ----------------------------------------------------------------------------
 
 
 def _plain(value: Any) -> Any:
@@ -210,10 +214,14 @@ def evaluate_site(
 ) -> list[Finding]:
     """Every finding about a website: availability, home page, columns."""
     as_of = _normalised_as_of(as_of, profile)
+    homes, columns = _of_kind(observations, "home"), _of_kind(observations, "column")
     return [
+        *serious_error_findings(target, [*homes, *columns], as_of, profile),
         *availability_findings(target, _of_kind(observations, "probe"), as_of, profile),
-        *home_page_findings(target, _of_kind(observations, "home"), as_of, profile),
-        *column_findings(target, _of_kind(observations, "column"), as_of, profile),
+        *home_page_findings(target, homes, as_of, profile),
+        *column_findings(target, columns, as_of, profile),
+        *site_interaction_findings(target, homes, columns, as_of, profile),
+        *link_findings(target, [*homes, *columns], as_of, profile),
     ]
 
 
@@ -367,8 +375,14 @@ def read_column(
     threshold_date = kind.stale_before(_calendar_date(as_of, profile)) if kind else None
     if threshold_date is not None:
         evidence["threshold_date"] = threshold_date
+    if observation.get("discovered"):
+        evidence["discovered"] = True
     if state == "empty":
         return ColumnReading(name, column_type, url, "blank", evidence, timely, should_update)
+    if state != "entries" and observation.get("discovered") and threshold_date is None and column_type != INTERACTION_TYPE:
+        # A navigation entry we guessed to be an untyped column (机构概况, 网上办事…) whose page
+        # has no list: nothing the indicator checks, and not the site's fault.
+        return ColumnReading(name, column_type, url, "unchecked", evidence)
     if state != "entries":
         reason = reasons["unread"].format(column=name, url=url, state=state or "no state", error=observation.get("error") or "no detail")
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
@@ -477,6 +491,221 @@ def unreadable_column_findings(readings: Sequence[ColumnReading], as_of: datetim
         for r in readings
         if r.status == "review"
     ]
+
+
+# -- 互动回应差 ----------------------------------------------------------------------------------
+
+INTERACTION_TYPE = "互动交流"
+
+
+@dataclass(frozen=True)
+class MessageCheck:
+    """The messages of one interaction column as 互动回应差 (2) sees them at the monitoring point."""
+
+    overdue: tuple[dict[str, Any], ...]  # valid, asked in the window, unanswered for over the period
+    unknown: tuple[dict[str, Any], ...]  # would be overdue, but the page shows neither a reply nor a status
+    considered: int  # valid messages asked within the window, up to the monitoring day
+    window_start: date
+    overdue_before: date
+
+
+def _message_evidence(message: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
+    return {
+        "title": message.get("title", ""),
+        "url": message.get("url", ""),
+        "asked": _local(message.get("asked"), profile),
+        "asked_text": message.get("asked_text", ""),
+        "answered": _local(message.get("answered"), profile),
+        "answered_text": message.get("answered_text", ""),
+        "status": message.get("status", ""),
+    }
+
+
+def check_messages(messages: Iterable[Mapping[str, Any]], as_of: datetime, profile: Profile) -> MessageCheck:
+    """Valid messages asked within ``window`` before the monitoring day and, at that day, left
+    without a reply for more than ``reply_within`` (asked before as_of − reply_within).
+
+    A reply dated after the monitoring day does not count (the message was open then); a
+    status word saying it was answered counts when no reply date is printed. A message whose
+    page shows neither is ``unknown`` (the rules never guess it unanswered).
+    """
+    rules = profile.section("websites", "interaction")
+    day = _calendar_date(_normalised_as_of(as_of, profile), profile)
+    window_start = day - relativedelta(**dict(rules["window"]))
+    overdue_before = day - relativedelta(**dict(rules["reply_within"]))
+    overdue, unknown, considered = [], [], 0
+    for message in messages:
+        asked = _calendar_date(message.get("asked"), profile)
+        if asked is None or message.get("invalid") or not window_start <= asked <= day:
+            continue
+        considered += 1
+        if asked >= overdue_before:
+            continue  # not yet open for the whole period
+        answered = _calendar_date(message.get("answered"), profile)
+        if answered is not None:
+            if answered > day:
+                overdue.append(_message_evidence(message, profile))
+            continue
+        if message.get("replied") is True:
+            continue
+        target = overdue if message.get("replied") is False else unknown
+        target.append(_message_evidence(message, profile))
+    return MessageCheck(tuple(overdue), tuple(unknown), considered, window_start, overdue_before)
+
+
+def _interaction_threshold(profile: Profile) -> dict[str, Any]:
+    rules = profile.section("websites", "interaction")
+    return {"window": rules["window"], "reply_within": rules["reply_within"]}
+
+
+def site_interaction_findings(
+    target: Mapping[str, Any],
+    homes: Sequence[Mapping[str, Any]],
+    columns: Sequence[Mapping[str, Any]],
+    as_of: datetime,
+    profile: Profile,
+) -> list[Finding]:
+    """互动回应差: overdue messages in an interaction column; no interaction channel at all.
+
+    "No channel" is a veto only when it is proven: no 互动交流 column registered or discovered,
+    and the home page, read, links to none. A channel we could not read is the column
+    rules' review (栏目…读取失败), never a veto.
+    """
+    rules = profile.section("websites", "interaction")
+    threshold = _interaction_threshold(profile)
+    severity, points = _judged(profile, rules)
+    channels = [o for o in columns if o.get("column_type") == INTERACTION_TYPE]
+    registered = [c for c in target.get("columns") or [] if c.get("type") == INTERACTION_TYPE]
+    if channels or registered:
+        return _message_findings(channels, as_of, profile)
+    home = homes[0] if homes else None
+    links = home.get("interaction_links") if home else None
+    if not isinstance(links, list) or home.get("state") != "entries":
+        # Not read, or read without its content showing (a page built by script): "none" would
+        # not be proven, and the home page's own review already says why.
+        return []
+    evidence = {
+        "home_url": home.get("url", ""),
+        "fetched_at": _local(home.get("fetched_at"), profile),
+        "registered_interaction_columns": [],
+        "interaction_links": [dict(link) for link in links],
+    }
+    if not links:
+        evidence["columns_seen"] = [o.get("key", "") for o in columns]
+        return [_finding(profile, rules["codes"]["no_channel"], rules["labels"]["no_channel"], severity, threshold, as_of, evidence, points=points)]
+    broken = {b.get("url") for b in (home.get("links") or {}).get("broken") or []}
+    if all(link.get("url") in broken for link in links):
+        reason = rules["reasons"]["channel_broken"].format(urls="、".join(link.get("url", "") for link in links))
+        return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]
+    return []
+
+
+def _message_findings(channels: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile) -> list[Finding]:
+    rules = profile.section("websites", "interaction")
+    threshold = _interaction_threshold(profile)
+    overdue_columns, unknown_columns, reasons = [], [], []
+    for observation in channels:
+        if observation.get("state") not in ("entries", "empty") or "messages_state" not in observation:
+            continue  # not read (the column review says why), or read before messages were observed
+        name, url = observation.get("key", ""), observation.get("url", "")
+        if observation.get("messages_state") == "unparsed":
+            reasons.append(rules["reasons"]["no_messages"].format(column=name, url=url))
+            continue
+        check = check_messages(observation.get("messages") or [], as_of, profile)
+        column_evidence = {
+            "column": name,
+            "url": url,
+            "fetched_at": _local(observation.get("fetched_at"), profile),
+            "discovered": bool(observation.get("discovered")),
+            "messages_read": len(observation.get("messages") or []),
+            "messages_in_window": check.considered,
+            "window_start": check.window_start,
+            "overdue_before": check.overdue_before,
+        }
+        if check.overdue:
+            overdue_columns.append({**column_evidence, "unanswered": list(check.overdue)})
+        if check.unknown:
+            unknown_columns.append({**column_evidence, "reply_unknown": list(check.unknown)})
+            reasons.append(rules["reasons"]["unknown_replies"].format(column=name, url=url, count=len(check.unknown)))
+    if overdue_columns:
+        severity, points = _judged(profile, rules)
+        evidence = {"columns": overdue_columns, "unanswered_count": sum(len(c["unanswered"]) for c in overdue_columns)}
+        return [_finding(profile, rules["codes"]["unanswered"], rules["labels"]["unanswered"], severity, threshold, as_of, evidence, points=points)]
+    if reasons:
+        evidence = {"columns": unknown_columns}
+        return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, profile.review_separator.join(reasons))]
+    return []
+
+
+# -- 严重表述错误 ---------------------------------------------------------------------------------
+
+
+def serious_error_findings(
+    target: Mapping[str, Any], pages: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """A known wrong wording on the home page or a column page: one veto listing every hit."""
+    rules = profile.section("websites", "serious_errors")
+    hits = [
+        {
+            "page": page.get("kind", ""),
+            "key": page.get("key", ""),
+            "url": page.get("url", ""),
+            "fetched_at": _local(page.get("fetched_at"), profile),
+            "wrong": hit.get("wrong", ""),
+            "right": hit.get("right", ""),
+            "snippet": hit.get("snippet", ""),
+            "word_list": page.get("word_list", ""),
+        }
+        for page in pages
+        for hit in page.get("serious_errors") or []
+    ]
+    if not hits:
+        return []
+    severity, points = _judged(profile, rules)
+    threshold = {"word_lists": sorted({h["word_list"] for h in hits})}
+    return [_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, {"hits": hits, "hit_count": len(hits)}, points=points)]
+
+
+# -- 不可用链接 ----------------------------------------------------------------------------------
+
+
+def link_findings(
+    target: Mapping[str, Any], pages: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """Broken links of the home and column pages: points per distinct broken URL, up to max_points.
+
+    Unchecked links (our timeout, walls, rate limits) are listed and never counted.
+    """
+    rules = profile.section("websites", "links")
+    checked_pages = [p for p in pages if isinstance(p.get("links"), Mapping)]
+    broken: dict[str, dict[str, Any]] = {}
+    unchecked: dict[str, dict[str, Any]] = {}
+    for page in checked_pages:
+        for kind, found in (("broken", broken), ("unchecked", unchecked)):
+            for link in page["links"].get(kind) or []:
+                entry = found.setdefault(link.get("url", ""), {
+                    "url": link.get("url", ""), "status": link.get("status"), "error": link.get("error", ""),
+                    "outbound": bool(link.get("outbound")), "found_on": [],
+                })
+                entry["found_on"].append(page.get("url", ""))
+    for url in broken:
+        unchecked.pop(url, None)  # broken seen from one page, unchecked from another: broken
+    if not broken:
+        return []
+    per_link = float(rules.get("points", 0))
+    severity = rules["severity"]
+    points = min(per_link * len(broken), float(rules["max_points"])) if severity == "deduct" else 0.0
+    evidence = {
+        "broken": list(broken.values()),
+        "broken_count": len(broken),
+        "unchecked": list(unchecked.values()),
+        "pages_checked": [p.get("url", "") for p in checked_pages],
+        "links_found": sum(int(p["links"].get("found") or 0) for p in checked_pages),
+        "links_skipped": sum(int(p["links"].get("skipped") or 0) for p in checked_pages),
+    }
+    threshold = {"points_per_link": per_link, "max_points": rules["max_points"]}
+    label = rules["label"].format(count=len(broken))
+    return [_finding(profile, rules["code"], label, severity, threshold, as_of, evidence, points=points)]
 
 
 # == new media ==================================================================================
@@ -843,8 +1072,9 @@ def verdict_of(findings: Sequence[Finding], part: str, profile: Profile) -> tupl
     if reviews:
         reasons = list(dict.fromkeys(f.reason for f in reviews))
         return profile.verdict_text("review"), score, profile.review_separator.join(reasons)
-    notes = [f for f in findings if f.severity == "note"]
-    return profile.verdict_text("pass"), score, _joined_labels(notes, part, profile)
+    # A passing target still shows its problems: notes and points taken off (存在不可用链接…).
+    printed = [f for f in findings if f.severity in ("note", "deduct")]
+    return profile.verdict_text("pass"), score, _joined_labels(printed, part, profile)
 
 
 _PARTS = {"site": ("websites", evaluate_site), "account": ("new_media", evaluate_account)}

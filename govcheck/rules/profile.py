@@ -280,6 +280,13 @@ def _duration(value: Any) -> str:
     return ""
 
 
+def _period(value: Any) -> str:
+    """A duration that must be given: {days|months|years: n}."""
+    if value is None:
+        return "expected a duration like {days: 14}, {months: 3}, {years: 1}"
+    return _duration(value)
+
+
 # Every key the engine reads, with what it must hold.
 REQUIRED: tuple[tuple[str, Check], ...] = (
     ("name", _text),
@@ -339,6 +346,25 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.columns.reasons.unread", _text),
     ("websites.columns.reasons.undated", _text),
     ("websites.columns.reasons.later_only", _text),
+    ("websites.links.code", _text),
+    ("websites.links.severity", _severity),
+    ("websites.links.max_points", _number),
+    ("websites.links.label", _text),
+    ("websites.interaction.codes.unanswered", _text),
+    ("websites.interaction.codes.no_channel", _text),
+    ("websites.interaction.codes.review", _text),
+    ("websites.interaction.severity", _severity),
+    ("websites.interaction.window", _period),
+    ("websites.interaction.reply_within", _period),
+    ("websites.interaction.labels.unanswered", _text),
+    ("websites.interaction.labels.no_channel", _text),
+    ("websites.interaction.labels.review", _text),
+    ("websites.interaction.reasons.unknown_replies", _text),
+    ("websites.interaction.reasons.no_messages", _text),
+    ("websites.interaction.reasons.channel_broken", _text),
+    ("websites.serious_errors.code", _text),
+    ("websites.serious_errors.severity", _severity),
+    ("websites.serious_errors.label", _text),
     ("new_media.label_order", _texts),
     ("new_media.review_label", _text),
     ("new_media.not_found.code", _text),

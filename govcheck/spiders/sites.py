@@ -1,9 +1,23 @@
-"""The website spider: availability probes, home page and column freshness of every site.
+"""The website spider: availability probes, home page and column freshness of every site,
+the links of those pages, their wording, and the replies of interaction columns.
 
 Thin on purpose: it makes the requests and hands the pages to the plain functions of
 ``govcheck.extract``; what the observations mean is decided by the rules engine.
 
     scrapy crawl sites -a round=2024-1 [-a as_of=2024-02-20] [-a targets=site:名称,…]
+
+Each page observation (home, column) carries what was read on that page: its links checked
+(``links``), the hits of the serious-error word list (``serious_errors``), on the home page
+the links naming an interaction channel (``interaction_links``) and on 互动交流 columns the
+messages (``messages``). Keeping them per page keeps every request self-contained, so the
+round gives the same observations when several processes share its queue.
+
+A site registered without columns is inspected through the columns its home page's
+navigation links to (``discovered: true``), typed by their names.
+
+Links are checked once per URL per process (HEAD, then GET when HEAD fails; only the headers
+are read), at most GOVCHECK_LINKS_PER_SITE distinct URLs per site; what an answer means is
+decided by govcheck.extract.links.
 """
 
 from __future__ import annotations
@@ -14,14 +28,21 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy import signals
+from scrapy.exceptions import StopDownload
+from scrapy.http import Headers, Request, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
-from govcheck.extract.listing import ListEntry, ListPage, extract_list, loads_entries_by_script
+from govcheck.extract.interaction import extract_messages, interaction_links
+from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
+from govcheck.extract.listing import ListEntry, ListPage, discover_columns, extract_links, extract_list, loads_entries_by_script
+from govcheck.extract.wording import find_serious_errors, load_terms, page_text
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
+from govcheck.rules.engine import INTERACTION_TYPE, check_messages
 from govcheck.spiders.base import RoundSpider
 
 
@@ -42,6 +63,7 @@ class SitesSpider(RoundSpider):
         self.probe_timeout = self.setting_or(
             "GOVCHECK_PROBE_TIMEOUT", availability["probe_timeout_seconds"]
         )
+        self.prepare_page_checks()
         self.logger.info("%d sites, %d probes each, as of %s", len(sites), probe_count, self.as_of)
         for site in sites:
             yield self.probe_request(site, 1)
@@ -92,7 +114,9 @@ class SitesSpider(RoundSpider):
             ok=ok,
             status=status,
             error=error,
-            elapsed_ms=round((fetched_at - meta["started_at"]).total_seconds() * 1000),
+            # Scrapy's download latency when there was an answer: the time since the request was made
+            # includes its wait in our own queue, which is not the site's slowness.
+            elapsed_ms=round(meta.get("download_latency", (fetched_at - meta["started_at"]).total_seconds()) * 1000),
             timeout_seconds=self.probe_timeout,
         )
 
@@ -136,18 +160,134 @@ class SitesSpider(RoundSpider):
             yield self.page_observation(meta, response.url, state="unparsed", status=response.status, error="not an HTML page")
             return
         column = meta["column"] or {}
+        site = self.targets[meta["target_key"]]
         page = extract_list(html, response.url, self.as_of, column.get("selector") or None)
         if page.state == "unparsed" and not meta["rendered"] and loads_entries_by_script(html):
             # The list is filled by script: fetch it again in a real browser.
-            site = self.targets[meta["target_key"]]
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
+        if meta["kind"] == "home" and not site.get("columns"):
+            # Registered without columns: inspect those its navigation links to.
+            for discovered in self.discovered_columns(html, response.url):
+                yield self.page_request(site, discovered["url"], "column", discovered["name"], discovered)
+        read = self.page_reading(meta, html, response.url)
+        read["links"] = await self.check_links(site, response.url, html)
+        details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
             details = await self.read_detail_dates(page.entries)
-            yield self.page_observation(meta, response.url, status=response.status, page=page, details=details)
-            return
-        yield self.page_observation(meta, response.url, status=response.status, page=page)
+        yield self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
+
+    # -- what else a page shows: wording, interaction, discovered columns ---------------
+
+    def prepare_page_checks(self) -> None:
+        """Settings of the per-page checks, the word list, and the link-check bookkeeping."""
+        self.terms, self.word_list = load_terms(self.settings.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None)
+        self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
+        self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
+        self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
+        self.link_answers: dict[str, asyncio.Future] = {}  # URL → its answer, once per round and process
+        self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
+        self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
+
+    def page_reading(self, meta: dict[str, Any], html: str, url: str) -> dict[str, Any]:
+        """What a read page shows besides its list: wording errors, interaction links or messages."""
+        hits = find_serious_errors(page_text(html), self.terms)
+        read: dict[str, Any] = {
+            "serious_errors": [{"wrong": h.wrong, "right": h.right, "snippet": h.snippet} for h in hits],
+            "word_list": self.word_list,
+        }
+        if meta["kind"] == "home":
+            read["interaction_links"] = [{"name": name, "url": link} for name, link in interaction_links(html, url)]
+        column = meta.get("column") or {}
+        if meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE:
+            listed = extract_messages(html, url, self.now())
+            messages = [
+                {
+                    "title": m.title, "url": m.url, "asked": m.asked, "asked_text": m.asked_text,
+                    "answered": m.answered, "answered_text": m.answered_text, "status": m.status,
+                    "replied": m.replied, "invalid": m.invalid,
+                }
+                for m in listed.messages
+            ]
+            read.update(
+                messages_state=listed.state,
+                messages=messages,
+                # the rules recompute this from `messages`; kept here for whoever reads the observation
+                unanswered=list(check_messages(messages, self.as_of, self.profile).overdue),
+            )
+        return read
+
+    def discovered_columns(self, html: str, url: str) -> list[dict[str, Any]]:
+        """Columns of the home page's navigation, typed by their names, as targets-file columns."""
+        limit = self.settings.getint("GOVCHECK_DISCOVERED_COLUMNS", 12)
+        columns: list[dict[str, Any]] = []
+        names: set[str] = set()
+        for name, link in discover_columns(html, url)[:limit]:
+            key, number = name, 1
+            while key in names:  # two menu entries of one name: keys stay distinct
+                number += 1
+                key = f"{name}({number})"
+            names.add(key)
+            columns.append({"name": key, "url": link, "type": column_type_for_name(name), "render": "", "selector": "", "discovered": True})
+        return columns
+
+    # -- links ------------------------------------------------------------------------
+
+    async def check_links(self, site: dict[str, Any], page_url: str, html: str) -> dict[str, Any]:
+        """The page's links checked: how many, and the broken and unchecked ones with their answers."""
+        links = extract_links(html, page_url)
+        given = self.links_of_site.setdefault(site["key"], set())
+        chosen, skipped = [], 0
+        for link in links:
+            if not self.check_outbound and is_outbound(link, site["url"]):
+                skipped += 1
+            elif link in given or len(given) < self.links_per_site:
+                given.add(link)
+                chosen.append(link)
+            else:
+                skipped += 1  # over the site's budget: counted, not checked
+        answers = await asyncio.gather(*(self.link_answer(link) for link in chosen))
+        resolver_proven = reached_by_name(site["url"])
+        broken, unchecked = [], []
+        for link, (status, error, checked_at) in zip(chosen, answers):
+            outcome = link_outcome(status, error, resolver_proven)
+            if outcome != "ok":
+                record = {"url": link, "status": status, "error": error, "outbound": is_outbound(link, site["url"]), "checked_at": checked_at}
+                (broken if outcome == "broken" else unchecked).append(record)
+        return {"found": len(links), "checked": len(chosen), "skipped": skipped, "broken": broken, "unchecked": unchecked}
+
+    def link_answer(self, url: str) -> asyncio.Future:
+        if url not in self.link_answers:
+            self.link_answers[url] = asyncio.ensure_future(self.fetch_link_answer(url))
+        return self.link_answers[url]
+
+    async def fetch_link_answer(self, url: str) -> tuple[int | None, str, datetime]:
+        """(status, error, when): HEAD first; GET when HEAD is refused or fails, except after our
+        timeout (a server that does not answer HEAD in time will not answer GET either)."""
+        status, error = await self.try_link(url, "HEAD")
+        if not answered(status) and error != "timeout":
+            status, error = await self.try_link(url, "GET")
+        return status, error, self.now()
+
+    async def try_link(self, url: str, method: str) -> tuple[int | None, str]:
+        request = Request(
+            url,
+            method=method,
+            dont_filter=True,
+            meta={"link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
+        )
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as error:  # the error is the answer
+            return None, describe_error(error)
+        return response.status, "" if answered(response.status) else f"HTTP {response.status}"
+
+    @staticmethod
+    def stop_link_download(headers: Headers, body_length: int, request: Request, spider: Any) -> None:
+        """A link check needs the status only: the body of a GET is not downloaded."""
+        if request.meta.get("link_check") and request.method != "HEAD":
+            raise StopDownload(fail=False)
 
     async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
         """Publish dates of the first entries' detail pages: printed date, meta date, and both."""
@@ -186,6 +326,7 @@ class SitesSpider(RoundSpider):
         state: str = "",
         error: str = "",
         details: list[dict[str, Any]] | None = None,
+        read: dict[str, Any] | None = None,
     ) -> ObservationItem:
         column = meta.get("column") or {}
         newest_date = page.newest.date if page and page.newest else None
@@ -204,8 +345,14 @@ class SitesSpider(RoundSpider):
         }
         if details is not None:
             data["detail_pages"] = details
+        if read:
+            data.update(read)
         if meta["kind"] == "column":
-            data.update(column_name=column.get("name", meta["key"]), column_type=column.get("type", "其他"))
+            data.update(
+                column_name=column.get("name", meta["key"]),
+                column_type=column.get("type", "其他"),
+                discovered=bool(column.get("discovered")),
+            )
         return self.observation(meta["target_key"], meta["kind"], meta["key"], **data)
 
     @staticmethod

@@ -1,0 +1,288 @@
+"""Interaction columns (留言/咨询/信箱): their messages with question and reply dates, and the
+home-page links that lead to an interaction channel. Plain functions over HTML, no Scrapy.
+
+A 留言 list is printed in one of two ways:
+
+- a table whose header names the columns: 标题 | 留言时间 | 回复时间 | 状态 (also 提问时间,
+  来信时间, 答复时间, 办结时间, 办理状态…);
+- list items, each a link with labelled dates: ``提问时间：2024-02-18 答复时间：2024-02-19 已答复``.
+
+Each message keeps what the page prints: its question date, its reply date (None when none is
+printed) and its status word, read as replied (已回复/已答复/已办结…), pending (待回复/办理中/
+已受理…) or invalid (无效/不予受理/重复: not a valid message for the indicator). Dates are read
+against ``read_at``, the time the page was fetched: a reply printed after the monitoring time
+point is kept (it says the message was still open then); whether a message was overdue is the
+rules' question, not this module's.
+
+The 2019 indicator excludes petition (信访) and discipline-report (纪检举报) channels from
+interaction channels: links named so are not interaction links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from lxml import etree
+
+from govcheck.dates import parse_date, search_date
+from govcheck.extract.listing import _content_tree, _in_noise, _link_title, _resolve, _says_empty, _squash
+
+__all__ = [
+    "Message",
+    "MessageList",
+    "extract_messages",
+    "interaction_links",
+    "names_interaction_channel",
+    "reply_state",
+]
+
+# a name that says "this is where citizens write to the government"
+_CHANNEL_WORDS = re.compile(r"互动|留言|信箱|咨询|问政|写信|来信|民意|诉求|12345")
+# petition and discipline-report channels do not count (2019 指标 互动回应差 (1))
+_NOT_CHANNEL_WORDS = re.compile(r"信访|举报|纪检|纪委|监察|巡视|巡察")
+
+
+def names_interaction_channel(name: str) -> bool:
+    """True for 政民互动, 市长信箱, 在线咨询, 我要写信…; False for 信访, 纪委举报信箱 and other names."""
+    return bool(_CHANNEL_WORDS.search(name)) and not _NOT_CHANNEL_WORDS.search(name)
+
+
+def interaction_links(html: str, base_url: str) -> list[tuple[str, str]]:
+    """``(name, absolute url)`` of every link of a page that names an interaction channel.
+
+    Any host counts: county departments often link to the portal's shared 政民互动 platform.
+    """
+    root = _content_tree(html)
+    if root is None:
+        return []
+    found: dict[str, str] = {}
+    for a in root.iter("a", "area"):
+        url = _resolve(a.get("href"), base_url)
+        name = _link_title(a) if a.tag == "a" else _squash(a.get("alt") or a.get("title") or "")
+        if url and name and len(name) <= 20 and names_interaction_channel(name):
+            found.setdefault(url, name)
+    return [(name, url) for url, name in found.items()]
+
+
+# -- reply states --------------------------------------------------------------------------------
+
+_PENDING = re.compile(
+    r"未(回复|答复|办结|处理|反馈|回应|办理)|待(回复|答复|处理|办理|反馈|审核)|(办理|处理|受理|转办|审核)中|已受理|已转办|已签收"
+)
+_REPLIED = re.compile(r"已(回复|答复|办结|处理|反馈|回应|办理|完成)|^办结$|^已结$")
+_INVALID = re.compile(r"无效|不予受理|不予处理|重复(留言|信件|件)?$")
+
+
+def reply_state(status: str) -> tuple[bool | None, bool]:
+    """(replied, invalid) from a status word: (True, False) for 已回复, (False, False) for 待回复,
+    (None, True) for 无效/不予受理, (None, False) when the word says neither."""
+    text = _squash(status)
+    if not text:
+        return None, False
+    if _INVALID.search(text):
+        return None, True
+    if _PENDING.search(text):  # before replied: 未办结 contains 办结
+        return False, False
+    if _REPLIED.search(text):
+        return True, False
+    return None, False
+
+
+# -- messages -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    url: str
+    asked: datetime | None
+    asked_text: str
+    answered: datetime | None
+    answered_text: str
+    status: str
+    replied: bool | None  # what the status word says; None: it says nothing
+    invalid: bool
+
+
+@dataclass(frozen=True)
+class MessageList:
+    """``messages``: a 留言 list was read; ``empty``: the page says there is none (暂无留言);
+    ``unparsed``: no list of messages with question dates was found (a form, a login wall…)."""
+
+    state: Literal["messages", "empty", "unparsed"]
+    messages: tuple[Message, ...]
+
+
+_ASKED_HEADER = re.compile(r"(留言|提问|来信|咨询|写信|提交|发布|投诉|诉求)(时间|日期)")
+_ANSWERED_HEADER = re.compile(r"(回复|答复|办结|处理|反馈|回应)(时间|日期)")
+_STATUS_HEADER = re.compile(r"状态|办理情况|处理情况|回复情况|是否回复")
+_TITLE_HEADER = re.compile(r"标题|主题|题目|事项|信件|留言内容|内容")
+_PLAIN_DATE_HEADER = re.compile(r"^(时间|日期)$")
+
+
+def _cells(row: etree._Element) -> list[etree._Element]:
+    return [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+
+
+def _row_link(cells: list[etree._Element], index: int | None, base_url: str) -> tuple[str, str]:
+    """The message's title and URL: the link of the title cell, else the row's first link."""
+    scopes = ([cells[index]] if index is not None and index < len(cells) else []) + cells
+    for cell in scopes:
+        for a in cell.iter("a"):
+            url = _resolve(a.get("href"), base_url)
+            title = _link_title(a)
+            if url and title:
+                return title, url
+    if index is not None and index < len(cells):
+        return _squash(cells[index].text_content()), ""
+    return "", ""
+
+
+def _date_cell(cells: list[etree._Element], index: int | None, read_at: datetime) -> tuple[datetime | None, str]:
+    if index is None or index >= len(cells):
+        return None, ""
+    text = _squash(cells[index].text_content())
+    if not text:
+        return None, ""
+    when = parse_date(text, read_at)
+    if when is None and (found := search_date(text, read_at)):
+        return found[1], found[0].strip()
+    return when, text if when else ""
+
+
+def _message(title: str, url: str, asked: tuple[datetime | None, str], answered: tuple[datetime | None, str], status: str) -> Message:
+    replied, invalid = reply_state(status)
+    return Message(
+        title=title,
+        url=url,
+        asked=asked[0],
+        asked_text=asked[1],
+        answered=answered[0],
+        answered_text=answered[1],
+        status=_squash(status),
+        replied=replied,
+        invalid=invalid,
+    )
+
+
+def _table_messages(table: etree._Element, base_url: str, read_at: datetime) -> list[Message]:
+    rows = [r for r in table.iter("tr") if _cells(r)]
+    for at, row in enumerate(rows):
+        headers = [_squash(c.text_content()) for c in _cells(row)]
+        asked = next((i for i, h in enumerate(headers) if _ASKED_HEADER.search(h)), None)
+        if asked is None:
+            asked = next((i for i, h in enumerate(headers) if _PLAIN_DATE_HEADER.match(h)), None)
+        answered = next((i for i, h in enumerate(headers) if _ANSWERED_HEADER.search(h)), None)
+        status = next((i for i, h in enumerate(headers) if _STATUS_HEADER.search(h)), None)
+        if asked is None or (answered is None and status is None):
+            continue
+        title = next((i for i, h in enumerate(headers) if _TITLE_HEADER.search(h) and i not in (asked, answered, status)), None)
+        messages = []
+        for body_row in rows[at + 1:]:
+            cells = _cells(body_row)
+            name, url = _row_link(cells, title, base_url)
+            question = _date_cell(cells, asked, read_at)
+            if not name or question[0] is None:
+                continue
+            status_text = _squash(cells[status].text_content()) if status is not None and status < len(cells) else ""
+            messages.append(_message(name, url, question, _date_cell(cells, answered, read_at), status_text))
+        return messages
+    return []
+
+
+_ASKED_LABEL = re.compile(r"(留言|提问|来信|咨询|写信|提交|投诉|诉求)(时间|日期)\s*[:：]?")
+_ANSWERED_LABEL = re.compile(r"(回复|答复|办结|处理|反馈|回应)(时间|日期)\s*[:：]?")
+_STATUS_LABEL = re.compile(r"(办理|回复|处理)?状态\s*[:：]\s*(\S{2,6})")
+_ITEM_TAGS = ("li", "dl", "div", "tr", "article", "section")
+
+
+def _labelled_date(text: str, label: re.Pattern[str], read_at: datetime) -> tuple[datetime | None, str]:
+    match = label.search(text)
+    if not match:
+        return None, ""
+    following = text[match.end():match.end() + 32]
+    found = search_date(following, read_at)
+    if not found or following.find(found[0]) > 2:
+        return None, ""
+    return found[1], found[0].strip()
+
+
+def _item_status(item: etree._Element, text: str) -> str:
+    if match := _STATUS_LABEL.search(text):
+        return match.group(2)
+    for el in item.iter():
+        if not isinstance(el.tag, str) or el.tag == "a":
+            continue
+        own = _squash(el.text or "")
+        if own and len(own) <= 6 and reply_state(own) != (None, False):
+            return own
+    return ""
+
+
+def _item_message(item: etree._Element, base_url: str, read_at: datetime) -> Message | None:
+    text = _squash(item.text_content())
+    if len(text) > 400 or len(_ASKED_LABEL.findall(text)) != 1:
+        return None  # not one message: a container of several, or no question date
+    asked = _labelled_date(text, _ASKED_LABEL, read_at)
+    if asked[0] is None:
+        return None
+    links = [(t, u) for a in item.iter("a") if (u := _resolve(a.get("href"), base_url)) and (t := _link_title(a))]
+    if not links:
+        return None
+    title, url = max(links, key=lambda link: len(link[0]))
+    return _message(title, url, asked, _labelled_date(text, _ANSWERED_LABEL, read_at), _item_status(item, text))
+
+
+def _list_messages(root: etree._Element, base_url: str, read_at: datetime) -> list[Message]:
+    found: list[tuple[etree._Element, Message]] = []
+    for el in root.iter(*_ITEM_TAGS):
+        if _in_noise(el):
+            continue
+        message = _item_message(el, base_url, read_at)
+        if message is not None:
+            found.append((el, message))
+    # a wrapper around one message matches too: keep the innermost element of each message
+    holders = {el for el, _ in found}
+    return [m for el, m in found if not any(other is not el and _contains(el, other) for other in holders)]
+
+
+def _contains(ancestor: etree._Element, el: etree._Element) -> bool:
+    node = el.getparent()
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.getparent()
+    return False
+
+
+def extract_messages(html: str, base_url: str, read_at: datetime) -> MessageList:
+    """The messages of a 留言/咨询 list page, as printed, in page order."""
+    root = _content_tree(html)
+    if root is None:
+        return MessageList("unparsed", ())
+    for table in root.iter("table"):
+        if _in_noise(table):
+            continue
+        messages = _table_messages(table, base_url, read_at)
+        if messages:
+            return MessageList("messages", tuple(messages))
+    messages = _list_messages(root, base_url, read_at)
+    if messages:
+        return MessageList("messages", tuple(messages))
+    return MessageList("empty" if _says_empty(root) or _says_no_messages(root) else "unparsed", ())
+
+
+_NO_MESSAGES = re.compile(r"暂无(留言|信件|来信|咨询|问题|回复)|(没有|无)(相关)?(留言|信件)(记录)?$")
+
+
+def _says_no_messages(root: etree._Element) -> bool:
+    return any(
+        _NO_MESSAGES.search(text.strip())
+        for el in root.iter()
+        if isinstance(el.tag, str) and not _in_noise(el)
+        for text in (el.text, el.tail)
+        if text and len(text.strip()) <= 40
+    )

@@ -1,0 +1,119 @@
+"""Serious wording errors (严重表述错误): page text scanned against a list of known wrong wordings.
+
+The 2019 indicator's first veto item names serious wording errors (e.g. the state's name or a
+leader's title misspelt). No tool can judge wording in general; what can be checked is a list
+of wordings an office knows to be wrong. govcheck ships a small sample list
+(``govcheck/data/serious_errors.txt``, read through importlib.resources so that it works from
+an egg); offices keep their own and set GOVCHECK_SERIOUS_ERRORS_FILE.
+
+Matching ignores whitespace and width (NFKC): markup often breaks a name over two lines or
+pads it with full-width spaces. Each hit keeps a snippet of the text around it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from govcheck.extract.listing import _parse
+
+__all__ = ["SHIPPED_LIST", "Term", "Hit", "WordListError", "load_terms", "page_text", "find_serious_errors"]
+
+SHIPPED_LIST = "govcheck:data/serious_errors.txt"
+_SNIPPET_CONTEXT = 15  # characters of text kept on each side of a hit
+
+
+class WordListError(ValueError):
+    """The word list cannot be read or has a bad line (the message names file and line)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    wrong: str
+    right: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    wrong: str
+    right: str
+    snippet: str
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _read_list(path: str | Path | None) -> tuple[str, str]:
+    """(text, name) of the word list: the file at ``path``, else the shipped sample."""
+    if path:
+        file = Path(path)
+        try:
+            return file.read_text(encoding="utf-8"), str(file)
+        except (OSError, UnicodeDecodeError) as error:
+            raise WordListError(f"serious-error word list {file}: cannot be read ({error})") from None
+    return (resources.files("govcheck") / "data" / "serious_errors.txt").read_text(encoding="utf-8"), SHIPPED_LIST
+
+
+def load_terms(path: str | Path | None = None) -> tuple[tuple[Term, ...], str]:
+    """The terms of the word list at ``path`` (None: the shipped sample) and the list's name."""
+    text, name = _read_list(path)
+    terms: dict[str, Term] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = re.split(r"\t+|\s*=>\s*", line, maxsplit=1)
+        wrong, right = _normalised(parts[0]), (parts[1].strip() if len(parts) > 1 else "")
+        if len(wrong) < 2:
+            raise WordListError(f"serious-error word list {name}, line {number}: the wrong wording {line!r} is too short")
+        terms.setdefault(wrong, Term(wrong, right))
+    if not terms:
+        raise WordListError(f"serious-error word list {name}: no entries")
+    return tuple(terms.values()), name
+
+
+_HIDDEN = ("script", "style", "noscript", "template")
+
+
+def page_text(html: str) -> str:
+    """What a visitor reads on the page: its title and body text, without scripts and styles."""
+    root = _parse(html)
+    if root is None:
+        return ""
+    for el in list(root.iter(*_HIDDEN)):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return root.text_content()
+
+
+def _flattened(text: str) -> tuple[str, list[int]]:
+    """The text normalised for matching, and for each of its characters the index it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for piece in unicodedata.normalize("NFKC", char):
+            if not piece.isspace():
+                chars.append(piece)
+                origin.append(index)
+    return "".join(chars), origin
+
+
+def find_serious_errors(text: str, terms: tuple[Term, ...]) -> list[Hit]:
+    """Every occurrence of a listed wrong wording in ``text``, in order, with a snippet of the
+    text around it as printed (whitespace squashed)."""
+    if not terms or not text:
+        return []
+    flat, origin = _flattened(text)
+    pattern = re.compile("|".join(re.escape(t.wrong) for t in sorted(terms, key=lambda t: -len(t.wrong))))
+    right = {t.wrong: t.right for t in terms}
+    hits = []
+    for match in pattern.finditer(flat):
+        start = origin[max(0, match.start() - _SNIPPET_CONTEXT)]
+        end = origin[min(len(flat), match.end() + _SNIPPET_CONTEXT) - 1] + 1
+        snippet = re.sub(r"\s+", " ", text[start:end]).strip()
+        hits.append(Hit(match.group(), right[match.group()], snippet))
+    return hits

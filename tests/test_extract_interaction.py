@@ -1,0 +1,189 @@
+"""Interaction columns: 留言 lists read as printed, reply states, and the links naming a channel.
+
+The replica's 市长信箱 (a table) and 政务咨询 (list items with labelled dates) are the saved
+pages; replica/sites/manifest.yaml lists their messages as an inspector reads them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from govcheck.extract.columns import column_type_for_name
+from govcheck.extract.interaction import (
+    MessageList,
+    extract_messages,
+    interaction_links,
+    names_interaction_channel,
+    reply_state,
+)
+from govcheck.extract.listing import decode_html
+
+SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
+MANIFEST = yaml.safe_load((SITES / "manifest.yaml").read_text(encoding="utf-8"))
+ORIGIN = "http://127.0.0.1:8000"
+# read three days after the monitoring point, as the replica's pages say (今天是2024年2月23日)
+READ_AT = datetime.fromisoformat("2024-02-23T10:00:00+08:00")
+
+INTERACTION_COLUMNS = [
+    pytest.param(site, column, id=f"{site['slug']}:{column['name']}")
+    for site in MANIFEST["sites"]
+    for column in site["columns"]
+    if "expected_messages" in column
+]
+
+
+def read(path: str) -> str:
+    file = SITES / path.lstrip("/")
+    return decode_html((file / "index.html" if file.is_dir() else file).read_bytes(), "text/html")
+
+
+def day(value: datetime | None) -> str | None:
+    return value.date().isoformat() if value else None
+
+
+def messages_of(html: str, url: str = ORIGIN + "/x/hdjl/index.html") -> MessageList:
+    return extract_messages(html, url, READ_AT)
+
+
+def test_the_replica_has_a_table_and_a_list_of_messages():
+    layouts = {column["path"] for _, column in (p.values for p in INTERACTION_COLUMNS)}
+    assert {"/interaction/hdjl/szxx/index.html", "/discovered/zwzx/index.html"} <= layouts
+
+
+@pytest.mark.parametrize("site, column", INTERACTION_COLUMNS)
+def test_each_message_list_is_read_as_printed(site, column):
+    listed = messages_of(read(column["path"]), ORIGIN + column["path"])
+    assert listed.state == "messages"
+    seen = [(m.title, day(m.asked), day(m.answered), m.url) for m in listed.messages]
+    expected = [(m["title"], m["asked"], m["answered"], ORIGIN + m["url"]) for m in column["expected_messages"]]
+    assert seen == expected
+
+
+def test_table_status_words_say_which_messages_were_answered():
+    listed = messages_of(read("/interaction/hdjl/szxx/index.html"))
+    assert [(m.status, m.replied) for m in listed.messages] == [("已回复", True)] * 4 + [("待回复", False), ("已回复", True)]
+    open_one = listed.messages[4]
+    assert (open_one.answered, open_one.answered_text, open_one.invalid) == (None, "", False)
+
+
+def test_list_items_with_labelled_dates_keep_their_texts():
+    first = messages_of(read("/discovered/zwzx/index.html")).messages[0]
+    assert (first.asked_text, first.answered_text, first.status, first.replied) == ("2024-02-18", "2024-02-19", "已答复", True)
+
+
+def test_a_reply_printed_after_the_monitoring_point_is_kept():
+    html = """<table><tr><th>信件标题</th><th>来信日期</th><th>答复日期</th></tr>
+      <tr><td><a href="/x/1.html">反映供暖问题</a></td><td>2023-10-01</td><td>2024-02-22</td></tr></table>"""
+    [message] = messages_of(html).messages
+    assert (day(message.asked), day(message.answered)) == ("2023-10-01", "2024-02-22")
+    assert message.replied is None  # no status column: only the date says it was answered
+
+
+def test_a_table_with_a_status_column_and_no_reply_dates():
+    html = """<table class="list"><thead><tr><th>序号</th><th>主题</th><th>提问时间</th><th>办理状态</th></tr></thead>
+      <tr><td>1</td><td><a href="a.html">咨询公积金提取</a></td><td>2024年01月05日</td><td>已办结</td></tr>
+      <tr><td>2</td><td><a href="b.html">咨询社保转移</a></td><td>2023年09月15日</td><td>办理中</td></tr>
+      <tr><td>3</td><td><a href="c.html">重复来信</a></td><td>2023年08月15日</td><td>不予受理</td></tr></table>"""
+    listed = messages_of(html, "http://www.example.gov.cn/hdjl/")
+    assert [(m.title, day(m.asked), m.replied, m.invalid) for m in listed.messages] == [
+        ("咨询公积金提取", "2024-01-05", True, False),
+        ("咨询社保转移", "2023-09-15", False, False),
+        ("重复来信", "2023-08-15", None, True),
+    ]
+    assert listed.messages[0].url == "http://www.example.gov.cn/hdjl/a.html"
+
+
+def test_list_items_with_a_status_label_and_a_wrapper():
+    html = """<div class="zx"><div class="item"><div class="inner">
+        <a href="q1.html">关于公交线路调整的建议</a><p>留言时间：2023-12-01 14:20　回复时间：2023-12-03　状态：已回复</p>
+      </div></div>
+      <div class="item"><a href="q2.html">咨询农机补贴</a><p>留言时间：2023-10-09　状态：未回复</p></div></div>"""
+    listed = messages_of(html)
+    assert [(m.title, day(m.asked), day(m.answered), m.replied) for m in listed.messages] == [
+        ("关于公交线路调整的建议", "2023-12-01", "2023-12-03", True),
+        ("咨询农机补贴", "2023-10-09", None, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "html, state",
+    [
+        ("<html><body><div class='list'>暂无留言</div></body></html>", "empty"),
+        ("<html><body><table><tr><th>标题</th><th>留言时间</th><th>回复时间</th></tr><tr><td colspan=3>暂无数据</td></tr></table></body></html>", "empty"),
+        ("<html><body><form><textarea name='nr'></textarea><input type='submit' value='提交'></form></body></html>", "unparsed"),
+        ("<html><body><ul><li><a href='a.html'>县长信箱</a><span>2024-02-01</span></li></ul></body></html>", "unparsed"),
+        ("", "unparsed"),
+    ],
+)
+def test_pages_without_messages(html, state):
+    assert messages_of(html) == MessageList(state, ())
+
+
+def test_the_contact_form_of_a_replica_site_is_no_message_list():
+    assert messages_of(read("/serious-errors/hdjl/index.html")).state == "unparsed"
+
+
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        ("已回复", (True, False)), ("已答复", (True, False)), ("已办结", (True, False)), ("办结", (True, False)),
+        ("待回复", (False, False)), ("未办结", (False, False)), ("办理中", (False, False)), ("已受理", (False, False)),
+        ("无效留言", (None, True)), ("不予受理", (None, True)), ("", (None, False)), ("公开", (None, False)),
+    ],
+)
+def test_reply_states(status, expected):
+    assert reply_state(status) == expected
+
+
+@pytest.mark.parametrize(
+    "name, channel",
+    [
+        ("互动交流", True), ("政民互动", True), ("市长信箱", True), ("在线咨询", True), ("我要写信", True), ("12345热线", True),
+        ("网上信访", False), ("纪委监委举报信箱", False), ("通知公告", False), ("信息公开", False),
+    ],
+)
+def test_names_of_interaction_channels(name, channel):
+    assert names_interaction_channel(name) is channel
+
+
+def test_interaction_links_of_a_home_page_any_host():
+    html = """<div class="nav"><a href="/hdjl/">政民互动</a><a href="http://www.weinan.gov.cn/szxx/">市长信箱</a>
+      <a href="/xf/">网上信访</a><a href="javascript:void(0)">在线咨询</a><a href="/tzgg/">通知公告</a></div>"""
+    assert interaction_links(html, "http://xczx.weinan.gov.cn/index.html") == [
+        ("政民互动", "http://xczx.weinan.gov.cn/hdjl/"),
+        ("市长信箱", "http://www.weinan.gov.cn/szxx/"),
+    ]
+
+
+@pytest.mark.parametrize("site", MANIFEST["sites"], ids=lambda s: s["slug"])
+def test_each_replica_home_page_links_the_channels_the_manifest_lists(site):
+    found = [url for _, url in interaction_links(read(site["home"]), ORIGIN + site["home"])]
+    assert found == [ORIGIN + path for path in site["expected_interaction_links"]]
+
+
+@pytest.mark.parametrize(
+    "name, column_type",
+    [
+        ("南塬要闻", "动态要闻"), ("工作动态", "动态要闻"), ("新闻发布", "动态要闻"), ("通知公告", "通知公告"), ("公告公示", "通知公告"),
+        ("政策文件", "政策文件"), ("政策解读", "政策文件"), ("人事任免", "人事信息"), ("规划计划", "规划计划"), ("工作计划", "规划计划"),
+        ("政务咨询", "互动交流"), ("领导信箱", "互动交流"), ("在线留言", "互动交流"), ("文明创建", "其他"), ("机构概况", "其他"),
+        ("网上信访", "其他"),
+    ],
+)
+def test_discovered_columns_are_typed_by_what_their_names_say(name, column_type):
+    assert column_type_for_name(name) == column_type
+
+
+def test_the_discovered_replica_columns_have_the_types_their_names_say():
+    site = next(s for s in MANIFEST["sites"] if s.get("register_columns") is False)
+    assert [(c["name"], column_type_for_name(c["name"])) for c in site["columns"]] == [(c["name"], c["type"]) for c in site["columns"]]
+
+
+def test_message_dates_are_never_after_the_read_time():
+    html = "<table><tr><th>标题</th><th>留言时间</th><th>回复时间</th></tr><tr><td><a href='a'>问</a></td><td>2024-02-01</td><td>2024-03-01</td></tr></table>"
+    [message] = messages_of(html).messages
+    assert message.answered is None and message.asked.date() == date(2024, 2, 1)

@@ -1,0 +1,115 @@
+"""Serious wording errors: the shipped sample list, an office's own list, and what a page shows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import govcheck
+from govcheck.extract.listing import decode_html
+from govcheck.extract.wording import SHIPPED_LIST, Term, WordListError, find_serious_errors, load_terms, page_text
+
+SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[Term, ...]:
+    terms, name = load_terms()
+    assert name == SHIPPED_LIST
+    return terms
+
+
+def test_the_shipped_list_is_a_short_sample_with_corrections(shipped):
+    assert 3 <= len(shipped) <= 20
+    assert Term("中华人民共合国", "中华人民共和国") in shipped
+    assert all(term.right and term.right != term.wrong for term in shipped)
+
+
+def test_no_shipped_wrong_wording_is_the_right_wording_of_another(shipped):
+    rights = {term.right for term in shipped}
+    assert not [term.wrong for term in shipped if any(term.wrong in right for right in rights)]
+
+
+def test_a_hit_keeps_the_wording_its_correction_and_a_snippet(shipped):
+    text = "县司法局开展《中华人民共合国宪法》宣传周系列活动，组织干部群众学习宪法。"
+    [hit] = find_serious_errors(text, shipped)
+    assert (hit.wrong, hit.right) == ("中华人民共合国", "中华人民共和国")
+    assert hit.snippet == "县司法局开展《中华人民共合国宪法》宣传周系列活动，组织干部"  # 15 characters each side
+
+
+def test_markup_breaks_and_full_width_letters_do_not_hide_a_hit(shipped):
+    html = "<p>学习贯彻<span>中华人民</span>\n  <span>共合国</span>宪法，拥护中国共产觉的领导</p>"
+    hits = find_serious_errors(page_text(html), shipped)
+    assert [hit.wrong for hit in hits] == ["中华人民共合国", "中国共产觉"]
+    assert "中华人民 共合国" in hits[0].snippet  # as printed, whitespace squashed
+
+
+def test_correct_wording_gives_no_hit(shipped):
+    assert find_serious_errors("中华人民共和国国家主席、中央军事委员会主席", shipped) == []
+
+
+def test_scripts_and_styles_are_not_page_text():
+    html = "<html><head><title>通知</title><style>.a{}</style><script>var s='中华人民共合国';</script></head><body>正文</body></html>"
+    assert page_text(html) == "通知正文"
+    assert page_text("") == ""
+
+
+def test_the_replica_page_with_a_misspelt_state_name(shipped):
+    site = next(s for s in yaml_sites() if s["slug"] == "serious-errors")
+    for column in site["columns"]:
+        html = decode_html((SITES / column["path"].lstrip("/")).read_bytes(), "text/html")
+        assert [hit.wrong for hit in find_serious_errors(page_text(html), shipped)] == column.get("expected_serious_errors", [])
+
+
+def yaml_sites() -> list[dict]:
+    import yaml
+
+    return yaml.safe_load((SITES / "manifest.yaml").read_text(encoding="utf-8"))["sites"]
+
+
+def test_an_office_list_replaces_the_sample(tmp_path):
+    own = tmp_path / "words.txt"
+    own.write_text("# 本市词表\n\n渭南市人民政付 => 渭南市人民政府\n二〇二四年度工作安牌\n", encoding="utf-8")
+    terms, name = load_terms(own)
+    assert name == str(own)
+    assert terms == (Term("渭南市人民政付", "渭南市人民政府"), Term("二〇二四年度工作安牌", ""))
+    assert find_serious_errors("中华人民共合国", terms) == []
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("中\n", r"words\.txt, line 1: the wrong wording '中' is too short"),
+        ("# only a comment\n", r"words\.txt: no entries"),
+    ],
+)
+def test_a_bad_list_is_named_with_its_line(tmp_path, content, message):
+    own = tmp_path / "words.txt"
+    own.write_text(content, encoding="utf-8")
+    with pytest.raises(WordListError, match=message):
+        load_terms(own)
+
+
+def test_a_missing_list_is_named(tmp_path):
+    with pytest.raises(WordListError, match=r"nowhere\.txt: cannot be read"):
+        load_terms(tmp_path / "nowhere.txt")
+
+
+def test_the_sample_list_loads_from_a_zipped_egg(tmp_path):
+    package = Path(govcheck.__file__).parent
+    egg = tmp_path / "govcheck.egg"
+    with zipfile.ZipFile(egg, "w") as archive:
+        for name in ("__init__.py", "dates.py", "extract/__init__.py", "extract/listing.py", "extract/wording.py", "data/serious_errors.txt"):
+            archive.write(package / name, f"govcheck/{name}")
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from govcheck.extract import wording; "
+        "assert wording.__file__.startswith(sys.argv[1]), wording.__file__; "
+        "terms, name = wording.load_terms(); print(name, len(terms))"
+    )
+    result = subprocess.run([sys.executable, "-I", "-c", script, str(egg)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == SHIPPED_LIST and int(result.stdout.split()[1]) >= 3
