@@ -11,6 +11,11 @@ from govcheck.rounds import classify_round, finish_round, parse_as_of, start_rou
 from govcheck.store import SHANGHAI, Store
 
 
+def round_spiders(spider_loader: Any) -> list[str]:
+    """The spiders of a round's crawl: every spider but the scheduled window jobs (probes)."""
+    return [name for name in spider_loader.list() if getattr(spider_loader.load(name), "in_round_crawl", True)]
+
+
 def run_round(
     store: Store,
     round_id: str,
@@ -36,7 +41,7 @@ def run_round(
     project_settings.setdict(dict(settings or {}), priority="cmdline")
     process = CrawlerProcess(project_settings)
     crawlers = []
-    for name in spiders or process.spider_loader.list():
+    for name in spiders or round_spiders(process.spider_loader):
         arguments = {"round": round_id}
         if targets:
             arguments["targets"] = targets

@@ -85,6 +85,14 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 
+# -- several machines sharing one round (govcheck.distributed, docs/deploy.md) ------------
+# Redis URL of the round's shared request queue and dupefilter (scrapy-redis). Unset: the
+# spider runs alone, as in `govcheck run`. Set per job by `govcheck schedule --redis URL`.
+GOVCHECK_REDIS_URL = os.environ.get("GOVCHECK_REDIS_URL") or None
+# How long a joining worker waits for the seeding worker to fill the queue (seconds).
+GOVCHECK_REDIS_WAIT_SECONDS = 600
+ADDONS = {"govcheck.distributed.SharedRoundAddon": 0}
+
 # Splash server for columns marked `splash` (unset: such columns are rendered by Playwright).
 SPLASH_URL = os.environ.get("SPLASH_URL") or None
 
@@ -98,6 +106,18 @@ GOVCHECK_EVIDENCE_ENTRIES = 5
 # A list without dates: how many of its first entries' detail pages are opened for their
 # publish dates (the printed 发布时间 wins over the PubDate meta tag).
 GOVCHECK_DETAIL_PAGES = 3
+# Broken links: at most this many distinct links of a site's home and column pages are
+# checked (HEAD, then GET when HEAD is refused); outbound links too unless switched off.
+# GOVCHECK_LINK_TIMEOUT (seconds) None: the profile's link timeout.
+GOVCHECK_LINKS_PER_SITE = 100
+GOVCHECK_CHECK_OUTBOUND_LINKS = True
+GOVCHECK_LINK_TIMEOUT = None
+# A site registered without columns: at most this many columns discovered from its home
+# page's navigation are inspected (marked discovered in the evidence).
+GOVCHECK_DISCOVERED_COLUMNS = 12
+# Serious misspellings and banned terms scanned for on home and column pages, one per line
+# (`wrong => right`); unset: the sample list shipped in govcheck/data/serious_errors.txt.
+GOVCHECK_SERIOUS_ERRORS_FILE = os.environ.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None
 
 FEED_EXPORT_ENCODING = "utf-8"
 

@@ -14,13 +14,19 @@ stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: installing govcheck and its packages" >&2
   "$VENV/bin/pip" install --quiet --upgrade pip
-  "$VENV/bin/pip" install --quiet -e ".[test]"
+  "$VENV/bin/pip" install --quiet -e ".[test,deploy]"
   touch "$stamp"
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "bootstrap: installing Debian's chromium" >&2
+# Debian packages: chromium renders JavaScript pages, redis-server backs rounds shared by
+# several machines, LibreOffice checks that the reports open and convert to PDF.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing Debian's ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

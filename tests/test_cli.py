@@ -23,7 +23,7 @@ def govcheck(*arguments: str, env: dict[str, str] | None = None, cwd: Path = REP
 def test_help_explains_the_commands():
     result = govcheck("--help")
     assert result.returncode == 0
-    for command in ("targets", "run", "query", "observe", "demo"):
+    for command in ("targets", "run", "query", "observe", "demo", "schedule"):
         assert command in result.stdout
     assert "GOVCHECK_MONGO_URI" in result.stdout
 

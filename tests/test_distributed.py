@@ -1,0 +1,222 @@
+"""One round crawled by three Scrapy processes sharing a scrapy-redis queue and dupefilter.
+
+The replica round is crawled twice over real HTTP into two MongoDB (FerretDB) databases:
+once by ``govcheck run`` in one process, once by three ``scrapy crawl sites`` processes started
+together with ``-s GOVCHECK_REDIS_URL=…`` (one of them ``-a seed=1``) against a real Redis
+on loopback. Each worker writes what it observed to a feed of its own, so that a target
+inspected twice would show even though the store's upserts would hide it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import yaml
+from scrapy.settings import Settings
+
+from govcheck.distributed import RoundKeys, SharedRoundAddon
+from govcheck.replica import ReplicaServer
+from govcheck.replicas.targets import site_rows
+from support import REPLICA, REPO, open_store, store_environment
+
+ROUND = "2024-1"
+AS_OF = "2024-02-20"
+WORKERS = 3
+FAST_SETTINGS = {
+    "GOVCHECK_PROBE_INTERVAL": "0.2",
+    "GOVCHECK_PROBE_TIMEOUT": "5",
+    "DOWNLOAD_TIMEOUT": "3",
+    "RETRY_TIMES": "1",
+    "GOVCHECK_PROGRESS_INTERVAL": "0",
+}
+# Per-node politeness: four requests at a time per worker, so that the round has to be shared.
+WORKER_SETTINGS = {**FAST_SETTINGS, "CONCURRENT_REQUESTS": "4"}
+REQUIRE_TEST_REDIS = os.environ.get("GOVCHECK_REQUIRE_TEST_REDIS") == "1"
+
+
+# -- a Redis server ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """scripts/test.sh's Redis (GOVCHECK_TEST_REDIS_URL), else one started here with scripts/redis.sh."""
+    given = os.environ.get("GOVCHECK_TEST_REDIS_URL")
+    if given:
+        yield given.rstrip("/") + "/3"  # a database of its own on the shared test server
+        return
+    if not Path("/usr/bin/redis-server").exists():
+        if REQUIRE_TEST_REDIS:
+            pytest.fail("GOVCHECK_TEST_REDIS_URL is not set and redis-server is missing")
+        pytest.skip("no Redis: run the suite with scripts/test.sh (it starts redis-server)")
+    folder, port = tmp_path_factory.mktemp("redis"), free_port()
+    subprocess.run(["bash", str(REPO / "scripts" / "redis.sh"), "start", str(folder), str(port)], check=True, timeout=30)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        subprocess.run(["bash", str(REPO / "scripts" / "redis.sh"), "stop", str(folder)], timeout=30)
+
+
+# -- the two crawls -----------------------------------------------------------------------------
+
+
+def import_replica_targets(env: dict[str, str], folder: Path, base_url: str) -> None:
+    sites, columns = site_rows(REPLICA, base_url)
+    targets_file = folder / "targets.yaml"
+    targets_file.write_text(yaml.safe_dump({"网站": sites, "栏目": columns}, allow_unicode=True), encoding="utf-8")
+    imported = subprocess.run(
+        [sys.executable, "-m", "govcheck.cli", "targets", "import", str(targets_file)],
+        capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=120,
+    )
+    assert imported.returncode == 0, imported.stderr
+
+
+def single_process_round(env: dict[str, str]) -> None:
+    command = [sys.executable, "-m", "govcheck.cli", "run", "--round", ROUND, "--as-of", AS_OF, "--spider", "sites"]
+    for name, value in FAST_SETTINGS.items():
+        command += ["--set", f"{name}={value}"]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=300)
+    assert run.returncode == 0, run.stderr[-4000:]
+
+
+def worker(number: int, env: dict[str, str], redis_url: str, feed: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", f"round={ROUND}", "-a", f"as_of={AS_OF}"]
+    if number == 0:
+        command += ["-a", "seed=1"]
+    settings = {**WORKER_SETTINGS, "GOVCHECK_REDIS_URL": redis_url, "FEEDS": json.dumps({feed.as_uri(): {"format": "jsonlines"}})}
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env={**os.environ, **env})
+
+
+@pytest.fixture(scope="module")
+def rounds(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("distributed")
+    server = redis.Redis.from_url(redis_url)
+    server.flushdb()
+    with (
+        store_environment("mongodb", folder / "single") as single_env,
+        store_environment("mongodb", folder / "shared") as shared_env,
+        ReplicaServer(REPLICA / "sites") as replica,
+    ):
+        import_replica_targets(single_env, folder, replica.url)
+        import_replica_targets(shared_env, folder, replica.url)
+        single_process_round(single_env)
+
+        feeds = [folder / f"worker-{number}.jsonl" for number in range(WORKERS)]
+        started = time.monotonic()
+        processes = [worker(number, shared_env, redis_url, feeds[number]) for number in range(WORKERS)]
+        outputs = [process.communicate(timeout=300) for process in processes]
+        elapsed = time.monotonic() - started
+        for process, (_, stderr) in zip(processes, outputs):
+            assert process.returncode == 0, stderr[-4000:]
+        yield {
+            "single": open_store(single_env),
+            "shared": open_store(shared_env),
+            "observed": [[json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()] if feed.exists() else [] for feed in feeds],
+            "logs": [stderr for _, stderr in outputs],
+            "redis": server,
+            "elapsed": elapsed,
+        }
+
+
+def verdict_rows(store: Any) -> list[tuple[str, str, str, list[str]]]:
+    return [(v["target_key"], v["verdict"], v["labels"], v["finding_codes"]) for v in store.find("verdicts", {"round": ROUND}, sort=[("target_key", 1)])]
+
+
+def finding_rows(store: Any) -> list[tuple[str, str, str, str]]:
+    return [(f["target_key"], f["code"], f["label"], f["severity"]) for f in store.find("findings", {"round": ROUND}, sort=[("target_key", 1), ("code", 1)])]
+
+
+def observation_keys(store: Any) -> Counter:
+    return Counter((o["target_key"], o["kind"], o["key"]) for o in store.find("observations", {"round": ROUND}))
+
+
+# -- what the shared round must give --------------------------------------------------------
+
+
+def test_every_target_is_inspected_exactly_once_across_the_workers(rounds):
+    seen = Counter((o["target_key"], o["kind"], o["key"]) for observed in rounds["observed"] for o in observed)
+    assert [key for key, times in seen.items() if times != 1] == []
+    # the same probes, home pages and columns as the single process looked at
+    assert seen == observation_keys(rounds["single"])
+
+
+def test_the_workers_shared_the_work(rounds):
+    shares = [len(observed) for observed in rounds["observed"]]
+    assert sum(1 for share in shares if share) >= 2, shares
+
+
+def test_verdicts_and_findings_are_those_of_the_single_process_run(rounds):
+    assert verdict_rows(rounds["shared"]) == verdict_rows(rounds["single"])
+    assert finding_rows(rounds["shared"]) == finding_rows(rounds["single"])
+    assert len(verdict_rows(rounds["shared"])) == len(rounds["single"].find("targets"))
+
+
+def test_one_worker_seeds_and_the_last_one_to_finish_assesses_the_round(rounds):
+    logs = rounds["logs"]
+    assert "this process seeds the shared sites queue" in logs[0]
+    assert all("this process joins the shared sites queue" in log for log in logs[1:])
+    # the per-process assessment is switched off: the targets are assessed once, at the end
+    assert sum(log.count("targets assessed") for log in logs) == 1
+    sites = len(rounds["single"].find("targets", {"kind": "site"}))
+    assert any(f"round 2024-1: {sites} targets assessed (last sites process of the round)" in log for log in logs)
+
+
+def test_the_round_leaves_an_empty_queue_and_no_running_workers_in_redis(rounds):
+    keys = RoundKeys.of("sites", ROUND)
+    server = rounds["redis"]
+    assert server.zcard(keys.requests) == 0
+    assert server.get(keys.workers) is None
+    assert server.get(keys.seeding) == b"seeded"
+
+
+# -- joining without a seed, and the switch itself ------------------------------------------------
+
+
+def test_a_joining_worker_that_no_process_seeds_gives_up_with_a_clear_error(redis_url, tmp_path):
+    with store_environment("embedded", tmp_path) as env, ReplicaServer(REPLICA / "sites") as replica:
+        import_replica_targets(env, tmp_path, replica.url)
+        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-9", "-a", f"as_of={AS_OF}",
+                   "-s", f"GOVCHECK_REDIS_URL={redis_url}", "-s", "GOVCHECK_REDIS_WAIT_SECONDS=1"]
+        for name, value in FAST_SETTINGS.items():
+            command += ["-s", f"{name}={value}"]
+        run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=120)
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert "no process seeded the shared sites queue within 1 s; start one with -a seed=1" in run.stderr
+        assert open_store(env).count("observations", {"round": "2024-9"}) == 0
+
+
+def test_without_a_redis_url_the_addon_changes_nothing():
+    settings = Settings({"ITEM_PIPELINES": {"govcheck.pipelines.ClassificationPipeline": 400}})
+    before = settings.copy_to_dict()
+    SharedRoundAddon().update_settings(settings)
+    assert settings.copy_to_dict() == before
+
+
+def test_with_a_redis_url_the_addon_switches_the_scheduler_and_keeps_the_operators_choices():
+    settings = Settings({"ITEM_PIPELINES": {"govcheck.pipelines.ClassificationPipeline": 400}})
+    settings.set("GOVCHECK_REDIS_URL", "redis://10.0.0.5:6379/0", priority="cmdline")
+    settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.FifoQueue", priority="cmdline")
+    SharedRoundAddon().update_settings(settings)
+    assert settings["SCHEDULER"] == "govcheck.distributed.RoundScheduler"
+    assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert settings["REDIS_URL"] == "redis://10.0.0.5:6379/0" and settings.getbool("SCHEDULER_PERSIST")
+    assert settings["SCHEDULER_QUEUE_CLASS"] == "scrapy_redis.queue.FifoQueue"
+    assert list(settings.getdict("ITEM_PIPELINES").values()) == [None]

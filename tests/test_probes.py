@@ -1,0 +1,158 @@
+"""A week of availability probes: the ``probes`` job run again and again adds to the round's record,
+and the rules judge 站点无法访问 on the failure ratio over every probe once the window is complete.
+
+Two replica sites answer through routes that count their visits and fail on chosen ones:
+``flaky`` on 7 of 140 visits (5 %: the indicator's threshold), ``steady`` on 6 (4.3 %). The
+probes job runs 139 times (one process crawling it again and again, as cron would start it,
+only faster), then once more: 140 probes a site, 20 a day for 7 days.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import pytest
+import yaml
+
+from govcheck.registry import import_targets
+from govcheck.replica import Reply, ReplicaServer
+from govcheck.replicas.targets import site_row
+from govcheck.store import SHANGHAI
+from support import REPO, open_store, store_environment
+
+ROUND = "2024-1"
+AS_OF = "2024-02-20"
+WEEK = 140  # min_probes_for_ratio of national-2019: 20 visits a day for 7 days
+FAILING_VISITS = {
+    "flaky": {3, 20, 41, 62, 83, 104, 125},  # 7 / 140 = 5 %
+    "steady": {10, 30, 50, 70, 90, 110},  # 6 / 140 ≈ 4.3 %
+}
+NAMES = {"flaky": "渭南市时断时续局", "steady": "渭南市基本稳定局"}
+
+# Runs the probes spider N times in one process, one crawl after the other: each crawl is one
+# scheduled run of the job (its own run time, its own probe keys).
+RUNS = """
+import asyncio, sys
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.utils.log import configure_logging
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.defer import deferred_f_from_coro_f
+from twisted.internet import reactor, task
+
+settings = get_project_settings()
+settings.setdict({"LOG_LEVEL": "INFO", "GOVCHECK_PROBE_TIMEOUT": 5, "GOVCHECK_PROGRESS_INTERVAL": 0}, priority="cmdline")
+configure_logging(settings)
+runner = AsyncCrawlerRunner(settings)
+
+async def runs(count):
+    for _ in range(count):
+        await runner.crawl("probes", round=sys.argv[2], as_of=sys.argv[3])
+
+task.react(deferred_f_from_coro_f(lambda _reactor: runs(int(sys.argv[1]))))
+"""
+
+
+def counting_route(failing: set[int]) -> tuple[Callable[..., Reply], list[int]]:
+    """A home page that fails on the chosen visits (HTTP 503 or a reset connection, by turns)."""
+    visits: list[int] = []
+    lock = threading.Lock()
+
+    def route(path: str, query: Mapping[str, Any], headers: Mapping[str, str]) -> Reply:
+        with lock:
+            visits.append(len(visits) + 1)
+            number = visits[-1]
+        if number in failing:
+            return Reply(reset=True) if number % 2 else Reply(503, "<html><body>Service Unavailable</body></html>", "text/html")
+        return Reply(200, "<html><body><h1>首页</h1></body></html>", "text/html; charset=utf-8")
+
+    return route, visits
+
+
+def run_probes(times: int, env: dict[str, str]) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", RUNS, str(times), ROUND, AS_OF]
+    return subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("probes")
+    routes, visits = {}, {}
+    for slug, failing in FAILING_VISITS.items():
+        routes[f"/{slug}/"], visits[slug] = counting_route(failing)
+    with store_environment("embedded", folder) as env, ReplicaServer(folder, routes=routes) as server:
+        targets = {"网站": [site_row(NAMES[slug], f"{server.url}/{slug}/", "县级部门网站", "渭南市") for slug in FAILING_VISITS]}
+        targets_file = folder / "targets.yaml"
+        targets_file.write_text(yaml.safe_dump(targets, allow_unicode=True), encoding="utf-8")
+        store = open_store(env)
+        import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
+
+        six_days_and_more = run_probes(WEEK - 1, env)
+        assert six_days_and_more.returncode == 0, six_days_and_more.stderr[-4000:]
+        before = {slug: snapshot(store, slug) for slug in FAILING_VISITS}
+        last = run_probes(1, env)
+        assert last.returncode == 0, last.stderr[-4000:]
+        after = {slug: snapshot(store, slug) for slug in FAILING_VISITS}
+        yield {"before": before, "after": after, "visits": {slug: list(v) for slug, v in visits.items()}, "logs": six_days_and_more.stderr + last.stderr}
+
+
+def snapshot(store: Any, slug: str) -> dict[str, Any]:
+    target_key = f"site:{NAMES[slug]}"
+    return {
+        "probes": store.find("observations", {"round": ROUND, "target_key": target_key, "kind": "probe"}),
+        "findings": store.find("findings", {"round": ROUND, "target_key": target_key}),
+        "verdict": store.find_one("verdicts", {"round": ROUND, "target_key": target_key}),
+    }
+
+
+def availability(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [f for f in findings if f["code"].startswith("site.availability.")]
+
+
+def test_every_run_visits_each_site_once_and_adds_a_probe_of_its_own(week):
+    for slug in FAILING_VISITS:
+        probes = week["after"][slug]["probes"]
+        assert len(week["visits"][slug]) == WEEK  # one visit a run, never retried
+        assert len(probes) == WEEK and len({p["key"] for p in probes}) == WEEK
+        assert all(re.fullmatch(r"probe-\d{8}T\d{6}\.\d{3}", p["key"]) for p in probes), probes[0]["key"]
+
+
+def test_failed_visits_are_recorded_with_what_went_wrong(week):
+    failed = [p for p in week["after"]["flaky"]["probes"] if not p["ok"]]
+    assert len(failed) == 7
+    assert {p["status"] for p in failed} == {503, None}  # HTTP 503, and resets without an answer
+    assert all(p["error"] and p["fetched_at"] and p["url"].endswith("/flaky/") for p in failed)
+
+
+def test_before_the_window_is_complete_failures_leave_the_site_for_review(week):
+    found = availability(week["before"]["flaky"]["findings"])
+    assert [(f["severity"], f["reason"]) for f in found] == [("review", "139次探测中7次失败；单次检查无法按指标的一周比例判定")]
+    assert week["before"]["flaky"]["verdict"]["verdict"] == "待人工复核"
+
+
+def test_five_percent_of_a_weeks_probes_failing_is_site_unreachable(week):
+    found = availability(week["after"]["flaky"]["findings"])
+    assert [(f["code"], f["label"], f["severity"]) for f in found] == [("site.availability.unreachable", "站点无法访问", "veto")]
+    evidence, rule = found[0]["evidence"], found[0]["rule"]
+    assert (evidence["probes"], evidence["failed"], len(evidence["visits"])) == (WEEK, 7, WEEK)
+    assert rule["threshold"]["failure_ratio"] == 0.05 and rule["threshold"]["min_probes_for_ratio"] == WEEK
+    verdict = week["after"]["flaky"]["verdict"]
+    assert (verdict["verdict"], verdict["labels"]) == ("不合格", "站点无法访问")
+
+
+def test_fewer_failures_than_five_percent_raise_no_availability_finding(week):
+    assert availability(week["after"]["steady"]["findings"]) == []
+    # without a home-page read of the round, the site stays for review, never 不合格
+    assert week["after"]["steady"]["verdict"]["verdict"] == "待人工复核"
+
+
+def test_the_probe_job_starts_no_browser(week):
+    assert "Launching browser" not in week["logs"] and "playwright" not in week["logs"].lower()
