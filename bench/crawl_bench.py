@@ -111,7 +111,8 @@ def main() -> None:
             targets_file(folder / "targets.yaml", server.url, arguments.sites, arguments.columns)
             run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")], env)
 
-            settings = {**CONCURRENCY, "GOVCHECK_PROBE_INTERVAL": "0", "GOVCHECK_PROGRESS_INTERVAL": "30"}
+            # the same URLs as the bare spider: no link checks (they would add requests the bare spider does not make)
+            settings = {**CONCURRENCY, "GOVCHECK_PROBE_INTERVAL": "0", "GOVCHECK_PROGRESS_INTERVAL": "30", "GOVCHECK_LINKS_PER_SITE": "0"}
             command = [sys.executable, "-m", "govcheck.cli", "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
             for name, value in settings.items():
                 command += ["--set", f"{name}={value}"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -206,6 +207,12 @@ _SKIP_HREF = re.compile(r"^\s*(javascript:|mailto:|tel:|data:|about:|#)", re.I)
 def _resolve(href: str | None, base_url: str) -> str | None:
     if not href or _SKIP_HREF.match(href):
         return None
+    return _absolute(href, base_url)
+
+
+@lru_cache(maxsize=4096)
+def _absolute(href: str, base_url: str) -> str | None:
+    """The link's absolute http(s) URL; cached because an entry's link is read at every level of its list."""
     href = href.strip().replace("\\", "/")
     try:
         url = urldefrag(urljoin(base_url, href))[0]
