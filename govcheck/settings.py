@@ -25,6 +25,10 @@ GOVCHECK_STORE_RETRY_SECONDS = 600
 # Government sites are small servers: few parallel requests per site.
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Items and requests of one response handled at once. Our callbacks yield a few each; Scrapy's
+# default (100) starts 100 asyncio tasks per response whatever it yields, a third of the
+# reactor's time on a sites round.
+CONCURRENT_ITEMS = 16
 DOWNLOAD_DELAY = 0
 # Inspections must see what a visitor sees, so robots.txt does not hide columns from us;
 # the load we put on a site is a handful of pages per round.
@@ -84,6 +88,10 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+DOWNLOADER_MIDDLEWARES = {
+    # before Scrapy's HttpProxyMiddleware (750), which applies the proxy it chooses
+    "govcheck.access.PlatformAccessMiddleware": 740,
+}
 
 # -- several machines sharing one round (govcheck.distributed, docs/deploy.md) ------------
 # Redis URL of the round's shared request queue and dupefilter (scrapy-redis). Unset: the
@@ -122,6 +130,9 @@ GOVCHECK_SERIOUS_ERRORS_FILE = os.environ.get("GOVCHECK_SERIOUS_ERRORS_FILE") or
 FEED_EXPORT_ENCODING = "utf-8"
 
 # -- platforms ------------------------------------------------------------------------
+# Proxy per spider, as JSON or a mapping: {"wechat": "http://user:pass@proxy:3128", ...}; spiders
+# not named go direct (govcheck/access.py). Chromium pages: PLAYWRIGHT_LAUNCH_OPTIONS["proxy"].
+GOVCHECK_PROXIES = os.environ.get("GOVCHECK_PROXIES") or None
 # Base URLs of every platform endpoint: the real hosts by default; tests and the demo point
 # them at the local replica (e.g. http://127.0.0.1:PORT/weibo).
 WEIBO_API_BASE_URL = os.environ.get("GOVCHECK_WEIBO_API_BASE_URL", "https://m.weibo.cn")
@@ -138,6 +149,14 @@ WECHAT_DOWNLOAD_DELAY = 5
 # (none in time -> 待人工复核), and seconds between two profile pages (risk control).
 DOUYIN_CAPTURE_TIMEOUT = 20
 DOUYIN_DOWNLOAD_DELAY = 3
+# Weibo: seconds between two API requests, post-list pages read per account at most, how far back
+# before as_of the list is read to find an original; on HTTP 418/429/432 (rate limited) how many
+# retries, the first after WEIBO_BACKOFF_SECONDS (doubled each time, plus up to half at random).
+WEIBO_DOWNLOAD_DELAY = 3
+WEIBO_MAX_PAGES = 10
+WEIBO_HISTORY_DAYS = 92
+WEIBO_RETRIES = 2
+WEIBO_BACKOFF_SECONDS = 30
 # Operator credentials are read from the environment or GOVCHECK_SECRETS_FILE (a YAML file
 # with the same names in lower case); they are never stored in MongoDB and never logged.
 GOVCHECK_SECRETS_FILE = os.environ.get("GOVCHECK_SECRETS_FILE") or None
