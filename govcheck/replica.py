@@ -194,8 +194,12 @@ class _ReplicaHandler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, body: bytes, content_type: str, head: bool, headers: Mapping[str, str] | None = None
     ) -> None:
-        self.send_response(status)
-        for name, value in (headers or {}).items():
+        headers = dict(headers or {})
+        self.send_response_only(status)
+        self.send_header("Server", self.version_string())
+        # a route may answer at a clock of its own (the Weibo replica's relative dates)
+        self.send_header("Date", headers.pop("Date", None) or self.date_time_string())
+        for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

@@ -157,6 +157,14 @@ WEIBO_MAX_PAGES = 10
 WEIBO_HISTORY_DAYS = 92
 WEIBO_RETRIES = 2
 WEIBO_BACKOFF_SECONDS = 30
+# Weibo: seconds between two API requests, post-list pages read per account at most, how far back
+# before as_of the list is read to find an original; on HTTP 418/429/432 (rate limited) how many
+# retries, the first after WEIBO_BACKOFF_SECONDS (doubled each time, plus up to half at random).
+WEIBO_DOWNLOAD_DELAY = 3
+WEIBO_MAX_PAGES = 10
+WEIBO_HISTORY_DAYS = 92
+WEIBO_RETRIES = 2
+WEIBO_BACKOFF_SECONDS = 30
 # Operator credentials are read from the environment or GOVCHECK_SECRETS_FILE (a YAML file
 # with the same names in lower case); they are never stored in MongoDB and never logged.
 GOVCHECK_SECRETS_FILE = os.environ.get("GOVCHECK_SECRETS_FILE") or None

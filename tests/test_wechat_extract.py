@@ -1,7 +1,7 @@
 """What Sogou's pages and the MP/client JSON answers say, read from real saved responses.
 
 The samples in tests/data/wechat are real (2017–2020, from public crawler projects' test
-data; see /work/shared/samples/platforms/README.md): a Sogou account search for 高考, Sogou's
+data, handed to the project with its seed documents under `samples/platforms/`): a Sogou account search for 高考, Sogou's
 anti-spider page, items of the MP backend's appmsg list_ex, items of the client's
 profile_ext getmsg, and a dead article page.
 """

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from govcheck.replica import Route
-from govcheck.replicas import douyin, wechat
+from govcheck.replicas import douyin, wechat, weibo
 
 
 def site_rows(replica: Path, base_url: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -90,6 +90,11 @@ def wechat_row(state: Mapping[str, Any], base_url: str) -> dict[str, str]:
     return account_row(state["registered_name"], "微信", state.get("account_type", "微信订阅号"), account_id, state, entry)
 
 
+def weibo_row(state: Mapping[str, Any], base_url: str) -> dict[str, str]:
+    entry = "" if state.get("interaction", "none") == "none" else f"{base_url}/hd/{state['uid']}.html"
+    return account_row(state["registered_name"], "微博", "新浪微博", state.get("registered_id", state["uid"]), state, entry)
+
+
 PLATFORMS = (
     PlatformReplica(
         "抖音", "/douyin/", "platforms/douyin/accounts.yaml", douyin.route, douyin_row,
@@ -98,6 +103,10 @@ PLATFORMS = (
     PlatformReplica(
         "微信", "/wechat/", "platforms/wechat/accounts.yaml", wechat.route, wechat_row,
         lambda url: {"WECHAT_SOGOU_BASE_URL": f"{url}/sogou", "WECHAT_MP_BASE_URL": f"{url}/mp"},
+    ),
+    PlatformReplica(
+        "微博", "/weibo/", "platforms/weibo/accounts.yaml", weibo.route, weibo_row,
+        lambda url: {"WEIBO_API_BASE_URL": url},
     ),
 )
 

@@ -949,7 +949,8 @@ def _latest_post_until(state: AccountState, as_of: datetime, profile: Profile) -
     recorded, later = _latest_until([state.latest_post_at], as_of, profile)
     if recorded is not None:
         return recorded, later
-    from_list, later_in_list = _latest_until((p.get("time") for p in state.posts or ()), as_of, profile)
+    # pinned posts are never the latest (an old pinned post must not make an account look alive or dead)
+    from_list, later_in_list = _latest_until((p.get("time") for p in state.posts or () if not p.get("pinned")), as_of, profile)
     return from_list, later or later_in_list
 
 
@@ -958,7 +959,7 @@ def _latest_original_until(state: AccountState, as_of: datetime, profile: Profil
     recorded, later = _latest_until([state.latest_original_at], as_of, profile)
     if recorded is not None or not later:
         return recorded, later
-    originals = (p.get("time") for p in state.posts or () if p.get("original") is True)
+    originals = (p.get("time") for p in state.posts or () if p.get("original") is True and not p.get("pinned"))
     from_list, _ = _latest_until(originals, as_of, profile)
     return from_list, True
 

@@ -1,0 +1,362 @@
+"""The Weibo spider over real HTTP against the replica container API, with the real rules.
+
+Two crawls (module-scoped), each a ``govcheck run`` in a subprocess:
+
+- round 2024-1 of every account state in replica/platforms/weibo/accounts.yaml, the replica
+  answering at the evening of the monitoring day (2024-02-23 21:00), with the operator's
+  cookie in the secrets file: one account per notice label, the pinned-post, repost, group and
+  paging cases, not found vs captcha vs rate limited, a backoff that ends in success;
+- round 2024-2 of the two accounts with relative dates, the replica answering three days
+  after the monitoring day and no cookie: posts of "yesterday" are then after as_of and must
+  not count.
+
+The cookie must reach the API requests and nothing else: not the interaction entries, not the
+logs (DEBUG), not the store.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from typing import Any
+
+import pytest
+import yaml
+from scrapy.settings import Settings
+
+from govcheck.registry import import_targets
+from govcheck.replica import ReplicaServer
+from govcheck.replicas import weibo as weibo_replica
+from govcheck.replicas.targets import weibo_row
+from govcheck.spiders.wechat import secret
+from govcheck.spiders.weibo import COOKIE_VARIABLE, backoff_delay
+from govcheck.store import SHANGHAI
+from support import REPLICA, REPO, open_store, store_environment
+
+STATES = REPLICA / "platforms" / "weibo" / "accounts.yaml"
+AS_OF = "2024-02-23"
+LATER_CLOCK = datetime(2024, 2, 26, 10, 0, tzinfo=SHANGHAI)
+# the operator's cookie: its values must never be written anywhere
+COOKIE_PARTS = ("_2A25LwEeEDeRhGeFN7lcY-S7MyzuIHXVo1aVMrDV8PUNbmtAGLXf2kW9NQ9pRi0yQwz3c",
+                "0033WrSXqPxfM725Ws9jqgMF55529P9D9W5")
+COOKIE = f"SUB={COOKIE_PARTS[0]}; SUBP={COOKIE_PARTS[1]}"
+BACKOFF = 0.3
+FAST = ["WEIBO_DOWNLOAD_DELAY=0", f"WEIBO_BACKOFF_SECONDS={BACKOFF}", "WEIBO_RETRIES=2", "DOWNLOAD_TIMEOUT=3",
+        "GOVCHECK_PROGRESS_INTERVAL=1"]
+RELATIVE_ACCOUNTS = ("澄城县人民政府", "韩城市人民政府")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+def states() -> list[dict[str, Any]]:
+    return yaml.safe_load(STATES.read_text(encoding="utf-8"))["accounts"]
+
+
+def uid_of_name(name: str) -> str:
+    return next(s["uid"] for s in states() if s["registered_name"] == name)
+
+
+class RecordingRoute:
+    """A replica route, remembering each request's path, query, headers and arrival time."""
+
+    def __init__(self, **route: Any) -> None:
+        self.inner = weibo_replica.route(STATES, **route)
+        self.seen: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, path: str, query: dict[str, list[str]], headers: Any) -> Any:
+        with self.lock:
+            self.seen.append({"path": path, "query": {k: v[0] for k, v in query.items()},
+                              "headers": dict(headers.items()), "at": time.monotonic()})
+        return self.inner(path, query, headers)
+
+    def for_uid(self, uid: str) -> list[dict[str, Any]]:
+        return [r for r in self.seen if r["query"].get("containerid", "")[6:] == uid]
+
+
+def crawl(env: dict[str, str], server: ReplicaServer, round_id: str, extra_env: dict[str, str],
+          targets: str | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "govcheck.cli", "run", "--round", round_id, "--as-of", AS_OF, "--spider", "weibo",
+               "--set", f"WEIBO_API_BASE_URL={server.url}/weibo"]
+    for setting in FAST:
+        command += ["--set", setting]
+    if targets:
+        command += ["--targets", targets]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("GOVCHECK_WEIBO", "GOVCHECK_SECRETS"))}
+    environment.update({**env, **extra_env, "GOVCHECK_LOG_LEVEL": "DEBUG"})
+    run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, timeout=120)
+    assert run.returncode == 0, run.stderr[-4000:]
+    return run
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    folder = tmp_path_factory.mktemp("weibo")
+    evening, later = RecordingRoute(), RecordingRoute(clock=LATER_CLOCK)
+    with store_environment("embedded", folder) as env, \
+            ReplicaServer(folder, routes={"/weibo/": evening}) as server, \
+            ReplicaServer(folder, routes={"/weibo/": later}) as later_server:
+        base = f"{server.url}/weibo"
+        targets_file = folder / "targets.yaml"
+        rows = [weibo_row(state, base) for state in states()]
+        targets_file.write_text(yaml.safe_dump({"新媒体": rows}, allow_unicode=True), encoding="utf-8")
+        store = open_store(env)
+        import_targets(store, targets_file, datetime.now(SHANGHAI))
+        secrets_file = folder / "secrets.yaml"
+        secrets_file.write_text(yaml.safe_dump({"weibo_cookie": COOKIE}))
+        started = time.monotonic()
+        first = crawl(env, server, "2024-1", {"GOVCHECK_SECRETS_FILE": str(secrets_file)})
+        elapsed = time.monotonic() - started
+        second = crawl(env, later_server, "2024-2", {}, targets=",".join(RELATIVE_ACCOUNTS))
+        yield {"store": store, "runs": [first, second], "elapsed": elapsed, "folder": folder, "base": base,
+               "requests": evening, "later_requests": later}
+
+
+def observation(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> dict[str, Any]:
+    found = crawled["store"].find_one(
+        "observations",
+        {"round": round_id, "target_key": f"account:微博:{name}", "kind": "account", "key": "account"},
+    )
+    assert found is not None, name
+    return found
+
+
+def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tuple[str, str]:
+    found = crawled["store"].find_one("verdicts", {"round": round_id, "target_key": f"account:微博:{name}"})
+    assert found is not None, name
+    return found["verdict"], found["labels"]
+
+
+# -- labels ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("渭南发布", ("合格", "")),
+        ("渭南市应急管理局", ("不合格", "14天未更新")),
+        ("法治白水", ("不合格", "3个月无原创")),
+        ("陕西富平到贤派出所", ("不合格", "3个月无原创")),
+        ("华阴市城市管理执法局", ("不合格", "3个月无原创")),
+        ("渭南市生态环境局", ("合格", "")),
+        ("渭南市地方志办公室", ("不合格", "长期无更新")),
+        ("渭南市公安局交通警察支队", ("不合格", "已改名(渭南交警)系统中未改名")),
+        ("渭南市人民防空办公室", ("不合格", "搜索不到")),
+        ("蒲城县人民政府", ("合格", "")),
+        ("大荔县人民政府", ("合格", "")),
+        ("澄城县人民政府", ("合格", "")),
+        ("韩城市人民政府", ("不合格", "14天未更新")),
+        ("渭南市住房和城乡建设局", ("不合格", "互动交流链接有误")),
+        ("渭南市教育局", ("合格", "")),
+    ],
+)
+def test_each_account_gets_the_notice_label_its_state_calls_for(crawled, name, expected):
+    assert verdict(crawled, name) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("渭南市市场监督管理局", "profile: captcha page"),
+        ("渭南市卫生健康委员会", "profile: rate limited (HTTP 432), still after 2 retries with backoff"),
+        ("华州区人民政府", "账号ID 'weibo.com/hzqrmzf' is not a Weibo uid"),
+    ],
+)
+def test_what_could_not_be_read_is_left_for_review_with_its_reason(crawled, name, reason):
+    judged, labels = verdict(crawled, name)
+    assert judged == "待人工复核" and reason in labels
+    seen = observation(crawled, name)
+    assert seen["found"] is None and reason in seen["error"]
+
+
+def test_every_account_is_observed_once_in_bounded_time(crawled):
+    for state in states():
+        assert observation(crawled, state["registered_name"])["source"] == "weibo-api"
+    assert len(crawled["store"].find("observations", {"round": "2024-1"})) == len(states())
+    assert crawled["elapsed"] < 40, crawled["elapsed"]
+
+
+# -- posts: reposts, pinned, groups, paging -----------------------------------------------------------
+
+
+def test_an_account_of_fresh_reposts_is_read_back_past_three_months_without_an_original(crawled):
+    seen = observation(crawled, "法治白水")
+    assert (seen["found"], seen["error"], seen["originals_known"]) == (True, "", True)
+    assert seen["latest_post_at"] == at("2024-02-22 16:00") and seen["latest_original_at"] is None
+    assert seen["pages_read"] == 5 and seen["oldest_post_read"] < at("2023-11-23 00:00")
+    assert not any(p["original"] for p in seen["posts"]) and seen["posts"][0]["repost_of"] == "陕西发布"
+
+
+def test_a_pinned_original_is_evidence_but_never_the_latest_original(crawled):
+    seen = observation(crawled, "陕西富平到贤派出所")
+    pinned = seen["posts"][0]  # on top of the list, as the account shows it
+    assert (pinned["pinned"], pinned["original"], pinned["time"]) == (True, True, at("2023-06-01 09:00"))
+    assert seen["latest_post_at"] == at("2024-02-21 11:00") and seen["latest_original_at"] is None
+    assert seen["originals_known"] is True
+    assert seen["oldest_post_read"] == at("2023-10-27 11:00")  # how far the list was read: pinned posts aside
+
+
+def test_an_original_older_than_three_months_is_found_and_reported(crawled):
+    seen = observation(crawled, "华阴市城市管理执法局")
+    assert seen["latest_original_at"] == at("2023-10-20 15:00") and seen["pages_read"] == 2
+
+
+def test_the_latest_original_is_found_by_paging_and_reading_stops_there(crawled):
+    seen = observation(crawled, "渭南市生态环境局")
+    assert seen["latest_original_at"] == at("2024-01-03 10:00") and seen["latest_post_at"] == at("2024-02-23 08:00")
+    assert seen["pages_read"] == 5 and seen["posts_read"] == 46
+    pages = [r["query"].get("page", "1") for r in crawled["requests"].for_uid(uid_of_name("渭南市生态环境局"))
+             if r["query"]["containerid"].startswith("107603")]
+    assert pages == ["1", "2", "3", "4", "5"]
+
+
+def test_two_old_pinned_posts_above_fresh_ones_are_not_the_latest(crawled):
+    seen = observation(crawled, "蒲城县人民政府")
+    assert [p["pinned"] for p in seen["posts"][:3]] == [True, True, False]
+    assert [p["time"] for p in seen["posts"][:2]] == [at("2023-03-01 09:00"), at("2022-12-01 09:00")]
+    assert seen["latest_post_at"] == at("2024-02-22 09:30") and seen["pages_read"] == 1
+
+
+def test_posts_in_a_card_group_are_unwrapped(crawled):
+    seen = observation(crawled, "大荔县人民政府")
+    assert seen["latest_post_at"] == at("2024-02-21 18:00")  # only inside a card_type 11 group
+    assert any(p["pinned"] and p["time"] == at("2023-08-01 09:00") for p in seen["posts"])
+
+
+def test_a_stale_account_is_measured_from_its_latest_post(crawled):
+    assert observation(crawled, "渭南市应急管理局")["latest_post_at"] == at("2024-02-05 10:00")
+    assert observation(crawled, "渭南市地方志办公室")["latest_post_at"] == at("2023-10-08 10:00")
+
+
+# -- names, not found, interaction ------------------------------------------------------------------
+
+
+def test_a_renamed_account_shows_its_current_name(crawled):
+    seen = observation(crawled, "渭南市公安局交通警察支队")
+    assert (seen["found"], seen["current_name"], seen["names_seen"]) == (True, "渭南交警", ["渭南交警"])
+    assert seen["url"] == f"{crawled['base']}/u/{uid_of_name('渭南市公安局交通警察支队')}"
+
+
+def test_an_account_the_api_has_nothing_for_is_not_found(crawled):
+    seen = observation(crawled, "渭南市人民防空办公室")
+    assert (seen["found"], seen["error"], seen["posts"]) == (False, "", [])
+    assert seen["note"] == "the profile answers 这里还没有内容"
+    assert len(crawled["requests"].for_uid(uid_of_name("渭南市人民防空办公室"))) == 1
+
+
+def test_comments_are_built_in_unless_the_register_names_an_entry(crawled):
+    builtin = observation(crawled, "渭南市应急管理局")["interaction"]
+    assert builtin == {"state": "ok", "url": "", "builtin": True}
+    checked = observation(crawled, "渭南发布")["interaction"]
+    assert (checked["state"], checked["url"]) == ("ok", f"{crawled['base']}/hd/2803301701.html")
+    broken = observation(crawled, "渭南市住房和城乡建设局")["interaction"]
+    assert (broken["state"], broken["detail"]) == ("broken", "HTTP 404")
+
+
+def test_an_account_registered_by_its_profile_address_is_read_by_its_uid(crawled):
+    seen = observation(crawled, "渭南发布")
+    assert seen["uid"] == "2803301701" and seen["found"] is True and seen["latest_post_at"] == at("2024-02-23 09:00")
+
+
+# -- rate limits, captcha, backoff ----------------------------------------------------------------
+
+
+def test_a_rate_limited_answer_is_retried_after_a_backoff_and_then_read(crawled):
+    seen = observation(crawled, "渭南市教育局")
+    assert (seen["found"], seen["error"], seen["rate_limited_answers"]) == (True, "", 1)
+    first, retry = crawled["requests"].for_uid(uid_of_name("渭南市教育局"))[:2]
+    assert first["query"] == retry["query"] and retry["at"] - first["at"] >= BACKOFF
+    assert "rate limited (HTTP 418), retry 1 of 2" in crawled["runs"][0].stderr
+
+
+def test_a_lasting_rate_limit_is_retried_with_growing_backoff_then_left_for_review(crawled):
+    requests = crawled["requests"].for_uid(uid_of_name("渭南市卫生健康委员会"))
+    assert len(requests) == 3 and all(r["query"]["containerid"].startswith("100505") for r in requests)
+    gaps = [b["at"] - a["at"] for a, b in zip(requests, requests[1:])]
+    assert gaps[0] >= BACKOFF and gaps[1] >= 2 * BACKOFF
+    assert observation(crawled, "渭南市卫生健康委员会")["rate_limited_answers"] == 2
+
+
+def test_a_captcha_page_is_not_retried(crawled):
+    assert len(crawled["requests"].for_uid(uid_of_name("渭南市市场监督管理局"))) == 1
+
+
+def test_the_backoff_doubles_with_up_to_half_of_it_at_random():
+    rng = random.Random(7)
+    delays = [[backoff_delay(10, retry, rng) for _ in range(200)] for retry in range(3)]
+    for retry, drawn in enumerate(delays):
+        assert all(10 * 2**retry <= d <= 15 * 2**retry for d in drawn)
+        assert max(drawn) - min(drawn) > 2**retry  # really spread, so accounts do not retry in step
+
+
+# -- relative dates --------------------------------------------------------------------------------
+
+
+def test_relative_dates_are_read_against_the_servers_clock(crawled):
+    seen = observation(crawled, "澄城县人民政府")
+    # 刚刚 at the replica's 21:00 (its Date header), although the crawl itself ran years later
+    assert seen["latest_post_at"] == at("2024-02-23 21:00") and seen["fetched_at"] > at("2025-01-01 00:00")
+    newest = seen["posts"][0]
+    assert (newest["time_text"], newest["time_read_against"]) == ("刚刚", at("2024-02-23 21:00"))
+    assert [p["time_text"] for p in seen["posts"]] == ["刚刚", "5分钟前", "今天 10:30", "昨天 10:30", "02-19"]
+    assert seen["posts_read"] == 6 and seen["oldest_post_read"] == at("2023-11-02 00:00")
+    assert [p["original"] for p in seen["posts"][:4]] == [True, False, True, False]
+
+
+def test_crawled_after_the_monitoring_day_posts_of_yesterday_do_not_count(crawled):
+    seen = observation(crawled, "韩城市人民政府", "2024-2")
+    newest = seen["posts"][0]
+    assert (newest["time_text"], newest["time"]) == ("昨天 09:00", at("2024-02-25 09:00"))
+    assert newest["time_read_against"] == LATER_CLOCK
+    # 02-02 both times: written MM-DD by the replica, read at midnight
+    assert seen["latest_post_at"] == at("2024-02-02 00:00")
+    assert observation(crawled, "韩城市人民政府")["latest_post_at"] == at("2024-02-02 00:00")
+    assert verdict(crawled, "韩城市人民政府", "2024-2") == ("不合格", "14天未更新")
+    earlier = observation(crawled, "澄城县人民政府", "2024-2")
+    assert earlier["posts"][0]["time_text"] == "02-23" and earlier["latest_post_at"] == at("2024-02-23 00:00")
+    assert verdict(crawled, "澄城县人民政府", "2024-2") == ("合格", "")
+
+
+# -- the operator's cookie -------------------------------------------------------------------------
+
+
+def test_the_cookie_comes_from_the_environment_or_the_secrets_file(tmp_path, monkeypatch):
+    secrets_file = tmp_path / "secrets.yaml"
+    secrets_file.write_text(yaml.safe_dump({"weibo_cookie": COOKIE}))
+    monkeypatch.delenv(COOKIE_VARIABLE, raising=False)
+    assert secret(Settings({"GOVCHECK_SECRETS_FILE": str(secrets_file)}), COOKIE_VARIABLE) == COOKIE
+    monkeypatch.setenv(COOKIE_VARIABLE, "SUB=from-env")
+    assert secret(Settings({"GOVCHECK_SECRETS_FILE": str(secrets_file)}), COOKIE_VARIABLE) == "SUB=from-env"
+
+
+def test_the_cookie_goes_with_every_api_request_and_nowhere_else(crawled):
+    requests = crawled["requests"].seen
+    api = [r for r in requests if r["path"].startswith("api/")]
+    assert api and all(r["headers"].get("Cookie") == COOKIE for r in api)
+    entries = [r for r in requests if r["path"].startswith("hd/")]
+    assert len(entries) == 2 and not any(COOKIE_PARTS[0] in " ".join(r["headers"].values()) for r in entries)
+    anonymous = crawled["later_requests"].seen
+    assert anonymous and not any("Cookie" in r["headers"] for r in anonymous)
+    assert observation(crawled, "渭南发布")["operator_cookie"] is True
+    assert observation(crawled, "澄城县人民政府", "2024-2")["operator_cookie"] is False
+    assert "anonymous (GOVCHECK_WEIBO_COOKIE not set)" in crawled["runs"][1].stderr
+    assert "with the operator's cookie" in crawled["runs"][0].stderr
+
+
+def test_the_cookie_never_reaches_the_logs_or_the_store(crawled):
+    for run in crawled["runs"]:
+        assert "Crawled (200)" in run.stderr  # DEBUG lines were written
+        for value in (COOKIE, *COOKIE_PARTS):
+            assert value not in run.stdout and value not in run.stderr
+    for collection in ("observations", "findings", "verdicts", "rounds", "targets"):
+        dumped = repr(crawled["store"].find(collection))
+        assert not any(value in dumped for value in COOKIE_PARTS), collection
+    stored = [p for p in (crawled["folder"] / "var").rglob("*") if p.is_file()]
+    assert stored and not any(value.encode() in p.read_bytes() for p in stored for value in COOKIE_PARTS)
