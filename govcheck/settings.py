@@ -88,10 +88,22 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+# Columns marked splash are rendered by the Splash server at SPLASH_URL through our own
+# middleware (govcheck/splash.py; scrapy-splash no longer runs on current Scrapy). It comes
+# after the cookies and user-agent middlewares, whose headers it hands to Splash.
 DOWNLOADER_MIDDLEWARES = {
+    "govcheck.splash.SplashMiddleware": 725,
     # before Scrapy's HttpProxyMiddleware (750), which applies the proxy it chooses
     "govcheck.access.PlatformAccessMiddleware": 740,
 }
+# Splash's render timeout (its `timeout` argument, seconds: a Splash server refuses more than
+# its --max-timeout, 90 by default) and the wait after the load event for the scripts that
+# fill a list (seconds). A Splash behind a proxy with basic auth: SPLASH_USER and SPLASH_PASS,
+# credentials read from the environment or GOVCHECK_SECRETS_FILE like the others, not settings.
+SPLASH_TIMEOUT = 30
+SPLASH_WAIT = 1.0
+# Splash server for columns marked `splash` (unset: such columns are rendered by Playwright).
+SPLASH_URL = os.environ.get("SPLASH_URL") or None
 
 # -- several machines sharing one round (govcheck.distributed, docs/deploy.md) ------------
 # Redis URL of the round's shared request queue and dupefilter (scrapy-redis). Unset: the
@@ -101,8 +113,6 @@ GOVCHECK_REDIS_URL = os.environ.get("GOVCHECK_REDIS_URL") or None
 GOVCHECK_REDIS_WAIT_SECONDS = 600
 ADDONS = {"govcheck.distributed.SharedRoundAddon": 0}
 
-# Splash server for columns marked `splash` (unset: such columns are rendered by Playwright).
-SPLASH_URL = os.environ.get("SPLASH_URL") or None
 
 # -- inspection -----------------------------------------------------------------------
 # Overrides of the profile's probe spacing (seconds) and timeout, for tests and demos only;
@@ -149,14 +159,6 @@ WECHAT_DOWNLOAD_DELAY = 5
 # (none in time -> 待人工复核), and seconds between two profile pages (risk control).
 DOUYIN_CAPTURE_TIMEOUT = 20
 DOUYIN_DOWNLOAD_DELAY = 3
-# Weibo: seconds between two API requests, post-list pages read per account at most, how far back
-# before as_of the list is read to find an original; on HTTP 418/429/432 (rate limited) how many
-# retries, the first after WEIBO_BACKOFF_SECONDS (doubled each time, plus up to half at random).
-WEIBO_DOWNLOAD_DELAY = 3
-WEIBO_MAX_PAGES = 10
-WEIBO_HISTORY_DAYS = 92
-WEIBO_RETRIES = 2
-WEIBO_BACKOFF_SECONDS = 30
 # Weibo: seconds between two API requests, post-list pages read per account at most, how far back
 # before as_of the list is read to find an original; on HTTP 418/429/432 (rate limited) how many
 # retries, the first after WEIBO_BACKOFF_SECONDS (doubled each time, plus up to half at random).

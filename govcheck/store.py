@@ -156,6 +156,18 @@ class Store:
     def delete(self, collection: str, query: Mapping[str, Any]) -> int:
         return self._backend.delete(collection, self._stored(dict(query)))
 
+    # -- files kept beside the documents (screenshots, govcheck.screenshots) ---------
+
+    @property
+    def mongo_database(self) -> Any | None:
+        """The pymongo Database of a MongoDB store (for GridFS); None for the embedded store."""
+        return None if self.embedded else self._backend._db
+
+    @property
+    def folder(self) -> Path | None:
+        """The embedded store's folder (GOVCHECK_DATA_DIR); None for MongoDB."""
+        return self._backend.path.parent if self.embedded else None
+
     def _stored(self, value: Any) -> Any:
         """Values as the store compares them: the embedded store keeps naive UTC times."""
         return _as_naive_utc(value) if self.embedded else value

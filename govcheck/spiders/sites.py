@@ -15,6 +15,11 @@ round gives the same observations when several processes share its queue.
 A site registered without columns is inspected through the columns its home page's
 navigation links to (``discovered: true``), typed by their names.
 
+Pages are read in a browser when their column is marked ``playwright`` or ``splash`` (Splash
+when SPLASH_URL is set, through govcheck.splash; else Playwright), and when a list page's
+HTML has no entries but loads them by script (Playwright). Every page read in a browser keeps
+a full-page screenshot (govcheck.screenshots), referred to by its observation.
+
 Links are checked once per URL per process (HEAD, then GET when HEAD fails; only the headers
 are read), at most GOVCHECK_LINKS_PER_SITE distinct URLs per site; what an answer means is
 decided by govcheck.extract.links.
@@ -28,6 +33,8 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
+from playwright.async_api import Error as PlaywrightError
+from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 from scrapy.http import Headers, Request, Response
@@ -43,12 +50,34 @@ from govcheck.extract.wording import find_serious_errors, load_terms, page_text
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages
+from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
+from govcheck.splash import PNG as SPLASH_PNG, page_url
+from govcheck.store import StoreError, with_store_retries
 
 
 # Error answers reach the callbacks (they are evidence); 3xx stay with the redirect middleware
 # so that redirect loops end as such.
 ERROR_STATUSES = list(range(400, 600))
+
+
+async def screenshot_or_none(page: Any) -> bytes | None:
+    """A Playwright page method: the full-page screenshot, or None when the browser cannot take
+    it (a screenshot is evidence; the page's HTML was read all the same)."""
+    try:
+        return await page.screenshot(full_page=True, type="png")
+    except PlaywrightError:
+        return None
+
+
+def rendered_png(response: Response) -> bytes | None:
+    """The screenshot taken while rendering the page: Splash's (render.json png=1) or Playwright's."""
+    if response.meta.get("renderer") == "splash":
+        return response.meta.get(SPLASH_PNG)
+    for method in response.meta.get("playwright_page_methods") or ():
+        if isinstance(method, PageMethod) and method.method is screenshot_or_none:
+            return method.result
+    return None
 
 
 class SitesSpider(RoundSpider):
@@ -141,16 +170,15 @@ class SitesSpider(RoundSpider):
             "handle_httpstatus_list": ERROR_STATUSES,
         }
         if render:
-            # Columns marked splash are rendered by Playwright too until a Splash server is set.
-            meta["playwright"] = True
-            # Lists are filled by XHR after the load event: wait until the network is quiet.
-            meta["playwright_page_methods"] = [PageMethod("wait_for_load_state", "networkidle")]
+            meta.update(self.rendering(column))
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta=meta
         )
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         meta = response.meta
+        if meta["rendered"]:
+            meta["screenshot"] = await self.keep_screenshot(meta, response)
         if not 200 <= response.status < 300:
             yield self.page_observation(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
             return
@@ -177,6 +205,39 @@ class SitesSpider(RoundSpider):
             # The list shows no dates: read them where an inspector would, on the detail pages.
             details = await self.read_detail_dates(page.entries)
         yield self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
+
+    # -- rendering JavaScript pages -----------------------------------------------------
+
+    def rendering(self, column: dict[str, Any] | None) -> dict[str, Any]:
+        """Request meta that renders a page in a browser and takes a full-page screenshot: Splash
+        for columns marked splash when SPLASH_URL is set (govcheck.splash), else Playwright."""
+        if (column or {}).get("render") == "splash" and self.settings.get("SPLASH_URL"):
+            arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.settings.getfloat("SPLASH_WAIT", 1.0)}
+            return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}}
+        return {
+            "renderer": "playwright",
+            "playwright": True,
+            # Lists are filled by XHR after the load event: wait until the network is quiet.
+            "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle"), PageMethod(screenshot_or_none)],
+        }
+
+    async def keep_screenshot(self, meta: dict[str, Any], response: Response) -> dict[str, Any] | None:
+        """Stores the rendered page's screenshot (one per round and page) and returns its reference."""
+        png = rendered_png(response)
+        if not png:
+            return None
+        store, taken_at = self.store, self.now()
+        what = f"storing the screenshot of {meta['target_key']} {meta['key']}"
+        try:
+            return await with_store_retries(
+                store,
+                lambda: save_screenshot(store, self.round_id, meta["target_key"], meta["kind"], meta["key"], png, taken_at),
+                what,
+                self.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600),
+            )
+        except (StoreError, PyMongoError, OSError, ValueError) as error:  # the page was read all the same
+            self.logger.error("%s failed: %s", what, error)
+            return None
 
     # -- what else a page shows: wording, interaction, discovered columns ---------------
 
@@ -315,7 +376,7 @@ class SitesSpider(RoundSpider):
 
     def page_failed(self, failure: Failure) -> ObservationItem:
         request = failure.request
-        return self.page_observation(request.meta, request.url, state="failed", status=None, error=describe_failure(failure))
+        return self.page_observation(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
 
     def page_observation(
         self,
@@ -345,6 +406,9 @@ class SitesSpider(RoundSpider):
         }
         if details is not None:
             data["detail_pages"] = details
+        if meta.get("rendered"):
+            # which browser read the page and what it showed (no screenshot when the render failed)
+            data.update(renderer=meta.get("renderer", "playwright"), screenshot=meta.get("screenshot"))
         if read:
             data.update(read)
         if meta["kind"] == "column":
