@@ -33,7 +33,7 @@ from govcheck.registry import import_targets
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import weibo as weibo_replica
 from govcheck.replicas.targets import weibo_row
-from govcheck.spiders.wechat import secret
+from govcheck.credentials import secret
 from govcheck.spiders.weibo import COOKIE_VARIABLE, backoff_delay
 from govcheck.store import SHANGHAI
 from support import REPLICA, REPO, open_store, store_environment

@@ -41,7 +41,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-import yaml
 from scrapy.settings import BaseSettings
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
@@ -61,6 +60,7 @@ from govcheck.extract.douyin import (
     read_account,
     sec_uid_of,
 )
+from govcheck.credentials import secret_value
 from govcheck.fetch_errors import describe_failure
 from govcheck.items import ObservationItem
 from govcheck.spiders.accounts import AccountSpider
@@ -263,18 +263,8 @@ class DouyinSpider(AccountSpider):
 
         Problems are logged by kind only: the value itself never reaches a log line.
         """
-        raw: Any = os.environ.get(COOKIES_VARIABLE) or None
-        where = COOKIES_VARIABLE
-        secrets_file = self.settings.get("GOVCHECK_SECRETS_FILE")
-        if raw is None and secrets_file:
-            try:
-                secrets = yaml.safe_load(Path(secrets_file).read_text(encoding="utf-8")) or {}
-            except (OSError, yaml.YAMLError) as error:
-                self.logger.error("secrets file %s could not be read (%s): Douyin pages load anonymously",
-                                  secrets_file, type(error).__name__)
-                return None
-            raw = secrets.get(COOKIES_VARIABLE.lower()) if isinstance(secrets, dict) else None
-            where = f"{COOKIES_VARIABLE.lower()} in {secrets_file}"
+        raw = secret_value(self.settings, COOKIES_VARIABLE, self.logger)
+        where = COOKIES_VARIABLE if os.environ.get(COOKIES_VARIABLE, "").strip() else f"{COOKIES_VARIABLE.lower()} in the secrets file"
         if raw is None:
             return None
         try:

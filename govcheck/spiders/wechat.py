@@ -44,14 +44,11 @@ generator): the spider needs Scrapy's memory queues (no ``JOBDIR``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Union
 
-import yaml
 from scrapy.http import Request, Response, TextResponse
 from scrapy.logformatter import LogFormatter
 from scrapy.settings import BaseSettings
@@ -77,6 +74,7 @@ from govcheck.extract.wechat import (
     sogou_posts,
     sogou_search_url,
 )
+from govcheck.credentials import secret
 from govcheck.fetch_errors import describe_failure
 from govcheck.items import ObservationItem
 from govcheck.spiders.accounts import AccountSpider
@@ -464,29 +462,6 @@ def combine(results: list[SourceResult], untried: Iterable[str], as_of: datetime
 
 
 # -- credentials and logs ----------------------------------------------------------------------
-
-
-def secret(settings: BaseSettings, name: str, logger: Any = None) -> str:
-    """An operator credential: the environment variable ``name``, else the secrets file's key
-    (``name`` in lower case, with or without its ``govcheck_`` prefix). Never logged."""
-    value = os.environ.get(name, "").strip()
-    if value:
-        return value
-    secrets_file = settings.get("GOVCHECK_SECRETS_FILE")
-    if not secrets_file:
-        return ""
-    try:
-        secrets = yaml.safe_load(Path(secrets_file).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        if logger is not None:
-            logger.error("secrets file %s could not be read (%s)", secrets_file, type(error).__name__)
-        return ""
-    if not isinstance(secrets, dict):
-        return ""
-    for key in (name.lower(), name.lower().removeprefix("govcheck_")):
-        if secrets.get(key):
-            return str(secrets[key]).strip()
-    return ""
 
 
 def _redacted(value: Any) -> Any:

@@ -59,7 +59,7 @@ from govcheck.extract.weibo import (
 from govcheck.fetch_errors import describe_failure
 from govcheck.items import ObservationItem
 from govcheck.spiders.accounts import AccountSpider
-from govcheck.spiders.wechat import secret
+from govcheck.credentials import secret
 
 COOKIE_VARIABLE = "GOVCHECK_WEIBO_COOKIE"
 # What the mobile site's own script sends with its API calls.
