@@ -100,7 +100,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sites", type=int, default=1000)
     parser.add_argument("--columns", type=int, default=20)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="extra setting of the govcheck round")
     arguments = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in arguments.set)
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         started = time.perf_counter()
@@ -112,7 +114,7 @@ def main() -> None:
             run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")], env)
 
             # the same URLs as the bare spider: no link checks (they would add requests the bare spider does not make)
-            settings = {**CONCURRENCY, "GOVCHECK_PROBE_INTERVAL": "0", "GOVCHECK_PROGRESS_INTERVAL": "30", "GOVCHECK_LINKS_PER_SITE": "0"}
+            settings = {**CONCURRENCY, "GOVCHECK_PROBE_INTERVAL": "0", "GOVCHECK_PROGRESS_INTERVAL": "30", "GOVCHECK_LINKS_PER_SITE": "0", **extra}
             command = [sys.executable, "-m", "govcheck.cli", "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
             for name, value in settings.items():
                 command += ["--set", f"{name}={value}"]

@@ -124,6 +124,11 @@ GOVCHECK_EVIDENCE_ENTRIES = 5
 # A list without dates: how many of its first entries' detail pages are opened for their
 # publish dates (the printed 发布时间 wins over the PubDate meta tag).
 GOVCHECK_DETAIL_PAGES = 3
+# Worker processes that read fetched pages while the crawl goes on fetching (govcheck/parsing.py).
+# None: none for rounds under GOVCHECK_PARSE_POOL_MIN_SITES sites, else one per core but one
+# (at most 4); 0: always read in the crawling process.
+GOVCHECK_PARSE_PROCESSES = None
+GOVCHECK_PARSE_POOL_MIN_SITES = 100
 # Broken links: at most this many distinct links of a site's home and column pages are
 # checked (HEAD, then GET when HEAD is refused); outbound links too unless switched off.
 # GOVCHECK_LINK_TIMEOUT (seconds) None: the profile's link timeout.

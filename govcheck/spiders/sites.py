@@ -28,7 +28,7 @@ decided by govcheck.extract.links.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,12 +43,13 @@ from twisted.python.failure import Failure
 
 from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
-from govcheck.extract.interaction import extract_messages, interaction_links
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage, discover_columns, extract_links, extract_list, loads_entries_by_script
-from govcheck.extract.wording import find_serious_errors, load_terms, page_text
+from govcheck.extract.listing import ListEntry, ListPage
+from govcheck.extract.page import PageReading
+from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
+from govcheck.parsing import PageReader, pool_size
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
@@ -189,17 +190,28 @@ class SitesSpider(RoundSpider):
             return
         column = meta["column"] or {}
         site = self.targets[meta["target_key"]]
-        page = extract_list(html, response.url, self.as_of, column.get("selector") or None)
-        if page.state == "unparsed" and not meta["rendered"] and loads_entries_by_script(html):
+        # Registered without columns: inspect those the home page's navigation links to.
+        discover = meta["kind"] == "home" and not site.get("columns")
+        reading = await self.page_reader.read(
+            html,
+            response.url,
+            self.as_of,
+            self.now(),
+            selector=column.get("selector") or None,
+            home=meta["kind"] == "home",
+            interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
+            navigation=discover,
+        )
+        page = reading.page
+        if page.state == "unparsed" and not meta["rendered"] and reading.loads_by_script:
             # The list is filled by script: fetch it again in a real browser.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
-        if meta["kind"] == "home" and not site.get("columns"):
-            # Registered without columns: inspect those its navigation links to.
-            for discovered in self.discovered_columns(html, response.url):
+        if discover:
+            for discovered in self.discovered_columns(reading.navigation):
                 yield self.page_request(site, discovered["url"], "column", discovered["name"], discovered)
-        read = self.page_reading(meta, html, response.url)
-        read["links"] = await self.check_links(site, response.url, html)
+        read = self.page_reading(meta, reading)
+        read["links"] = await self.check_links(site, reading.links)
         details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
@@ -244,6 +256,14 @@ class SitesSpider(RoundSpider):
     def prepare_page_checks(self) -> None:
         """Settings of the per-page checks, the word list, and the link-check bookkeeping."""
         self.terms, self.word_list = load_terms(self.settings.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None)
+        configured = self.settings.get("GOVCHECK_PARSE_PROCESSES")
+        processes = pool_size(
+            None if configured in (None, "") else int(configured),
+            len(self.targets),
+            self.settings.getint("GOVCHECK_PARSE_POOL_MIN_SITES", 100),
+        )
+        self.page_reader = PageReader(self.terms, processes)
+        self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
         self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
         self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
@@ -251,18 +271,16 @@ class SitesSpider(RoundSpider):
         self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
 
-    def page_reading(self, meta: dict[str, Any], html: str, url: str) -> dict[str, Any]:
+    def page_reading(self, meta: dict[str, Any], reading: PageReading) -> dict[str, Any]:
         """What a read page shows besides its list: wording errors, interaction links or messages."""
-        hits = find_serious_errors(page_text(html), self.terms)
         read: dict[str, Any] = {
-            "serious_errors": [{"wrong": h.wrong, "right": h.right, "snippet": h.snippet} for h in hits],
+            "serious_errors": [{"wrong": h.wrong, "right": h.right, "snippet": h.snippet} for h in reading.serious_errors],
             "word_list": self.word_list,
         }
         if meta["kind"] == "home":
-            read["interaction_links"] = [{"name": name, "url": link} for name, link in interaction_links(html, url)]
-        column = meta.get("column") or {}
-        if meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE:
-            listed = extract_messages(html, url, self.now())
+            read["interaction_links"] = [{"name": name, "url": link} for name, link in reading.interaction_links]
+        listed = reading.messages
+        if listed is not None:
             messages = [
                 {
                     "title": m.title, "url": m.url, "asked": m.asked, "asked_text": m.asked_text,
@@ -279,12 +297,12 @@ class SitesSpider(RoundSpider):
             )
         return read
 
-    def discovered_columns(self, html: str, url: str) -> list[dict[str, Any]]:
+    def discovered_columns(self, navigation: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
         """Columns of the home page's navigation, typed by their names, as targets-file columns."""
         limit = self.settings.getint("GOVCHECK_DISCOVERED_COLUMNS", 12)
         columns: list[dict[str, Any]] = []
         names: set[str] = set()
-        for name, link in discover_columns(html, url)[:limit]:
+        for name, link in navigation[:limit]:
             key, number = name, 1
             while key in names:  # two menu entries of one name: keys stay distinct
                 number += 1
@@ -295,9 +313,8 @@ class SitesSpider(RoundSpider):
 
     # -- links ------------------------------------------------------------------------
 
-    async def check_links(self, site: dict[str, Any], page_url: str, html: str) -> dict[str, Any]:
+    async def check_links(self, site: dict[str, Any], links: Sequence[str]) -> dict[str, Any]:
         """The page's links checked: how many, and the broken and unchecked ones with their answers."""
-        links = extract_links(html, page_url)
         given = self.links_of_site.setdefault(site["key"], set())
         chosen, skipped = [], 0
         for link in links:

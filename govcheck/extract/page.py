@@ -1,0 +1,51 @@
+"""Everything the sites spider reads from one fetched page, in one call.
+
+The list and its dates, whether a script fills it, the navigation's columns, serious wording
+errors, interaction links and messages, and the page's links are all pure functions of the
+HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
+(govcheck.parsing): the result is plain, picklable data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from govcheck.extract.interaction import MessageList, extract_messages, interaction_links
+from govcheck.extract.listing import ListPage, discover_columns, extract_links, extract_list, loads_entries_by_script
+from govcheck.extract.wording import Hit, Term, find_serious_errors, page_text
+
+
+@dataclass(frozen=True)
+class PageReading:
+    page: ListPage
+    loads_by_script: bool  # only looked at when no list was found
+    navigation: tuple[tuple[str, str], ...]  # (name, URL) of the navigation's columns, when asked for
+    serious_errors: tuple[Hit, ...]
+    interaction_links: tuple[tuple[str, str], ...]  # home pages only
+    messages: MessageList | None  # interaction columns only
+    links: tuple[str, ...]
+
+
+def read_page(
+    html: str,
+    url: str,
+    as_of: datetime,
+    read_at: datetime,
+    terms: tuple[Term, ...],
+    *,
+    selector: str | None = None,
+    home: bool = False,
+    interaction_column: bool = False,
+    navigation: bool = False,
+) -> PageReading:
+    page = extract_list(html, url, as_of, selector)
+    return PageReading(
+        page=page,
+        loads_by_script=page.state == "unparsed" and loads_entries_by_script(html),
+        navigation=tuple(discover_columns(html, url)) if navigation else (),
+        serious_errors=tuple(find_serious_errors(page_text(html), terms)),
+        interaction_links=tuple(interaction_links(html, url)) if home else (),
+        messages=extract_messages(html, url, read_at) if interaction_column else None,
+        links=tuple(extract_links(html, url)),
+    )
