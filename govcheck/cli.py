@@ -100,6 +100,36 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--round", required=True)
     classify.set_defaults(handler=command_classify)
 
+    report = commands.add_parser(
+        "report",
+        help="write a round's summary tables (.xlsx), notice draft (.docx) and HTML page",
+        description="Writes OUT/report-R.xlsx (附件1, 附件2, every target with its findings and "
+        "evidence, 待人工复核), OUT/notice-R.docx (the notice draft with both attachments) and "
+        "OUT/report-R.html (charts and evidence, one self-contained page). With --previous the "
+        "合格率 is compared with that round (较去年第四次全面检查提升4%).",
+    )
+    report.add_argument("--round", required=True, help="round id, YEAR-N, e.g. 2024-1")
+    report.add_argument("--previous", help="round to compare the 合格率 with, e.g. 2023-4")
+    report.add_argument("--out", type=Path, default=Path("reports"), help="folder for the files (default ./reports)")
+    report.add_argument("--date", help="date printed on the notice, YYYY-MM-DD (default: today, Beijing date)")
+    report.set_defaults(handler=command_report)
+
+    recheck = commands.add_parser(
+        "recheck",
+        help="re-check the targets that failed a round (整改复查): 已整改, 未整改 or 待人工复核",
+        description="Crawls only the targets whose verdict in --from was 不合格, as round --round with "
+        "its own monitoring time point, and writes OUT/recheck-R.xlsx, .docx and .html: each target "
+        "已整改 (now 合格), 未整改 (still 不合格) or 待人工复核 (the re-check could not be completed).",
+    )
+    recheck.add_argument("--round", required=True, help="the re-check's own round id, YEAR-N, e.g. 2024-2")
+    recheck.add_argument("--from", dest="from_round", required=True, help="the round whose 不合格 targets are re-checked")
+    recheck.add_argument("--as-of", required=True, help="monitoring time point of the re-check, YYYY-MM-DD (end of that day, Asia/Shanghai) or ISO date-time")
+    recheck.add_argument("--media-as-of", help="monitoring time point of the new-media accounts when it differs from --as-of")
+    recheck.add_argument("--profile", help="rules profile (default: the one the --from round used)")
+    recheck.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting for this run (repeatable)")
+    recheck.add_argument("--out", type=Path, default=Path("reports"), help="folder for the files (default ./reports)")
+    recheck.set_defaults(handler=command_recheck)
+
     observe = commands.add_parser("observe", help="inspectors' own observations of accounts")
     observe_commands = observe.add_subparsers(title="observe commands", metavar="COMMAND")
     observe_import = observe_commands.add_parser(
@@ -151,12 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
-        help="run the demo round on the bundled replica websites (embedded store)",
-        description="Serves the bundled replica on 127.0.0.1, imports its targets, runs a round "
-        "and writes the verdicts to --out. Nothing leaves this machine.",
+        help="replay Weinan's 2024 round-1 inspection on the bundled replica (embedded store)",
+        description="Serves the Weinan replica (51 websites, 470 accounts) on 127.0.0.1, imports its "
+        "register, crawls round 2024-1, stores the recorded round 2023-4 and writes the reports to --out. "
+        "Nothing leaves this machine.",
     )
     demo.add_argument("--out", type=Path, default=Path("reports"), help="folder for the results (default ./reports)")
-    demo.add_argument("--replica", type=Path, help="replica folder (default: the one bundled with govcheck)")
+    demo.add_argument("--replica", type=Path, help="Weinan replica folder (default: replica/weinan of the checkout)")
     demo.set_defaults(handler=command_demo)
     return parser
 
@@ -234,6 +265,41 @@ def command_classify(arguments: argparse.Namespace) -> int:
 
     assessments = classify_round(open_store(), arguments.round)
     print(f"round {arguments.round}: {len(assessments)} targets assessed")
+    return 0
+
+
+def command_report(arguments: argparse.Namespace) -> int:
+    from govcheck.report import write_round_reports
+
+    if arguments.date:
+        try:
+            notice_date = datetime.strptime(arguments.date, "%Y-%m-%d").date()
+        except ValueError as error:
+            raise UserError(f"--date {arguments.date!r}: expected YYYY-MM-DD") from error
+    else:
+        notice_date = datetime.now(SHANGHAI).date()
+    for path in write_round_reports(open_store(), arguments.round, arguments.out, notice_date, arguments.previous):
+        print(f"written: {path}")
+    return 0
+
+
+def command_recheck(arguments: argparse.Namespace) -> int:
+    from govcheck.report import write_recheck_files
+    from govcheck.report.recheck import load_recheck_report, run_recheck
+
+    store = open_store()
+    settings = dict(parse_setting(item) for item in arguments.set)
+    keys = run_recheck(
+        store, arguments.round, arguments.from_round, arguments.as_of, arguments.media_as_of, arguments.profile, settings
+    )
+    if not keys:
+        print(f"round {arguments.from_round} has no 不合格 targets: nothing to re-check")
+        return 0
+    report = load_recheck_report(store, arguments.round, arguments.from_round)
+    counts = ", ".join(f"{status} {count}" for status, count in report.counts().items())
+    print(f"round {arguments.round} re-checked {len(report.rows)} targets that failed {arguments.from_round} — {counts}")
+    for path in write_recheck_files(report, arguments.out):
+        print(f"written: {path}")
     return 0
 
 

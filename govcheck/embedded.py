@@ -82,9 +82,11 @@ class EmbeddedDatabase:
         with self._lock:
             table = self._table(collection)
             rows = self._connection.execute(f'SELECT id, doc FROM "{table}" WHERE {where}', tuple(pinned.values())).fetchall()
-        matches = QueryFilter(dict(query))
         decoded = ((identity, bson.decode(doc)) for identity, doc in rows)
-        return [(identity, document) for identity, document in decoded if not query or matches(document)]
+        if len(pinned) == len(query):
+            return list(decoded)  # the SQL narrowing matched every field of the query already
+        matches = QueryFilter(dict(query))
+        return [(identity, document) for identity, document in decoded if matches(document)]
 
     def _table(self, collection: str) -> str:
         if not collection.isidentifier():

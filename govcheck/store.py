@@ -246,6 +246,10 @@ def store_for(crawler: Any) -> Store:
     return _stores[crawler]
 
 
+# values that _as_shanghai must look into; any other value is returned as it is, without a call
+_NESTED = (datetime, dict, list)
+
+
 def _as_shanghai(value: Any) -> Any:
     """Stored times come back in Asia/Shanghai whichever store held them."""
     if isinstance(value, datetime):
@@ -253,9 +257,9 @@ def _as_shanghai(value: Any) -> Any:
             value = value.replace(tzinfo=ZoneInfo("UTC"))
         return value.astimezone(SHANGHAI)
     if isinstance(value, dict):
-        return {k: _as_shanghai(v) for k, v in value.items()}
+        return {k: _as_shanghai(v) if isinstance(v, _NESTED) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [_as_shanghai(v) for v in value]
+        return [_as_shanghai(v) if isinstance(v, _NESTED) else v for v in value]
     return value
 
 

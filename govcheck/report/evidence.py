@@ -1,0 +1,157 @@
+"""A finding's stored evidence as a reader sees it: its links (with what and when) and its facts.
+
+Evidence documents differ by rule (probes, stale columns, posts, broken links…), so they are
+walked generically: every mapping holding an http(s) URL becomes a link, labelled with the
+name, title or date it carries and its fetch time; the scalar facts at the top level are
+printed under Chinese names. Only http(s) URLs are links: a scraped ``javascript:`` or
+``data:`` value is never turned into one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from govcheck.store import SHANGHAI
+
+# top-level evidence fields worth printing, with their Chinese names, in this order
+FACT_NAMES: dict[str, str] = {
+    "registered_name": "登记名称",
+    "current_name": "当前名称",
+    "found": "账号存在",
+    "probes": "探测次数",
+    "failed": "失败次数",
+    "state": "读取状态",
+    "status": "HTTP状态",
+    "newest_date": "最新发布日期",
+    "age_days": "距监测日天数",
+    "latest_post_at": "最新发布时间",
+    "latest_original_at": "最近原创时间",
+    "originals_known": "可区分原创",
+    "posts_read": "读取发布数",
+    "timely_stale_count": "更新不及时栏目数",
+    "long_stale_count": "长期未更新栏目数",
+    "columns_checked": "检查栏目数",
+    "blank_count": "空白栏目数",
+    "count": "数量",
+    "fetched_at": "抓取时间",
+}
+# what a link is called, from the fields of the mapping that holds it
+LINK_NAME_FIELDS = ("name", "column", "title", "wrong", "key")
+LINK_DATE_FIELDS = ("newest_date", "date", "time", "asked")
+URL_FIELDS = ("url", "home_url", "interaction_url")
+SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核"}
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    url: str
+    label: str = ""  # e.g. 政务要闻 最新 2023-12-01, probe-1 timeout
+    fetched_at: str = ""  # 2024-02-20 10:01:02, Asia/Shanghai
+
+    def text(self) -> str:
+        """One line: label, URL and fetch time."""
+        parts = [self.label, self.url] if self.label else [self.url]
+        if self.fetched_at:
+            parts.append(f"（抓取 {self.fetched_at}）")
+        return " ".join(parts)
+
+
+def is_web_url(value: Any) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def moment_text(value: Any) -> str:
+    """Times as Shanghai wall-clock text; midnight-only dates as the date."""
+    if isinstance(value, datetime):
+        local = value if value.tzinfo is SHANGHAI or value.tzinfo is None else value.astimezone(SHANGHAI)
+        if not (local.hour or local.minute or local.second):
+            return local.date().isoformat()
+        return local.replace(tzinfo=None, microsecond=0).isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (datetime, date)):
+        return moment_text(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, dict)):
+        return compact_json(value)
+    return str(value)
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=moment_text)
+
+
+def evidence_links(evidence: Any) -> list[EvidenceLink]:
+    """Every http(s) URL of the evidence, in document order, with what it is.
+
+    The same URL seen with other facts is kept once per fact (three probes of one address,
+    each with its time and error); a bare mention of a URL that is also listed with facts is
+    left out."""
+    found: list[EvidenceLink] = []
+    _collect_links(evidence, found)
+    described = {link.url for link in found if link.label or link.fetched_at}
+    links = [link for link in found if link.label or link.fetched_at or link.url not in described]
+    return list(dict.fromkeys(links))
+
+
+def _collect_links(value: Any, found: list[EvidenceLink]) -> None:
+    # stored documents are plain dicts and lists: exact type checks keep this walk fast
+    if isinstance(value, dict):
+        urls = [value[f] for f in URL_FIELDS if is_web_url(value.get(f))]
+        if urls:
+            label = _link_label(value)
+            fetched = value.get("fetched_at")
+            fetched_text = moment_text(fetched) if fetched else ""
+            found.extend(EvidenceLink(url, label, fetched_text) for url in urls)
+        for key, item in value.items():
+            if isinstance(item, (dict, list, tuple)) and key not in URL_FIELDS:
+                _collect_links(item, found)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if isinstance(item, str):
+                if is_web_url(item):
+                    found.append(EvidenceLink(item))
+            elif isinstance(item, (dict, list, tuple)):
+                _collect_links(item, found)
+
+
+def _link_label(mapping: dict[str, Any]) -> str:
+    """What the mapping says about its URL: its name or title, its date, the error met there."""
+    parts = [next((str(mapping[f]) for f in LINK_NAME_FIELDS if mapping.get(f) not in (None, "")), "")]
+    field = next((f for f in LINK_DATE_FIELDS if mapping.get(f)), None)
+    if field is not None:
+        parts.append(("最新 " if field == "newest_date" else "") + moment_text(mapping[field]))
+    if mapping.get("error"):
+        parts.append(str(mapping["error"]))
+    return " ".join(part for part in parts if part)
+
+
+def evidence_facts(evidence: Any) -> str:
+    """The top-level facts, e.g. ``探测次数：3；失败次数：3``."""
+    if not isinstance(evidence, Mapping):
+        return ""
+    facts = [
+        f"{name}：{value_text(evidence[field])}"
+        for field, name in FACT_NAMES.items()
+        if evidence.get(field) not in (None, "", [], {})
+    ]
+    return "；".join(facts)
+
+
+def rule_text(rule: Any) -> str:
+    """``site.home.stale {"stale_days":14}``: which rule fired with which threshold."""
+    if not isinstance(rule, Mapping):
+        return ""
+    threshold = rule.get("threshold")
+    return f"{rule.get('code', '')} {compact_json(threshold)}".strip() if threshold not in (None, {}, []) else str(rule.get("code", ""))

@@ -1,0 +1,60 @@
+"""A finding's evidence as the reports print it: its links, what they are, and its facts."""
+
+from __future__ import annotations
+
+from govcheck.report.evidence import EvidenceLink, evidence_facts, evidence_links, moment_text, rule_text
+from seed_round import moment
+
+
+def test_links_come_from_every_level_in_document_order():
+    evidence = {
+        "url": "http://www.wn.gov.cn/",
+        "fetched_at": moment("2024-02-20T10:00:05"),
+        "stale_columns": [
+            {"name": "政务要闻", "url": "http://www.wn.gov.cn/zwyw/", "newest_date": moment("2023-08-01T00:00:00")},
+            {"name": "通知公告", "url": "http://www.wn.gov.cn/", "newest_date": moment("2023-06-20T00:00:00")},
+        ],
+        "broken": [{"url": "http://www.wn.gov.cn/old/", "error": "HTTP 404", "found_on": ["http://www.wn.gov.cn/zwyw/", "http://www.wn.gov.cn/xxgk/"]}],
+    }
+    assert evidence_links(evidence) == [
+        EvidenceLink("http://www.wn.gov.cn/", "", "2024-02-20 10:00:05"),
+        EvidenceLink("http://www.wn.gov.cn/zwyw/", "政务要闻 最新 2023-08-01"),
+        EvidenceLink("http://www.wn.gov.cn/", "通知公告 最新 2023-06-20"),
+        EvidenceLink("http://www.wn.gov.cn/old/", "HTTP 404"),
+        EvidenceLink("http://www.wn.gov.cn/xxgk/"),  # the bare mention of zwyw/ is left out: it is listed above
+    ]
+
+
+def test_each_visit_of_one_address_keeps_its_time_and_error():
+    home = "http://www.hancheng.gov.cn/"
+    evidence = {"url": home, "visits": [
+        {"key": f"probe-{n}", "url": home, "fetched_at": moment(f"2024-02-20T10:00:0{n}"), "error": "timeout"} for n in (1, 2)
+    ]}
+    assert evidence_links(evidence) == [
+        EvidenceLink(home, "probe-1 timeout", "2024-02-20 10:00:01"),
+        EvidenceLink(home, "probe-2 timeout", "2024-02-20 10:00:02"),
+    ]
+
+
+def test_only_web_urls_are_links():
+    evidence = {"latest_posts": [{"url": "javascript:alert(1)"}, {"url": "data:text/html,x"}, {"url": "HTTPS://mp.weixin.qq.com/s/a"}],
+                "found_on": ["ftp://x/", "vbscript:x"]}
+    assert [link.url for link in evidence_links(evidence)] == ["HTTPS://mp.weixin.qq.com/s/a"]
+
+
+def test_a_link_reads_as_one_line_with_its_fetch_time():
+    assert EvidenceLink("http://a.gov.cn/", "probe-1 timeout", "2024-02-20 10:00:00").text() == "probe-1 timeout http://a.gov.cn/ （抓取 2024-02-20 10:00:00）"
+
+
+def test_facts_are_printed_under_chinese_names_in_shanghai_time():
+    evidence = {"probes": 3, "failed": 3, "found": True, "latest_post_at": moment("2024-01-30T08:00:00"), "posts_read": 0, "other": "x"}
+    assert evidence_facts(evidence) == "账号存在：是；探测次数：3；失败次数：3；最新发布时间：2024-01-30 08:00:00；读取发布数：0"
+
+
+def test_a_date_at_midnight_prints_as_a_date():
+    assert moment_text(moment("2024-02-19T00:00:00")) == "2024-02-19"
+
+
+def test_the_rule_names_its_code_and_threshold():
+    assert rule_text({"code": "site.home.stale", "threshold": {"stale_days": 14}}) == 'site.home.stale {"stale_days":14}'
+    assert rule_text({"code": "media.renamed", "threshold": {}}) == "media.renamed"

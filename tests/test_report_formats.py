@@ -1,0 +1,267 @@
+"""The three report files of a round, written by `govcheck report`: their content, their print
+layout, the escaping of scraped text, and LibreOffice opening them."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from govcheck.report.files import write_together
+from govcheck.report.summary import attachment_rows, load_round_report
+from seed_round import ATTACHMENT_1, PREVIOUS, ROUND, moment, store_round, store_verdict
+from support import REPO, open_store, store_environment
+
+SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
+HOSTILE_NAME = '<script>alert("name")</script>渭南'
+HOSTILE_URL = 'https://mp.weixin.qq.com/s/x"><script>alert("url")</script>'
+HOSTILE_DISTRICT = "临渭区<svg onload=alert(1)>"  # printed in a chart's SVG
+REVIEW_REASON = "栏目通知公告（http://127.0.0.1:9/tzgg/）读取失败（failed: timeout）"
+
+
+def folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def govcheck(*arguments: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "govcheck.cli", *arguments], capture_output=True, text=True,
+                          cwd=REPO, env={**os.environ, **env}, timeout=300)
+
+
+def store_hostile_and_review_targets(store: Any) -> None:
+    """An account whose name and evidence carry markup, and a website under review."""
+    hostile = {"key": f"account:微信:{HOSTILE_NAME}", "kind": "account", "name": HOSTILE_NAME, "platform": "微信",
+               "account_type": "微信订阅号", "district": HOSTILE_DISTRICT, "source": {"file": "targets.xlsx", "sheet": "新媒体", "row": 999}}
+    store.upsert("targets", hostile)
+    store_verdict(store, ROUND, hostile, "不合格", "14天未更新", [{
+        "code": "media.no_update_14d", "label": "14天未更新", "severity": "veto",
+        "evidence": {"latest_post_at": moment("2024-01-30T08:00:00"), "latest_posts": [
+            {"url": "javascript:alert('post')", "title": "<img src=x onerror=alert(1)>", "time": moment("2024-01-30T08:00:00")},
+            {"url": HOSTILE_URL, "title": "正常标题", "time": moment("2024-01-29T08:00:00")},
+        ]},
+    }])
+    pending = store.find_one("targets", {"key": "site:县级部门网站01"})
+    store_verdict(store, ROUND, pending, "待人工复核", REVIEW_REASON, [{
+        "code": "site.columns.review:通知公告", "label": "栏目更新情况待人工复核", "severity": "review", "reason": REVIEW_REASON,
+        "evidence": {"name": "通知公告", "url": "http://127.0.0.1:9/tzgg/", "fetched_at": moment("2024-02-20T10:00:00")},
+    }])
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The notice's round (plus a hostile account and a website under review), reported by the CLI."""
+    folder = tmp_path_factory.mktemp("report")
+    with store_environment("embedded", folder) as environment:
+        store = open_store(environment)
+        store_round(store)
+        store_hostile_and_review_targets(store)
+        out = folder / "out"
+        result = govcheck("report", "--round", ROUND, "--previous", PREVIOUS, "--out", str(out), "--date", "2024-02-28", env=environment)
+        assert result.returncode == 0, result.stderr
+        yield {"out": out, "stdout": result.stdout, "report": load_round_report(store, ROUND, PREVIOUS), "env": environment}
+
+
+def test_the_command_writes_the_three_files_and_nothing_else(written):
+    out = written["out"]
+    assert sorted(p.name for p in out.iterdir()) == ["notice-2024-1.docx", "report-2024-1.html", "report-2024-1.xlsx"]
+    assert written["stdout"].count("written: ") == 3
+
+
+# -- xlsx -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workbook(written):
+    return load_workbook(written["out"] / "report-2024-1.xlsx")
+
+
+def test_the_workbook_has_the_attachments_and_the_detail_sheets(workbook):
+    assert workbook.sheetnames == ["附件1", "附件2", "全部检查对象", "待人工复核"]
+
+
+def test_attachment_1_is_the_notices_table(workbook):
+    sheet = workbook["附件1"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "附件1"
+    assert rows[1][0] == "2024年第一次政府网站全面检查情况汇总表"
+    assert folded(rows[2][0]) == "(检查时间:2月19日——2月20日)"
+    assert rows[3] == ("序号", "网站名称", "检查结果", "突出问题")
+    assert rows[4:] == [(number, *row) for number, row in enumerate(ATTACHMENT_1, start=1)]
+
+
+def test_attachment_2_has_the_rows_every_format_prints(workbook, written):
+    sheet = workbook["附件2"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert (rows[1][0], folded(rows[2][0])) == ("2024年第一次政务新媒体全面检查情况汇总表", "(检查时间:2月23日)")
+    assert rows[4:] == [row.cells() for row in attachment_rows(written["report"].current.results, "account")]
+    assert rows[-1][1] == HOSTILE_NAME  # text as it is: a spreadsheet cell is not markup
+
+
+def test_the_attachments_are_laid_out_for_printing(workbook):
+    for name, last_column in (("附件1", "D"), ("附件2", "E")):
+        sheet = workbook[name]
+        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "portrait"  # 9: A4
+        assert sheet.print_title_rows == "$4:$4"  # the header on every printed page
+        assert {str(r) for r in sheet.merged_cells.ranges} == {f"A2:{last_column}2", f"A3:{last_column}3"}
+        assert sheet.freeze_panes == "A5"
+        data = sheet["B5"]
+        assert data.border.left.style == data.border.bottom.style == "thin" and data.alignment.wrap_text
+        assert sheet.column_dimensions["B"].width >= 30 and sheet["A2"].font.b
+
+
+def test_the_detail_sheet_has_every_target_and_finding_with_its_evidence(workbook, written):
+    sheet = workbook["全部检查对象"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len({row[0] for row in rows}) == len(written["report"].current.results) == 51 + 470 + 1
+    [hostile] = [row for row in rows if row[2] == HOSTILE_NAME]
+    assert hostile[5:10] == ("不合格", 100, "14天未更新", "14天未更新", "单项否决")
+    assert HOSTILE_URL in hostile[12] and "javascript:" not in hostile[12]
+    assert "最新发布时间：2024-01-30 08:00:00" in hostile[11]
+    assert sheet.page_setup.orientation == "landscape" and sheet.auto_filter.ref == f"A2:N{len(rows) + 2}"
+
+
+def test_the_review_sheet_lists_why_each_check_could_not_be_completed(workbook):
+    rows = list(workbook["待人工复核"].iter_rows(min_row=3, values_only=True))
+    assert rows == [(1, "网站", "县级部门网站01", "县级部门网站", "渭南市", REVIEW_REASON, "通知公告 http://127.0.0.1:9/tzgg/ （抓取 2024-02-20 10:00:00）")]
+
+
+# -- docx -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def notice(written):
+    return Document(str(written["out"] / "notice-2024-1.docx"))
+
+
+def test_the_notice_draft_has_the_sections_and_the_signature(notice):
+    texts = [folded(p.text) for p in notice.paragraphs]
+    assert texts[0] == "关于2024年第一次政府网站与政务新媒体全面检查情况的通报"
+    assert "一、政府网站检查情况" in texts and "二、政务新媒体检查情况" in texts and "三、下一步工作要求" in texts
+    websites = texts[texts.index("一、政府网站检查情况") + 1]
+    assert "合格率92.2%,较去年第四次全面检查提升4%" not in websites  # one website is now under review
+    assert "待人工复核网站1个" in websites and "合格率92%" in websites
+    assert "2024年2月28日" in texts and "附件:1.2024年第一次政府网站全面检查情况汇总表" in texts
+
+
+def test_the_notice_draft_carries_both_attachments_as_tables(notice, written):
+    first, second = notice.tables
+    assert [c.text for c in first.rows[0].cells] == ["序号", "网站名称", "检查结果", "突出问题"]
+    assert [tuple(c.text for c in row.cells) for row in first.rows[1:]] == [
+        (str(n), *row) for n, row in enumerate(ATTACHMENT_1, start=1)
+    ]
+    assert len(second.rows) == 1 + len(attachment_rows(written["report"].current.results, "account"))
+    assert second.rows[-1].cells[1].text == HOSTILE_NAME
+    header = second.rows[0]._tr
+    assert header.trPr is not None and header.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+
+
+def test_the_notice_is_a4(notice):
+    section = notice.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+
+
+# -- html -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page(written) -> str:
+    return (written["out"] / "report-2024-1.html").read_text(encoding="utf-8")
+
+
+def test_the_page_loads_nothing_from_anywhere(page):
+    assert not re.search(r"<script|<link|<iframe|<img|@import|url\(|\bsrc=", page, re.IGNORECASE)
+    assert page.count("<svg") >= 4  # district, category, problems, change against the previous round
+
+
+def test_scraped_text_is_escaped_everywhere(page):
+    assert HOSTILE_NAME not in page and "<script>" not in page and "<svg onload" not in page
+    assert "临渭区&lt;svg onload=alert(1)&gt;" in page
+    assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;渭南" in page
+    assert "onerror=alert(1)>" not in page
+
+
+def test_only_web_links_become_links(page):
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs)
+    assert 'href="https://mp.weixin.qq.com/s/x&quot;&gt;&lt;script&gt;alert(&quot;url&quot;)&lt;/script&gt;"' in page
+
+
+def test_the_page_shows_the_counts_charts_and_evidence(page):
+    assert "92%" in page and "提升" in page and "各区县合格率" in page and "与去年第四次检查对比（合格率）" in page
+    assert "渭南市民政局 · 市政府工作部门及派出机构网站 · 渭南市 · 不合格 · 多个栏目更新不及时" in page
+    assert REVIEW_REASON in page
+
+
+# -- all or nothing ------------------------------------------------------------------------------
+
+
+def test_a_failing_writer_leaves_the_folder_as_it_was(tmp_path: Path):
+    (tmp_path / "report-2024-1.xlsx").write_text("earlier", encoding="utf-8")
+
+    def broken(path: Path) -> Path:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_together(tmp_path, [("report-2024-1.xlsx", lambda p: p.write_text("new") and p), ("notice-2024-1.docx", broken)])
+    assert [(p.name, p.read_text()) for p in tmp_path.iterdir()] == [("report-2024-1.xlsx", "earlier")]
+
+
+def test_an_unknown_round_or_date_is_refused_plainly(written):
+    unknown = govcheck("report", "--round", "2019-1", "--out", str(written["out"]), env=written["env"])
+    bad_date = govcheck("report", "--round", ROUND, "--date", "2024/02/28", "--out", str(written["out"]), env=written["env"])
+    assert unknown.returncode == 1 and "2019-1 does not exist" in unknown.stderr
+    assert bad_date.returncode == 1 and "--date '2024/02/28': expected YYYY-MM-DD" in bad_date.stderr
+    assert "Traceback" not in unknown.stderr + bad_date.stderr
+
+
+# -- LibreOffice ---------------------------------------------------------------------------------
+
+
+def soffice(tmp_path: Path, target: str, source: Path) -> subprocess.CompletedProcess:
+    """LibreOffice with its own profile (parallel runs must not share one)."""
+    if not Path(SOFFICE).exists():
+        pytest.fail("LibreOffice (soffice) is missing: scripts/bootstrap.sh installs it")
+    profile = (tmp_path / "lo-profile").as_uri()
+    return subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target, "--outdir", str(tmp_path / "converted"), str(source)],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_libreoffice_reads_every_sheet_of_the_workbook(written, tmp_path: Path):
+    every_sheet_as_utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    result = soffice(tmp_path, every_sheet_as_utf8_csv, written["out"] / "report-2024-1.xlsx")
+    assert result.returncode == 0, result.stderr
+    sheets = {}
+    for path in (tmp_path / "converted").glob("*.csv"):
+        sheets[path.stem.removeprefix("report-2024-1-")] = list(csv.reader(path.open(encoding="utf-8")))
+    assert set(sheets) == {"附件1", "附件2", "全部检查对象", "待人工复核"}
+    assert sheets["附件1"][4] == ["1", "渭南市民政局", "不合格", "多个栏目更新不及时"]
+    assert len(sheets["附件2"]) == 4 + 34
+    assert any(row[2] == HOSTILE_NAME for row in sheets["全部检查对象"])
+
+
+def test_libreoffice_converts_the_notice_to_pdf(written, tmp_path: Path):
+    result = soffice(tmp_path, "pdf", written["out"] / "notice-2024-1.docx")
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "converted" / "notice-2024-1.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) >= 3  # the notice and its two attachments
+
+
+def test_the_workbook_is_a_plain_zip_of_xml(written):
+    with zipfile.ZipFile(written["out"] / "report-2024-1.xlsx") as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+    assert "xl/workbook.xml" in names and sum(n.startswith("xl/worksheets/sheet") for n in names) == 4
