@@ -1,58 +1,155 @@
-"""The demo round: the bundled replica websites served on loopback, inspected end to end."""
+"""The demo round: Weinan's 2024 round-1 inspection replayed on a replica, end to end.
+
+The replica (``replica/weinan``: 51 government websites and 470 new-media accounts, see
+:mod:`govcheck.replicas.weinan`) is served on 127.0.0.1; its register is imported as an
+operator would import the city's targets file; round 2024-1 is crawled as of the notice's
+monitoring time points (websites 2024-02-20, new media 2024-02-23) on the embedded store;
+the inspectors' own observations are imported where a platform shows no original marker
+(Douyin); and the previous round, 2023-4, is stored from its bundled results
+(``round-2023-4.yaml``: recorded, not crawled) so that the notice can state the change.
+Nothing leaves the machine.
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from govcheck.cli import QUERY_COLUMNS, UserError, print_verdict_summary, write_rows
 from govcheck.crawl import run_round
-from govcheck.registry import import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import platform_settings, replica_routes, targets_document
+from govcheck.registry import import_manual_observations, import_targets
+from govcheck.replicas.weinan import (
+    REGISTER_FILE,
+    PreviousRound,
+    Register,
+    RegisterError,
+    WeinanReplica,
+    inspector_observations,
+    load_previous_round,
+    target_keys,
+)
+from govcheck.report import write_round_reports
+from govcheck.rounds import finish_round, parse_as_of, start_round
 from govcheck.store import SHANGHAI, Store
 
 # The replica ships with the source checkout, beside the package.
-DEFAULT_REPLICA = Path(__file__).resolve().parents[1] / "replica"
+DEFAULT_REPLICA = Path(__file__).resolve().parents[1] / "replica" / "weinan"
 DEMO_ROUND = "2024-1"
-DEMO_AS_OF = "2024-02-20"  # the notice's website monitoring time point (2月19日—2月20日)
-DEMO_MEDIA_AS_OF = "2024-02-23"  # and its new-media one (2月23日)
-# The replica is local: probes a second apart, short timeouts and no politeness delays keep
-# the demo quick. A real round keeps the profile's and the settings' values.
-DEMO_SETTINGS = {
+PROFILE = "national-2019"
+# The replica is local and on one host: probes a second apart, short timeouts, no politeness
+# delays and more requests at a time to that host keep the demo within minutes. A real round
+# keeps the profile's and the settings' values.
+DEMO_SETTINGS: dict[str, Any] = {
     "GOVCHECK_PROBE_INTERVAL": 1,
     "GOVCHECK_PROBE_TIMEOUT": 5,
+    "GOVCHECK_LINK_TIMEOUT": 5,
     "DOWNLOAD_TIMEOUT": 5,
     "RETRY_TIMES": 1,
-    "GOVCHECK_PROGRESS_INTERVAL": 5,
+    "CONCURRENT_REQUESTS": 48,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 24,
+    "GOVCHECK_PROGRESS_INTERVAL": 10,
     "DOUYIN_CAPTURE_TIMEOUT": 5,
     "DOUYIN_DOWNLOAD_DELAY": 0,
     "WECHAT_DOWNLOAD_DELAY": 0,
+    "WEIBO_DOWNLOAD_DELAY": 0,
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
 }
 
 
 def run_demo(out: Path, replica: Path | None = None) -> int:
-    replica = (replica or DEFAULT_REPLICA).resolve()
-    if not (replica / "sites" / "manifest.yaml").is_file():
-        raise UserError(f"no replica at {replica}: is this a source checkout of govcheck?")
+    folder = (replica or DEFAULT_REPLICA).resolve()
+    if not (folder / REGISTER_FILE).is_file():
+        raise UserError(f"no replica register at {folder / REGISTER_FILE}: is this a source checkout of govcheck?")
+    try:
+        weinan = WeinanReplica(folder)
+        previous = load_previous_round(weinan.register)
+    except RegisterError as error:  # checked before anything is stored
+        raise UserError(f"the replica's register cannot be served:\n{error}") from error
+    register = weinan.register
     out.mkdir(parents=True, exist_ok=True)
     store = Store.from_environment()
     print(f"demo: store: {store.description}")
-    with ReplicaServer(replica / "sites", routes=replica_routes(replica)) as server:
-        print(f"demo: replica websites and platforms served at {server.url}")
+    started = time.monotonic()
+    with weinan:
+        print(f"demo: {len(register.sites)} websites and {len(register.accounts)} new-media accounts served at {weinan.url}")
         targets_file = out / "targets.yaml"
-        targets = targets_document(replica, server.url)
-        targets_file.write_text(yaml.safe_dump(targets, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        targets_file.write_text(
+            yaml.safe_dump(weinan.targets_document(), allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI)).describe())
-        settings = {**DEMO_SETTINGS, **platform_settings(server.url)}
-        verdicts = run_round(store, DEMO_ROUND, DEMO_AS_OF, "national-2019", settings=settings, media_as_of_text=DEMO_MEDIA_AS_OF)
+        keys = target_keys(register)
+        forget_other_targets(store, [previous.round_id, DEMO_ROUND], keys)
+        store_previous_round(store, register, previous)
+        print(f"demo: round {previous.round_id} stored from its recorded results ({previous.file}), not crawled")
+        print(f"demo: crawling round {DEMO_ROUND} as of {register.as_of} (new media {register.media_as_of})")
+        run_round(
+            store, DEMO_ROUND, register.as_of.isoformat(), PROFILE, targets=",".join(keys),
+            settings={**DEMO_SETTINGS, **weinan.settings()}, media_as_of_text=register.media_as_of.isoformat(),
+        )
+    observed_file = out / f"observations-{DEMO_ROUND}.yaml"
+    observed_file.write_text(
+        yaml.safe_dump(inspector_observations(register), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    count = import_manual_observations(store, observed_file, DEMO_ROUND)
+    print(f"demo: {count} inspectors' observations imported ({observed_file.name}: Douyin shows no original marker)")
+    print(f"demo: round {DEMO_ROUND} crawled and assessed in {time.monotonic() - started:.0f} s")
+
+    verdicts = store.find("verdicts", {"round": DEMO_ROUND, "target_key": {"$in": keys}},
+                          sort=[("kind", -1), ("target_key", 1)])
     print_verdict_summary(DEMO_ROUND, verdicts)
-    columns = QUERY_COLUMNS["verdicts"]
-    write_rows(verdicts, columns, "csv", out / f"verdicts-{DEMO_ROUND}.csv")
+    for round_id in (previous.round_id, DEMO_ROUND):
+        rows = store.find("verdicts", {"round": round_id, "target_key": {"$in": keys}}, sort=[("target_key", 1)])
+        write_rows(rows, QUERY_COLUMNS["verdicts"], "csv", out / f"verdicts-{round_id}.csv")
     findings = store.find("findings", {"round": DEMO_ROUND}, sort=[("target_key", 1), ("code", 1)])
     write_rows(findings, QUERY_COLUMNS["findings"], "json", out / f"findings-{DEMO_ROUND}.json")
+    for path in write_round_reports(store, DEMO_ROUND, out, register.notice_date, previous.round_id):
+        print(f"written: {path}")
     print(f"demo: results in {out.resolve()}")
     return 0
+
+
+def forget_other_targets(store: Store, rounds: list[str], keys: list[str]) -> None:
+    """The demo's rounds hold the register's targets only: results an earlier demo stored in
+    them for other targets (the store may be reused) are removed, so that counts are the register's."""
+    for round_id in rounds:
+        query = {"round": round_id, "target_key": {"$nin": keys}}
+        removed = sum(store.delete(collection, query) for collection in ("observations", "findings", "verdicts"))
+        if removed:
+            print(f"demo: round {round_id}: {removed} stored documents of targets outside the register removed")
+
+
+def store_previous_round(store: Store, register: Register, previous: PreviousRound) -> None:
+    """Round ``previous.round_id`` with the recorded verdict of every target of the register.
+
+    No observations or findings: the round was not crawled. The round and each verdict carry
+    ``recorded_from`` (the bundled file) so that no one takes them for a crawl's results.
+    """
+    now = datetime.now(SHANGHAI)
+    as_of, media_as_of = parse_as_of(previous.as_of.isoformat()), parse_as_of(previous.media_as_of.isoformat())
+    document = start_round(store, previous.round_id, as_of, PROFILE, now, media_as_of)
+    store.save_round({**document, "recorded_from": previous.file})
+    targets = {t["key"]: t for t in store.find("targets", {"key": {"$in": target_keys(register)}})}
+    for key in target_keys(register):
+        target = targets[key]
+        labels = previous.failed.get(key)
+        verdict = {
+            "target_key": key,
+            "kind": target["kind"],
+            "name": target["name"],
+            "category": target.get("category") or target.get("account_type", ""),
+            "platform": target.get("platform", ""),
+            "district": target.get("district", ""),
+            "verdict": "合格" if labels is None else "不合格",
+            "score": None,  # not recorded
+            "labels": labels or "",
+            "finding_codes": [],
+            "profile": PROFILE,
+            "as_of": media_as_of if target["kind"] == "account" else as_of,
+            "recorded_from": previous.file,
+        }
+        store.save_assessment(previous.round_id, verdict, [])
+    finish_round(store, previous.round_id, now)

@@ -1,0 +1,253 @@
+"""The demo replays Weinan's 2024 round-1 inspection and gives the notice's tables and figures.
+
+`govcheck demo` runs once (module-scoped: the round takes a minute or two) on an embedded store
+of its own. The round's report, as the report writers load it from the stored verdicts in
+register order, gives 附件1 and 附件2; they are compared cell by cell with the notice's tables,
+and the headline figures with the notice's text.
+
+The notice (渭南市人民政府办公室, 2024-02-28) is the seed document the project reproduces. Its
+sections 一 and 二 and its two tables are copied verbatim into tests/data/seed_weinan_2024_1.txt,
+so the test reads nothing outside the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govcheck.replicas.weinan import RegisterError, load_register
+from govcheck.report.notice import build_notice
+from govcheck.report.summary import RoundReport, attachment_tables, change_text, load_round_report, percent_text
+from govcheck.targets import SITE_CATEGORIES
+from support import REPO, open_store, store_environment
+
+SEED = Path(__file__).parent / "data" / "seed_weinan_2024_1.txt"
+ROUND, PREVIOUS = "2024-1", "2023-4"
+SITE_COLUMNS = ("序号", "网站名称", "检查结果", "突出问题")
+ACCOUNT_COLUMNS = ("序号", "账号名称", "账号类型", "检查结果", "备注")
+
+# The notice's own slips, cell by cell: (table, 序号, column) → (what the notice printed, the
+# rule's wording, which the round gives). Every other cell is compared exactly.
+ERRATA = {
+    # 附件2 row 9 drops the last character of the label rows 8, 10, 11 and 25 print in full.
+    ("附件2", 9, "备注"): ("已改名(洛惠渠)系统中未改", "已改名(洛惠渠)系统中未改名"),
+    # 附件2 row 19 words the missing interaction channel its own way; rows 3–5 and 7 print the
+    # rules profile's label (and section 二 of the notice names 韩城公安 among the accounts
+    # that 未提供有效互动渠道).
+    ("附件2", 19, "备注"): ("无有效互动交流渠道", "未提供有效互动功能"),
+}
+
+
+# -- the notice ---------------------------------------------------------------------------------
+
+
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def seed_table(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of 附件1 or 附件2 as printed (the header repeated after a page break skipped)."""
+    body = seed_text().split(f"\n{name}\n", 1)[1]
+    if name == "附件1":
+        body = body.split("\n附件2\n", 1)[0]
+    rows = []
+    for line in body.splitlines():
+        cells = [cell.strip() for cell in line.rstrip().rstrip("|").split(" | ")]
+        if len(cells) == len(columns) and cells[0].isdigit():
+            rows.append(dict(zip(columns, cells)))
+    return rows
+
+
+def corrected(table: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The notice's rows with the errata's cells in the rule's wording."""
+    fixed = []
+    for row in rows:
+        row = dict(row)
+        for (errata_table, number, column), (_printed, wording) in ERRATA.items():
+            if errata_table == table and row["序号"] == str(number):
+                row[column] = wording
+        fixed.append(row)
+    return fixed
+
+
+def headline(paragraph: str) -> str:
+    """A section's opening up to the change against the previous round, its punctuation in one
+    width (the seed's text has ASCII commas and colons)."""
+    text = paragraph.replace("，", ",").replace("：", ":")
+    match = re.match(r".*?较去年第四次全面检查提升[\d.]+%", text)
+    assert match, f"no change against the previous round in {paragraph!r}"
+    return match.group(0)
+
+
+# -- the demo -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """`govcheck demo` run once on an embedded store of its own, and the round's report as the
+    report writers load it (the single source of every number and row they print)."""
+    folder = tmp_path_factory.mktemp("demo")
+    with store_environment("embedded", folder) as env:
+        finished = subprocess.run(
+            [sys.executable, "-m", "govcheck.cli", "demo", "--out", str(folder / "reports")],
+            capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=1200,
+        )
+        assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-4000:]
+        store = open_store(env)
+        yield {
+            "store": store,
+            "report": load_round_report(store, ROUND, PREVIOUS),
+            "out": folder / "reports",
+            "stdout": finished.stdout,
+        }
+
+
+def attachment(report: RoundReport, label: str) -> list[dict[str, str]]:
+    """附件1 or 附件2 as the report writers lay it out, as text cells."""
+    table = next(t for t in attachment_tables(report) if t.label == label)
+    return [dict(zip(table.columns, (str(cell) for cell in row.cells()))) for row in table.rows]
+
+
+# -- the tables ---------------------------------------------------------------------------------
+
+
+def test_the_notice_tables_are_read_whole():
+    assert [r["序号"] for r in seed_table("附件1", SITE_COLUMNS)] == [str(n) for n in range(1, 7)]
+    assert [r["序号"] for r in seed_table("附件2", ACCOUNT_COLUMNS)] == [str(n) for n in range(1, 34)]
+
+
+def test_the_errata_name_cells_the_notice_really_prints():
+    tables = {"附件1": seed_table("附件1", SITE_COLUMNS), "附件2": seed_table("附件2", ACCOUNT_COLUMNS)}
+    for (table, number, column), (as_printed, wording) in ERRATA.items():
+        row = next(r for r in tables[table] if r["序号"] == str(number))
+        assert row[column] == as_printed
+        assert as_printed != wording
+
+
+def test_attachment_1_is_the_notices(demo: dict[str, Any]):
+    assert attachment(demo["report"], "附件1") == corrected("附件1", seed_table("附件1", SITE_COLUMNS))
+
+
+def test_attachment_2_is_the_notices(demo: dict[str, Any]):
+    assert attachment(demo["report"], "附件2") == corrected("附件2", seed_table("附件2", ACCOUNT_COLUMNS))
+
+
+def test_no_target_is_left_for_manual_review(demo: dict[str, Any]):
+    reviews = demo["store"].find("verdicts", {"round": ROUND, "verdict": "待人工复核"})
+    assert [(v["name"], v["labels"]) for v in reviews] == []
+
+
+# -- the headline figures -----------------------------------------------------------------------
+
+
+def test_website_figures_are_the_notices(demo: dict[str, Any]):
+    match = re.search(
+        r"共运行网站(\d+)个,其中市政府门户网站(\d+)个,市政府工作部门及派出机构网站(\d+)个,"
+        r"县级政府门户网站(\d+)个,县级部门网站(\d+)个。检查结果为:合格政府网站(\d+)个,"
+        r"不合格政府网站(\d+)个,合格率([\d.]+%),较去年第四次全面检查(提升[\d.]+%)",
+        seed_text(),
+    )
+    assert match, "the notice's website figures were not found in the seed text"
+    total, *by_category, passed, failed, pass_rate, change = match.groups()
+    report = demo["report"]
+    counts = report.tally("site")
+    categories = report.by_category("site")
+    assert (counts.total, counts.passed, counts.failed, counts.review) == (int(total), int(passed), int(failed), 0)
+    assert [categories[c].total for c in SITE_CATEGORIES] == [int(n) for n in by_category]
+    assert percent_text(counts.rate) == pass_rate
+    # the notice subtracts the printed rates: 92.2 − 88.2 (45 of 51 in 2023-4) = 4, not 3.9
+    assert change_text(report.change("site")) == change
+
+
+def test_new_media_figures_are_the_notices(demo: dict[str, Any]):
+    match = re.search(
+        r"共运行政务新媒体(\d+)个,检查结果为:合格政务新媒体(\d+)个,不合格政务新媒体(\d+)个,"
+        r"合格率([\d.]+%),较去年第四次全面检查(提升[\d.]+%)",
+        seed_text(),
+    )
+    assert match, "the notice's new-media figures were not found in the seed text"
+    total, passed, failed, pass_rate, change = match.groups()
+    report = demo["report"]
+    counts = report.tally("account")
+    assert (counts.total, counts.passed, counts.failed, counts.review) == (int(total), int(passed), int(failed), 0)
+    assert percent_text(counts.rate) == pass_rate
+    assert change_text(report.change("account")) == change  # 93 − 91.1 (428 of 470 in 2023-4)
+
+
+def test_the_notice_draft_opens_its_sections_as_the_notice_does(demo: dict[str, Any]):
+    sections = dict(build_notice(demo["report"], date(2024, 2, 28)).sections)
+    seed = seed_text().splitlines()
+    for heading in ("一、政府网站检查情况", "二、政务新媒体检查情况"):
+        assert headline(sections[heading]) == headline(seed[seed.index(heading) + 1])
+
+
+# -- how the round was made ---------------------------------------------------------------------
+
+
+def test_accounts_of_every_platform_are_crawled_from_the_replica(demo: dict[str, Any]):
+    crawled = Counter(
+        o["target_key"].split(":")[1]
+        for o in demo["store"].find("observations", {"round": ROUND, "kind": "account"})
+        if not o.get("manual")
+    )
+    assert crawled == {"微信": 450, "微博": 15, "抖音": 5}
+
+
+def test_the_previous_round_is_marked_as_recorded_not_crawled(demo: dict[str, Any]):
+    store = demo["store"]
+    recorded = store.get_round(PREVIOUS)
+    assert recorded["recorded_from"] == "replica/weinan/round-2023-4.yaml"
+    verdicts = store.find("verdicts", {"round": PREVIOUS})
+    assert len(verdicts) == 521
+    assert {v["recorded_from"] for v in verdicts} == {recorded["recorded_from"]}
+    assert store.count("observations", {"round": PREVIOUS}) == 0
+
+
+def test_the_results_and_reports_are_written_to_the_folder(demo: dict[str, Any]):
+    out = demo["out"]
+    for name in ("targets.yaml", f"observations-{ROUND}.yaml", f"verdicts-{ROUND}.csv", f"verdicts-{PREVIOUS}.csv",
+                 f"findings-{ROUND}.json", f"report-{ROUND}.xlsx", f"notice-{ROUND}.docx", f"report-{ROUND}.html"):
+        assert (out / name).is_file(), name
+    assert f"round {ROUND}: 521 targets — 合格 484, 不合格 37, 待人工复核 0" in demo["stdout"]
+
+
+# -- the register -------------------------------------------------------------------------------
+
+
+def test_a_register_the_replica_cannot_serve_is_refused_with_every_problem(tmp_path: Path):
+    folder = tmp_path / "weinan"
+    shutil.copytree(REPO / "replica" / "weinan", folder)
+    register = folder / "register.yaml"
+    text = register.read_text(encoding="utf-8")
+    text = text.replace("{name: 渭南市卫生健康委员会, type: 微信订阅号, district: 渭南市, state: quiet}",
+                        "{name: 渭南市卫生健康委员会, type: 微信订阅号, district: 渭南市, state: sleepy}")
+    text = text.replace("category: 县级部门网站, district: 韩城市, template: hanweb, state: unreachable",
+                        "category: 县级网站, district: 韩城市, template: hanweb, state: unreachable")
+    register.write_text(text, encoding="utf-8")
+    with pytest.raises(RegisterError) as refused:
+        load_register(folder)
+    assert refused.value.problems == [
+        "register.yaml: sites[48] (韩城市财政局): category: unknown '县级网站' (expected one of "
+        "市政府门户网站, 市政府工作部门及派出机构网站, 县级政府门户网站, 县级部门网站)",
+        "register.yaml: accounts[25] (渭南市卫生健康委员会): state: unknown 'sleepy' (expected active, quiet, "
+        "reposts_only, dormant, no_menu, dead_menu, expired_menu, renamed, deleted, joined with +)",
+    ]
+
+
+def test_the_register_is_the_notices_inventory():
+    register = load_register(REPO / "replica" / "weinan")
+    assert Counter(s.category for s in register.sites) == {
+        "市政府门户网站": 1, "市政府工作部门及派出机构网站": 33, "县级政府门户网站": 11, "县级部门网站": 6,
+    }
+    assert len(register.accounts) == 470
+    assert Counter(a.account_type for a in register.accounts).keys() == {"微信订阅号", "微信服务号", "新浪微博", "抖音短视频"}
