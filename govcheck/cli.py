@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--round", required=True, help="round id, YEAR-N, e.g. 2024-1")
     run.add_argument("--as-of", required=True, help="monitoring time point, YYYY-MM-DD (end of that day, Asia/Shanghai) or ISO date-time")
     run.add_argument("--media-as-of", help="monitoring time point of the new-media accounts when it differs from --as-of (same forms)")
+    run.add_argument("--inspected-from", metavar="YYYY-MM-DD", help="first day of the websites' inspection, as the reports print it (检查时间 2月19日——2月20日); default: the day the crawl starts")
     run.add_argument("--profile", default="national-2019", help="rules profile name or .yaml path (default national-2019)")
     run.add_argument("--spider", action="append", dest="spiders", help="run only this spider (repeatable); default: all")
     run.add_argument("--targets", help="comma-separated target keys or names to inspect")
@@ -255,6 +256,7 @@ def command_run(arguments: argparse.Namespace) -> int:
         targets=arguments.targets,
         settings=settings,
         media_as_of_text=arguments.media_as_of,
+        inspected_from_text=arguments.inspected_from,
     )
     print_verdict_summary(arguments.round, verdicts)
     return 0

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from govcheck.rounds import classify_round, finish_round, parse_as_of, start_round
+from govcheck.rounds import classify_round, finish_round, parse_as_of, parse_day_start, start_round
 from govcheck.store import SHANGHAI, Store
 
 
@@ -25,6 +25,7 @@ def run_round(
     targets: str | None = None,
     settings: Mapping[str, Any] | None = None,
     media_as_of_text: str | None = None,
+    inspected_from_text: str | None = None,
 ) -> list[dict[str, Any]]:
     """Crawls the round's targets with the project's spiders and returns the stored verdicts.
 
@@ -35,7 +36,8 @@ def run_round(
     from scrapy.utils.project import get_project_settings
 
     media_as_of = parse_as_of(media_as_of_text) if media_as_of_text else None
-    start_round(store, round_id, parse_as_of(as_of_text), profile, datetime.now(SHANGHAI), media_as_of)
+    inspected_from = parse_day_start(inspected_from_text) if inspected_from_text else None
+    start_round(store, round_id, parse_as_of(as_of_text), profile, datetime.now(SHANGHAI), media_as_of, inspected_from)
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "govcheck.settings")
     project_settings = get_project_settings()
     project_settings.setdict(dict(settings or {}), priority="cmdline")

@@ -89,6 +89,7 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         run_round(
             store, DEMO_ROUND, register.as_of.isoformat(), PROFILE, targets=",".join(keys),
             settings={**DEMO_SETTINGS, **weinan.settings()}, media_as_of_text=register.media_as_of.isoformat(),
+            inspected_from_text=register.inspected_from.isoformat(),
         )
     observed_file = out / f"observations-{DEMO_ROUND}.yaml"
     observed_file.write_text(

@@ -30,6 +30,15 @@ def parse_as_of(text: str) -> datetime:
     return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
 
 
+def parse_day_start(text: str) -> datetime:
+    """A day given as ``YYYY-MM-DD``: its start in Shanghai."""
+    try:
+        day = datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise RoundError(f"{text!r}: expected a day, YYYY-MM-DD") from None
+    return datetime.combine(day, time(0, 0), tzinfo=SHANGHAI)
+
+
 def monitoring_point(round_document: dict[str, Any], kind: str) -> datetime:
     """The round's 监测时间点 for websites (``as_of``) or for accounts (``media_as_of``).
 
@@ -48,8 +57,13 @@ def start_round(
     profile: str,
     started_at: datetime,
     media_as_of: datetime | None = None,
+    inspected_from: datetime | None = None,
 ) -> dict[str, Any]:
-    """Create the round, or reopen it for a re-run with the same monitoring time points."""
+    """Create the round, or reopen it for a re-run with the same monitoring time points.
+
+    ``inspected_from``: the first day of the websites' inspection as the notice prints it
+    (检查时间 2月19日——2月20日); without it the reports take the day the crawl started.
+    """
     if not ROUND_ID.match(round_id):
         raise RoundError(f"round {round_id!r}: expected YEAR-N, e.g. 2024-1")
     load_profile(profile)  # fail before crawling when the profile does not exist
@@ -69,6 +83,12 @@ def start_round(
         "started_at": existing["started_at"] if existing else started_at,
         "status": "running",
     }
+    if inspected_from is not None:
+        if inspected_from > as_of:
+            raise RoundError(f"round {round_id}: the inspection cannot start ({inspected_from.date()}) after its monitoring time point ({as_of.date()})")
+        document["inspected_from"] = inspected_from
+    elif existing and existing.get("inspected_from"):
+        document["inspected_from"] = existing["inspected_from"]
     store.save_round(document)
     return document
 

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -140,6 +141,14 @@ def test_attachment_1_is_the_notices(demo: dict[str, Any]):
 
 def test_attachment_2_is_the_notices(demo: dict[str, Any]):
     assert attachment(demo["report"], "附件2") == corrected("附件2", seed_table("附件2", ACCOUNT_COLUMNS))
+
+
+def test_the_attachments_carry_the_notices_titles_and_inspection_times(demo: dict[str, Any]):
+    printed = seed_text().splitlines()
+    for table in attachment_tables(demo["report"]):
+        heading = printed[printed.index(table.label) + 1: printed.index(table.label) + 3]
+        # the seed's text has ASCII brackets and colons where the notice prints full-width ones
+        assert [table.title, unicodedata.normalize("NFKC", table.period)] == heading
 
 
 def test_no_target_is_left_for_manual_review(demo: dict[str, Any]):

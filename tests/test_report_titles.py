@@ -50,6 +50,11 @@ def test_a_round_run_long_after_its_monitoring_day_was_inspected_on_that_day():
     assert inspection_days(rerun, "site") == (date(2024, 2, 20), date(2024, 2, 20))
 
 
+def test_a_round_given_its_first_day_of_inspection_prints_it_whenever_it_was_crawled():
+    rerun = {**round_document(), "started_at": moment("2026-11-30T10:00:00"), "inspected_from": moment("2024-02-19T00:00:00")}
+    assert inspection_days(rerun, "site") == (date(2024, 2, 19), date(2024, 2, 20))
+
+
 def test_new_media_without_their_own_time_point_share_the_websites_days():
     same_day = {**round_document(), "media_as_of": None}
     assert inspection_days(same_day, "account") == (date(2024, 2, 19), date(2024, 2, 20))

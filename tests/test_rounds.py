@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from govcheck.rounds import RoundError, monitoring_point, parse_as_of, start_round
+from govcheck.rounds import RoundError, monitoring_point, parse_as_of, parse_day_start, start_round
 from govcheck.store import SHANGHAI, Store
 
 STARTED = datetime(2024, 2, 19, 8, 0, tzinfo=SHANGHAI)
@@ -41,6 +41,18 @@ def test_a_rerun_keeps_the_start_and_must_keep_both_time_points(store: Store):
     assert again["started_at"] == STARTED
     with pytest.raises(RoundError, match="same as_of"):
         start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED, parse_as_of("2024-02-24"))
+
+
+def test_the_first_day_of_inspection_is_kept_by_reruns_and_cannot_follow_the_monitoring_day(store: Store):
+    first_day = parse_day_start("2024-02-19")
+    start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED, inspected_from=first_day)
+    again = start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED)
+
+    assert again["inspected_from"] == first_day == datetime(2024, 2, 19, tzinfo=SHANGHAI)
+    with pytest.raises(RoundError, match="after its monitoring time point"):
+        start_round(store, "2024-2", parse_as_of("2024-02-20"), "national-2019", STARTED, inspected_from=parse_day_start("2024-02-21"))
+    with pytest.raises(RoundError, match="expected a day"):
+        parse_day_start("19.02.2024")
 
 
 @pytest.mark.parametrize("round_id", ["2024", "2024-0", "24-1", "2024-1a"])

@@ -116,6 +116,7 @@ class Account:
 @dataclass(frozen=True)
 class Register:
     folder: Path
+    inspected_from: date  # first day of the websites' inspection (检查时间 2月19日——2月20日)
     as_of: date
     media_as_of: date
     notice_date: date
@@ -140,6 +141,7 @@ def load_register(folder: Path) -> Register:
     def problem(where: str, message: str) -> None:
         problems.append(f"{path.name}: {where}: {message}")
 
+    inspected_from = _date_field(document, "inspected_from", problem)
     as_of = _date_field(document, "as_of", problem)
     media_as_of = _date_field(document, "media_as_of", problem)
     notice_date = _date_field(document, "notice_date", problem)
@@ -212,7 +214,7 @@ def load_register(folder: Path) -> Register:
         accounts.append(account)
     if problems:
         raise RegisterError(problems)
-    return Register(Path(folder), as_of, media_as_of, notice_date, str(document.get("inspector") or ""), templates,
+    return Register(Path(folder), inspected_from, as_of, media_as_of, notice_date, str(document.get("inspector") or ""), templates,
                     tuple(sites), tuple(accounts))
 
 

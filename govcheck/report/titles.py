@@ -88,7 +88,7 @@ def inspection_days(round_document: dict[str, Any], kind: str) -> tuple[date, da
     if kind == "account" and media_as_of != as_of:
         return media_as_of, media_as_of
     last = media_as_of if kind == "account" else as_of
-    started = round_document.get("started_at")
+    started = round_document.get("inspected_from") or round_document.get("started_at")
     if started is not None:
         first = local_day(started)
         if last - timedelta(days=INSPECTION_DAYS) <= first <= last:
