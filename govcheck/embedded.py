@@ -83,10 +83,18 @@ class EmbeddedDatabase:
             table = self._table(collection)
             rows = self._connection.execute(f'SELECT id, doc FROM "{table}" WHERE {where}', tuple(pinned.values())).fetchall()
         decoded = ((identity, bson.decode(doc)) for identity, doc in rows)
-        if len(pinned) == len(query):
-            return list(decoded)  # the SQL narrowing matched every field of the query already
-        matches = QueryFilter(dict(query))
-        return [(identity, document) for identity, document in decoded if matches(document)]
+        rest = {name: value for name, value in query.items() if name not in pinned}  # SQL matched the pinned fields
+        # {"target_key": {"$in": [thousands of keys]}}: montydb compares every value with every
+        # key; a set answers for string values at once (minutes -> milliseconds on a 10,000-target round).
+        wanted = {name: frozenset(value["$in"]) for name, value in rest.items() if _strings_in(value)}
+        matches = QueryFilter({name: value for name, value in rest.items() if name not in wanted}) if len(rest) > len(wanted) else None
+        found = []
+        for identity, document in decoded:
+            if wanted and not all(_is_in(document.get(name), values, name, rest[name], document) for name, values in wanted.items()):
+                continue
+            if matches is None or matches(document):
+                found.append((identity, document))
+        return found
 
     def _table(self, collection: str) -> str:
         if not collection.isidentifier():
@@ -99,6 +107,20 @@ class EmbeddedDatabase:
             self._connection.execute(f'CREATE INDEX IF NOT EXISTS "{collection}_narrowing" ON "{collection}" (round, target_key, kind)')
             self._tables.add(collection)
         return collection
+
+
+def _strings_in(condition: Any) -> bool:
+    """A ``{"$in": [str, ...]}`` condition and nothing else."""
+    return (
+        isinstance(condition, Mapping) and list(condition) == ["$in"] and isinstance(condition["$in"], list | tuple)
+        and all(isinstance(value, str) for value in condition["$in"])
+    )
+
+
+def _is_in(value: Any, wanted: frozenset[str], name: str, condition: Any, document: Mapping[str, Any]) -> bool:
+    if isinstance(value, str):
+        return value in wanted
+    return QueryFilter({name: condition})(document)  # arrays, missing fields: MongoDB's own rules
 
 
 def _text(value: Any) -> str | None:

@@ -43,6 +43,20 @@ def test_chinese_values_and_operators_query_alike(store: Store):
     assert store.count("verdicts", {"round": "2024-1"}) == 3
 
 
+def test_in_queries_match_listed_values_strings_and_arrays_alike(store: Store):
+    for number in range(300):
+        store.upsert("verdicts", {"round": "2024-1", "target_key": f"site:{number:03d}", "verdict": "合格",
+                                  "labels": ["个别栏目更新不及时"] if number % 100 == 0 else []})
+    listed = [f"site:{number:03d}" for number in range(0, 300, 7)] + ["site:不在册"]
+
+    found = store.find("verdicts", {"round": "2024-1", "target_key": {"$in": listed}}, sort=[("target_key", 1)])
+    noted = store.find("verdicts", {"target_key": {"$in": listed}, "labels": {"$in": ["个别栏目更新不及时"]}})
+
+    assert [v["target_key"] for v in found] == listed[:-1]
+    assert [v["target_key"] for v in noted] == ["site:000"]  # 0 is listed, 100 and 200 are not (not multiples of 7)
+    assert store.find("verdicts", {"target_key": {"$in": []}}) == []
+
+
 def test_a_new_assessment_replaces_findings_that_no_longer_apply(store: Store):
     verdict = {"target_key": "site:渭南市民政局", "verdict": "不合格"}
     store.save_assessment("2024-1", verdict, [{"code": "site.columns.stale"}, {"code": "site.home.stale"}])
