@@ -55,3 +55,18 @@ def open_store(environment: dict[str, str]) -> Store:
         environment["GOVCHECK_DATA_DIR"],
         environment.get("GOVCHECK_MONGO_DB"),
     )
+
+
+def account_observation(store: Store, platform: str, name: str, round_id: str) -> dict:
+    """The round's one ``account`` observation of a registered account (微信, 微博 or 抖音)."""
+    found = store.find_one(
+        "observations", {"round": round_id, "target_key": f"account:{platform}:{name}", "kind": "account", "key": "account"}
+    )
+    assert found is not None, f"no observation of {platform} account {name} in round {round_id}"
+    return found
+
+
+def account_verdict(store: Store, platform: str, name: str, round_id: str) -> dict:
+    found = store.find_one("verdicts", {"round": round_id, "target_key": f"account:{platform}:{name}"})
+    assert found is not None, f"no verdict of {platform} account {name} in round {round_id}"
+    return found

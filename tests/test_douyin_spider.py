@@ -25,7 +25,7 @@ from govcheck.replica import ReplicaServer
 from govcheck.replicas import douyin
 from govcheck.spiders.douyin import storage_state
 from govcheck.store import SHANGHAI
-from support import REPLICA, REPO, open_store, store_environment
+from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
 ROUND = "2024-1"
 AS_OF = "2024-02-23"
@@ -79,17 +79,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def observation(crawled: dict[str, Any], name: str) -> dict[str, Any]:
-    found = crawled["store"].find_one(
-        "observations", {"round": ROUND, "target_key": f"account:抖音:{name}", "kind": "account", "key": "account"}
-    )
-    assert found is not None, name
-    return found
+    return account_observation(crawled["store"], "抖音", name, ROUND)
 
 
 def verdict(crawled: dict[str, Any], name: str) -> dict[str, Any]:
-    found = crawled["store"].find_one("verdicts", {"round": ROUND, "target_key": f"account:抖音:{name}"})
-    assert found is not None, name
-    return found
+    return account_verdict(crawled["store"], "抖音", name, ROUND)
 
 
 def findings(crawled: dict[str, Any], name: str) -> list[dict[str, Any]]:

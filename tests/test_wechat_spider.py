@@ -47,7 +47,7 @@ from govcheck.spiders.wechat import (
     combine,
     secret,
 )
-from support import REPLICA, REPO, open_store, store_environment
+from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
 DATA = Path(__file__).parent / "data" / "wechat"
 STATES = REPLICA / "platforms" / "wechat" / "accounts.yaml"
@@ -365,15 +365,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def observation(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> dict[str, Any]:
-    found = crawled["store"].find_one(
-        "observations", {"round": round_id, "target_key": f"account:微信:{name}", "kind": "account", "key": "account"})
-    assert found is not None, name
-    return found
+    return account_observation(crawled["store"], "微信", name, round_id)
 
 
 def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tuple[str, str]:
-    found = crawled["store"].find_one("verdicts", {"round": round_id, "target_key": f"account:微信:{name}"})
-    assert found is not None, name
+    found = account_verdict(crawled["store"], "微信", name, round_id)
     return found["verdict"], found["labels"]
 
 

@@ -36,7 +36,7 @@ from govcheck.replicas.targets import weibo_row
 from govcheck.credentials import secret
 from govcheck.spiders.weibo import COOKIE_VARIABLE, backoff_delay
 from govcheck.store import SHANGHAI
-from support import REPLICA, REPO, open_store, store_environment
+from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
 STATES = REPLICA / "platforms" / "weibo" / "accounts.yaml"
 AS_OF = "2024-02-23"
@@ -120,17 +120,11 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def observation(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> dict[str, Any]:
-    found = crawled["store"].find_one(
-        "observations",
-        {"round": round_id, "target_key": f"account:微博:{name}", "kind": "account", "key": "account"},
-    )
-    assert found is not None, name
-    return found
+    return account_observation(crawled["store"], "微博", name, round_id)
 
 
 def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tuple[str, str]:
-    found = crawled["store"].find_one("verdicts", {"round": round_id, "target_key": f"account:微博:{name}"})
-    assert found is not None, name
+    found = account_verdict(crawled["store"], "微博", name, round_id)
     return found["verdict"], found["labels"]
 
 

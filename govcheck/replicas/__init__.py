@@ -1,1 +1,38 @@
 """Replica endpoints of the platforms (routes for govcheck.replica.ReplicaServer), built from account states."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from govcheck.dates import to_shanghai
+
+States = TypeVar("States")
+
+
+class StatesFile(Generic[States]):
+    """A replica's account states as ``load`` reads them from ``path``, read again when the file
+    changes (tests and the demo rewrite it between rounds while the server runs)."""
+
+    def __init__(self, path: Path, load: Callable[[Path], States]) -> None:
+        self.path = Path(path)
+        self._load = load
+        self._lock = threading.Lock()
+        self._stamp: float | None = None
+        self._states: States | None = None
+
+    def read(self) -> States:
+        with self._lock:
+            stamp = self.path.stat().st_mtime
+            if stamp != self._stamp or self._states is None:
+                self._states = self._load(self.path)
+                self._stamp = stamp
+            return self._states
+
+
+def state_time(value: Any) -> datetime:
+    """A time of a states file (a YAML timestamp or ISO text) in Asia/Shanghai; naive = Shanghai wall time."""
+    return to_shanghai(value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip()))

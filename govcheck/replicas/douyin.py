@@ -28,11 +28,10 @@ text, never by its code.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import zlib
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,6 +39,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from govcheck.replica import Reply, Route
+from govcheck.replicas import StatesFile, state_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PROFILE = "aweme/v1/web/user/profile/other/"
@@ -56,7 +56,7 @@ HTML = "text/html; charset=utf-8"
 
 def route(states_file: Path) -> Route:
     """The replica's route over the account states of ``states_file``."""
-    states = _States(Path(states_file))
+    states = StatesFile(Path(states_file), load_states)
     page = (Path(states_file).parent / "user.html").read_text(encoding="utf-8")
     verify = (Path(states_file).parent / "verify.html").read_text(encoding="utf-8")
 
@@ -64,12 +64,12 @@ def route(states_file: Path) -> Route:
         path = path.lstrip("/")
         if path.startswith("user/"):
             sec_uid = path[len("user/"):].strip("/")
-            return _page(states.get(sec_uid), page, verify)
+            return _page(states.read().get(sec_uid), page, verify)
         if path in (PROFILE, POSTS):
             parameters = {k: v[0] for k, v in query.items() if v}
             if not parameters.get("msToken") or not parameters.get("a_bogus"):
                 return Reply(200, b"", "application/json; charset=utf-8")  # unsigned: nothing
-            account = states.get(parameters.get("sec_user_id", ""))
+            account = states.read().get(parameters.get("sec_user_id", ""))
             logged_in = _has_cookie(headers, LOGIN_COOKIE)
             if path == PROFILE:
                 return _profile(account, verify)
@@ -80,24 +80,6 @@ def route(states_file: Path) -> Route:
 
 
 # -- account states ----------------------------------------------------------------------
-
-
-class _States:
-    """The YAML file's accounts by sec_uid, re-read when the file changes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._stamp: float | None = None
-        self._accounts: dict[str, dict[str, Any]] = {}
-
-    def get(self, sec_uid: str) -> dict[str, Any] | None:
-        with self._lock:
-            stamp = self.path.stat().st_mtime
-            if stamp != self._stamp:
-                self._accounts = load_states(self.path)
-                self._stamp = stamp
-            return self._accounts.get(sec_uid)
 
 
 def load_states(path: Path) -> dict[str, dict[str, Any]]:
@@ -117,16 +99,9 @@ def load_states(path: Path) -> dict[str, dict[str, Any]]:
     return accounts
 
 
-def _shanghai(text: Any) -> datetime:
-    if isinstance(text, datetime):
-        value = text
-    else:
-        value = datetime.fromisoformat(str(text).strip())
-    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
-
 
 def _work(sec_uid: str, index: int, post: Mapping[str, Any]) -> dict[str, Any]:
-    created = int(_shanghai(post["time"]).timestamp())
+    created = int(state_time(post["time"]).timestamp())
     return {
         "aweme_id": str(post.get("id") or f"7{created}{index:08d}"),
         "desc": str(post.get("desc") or ""),
@@ -141,7 +116,7 @@ def _series(sec_uid: str, series: Mapping[str, Any] | None, start: int) -> list[
     """``{newest, every_days, count, desc}``: works spaced evenly back from ``newest``."""
     if not series:
         return []
-    newest = _shanghai(series["newest"])
+    newest = state_time(series["newest"])
     every = timedelta(days=float(series.get("every_days", 7)))
     desc = str(series.get("desc") or "工作动态")
     return [

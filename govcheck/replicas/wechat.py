@@ -38,10 +38,9 @@ import base64
 import hashlib
 import html
 import json
-import threading
 import zlib
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -50,6 +49,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from govcheck.replica import Reply, Route
+from govcheck.replicas import StatesFile, state_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML = "text/html; charset=utf-8"
@@ -66,13 +66,13 @@ MP_ERRORS = {"session_expired": (200003, "invalid session"), "frequency_control"
 
 def route(states_file: Path, prefix: str = "/wechat/") -> Route:
     """The replica's route over the account states of ``states_file``, served under ``prefix``."""
-    states = _States(Path(states_file))
+    states = StatesFile(Path(states_file), load_states)
 
     def answer(path: str, query: dict[str, list[str]], headers: Mapping[str, str]) -> Reply | None:
         path = path.lstrip("/")
         parameters = {k: v[0] for k, v in query.items() if v}
         site = f"http://{headers.get('Host') or '127.0.0.1'}{prefix}"
-        accounts = states.accounts()
+        accounts = states.read()
         if path == "sogou/weixin":
             return _sogou_search(accounts, parameters, site, prefix)
         if path.rstrip("/") == "sogou/antispider":
@@ -93,24 +93,6 @@ def route(states_file: Path, prefix: str = "/wechat/") -> Route:
 
 
 # -- account states ----------------------------------------------------------------------
-
-
-class _States:
-    """The YAML file's accounts, re-read when the file changes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._stamp: float | None = None
-        self._accounts: list[dict[str, Any]] = []
-
-    def accounts(self) -> list[dict[str, Any]]:
-        with self._lock:
-            stamp = self.path.stat().st_mtime
-            if stamp != self._stamp:
-                self._accounts = load_states(self.path)
-                self._stamp = stamp
-            return self._accounts
 
 
 def biz_for(wechat_id: str) -> str:
@@ -150,17 +132,13 @@ def load_states(path: Path) -> list[dict[str, Any]]:
     return accounts
 
 
-def _shanghai(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
-    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
-
 
 def _series(series: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """``{newest, every_days, count, title, original_every}``: posts spaced back from ``newest``;
     every ``original_every``-th one (the newest first) declared original, none when 0."""
     if not series:
         return []
-    newest = _shanghai(series["newest"])
+    newest = state_time(series["newest"])
     every = timedelta(days=float(series.get("every_days", 7)))
     title = str(series.get("title") or "工作动态")
     original_every = int(series.get("original_every", 1))
@@ -173,7 +151,7 @@ def _series(series: Mapping[str, Any] | None) -> list[dict[str, Any]]:
 
 def _message(account: Mapping[str, Any], index: int, post: Mapping[str, Any]) -> dict[str, Any]:
     """One mass-sent message: a main article and the ``more`` articles sent with it."""
-    when = int(_shanghai(post["time"]).timestamp())
+    when = int(state_time(post["time"]).timestamp())
     mid = 2650000000 + zlib.crc32(f"{account['wechat_id']}/{when}/{index}".encode()) % 10000000
     titles = [str(post.get("title") or "工作动态"), *[str(t) for t in post.get("more") or []]]
     articles = [

@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from govcheck.replica import Reply, Route
+from govcheck.replicas import StatesFile, state_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML = "text/html; charset=utf-8"
@@ -61,24 +62,24 @@ CAPTCHA_PAGE = """<!DOCTYPE html>
 
 def route(states_file: Path, clock: datetime | None = None) -> Route:
     """The replica's route over the account states of ``states_file``, answering at ``clock``."""
-    states = _States(Path(states_file))
+    states = StatesFile(Path(states_file), load_states)
     served: dict[str, int] = {}  # requests answered per uid, for the rate-limited states
     lock = threading.Lock()
 
     def answer(path: str, query: dict[str, list[str]], headers: Mapping[str, str]) -> Reply | None:
         path = path.lstrip("/")
         parameters = {k: v[0] for k, v in query.items() if v}
-        now = _shanghai(clock) if clock is not None else states.clock() or datetime.now(SHANGHAI)
+        now = state_time(clock) if clock is not None else states.read()[0] or datetime.now(SHANGHAI)
         if path == "api/container/getIndex":
             container = parameters.get("containerid", "")
             uid = container[6:]
-            account = states.get(uid)
+            account = states.read()[1].get(uid)
             with lock:
                 served[uid] = served.get(uid, 0) + 1
                 count = served[uid]
             reply = _get_index(account, container[:6], uid, parameters, now, count)
         elif path.startswith("hd/") and path.endswith(".html"):
-            reply = _entry(states.get(path[len("hd/"):-len(".html")]))
+            reply = _entry(states.read()[1].get(path[len("hd/"):-len(".html")]))
         else:
             return None
         reply.headers["Date"] = format_datetime(now.astimezone(timezone.utc), usegmt=True)
@@ -90,34 +91,10 @@ def route(states_file: Path, clock: datetime | None = None) -> Route:
 # -- account states ----------------------------------------------------------------------
 
 
-class _States:
-    """The YAML file's clock and accounts by uid, re-read when the file changes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._stamp: float | None = None
-        self._document: tuple[datetime | None, dict[str, dict[str, Any]]] = (None, {})
-
-    def _load(self) -> tuple[datetime | None, dict[str, dict[str, Any]]]:
-        with self._lock:
-            stamp = self.path.stat().st_mtime
-            if stamp != self._stamp:
-                self._document = load_states(self.path)
-                self._stamp = stamp
-            return self._document
-
-    def clock(self) -> datetime | None:
-        return self._load()[0]
-
-    def get(self, uid: str) -> dict[str, Any] | None:
-        return self._load()[1].get(uid)
-
-
 def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]:
     """The file's clock and its accounts by uid, each with its posts expanded (``posts`` + ``series``)."""
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    clock = _shanghai(document["clock"]) if document.get("clock") else None
+    clock = state_time(document["clock"]) if document.get("clock") else None
     accounts = {}
     for number, raw in enumerate(document.get("accounts") or [], start=1):
         uid = str(raw.get("uid") or "")
@@ -142,17 +119,13 @@ def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]
     return clock, accounts
 
 
-def _shanghai(value: Any) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip())
-    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
-
 
 def _series(series: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """``{newest, every_days, count, text, original_every}``: posts spaced back from ``newest``;
     every ``original_every``-th one (the newest first) original, the others reposts; 0: all reposts."""
     if not series:
         return []
-    newest = _shanghai(series["newest"])
+    newest = state_time(series["newest"])
     every = timedelta(days=float(series.get("every_days", 7)))
     text = str(series.get("text") or "工作动态")
     original_every = int(series.get("original_every", 1))
@@ -164,7 +137,7 @@ def _series(series: Mapping[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def _post(uid: str, index: int, post: Mapping[str, Any]) -> dict[str, Any]:
-    when = _shanghai(post["time"])
+    when = state_time(post["time"])
     mid = str(4990000000000000 + zlib.crc32(f"{uid}/{when.isoformat()}/{index}".encode()) % 10**12)
     return {
         "mid": mid,
