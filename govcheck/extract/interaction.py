@@ -28,7 +28,7 @@ from typing import Literal
 from lxml import etree
 
 from govcheck.dates import parse_date, search_date
-from govcheck.extract.listing import _content_tree, _in_noise, _link_title, _resolve, _says_empty, _squash
+from govcheck.extract.listing import _content_tree, _in_noise, _is_ancestor, _link_title, _resolve, _says_empty, _squash
 
 __all__ = [
     "Message",
@@ -246,16 +246,7 @@ def _list_messages(root: etree._Element, base_url: str, read_at: datetime) -> li
             found.append((el, message))
     # a wrapper around one message matches too: keep the innermost element of each message
     holders = {el for el, _ in found}
-    return [m for el, m in found if not any(other is not el and _contains(el, other) for other in holders)]
-
-
-def _contains(ancestor: etree._Element, el: etree._Element) -> bool:
-    node = el.getparent()
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.getparent()
-    return False
+    return [m for el, m in found if not any(other is not el and _is_ancestor(el, other) for other in holders)]
 
 
 def extract_messages(html: str, base_url: str, read_at: datetime) -> MessageList:
