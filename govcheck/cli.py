@@ -147,8 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser(
         "query",
         help="audit queries on the stored results",
-        description='Example: govcheck query --round 2024-1 --filter \'{"verdict": "不合格", "district": "韩城市"}\'',
+        description='Examples: govcheck query --round 2024-1 --filter \'{"verdict": "不合格", "district": "韩城市"}\'; '
+        "govcheck query --ask failures-by-district --round 2024-1; govcheck query --ask history --target 韩城市财政局; "
+        "govcheck query --ask indicator --round 2024-1 --code media.no_update_14d; govcheck query --ask reviews --round 2024-1",
     )
+    query.add_argument(
+        "--ask",
+        choices=["failures-by-district", "history", "indicator", "reviews"],
+        help="a ready question: failures-by-district (--round), history (--target), indicator (--round --code), reviews (--round)",
+    )
+    query.add_argument("--target", help="with --ask history: a target key (site:名称, account:平台:名称) or name")
+    query.add_argument("--code", help="with --ask indicator: a finding code, e.g. media.no_update_14d")
     query.add_argument("--round", help="limit to this round")
     query.add_argument("--collection", default="verdicts", choices=["verdicts", "findings", "observations", "targets", "rounds"])
     query.add_argument("--filter", default="{}", help="MongoDB query document as JSON")
@@ -322,6 +331,16 @@ def command_observe_import(arguments: argparse.Namespace) -> int:
 
 
 def command_query(arguments: argparse.Namespace) -> int:
+    if arguments.ask:
+        from govcheck.audit import QuestionError, ask
+
+        try:
+            question = ask(arguments.ask, arguments.round, arguments.target, arguments.code)
+        except QuestionError as error:
+            raise UserError(str(error)) from error
+        rows = open_store().find(question.collection, question.query, sort=question.sort)
+        write_rows(rows, question.columns, arguments.format, arguments.out)
+        return 0
     try:
         query = json.loads(arguments.filter)
     except json.JSONDecodeError as error:

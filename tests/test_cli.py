@@ -66,3 +66,34 @@ def test_query_answers_in_table_json_and_csv(store_location: dict[str, str], tmp
     assert as_csv.returncode == 0
     lines = csv_file.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("round,name") and len(lines) == 3  # both rounds of the one site
+
+
+def test_ready_questions_answer_the_auditors_usual_queries(store_location: dict[str, str]):
+    store = open_store(store_location)
+    rows = [("2024-1", "韩城市财政局", "韩城市", "不合格"), ("2024-1", "渭南市民政局", "渭南市", "不合格"),
+            ("2024-1", "渭南市教育局", "渭南市", "合格"), ("2023-4", "韩城市财政局", "韩城市", "合格")]
+    for round_id, name, district, verdict in rows:
+        store.upsert("verdicts", {"round": round_id, "target_key": f"site:{name}", "name": name, "kind": "site",
+                                  "district": district, "verdict": verdict, "labels": "监测时间点无法访问" if verdict == "不合格" else ""})
+    store.upsert("findings", {"round": "2024-1", "target_key": "site:韩城市财政局", "code": "site.availability.unreachable",
+                              "label": "监测时间点无法访问", "severity": "veto", "evidence": {"probes": 3}})
+    store.upsert("findings", {"round": "2024-1", "target_key": "site:渭南市教育局", "code": "site.columns.review:通知公告",
+                              "label": "栏目检查待人工复核", "severity": "review", "reason": "栏目页超时"})
+
+    def ask(*arguments: str) -> list[dict]:
+        result = govcheck("query", "--format", "json", *arguments, env=store_location)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    failures = ask("--ask", "failures-by-district", "--round", "2024-1")
+    history = ask("--ask", "history", "--target", "韩城市财政局")
+    by_key = ask("--ask", "history", "--target", "site:韩城市财政局")
+    unreachable = ask("--ask", "indicator", "--round", "2024-1", "--code", "site.availability.unreachable")
+    reviews = ask("--ask", "reviews", "--round", "2024-1")
+    missing = govcheck("query", "--ask", "indicator", "--round", "2024-1", env=store_location)
+
+    assert [(v["district"], v["name"]) for v in failures] == [("渭南市", "渭南市民政局"), ("韩城市", "韩城市财政局")]
+    assert [(v["round"], v["verdict"]) for v in history] == [("2023-4", "合格"), ("2024-1", "不合格")] == [(v["round"], v["verdict"]) for v in by_key]
+    assert [(f["target_key"], f["evidence"]) for f in unreachable] == [("site:韩城市财政局", {"probes": 3})]
+    assert [(f["target_key"], f["reason"]) for f in reviews] == [("site:渭南市教育局", "栏目页超时")]
+    assert missing.returncode == 1 and "needs --round and --code" in missing.stderr
