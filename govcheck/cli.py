@@ -24,7 +24,9 @@ A round, step by step:
   govcheck targets import targets.xlsx          # sheets 网站, 栏目, 新媒体
   govcheck run --round 2024-1 --as-of 2024-02-20
   govcheck observe import observed.xlsx --round 2024-1   # inspectors' own observations
-  govcheck query --round 2024-1 --filter '{"verdict": "不合格"}'
+  govcheck query --ask failures-by-district --round 2024-1
+  govcheck report --round 2024-1 --previous 2023-4 --out reports   # 附件1/附件2 .xlsx, notice .docx, .html
+  govcheck recheck --round 2024-2 --from 2024-1 --as-of 2024-03-15  # 整改复查 of the 不合格 targets
 """
 
 
