@@ -19,8 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import bson
+from bson.codec_options import CodecOptions
 from montydb.engine.queries import QueryFilter
 
+from govcheck.dates import SHANGHAI
+
+# Times come back as MongoDB's client gives them to govcheck: aware, in Asia/Shanghai.
+CODEC = CodecOptions(tz_aware=True, tzinfo=SHANGHAI)
 # Fields that most queries pin to one value: stored as indexed columns to narrow the scan.
 NARROWING_FIELDS = ("round", "target_key", "kind")
 
@@ -43,7 +48,7 @@ class EmbeddedDatabase:
         with self._lock, self._connection:
             table = self._table(collection)
             row = self._connection.execute(f'SELECT doc FROM "{table}" WHERE id = ?', (identity,)).fetchone()
-            document = bson.decode(row[0]) if row else dict(key)
+            document = bson.decode(row[0], CODEC) if row else dict(key)
             document.update(fields)
             self._connection.execute(
                 f'INSERT OR REPLACE INTO "{table}" (id, round, target_key, kind, doc) VALUES (?, ?, ?, ?, ?)',
@@ -82,7 +87,7 @@ class EmbeddedDatabase:
         with self._lock:
             table = self._table(collection)
             rows = self._connection.execute(f'SELECT id, doc FROM "{table}" WHERE {where}', tuple(pinned.values())).fetchall()
-        decoded = ((identity, bson.decode(doc)) for identity, doc in rows)
+        decoded = ((identity, bson.decode(doc, CODEC)) for identity, doc in rows)
         rest = {name: value for name, value in query.items() if name not in pinned}  # SQL matched the pinned fields
         # {"target_key": {"$in": [thousands of keys]}}: montydb compares every value with every
         # key; a set answers for string values at once (minutes -> milliseconds on a 10,000-target round).

@@ -143,8 +143,8 @@ class Store:
         sort: Sequence[tuple[str, int]] | None = None,
         limit: int = 0,
     ) -> list[dict[str, Any]]:
-        found = self._backend.find(collection, self._stored(dict(query or {})), sort, limit)
-        return [_as_shanghai(document) for document in found]
+        # both backends decode times aware, in Asia/Shanghai (the MongoClient's and the embedded codec)
+        return self._backend.find(collection, self._stored(dict(query or {})), sort, limit)
 
     def find_one(self, collection: str, query: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self.find(collection, query, limit=1)
@@ -169,8 +169,8 @@ class Store:
         return self._backend.path.parent if self.embedded else None
 
     def _stored(self, value: Any) -> Any:
-        """Values as the store compares them: the embedded store keeps naive UTC times."""
-        return _as_naive_utc(value) if self.embedded else value
+        """Values as the store compares them: aware times (a naive one is Shanghai wall time)."""
+        return _as_aware(value)
 
     # -- govcheck's documents -------------------------------------------------------
 
@@ -246,32 +246,14 @@ def store_for(crawler: Any) -> Store:
     return _stores[crawler]
 
 
-# values that _as_shanghai must look into; any other value is returned as it is, without a call
-_NESTED = (datetime, dict, list)
-
-
-def _as_shanghai(value: Any) -> Any:
-    """Stored times come back in Asia/Shanghai whichever store held them."""
+def _as_aware(value: Any) -> Any:
+    """Naive times taken as Shanghai wall time, so that every stored and compared time is aware."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:  # montydb returns naive UTC
-            value = value.replace(tzinfo=ZoneInfo("UTC"))
-        return value.astimezone(SHANGHAI)
+        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
     if isinstance(value, dict):
-        return {k: _as_shanghai(v) if isinstance(v, _NESTED) else v for k, v in value.items()}
+        return {k: _as_aware(v) if isinstance(v, (datetime, dict, list)) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [_as_shanghai(v) if isinstance(v, _NESTED) else v for v in value]
-    return value
-
-
-def _as_naive_utc(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-        return value
-    if isinstance(value, dict):
-        return {k: _as_naive_utc(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_as_naive_utc(v) for v in value]
+        return [_as_aware(v) if isinstance(v, (datetime, dict, list)) else v for v in value]
     return value
 
 
