@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -36,3 +36,19 @@ class StatesFile(Generic[States]):
 def state_time(value: Any) -> datetime:
     """A time of a states file (a YAML timestamp or ISO text) in Asia/Shanghai; naive = Shanghai wall time."""
     return to_shanghai(value if isinstance(value, datetime) else datetime.fromisoformat(str(value).strip()))
+
+
+def series_posts(series: Mapping[str, Any] | None, text_field: str) -> list[dict[str, Any]]:
+    """A states file's ``series`` {newest, every_days, count, <text_field>, original_every}: posts
+    spaced evenly back from ``newest``, titled "<text>（n）"; every ``original_every``-th one (the
+    newest first) original, none when 0."""
+    if not series:
+        return []
+    newest = state_time(series["newest"])
+    every = timedelta(days=float(series.get("every_days", 7)))
+    text = str(series.get(text_field) or "工作动态")
+    original_every = int(series.get("original_every", 1))
+    return [
+        {"time": newest - n * every, text_field: f"{text}（{n + 1}）", "original": bool(original_every) and n % original_every == 0}
+        for n in range(int(series.get("count", 10)))
+    ]

@@ -31,7 +31,6 @@ import json
 import time
 import zlib
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +38,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from govcheck.replica import Reply, Route
-from govcheck.replicas import StatesFile, state_time
+from govcheck.replicas import StatesFile, series_posts, state_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PROFILE = "aweme/v1/web/user/profile/other/"
@@ -94,7 +93,10 @@ def load_states(path: Path) -> dict[str, dict[str, Any]]:
         if behaviour not in BEHAVIOURS and not behaviour.startswith(("http_", "page_http_")):
             raise ValueError(f"{path}: account {sec_uid}: unknown behaviour {behaviour!r}")
         works = [_work(sec_uid, index, post) for index, post in enumerate(raw.get("posts") or [])]
-        works += _series(sec_uid, raw.get("series"), start=len(works))
+        works += [
+            _work(sec_uid, len(works) + n, {"time": post["time"].isoformat(), "desc": post["desc"]})
+            for n, post in enumerate(series_posts(raw.get("series"), "desc"))
+        ]
         accounts[sec_uid] = {**raw, "behaviour": behaviour, "works": works}
     return accounts
 
@@ -110,19 +112,6 @@ def _work(sec_uid: str, index: int, post: Mapping[str, Any]) -> dict[str, Any]:
         "aweme_type": 68 if post.get("type") == "note" else 0,
         "private_status": 1 if post.get("private") else 0,
     }
-
-
-def _series(sec_uid: str, series: Mapping[str, Any] | None, start: int) -> list[dict[str, Any]]:
-    """``{newest, every_days, count, desc}``: works spaced evenly back from ``newest``."""
-    if not series:
-        return []
-    newest = state_time(series["newest"])
-    every = timedelta(days=float(series.get("every_days", 7)))
-    desc = str(series.get("desc") or "工作动态")
-    return [
-        _work(sec_uid, start + n, {"time": (newest - n * every).isoformat(), "desc": f"{desc}（{n + 1}）"})
-        for n in range(int(series.get("count", 10)))
-    ]
 
 
 # -- answers -----------------------------------------------------------------------------

@@ -40,7 +40,6 @@ import html
 import json
 import zlib
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -49,7 +48,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from govcheck.replica import Reply, Route
-from govcheck.replicas import StatesFile, state_time
+from govcheck.replicas import StatesFile, series_posts, state_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML = "text/html; charset=utf-8"
@@ -125,28 +124,12 @@ def load_states(path: Path) -> list[dict[str, Any]]:
             if account[key] not in allowed and not account[key].startswith("http_"):
                 raise ValueError(f"{path}: account {wechat_id}: unknown {key} {account[key]!r}")
         posts = [dict(p) for p in raw.get("posts") or []]
-        posts += _series(raw.get("series"))
+        posts += series_posts(raw.get("series"), "title")
         messages = [_message(account, index, post) for index, post in enumerate(posts)]
         account["messages"] = sorted(messages, key=lambda m: -m["datetime"])
         accounts.append(account)
     return accounts
 
-
-
-def _series(series: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """``{newest, every_days, count, title, original_every}``: posts spaced back from ``newest``;
-    every ``original_every``-th one (the newest first) declared original, none when 0."""
-    if not series:
-        return []
-    newest = state_time(series["newest"])
-    every = timedelta(days=float(series.get("every_days", 7)))
-    title = str(series.get("title") or "工作动态")
-    original_every = int(series.get("original_every", 1))
-    return [
-        {"time": newest - n * every, "title": f"{title}（{n + 1}）",
-         "original": bool(original_every) and n % original_every == 0}
-        for n in range(int(series.get("count", 10)))
-    ]
 
 
 def _message(account: Mapping[str, Any], index: int, post: Mapping[str, Any]) -> dict[str, Any]:

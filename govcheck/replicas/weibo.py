@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from govcheck.replica import Reply, Route
-from govcheck.replicas import StatesFile, state_time
+from govcheck.replicas import StatesFile, series_posts, state_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML = "text/html; charset=utf-8"
@@ -110,7 +110,7 @@ def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]
         if limited is not None and (not isinstance(limited, dict)
                                     or int(limited.get("status", 0)) not in (418, 429, 432)):
             raise ValueError(f"{path}: account {uid}: rate_limited needs a status of 418, 429 or 432")
-        posts = [dict(p) for p in raw.get("posts") or []] + _series(raw.get("series"))
+        posts = [dict(p) for p in raw.get("posts") or []] + [{**post, "repost": not post.pop("original")} for post in series_posts(raw.get("series"), "text")]
         for post in posts:
             if post.get("pinned") not in (None, False, *PINNED_MARKERS):
                 raise ValueError(f"{path}: account {uid}: pinned must be one of {', '.join(PINNED_MARKERS)}")
@@ -118,22 +118,6 @@ def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]
         accounts[uid] = account
     return clock, accounts
 
-
-
-def _series(series: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """``{newest, every_days, count, text, original_every}``: posts spaced back from ``newest``;
-    every ``original_every``-th one (the newest first) original, the others reposts; 0: all reposts."""
-    if not series:
-        return []
-    newest = state_time(series["newest"])
-    every = timedelta(days=float(series.get("every_days", 7)))
-    text = str(series.get("text") or "工作动态")
-    original_every = int(series.get("original_every", 1))
-    return [
-        {"time": newest - n * every, "text": f"{text}（{n + 1}）",
-         "repost": not (original_every and n % original_every == 0)}
-        for n in range(int(series.get("count", 10)))
-    ]
 
 
 def _post(uid: str, index: int, post: Mapping[str, Any]) -> dict[str, Any]:
