@@ -44,15 +44,21 @@ class EmbeddedDatabase:
 
     def upsert(self, collection: str, key: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
         """Sets ``fields`` on the document identified by ``key``, creating it when missing."""
-        identity = json.dumps([key[name] for name in sorted(key)], ensure_ascii=False, default=str)
+        self.upsert_many(collection, [(key, fields)])
+
+    def upsert_many(self, collection: str, changes: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
+        """:meth:`upsert` of each (key, fields) in one transaction: all of them are written or none."""
         with self._lock, self._connection:
             table = self._table(collection)
-            row = self._connection.execute(f'SELECT doc FROM "{table}" WHERE id = ?', (identity,)).fetchone()
-            document = bson.decode(row[0], CODEC) if row else dict(key)
-            document.update(fields)
-            self._connection.execute(
-                f'INSERT OR REPLACE INTO "{table}" (id, round, target_key, kind, doc) VALUES (?, ?, ?, ?, ?)',
-                (identity, *(_text(document.get(name)) for name in NARROWING_FIELDS), bson.encode(document)),
+            rows = []
+            for key, fields in changes:
+                identity = json.dumps([key[name] for name in sorted(key)], ensure_ascii=False, default=str)
+                row = self._connection.execute(f'SELECT doc FROM "{table}" WHERE id = ?', (identity,)).fetchone()
+                document = bson.decode(row[0], CODEC) if row else dict(key)
+                document.update(fields)
+                rows.append((identity, *(_text(document.get(name)) for name in NARROWING_FIELDS), bson.encode(document)))
+            self._connection.executemany(
+                f'INSERT OR REPLACE INTO "{table}" (id, round, target_key, kind, doc) VALUES (?, ?, ?, ?, ?)', rows
             )
 
     def find(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from scrapy.exceptions import DropItem
 from govcheck.dates import parse_date
 from govcheck.items import OBSERVATION_KINDS, ObservationItem
 from govcheck.rounds import classify_round, get_round, monitoring_point
-from govcheck.store import Store, store_for, with_store_retries
+from govcheck.store import Store, StoreError, store_for, with_store_retries
 
 logger = logging.getLogger(__name__)
 
@@ -110,14 +111,67 @@ class ValidationPipeline:
 class ObservationStorePipeline(_RoundPipeline):
     """Upserts each observation under (round, target_key, kind, key): re-runs replace.
 
-    While the server is unreachable the item waits and is written when it is back
+    Observations are written in batches, one transaction (embedded) or one round trip
+    (MongoDB) for all that arrive within GOVCHECK_STORE_BATCH_SECONDS, at most
+    GOVCHECK_STORE_BATCH_SIZE: one write per page was a tenth of a sites round's time. An
+    item goes on to classification only once its batch is stored.
+
+    While the server is unreachable the batch waits and is written when it is back
     (GOVCHECK_STORE_RETRY_SECONDS), so no observation of the round is lost.
     """
 
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.batch_size = max(1, crawler.settings.getint("GOVCHECK_STORE_BATCH_SIZE", 100))
+        self.batch_seconds = crawler.settings.getfloat("GOVCHECK_STORE_BATCH_SECONDS", 0.05)
+        self.pending: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
+        self.flush_timer: asyncio.TimerHandle | None = None
+
     async def process_item(self, item: ObservationItem) -> ObservationItem:
-        document = item.to_document()
-        await self.store_call(lambda: self.store.save_observation(document), f"storing {item.target_key} {item.key}")
+        loop = asyncio.get_running_loop()
+        stored: asyncio.Future[None] = loop.create_future()
+        self.pending.append((item.to_document(), stored))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        elif self.flush_timer is None:
+            self.flush_timer = loop.call_later(self.batch_seconds, self.flush)
+        await stored
         return item
+
+    def flush(self) -> None:
+        if self.flush_timer is not None:
+            self.flush_timer.cancel()
+            self.flush_timer = None
+        batch, self.pending = self.pending, []
+        if batch:
+            asyncio.ensure_future(self.write(batch))
+
+    async def write(self, batch: list[tuple[dict[str, Any], asyncio.Future[None]]]) -> None:
+        documents = [document for document, _ in batch]
+        try:
+            await self.store_call(lambda: self.store.save_observations(documents), f"storing {len(documents)} observations")
+        except StoreError as error:  # the server stayed away: every item of the batch fails with its reason
+            outcomes: list[BaseException | None] = [error] * len(batch)
+        except Exception:
+            # A document the store refuses fails alone: the others are written one by one.
+            outcomes = [await self.write_one(document) for document in documents]
+        else:
+            outcomes = [None] * len(batch)
+        for (_, stored), outcome in zip(batch, outcomes):
+            if stored.done():  # the item's processing was cancelled
+                continue
+            if outcome is None:
+                stored.set_result(None)
+            else:
+                stored.set_exception(outcome)
+
+    async def write_one(self, document: dict[str, Any]) -> BaseException | None:
+        what = f"storing {document['target_key']} {document['key']}"
+        try:
+            await self.store_call(lambda: self.store.save_observation(document), what)
+        except Exception as error:
+            return error
+        return None
 
 
 class ClassificationPipeline(_RoundPipeline):

@@ -20,6 +20,10 @@ GOVCHECK_DATA_DIR = os.environ.get("GOVCHECK_DATA_DIR", "var")
 # How long observations wait for an unreachable MongoDB server before the crawl gives up
 # (seconds). Nothing is lost or half-written meanwhile; the crawl itself goes on.
 GOVCHECK_STORE_RETRY_SECONDS = 600
+# Observations are stored in batches: all that arrive within this many seconds, at most this
+# many, in one transaction (embedded) or one round trip (MongoDB).
+GOVCHECK_STORE_BATCH_SECONDS = 0.05
+GOVCHECK_STORE_BATCH_SIZE = 100
 
 # -- politeness -----------------------------------------------------------------------
 # Government sites are small servers: few parallel requests per site.

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from pymongo import UpdateOne
 from pymongo.errors import ConnectionFailure
 
 from govcheck.embedded import EmbeddedDatabase
@@ -66,6 +67,13 @@ class MongoBackend:
 
     def upsert(self, collection: str, key: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
         self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
+
+    def upsert_many(self, collection: str, changes: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
+        # One round trip; unordered, so one refused document does not hold back the others.
+        # A batch cut short by a lost connection is sent again whole: upserts repeat harmlessly.
+        self._db[collection].bulk_write(
+            [UpdateOne(dict(key), {"$set": dict(fields)}, upsert=True) for key, fields in changes], ordered=False
+        )
 
     def find(self, collection: str, query: Mapping[str, Any], sort: Sequence[tuple[str, int]] | None, limit: int) -> list[dict[str, Any]]:
         cursor = self._db[collection].find(dict(query), {"_id": 0})
@@ -132,9 +140,17 @@ class Store:
 
     def upsert(self, collection: str, document: Mapping[str, Any]) -> None:
         """Insert or replace the fields of the document identified by the collection's key."""
+        self._backend.upsert(collection, *self._key_and_fields(collection, document))
+
+    def upsert_many(self, collection: str, documents: Sequence[Mapping[str, Any]]) -> None:
+        """:meth:`upsert` of several documents in one call to the server (one transaction when embedded)."""
+        if documents:
+            self._backend.upsert_many(collection, [self._key_and_fields(collection, d) for d in documents])
+
+    def _key_and_fields(self, collection: str, document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         key = {field: document[field] for field in KEYS[collection]}
         fields = {k: v for k, v in document.items() if k != "_id"}
-        self._backend.upsert(collection, self._stored(key), self._stored(fields))
+        return self._stored(key), self._stored(fields)
 
     def find(
         self,
@@ -182,6 +198,9 @@ class Store:
 
     def save_observation(self, observation: Mapping[str, Any]) -> None:
         self.upsert("observations", observation)
+
+    def save_observations(self, observations: Sequence[Mapping[str, Any]]) -> None:
+        self.upsert_many("observations", observations)
 
     def observations_of(self, round_id: str, target_key: str) -> list[dict[str, Any]]:
         return self.find(

@@ -2,6 +2,9 @@
 
 from datetime import datetime
 
+import pytest
+from bson.errors import InvalidDocument
+
 from govcheck.store import SHANGHAI, Store
 
 
@@ -80,3 +83,22 @@ def test_an_assessment_without_findings_is_stored_on_a_fresh_store(store: Store)
 
     assert store.find("findings") == []
     assert [v["verdict"] for v in store.find("verdicts")] == ["合格"]
+
+
+def test_a_batch_upsert_adds_new_documents_and_updates_stored_ones_by_key(store: Store):
+    store.upsert("observations", observation(state="failed", status=503, url="http://a.example/"))
+    store.save_observations([observation(state="entries", status=200), observation(key="工作动态", state="empty")])
+
+    stored = {document["key"]: document for document in store.find("observations")}
+    assert set(stored) == {"通知公告", "工作动态"}
+    assert stored["通知公告"]["state"] == "entries" and stored["通知公告"]["status"] == 200
+    assert stored["通知公告"]["url"] == "http://a.example/"  # fields the batch did not set are kept
+
+
+def test_a_refused_document_in_an_embedded_batch_writes_none_of_it(tmp_path):
+    store = Store.open(None, tmp_path)
+    store.upsert("observations", observation(state="failed"))
+    with pytest.raises(InvalidDocument):
+        store.save_observations([observation(state="entries"), observation(key="工作动态", state=object())])
+
+    assert [(d["key"], d["state"]) for d in store.find("observations")] == [("通知公告", "failed")]
