@@ -57,7 +57,11 @@ _NUMBER = r"(?:[0-9]{1,3}|[一二两三四五六七八九十]{1,3}|半)"
 # which form it is (``match.lastgroup``). Lookarounds keep dates out of longer numbers
 # (ICP备05001234号, 2008-2024, 1.2.3.4) and month-day forms out of words (2-3个工作日, 第1/2页);
 # a month/day with a slash needs two digits each (02/19), so fractions (占比1/3) are no dates.
+# The leading lookahead lists the characters a form can start with: the regex engine does not
+# work that out for an alternation, and skipping the other positions at once makes a search
+# through a title three times faster.
 _DATE_FORMS = re.compile(
+    r"(?=[0-9一二两三四五六七八九十半刚今昨前MTWFS])(?:"
     r"(?P<ymd>(?<![0-9])(?P<ymd_y>[0-9]{4})(?P<ymd_sep>[-/.])(?P<ymd_m>[0-9]{1,2})(?P=ymd_sep)"
     r"(?P<ymd_d>[0-9]{1,2})(?![0-9])(?![-/.][0-9]))"
     r"|(?P<cn>(?<![0-9])(?P<cn_y>[0-9]{4})\s*年\s*(?P<cn_m>[0-9]{1,2})\s*月\s*(?P<cn_d>[0-9]{1,2})"
@@ -75,6 +79,7 @@ _DATE_FORMS = re.compile(
     rf"|(?P<ago_long>(?<![0-9])(?P<ago_long_n>{_NUMBER})\s*(?:个?(?:周|星期|礼拜)|个月|年)\s*[之以]?前"
     r"(?![往来去进后夕]))"
     r"|(?P<day_word>(?:(?<=[于在])|(?<![\u4e00-\u9fff]))(?P<day_word_w>今天|昨天|前天)(?![是的]))"
+    r")"
 )
 
 # A time of day right after a date: 10:30, 10:30:05, T10:30:05+08:00, 下午3点, 上午10点30分, 3点半.

@@ -133,17 +133,26 @@ _NOISE_HEADINGS = re.compile(
 _CLASS_SPLIT = re.compile(r"[\s_\-]+")
 
 
-def _words(el: etree._Element) -> list[str]:
-    value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return [w for w in _CLASS_SPLIT.split(value) if w]
+def _words(el: etree._Element) -> tuple[str, ...]:
+    return _class_words(el.get("class"), el.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _class_words(class_value: str | None, id_value: str | None) -> tuple[str, ...]:
+    """The words of a class and id; cached because a page repeats a few values on every element."""
+    value = f"{class_value or ''} {id_value or ''}".lower()
+    return tuple(w for w in _CLASS_SPLIT.split(value) if w)
 
 
 def _noisy_element(el: etree._Element) -> bool:
     if not isinstance(el.tag, str):
         return False
-    if el.tag in _NOISE_TAGS:
-        return True
-    for word in _words(el):
+    return el.tag in _NOISE_TAGS or _noisy_words(el.get("class"), el.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _noisy_words(class_value: str | None, id_value: str | None) -> bool:
+    for word in _class_words(class_value, id_value):
         bare = word.rstrip("0123456789")
         if bare in _NOISE_WORDS or any(bare.startswith(p) for p in _NOISE_PREFIXES):
             return True
@@ -164,8 +173,14 @@ def _short_text(el: etree._Element, limit: int = 24) -> str | None:
     return text or None
 
 
-def _noisy_heading(container: etree._Element) -> bool:
-    """A widget headed 热点排行/今日关注…: look at the headings just before the list and its parents."""
+def _noisy_heading(container: etree._Element, short_texts: dict[etree._Element, str | None] | None = None) -> bool:
+    """A widget headed 热点排行/今日关注…: look at the headings just before the list and its parents.
+
+    ``short_texts`` keeps the headings already read on this page: every item of a list looks
+    at the same few elements above it.
+    """
+    if short_texts is None:
+        short_texts = {}
     node = container
     for _ in range(3):
         if node is None:
@@ -174,7 +189,9 @@ def _noisy_heading(container: etree._Element) -> bool:
         for _ in range(2):
             if sibling is None:
                 break
-            text = _short_text(sibling)
+            if sibling not in short_texts:
+                short_texts[sibling] = _short_text(sibling)
+            text = short_texts[sibling]
             if text and _NOISE_HEADINGS.search(text):
                 return True
             sibling = sibling.getprevious()
@@ -418,6 +435,7 @@ class _Group:
 
 def _groups(root: etree._Element, base_url: str, as_of: datetime) -> list[_Group]:
     groups: list[_Group] = []
+    short_texts: dict[etree._Element, str | None] = {}
 
     def visit(parent: etree._Element) -> None:
         if _noisy_element(parent):
@@ -431,7 +449,7 @@ def _groups(root: etree._Element, base_url: str, as_of: datetime) -> list[_Group
             items = [i for c in children if not _noisy_element(c) and (i := _read_item(c, base_url, as_of))]
             if items:
                 found.append(_Group(parent, tag, items))
-        if found and _noisy_heading(parent):
+        if found and _noisy_heading(parent, short_texts):
             return  # a 热点排行/今日关注 widget, and everything inside it
         groups.extend(g for g in found if g.qualifies)
         for child in parent:
