@@ -18,6 +18,8 @@ from govcheck.store import Store, StoreError, store_for, with_store_retries
 
 logger = logging.getLogger(__name__)
 
+# Scrapy stat: targets with at least one observation so far
+TARGETS_OBSERVED_STAT = "govcheck/targets_observed"
 # fields every observation of a kind must carry (see docs/schema.md)
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "probe": ("url", "ok"),
@@ -182,7 +184,11 @@ class ClassificationPipeline(_RoundPipeline):
         self.rounds: dict[str, set[str]] = {}
 
     def process_item(self, item: ObservationItem) -> ObservationItem:
-        self.rounds.setdefault(item.round, set()).add(item.target_key)
+        seen = self.rounds.setdefault(item.round, set())
+        if item.target_key not in seen:
+            seen.add(item.target_key)
+            # what the progress lines count (govcheck.progress), without a signal handler per item
+            self.crawler.stats.inc_value(TARGETS_OBSERVED_STAT)
         return item
 
     async def close_spider(self) -> None:

@@ -1,4 +1,9 @@
-"""Progress lines on long runs: how many targets of the spider have been looked at so far."""
+"""Progress lines on long runs: how many targets of the spider have been looked at so far.
+
+The count of targets comes from a stat the classification pipeline keeps
+(``govcheck/targets_observed``): a handler of Scrapy's item_scraped signal would cost an
+asyncio task per item.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from govcheck.pipelines import TARGETS_OBSERVED_STAT
+
 logger = logging.getLogger("govcheck.progress")
 
 
@@ -18,7 +25,6 @@ class ProgressReporter:
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
-        self.targets_seen: set[str] = set()
         self._loop: task.LoopingCall | None = None
 
     @classmethod
@@ -26,18 +32,12 @@ class ProgressReporter:
         reporter = cls(crawler, crawler.settings.getfloat("GOVCHECK_PROGRESS_INTERVAL", 10))
         crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(reporter.item_scraped, signal=signals.item_scraped)
         return reporter
 
     def spider_opened(self, spider: Any) -> None:
         if self.interval > 0:
             self._loop = task.LoopingCall(self.report)
             self._loop.start(self.interval, now=False)
-
-    def item_scraped(self, item: Any, spider: Any) -> None:
-        target_key = getattr(item, "target_key", None)
-        if target_key:
-            self.targets_seen.add(target_key)
 
     def report(self) -> None:
         spider = self.crawler.spider
@@ -46,7 +46,7 @@ class ProgressReporter:
         logger.info(
             "%s: %d/%d targets, %d pages, %d observations",
             spider.name,
-            len(self.targets_seen),
+            stats.get_value(TARGETS_OBSERVED_STAT, 0),
             total,
             stats.get_value("response_received_count", 0),
             stats.get_value("item_scraped_count", 0),

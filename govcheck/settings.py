@@ -29,10 +29,10 @@ GOVCHECK_STORE_BATCH_SIZE = 100
 # Government sites are small servers: few parallel requests per site.
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
-# Items and requests of one response handled at once. Our callbacks yield a few each; Scrapy's
-# default (100) starts 100 asyncio tasks per response whatever it yields, a third of the
-# reactor's time on a sites round.
-CONCURRENT_ITEMS = 16
+# Items and requests of one response handled at once. Our callbacks yield one observation and
+# at most a dozen requests each; Scrapy starts this many asyncio tasks per response whatever it
+# yields (its default, 100, took a third of the reactor's time on a sites round).
+CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0
 # Inspections must see what a visitor sees, so robots.txt does not hide columns from us;
 # the load we put on a site is a handful of pages per round.

@@ -9,6 +9,7 @@ links are pinned at the end.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -323,7 +324,12 @@ def test_rerunning_the_round_gives_the_same_documents(crawled):
 
 
 def test_the_run_prints_progress_and_a_summary(crawled):
-    assert "targets, " in crawled["first"].stderr  # progress lines from the crawl's log
+    # progress lines from the crawl's log; the last one, at the close, has seen every site
+    progress = re.findall(r"sites: (\d+)/(\d+) targets, (\d+) pages, (\d+) observations", crawled["first"].stderr)
+    assert progress, crawled["first"].stderr[-2000:]
+    seen, total, pages, observations = map(int, progress[-1])
+    sites = len(targets_document(crawled["base_url"])["网站"])
+    assert seen == total == sites and pages > 0 and observations > 0
     assert f"round {ROUND}:" in crawled["first"].stdout
 
 
