@@ -69,9 +69,11 @@ GOVCHECK_PROGRESS_INTERVAL = 10
 
 # -- rendering JavaScript pages -------------------------------------------------------
 # scrapy-playwright handles only requests with meta["playwright"]; others use Scrapy's own.
+# Ours shares one handler between the schemes and starts Playwright at the first rendered page
+# (govcheck/browser.py): a round that renders nothing starts no Node.js driver.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "govcheck.browser.BrowserOnDemandHandler",
+    "https": "govcheck.browser.BrowserOnDemandHandler",
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

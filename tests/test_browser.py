@@ -1,0 +1,72 @@
+"""Playwright starts only for rounds that render a page, once for http and https together."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from govcheck.replica import ReplicaServer
+from support import REPLICA, REPO, open_store, store_environment
+
+# scrapy-playwright's log line when it starts its Node.js driver
+DRIVER_STARTED = "Starting download handler"
+
+
+def sites_round(tmp_path: Path, site_folder: str, columns: list[dict[str, str]]) -> tuple[subprocess.CompletedProcess, dict]:
+    """One site of the replica (its columns' 栏目地址 are paths on the replica server), crawled as a round."""
+    with store_environment("embedded", tmp_path) as env, ReplicaServer(REPLICA / "sites") as server:
+        site = {"网站名称": "渭南市统计局", "网址": f"{server.url}/{site_folder}/", "网站类别": "市政府工作部门及派出机构网站",
+                "区县": "渭南市", "主办单位": "渭南市统计局"}
+        register = {"网站": [site], "栏目": [{"网站名称": "渭南市统计局", **c, "栏目地址": server.url + c["栏目地址"]} for c in columns]}
+        targets = tmp_path / "targets.yaml"
+        targets.write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
+        environment = {**os.environ, **env}
+        imported = subprocess.run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(targets)],
+                                  capture_output=True, text=True, cwd=REPO, env=environment, timeout=120)
+        assert imported.returncode == 0, imported.stderr
+        command = [sys.executable, "-m", "govcheck.cli", "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites",
+                   "--set", "GOVCHECK_PROBE_INTERVAL=0", "--set", "GOVCHECK_LINKS_PER_SITE=0"]
+        run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, timeout=300)
+        assert run.returncode == 0, run.stderr[-4000:]
+        verdict = open_store(env).find_one("verdicts", {"round": "2024-1", "target_key": "site:渭南市统计局"})
+    return run, verdict
+
+
+def test_a_round_of_plain_html_pages_starts_no_browser_driver(tmp_path):
+    run, verdict = sites_round(tmp_path, "fresh-trs", [])  # columns discovered from the navigation
+
+    assert verdict is not None
+    assert DRIVER_STARTED not in run.stderr
+
+
+def test_a_script_filled_column_starts_one_driver_for_both_schemes(tmp_path):
+    manifest = yaml.safe_load((REPLICA / "sites" / "manifest.yaml").read_text(encoding="utf-8"))
+    site = next(s for s in manifest["sites"] if s["slug"] == "script-column")
+    assert any(c["render"] == "playwright" for c in site["columns"])
+    columns = [{"栏目名称": c["name"], "栏目地址": c["path"], "栏目类型": c["type"], "渲染方式": c["render"]} for c in site["columns"]]
+
+    run, verdict = sites_round(tmp_path, "script-column", columns)
+
+    assert verdict is not None
+    assert run.stderr.count(DRIVER_STARTED) == 1
+
+
+def test_http_and_https_share_one_handler_per_crawler():
+    # in a process of its own: the handler needs Scrapy's asyncio reactor installed
+    check = """
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from scrapy.utils.test import get_crawler
+from govcheck.browser import BrowserOnDemandHandler
+crawler, other = get_crawler(), get_crawler()
+handler = BrowserOnDemandHandler.from_crawler(crawler)
+assert BrowserOnDemandHandler.from_crawler(crawler) is handler
+assert BrowserOnDemandHandler.from_crawler(other) is not handler
+print("shared")
+"""
+    run = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=REPO, timeout=120)
+
+    assert run.returncode == 0 and run.stdout.strip() == "shared", run.stderr[-3000:]
