@@ -218,8 +218,7 @@ class Store:
         """
         target_key = verdict["target_key"]
         codes = [finding["code"] for finding in findings]
-        for finding in findings:
-            self.upsert("findings", {**finding, "round": round_id, "target_key": target_key})
+        self.upsert_many("findings", [{**finding, "round": round_id, "target_key": target_key} for finding in findings])
         self.delete(
             "findings", {"round": round_id, "target_key": target_key, "code": {"$nin": codes}}
         )
