@@ -302,7 +302,7 @@ def test_the_script_column_is_worth_rendering():
     html = read(col["path"])
     assert '<ul id="list" class="news-list"></ul>' in html
     assert listing(col["path"]).state == "unparsed"
-    assert loads_entries_by_script(html)
+    assert loads_entries_by_script(html, AS_OF)
 
 
 def test_what_the_script_column_shows_once_rendered():
@@ -325,7 +325,7 @@ def test_what_the_script_column_shows_once_rendered():
     ("no-dates", "通知公告"),       # entries without dates
 ])
 def test_pages_with_entries_or_saying_empty_are_not_worth_rendering(slug, name):
-    assert not loads_entries_by_script(read(column(slug, name)["path"]))
+    assert not loads_entries_by_script(read(column(slug, name)["path"]), AS_OF)
 
 
 # --- links and navigation ---------------------------------------------------------------------------

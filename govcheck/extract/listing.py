@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -702,8 +702,8 @@ _FETCHES = re.compile(
 _LIST_HOLDER = re.compile(r"list|news|data|item|content|article|app|container|result|table", re.I)
 
 
-def loads_entries_by_script(html: str) -> bool:
-    """True when no entries were found in the HTML but scripts look like they load them.
+def loads_entries_by_script(html: str, as_of: datetime) -> bool:
+    """True when no entries were found in the HTML (read as of ``as_of``) but scripts look like they load them.
 
     That is: no list (and no 暂无信息), and inline scripts fetching data (fetch, XMLHttpRequest,
     $.ajax/$.get/$.getJSON, axios, Vue/React mounts) or an empty list container next to scripts.
@@ -712,7 +712,6 @@ def loads_entries_by_script(html: str) -> bool:
     root = _parse(html)
     if root is None:
         return False
-    as_of = datetime.now(timezone(timedelta(hours=8)))
     if extract_list(html, "http://localhost/", as_of).state != "unparsed":
         return False
     scripts = list(root.iter("script"))

@@ -42,7 +42,7 @@ def read_page(
     page = extract_list(html, url, as_of, selector)
     return PageReading(
         page=page,
-        loads_by_script=page.state == "unparsed" and loads_entries_by_script(html),
+        loads_by_script=page.state == "unparsed" and loads_entries_by_script(html, as_of),
         navigation=tuple(discover_columns(html, url)) if navigation else (),
         serious_errors=tuple(find_serious_errors(page_text(html), terms)),
         interaction_links=tuple(interaction_links(html, url)) if home else (),
