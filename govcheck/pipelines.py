@@ -128,6 +128,7 @@ class ObservationStorePipeline(_RoundPipeline):
         self.batch_seconds = crawler.settings.getfloat("GOVCHECK_STORE_BATCH_SECONDS", 0.05)
         self.pending: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
         self.flush_timer: asyncio.TimerHandle | None = None
+        self.writing: set[asyncio.Future[None]] = set()
 
     async def process_item(self, item: ObservationItem) -> ObservationItem:
         loop = asyncio.get_running_loop()
@@ -146,7 +147,9 @@ class ObservationStorePipeline(_RoundPipeline):
             self.flush_timer = None
         batch, self.pending = self.pending, []
         if batch:
-            asyncio.ensure_future(self.write(batch))
+            writing = asyncio.ensure_future(self.write(batch))
+            self.writing.add(writing)  # asyncio keeps only a weak reference to a running task
+            writing.add_done_callback(self.writing.discard)
 
     async def write(self, batch: list[tuple[dict[str, Any], asyncio.Future[None]]]) -> None:
         documents = [document for document, _ in batch]
