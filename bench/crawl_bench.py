@@ -139,9 +139,9 @@ def bare_urls(base_url: str, sites: int, columns: int) -> list[str]:
     return urls
 
 
-def run_govcheck(folder: Path, arguments: argparse.Namespace, extra: dict[str, str], number: int) -> tuple[float, float, float]:
+def run_govcheck(folder: Path, extra: dict[str, str], number: int) -> tuple[float, float, float]:
     """(pages/s, seconds of the whole run, peak MB of its processes) of one sites round on a fresh embedded store."""
-    env = {"GOVCHECK_DATA_DIR": str(folder / f"var{number}"), "GOVCHECK_MONGO_URI": "", "GOVCHECK_PROGRESS_INTERVAL": "30"}
+    env = {"GOVCHECK_DATA_DIR": str(folder / f"var{number}"), "GOVCHECK_MONGO_URI": ""}
     run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")], env)
     # the same URLs as the bare spider: no link checks (they would add requests the bare spider does not make)
     settings = {**CONCURRENCY, "GOVCHECK_PROBE_INTERVAL": "0", "GOVCHECK_PROGRESS_INTERVAL": "30", "GOVCHECK_LINKS_PER_SITE": "0", **extra}
@@ -188,7 +188,7 @@ def main() -> None:
             (folder / "urls.txt").write_text("\n".join(bare_urls(server.url, arguments.sites, arguments.columns)), encoding="utf-8")
             (folder / "bare.py").write_text(BARE_SPIDER, encoding="utf-8")
             for number in range(max(1, arguments.repeat)):
-                rate, wall, rss_mb = run_govcheck(folder, arguments, extra, number)
+                rate, wall, rss_mb = run_govcheck(folder, extra, number)
                 rates["govcheck"].append(rate)
                 walls.append(wall)
                 peaks.append(rss_mb)

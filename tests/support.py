@@ -1,9 +1,11 @@
-"""Helpers shared by tests: where the replica lives, and a store for a test to use."""
+"""Helpers shared by tests: where the replica lives, a store for a test to use, the CLI in a process."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +48,14 @@ def store_environment(kind: str, folder: Path) -> Iterator[dict[str, str]]:
         from pymongo import MongoClient
 
         MongoClient(uri).drop_database(database)
+
+
+def govcheck(env: dict[str, str], *arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m govcheck.cli ARGUMENTS`` as an operator runs it, with the test's store environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "govcheck.cli", *arguments],
+        capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=timeout,
+    )
 
 
 def open_store(environment: dict[str, str]) -> Store:

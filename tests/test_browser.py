@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 from govcheck.replica import ReplicaServer
-from support import REPLICA, REPO, open_store, store_environment
+from support import REPLICA, REPO, govcheck, open_store, store_environment
 
 # scrapy-playwright's log line when it starts its Node.js driver
 DRIVER_STARTED = "Starting download handler"
@@ -23,13 +22,10 @@ def sites_round(tmp_path: Path, site_folder: str, columns: list[dict[str, str]])
         register = {"网站": [site], "栏目": [{"网站名称": "渭南市统计局", **c, "栏目地址": server.url + c["栏目地址"]} for c in columns]}
         targets = tmp_path / "targets.yaml"
         targets.write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
-        environment = {**os.environ, **env}
-        imported = subprocess.run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(targets)],
-                                  capture_output=True, text=True, cwd=REPO, env=environment, timeout=120)
+        imported = govcheck(env, "targets", "import", str(targets))
         assert imported.returncode == 0, imported.stderr
-        command = [sys.executable, "-m", "govcheck.cli", "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites",
-                   "--set", "GOVCHECK_PROBE_INTERVAL=0", "--set", "GOVCHECK_LINKS_PER_SITE=0"]
-        run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, timeout=300)
+        run = govcheck(env, "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites",
+                       "--set", "GOVCHECK_PROBE_INTERVAL=0", "--set", "GOVCHECK_LINKS_PER_SITE=0")
         assert run.returncode == 0, run.stderr[-4000:]
         verdict = open_store(env).find_one("verdicts", {"round": "2024-1", "target_key": "site:渭南市统计局"})
     return run, verdict

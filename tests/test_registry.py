@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from support import REPO, open_store
+from support import govcheck, open_store
 from tablefiles import write_xlsx
 
 SITE_HEADER = ["网站名称", "网址", "网站类别", "区县", "主办单位"]
 COLUMN_HEADER = ["网站名称", "栏目名称", "栏目地址", "栏目类型", "渲染方式", "选择器"]
 ACCOUNT_HEADER = ["账号名称", "平台", "账号类型", "账号ID", "主办单位", "区县", "互动入口"]
 MANUAL_HEADER = ["账号名称", "平台", "最新发布时间", "最近原创时间", "当前名称", "互动入口状态", "截图文件", "检查人"]
-
-
-def govcheck(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "govcheck.cli", *arguments],
-        capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=300,
-    )
 
 
 def register(path: Path, sites: list[list], accounts: list[list] | None = None, columns: list[list] | None = None) -> Path:

@@ -173,14 +173,12 @@ def _short_text(el: etree._Element, limit: int = 24) -> str | None:
     return text or None
 
 
-def _noisy_heading(container: etree._Element, short_texts: dict[etree._Element, str | None] | None = None) -> bool:
+def _noisy_heading(container: etree._Element, short_texts: dict[etree._Element, str | None]) -> bool:
     """A widget headed 热点排行/今日关注…: look at the headings just before the list and its parents.
 
     ``short_texts`` keeps the headings already read on this page: every item of a list looks
     at the same few elements above it.
     """
-    if short_texts is None:
-        short_texts = {}
     node = container
     for _ in range(3):
         if node is None:
