@@ -15,9 +15,15 @@ Builds N sites × C columns of TRS-like list pages in a temporary folder, serves
 
 and prints pages/s of each, the ratio of govcheck to the like-for-like spider (goal ≥ 0.8;
 the ratio to Scrapy's defaults is printed beside it), and the peak RSS of the govcheck
-process (goal ≤ 300 MB for a 10,000-target round: `--sites 10000 --columns 1`). With
+processes (goal ≤ 300 MB for a 10,000-target round: `--sites 10000 --columns 1`). With
 `--repeat N` the three run N times in turn and the medians are printed: on a shared two-core
 machine one run's rate moves by ±20 %. Figures go to bench/README.md by hand.
+
+It also prints the CPU time each spider spends per page (the crawling process and the
+page-reading workers, from the kernel's accounting) and the replica server's, because on a
+machine with few cores the ratio is set by CPU, not by waiting: the cores are shared by the
+crawl, the page reading and the server, and the last line says how many milliseconds of CPU
+per page 0.8 of the bare rate would leave govcheck.
 """
 
 from __future__ import annotations
@@ -25,11 +31,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -40,6 +49,7 @@ sys.path.insert(0, str(REPO))
 from govcheck import settings as govcheck_settings  # noqa: E402
 from govcheck.replica import ReplicaServer  # noqa: E402
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CONCURRENCY = {"CONCURRENT_REQUESTS": "64", "CONCURRENT_REQUESTS_PER_DOMAIN": "64", "LOG_LEVEL": "INFO"}
 BARE_SPIDER = '''
 import scrapy
@@ -96,38 +106,73 @@ def crawl_stats(log: str) -> tuple[int, float]:
     return pages[-1], seconds[-1]
 
 
-def run(command: list[str], env: dict[str, str], cwd: Path = REPO) -> str:
-    return run_measuring_memory(command, env, cwd)[0]
+@dataclass
+class Run:
+    """What one crawl command did, from the kernel's accounting."""
+
+    log: str  # its stderr
+    pages: int  # responses received, from Scrapy's closing stats
+    crawl_seconds: float  # Scrapy's elapsed_time_seconds
+    cpu_seconds: float  # user + system CPU of the command and every process it started, start-up and close included
+    crawling_cpu_seconds: float  # of the command's own process (the crawl); the rest is its workers'
+    server_cpu_seconds: float  # of this process meanwhile: the replica server's threads
+    peak_rss_mb: float  # of the command's process tree
+    wall_seconds: float  # of the whole command
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.crawl_seconds
+
+    def cpu_ms_per_page(self, seconds: float) -> float:
+        return seconds * 1000 / self.pages
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (the page-reading workers), from /proc."""
-    total, pending = 0, [pid]
+def tree_usage(pid: int) -> tuple[int, float]:
+    """(resident kB of a process and all its descendants, CPU seconds of the process itself), from /proc."""
+    total, pending, own_cpu = 0, [pid], 0.0
     while pending:
         current = pending.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
+            if current == pid:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                own_cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(child) for child in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
         total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    return total
+    return total, own_cpu
 
 
-def run_measuring_memory(command: list[str], env: dict[str, str], cwd: Path = REPO) -> tuple[str, float]:
-    """The command's log (stderr) and the peak of its process tree's resident memory in MB."""
+def run(command: list[str], env: dict[str, str], cwd: Path = REPO) -> Run:
+    """Runs a crawl command, sampling its process tree's memory; its CPU comes from the kernel once it is waited for."""
+    children_before, self_before = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=cwd, env={**os.environ, **env})
-        peak_kb = 0
+        peak_kb, crawling_cpu = 0, 0.0
         while process.poll() is None:
-            peak_kb = max(peak_kb, tree_rss_kb(process.pid))
+            rss_kb, own_cpu = tree_usage(process.pid)
+            peak_kb, crawling_cpu = max(peak_kb, rss_kb), max(crawling_cpu, own_cpu)
             time.sleep(0.2)
         log.seek(0)
         stderr = log.read()
+    children_after, self_after = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
-    return stderr, peak_kb / 1024
+    pages, seconds = crawl_stats(stderr)
+    cpu = lambda after, before: after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime  # noqa: E731
+    return Run(
+        log=stderr,
+        pages=pages,
+        crawl_seconds=seconds,
+        cpu_seconds=cpu(children_after, children_before),
+        crawling_cpu_seconds=crawling_cpu,
+        server_cpu_seconds=cpu(self_after, self_before),
+        peak_rss_mb=peak_kb / 1024,
+        wall_seconds=time.perf_counter() - started,
+    )
 
 
 def bare_urls(base_url: str, sites: int, columns: int) -> list[str]:
@@ -139,31 +184,31 @@ def bare_urls(base_url: str, sites: int, columns: int) -> list[str]:
     return urls
 
 
-def run_govcheck(folder: Path, extra: dict[str, str], number: int) -> tuple[float, float, float]:
-    """(pages/s, seconds of the whole run, peak MB of its processes) of one sites round on a fresh embedded store."""
-    env = {"GOVCHECK_DATA_DIR": str(folder / f"var{number}"), "GOVCHECK_MONGO_URI": ""}
-    run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")], env)
+def run_govcheck(folder: Path, extra: dict[str, str], number: int) -> Run:
+    """One sites round on a fresh embedded store."""
+    env = {**os.environ, "GOVCHECK_DATA_DIR": str(folder / f"var{number}"), "GOVCHECK_MONGO_URI": ""}
+    subprocess.run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")], env=env, cwd=REPO, check=True, capture_output=True)
     # the same URLs as the bare spider: no link checks (they would add requests the bare spider does not make)
     settings = {**CONCURRENCY, "GOVCHECK_PROBE_INTERVAL": "0", "GOVCHECK_PROGRESS_INTERVAL": "30", "GOVCHECK_LINKS_PER_SITE": "0", **extra}
     command = [sys.executable, "-m", "govcheck.cli", "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
     for name, value in settings.items():
         command += ["--set", f"{name}={value}"]
-    started = time.perf_counter()
-    log, peak_rss_mb = run_measuring_memory(command, env)
-    pages, seconds = crawl_stats(log)
-    return pages / seconds, time.perf_counter() - started, peak_rss_mb
+    return run(command, env)
 
 
-def run_bare(folder: Path, concurrent_items: int | None) -> float:
-    """pages/s of the bare spider; ``concurrent_items`` None leaves Scrapy's default."""
+def run_bare(folder: Path, concurrent_items: int | None) -> Run:
+    """The bare spider; ``concurrent_items`` None leaves Scrapy's default."""
     command = [sys.executable, "-m", "scrapy", "runspider", str(folder / "bare.py"), "-a", f"urls_file={folder / 'urls.txt'}"]
     for name, value in CONCURRENCY.items():
         command += ["-s", f"{name}={value}"]
     if concurrent_items is not None:
         command += ["-s", f"CONCURRENT_ITEMS={concurrent_items}"]
     # run outside the project so that none of govcheck's settings or pipelines apply
-    pages, seconds = crawl_stats(run(command, {}, cwd=folder))
-    return pages / seconds
+    return run(command, {}, cwd=folder)
+
+
+def median_of(runs: list[Run], figure: Callable[[Run], float]) -> float:
+    return statistics.median(figure(r) for r in runs)
 
 
 def main() -> None:
@@ -175,9 +220,7 @@ def main() -> None:
     arguments = parser.parse_args()
     extra = dict(item.split("=", 1) for item in arguments.set)
     concurrent_items = int(extra.get("CONCURRENT_ITEMS", govcheck_settings.CONCURRENT_ITEMS))
-    rates: dict[str, list[float]] = {"govcheck": [], "bare": [], "bare_defaults": []}
-    walls: list[float] = []
-    peaks: list[float] = []
+    runs: dict[str, list[Run]] = {"govcheck": [], "bare": [], "bare_defaults": []}
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         started = time.perf_counter()
@@ -188,25 +231,40 @@ def main() -> None:
             (folder / "urls.txt").write_text("\n".join(bare_urls(server.url, arguments.sites, arguments.columns)), encoding="utf-8")
             (folder / "bare.py").write_text(BARE_SPIDER, encoding="utf-8")
             for number in range(max(1, arguments.repeat)):
-                rate, wall, rss_mb = run_govcheck(folder, extra, number)
-                rates["govcheck"].append(rate)
-                walls.append(wall)
-                peaks.append(rss_mb)
-                rates["bare"].append(run_bare(folder, concurrent_items))
-                rates["bare_defaults"].append(run_bare(folder, None))
-                print(f"run {number + 1}: govcheck {rates['govcheck'][-1]:.0f}, bare {rates['bare'][-1]:.0f}, "
-                      f"bare with Scrapy's defaults {rates['bare_defaults'][-1]:.0f} pages/s", flush=True)
-    median = {name: statistics.median(values) for name, values in rates.items()}
-    pages = len(bare_urls("", arguments.sites, arguments.columns))
-    runs = f"median of {len(walls)} runs" if len(walls) > 1 else "one run"
+                runs["govcheck"].append(run_govcheck(folder, extra, number))
+                runs["bare"].append(run_bare(folder, concurrent_items))
+                runs["bare_defaults"].append(run_bare(folder, None))
+                print(f"run {number + 1}: govcheck {runs['govcheck'][-1].rate:.0f}, bare {runs['bare'][-1].rate:.0f}, "
+                      f"bare with Scrapy's defaults {runs['bare_defaults'][-1].rate:.0f} pages/s", flush=True)
+    rate = {name: median_of(done, lambda r: r.rate) for name, done in runs.items()}
+    ms = {
+        name: {
+            "all": median_of(done, lambda r: r.cpu_ms_per_page(r.cpu_seconds)),
+            "crawling": median_of(done, lambda r: r.cpu_ms_per_page(r.crawling_cpu_seconds)),
+            "server": median_of(done, lambda r: r.cpu_ms_per_page(r.server_cpu_seconds)),
+        }
+        for name, done in runs.items()
+    }
+    cores = os.cpu_count() or 1
+    busy = median_of(runs["govcheck"], lambda r: (r.cpu_seconds + r.server_cpu_seconds) / (r.wall_seconds * cores))
+    # What 0.8 of the like-for-like rate leaves for govcheck on these cores, with the server's share taken out.
+    budget = cores * 1000 / (0.8 * rate["bare"]) - ms["govcheck"]["server"]
+    pages = runs["govcheck"][0].pages
+    count = f"median of {len(runs['govcheck'])} runs" if len(runs["govcheck"]) > 1 else "one run"
     print(f"pages per run                         {pages}")
-    print(f"govcheck sites round                  {median['govcheck']:.0f} pages/s ({runs}; whole run incl. start-up and classification {statistics.median(walls):.1f} s)")
-    print(f"bare Scrapy, CONCURRENT_ITEMS={concurrent_items:<3}      {median['bare']:.0f} pages/s")
-    print(f"bare Scrapy, Scrapy's defaults        {median['bare_defaults']:.0f} pages/s")
-    print(f"ratio                                 {median['govcheck'] / median['bare']:.2f} (goal ≥ 0.8); "
-          f"{median['govcheck'] / median['bare_defaults']:.2f} against Scrapy's defaults")
-    print(f"peak RSS (govcheck)                   {max(peaks):.0f} MB for {arguments.sites} targets, the crawling process and its "
-          "page-reading workers together (goal ≤ 300 MB at 10,000 targets)")
+    print(f"govcheck sites round                  {rate['govcheck']:.0f} pages/s ({count}; whole run incl. start-up and "
+          f"classification {median_of(runs['govcheck'], lambda r: r.wall_seconds):.1f} s)")
+    print(f"bare Scrapy, CONCURRENT_ITEMS={concurrent_items:<3}      {rate['bare']:.0f} pages/s")
+    print(f"bare Scrapy, Scrapy's defaults        {rate['bare_defaults']:.0f} pages/s")
+    print(f"ratio                                 {rate['govcheck'] / rate['bare']:.2f} (goal ≥ 0.8); "
+          f"{rate['govcheck'] / rate['bare_defaults']:.2f} against Scrapy's defaults")
+    print(f"CPU per page, whole run               govcheck {ms['govcheck']['all']:.2f} ms (crawling process "
+          f"{ms['govcheck']['crawling']:.2f}, page-reading workers {ms['govcheck']['all'] - ms['govcheck']['crawling']:.2f}); "
+          f"bare {ms['bare']['all']:.2f} ms; replica server {ms['govcheck']['server']:.2f} / {ms['bare']['server']:.2f} ms")
+    print(f"cores busy during the govcheck round  {100 * busy:.0f} % of {cores}; 0.8 of the bare rate leaves govcheck "
+          f"{budget:.2f} ms of CPU per page on {cores} cores")
+    print(f"peak RSS (govcheck)                   {median_of(runs['govcheck'], lambda r: r.peak_rss_mb):.0f} MB for {arguments.sites} "
+          "targets, the crawling process and its page-reading workers together (goal ≤ 300 MB at 10,000 targets)")
 
 
 if __name__ == "__main__":
