@@ -1,27 +1,15 @@
 """The command line an operator types: help, errors they can act on, queries on either store."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from support import REPO, open_store
-
-
-def govcheck(*arguments: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "govcheck.cli", *arguments],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=600,
-    )
+from support import REPO, govcheck, open_store
 
 
 def test_help_explains_the_commands():
-    result = govcheck("--help")
+    result = govcheck({}, "--help")
     assert result.returncode == 0
     for command in ("targets", "run", "query", "observe", "demo", "schedule"):
         assert command in result.stdout
@@ -29,7 +17,7 @@ def test_help_explains_the_commands():
 
 
 def test_run_help_explains_the_monitoring_time_point():
-    result = govcheck("run", "--help")
+    result = govcheck({}, "run", "--help")
     assert result.returncode == 0
     assert "--as-of" in result.stdout and "Asia/Shanghai" in result.stdout
 
@@ -43,7 +31,7 @@ def test_scrapy_lists_the_spiders():
 
 
 def test_a_filter_that_is_not_json_is_refused_plainly(tmp_path: Path):
-    result = govcheck("--data-dir", str(tmp_path), "query", "--filter", "{verdict: 不合格}")
+    result = govcheck({}, "--data-dir", str(tmp_path), "query", "--filter", "{verdict: 不合格}")
     assert result.returncode == 1
     assert "--filter is not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
@@ -55,10 +43,10 @@ def test_query_answers_in_table_json_and_csv(store_location: dict[str, str], tmp
         store.upsert("verdicts", {"round": "2024-1", "target_key": f"site:{name}", "name": name, "verdict": verdict, "district": "韩城市"})
     store.upsert("verdicts", {"round": "2023-4", "target_key": "site:韩城市财政局", "name": "韩城市财政局", "verdict": "合格"})
 
-    table = govcheck("query", "--round", "2024-1", "--filter", '{"verdict": "不合格"}', env=store_location)
-    as_json = govcheck("query", "--round", "2024-1", "--format", "json", env=store_location)
+    table = govcheck(store_location, "query", "--round", "2024-1", "--filter", '{"verdict": "不合格"}')
+    as_json = govcheck(store_location, "query", "--round", "2024-1", "--format", "json")
     csv_file = tmp_path / "out.csv"
-    as_csv = govcheck("query", "--filter", '{"name": "韩城市财政局"}', "--format", "csv", "--out", str(csv_file), env=store_location)
+    as_csv = govcheck(store_location, "query", "--filter", '{"name": "韩城市财政局"}', "--format", "csv", "--out", str(csv_file))
 
     assert table.returncode == 0, table.stderr
     assert "韩城市财政局" in table.stdout and "渭南市教育局" not in table.stdout
@@ -81,7 +69,7 @@ def test_ready_questions_answer_the_auditors_usual_queries(store_location: dict[
                               "label": "栏目检查待人工复核", "severity": "review", "reason": "栏目页超时"})
 
     def ask(*arguments: str) -> list[dict]:
-        result = govcheck("query", "--format", "json", *arguments, env=store_location)
+        result = govcheck(store_location, "query", "--format", "json", *arguments)
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 
@@ -90,7 +78,7 @@ def test_ready_questions_answer_the_auditors_usual_queries(store_location: dict[
     by_key = ask("--ask", "history", "--target", "site:韩城市财政局")
     unreachable = ask("--ask", "indicator", "--round", "2024-1", "--code", "site.availability.unreachable")
     reviews = ask("--ask", "reviews", "--round", "2024-1")
-    missing = govcheck("query", "--ask", "indicator", "--round", "2024-1", env=store_location)
+    missing = govcheck(store_location, "query", "--ask", "indicator", "--round", "2024-1")
 
     assert [(v["district"], v["name"]) for v in failures] == [("渭南市", "渭南市民政局"), ("韩城市", "韩城市财政局")]
     assert [(v["round"], v["verdict"]) for v in history] == [("2023-4", "合格"), ("2024-1", "不合格")] == [(v["round"], v["verdict"]) for v in by_key]

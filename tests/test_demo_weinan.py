@@ -12,11 +12,8 @@ so the test reads nothing outside the checkout.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -30,7 +27,7 @@ from govcheck.replicas.weinan import RegisterError, load_register
 from govcheck.report.notice import build_notice
 from govcheck.report.summary import RoundReport, attachment_tables, change_text, load_round_report, percent_text
 from govcheck.targets import SITE_CATEGORIES
-from support import REPO, open_store, store_environment
+from support import REPO, govcheck, open_store, store_environment
 
 SEED = Path(__file__).parent / "data" / "seed_weinan_2024_1.txt"
 ROUND, PREVIOUS = "2024-1", "2023-4"
@@ -99,10 +96,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     report writers load it (the single source of every number and row they print)."""
     folder = tmp_path_factory.mktemp("demo")
     with store_environment("embedded", folder) as env:
-        finished = subprocess.run(
-            [sys.executable, "-m", "govcheck.cli", "demo", "--out", str(folder / "reports")],
-            capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=1200,
-        )
+        finished = govcheck(env, "demo", "--out", str(folder / "reports"), timeout=1200)
         assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-4000:]
         store = open_store(env)
         yield {

@@ -28,7 +28,7 @@ from scrapy.settings import Settings
 from govcheck.distributed import RoundKeys, SharedRoundAddon
 from govcheck.replica import ReplicaServer
 from govcheck.replicas.targets import site_rows
-from support import REPLICA, REPO, open_store, store_environment
+from support import REPLICA, REPO, govcheck, open_store, store_environment
 
 ROUND = "2024-1"
 AS_OF = "2024-02-20"
@@ -80,18 +80,15 @@ def import_replica_targets(env: dict[str, str], folder: Path, base_url: str) -> 
     sites, columns = site_rows(REPLICA, base_url)
     targets_file = folder / "targets.yaml"
     targets_file.write_text(yaml.safe_dump({"网站": sites, "栏目": columns}, allow_unicode=True), encoding="utf-8")
-    imported = subprocess.run(
-        [sys.executable, "-m", "govcheck.cli", "targets", "import", str(targets_file)],
-        capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=120,
-    )
+    imported = govcheck(env, "targets", "import", str(targets_file), timeout=120)
     assert imported.returncode == 0, imported.stderr
 
 
 def single_process_round(env: dict[str, str]) -> None:
-    command = [sys.executable, "-m", "govcheck.cli", "run", "--round", ROUND, "--as-of", AS_OF, "--spider", "sites"]
+    arguments = ["run", "--round", ROUND, "--as-of", AS_OF, "--spider", "sites"]
     for name, value in FAST_SETTINGS.items():
-        command += ["--set", f"{name}={value}"]
-    run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=300)
+        arguments += ["--set", f"{name}={value}"]
+    run = govcheck(env, *arguments)
     assert run.returncode == 0, run.stderr[-4000:]
 
 

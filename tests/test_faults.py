@@ -17,7 +17,7 @@ from pymongo import MongoClient
 
 from govcheck.replica import ReplicaServer
 from govcheck.replicas.targets import site_rows
-from support import REPLICA, REPO, mongo_uri_or_skip
+from support import REPLICA, REPO, govcheck, mongo_uri_or_skip
 
 SITES = ["渭南市发展和改革委员会", "渭南市西塬区人民政府", "韩城市财政局"]
 ROUND_SETTINGS = {
@@ -49,16 +49,12 @@ def own_server(tmp_path: Path):
     ferretdb("stop", str(folder))
 
 
-def govcheck(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "govcheck.cli", *arguments]
-    return subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=600)
-
-
-def run_command(round_id: str) -> list[str]:
-    command = [sys.executable, "-m", "govcheck.cli", "run", "--round", round_id, "--as-of", "2024-02-20", "--spider", "sites"]
+def run_arguments(round_id: str) -> list[str]:
+    """``govcheck run`` of the round, as its command-line arguments."""
+    arguments = ["run", "--round", round_id, "--as-of", "2024-02-20", "--spider", "sites"]
     for name, value in ROUND_SETTINGS.items():
-        command += ["--set", f"{name}={value}"]
-    return command
+        arguments += ["--set", f"{name}={value}"]
+    return arguments
 
 
 def observation_count(uri: str, database: str) -> int:
@@ -78,10 +74,10 @@ def test_a_store_restart_mid_round_loses_no_observation_and_changes_no_verdict(o
         chosen = {"网站": [s for s in sites if s["网站名称"] in SITES], "栏目": [c for c in columns if c["网站名称"] in SITES]}
         targets = tmp_path / "targets.yaml"
         targets.write_text(yaml.safe_dump(chosen, allow_unicode=True), encoding="utf-8")
-        assert govcheck(env, "targets", "import", str(targets)).returncode == 0
+        assert govcheck(env, "targets", "import", str(targets), timeout=600).returncode == 0
         expected_observations = 4 * len(chosen["网站"]) + len(chosen["栏目"])  # 3 probes + home + columns
 
-        crawl = subprocess.Popen(run_command("2024-1"), cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        crawl = subprocess.Popen([sys.executable, "-m", "govcheck.cli", *run_arguments("2024-1")], cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         output: dict[str, str] = {}
         reader = threading.Thread(target=lambda: output.update(zip(("stdout", "stderr"), crawl.communicate(timeout=600))))
         reader.start()
@@ -104,7 +100,7 @@ def test_a_store_restart_mid_round_loses_no_observation_and_changes_no_verdict(o
         assert ("韩城市财政局", "不合格", "监测时间点无法访问") in first
         assert all(verdict == "合格" for name, verdict, _ in first if name != "韩城市财政局"), first
 
-        rerun = subprocess.run(run_command("2024-1"), capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=600)
+        rerun = govcheck(env, *run_arguments("2024-1"), timeout=600)
         assert rerun.returncode == 0, rerun.stderr[-3000:]
         second = sorted((v["name"], v["verdict"], v["labels"]) for v in database.verdicts.find({"round": "2024-1"}))
         assert second == first

@@ -4,11 +4,9 @@ layout, the escaping of scraped text, and LibreOffice opening them."""
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -21,7 +19,7 @@ from openpyxl import load_workbook
 from govcheck.report.files import write_together
 from govcheck.report.summary import attachment_rows, load_round_report
 from seed_round import ATTACHMENT_1, PREVIOUS, ROUND, moment, store_round, store_verdict
-from support import REPO, open_store, store_environment
+from support import govcheck, open_store, store_environment
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 HOSTILE_NAME = '<script>alert("name")</script>渭南'
@@ -32,11 +30,6 @@ REVIEW_REASON = "栏目通知公告（http://127.0.0.1:9/tzgg/）读取失败（
 
 def folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
-
-
-def govcheck(*arguments: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "govcheck.cli", *arguments], capture_output=True, text=True,
-                          cwd=REPO, env={**os.environ, **env}, timeout=300)
 
 
 def store_hostile_and_review_targets(store: Any) -> None:
@@ -67,7 +60,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         store_round(store)
         store_hostile_and_review_targets(store)
         out = folder / "out"
-        result = govcheck("report", "--round", ROUND, "--previous", PREVIOUS, "--out", str(out), "--date", "2024-02-28", env=environment)
+        result = govcheck(environment, "report", "--round", ROUND, "--previous", PREVIOUS, "--out", str(out), "--date", "2024-02-28")
         assert result.returncode == 0, result.stderr
         yield {"out": out, "stdout": result.stdout, "report": load_round_report(store, ROUND, PREVIOUS), "env": environment}
 
@@ -218,8 +211,8 @@ def test_a_failing_writer_leaves_the_folder_as_it_was(tmp_path: Path):
 
 
 def test_an_unknown_round_or_date_is_refused_plainly(written):
-    unknown = govcheck("report", "--round", "2019-1", "--out", str(written["out"]), env=written["env"])
-    bad_date = govcheck("report", "--round", ROUND, "--date", "2024/02/28", "--out", str(written["out"]), env=written["env"])
+    unknown = govcheck(written["env"], "report", "--round", "2019-1", "--out", str(written["out"]))
+    bad_date = govcheck(written["env"], "report", "--round", ROUND, "--date", "2024/02/28", "--out", str(written["out"]))
     assert unknown.returncode == 1 and "2019-1 does not exist" in unknown.stderr
     assert bad_date.returncode == 1 and "--date '2024/02/28': expected YYYY-MM-DD" in bad_date.stderr
     assert "Traceback" not in unknown.stderr + bad_date.stderr

@@ -3,9 +3,6 @@ the replica with `govcheck recheck`."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -18,7 +15,7 @@ from govcheck.report.recheck import NOT_RECHECKED, load_recheck_report, run_rech
 from govcheck.rounds import RoundError
 from govcheck.store import Store
 from seed_round import moment, store_verdict
-from support import REPO, open_store, store_environment
+from support import REPO, govcheck, open_store, store_environment
 
 FIRST, RECHECK = "2024-1", "2024-2"
 # Probes a fraction of a second apart and short timeouts: the replica is local.
@@ -115,9 +112,7 @@ def rechecked(tmp_path_factory: pytest.TempPathFactory) -> Any:
     with store_environment("embedded", folder) as env, ReplicaServer(REPO / "replica" / "sites") as server:
         targets_file = folder / "targets.yaml"
         targets_file.write_text(yaml.safe_dump(replica_targets(server.url), allow_unicode=True), encoding="utf-8")
-        run = lambda *args: subprocess.run([sys.executable, "-m", "govcheck.cli", *args], capture_output=True, text=True,  # noqa: E731
-                                           cwd=REPO, env={**os.environ, **env}, timeout=600)
-        imported = run("targets", "import", str(targets_file))
+        imported = govcheck(env, "targets", "import", str(targets_file), timeout=600)
         assert imported.returncode == 0, imported.stderr
         store = open_store(env)
         store_round(store, FIRST)
@@ -128,7 +123,7 @@ def rechecked(tmp_path_factory: pytest.TempPathFactory) -> Any:
         store_verdict(store, FIRST, site("渭南市已撤销局", 99), "不合格", "站点无法访问",
                       [{"code": "site.availability.unreachable", "label": "站点无法访问", "severity": "veto"}])
         settings = [item for name, value in FAST_SETTINGS.items() for item in ("--set", f"{name}={value}")]
-        result = run("recheck", "--round", RECHECK, "--from", FIRST, "--as-of", "2024-02-20", "--out", str(folder / "out"), *settings)
+        result = govcheck(env, "recheck", "--round", RECHECK, "--from", FIRST, "--as-of", "2024-02-20", "--out", str(folder / "out"), *settings, timeout=600)
         assert result.returncode == 0, result.stderr[-4000:]
         yield {"store": store, "out": folder / "out", "stdout": result.stdout}
 

@@ -41,7 +41,7 @@ from govcheck.schedule import (
     wait_for_jobs,
 )
 from govcheck.store import SHANGHAI, Store
-from support import REPLICA, REPO, mongo_uri_or_skip
+from support import REPLICA, REPO, govcheck, mongo_uri_or_skip
 
 BIN = Path(sys.executable).parent
 ROUND = "2024-1"
@@ -239,11 +239,11 @@ def test_only_the_targets_named_in_the_job_arguments_are_inspected(scheduled):
 def test_govcheck_schedule_starts_an_hourly_probe_run_and_waits_for_it(deployed, scheduled):
     site = "渭南市发展和改革委员会"
     before = {p["key"] for p in scheduled["store"].find("observations", {"round": ROUND, "target_key": f"site:{site}", "kind": "probe"})}
-    command = [
-        sys.executable, "-m", "govcheck.cli", "schedule", "--scrapyd", deployed["node"], "--spider", "probes",
+    result = govcheck(
+        {}, "schedule", "--scrapyd", deployed["node"], "--spider", "probes",
         "--round", ROUND, "--as-of", AS_OF, "--targets", site, "--set", f"MONGO_DATABASE={deployed['database']}", "--wait",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=180)
+        timeout=180,
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"probes\t{deployed['node']}\tjob ") and f"round {ROUND}: 1 jobs finished" in result.stdout

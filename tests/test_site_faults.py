@@ -6,16 +6,13 @@ only the availability rule itself may fail a site.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 import yaml
 
 from govcheck.replica import ReplicaServer
-from support import REPLICA, REPO, open_store, store_environment
+from support import REPLICA, govcheck, open_store, store_environment
 
 HEALTHY_HOME = "/fresh-trs/"
 # name → (column path on the replica server, what the observation says went wrong)
@@ -45,13 +42,12 @@ def round_with_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
             ],
         }
         (folder / "targets.yaml").write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
-        environment = {**os.environ, **env}
-        imported = subprocess.run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")], capture_output=True, text=True, cwd=REPO, env=environment)
+        imported = govcheck(env, "targets", "import", str(folder / "targets.yaml"))
         assert imported.returncode == 0, imported.stderr
-        command = [sys.executable, "-m", "govcheck.cli", "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
+        arguments = ["run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
         for name, value in SETTINGS.items():
-            command += ["--set", f"{name}={value}"]
-        run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, timeout=600)
+            arguments += ["--set", f"{name}={value}"]
+        run = govcheck(env, *arguments, timeout=600)
         yield {"run": run, "store": open_store(env)}
 
 

@@ -23,7 +23,7 @@ from govcheck.extract.wording import SHIPPED_LIST
 from govcheck.replica import ReplicaServer
 from govcheck.replicas.targets import site_rows
 from govcheck.store import Store
-from support import REPLICA, REPO, STORE_KINDS, open_store, store_environment
+from support import REPLICA, REPO, STORE_KINDS, govcheck, open_store, store_environment
 
 ROUND = "2024-1"
 AS_OF = "2024-02-20"
@@ -48,10 +48,10 @@ def targets_document(base_url: str) -> dict[str, list[dict[str, str]]]:
 
 
 def run_round(env: dict[str, str]) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "govcheck.cli", "run", "--round", ROUND, "--as-of", AS_OF]
+    arguments = ["run", "--round", ROUND, "--as-of", AS_OF]
     for name, value in FAST_SETTINGS.items():
-        command += ["--set", f"{name}={value}"]
-    return subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=900)
+        arguments += ["--set", f"{name}={value}"]
+    return govcheck(env, *arguments, timeout=900)
 
 
 @pytest.fixture(scope="module", params=STORE_KINDS)
@@ -61,10 +61,7 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     with store_environment(request.param, folder) as env, ReplicaServer(REPLICA / "sites") as server:
         targets_file = folder / "targets.yaml"
         targets_file.write_text(yaml.safe_dump(targets_document(server.url), allow_unicode=True), encoding="utf-8")
-        imported = subprocess.run(
-            [sys.executable, "-m", "govcheck.cli", "targets", "import", str(targets_file)],
-            capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=120,
-        )
+        imported = govcheck(env, "targets", "import", str(targets_file), timeout=120)
         assert imported.returncode == 0, imported.stderr
         store = open_store(env)
         first = run_round(env)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -38,7 +36,7 @@ from govcheck.screenshots import load_screenshot
 from govcheck.settings import GOVCHECK_EVIDENCE_ENTRIES
 from govcheck.splash import PAGE_URL, PNG, SplashError, SplashMiddleware, page_url, read_error, rendered_status
 from govcheck.store import Store
-from support import REPLICA, REPO, open_store, store_environment
+from support import REPLICA, govcheck, open_store, store_environment
 from test_sites_round import AS_OF, FAST_SETTINGS, ROUND, site_named
 
 SITE = site_named("script-column")
@@ -271,18 +269,16 @@ def column_row(name: str, url: str, render: str) -> dict[str, str]:
 
 def inspect_register(env: dict[str, str], folder: Path, targets: dict[str, Any], settings: dict[str, Any], runs: int = 1) -> list[subprocess.CompletedProcess]:
     """Imports the register into the store of ``env`` and runs the round (``runs`` times)."""
-    environment = {**os.environ, **env}
     targets_file = folder / "targets.yaml"
     targets_file.write_text(yaml.safe_dump(targets, allow_unicode=True), encoding="utf-8")
-    command = [sys.executable, "-m", "govcheck.cli", "targets", "import", str(targets_file)]
-    imported = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, timeout=120)
+    imported = govcheck(env, "targets", "import", str(targets_file), timeout=120)
     assert imported.returncode == 0, imported.stderr
-    command = [sys.executable, "-m", "govcheck.cli", "run", "--round", ROUND, "--as-of", AS_OF]
+    arguments = ["run", "--round", ROUND, "--as-of", AS_OF]
     for name, value in {**FAST_SETTINGS, **settings}.items():
-        command += ["--set", f"{name}={value}"]
+        arguments += ["--set", f"{name}={value}"]
     results = []
     for _ in range(runs):
-        result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=environment, timeout=600)
+        result = govcheck(env, *arguments, timeout=600)
         assert result.returncode == 0, result.stderr[-4000:]
         results.append(result)
     return results
