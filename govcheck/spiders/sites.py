@@ -263,6 +263,8 @@ class SitesSpider(RoundSpider):
             self.settings.getint("GOVCHECK_PARSE_POOL_MIN_SITES", 100),
         )
         self.page_reader = PageReader(self.terms, processes)
+        if processes:
+            self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
         self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
