@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -90,16 +91,33 @@ def page_text(html: str) -> str:
     return root.text_content()
 
 
+class _FlatCharacters(dict):
+    """str.translate table: each character to its NFKC form without whitespace, worked out once."""
+
+    def __missing__(self, codepoint: int) -> str:
+        flat = "".join(piece for piece in unicodedata.normalize("NFKC", chr(codepoint)) if not piece.isspace())
+        self[codepoint] = flat
+        return flat
+
+
+_FLAT = _FlatCharacters()
+
+
 def _flattened(text: str) -> tuple[str, list[int]]:
     """The text normalised for matching, and for each of its characters the index it came from."""
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", char):
-            if not piece.isspace():
-                chars.append(piece)
-                origin.append(index)
+        for piece in _FLAT[ord(char)]:
+            chars.append(piece)
+            origin.append(index)
     return "".join(chars), origin
+
+
+@lru_cache(maxsize=8)
+def _pattern(terms: tuple[Term, ...]) -> re.Pattern[str]:
+    """One alternation of the wrong wordings, longest first (a word list is given once per round)."""
+    return re.compile("|".join(re.escape(t.wrong) for t in sorted(terms, key=lambda t: -len(t.wrong))))
 
 
 def find_serious_errors(text: str, terms: tuple[Term, ...]) -> list[Hit]:
@@ -107,8 +125,11 @@ def find_serious_errors(text: str, terms: tuple[Term, ...]) -> list[Hit]:
     text around it as printed (whitespace squashed)."""
     if not terms or not text:
         return []
+    pattern = _pattern(terms)
+    # Most pages hold none of the wordings: look before mapping each character back to the text.
+    if not pattern.search(text.translate(_FLAT)):
+        return []
     flat, origin = _flattened(text)
-    pattern = re.compile("|".join(re.escape(t.wrong) for t in sorted(terms, key=lambda t: -len(t.wrong))))
     right = {t.wrong: t.right for t in terms}
     hits = []
     for match in pattern.finditer(flat):
