@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import datetime
 from typing import Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -350,7 +350,12 @@ class _Item:
     url: str
     date: datetime | None
     date_text: str | None
-    pinned: bool
+    text: str  # the item's whole text, squashed
+
+    @cached_property
+    def pinned(self) -> bool:
+        # read only for the entries of the chosen list: most items of a page are candidates that lose
+        return _is_pinned(self.element, self.text)
 
 
 _MAX_LINKS_PER_ITEM = 4
@@ -387,7 +392,7 @@ def _read_item(el: etree._Element, base_url: str, as_of: datetime) -> _Item | No
         url=best[1],
         date=found[1] if found else None,
         date_text=found[0] if found else None,
-        pinned=_is_pinned(el, text),
+        text=text,
     )
 
 
