@@ -20,7 +20,7 @@ processes (goal ≤ 300 MB for a 10,000-target round: `--sites 10000 --columns 1
 machine one run's rate moves by ±20 %. Figures go to bench/README.md by hand.
 
 It also prints the CPU time each spider spends per page (the crawling process and the
-page-reading workers, from the kernel's accounting) and the replica server's, because on a
+page-reading workers, sampled from /proc over the crawl) and the replica server's, because on a
 machine with few cores the ratio is set by CPU, not by waiting: the cores are shared by the
 crawl, the page reading and the server. The CPU ceiling line says how fast govcheck could go
 with every core busy, and how many milliseconds of CPU per page 0.8 of the bare rate leaves it.
@@ -110,7 +110,6 @@ def crawl_stats(log: str) -> tuple[int, float]:
 class Run:
     """What one crawl command did; CPU from /proc over the crawl alone (Scrapy's "Spider opened" to its stats)."""
 
-    log: str  # its stderr
     pages: int  # responses received, from Scrapy's closing stats
     crawl_seconds: float  # Scrapy's elapsed_time_seconds
     cpu_seconds: float  # user + system CPU of the command's processes (the crawl and its page-reading workers)
@@ -187,7 +186,6 @@ def run(command: list[str], env: dict[str, str], cwd: Path = REPO) -> Run:
     pages, seconds = crawl_stats(stderr)
     (tree_0, own_0, server_0), (tree_1, own_1, server_1) = marks[CRAWL_STARTS], marks[CRAWL_ENDS]
     return Run(
-        log=stderr,
         pages=pages,
         crawl_seconds=seconds,
         cpu_seconds=tree_1 - tree_0,
@@ -209,8 +207,9 @@ def bare_urls(base_url: str, sites: int, columns: int) -> list[str]:
 
 def run_govcheck(folder: Path, extra: dict[str, str], number: int) -> Run:
     """One sites round on a fresh embedded store."""
-    env = {**os.environ, "GOVCHECK_DATA_DIR": str(folder / f"var{number}"), "GOVCHECK_MONGO_URI": ""}
-    subprocess.run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")], env=env, cwd=REPO, check=True, capture_output=True)
+    env = {"GOVCHECK_DATA_DIR": str(folder / f"var{number}"), "GOVCHECK_MONGO_URI": ""}
+    subprocess.run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")],
+                   env={**os.environ, **env}, cwd=REPO, check=True, capture_output=True)
     # the same URLs as the bare spider: no link checks (they would add requests the bare spider does not make)
     settings = {**CONCURRENCY, "GOVCHECK_PROBE_INTERVAL": "0", "GOVCHECK_PROGRESS_INTERVAL": "30", "GOVCHECK_LINKS_PER_SITE": "0", **extra}
     command = [sys.executable, "-m", "govcheck.cli", "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]

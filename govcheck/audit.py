@@ -6,7 +6,7 @@ either store; docs/audit.md gives the mongosh and pymongo forms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +57,7 @@ def reviews(round_id: str | None, **_: Any) -> Question:
                     ["target_key", "label", "reason"])
 
 
-QUESTIONS: Mapping[str, Any] = {
+QUESTIONS: Mapping[str, Callable[..., Question]] = {
     "failures-by-district": failures_by_district,
     "history": history,
     "indicator": indicator,

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from govcheck.audit import QUESTIONS, QuestionError, ask
 from govcheck.store import SHANGHAI, Store
 
 DESCRIPTION = """\
@@ -155,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.add_argument(
         "--ask",
-        choices=["failures-by-district", "history", "indicator", "reviews"],
+        choices=list(QUESTIONS),
         help="a ready question: failures-by-district (--round), history (--target), indicator (--round --code), reviews (--round)",
     )
     query.add_argument("--target", help="with --ask history: a target key (site:名称, account:平台:名称) or name")
@@ -334,8 +335,6 @@ def command_observe_import(arguments: argparse.Namespace) -> int:
 
 def command_query(arguments: argparse.Namespace) -> int:
     if arguments.ask:
-        from govcheck.audit import QuestionError, ask
-
         try:
             question = ask(arguments.ask, arguments.round, arguments.target, arguments.code)
         except QuestionError as error:

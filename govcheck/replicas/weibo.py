@@ -110,7 +110,8 @@ def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]
         if limited is not None and (not isinstance(limited, dict)
                                     or int(limited.get("status", 0)) not in (418, 429, 432)):
             raise ValueError(f"{path}: account {uid}: rate_limited needs a status of 418, 429 or 432")
-        posts = [dict(p) for p in raw.get("posts") or []] + [{**post, "repost": not post.pop("original")} for post in series_posts(raw.get("series"), "text")]
+        series = [{"time": p["time"], "text": p["text"], "repost": not p["original"]} for p in series_posts(raw.get("series"), "text")]
+        posts = [dict(p) for p in raw.get("posts") or []] + series
         for post in posts:
             if post.get("pinned") not in (None, False, *PINNED_MARKERS):
                 raise ValueError(f"{path}: account {uid}: pinned must be one of {', '.join(PINNED_MARKERS)}")
