@@ -58,3 +58,42 @@ def test_a_date_at_midnight_prints_as_a_date():
 def test_the_rule_names_its_code_and_threshold():
     assert rule_text({"code": "site.home.stale", "threshold": {"stale_days": 14}}) == 'site.home.stale {"stale_days":14}'
     assert rule_text({"code": "media.renamed", "threshold": {}}) == "media.renamed"
+
+
+def test_an_account_finding_says_its_interaction_entry_sources_and_observations():
+    menu = "http://mp.example/menu/wn_1.html"
+    interaction = {"state": "broken", "url": menu, "status": 404, "detail": "HTTP 404"}
+    evidence = {
+        "name": "渭南二黄", "platform": "微信", "account_id": "wn_1",
+        "interaction": interaction, "interaction_url": menu,
+        "taken_from": {"found": "wechat-mp", "interaction": "wechat-mp"},
+        "observations": [{"source": "wechat-mp", "fetched_at": moment("2024-02-23T10:00:00"), "posts_read": 5, "interaction": interaction}],
+    }
+    assert evidence_facts(evidence) == (
+        "账号ID：wn_1；互动入口：链接有误（HTTP 404）；依据来源：wechat-mp；"
+        "观察记录：wechat-mp 抓取 2024-02-23 10:00:00 读取发布数 5"
+    )
+    # the answer met at the entry labels its link; the bare mention of the same URL is left out
+    assert EvidenceLink(menu, "HTTP 404") in evidence_links(evidence)
+    assert EvidenceLink(menu) not in evidence_links(evidence)
+
+
+def test_a_missing_entry_and_a_manual_source_are_named():
+    evidence = {
+        "account_id": "dy_1", "interaction": {"state": "missing", "url": "", "builtin": False},
+        "taken_from": {"found": "douyin-page", "originals": "manual (检查组)"},
+        "observations": [{"source": "manual", "inspector": "检查组", "fetched_at": None}],
+    }
+    assert evidence_facts(evidence) == (
+        "账号ID：dy_1；互动入口：未提供；依据来源：账号存在←douyin-page，原创←manual (检查组)；观察记录：manual 检查人 检查组"
+    )
+
+
+def test_no_original_among_the_posts_read_prints_as_none_but_an_unknown_one_does_not():
+    judged = {"originals_known": True, "latest_original_at": None, "latest_original_at_seen": None,
+              "observations": [{"source": "weibo-api", "posts_read": 23, "oldest_post_read": moment("2023-11-01T09:00:00")}]}
+    assert evidence_facts(judged) == "可区分原创：是；最近原创时间：无；观察记录：weibo-api 读取发布数 23 最早读到 2023-11-01 09:00:00"
+    only_later = {**judged, "latest_original_at_seen": moment("2024-02-25T09:00:00"), "observations": []}
+    assert "最近原创时间：无" not in evidence_facts(only_later)
+    unknown = {**judged, "originals_known": False, "observations": []}
+    assert "最近原创时间：无" not in evidence_facts(unknown)

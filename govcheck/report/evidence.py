@@ -2,8 +2,9 @@
 
 Evidence documents differ by rule (probes, stale columns, posts, broken links…), so they are
 walked generically: every mapping holding an http(s) URL becomes a link, labelled with the
-name, title or date it carries and its fetch time; the scalar facts at the top level are
-printed under Chinese names. Only http(s) URLs are links: a scraped ``javascript:`` or
+name, title or date it carries, the error or answer met there and its fetch time; the scalar
+facts at the top level are printed under Chinese names, with an account's interaction entry,
+its sources and the observations it was judged on. Only http(s) URLs are links: a scraped ``javascript:`` or
 ``data:`` value is never turned into one.
 """
 
@@ -19,6 +20,7 @@ from govcheck.store import SHANGHAI
 
 # top-level evidence fields worth printing, with their Chinese names, in this order
 FACT_NAMES: dict[str, str] = {
+    "account_id": "账号ID",
     "registered_name": "登记名称",
     "current_name": "当前名称",
     "found": "账号存在",
@@ -38,6 +40,12 @@ FACT_NAMES: dict[str, str] = {
     "blank_count": "空白栏目数",
     "count": "数量",
     "fetched_at": "抓取时间",
+}
+# an account's interaction entry (the rules' states) and which source gave each of its fields
+INTERACTION_STATE_NAMES = {"ok": "正常", "missing": "未提供", "broken": "链接有误", "unknown": "无法确认"}
+SOURCE_FIELD_NAMES = {
+    "found": "账号存在", "current_name": "当前名称", "latest_post_at": "最新发布时间",
+    "interaction": "互动入口", "originals": "原创",
 }
 # what a link is called, from the fields of the mapping that holds it
 LINK_NAME_FIELDS = ("name", "column", "title", "wrong", "key")
@@ -134,11 +142,15 @@ def _link_label(mapping: dict[str, Any]) -> str:
         parts.append(("最新 " if field == "newest_date" else "") + moment_text(mapping[field]))
     if mapping.get("error"):
         parts.append(str(mapping["error"]))
+    elif mapping.get("detail"):
+        parts.append(str(mapping["detail"]))  # an interaction entry's answer, e.g. HTTP 404
     return " ".join(part for part in parts if part)
 
 
 def evidence_facts(evidence: Any) -> str:
-    """The top-level facts, e.g. ``探测次数：3；失败次数：3``."""
+    """The facts an auditor re-checks, e.g. ``探测次数：3；失败次数：3``: the top-level scalars under
+    Chinese names, then an account's interaction entry, which source gave what, and each
+    observation it was judged on (source, when, how many posts were read)."""
     if not isinstance(evidence, Mapping):
         return ""
     facts = [
@@ -146,7 +158,57 @@ def evidence_facts(evidence: Any) -> str:
         for field, name in FACT_NAMES.items()
         if evidence.get(field) not in (None, "", [], {})
     ]
+    if _no_original_seen(evidence):
+        facts.append(f"{FACT_NAMES['latest_original_at']}：无")
+    if isinstance(evidence.get("interaction"), Mapping):
+        facts.append(f"互动入口：{_interaction_text(evidence['interaction'])}")
+    if isinstance(evidence.get("taken_from"), Mapping) and evidence["taken_from"]:
+        facts.append(f"依据来源：{_sources_text(evidence['taken_from'])}")
+    for observation in evidence.get("observations") or ():
+        if isinstance(observation, Mapping):
+            facts.append(f"观察记录：{_observation_text(observation)}")
     return "；".join(facts)
+
+
+def _no_original_seen(evidence: Mapping[str, Any]) -> bool:
+    """3个月无原创 judged on posts read that hold no original: the date is none, not unknown."""
+    return (
+        evidence.get("originals_known") is True
+        and "latest_original_at" in evidence
+        and evidence["latest_original_at"] is None
+        and evidence.get("latest_original_at_seen") is None
+    )
+
+
+def _interaction_text(interaction: Mapping[str, Any]) -> str:
+    state = str(interaction.get("state") or "unknown")
+    text = INTERACTION_STATE_NAMES.get(state, state)
+    if interaction.get("builtin"):
+        text += "（平台自带评论、私信）"
+    said = interaction.get("detail") or (f"HTTP {interaction['status']}" if interaction.get("status") else "")
+    return f"{text}（{said}）" if said and state != "ok" else text
+
+
+def _sources_text(taken_from: Mapping[str, Any]) -> str:
+    sources = {str(source) for source in taken_from.values() if source}
+    if len(sources) == 1:
+        return sources.pop()
+    return "，".join(f"{SOURCE_FIELD_NAMES.get(field, field)}←{source}" for field, source in taken_from.items() if source)
+
+
+def _observation_text(observation: Mapping[str, Any]) -> str:
+    parts = [str(observation.get("source") or "")]
+    if observation.get("inspector"):
+        parts.append(f"检查人 {observation['inspector']}")
+    if observation.get("fetched_at"):
+        parts.append(f"抓取 {moment_text(observation['fetched_at'])}")
+    if observation.get("posts_read") is not None:
+        parts.append(f"读取发布数 {observation['posts_read']}")
+    if observation.get("oldest_post_read"):
+        parts.append(f"最早读到 {moment_text(observation['oldest_post_read'])}")
+    if observation.get("error"):
+        parts.append(f"未完成：{observation['error']}")
+    return " ".join(part for part in parts if part)
 
 
 def rule_text(rule: Any) -> str:
