@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +146,16 @@ def test_the_notice_draft_has_the_sections_and_the_signature(notice):
     assert "合格率92.2%,较去年第四次全面检查提升4%" not in websites  # one website is now under review
     assert "待人工复核网站1个" in websites and "合格率92%" in websites
     assert "2024年2月28日" in texts and "附件:1.2024年第一次政府网站全面检查情况汇总表" in texts
+
+
+def test_the_notice_file_says_what_it_is_and_when_it_was_written(notice):
+    properties = notice.core_properties
+    assert properties.title == "关于2024年第一次政府网站与政务新媒体全面检查情况的通报"
+    assert properties.author == properties.last_modified_by == "govcheck"
+    assert "python-docx" not in f"{properties.comments} {properties.author} {properties.last_modified_by}"
+    # written now, not the template's 2013 date
+    assert abs(properties.created - datetime.now(timezone.utc)) < timedelta(hours=1)
+    assert properties.modified == properties.created
 
 
 def test_the_notice_draft_carries_both_attachments_as_tables(notice, written):

@@ -8,7 +8,7 @@ The tables repeat their header row on every page, as the notice's 附件2 does.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ def write_notice_docx(report: RoundReport, path: Path, notice_date: date) -> Pat
 
 
 def write_notice(notice: Notice, path: Path) -> Path:
-    document = _document()
+    document = _document(notice.title)
     _paragraph(document, notice.title, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(18))
     _paragraph(document, notice.addressee)
     _paragraph(document, notice.opening, indent=True)
@@ -65,7 +65,7 @@ def write_notice(notice: Notice, path: Path) -> Path:
 
 def write_recheck_docx(report: RecheckReport, path: Path) -> Path:
     """The re-check: what was re-checked, how many were rectified, and one row per target."""
-    document = _document(landscape=True)
+    document = _document(report.title, landscape=True)
     _paragraph(document, report.title.removesuffix("表"), TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(18))
     _paragraph(document, recheck_paragraph(report), indent=True)
     _paragraph(document, report.period, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -93,9 +93,17 @@ def recheck_paragraph(report: RecheckReport) -> str:
 # -- building blocks -----------------------------------------------------------------------------
 
 
-def _document(landscape: bool = False) -> Any:
-    """An A4 document with the notice's margins and body font."""
+def _document(title: str, landscape: bool = False) -> Any:
+    """An A4 document with the notice's margins and body font, its properties saying what it is."""
     document = Document()
+    # python-docx's template carries its own name and a 2013 date in the file's properties
+    properties = document.core_properties
+    written_at = datetime.now(timezone.utc).replace(microsecond=0)
+    properties.title, properties.subject, properties.comments = title, "", ""
+    properties.author = properties.last_modified_by = "govcheck"
+    properties.keywords, properties.category = "政府网站与政务新媒体检查", ""
+    properties.created = properties.modified = written_at
+    properties.revision = 1
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     width, height = Cm(21.0), Cm(29.7)
