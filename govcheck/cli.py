@@ -356,7 +356,7 @@ def command_query(arguments: argparse.Namespace) -> int:
 
 
 QUERY_COLUMNS = {
-    "verdicts": ["round", "name", "category", "district", "verdict", "score", "labels"],
+    "verdicts": ["round", "target_key", "name", "category", "district", "verdict", "score", "labels"],
     "findings": ["round", "target_key", "code", "label", "severity", "reason"],
     "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error"],
     "targets": ["key", "name", "category", "account_type", "district", "url"],

@@ -53,7 +53,9 @@ def test_query_answers_in_table_json_and_csv(store_location: dict[str, str], tmp
     assert sorted(v["name"] for v in json.loads(as_json.stdout)) == ["渭南市教育局", "韩城市财政局"]
     assert as_csv.returncode == 0
     lines = csv_file.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("round,name") and len(lines) == 3  # both rounds of the one site
+    assert lines[0].startswith("round,target_key,name") and len(lines) == 3  # both rounds of the one site
+    # the key joins a verdict to its findings: a name alone may be a website and an account at once
+    assert lines[1].startswith("2023-4,site:韩城市财政局,韩城市财政局")
 
 
 def test_ready_questions_answer_the_auditors_usual_queries(store_location: dict[str, str]):
