@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from govcheck.rules import Assessment, assess, load_profile
@@ -17,13 +17,29 @@ class RoundError(ValueError):
     """A round cannot be started or used as asked."""
 
 
+ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
+
+
 def parse_as_of(text: str) -> datetime:
-    """The monitoring time point: ``YYYY-MM-DD`` means the end of that day in Shanghai."""
+    """The monitoring time point: a day (``YYYY-MM-DD``) means the end of that day in Shanghai.
+
+    Every ISO form of a single day means the same as ``YYYY-MM-DD``: ``20240220`` and
+    ``2024-W08-2`` are 2024-02-20 23:59:59. An operator who types a day in another ISO
+    spelling means that day, not its first second (datetime.fromisoformat would read them
+    as midnight: a silent 24-hour shift), and refusing a valid spelling of a day would only
+    be a nuisance. A week without its day (``2024-W08``) names seven days, not one, so it is
+    refused rather than read as its Monday. A date-time with a time part keeps that time.
+    """
     text = text.strip()
+    if ISO_WEEK.match(text):
+        raise RoundError(f"as_of {text!r}: a week, not a day; expected YYYY-MM-DD or an ISO date-time")
     try:
-        if len(text) == 10:
-            day = datetime.strptime(text, "%Y-%m-%d").date()
-            return datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
+        day = date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return datetime.combine(day, time(23, 59, 59), tzinfo=SHANGHAI)
+    try:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise RoundError(f"as_of {text!r}: expected YYYY-MM-DD or an ISO date-time") from None

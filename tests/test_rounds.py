@@ -67,3 +67,27 @@ def test_an_unknown_profile_is_refused_before_anything_is_stored(store: Store):
     with pytest.raises(ProfileError):
         start_round(store, "2024-1", parse_as_of("2024-02-20"), "provincial-2031", STARTED)
     assert store.get_round("2024-1") is None
+
+
+@pytest.mark.parametrize("text", ["2024-02-20", "20240220", "2024-W08-2", "2024W082", " 20240220 "])
+def test_every_form_of_a_day_means_the_end_of_that_day(text):
+    assert parse_as_of(text) == datetime(2024, 2, 20, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("20240220T101500", datetime(2024, 2, 20, 10, 15, tzinfo=SHANGHAI)),
+        ("2024-02-20T00:00", datetime(2024, 2, 20, 0, 0, tzinfo=SHANGHAI)),
+        ("2024-02-20 23:00+00:00", datetime(2024, 2, 21, 7, 0, tzinfo=SHANGHAI)),
+    ],
+)
+def test_a_date_time_keeps_its_time(text, expected):
+    assert parse_as_of(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2024-W08", "2024W08"])
+def test_a_week_without_its_day_is_refused(text):
+    with pytest.raises(RoundError, match=rf"as_of '{text}': a week, not a day"):
+        parse_as_of(text)
+
