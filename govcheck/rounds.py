@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from govcheck.rules import Assessment, assess, load_profile
+from govcheck.rules.profile import profile_reference
 from govcheck.store import SHANGHAI, Store
 
 ROUND_ID = re.compile(r"^\d{4}-[1-9]\d*$")
@@ -82,6 +83,7 @@ def start_round(
     """
     if not ROUND_ID.match(round_id):
         raise RoundError(f"round {round_id!r}: expected YEAR-N, e.g. 2024-1")
+    profile = profile_reference(profile)  # a file by its absolute path: the round is used from other folders
     load_profile(profile)  # fail before crawling when the profile does not exist
     existing = store.get_round(round_id)
     media_as_of = media_as_of or as_of

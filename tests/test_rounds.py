@@ -1,10 +1,12 @@
 """Rounds: their monitoring time points, and re-runs that must keep them."""
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
-from govcheck.rounds import RoundError, monitoring_point, parse_as_of, parse_day_start, start_round
+import govcheck.rules.profile as profile_module
+from govcheck.rounds import RoundError, classify_round, monitoring_point, parse_as_of, parse_day_start, start_round
 from govcheck.store import SHANGHAI, Store
 
 STARTED = datetime(2024, 2, 19, 8, 0, tzinfo=SHANGHAI)
@@ -91,3 +93,21 @@ def test_a_week_without_its_day_is_refused(text):
     with pytest.raises(RoundError, match=rf"as_of '{text}': a week, not a day"):
         parse_as_of(text)
 
+
+def test_a_profile_file_is_recorded_by_its_absolute_path(store: Store, tmp_path, monkeypatch):
+    shipped = Path(profile_module.__file__).parent / "profiles" / "national-2019.yaml"
+    office = tmp_path / "office"
+    office.mkdir()
+    (office / "weinan.yaml").write_text(shipped.read_text(encoding="utf-8").replace("name: national-2019", "name: weinan-2024"), encoding="utf-8")
+    monkeypatch.chdir(office)
+    round_document = start_round(store, "2024-1", parse_as_of("2024-02-20"), "weinan.yaml", STARTED)
+
+    assert round_document["profile"] == str((office / "weinan.yaml").resolve())
+    assert store.get_round("2024-1")["profile"] == round_document["profile"]
+    monkeypatch.chdir(tmp_path)  # classified, rechecked or reported from another folder
+    assert classify_round(store, "2024-1") == []
+
+
+def test_a_shipped_profile_is_recorded_by_its_name(store: Store, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED)["profile"] == "national-2019"

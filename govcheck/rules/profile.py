@@ -28,6 +28,7 @@ __all__ = [
     "ColumnType",
     "available_profiles",
     "load_profile",
+    "profile_reference",
 ]
 
 DEFAULT_PROFILE = "national-2019"
@@ -170,6 +171,14 @@ def available_profiles() -> list[str]:
 
 def _looks_like_path(name: str) -> bool:
     return name.endswith(PROFILE_SUFFIXES) or "/" in name or "\\" in name
+
+
+def profile_reference(name: str | Path) -> str:
+    """How a round records its profile: a shipped profile by its name, a profile file by its
+    absolute path, so the round can be classified, rechecked and reported from any folder."""
+    if isinstance(name, Path) or _looks_like_path(str(name)):
+        return str(Path(name).resolve())
+    return str(name)
 
 
 def load_profile(name: str | Path = DEFAULT_PROFILE) -> Profile:
