@@ -1116,3 +1116,45 @@ def test_a_target_of_unknown_kind_is_refused(profile):
 def test_finding_documents_carry_every_field(profile):
     [finding] = availability(3, 3, profile)
     assert set(finding.to_document()) == {"code", "label", "severity", "points", "rule", "evidence", "reason"}
+
+
+# == profile keys that are each valid but together would fail targets the rules pass ===============
+
+
+def test_a_pass_score_above_the_full_score_is_refused_not_a_fail_for_everyone(tmp_path):
+    path = write_variant(tmp_path, lambda d: d["scoring"].update(pass_score=160))
+    with pytest.raises(ProfileError, match=r"scoring\.pass_score: 160 is above scoring\.full_score \(100\)"):
+        load_profile(path)
+    strict = load_profile(write_variant(tmp_path, lambda d: d["scoring"].update(pass_score=100)))
+    assert verdict(account(), [seen()], strict) == ("合格", "")  # equal to the full score: allowed
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["scoring"].update(pass_score=-1), r"scoring\.pass_score: expected a number ≥ 0"),
+        (lambda d: d["scoring"].update(full_score=0, pass_score=0), r"scoring\.full_score: expected a number > 0"),
+        (lambda d: d["websites"]["availability"].update(probe_timeout_seconds=0), r"websites\.availability\.probe_timeout_seconds: expected a number > 0"),
+        (lambda d: d["websites"]["availability"].update(min_probes_for_ratio=3), r"websites\.availability\.min_probes_for_ratio: 3 is not above websites\.availability\.probe_count \(3\)"),
+        (lambda d: d["new_media"]["long_no_update"].update(days=14), r"new_media\.long_no_update\.days: 14 is not above new_media\.no_update\.days \(14\)"),
+        (lambda d: d["new_media"]["long_no_update"].update(days=10), r"new_media\.long_no_update\.days: 10 is not above new_media\.no_update\.days \(14\)"),
+        (lambda d: d["websites"]["columns"]["column_types"][0].update(stale_after={"days": 0}), r"column_types\[0\]\.stale_after: expected a duration longer than zero"),
+        (lambda d: d["websites"]["interaction"].update(reply_within={"months": 0, "days": 0}), r"websites\.interaction\.reply_within: expected a duration longer than zero"),
+        (lambda d: d["websites"]["interaction"].update(window={"years": 0}), r"websites\.interaction\.window: expected a duration longer than zero"),
+        (lambda d: d["verdicts"].update(fail="合格"), r"verdicts\.fail: 合格 is also verdicts\.pass"),
+        (lambda d: d["verdicts"].update(review="不合格"), r"verdicts\.review: 不合格 is also verdicts\.fail"),
+    ],
+)
+def test_values_that_would_fail_targets_the_rules_pass_are_named(tmp_path, change, message):
+    with pytest.raises(ProfileError, match=message):
+        load_profile(write_variant(tmp_path, change))
+
+
+def test_the_nearest_valid_values_load(tmp_path):
+    def nearest(data: dict[str, Any]) -> None:
+        data["websites"]["availability"].update(min_probes_for_ratio=4, probe_timeout_seconds=0.5)
+        data["new_media"]["long_no_update"].update(days=15)
+        data["websites"]["columns"]["column_types"][0].update(stale_after={"months": 0, "days": 1})
+
+    loaded = load_profile(write_variant(tmp_path, nearest))
+    assert loaded.value("new_media", "long_no_update", "days") == 15

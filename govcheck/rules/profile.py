@@ -242,6 +242,11 @@ def _number(value: Any) -> str:
     return "" if ok else "expected a number ≥ 0"
 
 
+def _positive(value: Any) -> str:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return "" if ok else "expected a number > 0"
+
+
 def _count(value: Any) -> str:
     ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
     return "" if ok else "expected a whole number ≥ 1"
@@ -276,7 +281,7 @@ def _timezone(value: Any) -> str:
 
 
 def _duration(value: Any) -> str:
-    """null (not checked) or {days|months|years: whole number}."""
+    """null (not checked) or {days|months|years: whole number}, longer than zero."""
     if value is None:
         return ""
     if not isinstance(value, dict) or not value:
@@ -286,6 +291,9 @@ def _duration(value: Any) -> str:
             return f"unknown duration unit {unit!r} (use {', '.join(DURATION_UNITS)})"
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             return f"{unit}: expected a whole number ≥ 0"
+    if not any(value.values()):
+        # {days: 0} would make everything not dated on the monitoring day late
+        return "expected a duration longer than zero"
     return ""
 
 
@@ -306,7 +314,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("verdicts.review", _text),
     ("label_separator", _text),
     ("review_separator", _text),
-    ("scoring.full_score", _number),
+    ("scoring.full_score", _positive),
     ("scoring.pass_score", _number),
     ("scoring.max_points", _mapping),
     ("websites.label_order", _texts),
@@ -314,7 +322,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.availability.review_code", _text),
     ("websites.availability.severity", _severity),
     ("websites.availability.probe_count", _count),
-    ("websites.availability.probe_timeout_seconds", _number),
+    ("websites.availability.probe_timeout_seconds", _positive),
     ("websites.availability.probe_interval_seconds", _number),
     ("websites.availability.failure_ratio", _ratio),
     ("websites.availability.min_probes_for_ratio", _count),
@@ -436,6 +444,7 @@ def validate_profile(data: dict[str, Any]) -> list[str]:
     if not problems:
         problems += _validate_column_types(data["websites"]["columns"])
         problems += _validate_max_points(data["scoring"]["max_points"])
+        problems += _validate_relations(data)
     return problems
 
 
@@ -484,3 +493,34 @@ def _validate_column_types(columns: dict[str, Any]) -> list[str]:
 
 def _validate_max_points(caps: dict[str, Any]) -> list[str]:
     return [f"scoring.max_points.{code}: {wrong}" for code, points in caps.items() if (wrong := _number(points))]
+
+
+def _validate_relations(data: dict[str, Any]) -> list[str]:
+    """Keys each valid on its own that together would fail (or misprint) targets the rules pass."""
+    problems = []
+    scoring = data["scoring"]
+    if scoring["pass_score"] > scoring["full_score"]:
+        problems.append(
+            f"scoring.pass_score: {scoring['pass_score']} is above scoring.full_score ({scoring['full_score']}): "
+            "every target would fail"
+        )
+    availability = data["websites"]["availability"]
+    if availability["min_probes_for_ratio"] <= availability["probe_count"]:
+        problems.append(
+            f"websites.availability.min_probes_for_ratio: {availability['min_probes_for_ratio']} is not above "
+            f"websites.availability.probe_count ({availability['probe_count']}): one failed visit of a single "
+            "round's probes would be judged by the week's failure ratio"
+        )
+    long_days, days = data["new_media"]["long_no_update"]["days"], data["new_media"]["no_update"]["days"]
+    if long_days <= days:
+        problems.append(
+            f"new_media.long_no_update.days: {long_days} is not above new_media.no_update.days ({days}): "
+            "the long period must be the longer one, or accounts on time by no_update would be vetoed as long without update"
+        )
+    seen: dict[str, str] = {}
+    for outcome in ("pass", "fail", "review"):
+        text = data["verdicts"][outcome]
+        if text in seen:
+            problems.append(f"verdicts.{outcome}: {text} is also verdicts.{seen[text]}: the verdicts must differ")
+        seen.setdefault(text, outcome)
+    return problems
