@@ -1158,3 +1158,45 @@ def test_the_nearest_valid_values_load(tmp_path):
 
     loaded = load_profile(write_variant(tmp_path, nearest))
     assert loaded.value("new_media", "long_no_update", "days") == 15
+
+
+# == profile files that cannot be read ===========================================================
+
+
+def test_a_profile_file_not_in_utf8_is_named_and_refused(tmp_path):
+    gbk = tmp_path / "weinan-gbk.yaml"
+    text = yaml.safe_dump(yaml.safe_load(PROFILE_FILE.read_text(encoding="utf-8")), allow_unicode=True)
+    gbk.write_bytes(text.encode("gbk"))  # as an editor on a Chinese Windows saves it
+    with pytest.raises(ProfileError, match=rf"rules profile file {re.escape(str(gbk))} is not UTF-8 text.*save it as UTF-8"):
+        load_profile(gbk)
+
+
+def test_a_profile_file_with_a_byte_order_mark_loads(tmp_path):
+    marked = tmp_path / "marked.yaml"
+    marked.write_bytes(PROFILE_FILE.read_text(encoding="utf-8").encode("utf-8-sig"))
+    assert load_profile(marked).name == "national-2019"
+
+
+def test_a_folder_given_as_profile_is_named_and_refused(tmp_path):
+    folder = tmp_path / "profiles.yaml"
+    folder.mkdir()
+    with pytest.raises(ProfileError, match=rf"rules profile file {re.escape(str(folder))} is a folder, not a file"):
+        load_profile(folder)
+
+
+def test_an_unreadable_profile_file_is_named_and_refused(tmp_path, monkeypatch):
+    locked = tmp_path / "locked.yaml"
+    locked.write_text(PROFILE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def refused(path: Path, *arguments: Any, **keywords: Any) -> Any:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "open", refused)  # as a chmod 000 file does for anyone but root
+    with pytest.raises(ProfileError, match=rf"rules profile file {re.escape(str(locked))} cannot be read: Permission denied"):
+        load_profile(locked)
+
+
+def test_a_profile_path_through_a_file_does_not_exist(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ProfileError, match="does not exist"):
+        load_profile(tmp_path / "notes.txt" / "profile.yaml")

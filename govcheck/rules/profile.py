@@ -189,10 +189,27 @@ def load_profile(name: str | Path = DEFAULT_PROFILE) -> Profile:
     """
     if isinstance(name, Path) or _looks_like_path(str(name)):
         path = Path(name)
-        if not path.is_file():
-            raise ProfileError(f"rules profile file {path} does not exist")
-        return _profile_from_text(path.read_text(encoding="utf-8"), str(path), default_name=path.stem)
+        return _profile_from_text(_read_profile_file(path), str(path), default_name=path.stem)
     return _shipped_profile(str(name))
+
+
+def _read_profile_file(path: Path) -> str:
+    """The text of a profile file; every way it cannot be read is a ProfileError naming it."""
+    try:
+        content = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        raise ProfileError(f"rules profile file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ProfileError(f"rules profile file {path} is a folder, not a file") from None
+    except OSError as error:
+        raise ProfileError(f"rules profile file {path} cannot be read: {error.strerror or error}") from None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise ProfileError(
+            f"rules profile file {path} is not UTF-8 text (line {line}); save it as UTF-8 (a GBK file must be converted)"
+        ) from None
 
 
 @functools.lru_cache(maxsize=16)
