@@ -16,7 +16,12 @@ spider's ``WEIBO_API_BASE_URL`` is then ``http://127.0.0.1:PORT/weibo``). Paths 
   ``group`` is wrapped in a ``card_type`` 11 card's ``card_group``. Past the last page, and
   for both containers of an unknown or ``not_found`` uid: ``{ok: 0, msg: 这里还没有内容,
   data{cards: []}}``, as the real API answers.
-- ``hd/UID.html``: an interaction entry named in the targets file, as its state says.
+- ``hd/UID.html``: an interaction entry named in the targets file, as its state says: a 留言
+  page (``ok``; ``ok_with_alerts``: its scripts hold the form's error messages, 参数错误 and
+  系统繁忙，请稍后再试, shown only when a submission fails), a 302 to that page
+  (``redirect``) or to itself for ever (``redirect_loop``), a busy page (``busy``: 系统繁忙，
+  请稍后再试, HTTP 200), a page that says it does not exist (``gone``, HTTP 200), or HTTP NNN
+  (``http_NNN``).
 
 The replica answers at its clock: the ``clock`` of the states file (or the one given to
 :func:`route`, else the real time). It sends it as the ``Date`` header, serves no post
@@ -49,7 +54,8 @@ HTML = "text/html; charset=utf-8"
 PAGE_SIZE = 10
 BEHAVIOURS = ("ok", "not_found", "captcha")
 PINNED_MARKERS = ("mblogtype", "isTop", "title")
-INTERACTIONS = ("none", "ok", "http_404")
+# interaction entries (hd/UID.html); besides these, http_NNN answers HTTP NNN
+INTERACTIONS = ("none", "ok", "ok_with_alerts", "redirect", "redirect_loop", "busy", "gone")
 NOTHING_HERE = {"ok": 0, "msg": "这里还没有内容", "data": {"cards": []}}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -79,7 +85,7 @@ def route(states_file: Path, clock: datetime | None = None) -> Route:
                 count = served[uid]
             reply = _get_index(account, container[:6], uid, parameters, now, count)
         elif path.startswith("hd/") and path.endswith(".html"):
-            reply = _entry(states.read()[1].get(path[len("hd/"):-len(".html")]))
+            reply = _entry(states.read()[1].get(path[len("hd/"):-len(".html")]), parameters)
         else:
             return None
         reply.headers["Date"] = format_datetime(now.astimezone(timezone.utc), usegmt=True)
@@ -104,7 +110,7 @@ def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]
                    "interaction": str(raw.get("interaction") or "none")}
         if account["behaviour"] not in BEHAVIOURS and not account["behaviour"].startswith("http_"):
             raise ValueError(f"{path}: account {uid}: unknown behaviour {account['behaviour']!r}")
-        if account["interaction"] not in INTERACTIONS:
+        if account["interaction"] not in INTERACTIONS and not _is_http(account["interaction"]):
             raise ValueError(f"{path}: account {uid}: unknown interaction {account['interaction']!r}")
         limited = raw.get("rate_limited")
         if limited is not None and (not isinstance(limited, dict)
@@ -326,9 +332,33 @@ def _card(account: Mapping[str, Any], post: Mapping[str, Any], now: datetime) ->
     return card
 
 
-def _entry(account: Mapping[str, Any] | None) -> Reply:
+def _is_http(interaction: str) -> bool:
+    code = interaction[len("http_"):]
+    return interaction.startswith("http_") and code.isdigit() and 100 <= int(code) < 600
+
+
+ENTRY_ALERTS = """<script>
+function failed(code) { alert(code === 400 ? "参数错误" : "系统繁忙，请稍后再试"); }
+</script>"""
+
+
+def _entry(account: Mapping[str, Any] | None, parameters: Mapping[str, str]) -> Reply:
     """An interaction entry named in the targets file (a 留言 page of the office)."""
-    if account is None or account["interaction"] == "http_404":
+    kind = "http_404" if account is None else account["interaction"]
+    if kind == "http_404":
         return Reply(404, "<html><body>404 Not Found</body></html>", HTML)
+    if _is_http(kind):
+        return Reply(int(kind[len("http_"):]), f"<html><body>HTTP {kind[len('http_'):]}</body></html>", HTML)
+    uid = account["uid"]
+    if kind == "redirect" and "moved" not in parameters:
+        return Reply(302, "", HTML, headers={"Location": f"{uid}.html?moved=1"})
+    if kind == "redirect_loop":
+        hop = int(parameters.get("hop", "0")) if parameters.get("hop", "0").isdigit() else 0
+        return Reply(302, "", HTML, headers={"Location": f"{uid}.html?hop={hop + 1}"})
+    if kind == "busy":
+        return Reply(200, "<html><head><title>提示</title></head><body><p>系统繁忙，请稍后再试</p></body></html>", HTML)
+    if kind == "gone":
+        return Reply(200, "<html><head><title>提示</title></head><body><p>对不起，您访问的页面不存在</p></body></html>", HTML)
     name = str(account.get("screen_name") or account.get("registered_name") or "")
-    return Reply(200, f"<html><head><title>{name} 留言</title></head><body><form>留言</form></body></html>", HTML)
+    alerts = ENTRY_ALERTS if kind == "ok_with_alerts" else ""
+    return Reply(200, f"<html><head><title>{name} 留言</title>{alerts}</head><body><form>留言</form></body></html>", HTML)
