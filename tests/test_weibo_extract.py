@@ -312,6 +312,32 @@ def test_an_empty_list_is_never_posted_only_when_the_profile_counts_no_post():
     assert hidden.originals_known is False
 
 
+def test_an_empty_later_page_before_the_window_and_the_count_are_reached_is_not_the_end_of_the_list():
+    # 10 fresh reposts of the 3000 posts the profile counts, then an empty page: risk control or a
+    # visitor limit, not the end of the list, whether it answers no cards or 这里还没有内容
+    reposts = page_body(daily_cards("2024-02-22 10:00", 10))
+    for empty in ('{"ok":1,"data":{"cards":[]}}', NOTHING):
+        read, urls = drive(pages(profile_body(statuses_count=3000), reposts, empty))
+        assert (read.found, len(read.posts), read.pages_read, len(urls)) == (True, 10, 1, 3)
+        assert read.originals_known is False
+        assert read.error == ("post list page 2: empty after 10 of the 3000 posts the profile counts, "
+                              "before reaching back to 2023-11-23")
+    uncounted, _ = drive(pages(profile_body().replace('"statuses_count": 100', '"statuses_count": null'), reposts))
+    assert uncounted.originals_known is False
+    assert uncounted.error == ("post list page 2: empty after 10 posts (the profile gives no post count), "
+                               "before reaching back to 2023-11-23")
+
+
+def test_a_list_ends_on_an_empty_page_once_every_counted_post_was_read():
+    reposts = page_body(daily_cards("2024-02-22 10:00", 10))
+    read, urls = drive(pages(profile_body(statuses_count=10), reposts))
+    assert (read.error, read.originals_known, read.pages_read, len(urls)) == ("", True, 1, 3)
+    assert not any(p["original"] for p in read.posts)
+    # more posts read than the profile counts: nothing is missing either
+    fewer, _ = drive(pages(profile_body(statuses_count=8), reposts))
+    assert (fewer.error, fewer.originals_known) == ("", True)
+
+
 def test_a_failure_on_a_later_page_keeps_what_was_read_and_says_why():
     cards = daily_cards("2024-02-23 08:00", 10)
     def answer(url: str, page: int) -> Fetched:

@@ -354,3 +354,57 @@ def test_the_cookie_never_reaches_the_logs_or_the_store(crawled):
         assert not any(value in dumped for value in COOKIE_PARTS), collection
     stored = [p for p in (crawled["folder"] / "var").rglob("*") if p.is_file()]
     assert stored and not any(value.encode() in p.read_bytes() for p in stored for value in COOKIE_PARTS)
+
+
+# -- interaction entries that moved, refuse us, are busy or gone; a list cut short after page 1 -------
+
+# A third crawl over a states file of its own: the interaction entries answer as real ones do
+# when they moved, refuse crawlers, are busy or are gone, and one account's list stops answering
+# after its first page. Every account posts originals, so only the checked part decides.
+EDGE_ACCOUNTS = [
+    {"uid": "3100000001", "registered_name": "渭南市信访局", "interaction": "redirect"},
+    {"uid": "3100000002", "registered_name": "渭南市人力资源和社会保障局", "interaction": "http_403"},
+    {"uid": "3100000003", "registered_name": "渭南市医疗保障局", "interaction": "http_429"},
+    {"uid": "3100000004", "registered_name": "渭南市民政局", "interaction": "http_404"},
+    {"uid": "3100000005", "registered_name": "渭南市司法局", "interaction": "busy"},
+    {"uid": "3100000006", "registered_name": "渭南市财政局", "interaction": "gone"},
+    {"uid": "3100000007", "registered_name": "渭南市水务局", "interaction": "ok_with_alerts"},
+    {"uid": "3100000008", "registered_name": "渭南市审计局", "interaction": "redirect_loop"},
+    {"uid": "3100000009", "registered_name": "渭南市农业农村局", "interaction": "http_503"},
+]
+EDGE_SERIES = {"newest": "2024-02-22 10:00", "every_days": 2, "count": 5, "text": "工作动态", "original_every": 1}
+# ten fresh reposts of the 3000 posts the profile counts; page 2 answers 这里还没有内容
+CUT_SHORT = {"uid": "3100000010", "registered_name": "渭南市统计局", "statuses_count": 3000,
+             "series": {"newest": "2024-02-22 10:00", "every_days": 1, "count": 10, "text": "转发：陕西统计",
+                        "original_every": 0}}
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    folder = tmp_path_factory.mktemp("weibo-edges")
+    states_file = folder / "accounts.yaml"
+    accounts = [{**a, "series": EDGE_SERIES} for a in EDGE_ACCOUNTS] + [CUT_SHORT]
+    states_file.write_text(yaml.safe_dump({"clock": "2024-02-23 21:00", "accounts": accounts}, allow_unicode=True),
+                           encoding="utf-8")
+    route = RecordingRoute()
+    route.inner = weibo_replica.route(states_file)
+    with store_environment("embedded", folder) as env, ReplicaServer(folder, routes={"/weibo/": route}) as server:
+        base = f"{server.url}/weibo"
+        targets_file = folder / "targets.yaml"
+        rows = [weibo_row(state, base) for state in accounts]
+        targets_file.write_text(yaml.safe_dump({"新媒体": rows}, allow_unicode=True), encoding="utf-8")
+        store = open_store(env)
+        import_targets(store, targets_file, datetime.now(SHANGHAI))
+        run = crawl(env, server, "2024-1", {})
+        yield {"store": store, "run": run, "base": base, "requests": route}
+
+
+def test_a_list_that_stops_answering_after_page_one_is_left_for_review(edges):
+    seen = observation(edges, "渭南市统计局")
+    assert (seen["found"], seen["pages_read"], seen["posts_read"], seen["originals_known"]) == (True, 1, 10, False)
+    reason = "post list page 2: empty after 10 of the 3000 posts the profile counts, before reaching back to 2023-11-23"
+    assert seen["error"] == reason
+    assert verdict(edges, "渭南市统计局") == ("待人工复核", "数据来源（weibo-api）无法区分原创与转发，请人工核查原创情况")
+    review = edges["store"].find_one("findings", {"round": "2024-1", "target_key": "account:微博:渭南市统计局",
+                                                  "code": "media.originals.review"})
+    assert [o["error"] for o in review["evidence"]["observations"]] == [reason]

@@ -11,8 +11,11 @@ Two answers of ``{base}/api/container/getIndex`` (``m.weibo.cn``), both JSON ``{
 What the answers mean (every failure is a reason for 待人工复核, never an answer):
 
 - **not found** (搜索不到) only when the profile answers ``ok: 0`` with 这里还没有内容 (or
-  用户不存在): the API's word for a uid without an account. The same words on the post list
-  of an account that exists mean an empty list (page 1) or the end of the list (later pages).
+  用户不存在): the API's word for a uid without an account. The same words (or no cards) on
+  the post list of an account that exists mean an empty list (page 1) or the end of the list
+  (later pages) — only when the profile's ``statuses_count`` agrees: an empty page 1 of an
+  account that counts posts, or an empty later page before the posts read reach that count
+  or back past the history (below), is risk control or a visitor limit, a failure.
 - **rate limited**: HTTP 418 and 432 (Weibo's answers to crawlers, even to anonymous reads)
   and 429; the spider backs off and retries before it gives up on the account.
 - **captcha / login**: an HTML verification page instead of JSON, a JSON answer that only
@@ -412,7 +415,7 @@ def read_account(target: Target) -> Reading:
         fetched = yield from fetch(posts_url(target.base_url, target.uid, page))
         answer = _answer(fetched)
         if answer.kind == "nothing" or (answer.kind == "data" and not _cards((answer.data or {}).get("cards"))):
-            return _list_ended(read, page)
+            return _list_ended(read, page, target)
         if answer.kind != "data":
             return read.failed(f"post list page {page}", fetched, answer)
         reference = server_time(fetched.date_header, fetched.received_at or target.as_of)
@@ -438,12 +441,22 @@ def _answer(fetched: Fetched) -> Answer:
     return read_answer(fetched.status, fetched.text, fetched.location)
 
 
-def _list_ended(read: WeiboRead, page: int) -> WeiboRead:
-    """The list has no more posts: everything there is has been read."""
+def _list_ended(read: WeiboRead, page: int, target: Target) -> WeiboRead:
+    """The list has no more posts: everything there is has been read — unless the profile
+    counts more posts than were read and what was read does not reach back past the history."""
     if page == 1 and not read.posts and read.statuses_count != 0:
         # risk control or posts shown to some visitors only: never read as "never posted"
         counted = "gives no post count" if read.statuses_count is None else f"counts {read.statuses_count} posts"
         read.error = f"post list: empty although the profile {counted}"
+        return read
+    short = read.statuses_count is None or len(read.posts) < read.statuses_count
+    if page > 1 and short and not window_covered(read.posts, target.as_of, target.history_start):
+        # the same risk control on a later page: the list is cut short, not ended
+        if read.statuses_count is None:
+            counted = f"{len(read.posts)} posts (the profile gives no post count)"
+        else:
+            counted = f"{len(read.posts)} of the {read.statuses_count} posts the profile counts"
+        read.error = f"post list page {page}: empty after {counted}, before reaching back to {target.history_start:%Y-%m-%d}"
         return read
     read.originals_known = True
     return read
