@@ -181,8 +181,17 @@ WEIBO_BACKOFF_SECONDS = 30
 # Operator credentials are read from the environment or GOVCHECK_SECRETS_FILE (a YAML file
 # with the same names in lower case); they are never stored in MongoDB and never logged.
 GOVCHECK_SECRETS_FILE = os.environ.get("GOVCHECK_SECRETS_FILE") or None
-# Error pages an interaction entry may lead to (互动交流链接有误 when one shows).
+# What an interaction entry's page may say instead of opening, looked for in the text a visitor
+# reads (not in scripts) of a 2xx answer; the status itself is read as the link checker reads it
+# (govcheck/extract/links.py). Two kinds, told apart here:
+# - INTERACTION_ERROR_TEXTS: the entry is gone → 互动交流链接有误;
+# - INTERACTION_BUSY_TEXTS: busy, or "try later" → 待人工复核 with the text (it says nothing
+#   about the entry, a later visit may open it). Looked for first: a page that says both is
+#   never counted against the account.
 INTERACTION_ERROR_TEXTS = [
     "链接已过期", "该内容已被发布者删除", "此内容因违规无法查看", "页面不存在", "访问的页面不存在",
-    "404 Not Found", "系统繁忙", "参数错误",
+    "404 Not Found", "参数错误",
+]
+INTERACTION_BUSY_TEXTS = [
+    "系统繁忙", "服务器繁忙", "网络繁忙", "稍后再试", "过于频繁", "访问频繁", "请求频繁",
 ]

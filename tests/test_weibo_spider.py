@@ -29,11 +29,14 @@ import pytest
 import yaml
 from scrapy.settings import Settings
 
+from govcheck import settings as project_settings
+from govcheck.credentials import secret
+from govcheck.extract.wording import page_text
 from govcheck.registry import import_targets
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import weibo as weibo_replica
 from govcheck.replicas.targets import weibo_row
-from govcheck.credentials import secret
+from govcheck.spiders.accounts import entry_outcome
 from govcheck.spiders.weibo import COOKIE_VARIABLE, backoff_delay
 from govcheck.store import SHANGHAI
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
@@ -399,6 +402,35 @@ def edges(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield {"store": store, "run": run, "base": base, "requests": route}
 
 
+@pytest.mark.parametrize(
+    ("name", "state", "detail", "expected"),
+    [
+        ("渭南市信访局", "ok", "", ("合格", "")),
+        ("渭南市水务局", "ok", "", ("合格", "")),  # 参数错误 and 系统繁忙 only in its scripts
+        ("渭南市民政局", "broken", "HTTP 404", ("不合格", "互动交流链接有误")),
+        ("渭南市农业农村局", "broken", "HTTP 503", ("不合格", "互动交流链接有误")),
+        ("渭南市财政局", "broken", "the page says 页面不存在", ("不合格", "互动交流链接有误")),
+        ("渭南市人力资源和社会保障局", "unknown", "HTTP 403", ("待人工复核", "HTTP 403")),
+        ("渭南市医疗保障局", "unknown", "HTTP 429", ("待人工复核", "HTTP 429")),
+        ("渭南市司法局", "unknown", "the page says 系统繁忙", ("待人工复核", "the page says 系统繁忙")),
+        ("渭南市审计局", "unknown", "redirect loop", ("待人工复核", "redirect loop")),
+    ],
+)
+def test_an_interaction_entry_fails_only_when_it_is_gone(edges, name, state, detail, expected):
+    seen = observation(edges, name)["interaction"]
+    assert seen["state"] == state and seen["detail"].startswith(detail)
+    judged, labels = verdict(edges, name)
+    assert judged == expected[0] and expected[1] in labels
+
+
+def test_a_moved_interaction_entry_is_followed_to_where_it_answers(edges):
+    seen = observation(edges, "渭南市信访局")["interaction"]
+    uid = "3100000001"
+    assert (seen["url"], seen["status"]) == (f"{edges['base']}/hd/{uid}.html?moved=1", 200)
+    asked = [r["query"] for r in edges["requests"].seen if r["path"] == f"hd/{uid}.html"]
+    assert asked == [{}, {"moved": "1"}]
+
+
 def test_a_list_that_stops_answering_after_page_one_is_left_for_review(edges):
     seen = observation(edges, "渭南市统计局")
     assert (seen["found"], seen["pages_read"], seen["posts_read"], seen["originals_known"]) == (True, 1, 10, False)
@@ -408,3 +440,17 @@ def test_a_list_that_stops_answering_after_page_one_is_left_for_review(edges):
     review = edges["store"].find_one("findings", {"round": "2024-1", "target_key": "account:微博:渭南市统计局",
                                                   "code": "media.originals.review"})
     assert [o["error"] for o in review["evidence"]["observations"]] == [reason]
+
+
+def test_an_entry_answer_is_read_by_its_status_then_by_what_a_visitor_reads():
+    gone, busy = project_settings.INTERACTION_ERROR_TEXTS, project_settings.INTERACTION_BUSY_TEXTS
+    expired = (REPO / "tests" / "data" / "wechat" / "mp_article_link_expired.html").read_text(encoding="utf-8")
+    assert entry_outcome(200, page_text(expired), gone, busy) == ("broken", "the page says 链接已过期")
+    assert entry_outcome(410, "", gone, busy) == ("broken", "HTTP 410")
+    assert entry_outcome(401, "", gone, busy)[0] == "unknown"
+    assert entry_outcome(418, "", gone, busy)[0] == "unknown"
+    # a page saying it is busy and gone at once is not counted against the account
+    assert entry_outcome(200, "参数错误：访问过于频繁，请稍后再试", gone, busy) == (
+        "unknown", "the page says 稍后再试 (busy: to be opened again later)")
+    form = '<html><script>alert("参数错误")</script><body><form>留言</form></body></html>'
+    assert entry_outcome(200, page_text(form), gone, busy) == ("ok", "")

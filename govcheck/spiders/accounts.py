@@ -14,11 +14,42 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from govcheck.extract.links import link_outcome
+from govcheck.extract.wording import page_text
 from govcheck.fetch_errors import describe_failure
 from govcheck.items import ObservationItem
 from govcheck.spiders.base import RoundSpider
 
 # interaction states (see the rules profile): ok, missing, broken, unknown (→ 待人工复核)
+
+# Error answers of an interaction entry reach the callback (they are evidence); 3xx stay with
+# the redirect middleware, so that a moved entry is followed to where it answers and a
+# redirect loop ends in the errback (unknown).
+ERROR_STATUSES = list(range(400, 600))
+
+
+def entry_outcome(
+    status: int, text: str, gone_texts: Iterable[str], busy_texts: Iterable[str]
+) -> tuple[str, str]:
+    """(state, detail) of an interaction entry's answer: its status (read as the link checker
+    reads it), then, for a 2xx answer, what its page says to a visitor (``text``).
+
+    Never counts our own trouble against the account: a refusal (401/403/418/429 and other
+    4xx: login walls, crawler blocks, rate limits) or a busy page is ``unknown`` with the reason;
+    only 404/410/5xx and a page saying the entry is gone are ``broken``.
+    """
+    outcome = link_outcome(status, "", resolver_proven=True)
+    if outcome == "broken":
+        return "broken", f"HTTP {status}"
+    if outcome != "ok":
+        return "unknown", f"HTTP {status} (refused to us, e.g. a login wall, crawler block or rate limit: says nothing about the entry)"
+    busy = next((t for t in busy_texts if t in text), "")
+    if busy:
+        return "unknown", f"the page says {busy} (busy: to be opened again later)"
+    gone = next((t for t in gone_texts if t in text), "")
+    if gone:
+        return "broken", f"the page says {gone}"
+    return "ok", ""
 
 
 class AccountSpider(RoundSpider):
@@ -67,24 +98,24 @@ class AccountSpider(RoundSpider):
             errback=self.interaction_failed,
             dont_filter=True,
             # The entry is another site: it must not learn the platform URL we came from (tokens).
-            meta={"account": account, "fields": fields, "handle_httpstatus_all": True, "referrer_policy": "no-referrer"},
+            meta={"account": account, "fields": fields, "handle_httpstatus_list": ERROR_STATUSES,
+                  "referrer_policy": "no-referrer"},
         )
 
     def parse_interaction(self, response: Response) -> ObservationItem:
-        error_texts = self.settings.getlist("INTERACTION_ERROR_TEXTS")
-        text = response.text if hasattr(response, "text") else ""
-        shown = next((t for t in error_texts if t in text), "")
-        if not 200 <= response.status < 300:
-            state, detail = "broken", f"HTTP {response.status}"
-        elif shown:
-            state, detail = "broken", f"the page says {shown}"
-        else:
-            state, detail = "ok", ""
+        text = page_text(response.text) if hasattr(response, "text") else ""
+        state, detail = entry_outcome(
+            response.status,
+            text,
+            self.settings.getlist("INTERACTION_ERROR_TEXTS"),
+            self.settings.getlist("INTERACTION_BUSY_TEXTS"),
+        )
         interaction = {"state": state, "url": response.url, "status": response.status, "detail": detail}
         return self.with_interaction(response.meta, interaction)
 
     def interaction_failed(self, failure: Failure) -> ObservationItem:
-        # Our side could not reach the entry (timeout, network): we cannot say it is broken.
+        # Our side could not reach the entry (timeout, network, a redirect loop, an answer not
+        # followed): we cannot say it is broken.
         meta = failure.request.meta
         interaction = {"state": "unknown", "url": failure.request.url, "status": None, "detail": describe_failure(failure)}
         return self.with_interaction(meta, interaction)
