@@ -747,7 +747,10 @@ def _field_value(observation: Mapping[str, Any], name: str) -> Any:
         return text or None
     if name == "latest_post_at":
         latest = _instant(observation.get("latest_post_at"))
-        return latest if latest is not None else _latest_post_time(observation.get("posts"))
+        if latest is not None or observation.get("error"):
+            # A read that failed may have stopped before the newest post: its posts give no latest.
+            return latest
+        return _latest_post_time(observation.get("posts"))
     if name == "interaction":
         interaction = observation.get("interaction")
         if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown"):
@@ -764,7 +767,8 @@ def _field_value(observation: Mapping[str, Any], name: str) -> Any:
 
 
 def _latest_post_time(posts: Any) -> datetime | None:
-    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping)]
+    """The newest post of a list read in full; pinned posts are never the latest."""
+    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping) and not p.get("pinned")]
     known = [t for t in times if t is not None]
     return max(known) if known else None
 
