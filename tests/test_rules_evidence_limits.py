@@ -54,3 +54,60 @@ def test_a_pinned_post_never_stands_in_for_the_latest_post_of_a_good_read(profil
     assert evaluate_account(account(), [observation], AS_OF, profile) == []
     only_pinned = seen(latest_post_at=None, latest_original_at=days_before(3), posts=[pinned])
     assert severities(evaluate_account(account(), [only_pinned], AS_OF, profile)) == [("media.posts.review", "review")]
+
+
+# == probes only up to the monitoring time point ================================================
+
+
+def timed_probe(number: int, ok: bool, fetched_at: datetime | None) -> dict[str, Any]:
+    return {
+        "kind": "probe", "key": f"probe-{number}", "url": "http://xczx.weinan.gov.cn/", "fetched_at": fetched_at,
+        "ok": ok, "status": 200 if ok else None, "error": "" if ok else "timeout", "elapsed_ms": 120,
+    }
+
+
+def week_of_probes(count: int = 150) -> list[dict[str, Any]]:
+    start = AS_OF - timedelta(days=7) + timedelta(minutes=1)
+    return [timed_probe(n, True, start + timedelta(hours=n)) for n in range(count)]
+
+
+def late_failures(count: int, first: int = 1000) -> list[dict[str, Any]]:
+    return [timed_probe(first + n, False, AS_OF + timedelta(hours=1 + n)) for n in range(count)]
+
+
+def availability(findings):
+    return [f for f in findings if f.code.startswith("site.availability")]
+
+
+def test_probes_after_the_monitoring_time_point_are_not_counted(profile):
+    observations = [*week_of_probes(), *late_failures(10), home(days_before(1))]
+    assert availability(evaluate_site(site(), observations, AS_OF, profile)) == []
+    assert assess(site(), observations, AS_OF, profile).verdict == "合格"
+
+
+def test_probes_after_the_monitoring_time_point_stay_in_the_evidence(profile):
+    at_point = [timed_probe(1, False, AS_OF - timedelta(hours=1)), timed_probe(2, True, AS_OF - timedelta(minutes=59)),
+                timed_probe(3, True, AS_OF - timedelta(minutes=58))]
+    [finding] = availability(evaluate_site(site(), [*at_point, *late_failures(2), home(days_before(1))], AS_OF, profile))
+    assert (finding.code, finding.severity) == ("site.availability.review", "review")
+    assert (finding.evidence["probes"], finding.evidence["failed"]) == (3, 1)
+    assert finding.evidence["not_counted"] == {"after_as_of": 2}
+    assert [v["key"] for v in finding.evidence["visits"]] == ["probe-1", "probe-2", "probe-3"]
+    assert [v["key"] for v in finding.evidence["visits_not_counted"]] == ["probe-1000", "probe-1001"]
+    assert all(v["not_counted"] == "after_as_of" for v in finding.evidence["visits_not_counted"])
+
+
+def test_probes_all_after_the_monitoring_time_point_are_the_rounds_visits(profile):
+    # A one-shot round crawled after its monitoring time point (a replay, a re-run) has no other
+    # visits: they are counted, and the evidence says they all came after the point.
+    [finding] = availability(evaluate_site(site(), [*late_failures(3), home(days_before(1))], AS_OF, profile))
+    assert (finding.label, finding.severity) == ("监测时间点无法访问", "veto")
+    assert (finding.evidence["probes"], finding.evidence["only_after_as_of"]) == (3, True)
+    assert finding.evidence["not_counted"] == {"after_as_of": 0}
+
+
+def test_probes_without_a_fetch_time_are_still_counted(profile):
+    undated = [timed_probe(n, False, None) for n in (1, 2, 3)]
+    [finding] = availability(evaluate_site(site(), [*undated, home(days_before(1))], AS_OF, profile))
+    assert (finding.label, finding.severity) == ("监测时间点无法访问", "veto")
+    assert finding.evidence["not_counted"] == {"after_as_of": 0}

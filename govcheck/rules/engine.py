@@ -233,24 +233,42 @@ def availability_findings(
 ) -> list[Finding]:
     """站点无法访问: the week's failure ratio when measured, else what a one-shot round can say."""
     rules = profile.section("websites", "availability")
-    measured = [p for p in probes if isinstance(p.get("ok"), bool)]  # a probe without ok is no visit
+    visits = [p for p in probes if isinstance(p.get("ok"), bool)]  # a probe without ok is no visit
+    # A visit after the monitoring time point says nothing about the site at that point (an
+    # hourly job may go on running after it): when visits up to the point were made, the later
+    # ones are not counted. The profile defines no window length, so nothing earlier is left
+    # out. A probe without fetched_at cannot be placed and is counted, as before. A one-shot
+    # round crawled after its monitoring time point (a replay, a re-run) has only later visits:
+    # they are the round's visits and are counted, as before; the evidence says so.
+    measured, late = [], []
+    for probe in visits:
+        moment = _instant(probe.get("fetched_at"))
+        (late if moment is not None and moment > as_of else measured).append(probe)
+    only_later = not measured
+    if only_later:
+        measured, late = late, []
     failed = [p for p in measured if not p["ok"]]
+
+    def visit(probe: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+        return {
+            "key": probe.get("key", ""),
+            "url": probe.get("url", ""),
+            "fetched_at": _local(probe.get("fetched_at"), profile),
+            "ok": probe["ok"],
+            "status": probe.get("status"),
+            "error": probe.get("error", ""),
+            "elapsed_ms": probe.get("elapsed_ms"),
+            **extra,
+        }
+
     evidence = {
         "url": target.get("url", ""),
         "probes": len(measured),
         "failed": len(failed),
-        "visits": [
-            {
-                "key": p.get("key", ""),
-                "url": p.get("url", ""),
-                "fetched_at": _local(p.get("fetched_at"), profile),
-                "ok": p["ok"],
-                "status": p.get("status"),
-                "error": p.get("error", ""),
-                "elapsed_ms": p.get("elapsed_ms"),
-            }
-            for p in sorted(measured, key=_natural_key)
-        ],
+        "visits": [visit(p) for p in sorted(measured, key=_natural_key)],
+        "only_after_as_of": only_later and bool(measured),
+        "not_counted": {"after_as_of": len(late)},
+        "visits_not_counted": [visit(p, not_counted="after_as_of") for p in sorted(late, key=_natural_key)],
     }
     threshold = {
         "failure_ratio": rules["failure_ratio"],
