@@ -111,3 +111,48 @@ def test_probes_without_a_fetch_time_are_still_counted(profile):
     [finding] = availability(evaluate_site(site(), [*undated, home(days_before(1))], AS_OF, profile))
     assert (finding.label, finding.severity) == ("监测时间点无法访问", "veto")
     assert finding.evidence["not_counted"] == {"after_as_of": 0}
+
+
+# == a post seen cannot be unseen ===============================================================
+
+
+def test_an_inspectors_older_date_does_not_hide_a_newer_crawled_post(profile):
+    crawled = seen(latest_post_at=days_before(1), latest_original_at=days_before(1))
+    inspected = manual(latest_post_at=days_before(20))
+    findings = evaluate_account(account(), [crawled, inspected], AS_OF, profile)
+    assert findings == []
+    result = assess(account(), [crawled, inspected], AS_OF, profile)
+    assert (result.verdict, result.labels) == ("合格", "")
+
+
+def test_the_evidence_names_the_source_of_the_later_date(profile):
+    crawled = seen(latest_post_at=days_before(20), latest_original_at=days_before(20), interaction={"state": "unknown", "url": ""})
+    inspected = manual(latest_post_at=days_before(30), interaction={"state": "broken", "url": ""})
+    findings = evaluate_account(account(), [crawled, inspected], AS_OF, profile)
+    stale = by_code(findings, "media.no_update_14d")
+    assert stale.evidence["latest_post_at"] == days_before(20)
+    assert stale.evidence["taken_from"]["latest_post_at"] == "sogou"
+    assert stale.evidence["taken_from"]["interaction"] == "manual (张三)"  # other fields: the inspector still wins
+
+
+def test_a_later_original_proven_by_the_crawl_wins_over_the_inspectors(profile):
+    crawled = seen(latest_post_at=days_before(2), latest_original_at=days_before(2))
+    inspected = manual(latest_original_at=days_before(120), originals_known=True)
+    assert evaluate_account(account(), [crawled, inspected], AS_OF, profile) == []
+    inspected_none = manual(latest_original_at=None, originals_known=True)  # 最近原创时间: 无
+    assert evaluate_account(account(), [crawled, inspected_none], AS_OF, profile) == []
+
+
+def test_a_date_after_the_monitoring_day_does_not_win_over_one_before_it(profile):
+    crawled = seen(latest_post_at=days_before(20))
+    inspected = manual(latest_post_at=days_before(-3))  # the inspector looked after the monitoring day
+    findings = evaluate_account(account(), [crawled, inspected], AS_OF, profile)
+    assert severities(findings) == [("media.no_update_14d", "veto")]
+    assert findings[0].evidence["taken_from"]["latest_post_at"] == "sogou"
+
+
+def test_a_newer_inspector_date_still_wins(profile):
+    crawled = seen(latest_post_at=days_before(20))
+    inspected = manual(latest_post_at=days_before(2))
+    findings = evaluate_account(account(), [crawled, inspected], AS_OF, profile)
+    assert findings == []

@@ -730,6 +730,8 @@ def link_findings(
 
 # fields merged from several observations of one account; `posts` and `error` are handled apart
 _MERGED_FIELDS = ("found", "current_name", "latest_post_at", "interaction", "originals")
+# dates of posts seen: the latest one proven by any source up to the monitoring day wins
+_LATEST_SEEN_FIELDS = ("latest_post_at", "originals")
 
 
 @dataclass(frozen=True)
@@ -812,12 +814,22 @@ def _source_evidence(observation: Mapping[str, Any], profile: Profile) -> dict[s
     }
 
 
-def merge_account_observations(observations: Sequence[Mapping[str, Any]], profile: Profile) -> AccountState:
+def merge_account_observations(
+    observations: Sequence[Mapping[str, Any]], profile: Profile, as_of: datetime | None = None
+) -> AccountState:
     """Crawled observations first, then manual ones: a manual value fills what the crawl left
-    unknown and, where both have a value, the manual one wins (the inspector saw the account)."""
+    unknown and, where both have a value, the manual one wins (the inspector saw the account).
+
+    The dates of the latest post and of the latest original are the exception: a post seen
+    cannot be unseen, so the latest date any source proves on or before the monitoring day
+    (``as_of``) wins, whoever saw it; on a tie, or when no source proves one up to that day,
+    the order above decides. ``taken_from`` names the source of every value used.
+    """
     ordered = sorted(observations, key=lambda o: bool(o.get("manual") or o.get("source") == "manual"))
     values: dict[str, Any] = {}
     taken_from: dict[str, str] = {}
+    seen: dict[str, list[tuple[datetime, Any, Mapping[str, Any]]]] = {name: [] for name in _LATEST_SEEN_FIELDS}
+    last_day = _calendar_date(as_of, profile) if as_of is not None else None
     for observation in ordered:
         manual = bool(observation.get("manual") or observation.get("source") == "manual")
         for name in _MERGED_FIELDS:
@@ -825,6 +837,16 @@ def merge_account_observations(observations: Sequence[Mapping[str, Any]], profil
             if value is not None and (name not in values or manual):
                 values[name] = value
                 taken_from[name] = _source_name(observation)
+            if name in seen and value is not None:
+                moment = value[0] if name == "originals" else value
+                if moment is not None and (last_day is None or _calendar_date(moment, profile) <= last_day):
+                    seen[name].append((moment, value, observation))
+    for name, proven in seen.items():
+        if proven:
+            # max() keeps the first of equal dates: reversed, so a later (manual) source wins a tie
+            _, value, observation = max(reversed(proven), key=lambda candidate: candidate[0])
+            values[name] = value
+            taken_from[name] = _source_name(observation)
     # The post list: the first one read (a list, even empty) by an observation without an error.
     posts = next(
         (tuple(o["posts"]) for o in ordered if isinstance(o.get("posts"), list) and not o.get("error")), None
@@ -871,7 +893,7 @@ def evaluate_account(
     """Every finding about a new-media account, from its (merged) observations."""
     as_of = _normalised_as_of(as_of, profile)
     accounts = _of_kind(observations, "account")
-    state = merge_account_observations(accounts, profile)
+    state = merge_account_observations(accounts, profile, as_of)
     if not accounts or state.found is not True:
         return found_findings(target, state, bool(accounts), as_of, profile)
     return [
