@@ -156,3 +156,55 @@ def test_a_newer_inspector_date_still_wins(profile):
     inspected = manual(latest_post_at=days_before(2))
     findings = evaluate_account(account(), [crawled, inspected], AS_OF, profile)
     assert findings == []
+
+
+# == days between the read and the monitoring time point ========================================
+
+
+def read_days_before(days: int) -> datetime:
+    return days_before(days, at=time(10, 0))
+
+
+def test_a_read_before_the_monitoring_point_cannot_fail_on_days_it_did_not_see(profile):
+    observation = seen(fetched_at=read_days_before(3), latest_post_at=days_before(15), latest_original_at=days_before(15))
+    findings = evaluate_account(account(), [observation], AS_OF, profile)
+    assert severities(findings) == [("media.posts.review", "review")]
+    reason = findings[0].reason
+    assert "2024-02-17 10:00" in reason and "2024-02-20" in reason
+    assert findings[0].evidence["latest_post_read_at"] == read_days_before(3)
+    assert assess(account(), [observation], AS_OF, profile).verdict == "待人工复核"
+
+
+def test_a_read_before_the_monitoring_point_fails_when_it_failed_then_already(profile):
+    observation = seen(fetched_at=read_days_before(3), latest_post_at=days_before(18), latest_original_at=days_before(18))
+    assert severities(evaluate_account(account(), [observation], AS_OF, profile)) == [("media.no_update_14d", "veto")]
+
+
+def test_a_read_before_the_monitoring_point_is_long_without_update_only_if_it_was_then(profile):
+    observation = seen(fetched_at=read_days_before(3), latest_post_at=days_before(92), latest_original_at=days_before(92))
+    findings = evaluate_account(account(), [observation], AS_OF, profile)
+    assert ("media.no_update_14d", "veto") in severities(findings)
+    assert "media.long_no_update" not in codes(findings)
+    assert by_code(findings, "media.originals.review").severity == "review"
+    observation = seen(fetched_at=read_days_before(3), latest_post_at=days_before(95), latest_original_at=days_before(95))
+    assert severities(evaluate_account(account(), [observation], AS_OF, profile)) == [("media.long_no_update", "veto")]
+
+
+def test_no_original_judged_on_unseen_days_is_for_an_inspector(profile):
+    observation = seen(fetched_at=read_days_before(3), latest_post_at=days_before(4), latest_original_at=days_before(92))
+    findings = evaluate_account(account(), [observation], AS_OF, profile)
+    assert severities(findings) == [("media.originals.review", "review")]
+    assert "2024-02-17 10:00" in findings[0].reason and "2024-02-20" in findings[0].reason
+    observation = seen(fetched_at=read_days_before(3), latest_post_at=days_before(4), latest_original_at=days_before(94))
+    assert severities(evaluate_account(account(), [observation], AS_OF, profile)) == [("media.no_original_3m", "veto")]
+
+
+def test_a_read_on_the_monitoring_day_is_judged_as_before(profile):
+    observation = seen(fetched_at=days_before(0, at=time(8, 0)), latest_post_at=days_before(15))
+    assert severities(evaluate_account(account(), [observation], AS_OF, profile)) == [("media.no_update_14d", "veto")]
+
+
+def test_an_inspectors_date_without_a_read_time_is_judged_as_before(profile):
+    crawled = seen(latest_post_at=None, latest_original_at=None, posts=None, error="antispider")
+    inspected = manual(latest_post_at=days_before(15), latest_original_at=days_before(15), originals_known=True)
+    assert severities(evaluate_account(account(), [crawled, inspected], AS_OF, profile)) == [("media.no_update_14d", "veto")]

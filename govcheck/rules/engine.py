@@ -749,6 +749,8 @@ class AccountState:
     error: str = ""
     sources: tuple[dict[str, Any], ...] = ()
     taken_from: dict[str, str] = field(default_factory=dict)  # field → source it was taken from
+    # field (and "posts") → when its source read the account; None when not recorded (an inspector's)
+    read_at: dict[str, datetime | None] = field(default_factory=dict)
 
 
 def _source_name(observation: Mapping[str, Any]) -> str:
@@ -828,6 +830,7 @@ def merge_account_observations(
     ordered = sorted(observations, key=lambda o: bool(o.get("manual") or o.get("source") == "manual"))
     values: dict[str, Any] = {}
     taken_from: dict[str, str] = {}
+    read_at: dict[str, datetime | None] = {}
     seen: dict[str, list[tuple[datetime, Any, Mapping[str, Any]]]] = {name: [] for name in _LATEST_SEEN_FIELDS}
     last_day = _calendar_date(as_of, profile) if as_of is not None else None
     for observation in ordered:
@@ -837,20 +840,25 @@ def merge_account_observations(
             if value is not None and (name not in values or manual):
                 values[name] = value
                 taken_from[name] = _source_name(observation)
+                read_at[name] = _instant(observation.get("fetched_at"))
             if name in seen and value is not None:
                 moment = value[0] if name == "originals" else value
                 if moment is not None and (last_day is None or _calendar_date(moment, profile) <= last_day):
                     seen[name].append((moment, value, observation))
     for name, proven in seen.items():
         if proven:
-            # max() keeps the first of equal dates: reversed, so a later (manual) source wins a tie
-            _, value, observation = max(reversed(proven), key=lambda candidate: candidate[0])
+            # on equal dates the inspector's wins, then the source that read the account last
+            _, value, observation = max(proven, key=_proof_rank)
             values[name] = value
             taken_from[name] = _source_name(observation)
+            read_at[name] = _instant(observation.get("fetched_at"))
     # The post list: the first one read (a list, even empty) by an observation without an error.
-    posts = next(
-        (tuple(o["posts"]) for o in ordered if isinstance(o.get("posts"), list) and not o.get("error")), None
+    posts_read_by = next(
+        (o for o in ordered if isinstance(o.get("posts"), list) and not o.get("error")), None
     )
+    posts = None if posts_read_by is None else tuple(posts_read_by["posts"])
+    if posts_read_by is not None:
+        read_at["posts"] = _instant(posts_read_by.get("fetched_at"))
     if "interaction" not in values:
         # Nobody could tell the state: keep what the check saw (its URL and why) for the reason.
         unknown = [o["interaction"] for o in ordered if isinstance(o.get("interaction"), Mapping)]
@@ -873,7 +881,16 @@ def merge_account_observations(
         error="; ".join(errors),
         sources=tuple(_source_evidence(o, profile) for o in ordered),
         taken_from=taken_from,
+        read_at=read_at,
     )
+
+
+def _proof_rank(candidate: tuple[datetime, Any, Mapping[str, Any]]) -> tuple[datetime, bool, datetime]:
+    """Orders the sources proving a post date: the date, then the inspector's, then the latest read."""
+    moment, _, observation = candidate
+    manual = bool(observation.get("manual") or observation.get("source") == "manual")
+    read = _instant(observation.get("fetched_at")) or datetime.min.replace(tzinfo=timezone.utc)
+    return _instant(moment), manual, read
 
 
 def _account_evidence(target: Mapping[str, Any], state: AccountState, **extra: Any) -> dict[str, Any]:
@@ -951,14 +968,20 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
     long_rules = profile.section("new_media", "long_no_update")
     rules = profile.section("new_media", "no_update")
     threshold = {"no_update_days": rules["days"], "long_no_update_days": long_rules["days"]}
-    latest, later_seen = _latest_post_until(state, as_of, profile)
+    latest, later_seen, read_at = _latest_post_until(state, as_of, profile)
     age = _age_days(latest, as_of, profile)
+    read_before = _read_before(read_at, as_of, profile)
+    # A read before the monitoring day did not see the days after it: judged at the read, a
+    # failure that only those days would make is not established (a post may have come then).
+    judged_age = age if read_before is None or age is None else _age_days(latest, read_before, profile)
     evidence = _account_evidence(
         target,
         state,
         latest_post_at=_local(latest, profile),
         latest_post_at_seen=_local(state.latest_post_at, profile),
+        latest_post_read_at=_local(read_at, profile),
         age_days=age,
+        age_days_at_read=judged_age if read_before is not None else None,
         posts_read=None if state.posts is None else len(state.posts),
         latest_posts=_post_evidence(state.posts or (), profile),
     )
@@ -978,34 +1001,55 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
             _finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason),
             *original_findings(target, state, as_of, profile),
         ]
-    if age > long_rules["days"]:
+    if judged_age > long_rules["days"]:
         severity, points = _judged(profile, long_rules)
         return [_finding(profile, long_rules["code"], long_rules["label"], severity, threshold, as_of, evidence, points=points)]
     findings = []
-    if age > rules["days"]:
+    if judged_age > rules["days"]:
         severity, points = _judged(profile, rules)
         findings.append(_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points))
+    elif age > rules["days"]:
+        reason = rules["reasons"]["read_before"].format(
+            fetched_at=_moment_text(read_before, profile), as_of=as_of.date().isoformat(),
+            latest=_calendar_date(latest, profile).isoformat(), days=rules["days"],
+        )
+        review_label = profile.value("new_media", "review_label")
+        findings.append(_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason))
     return [*findings, *original_findings(target, state, as_of, profile)]
 
 
-def _latest_post_until(state: AccountState, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
-    """The latest post up to the monitoring day: the recorded one, else the newest such post of the list."""
+def _read_before(read_at: datetime | None, as_of: datetime, profile: Profile) -> datetime | None:
+    """When the source was read, if that was on a day before the monitoring day (else None:
+    read on or after it, or an inspector's look whose time was not recorded)."""
+    if read_at is None or _calendar_date(read_at, profile) >= _calendar_date(as_of, profile):
+        return None
+    return read_at
+
+
+def _moment_text(moment: datetime, profile: Profile) -> str:
+    return _local(moment, profile).strftime("%Y-%m-%d %H:%M")
+
+
+def _latest_post_until(state: AccountState, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool, datetime | None]:
+    """The latest post up to the monitoring day: the recorded one, else the newest such post of
+    the list; whether a later one was seen; when the source of the date read the account."""
     recorded, later = _latest_until([state.latest_post_at], as_of, profile)
     if recorded is not None:
-        return recorded, later
+        return recorded, later, state.read_at.get("latest_post_at")
     # pinned posts are never the latest (an old pinned post must not make an account look alive or dead)
     from_list, later_in_list = _latest_until((p.get("time") for p in state.posts or () if not p.get("pinned")), as_of, profile)
-    return from_list, later or later_in_list
+    return from_list, later or later_in_list, state.read_at.get("posts")
 
 
-def _latest_original_until(state: AccountState, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
-    """The latest original post up to the monitoring day: the recorded one, else from the post list."""
+def _latest_original_until(state: AccountState, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool, datetime | None]:
+    """The latest original post up to the monitoring day: the recorded one, else from the post
+    list; whether a later one was seen; when the source of the date read the account."""
     recorded, later = _latest_until([state.latest_original_at], as_of, profile)
     if recorded is not None or not later:
-        return recorded, later
+        return recorded, later, state.read_at.get("originals")
     originals = (p.get("time") for p in state.posts or () if p.get("original") is True and not p.get("pinned"))
     from_list, _ = _latest_until(originals, as_of, profile)
-    return from_list, True
+    return from_list, True, state.read_at.get("posts")
 
 
 def _post_evidence(posts: Iterable[Mapping[str, Any]], profile: Profile) -> list[dict[str, Any]]:
@@ -1028,15 +1072,19 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
     """3个月无原创: no original post within `days`; review when the source cannot tell originals."""
     rules = profile.section("new_media", "no_original")
     threshold = {"no_original_days": rules["days"]}
-    latest, later_seen = _latest_original_until(state, as_of, profile)
+    latest, later_seen, read_at = _latest_original_until(state, as_of, profile)
     age = _age_days(latest, as_of, profile)
+    read_before = _read_before(read_at, as_of, profile)
+    judged_age = age if read_before is None or age is None else _age_days(latest, read_before, profile)
     evidence = _account_evidence(
         target,
         state,
         originals_known=state.originals_known,
         latest_original_at=_local(latest, profile),
         latest_original_at_seen=_local(state.latest_original_at, profile),
+        latest_original_read_at=_local(read_at, profile),
         age_days=age,
+        age_days_at_read=judged_age if read_before is not None else None,
     )
     review_label = profile.value("new_media", "review_label")
     if not state.originals_known:
@@ -1046,9 +1094,16 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
         # The only original seen is after the monitoring point: whether one came before is unknown.
         reason = rules["reasons"]["later_only"].format(as_of=as_of.date().isoformat())
         return [_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)]
-    if age is None or age > rules["days"]:
+    if age is None or judged_age > rules["days"]:
         severity, points = _judged(profile, rules)
         return [_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points)]
+    if age > rules["days"]:
+        # Read before the monitoring day and not yet 3 months without an original then.
+        reason = rules["reasons"]["read_before"].format(
+            fetched_at=_moment_text(read_before, profile), as_of=as_of.date().isoformat(),
+            latest=_calendar_date(latest, profile).isoformat(), days=rules["days"],
+        )
+        return [_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)]
     return []
 
 
