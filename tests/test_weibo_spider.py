@@ -436,7 +436,8 @@ def test_a_list_that_stops_answering_after_page_one_is_left_for_review(edges):
     assert (seen["found"], seen["pages_read"], seen["posts_read"], seen["originals_known"]) == (True, 1, 10, False)
     reason = "post list page 2: empty after 10 of the 3000 posts the profile counts, before reaching back to 2023-11-23"
     assert seen["error"] == reason
-    assert verdict(edges, "渭南市统计局") == ("待人工复核", "数据来源（weibo-api）无法区分原创与转发，请人工核查原创情况")
+    # the reviewer reads why the originals are unknown: the read stopped, not the source's limits
+    assert verdict(edges, "渭南市统计局") == ("待人工复核", f"未能读完账号发布记录，原创情况不明：weibo-api: {reason}")
     review = edges["store"].find_one("findings", {"round": "2024-1", "target_key": "account:微博:渭南市统计局",
                                                   "code": "media.originals.review"})
     assert [o["error"] for o in review["evidence"]["observations"]] == [reason]

@@ -48,7 +48,7 @@ SOURCE_FIELD_NAMES = {
     "interaction": "互动入口", "originals": "原创",
 }
 # what a link is called, from the fields of the mapping that holds it
-LINK_NAME_FIELDS = ("name", "column", "title", "wrong", "key")
+LINK_NAME_FIELDS = ("name", "column", "title", "wrong", "source", "key")
 LINK_DATE_FIELDS = ("newest_date", "date", "time", "asked")
 URL_FIELDS = ("url", "home_url", "interaction_url")
 SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核"}

@@ -802,6 +802,7 @@ def _source_evidence(observation: Mapping[str, Any], profile: Profile) -> dict[s
         "source": observation.get("source", ""),
         "manual": bool(observation.get("manual")),
         "key": observation.get("key", ""),
+        "url": observation.get("url", ""),  # the account's page as this source read it
         "fetched_at": _local(observation.get("fetched_at"), profile),
         "inspector": observation.get("inspector", ""),
         "screenshot": observation.get("screenshot", ""),
@@ -810,7 +811,9 @@ def _source_evidence(observation: Mapping[str, Any], profile: Profile) -> dict[s
         "latest_post_at": _local(observation.get("latest_post_at"), profile),
         "latest_original_at": _local(observation.get("latest_original_at"), profile),
         "originals_known": observation.get("originals_known"),
-        "posts_read": None if posts is None else len(posts),
+        # all the posts the source read (the observation keeps only the last months' as evidence)
+        "posts_read": observation.get("posts_read", None if posts is None else len(posts)),
+        "oldest_post_read": _local(observation.get("oldest_post_read"), profile),
         "interaction": dict(interaction),
         "error": observation.get("error", ""),
     }
@@ -1088,7 +1091,10 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
     )
     review_label = profile.value("new_media", "review_label")
     if not state.originals_known:
-        reason = rules["reasons"]["unknown"].format(source=state.originals_source or "no source")
+        if state.error:  # the read stopped before the originals could be told: say why
+            reason = rules["reasons"]["unread"].format(error=state.error)
+        else:
+            reason = rules["reasons"]["unknown"].format(source=state.originals_source or "no source")
         return [_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)]
     if latest is None and later_seen:
         # The only original seen is after the monitoring point: whether one came before is unknown.
