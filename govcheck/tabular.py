@@ -17,8 +17,9 @@ Formats
     One file holds every sheet: a column ``表`` names the sheet of each row (网站, 栏目, 新媒体,
     ...); the header row is the union of the columns of all sheets, a row leaves the columns of
     other sheets empty.  When only ONE sheet is requested (e.g. 人工观察) the ``表`` column may
-    be left out and every row belongs to that sheet.  ``Row.number`` is the line number in the
-    file.  Encoding UTF-8 (with or without BOM), falling back to GB18030 (Excel on Chinese
+    be left out and every row belongs to that sheet.  A row must have as many fields as the
+    header (extra fields are accepted only when empty): a stray comma would otherwise move its
+    values into the wrong columns.  ``Row.number`` is the line number in the file.  Encoding UTF-8 (with or without BOM), falling back to GB18030 (Excel on Chinese
     Windows saves "CSV" in GBK).
 ``.yaml`` / ``.yml``
     A mapping of sheet name to a list of mappings (column → value)::
@@ -38,7 +39,7 @@ are only stripped, callers decide how to normalise them.
 A requested sheet that is absent is not an error here: it comes back as an empty
 :class:`Sheet` with ``present`` False, the caller decides.  Anything that keeps the file from
 being read at all (unknown extension, missing or corrupt file, a CSV row naming a sheet not
-asked for, ...) raises :class:`TableFileError` listing every such problem.
+asked for or not lining up with the header, ...) raises :class:`TableFileError` listing every such problem.
 """
 
 from __future__ import annotations
@@ -294,6 +295,23 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030")
 
 
+def _width_problem(record: Sequence[str], header: Sequence[str]) -> str | None:
+    """Why a CSV record does not line up with the header, or None.
+
+    A record with a field more or less than the header cannot be matched to the columns: an
+    unquoted comma in a name moves every later value one column on.  Two tolerances, because
+    spreadsheet programs export a wider range than the table: fields beyond the header are
+    accepted when all of them are empty, and a record may stop after the last named column
+    (header cells left empty name no column).
+    """
+    named = max((i + 1 for i, name in enumerate(header) if name), default=0)
+    if len(record) < named:
+        return f"此行有 {len(record)} 个字段，表头有 {len(header)} 个；缺少的字段会让值对错列"
+    if any(cell.strip() for cell in record[len(header):]):
+        return f"此行有 {len(record)} 个字段，表头有 {len(header)} 个；多出的值无法对应到列"
+    return None
+
+
 def _read_csv(path: Path, sheets: Sequence[str]) -> dict[str, Sheet]:
     fname = path.name
     try:
@@ -329,6 +347,10 @@ def _read_csv(path: Path, sheets: Sequence[str]) -> dict[str, Sheet]:
     if SHEET_COLUMN not in header:
         if len(sheets) == 1:
             # a one-sheet table: every row belongs to it
+            for number, record in body:
+                message = _width_problem(record, header)
+                if message:
+                    problems.append(Problem(fname, sheets[0], number, None, message))
             sheet = _build_sheet(fname, sheets[0],
                                  [(header_line, header)] + body, problems)
             if problems:
@@ -348,6 +370,10 @@ def _read_csv(path: Path, sheets: Sequence[str]) -> dict[str, Sheet]:
             what = f"{SHEET_COLUMN} 列为空" if not target else f"未知的表 {target}"
             problems.append(Problem(fname, target, number, SHEET_COLUMN,
                                     f"{what}，应为 {'、'.join(sheets)} 之一"))
+            continue
+        message = _width_problem(record, header)
+        if message:
+            problems.append(Problem(fname, target, number, None, message))
             continue
         per_sheet[target].append((number, [c for i, c in enumerate(record) if i != where]))
     columns = [c for i, c in enumerate(header) if i != where]

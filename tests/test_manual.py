@@ -171,3 +171,14 @@ def test_a_workbook_without_the_sheet_among_several_is_refused(tmp_path):
         load_manual_observations(path, KNOWN)
     assert [(p.file, p.sheet, p.row, p.column) for p in exc.value.problems] == [
         ("obs.xlsx", "人工观察", None, None)]
+
+
+def test_a_csv_row_with_a_stray_comma_is_refused_not_shifted(tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_text(",".join(HEADER) + "\r\n"
+                    "渭南发布,微信,2024-02-19 10:30,2024-02-03,渭南发布,正常,,张三\r\n"
+                    "渭南发布,微博,2024-02-18,无,渭南,发布,正常,,李四\r\n", encoding="utf-8")
+    with pytest.raises(TableFileError) as exc:
+        load_manual_observations(path, KNOWN)
+    assert [(p.file, p.sheet, p.row, p.column) for p in exc.value.problems] == [("obs.csv", "人工观察", 3, None)]
+    assert str(exc.value) == "obs.csv, 工作表 人工观察, 第 3 行: 此行有 9 个字段，表头有 8 个；多出的值无法对应到列"

@@ -373,3 +373,33 @@ def test_read_sheets_gives_text_cells_skips_empty_rows_and_reports_absent_sheets
                               "时间": "2024-02-19 10:30", "数": "2.5"}
     assert site[1].values == {"网站名称": "b", "网址": "", "日期": "2024-02-19",
                               "时间": "2024-02-19 10:30:15", "数": "12"}
+
+
+def test_a_csv_row_with_more_or_fewer_fields_than_the_header_is_refused(tmp_path):
+    path = tmp_path / "targets.csv"
+    path.write_text(
+        "表,网站名称,网址,网站类别,区县,主办单位\r\n"
+        "网站,渭南市人民政府,http://www.weinan.gov.cn/,市政府门户网站,,渭南市人民政府办公室\r\n"
+        # an unquoted comma in the name: every value after it moves one column to the right
+        "网站,渭南市,民政局,http://mzj.weinan.gov.cn/,市政府工作部门及派出机构网站,,渭南市民政局\r\n"
+        # 区县 and 主办单位 missing
+        "网站,蒲城县人民政府,http://www.pucheng.gov.cn/,县级政府门户网站\r\n",
+        encoding="utf-8")
+    with pytest.raises(TableFileError) as exc:
+        load_targets(path)
+    assert located(exc) == [("targets.csv", "网站", 3, None), ("targets.csv", "网站", 4, None)]
+    assert [p.message for p in exc.value.problems] == [
+        "此行有 7 个字段，表头有 6 个；多出的值无法对应到列",
+        "此行有 4 个字段，表头有 6 个；缺少的字段会让值对错列",
+    ]
+
+
+def test_a_csv_row_may_end_with_empty_fields_beyond_the_header(tmp_path):
+    # spreadsheet programs export a wider range than the header: the extra fields are all empty
+    path = tmp_path / "targets.csv"
+    path.write_text(
+        "表,网站名称,网址,网站类别,区县,主办单位\r\n"
+        "网站,渭南市人民政府,http://www.weinan.gov.cn/,市政府门户网站,,渭南市人民政府办公室,,,\r\n",
+        encoding="utf-8")
+    (site,) = load_targets(path)
+    assert (site["name"], site["organizer"]) == ("渭南市人民政府", "渭南市人民政府办公室")
