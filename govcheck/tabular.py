@@ -37,9 +37,13 @@ Header names are stripped and inner whitespace collapsed (:func:`clean_text`); c
 are only stripped, callers decide how to normalise them.
 
 A requested sheet that is absent is not an error here: it comes back as an empty
-:class:`Sheet` with ``present`` False, the caller decides.  Anything that keeps the file from
-being read at all (unknown extension, missing or corrupt file, a CSV row naming a sheet not
-asked for or not lining up with the header, ...) raises :class:`TableFileError` listing every such problem.
+:class:`Sheet` with ``present`` False, the caller decides.  A sheet (YAML key) that is not
+requested is an error when the file has any requested sheet — a misspelt ``新媒休`` would
+otherwise lose its rows — except sheets of explanations (title starting or ending with
+``说明``: 说明, 填表说明) and, in a workbook, sheets with no value at all (Excel's blank
+``Sheet2``).  Anything that keeps the file from being read at all (unknown extension, missing
+or corrupt file, a sheet or a CSV row naming a sheet not asked for, a CSV row not lining up
+with the header, ...) raises :class:`TableFileError` listing every such problem.
 """
 
 from __future__ import annotations
@@ -184,6 +188,16 @@ def cell_text(value: object) -> str:
 # ---------------------------------------------------------------------------------------------
 # reading
 
+def _is_instructions(title: str) -> bool:
+    """A sheet of explanations beside the tables (说明, 填表说明, 填写说明): not data, not read."""
+    return title.startswith("说明") or title.endswith("说明")
+
+
+def _unknown_sheet(fname: str, title: str, sheets: Sequence[str]) -> Problem:
+    """A sheet (YAML key) that is none of the requested ones: its rows would silently be lost."""
+    return Problem(fname, title, None, None, f"未知的表 {title}，应为 {'、'.join(sheets)} 之一")
+
+
 def read_sheets(path: Path, sheets: Sequence[str], *,
                 fallback_to_only_sheet: bool = False) -> dict[str, Sheet]:
     """Read the named sheets of an operator's table file.
@@ -261,6 +275,7 @@ def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
                                       f"无法读取 Excel 文件: {type(exc).__name__}: {exc}")]) from exc
     problems: list[Problem] = []
     out: dict[str, Sheet] = {}
+    used: set[int] = set()  # the worksheets read
     try:
         by_title = {}
         for ws in wb.worksheets:
@@ -281,11 +296,24 @@ def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
                 raise TableFileError([Problem(fname, ws.title, None, None,
                                               f"无法读取工作表: {type(exc).__name__}: {exc}")]) from exc
             out[name] = _build_sheet(fname, ws.title, raw, problems)
+            used.add(id(ws))
+        if any(sheet.present for sheet in out.values()):
+            for ws in wb.worksheets:
+                title = ws.title.strip()
+                if id(ws) in used or title in sheets or _is_instructions(title) or _is_empty(ws):
+                    continue
+                problems.append(_unknown_sheet(fname, ws.title, sheets))
     finally:
         wb.close()
     if problems:
         raise TableFileError(problems)
     return out
+
+
+def _is_empty(ws) -> bool:
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    return not any(cell_text(v) for row in ws.iter_rows(values_only=True) for v in row)
 
 
 def _decode(data: bytes) -> str:
@@ -412,6 +440,10 @@ def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
         items = {name: (name, data[name]) for name in sheets if name in data}
 
     problems: list[Problem] = []
+    if items:  # a file with none of the sheets: the caller says which it expected
+        read = {title for title, _ in items.values()}
+        problems.extend(_unknown_sheet(fname, key, sheets) for key in data
+                        if key not in read and not _is_instructions(key))
     out: dict[str, Sheet] = {}
     for name in sheets:
         if name not in items:

@@ -10,6 +10,9 @@ Chinese headers exactly (order free, extra columns such as 备注 are ignored):
 新媒体
     账号名称 | 平台 | 账号类型 | 账号ID | 主办单位 | 区县 | 互动入口
 
+Any other sheet is refused (its rows would be lost), except sheets of explanations such as
+说明 or 填表说明 and blank sheets; see :mod:`govcheck.tabular`.
+
 Header columns that must be present: all of the above except 渲染方式, 选择器 and 互动入口
 (the optional ones; a missing one means "" on every row).  A YAML file has no header row: a
 row leaves out the keys it has no value for, only empty required values are reported.  Values that must not be empty:

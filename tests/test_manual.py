@@ -182,3 +182,12 @@ def test_a_csv_row_with_a_stray_comma_is_refused_not_shifted(tmp_path):
         load_manual_observations(path, KNOWN)
     assert [(p.file, p.sheet, p.row, p.column) for p in exc.value.problems] == [("obs.csv", "人工观察", 3, None)]
     assert str(exc.value) == "obs.csv, 工作表 人工观察, 第 3 行: 此行有 9 个字段，表头有 8 个；多出的值无法对应到列"
+
+
+def test_a_second_sheet_of_rows_beside_the_observations_is_refused(tmp_path):
+    rows = observation_rows()
+    path = write_xlsx(tmp_path / "obs.xlsx", {"人工观察": rows[:3], "人工观察(续)": [rows[0], *rows[3:]]})
+    with pytest.raises(TableFileError) as exc:
+        load_manual_observations(path, KNOWN)
+    assert [str(p) for p in exc.value.problems] == [
+        "obs.xlsx, 工作表 人工观察(续): 未知的表 人工观察(续)，应为 人工观察 之一"]

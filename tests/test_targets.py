@@ -403,3 +403,36 @@ def test_a_csv_row_may_end_with_empty_fields_beyond_the_header(tmp_path):
         encoding="utf-8")
     (site,) = load_targets(path)
     assert (site["name"], site["organizer"]) == ("渭南市人民政府", "渭南市人民政府办公室")
+
+
+def test_a_misspelt_yaml_sheet_is_refused_not_skipped(tmp_path):
+    sheets = valid_sheets()
+    sheets["新媒休"] = sheets.pop("新媒体")
+    with pytest.raises(TableFileError) as exc:
+        load_targets(write_yaml(tmp_path / "targets.yaml", sheets))
+    assert [str(p) for p in exc.value.problems] == [
+        "targets.yaml, 工作表 新媒休: 未知的表 新媒休，应为 网站、栏目、新媒体 之一"]
+
+
+def test_a_misspelt_excel_sheet_is_refused_not_skipped(tmp_path):
+    sheets = valid_sheets()
+    sheets["新媒体账号"] = sheets.pop("新媒体")
+    with pytest.raises(TableFileError) as exc:
+        load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
+    assert [str(p) for p in exc.value.problems] == [
+        "targets.xlsx, 工作表 新媒体账号: 未知的表 新媒体账号，应为 网站、栏目、新媒体 之一"]
+
+
+def test_instruction_sheets_and_empty_sheets_beside_the_register_are_ignored(tmp_path):
+    sheets = {"填表说明": [["网站类别只能从下拉列表中选择"], ["账号ID 请按文字填写"]], **valid_sheets(),
+              "说明": [["以上三张表为检查对象"]], "Sheet2": [], "Sheet3": [[None, ""]]}
+    assert without_source(load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))) == expected_documents()
+    yaml_sheets = {"说明": [["备注"], ["YAML 里的说明也可以写"]], **valid_sheets()}
+    assert without_source(load_targets(write_yaml(tmp_path / "targets.yaml", yaml_sheets))) == expected_documents()
+
+
+def test_the_register_template_imports_with_its_sheets(tmp_path):
+    from govcheck.templates import write_targets_template
+
+    path = write_targets_template(tmp_path / "template.xlsx")
+    assert load_targets(path) == []
