@@ -34,7 +34,9 @@ Cell values become stripped text: ``None`` → ``""``; integral numbers without 
 ``.0`` (uids: ``1669879400``); dates ``2024-02-19``; datetimes ``2024-02-19 10:30`` (seconds
 only when not zero; midnight gives the date alone); ``True``/``False`` → ``TRUE``/``FALSE``.
 Header names are stripped and inner whitespace collapsed (:func:`clean_text`); cell values
-are only stripped, callers decide how to normalise them.
+are only stripped, callers decide how to normalise them.  Text no UTF-8 file or store can hold
+(a lone UTF-16 surrogate, which YAML's ``\\ud83d`` escape gives) is a problem located at its
+cell; an escaped surrogate pair is read as the character it encodes (:func:`storable_text`).
 
 A requested sheet that is absent is not an error here: it comes back as an empty
 :class:`Sheet` with ``present`` False, the caller decides.  A sheet (YAML key) that is not
@@ -65,6 +67,7 @@ __all__ = [
     "SHEET_COLUMN",
     "clean_text",
     "cell_text",
+    "storable_text",
     "read_sheets",
 ]
 
@@ -155,6 +158,31 @@ def clean_text(value: str) -> str:
     return _WS.sub(" ", _INVISIBLE.sub("", value)).strip()
 
 
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable_text(text: str) -> tuple[str, str | None]:
+    """``text`` as it can be stored, and the problem when it cannot (else None).
+
+    Python text can hold UTF-16 surrogates, which no UTF-8 file or store can: YAML reads
+    ``"\\ud83d\\ude00"`` (an emoji as a JSON writer escapes it) as two of them.  A high and low
+    surrogate in a row are joined into the character they encode; a surrogate left alone (a cut
+    emoji) is a problem, and the text comes back with U+FFFD in its place so that messages
+    quoting it can still be printed.
+    """
+    if not _SURROGATE.search(text):
+        return text, None
+    text = _SURROGATE_PAIR.sub(
+        lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
+    lone = _SURROGATE.findall(text)
+    if not lone:
+        return text, None
+    codes = "、".join(dict.fromkeys(f"\\u{ord(c):04x}" for c in lone))
+    return _SURROGATE.sub("\ufffd", text), (
+        f"含有无法保存的字符 {codes}（不成对的 UTF-16 代理项，多为被截断的表情符号），请删除或改正")
+
+
 def cell_text(value: object) -> str:
     """A cell value as stripped text (see the module docstring)."""
     if value is None:
@@ -237,6 +265,12 @@ def _build_sheet(fname: str, title: str,
         texts = [cell_text(v) for v in raw]
         if not any(texts):
             continue
+        for col_no, text in enumerate(texts):
+            texts[col_no], problem = storable_text(text)
+            if problem:
+                column = header[col_no] if header and col_no < len(header) else None
+                where = "" if header is not None else f"表头第 {col_no + 1} 列"
+                problems.append(Problem(fname, title, number, column, where + problem))
         if header is None:
             header = []
             seen: set[str] = set()
@@ -432,14 +466,20 @@ def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
     if not isinstance(data, dict):
         raise TableFileError([Problem(fname, "", None, None,
                                       "YAML 文件应为 表名: [行, ...] 的映射")])
-    data = {cell_text(k): v for k, v in data.items()}
+    problems: list[Problem] = []
+    named: dict[str, object] = {}
+    for key, value in data.items():
+        title, problem = storable_text(cell_text(key))
+        if problem:
+            problems.append(Problem(fname, title, None, None, "表名" + problem))
+        named[title] = value
+    data = named
     if fallback and sheets[0] not in data and len(data) == 1:
         (only,) = data
         items = {sheets[0]: (only, data[only])}
     else:
         items = {name: (name, data[name]) for name in sheets if name in data}
 
-    problems: list[Problem] = []
     if items:  # a file with none of the sheets: the caller says which it expected
         read = {title for title, _ in items.values()}
         problems.extend(_unknown_sheet(fname, key, sheets) for key in data
@@ -466,12 +506,16 @@ def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
                 continue
             values: dict[str, str] = {}
             for key, value in entry.items():
-                column = clean_text(cell_text(key))
+                column, problem = storable_text(clean_text(cell_text(key)))
+                if problem:
+                    problems.append(Problem(fname, title, number, column, "列名" + problem))
                 if isinstance(value, (list, dict)):
                     problems.append(Problem(fname, title, number, column,
                                             "值应为文字、数字或日期，不能是列表或映射"))
                     continue
-                values[column] = cell_text(value)
+                values[column], problem = storable_text(cell_text(value))
+                if problem:
+                    problems.append(Problem(fname, title, number, column, problem))
                 if column not in header:
                     header.append(column)
             rows.append(Row(title, number, values))

@@ -436,3 +436,31 @@ def test_the_register_template_imports_with_its_sheets(tmp_path):
 
     path = write_targets_template(tmp_path / "template.xlsx")
     assert load_targets(path) == []
+
+
+def test_text_with_a_lone_surrogate_is_refused_where_it_is(tmp_path):
+    # a JSON writer escapes characters beyond U+FFFF as two \u escapes; one of them alone
+    # (a cut emoji) loads from YAML as text that no UTF-8 file or store can hold
+    import json
+
+    path = tmp_path / "targets.yaml"
+    path.write_text(json.dumps({"新媒体": [
+        {"账号名称": "渭南发布", "平台": "微信", "账号类型": "微信订阅号"},
+        {"账号名称": "示例\ud83d发布", "平台": "微博", "账号类型": "新浪微博"},
+    ]}), encoding="utf-8")
+    with pytest.raises(TableFileError) as exc:
+        load_targets(path)
+    assert located(exc) == [("targets.yaml", "新媒体", 2, "账号名称")]
+    assert exc.value.problems[0].message.startswith("含有无法保存的字符 \\ud83d")
+    str(exc.value).encode("utf-8")  # the message itself prints
+
+
+def test_an_emoji_escaped_as_a_surrogate_pair_is_the_emoji(tmp_path):
+    import json
+
+    path = tmp_path / "targets.yaml"
+    path.write_text(json.dumps({"新媒体": [{"账号名称": "示例😀发布", "平台": "微博", "账号类型": "新浪微博"}]}),
+                    encoding="utf-8")
+    assert "\\ud83d\\ude00" in path.read_text(encoding="utf-8")
+    (account,) = load_targets(path)
+    assert account["name"] == "示例😀发布" and account["key"] == "account:微博:示例😀发布"
