@@ -232,6 +232,10 @@ def command_targets_import(arguments: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except Exception as error:  # the store refused the targets (disk, server, a value it cannot encode)
+        cause = " ".join(f"{type(error).__name__}: {error}".split()).encode("utf-8", "backslashreplace").decode("utf-8")
+        print(f"govcheck: {arguments.file}: import failed, {cause}", file=sys.stderr)
+        return 1
     print(summary.describe())
     return 0
 

@@ -31,13 +31,17 @@ class ImportSummary:
 
 
 def import_targets(store: Store, path: Path, imported_at: datetime) -> ImportSummary:
-    """Validates the whole file (raising TableFileError) before writing anything, then upserts by key."""
+    """Validates the whole file (raising TableFileError) before writing anything, then upserts by key.
+
+    Every target of the file is written in one call (one transaction on the embedded store),
+    so a store that refuses one of them leaves the register as it was.
+    """
     documents = load_targets(path)
     stored_keys = {t["key"] for t in store.find("targets")}
     summary = ImportSummary(file=path)
     for document in documents:
         (summary.updated if document["key"] in stored_keys else summary.added).append(document["key"])
-        store.upsert("targets", {**document, "imported_at": imported_at})
+    store.upsert_many("targets", [{**document, "imported_at": imported_at} for document in documents])
     file_keys = {d["key"] for d in documents}
     summary.kept = sorted(stored_keys - file_keys)
     return summary

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
 
+import pytest
 from support import govcheck, open_store
 from tablefiles import write_xlsx
 
@@ -79,8 +82,6 @@ def test_an_inspectors_observation_is_judged_by_the_same_rules(store_location, t
     account = ["华阴文化", "微信", "微信订阅号", "gh_huayinwenhua", "华阴市文化和旅游局", "华阴市", ""]
     govcheck(store_location, "targets", "import", str(register(tmp_path / "targets.xlsx", [], [account])))
     store = open_store(store_location)
-    from datetime import datetime
-
     from govcheck.rounds import parse_as_of, start_round
     from govcheck.store import SHANGHAI
 
@@ -107,3 +108,51 @@ def test_rerunning_a_round_with_another_monitoring_time_point_is_refused(store_l
     assert first.returncode == 0, first.stderr
     assert second.returncode == 1
     assert "a re-run must use the same as_of" in second.stderr and "Traceback" not in second.stderr
+
+
+def unstorable_register(monkeypatch) -> None:
+    """The register as read holds a document the store cannot encode after a valid one."""
+    import govcheck.registry
+
+    documents = [
+        {"key": "site:渭南市民政局", "kind": "site", "name": "渭南市民政局", "url": "http://mzj.weinan.gov.cn/", "columns": []},
+        {"key": "account:微博:示例", "kind": "account", "name": "示例\ud83d发布", "platform": "微博"},
+    ]
+    monkeypatch.setattr(govcheck.registry, "load_targets", lambda path: documents)
+
+
+def test_a_register_the_store_refuses_writes_none_of_its_targets(store, tmp_path, monkeypatch):
+    from govcheck.registry import import_targets
+    from govcheck.store import SHANGHAI
+
+    unstorable_register(monkeypatch)
+    with pytest.raises(Exception):
+        import_targets(store, tmp_path / "targets.yaml", datetime.now(SHANGHAI))
+    assert store.find("targets") == [], "the targets before the refused one are not stored either"
+
+
+def test_a_store_failure_of_an_import_is_one_line_without_a_traceback(store_location, tmp_path, monkeypatch, capsys):
+    from govcheck.cli import main
+
+    for name, value in store_location.items():
+        monkeypatch.setenv(name, value)
+    unstorable_register(monkeypatch)
+
+    assert main(["targets", "import", str(tmp_path / "targets.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith(f"govcheck: {tmp_path / 'targets.yaml'}: import failed")
+    assert open_store(store_location).find("targets") == []
+
+
+def test_a_cut_emoji_in_a_yaml_register_is_a_located_problem_and_imports_nothing(store_location, tmp_path):
+    path = tmp_path / "targets.yaml"
+    path.write_text(json.dumps({"新媒体": [
+        {"账号名称": "渭南发布", "平台": "微信", "账号类型": "微信订阅号"},
+        {"账号名称": "示例\ud83d发布", "平台": "微博", "账号类型": "新浪微博"},
+    ]}), encoding="utf-8")
+
+    result = govcheck(store_location, "targets", "import", str(path))
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "targets.yaml, 工作表 新媒体, 第 2 条, 列 账号名称: 含有无法保存的字符 \\ud83d" in result.stderr
+    assert open_store(store_location).find("targets") == []
