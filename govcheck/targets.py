@@ -23,7 +23,8 @@ Every value is trimmed and every run of whitespace inside it (full-width spaces,
 of a wrapped Excel cell) collapsed to one ASCII space, so ``"卤阳湖开发区\\n行政审批服务中心"``
 is the name ``"卤阳湖开发区 行政审批服务中心"``.  渲染方式 is case-insensitive.
 
-网址 and 互动入口 must be absolute http(s) URLs.  栏目地址 may also be a path on the site —
+网址 and 互动入口 must be absolute http(s) URLs with a valid host — a domain name (Chinese
+labels allowed) or an IP address — and, when given, a port 1-65535 (:func:`url_problem`).  栏目地址 may also be a path on the site —
 ``/col/xwdt/``, ``./xwdt/``, ``../xwdt/`` or ``//host/path`` — resolved against the site's
 网址 (``urllib.parse.urljoin``); anything else without ``http(s)://`` is refused (``www.x.gov.cn``
 would otherwise silently become a path).
@@ -35,6 +36,8 @@ YAML forms are described in :mod:`govcheck.tabular`.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -54,6 +57,7 @@ __all__ = [
     "site_key",
     "account_key",
     "is_http_url",
+    "url_problem",
 ]
 
 SITE_CATEGORIES = ("市政府门户网站", "市政府工作部门及派出机构网站", "县级政府门户网站", "县级部门网站")
@@ -92,15 +96,72 @@ def account_key(platform: str, name: str) -> str:
     return f"account:{platform}:{name}"
 
 
-def is_http_url(url: str) -> bool:
-    """An absolute http(s) URL with a host and no whitespace."""
-    if not url or any(ch.isspace() for ch in url):
-        return False
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_SCHEME = "应以 http:// 或 https:// 开头"
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) URL that can be fetched, or None when it is.
+
+    ``urllib.parse`` splits it; the port, when given, must be 1-65535; the host must be an IPv4
+    or IPv6 address (:mod:`ipaddress`) or a domain name whose labels are letters, digits and
+    hyphens, not starting or ending with a hyphen — Chinese labels included (``渭南.政务``,
+    checked in their IDNA form ``xn--...``).
+    """
+    if not url:
+        return "不能为空"
     try:
         parts = urlsplit(url)
+    except ValueError:  # an unclosed or invalid [IPv6] host
+        return "主机名不是有效的域名或 IP 地址"
+    if parts.scheme.lower() not in ("http", "https"):
+        return _SCHEME
+    if any(ch.isspace() for ch in url):
+        return "不能含有空白字符"
+    if not parts.netloc:
+        return "缺少主机名"
+    try:
+        port = parts.port
     except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        port = 0
+    if port == 0:
+        return "端口应为 1-65535 的数字"
+    host = parts.hostname
+    if not host:
+        return "缺少主机名"
+    if not _valid_host(host, bracketed=parts.netloc.rpartition("@")[2].startswith("[")):
+        return f"主机名 {host} 不是有效的域名或 IP 地址"
+    return None
+
+
+def _valid_host(host: str, bracketed: bool) -> bool:
+    if bracketed:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    labels = (host[:-1] if host.endswith(".") else host).split(".")
+    if all(label.isdigit() for label in labels):  # an IPv4 address or nothing
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return False
+        return True
+    for label in labels:
+        if not label.isascii():
+            try:
+                label = label.encode("idna").decode("ascii")
+            except UnicodeError:
+                return False
+        if not _LABEL.match(label):
+            return False
+    return len(".".join(labels)) <= 253
+
+
+def is_http_url(url: str) -> bool:
+    """An absolute http(s) URL with a valid host (and port) and no whitespace (:func:`url_problem`)."""
+    return url_problem(url) is None
 
 
 def _allowed(values) -> str:
@@ -144,11 +205,11 @@ class _Checker:
         return False
 
     def url(self, row: Row, column: str, value: str) -> bool:
-        if is_http_url(value):
+        problem = url_problem(value)
+        if problem is None:
             return True
         if value:
-            self.add(row.sheet, row.number, column,
-                     f"{value} 不是有效的网址，应以 http:// 或 https:// 开头")
+            self.add(row.sheet, row.number, column, f"{value} 不是有效的网址，{problem}")
         return False
 
 
@@ -158,14 +219,19 @@ def _source(fname: str, row: Row) -> dict:
 
 def _resolve_column_url(value: str, site_url: str | None) -> tuple[str | None, str | None]:
     """(absolute URL, None) or (None, problem message) for a 栏目地址."""
-    if is_http_url(value):
+    problem = url_problem(value)
+    if problem is None:
         return value, None
     if value.startswith(("/", "./", "../")) and not any(ch.isspace() for ch in value):
         if site_url is None:
             return None, None  # the site's own problem is reported on its row
         resolved = urljoin(site_url, value)
-        if is_http_url(resolved):
+        problem = url_problem(resolved)
+        if problem is None:
             return resolved, None
+        return None, f"{value} 不是有效的栏目地址，{problem}"
+    if problem != _SCHEME:  # http(s):// but malformed
+        return None, f"{value} 不是有效的栏目地址，{problem}"
     return None, (f"{value} 不是有效的栏目地址，应为 http(s):// 开头的网址"
                   f"或以 / 开头的站内路径")
 

@@ -464,3 +464,52 @@ def test_an_emoji_escaped_as_a_surrogate_pair_is_the_emoji(tmp_path):
     assert "\\ud83d\\ude00" in path.read_text(encoding="utf-8")
     (account,) = load_targets(path)
     assert account["name"] == "示例😀发布" and account["key"] == "account:微博:示例😀发布"
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:99999/", "https://x:abc/", "http://www.weinan.gov.cn:0/", "http://www,example,gov,cn/",
+    "http://.../", "http://www..example.gov.cn/", "http://-www.example.gov.cn/", "http://www.example-.gov.cn/",
+    "http://www.exa_mple.gov.cn/", "http://999.1.1.1/", "http://[::1/", "http://[12345::1]/", "http://:80/",
+])
+def test_malformed_urls_are_refused_in_every_url_column(tmp_path, url):
+    sheets = valid_sheets()
+    sheets["网站"][3][1] = url                    # 蒲城县人民政府's 网址
+    sheets["栏目"][1][2] = url                    # a 栏目地址
+    sheets["新媒体"][1][6] = url                  # a 互动入口
+    with pytest.raises(TableFileError) as exc:
+        load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
+    assert located(exc) == [
+        ("targets.xlsx", "网站", 4, "网址"),
+        ("targets.xlsx", "栏目", 2, "栏目地址"),
+        ("targets.xlsx", "新媒体", 2, "互动入口"),
+    ]
+    assert all(p.message.startswith(url + " 不是有效的") for p in exc.value.problems)
+
+
+def test_a_malformed_url_is_told_what_is_wrong_with_it(tmp_path):
+    sheets = valid_sheets()
+    sheets["网站"][1][1] = "http://127.0.0.1:99999/"
+    sheets["网站"][2][1] = "http://www,example,gov,cn/"
+    sheets["栏目"][3][2] = "//lyh..weinan.gov.cn/zcwj/"
+    with pytest.raises(TableFileError) as exc:
+        load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
+    assert [str(p) for p in exc.value.problems] == [
+        "targets.xlsx, 工作表 网站, 第 2 行, 列 网址: http://127.0.0.1:99999/ 不是有效的网址，端口应为 1-65535 的数字",
+        "targets.xlsx, 工作表 网站, 第 3 行, 列 网址: http://www,example,gov,cn/ 不是有效的网址，"
+        "主机名 www,example,gov,cn 不是有效的域名或 IP 地址",
+    ]
+    # the 栏目 of both sites are not reported again: their site rows are
+
+
+@pytest.mark.parametrize("url", [
+    "http://www.weinan.gov.cn:8080/", "https://www.weinan.gov.cn./index.html", "http://localhost/",
+    "http://127.0.0.1:9/menu", "http://[::1]:8080/", "http://user:pass@www.weinan.gov.cn/",
+    "http://渭南市人民政府.政务/", "https://www.渭南.gov.cn/xwzx/", "http://xn--fiqs8s.xn--zfr164b/", "HTTP://WWW.WEINAN.GOV.CN/",
+])
+def test_well_formed_urls_pass_including_chinese_domain_names(tmp_path, url):
+    sheets = valid_sheets()
+    sheets["网站"][3][1] = url
+    sheets["栏目"][1][2] = url
+    sheets["新媒体"][1][6] = url
+    docs = load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
+    assert docs[2]["url"] == docs[0]["columns"][0]["url"] == docs[3]["interaction_url"] == url
