@@ -34,13 +34,17 @@ def import_targets(store: Store, path: Path, imported_at: datetime) -> ImportSum
     """Validates the whole file (raising TableFileError) before writing anything, then upserts by key.
 
     Every target of the file is written in one call (one transaction on the embedded store),
-    so a store that refuses one of them leaves the register as it was.
+    so a store that refuses one of them leaves the register as it was.  A file without a 栏目
+    sheet keeps the columns stored for its sites (a new site has none).
     """
     documents = load_targets(path)
-    stored_keys = {t["key"] for t in store.find("targets")}
+    stored = {t["key"]: t for t in store.find("targets")}
+    stored_keys = set(stored)
     summary = ImportSummary(file=path)
     for document in documents:
         (summary.updated if document["key"] in stored_keys else summary.added).append(document["key"])
+        if document["kind"] == "site" and "columns" not in document:
+            document["columns"] = stored.get(document["key"], {}).get("columns", [])
     store.upsert_many("targets", [{**document, "imported_at": imported_at} for document in documents])
     file_keys = {d["key"] for d in documents}
     summary.kept = sorted(stored_keys - file_keys)

@@ -24,10 +24,15 @@ of a wrapped Excel cell) collapsed to one ASCII space, so ``"卤阳湖开发区\
 is the name ``"卤阳湖开发区 行政审批服务中心"``.  渲染方式 is case-insensitive.
 
 网址 and 互动入口 must be absolute http(s) URLs with a valid host — a domain name (Chinese
-labels allowed) or an IP address — and, when given, a port 1-65535 (:func:`url_problem`).  栏目地址 may also be a path on the site —
-``/col/xwdt/``, ``./xwdt/``, ``../xwdt/`` or ``//host/path`` — resolved against the site's
-网址 (``urllib.parse.urljoin``); anything else without ``http(s)://`` is refused (``www.x.gov.cn``
-would otherwise silently become a path).
+labels allowed) or an IP address — and, when given, a port 1-65535 (:func:`url_problem`).
+栏目地址 may also be a path on the site — ``/col/xwdt/``, ``./xwdt/``, ``../xwdt/`` or
+``//host/path`` — resolved against the site's 网址 (``urllib.parse.urljoin``); anything else
+without ``http(s)://`` is refused (``www.x.gov.cn`` would otherwise silently become a path).
+
+A site's columns are the rows of the 栏目 sheet naming it (none: an empty list).  A file
+without a 栏目 sheet (a CSV without 栏目 rows) says nothing about columns: its site documents
+have no ``columns`` key and the import keeps the columns stored
+(:func:`govcheck.registry.import_targets`).
 
 :func:`load_targets` checks the whole file and raises one :class:`TableFileError` listing every
 problem, each located by file, sheet, row and column; it returns nothing half.  The CSV and
@@ -252,6 +257,7 @@ def load_targets(path: Path) -> list[dict]:
 
     # 网站 ---------------------------------------------------------------------------------
     site_sheet = sheets[SITE_SHEET]
+    with_columns = sheets[COLUMN_SHEET].present
     missing = check.header(site_sheet, SITE_SHEET)
     sites: dict[str, dict] = {}          # name → document (first row of that name)
     site_rows: dict[str, int] = {}       # name → row number of its first row
@@ -277,7 +283,7 @@ def load_targets(path: Path) -> list[dict]:
             "category": v["网站类别"],
             "district": v["区县"],
             "organizer": v["主办单位"],
-            "columns": [],
+            **({"columns": []} if with_columns else {}),
             "source": _source(fname, row),
         }
 

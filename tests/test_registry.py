@@ -156,3 +156,39 @@ def test_a_cut_emoji_in_a_yaml_register_is_a_located_problem_and_imports_nothing
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "targets.yaml, 工作表 新媒体, 第 2 条, 列 账号名称: 含有无法保存的字符 \\ud83d" in result.stderr
     assert open_store(store_location).find("targets") == []
+
+
+def stored_columns(store_location) -> dict[str, list[str]]:
+    return {t["name"]: [c["name"] for c in t["columns"]]
+            for t in open_store(store_location).find("targets", {"kind": "site"})}
+
+
+def test_a_register_without_a_column_sheet_keeps_the_stored_columns(store_location, tmp_path):
+    tzgg = ["渭南市民政局", "通知公告", "http://mzj.weinan.gov.cn/tzgg/", "通知公告", "", ""]
+    first = register(tmp_path / "first.xlsx", [MINZHENG], columns=[tzgg])
+    assert govcheck(store_location, "targets", "import", str(first)).returncode == 0
+    moved = [*MINZHENG[:1], "https://mzj.weinan.gov.cn/", *MINZHENG[2:]]
+    no_column_sheet = write_xlsx(tmp_path / "second.xlsx", {"网站": [SITE_HEADER, moved, CAIZHENG],
+                                                            "新媒体": [ACCOUNT_HEADER, ERHUANG]})
+
+    result = govcheck(store_location, "targets", "import", str(no_column_sheet))
+
+    assert result.returncode == 0, result.stderr
+    assert stored_columns(store_location) == {"渭南市民政局": ["通知公告"], "韩城市财政局": []}
+    stored = open_store(store_location).find_one("targets", {"key": "site:渭南市民政局"})
+    assert stored["url"] == "https://mzj.weinan.gov.cn/", "the rest of the site is updated"
+
+
+def test_a_column_sheet_without_rows_for_a_site_clears_its_columns(store_location, tmp_path):
+    tzgg = ["渭南市民政局", "通知公告", "http://mzj.weinan.gov.cn/tzgg/", "通知公告", "", ""]
+    zcwj = ["韩城市财政局", "政策文件", "http://czj.hancheng.gov.cn/zcwj/", "政策文件", "", ""]
+    both = register(tmp_path / "both.xlsx", [MINZHENG, CAIZHENG], columns=[tzgg, zcwj])
+    assert govcheck(store_location, "targets", "import", str(both)).returncode == 0
+
+    only_one = register(tmp_path / "one.xlsx", [MINZHENG, CAIZHENG], columns=[zcwj])
+    assert govcheck(store_location, "targets", "import", str(only_one)).returncode == 0
+    assert stored_columns(store_location) == {"渭南市民政局": [], "韩城市财政局": ["政策文件"]}
+
+    empty_sheet = register(tmp_path / "empty.xlsx", [MINZHENG, CAIZHENG], columns=[])
+    assert govcheck(store_location, "targets", "import", str(empty_sheet)).returncode == 0
+    assert stored_columns(store_location) == {"渭南市民政局": [], "韩城市财政局": []}

@@ -513,3 +513,14 @@ def test_well_formed_urls_pass_including_chinese_domain_names(tmp_path, url):
     sheets["新媒体"][1][6] = url
     docs = load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
     assert docs[2]["url"] == docs[0]["columns"][0]["url"] == docs[3]["interaction_url"] == url
+
+
+def test_sites_of_a_file_without_a_column_sheet_say_nothing_about_columns(tmp_path):
+    sheets = valid_sheets()
+    del sheets["栏目"]
+    for path in (write_xlsx(tmp_path / "targets.xlsx", sheets), write_yaml(tmp_path / "targets.yaml", sheets),
+                 write_csv(tmp_path / "targets.csv", sheets)):
+        assert ["columns" in d for d in load_targets(path) if d["kind"] == "site"] == [False] * 3, path.name
+    sheets["栏目"] = [COLUMN_HEADER]                                  # present, no rows: no columns
+    docs = load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
+    assert [d["columns"] for d in docs if d["kind"] == "site"] == [[], [], []]
