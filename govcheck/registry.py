@@ -8,6 +8,7 @@ from pathlib import Path
 
 from govcheck.manual import load_manual_observations
 from govcheck.rounds import classify_round, get_round
+from govcheck.rules import ProfileError, load_profile
 from govcheck.store import Store
 from govcheck.targets import load_targets
 
@@ -52,11 +53,19 @@ def import_targets(store: Store, path: Path, imported_at: datetime) -> ImportSum
 
 
 def import_manual_observations(store: Store, path: Path, round_id: str) -> int:
-    """Stores inspectors' observations beside the crawled ones (key ``manual``) and re-assesses."""
-    get_round(store, round_id)
+    """Stores inspectors' observations beside the crawled ones (key ``manual``) and re-assesses.
+
+    The round, its rules profile and the whole file are checked before anything is written
+    (raising RoundError, ProfileError or TableFileError); the observations are then written in
+    one call (one transaction on the embedded store) and their accounts assessed again.
+    """
+    round_document = get_round(store, round_id)
+    try:
+        load_profile(round_document["profile"])
+    except ProfileError as error:
+        raise ProfileError(f"round {round_id} cannot be assessed, nothing imported: {error}") from error
     known = {t["key"] for t in store.find("targets", {"kind": "account"})}
     observations = load_manual_observations(path, known)
-    for observation in observations:
-        store.save_observation({**observation, "round": round_id, "key": "manual"})
+    store.save_observations([{**observation, "round": round_id, "key": "manual"} for observation in observations])
     classify_round(store, round_id, [o["target_key"] for o in observations])
     return len(observations)

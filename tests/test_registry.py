@@ -192,3 +192,26 @@ def test_a_column_sheet_without_rows_for_a_site_clears_its_columns(store_locatio
     empty_sheet = register(tmp_path / "empty.xlsx", [MINZHENG, CAIZHENG], columns=[])
     assert govcheck(store_location, "targets", "import", str(empty_sheet)).returncode == 0
     assert stored_columns(store_location) == {"渭南市民政局": [], "韩城市财政局": []}
+
+
+def test_observations_for_a_round_whose_profile_cannot_be_loaded_are_not_stored(store_location, tmp_path):
+    account = ["华阴文化", "微信", "微信订阅号", "gh_huayinwenhua", "华阴市文化和旅游局", "华阴市", ""]
+    govcheck(store_location, "targets", "import", str(register(tmp_path / "targets.xlsx", [], [account])))
+    from govcheck.rounds import parse_as_of
+    from govcheck.store import SHANGHAI
+
+    store = open_store(store_location)
+    as_of = parse_as_of("2024-02-23")
+    # a round started from another folder with a relative profile path
+    store.save_round({"round": "2024-1", "as_of": as_of, "media_as_of": as_of, "profile": "weinan.yaml",
+                      "started_at": datetime.now(SHANGHAI), "status": "finished"})
+    observed = write_xlsx(tmp_path / "observed.xlsx", {"人工观察": [
+        MANUAL_HEADER,
+        ["华阴文化", "微信", "2024-02-21 09:00", "2024-02-21", "华阴文旅", "正常", "", "张三"],
+    ]})
+
+    result = govcheck(store_location, "observe", "import", str(observed), "--round", "2024-1")
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "weinan.yaml does not exist" in result.stderr and "nothing imported" in result.stderr
+    assert store.find("observations") == [] and store.find("verdicts") == []
