@@ -9,6 +9,7 @@ only faster), then once more: 140 probes a site, 20 a day for 7 days.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -156,3 +157,85 @@ def test_fewer_failures_than_five_percent_raise_no_availability_finding(week):
 
 def test_the_probe_job_starts_no_browser(week):
     assert "Launching browser" not in week["logs"] and "playwright" not in week["logs"].lower()
+
+
+# -- answers that refuse the crawler are no visit ------------------------------------------------
+
+REFUSING = {  # slug → (status, counted as a visit: ok)
+    "login": (401, None),
+    "forbidden": (403, None),
+    "teapot": (418, None),
+    "throttled": (429, None),
+    "gone": (404, False),
+    "down": (503, False),
+}
+
+
+def answering(status: int) -> Callable[..., Reply]:
+    def route(path: str, query: Mapping[str, Any], headers: Mapping[str, str]) -> Reply:
+        return Reply(status, f"<html><body>HTTP {status}</body></html>", "text/html; charset=utf-8")
+
+    return route
+
+
+# One run of the probes spider that writes what it yields to a JSON-lines file, before any pipeline.
+YIELDED = """
+import sys
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+settings = get_project_settings()
+settings.setdict({"LOG_LEVEL": "INFO", "GOVCHECK_PROBE_TIMEOUT": 5, "GOVCHECK_PROGRESS_INTERVAL": 0, "ITEM_PIPELINES": {},
+                  "FEEDS": {sys.argv[3]: {"format": "jsonlines"}}}, priority="cmdline")
+process = CrawlerProcess(settings)
+process.crawl("probes", round=sys.argv[1], as_of=sys.argv[2])
+process.start()
+"""
+
+
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("refused")
+    routes = {f"/{slug}/": answering(status) for slug, (status, _) in REFUSING.items()}
+    with store_environment("embedded", folder) as env, ReplicaServer(folder, routes=routes) as server:
+        targets = {"网站": [site_row(f"渭南市{slug}局", f"{server.url}/{slug}/", "县级部门网站", "渭南市") for slug in REFUSING]}
+        targets_file = folder / "targets.yaml"
+        targets_file.write_text(yaml.safe_dump(targets, allow_unicode=True), encoding="utf-8")
+        store = open_store(env)
+        import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
+        run = run_probes(1, env)
+        assert run.returncode == 0, run.stderr[-4000:]
+        feed = folder / "yielded.jsonl"
+        command = [sys.executable, "-c", YIELDED, ROUND, AS_OF, feed.as_uri()]
+        yielded = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env={**os.environ, **env}, timeout=600)
+        assert yielded.returncode == 0, yielded.stderr[-4000:]
+        probes = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+        yield {slug: {
+            "probes": [p for p in probes if p["target_key"] == f"site:渭南市{slug}局"],
+            "findings": store.find("findings", {"round": ROUND, "target_key": f"site:渭南市{slug}局"}),
+            "verdict": store.find_one("verdicts", {"round": ROUND, "target_key": f"site:渭南市{slug}局"}),
+        } for slug in REFUSING}
+
+
+@pytest.mark.parametrize("slug", REFUSING)
+def test_login_walls_crawler_blocks_and_rate_limits_are_no_visit(refused, slug):
+    status, ok = REFUSING[slug]
+    [yielded] = refused[slug]["probes"]  # what the spider yields, before any pipeline
+    probe = yielded["data"]
+    assert probe["status"] == status and probe["ok"] is ok
+    assert f"HTTP {status}" in probe["error"]
+    if ok is None:
+        assert "not counted" in probe["error"]  # the reason the visit does not count
+
+
+@pytest.mark.parametrize("slug", [s for s, (_, ok) in REFUSING.items() if ok is None])
+def test_a_site_that_only_refused_the_crawler_is_left_for_review(refused, slug):
+    assert [f["severity"] for f in availability(refused[slug]["findings"])] == ["review"]
+    assert refused[slug]["verdict"]["verdict"] == "待人工复核"
+
+
+@pytest.mark.parametrize("slug", [s for s, (_, ok) in REFUSING.items() if ok is False])
+def test_a_missing_page_or_a_server_error_is_still_a_failed_visit(refused, slug):
+    found = availability(refused[slug]["findings"])
+    assert [(f["code"], f["severity"]) for f in found] == [("site.availability.unreachable", "veto")]
+    assert refused[slug]["verdict"]["verdict"] == "不合格"

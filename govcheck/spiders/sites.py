@@ -125,15 +125,23 @@ class SitesSpider(RoundSpider):
         )
 
     def parse_probe(self, response: Response) -> ObservationItem:
-        ok = 200 <= response.status < 300
-        return self.probe_observation(
-            response.meta, ok=ok, status=response.status, error="" if ok else f"HTTP {response.status}"
-        )
+        status = response.status
+        if 200 <= status < 300:
+            return self.probe_observation(response.meta, ok=True, status=status, error="")
+        if link_outcome(status, "", True) == "unchecked":
+            # A login wall, a crawler block or a rate limit (401/403/418/429: a 4xx other than
+            # 404/410, read as for links): the server answered us, not a visitor, so this is no
+            # visit (ok None), never an outage.
+            return self.probe_observation(
+                response.meta, ok=None, status=status,
+                error=f"HTTP {status}: refused to the crawler (login wall, crawler block or rate limit), not counted as a visit",
+            )
+        return self.probe_observation(response.meta, ok=False, status=status, error=f"HTTP {status}")
 
     def probe_failed(self, failure: Failure) -> ObservationItem:
         return self.probe_observation(failure.request.meta, ok=False, status=None, error=describe_failure(failure))
 
-    def probe_observation(self, meta: dict[str, Any], ok: bool, status: int | None, error: str) -> ObservationItem:
+    def probe_observation(self, meta: dict[str, Any], ok: bool | None, status: int | None, error: str) -> ObservationItem:
         fetched_at = self.now()
         return self.observation(
             meta["target_key"],
