@@ -75,3 +75,76 @@ def test_the_reason_names_what_went_wrong(round_with_faults, name):
 def test_probes_of_the_healthy_home_pages_all_succeeded(round_with_faults):
     probes = round_with_faults["store"].find("observations", {"kind": "probe"})
     assert len(probes) == 3 * len(FAULTY_COLUMNS) and all(p["ok"] for p in probes)
+
+
+# -- detail pages that could not be read ---------------------------------------------------------
+
+from govcheck.replica import Reply  # noqa: E402
+
+
+def undated_home(path: str, query: Any, headers: Any) -> Reply:
+    """A home page whose news list prints no dates: the spider reads the dates on the detail pages."""
+    items = "".join(f'<li><a href="n{i}.html">市政府第{i}次常务会议研究部署近期重点工作</a></li>' for i in range(1, 6))
+    html = f'<html><body><div class="main"><ul>{items}</ul><a href="/hdjl/">政民互动</a></div></body></html>'
+    return Reply(200, html, "text/html; charset=utf-8")
+
+
+def detail(date: str, status: int = 200) -> Reply:
+    html = f"<html><body><h1>市政府常务会议研究部署近期重点工作</h1><p>发布时间：{date}</p><p>正文</p></body></html>"
+    return Reply(status, html, "text/html; charset=utf-8")
+
+
+DETAIL_FAULTS = {  # name → (path, the first (newest) detail page's answer, what its read says)
+    # a reset connection on the newest detail; the two others were read and are a month old
+    "渭南市详情重置局": ("reset", Reply(reset=True), "connection reset"),
+    # the newest detail answers 404 with an error page that prints a date: no publish date
+    "渭南市详情错页局": ("gone", detail("2024-02-19", status=404), "HTTP 404"),
+}
+
+
+def detail_route(first: Reply):
+    def route(path: str, query: Any, headers: Any) -> Reply | None:
+        if path in ("", "/", "index.html", "/index.html"):
+            return undated_home(path, query, headers)
+        if path.lstrip("/") == "n1.html":
+            return first
+        if path.lstrip("/") in ("n2.html", "n3.html"):
+            return detail("2024-01-10" if "2" in path else "2024-01-05")
+        return Reply(200, "<html><body>政民互动</body></html>", "text/html; charset=utf-8")
+
+    return route
+
+
+@pytest.fixture(scope="module")
+def round_with_detail_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("detail-faults")
+    routes = {f"/{slug}/": detail_route(first) for slug, first, _ in DETAIL_FAULTS.values()}
+    with store_environment("embedded", folder) as env, ReplicaServer(folder, routes=routes) as server:
+        register = {"网站": [
+            {"网站名称": name, "网址": f"{server.url}/{slug}/", "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": name}
+            for name, (slug, _, _) in DETAIL_FAULTS.items()
+        ]}
+        (folder / "targets.yaml").write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
+        imported = govcheck(env, "targets", "import", str(folder / "targets.yaml"))
+        assert imported.returncode == 0, imported.stderr
+        arguments = ["run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
+        for name, value in SETTINGS.items():
+            arguments += ["--set", f"{name}={value}"]
+        run = govcheck(env, *arguments, timeout=600)
+        assert run.returncode == 0, run.stderr[-3000:]
+        yield open_store(env)
+
+
+@pytest.mark.parametrize("name", DETAIL_FAULTS)
+def test_a_detail_page_not_read_leaves_the_home_page_undated_with_the_reason(round_with_detail_faults, name):
+    store = round_with_detail_faults
+    slug, _, error = DETAIL_FAULTS[name]
+    home = store.find_one("observations", {"target_key": f"site:{name}", "kind": "home"})
+    first = home["detail_pages"][0]
+
+    assert home["method"] == "detail" and first["url"].endswith(f"/{slug}/n1.html")
+    assert first["date"] is None and first["error"] == error  # an error page's date is no publish date
+    assert [d["date"].date().isoformat() for d in home["detail_pages"][1:]] == ["2024-01-10", "2024-01-05"]
+    assert home["newest_date"] is None and first["url"] in home["error"]
+    findings = store.find("findings", {"target_key": f"site:{name}", "code": {"$regex": "^site.home"}})
+    assert [(f["code"], f["severity"]) for f in findings] == [("site.home.review", "review")]

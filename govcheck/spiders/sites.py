@@ -385,6 +385,11 @@ class SitesSpider(RoundSpider):
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
                 response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True))
+                if not 200 <= response.status < 300:
+                    # an error page (404, 5xx…) may print a date, never the entry's publish date
+                    detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
+                    details.append(detail)
+                    continue
                 published = extract_publish_date(response.text, self.as_of)
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
@@ -419,8 +424,15 @@ class SitesSpider(RoundSpider):
         column = meta.get("column") or {}
         newest_date = page.newest.date if page and page.newest else None
         if details is not None:
-            detail_dates = [d["date"] for d in details if d.get("date")]
-            newest_date = max(detail_dates) if detail_dates else None
+            failed = [d for d in details if d.get("error")]
+            if failed:
+                # The list's newest entries are read in turn; when one could not be read its date
+                # is unknown and the others cannot stand for it: no newest date, and why (→ review).
+                newest_date = None
+                error = error or "detail pages not read: " + "; ".join(f"{d['url']} ({d['error']})" for d in failed)
+            else:
+                detail_dates = [d["date"] for d in details if d.get("date")]
+                newest_date = max(detail_dates) if detail_dates else None
         data: dict[str, Any] = {
             "url": url,
             "fetched_at": self.now(),
