@@ -367,3 +367,26 @@ def test_extract_links_skips_scripts_mail_and_anchors_and_drops_fragments():
         "http://cdn.example.gov.cn/x.html",
         "http://example.gov.cn/map.html",
     ]
+
+
+# --- conflicting signals ----------------------------------------------------------------------------
+
+def says_empty_beside(items: str) -> str:
+    return ("""<html><body><div class="main"><div class="left"><h3>相关文件</h3><p>暂无相关文件</p></div>"""
+            f"""<ul class="list">{items}</ul></div>
+            <script>$.getJSON("/count", function (d) {{}});</script></body></html>""")
+
+
+def test_a_page_saying_empty_beside_an_undated_list_is_unparsed_not_blank():
+    items = "".join(f'<li><a href="/tzgg/a{i}.html">关于做好第{i}批重点项目建设工作的通知</a></li>' for i in range(6))
+    page = extract_list(says_empty_beside(items), "http://127.0.0.1/tzgg/", AS_OF)
+    assert page.state == "unparsed" and page.newest is None  # the page contradicts itself: review
+    assert len(page.entries) == 6  # kept as evidence
+    assert "暂无相关文件" in page.reason and "6" in page.reason
+    assert not loads_entries_by_script(says_empty_beside(items), AS_OF)  # the list is in the HTML
+
+
+def test_a_page_saying_empty_beside_links_that_are_no_list_stays_blank():
+    items = '<li><a href="/a.html">首页</a></li><li><a href="/b.html">返回</a></li>'
+    page = extract_list(says_empty_beside(items), "http://127.0.0.1/tzgg/", AS_OF)
+    assert page.state == "empty" and page.entries == () and page.reason == ""

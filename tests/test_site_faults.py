@@ -148,3 +148,23 @@ def test_a_detail_page_not_read_leaves_the_home_page_undated_with_the_reason(rou
     assert home["newest_date"] is None and first["url"] in home["error"]
     findings = store.find("findings", {"target_key": f"site:{name}", "code": {"$regex": "^site.home"}})
     assert [(f["code"], f["severity"]) for f in findings] == [("site.home.review", "review")]
+
+
+def test_a_column_that_contradicts_itself_is_observed_unparsed_with_why():
+    from scrapy.utils.test import get_crawler
+
+    from govcheck.extract.listing import extract_list
+    from govcheck.rounds import parse_as_of
+    from govcheck.spiders.sites import SitesSpider
+
+    as_of = parse_as_of("2024-02-20")
+    spider = SitesSpider.from_crawler(get_crawler(SitesSpider), round="2024-1")
+    spider.as_of = as_of
+    items = "".join(f'<li><a href="/tzgg/a{i}.html">关于做好第{i}批重点项目建设工作的通知</a></li>' for i in range(6))
+    html = f'<html><body><div class="left"><p>暂无相关文件</p></div><ul class="list">{items}</ul></body></html>'
+    page = extract_list(html, "http://x.gov.cn/tzgg/", as_of)
+    column = {"name": "通知公告", "type": "通知公告"}
+    doc = spider.page_observation({"target_key": "site:x", "kind": "column", "key": "通知公告", "column": column},
+                                  "http://x.gov.cn/tzgg/", 200, page=page).to_document()
+    assert doc["state"] == "unparsed" and doc["newest_date"] is None and len(doc["entries"]) == 5
+    assert doc["error"] == page.reason and "暂无相关文件" in doc["error"]

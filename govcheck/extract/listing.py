@@ -53,6 +53,7 @@ class ListPage:
     state: State
     entries: tuple[ListEntry, ...]
     newest: ListEntry | None
+    reason: str = ""  # why the page is ``unparsed`` although it shows entries (kept as evidence)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -518,7 +519,8 @@ def _hidden(el: etree._Element) -> bool:
     return False
 
 
-def _says_empty(root: etree._Element) -> bool:
+def _says_empty(root: etree._Element) -> str:
+    """The visible words saying the page has nothing (暂无信息…), or "" when it says no such thing."""
     body = root.find("body")
     for el in (body if body is not None else root).iter():
         if not isinstance(el.tag, str):
@@ -528,8 +530,8 @@ def _says_empty(root: etree._Element) -> bool:
                 continue
             if holder is None or holder.tag == "a" or _in_noise(holder) or _hidden(holder):
                 continue
-            return True
-    return False
+            return text.strip()
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -578,11 +580,18 @@ def extract_list(html: str, base_url: str, as_of: datetime, selector: str | None
     if dated:
         best = max(dated, key=_Group.score)
         return _page("entries", _merge_siblings(best, dated))
-    if _says_empty(root):
-        return ListPage("empty", (), None)
+    says_empty = _says_empty(root)
     if groups:
         best = max(groups, key=_Group.score)
-        return _page("entries", _merge_siblings(best, groups))
+        page = _page("entries", _merge_siblings(best, groups))
+        if says_empty:
+            # The page says it is empty and shows a list (without dates): the signals conflict,
+            # neither blank nor entries can be told. The entries stay as evidence for review.
+            reason = f"the page says it is empty ({says_empty}) but shows a list of {len(page.entries)} undated entries"
+            return ListPage("unparsed", page.entries, None, reason)
+        return page
+    if says_empty:
+        return ListPage("empty", (), None)
     return ListPage("unparsed", (), None)
 
 
@@ -725,7 +734,8 @@ def loads_entries_by_script(html: str, as_of: datetime) -> bool:
     root = _parse(html)
     if root is None:
         return False
-    if extract_list(html, "http://localhost/", as_of).state != "unparsed":
+    page = extract_list(html, "http://localhost/", as_of)
+    if page.state != "unparsed" or page.entries:  # a list or 暂无信息 in the HTML: nothing to render
         return False
     scripts = list(root.iter("script"))
     if not scripts:

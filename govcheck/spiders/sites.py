@@ -441,7 +441,7 @@ class SitesSpider(RoundSpider):
             "state": page.state if page else state,
             "entries": self.evidence_entries(page),
             "newest_date": newest_date,
-            "error": error,
+            "error": error or (page.reason if page else ""),
         }
         if details is not None:
             data["detail_pages"] = details
