@@ -187,3 +187,13 @@ def test_message_dates_are_never_after_the_read_time():
     html = "<table><tr><th>标题</th><th>留言时间</th><th>回复时间</th></tr><tr><td><a href='a'>问</a></td><td>2024-02-01</td><td>2024-03-01</td></tr></table>"
     [message] = messages_of(html).messages
     assert message.answered is None and message.asked.date() == date(2024, 2, 1)
+
+
+def test_a_link_that_is_only_an_image_is_named_by_the_image():
+    html = """<div class="main"><div class="banner"><a href="http://www.example.gov.cn/hdjl/szxx/"><img src="szxx.png" alt="市长信箱"></a>
+      <a href="/zxzx/"> <img src="zx.png" title="在线咨询"> </a><a href="/xf/"><img src="xf.png" alt="网上信访"></a>
+      <a href="/tp/"><img src="tp.png"></a></div></div>"""
+    assert interaction_links(html, "http://www.example.gov.cn/") == [
+        ("市长信箱", "http://www.example.gov.cn/hdjl/szxx/"),
+        ("在线咨询", "http://www.example.gov.cn/zxzx/"),
+    ]

@@ -390,3 +390,13 @@ def test_a_page_saying_empty_beside_links_that_are_no_list_stays_blank():
     items = '<li><a href="/a.html">首页</a></li><li><a href="/b.html">返回</a></li>'
     page = extract_list(says_empty_beside(items), "http://127.0.0.1/tzgg/", AS_OF)
     assert page.state == "empty" and page.entries == () and page.reason == ""
+
+
+def test_an_entry_whose_link_is_only_an_image_takes_its_title_from_the_image():
+    html = """<html><body><ul class="tpxw">
+      <li><a href="/tp/1.html"><img src="1.jpg" alt="市领导调研春耕备耕工作情况"></a><span>2024-02-19</span></li>
+      <li><a href="/tp/2.html"><img src="2.jpg" title="全市安全生产工作会议召开"></a><span>2024-02-18</span></li>
+    </ul></body></html>"""
+    page = extract_list(html, "http://127.0.0.1/x/", AS_OF)
+    assert [(e.title, e.date.date()) for e in page.entries] == [
+        ("市领导调研春耕备耕工作情况", date(2024, 2, 19)), ("全市安全生产工作会议召开", date(2024, 2, 18))]

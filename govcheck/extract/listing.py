@@ -251,10 +251,19 @@ def _link_title(a: etree._Element) -> str:
     text = _squash(a.text_content())
     attr = _squash(a.get("title") or "")
     if not text:
-        return attr
+        return attr or _image_title(a)
     if attr and len(attr) > len(text) and (text.endswith(("...", "…", "..")) or attr.startswith(text[:4])):
         return attr  # truncated link text: the title attribute carries the whole title
     return text
+
+
+def _image_title(a: etree._Element) -> str:
+    """A link showing only an image (a 市长信箱 banner, a picture news entry) is named by it: alt, else title."""
+    for img in a.iter("img"):
+        name = _squash(img.get("alt") or "") or _squash(img.get("title") or "")
+        if name:
+            return name
+    return ""
 
 
 _PIN_WORDS = {"top", "zhiding", "zd", "istop", "settop", "sticky", "ding", "topping"}
