@@ -400,3 +400,43 @@ def test_an_entry_whose_link_is_only_an_image_takes_its_title_from_the_image():
     page = extract_list(html, "http://127.0.0.1/x/", AS_OF)
     assert [(e.title, e.date.date()) for e in page.entries] == [
         ("市领导调研春耕备耕工作情况", date(2024, 2, 19)), ("全市安全生产工作会议召开", date(2024, 2, 18))]
+
+
+# --- home pages: the newest of every dated block ----------------------------------------------------
+
+def home_blocks(sidebar: str = "") -> str:
+    fresh = "".join(f'<li><a href="/yw/{i}.html">市政府召开第{i}次常务会议研究部署工作</a><span>2024-02-{19 - i:02d}</span></li>'
+                    for i in range(5))
+    old = "".join(f'<li><a href="/zc/{i}.html">关于印发渭南市第{i}项专项工作实施方案的通知</a><span>2023-{10 - i:02d}-15</span></li>'
+                  for i in range(8))
+    return f"""<html><body><div class="content">
+      <div class="ywbox"><h3>政务要闻</h3><ul class="yw">{fresh}</ul></div>
+      <div class="zcbox"><h3>政策文件</h3><ul class="zc-list">{old}</ul></div>{sidebar}
+      <div class="hd"><a href="/hdjl/">政民互动</a></div></div></body></html>"""
+
+
+def test_a_home_page_is_as_fresh_as_its_newest_dated_block():
+    from govcheck.extract.page import read_page
+
+    page = read_page(home_blocks(), "http://127.0.0.1/", AS_OF, AS_OF, (), home=True).page
+    assert page.state == "entries" and newest_day(page) == date(2024, 2, 19)
+    assert page.newest in page.entries and page.newest.title == "市政府召开第0次常务会议研究部署工作"
+    assert {e.url.rsplit("/", 2)[1] for e in page.entries} == {"yw", "zc"}
+
+
+def test_a_home_page_block_of_page_furniture_still_does_not_count():
+    from govcheck.extract.page import read_page
+
+    sidebar = """<div class="sidebar"><h3>最新信息</h3><ul>""" + "".join(
+        f'<li><a href="/s/{i}.html">转发上级部门关于第{i}项工作的通知</a><span>2024-02-20</span></li>' for i in range(5)) + "</ul></div>"
+    ranking = """<div class="box"><h3>热点排行</h3><ul>""" + "".join(
+        f'<li><a href="/r/{i}.html">全市第{i}季度重点工作推进情况通报</a><span>2024-02-20</span></li>' for i in range(5)) + "</ul></div>"
+    page = read_page(home_blocks(sidebar + ranking), "http://127.0.0.1/", AS_OF, AS_OF, (), home=True).page
+    assert newest_day(page) == date(2024, 2, 19)
+
+
+def test_a_column_page_keeps_the_newest_of_its_main_list():
+    from govcheck.extract.page import read_page
+
+    assert newest_day(extract_list(home_blocks(), "http://127.0.0.1/", AS_OF)) == date(2023, 10, 15)
+    assert newest_day(read_page(home_blocks(), "http://127.0.0.1/", AS_OF, AS_OF, ()).page) == date(2023, 10, 15)

@@ -168,3 +168,23 @@ def test_a_column_that_contradicts_itself_is_observed_unparsed_with_why():
                                   "http://x.gov.cn/tzgg/", 200, page=page).to_document()
     assert doc["state"] == "unparsed" and doc["newest_date"] is None and len(doc["entries"]) == 5
     assert doc["error"] == page.reason and "暂无相关文件" in doc["error"]
+
+
+def test_the_newest_entry_of_a_home_page_with_several_blocks_is_in_its_evidence():
+    from scrapy.utils.test import get_crawler
+
+    from govcheck.extract.page import read_page
+    from govcheck.rounds import parse_as_of
+    from govcheck.spiders.sites import SitesSpider
+
+    as_of = parse_as_of("2024-02-20")
+    spider = SitesSpider.from_crawler(get_crawler(SitesSpider), round="2024-1")
+    spider.as_of = as_of
+    old = "".join(f'<li><a href="/zc/{i}.html">关于印发第{i}项专项工作实施方案的通知</a><span>2023-{10 - i:02d}-15</span></li>' for i in range(8))
+    fresh = "".join(f'<li><a href="/yw/{i}.html">市政府召开第{i}次常务会议研究部署工作</a><span>2024-02-{19 - i:02d}</span></li>' for i in range(5))
+    html = f'<html><body><div class="yw"><ul class="a">{fresh}</ul></div><div class="zc"><ul class="b">{old}</ul></div></body></html>'
+    page = read_page(html, "http://x.gov.cn/", as_of, as_of, (), home=True).page
+    doc = spider.page_observation({"target_key": "site:x", "kind": "home", "key": "home"}, "http://x.gov.cn/", 200,
+                                  page=page).to_document()
+    assert doc["newest_date"].date().isoformat() == "2024-02-19"
+    assert doc["entries"][0]["url"] == "http://x.gov.cn/yw/0.html" and doc["entries"][0]["date"] == doc["newest_date"]

@@ -506,6 +506,17 @@ def _merge_siblings(best: _Group, groups: list[_Group]) -> list[_Item]:
     return sorted(items, key=lambda i: order.get(i.element, 0))
 
 
+def _with_other_blocks(main: list[_Item], dated: list[_Group]) -> list[_Item]:
+    """The main list's items, then those of the other dated groups in page order, each link once."""
+    items, seen = list(main), {i.url for i in main}
+    for group in dated:
+        for item in group.items:
+            if item.url not in seen:
+                seen.add(item.url)
+                items.append(item)
+    return items
+
+
 # ---------------------------------------------------------------------------------------------
 # "nothing here" pages
 
@@ -567,12 +578,18 @@ def _page(state: State, items: list[_Item]) -> ListPage:
     return ListPage(state=state, entries=entries, newest=newest)
 
 
-def extract_list(html: str, base_url: str, as_of: datetime, selector: str | None = None) -> ListPage:
+def extract_list(
+    html: str, base_url: str, as_of: datetime, selector: str | None = None, home: bool = False
+) -> ListPage:
     """The main list of a column page, its entries and the entry with the newest date.
 
     ``selector`` (CSS, or XPath when it starts with ``/`` or ``(``) names the entry elements and
     replaces the generic search. ``state`` is ``entries``, ``empty`` when the page itself says
     there is nothing (暂无信息…), or ``unparsed`` when no list could be found.
+
+    ``home``: the page is a home page, whose news come in several blocks (要闻, 通知公告, 政策文件…)
+    of different markup. Its entries are the main list's, then those of every other dated block
+    outside page furniture, so the newest entry is the newest of the whole page.
     """
     root = _content_tree(html)
     if root is None:
@@ -588,7 +605,10 @@ def extract_list(html: str, base_url: str, as_of: datetime, selector: str | None
     dated = [g for g in groups if g.is_dated]
     if dated:
         best = max(dated, key=_Group.score)
-        return _page("entries", _merge_siblings(best, dated))
+        items = _merge_siblings(best, dated)
+        if home:
+            items = _with_other_blocks(items, dated)
+        return _page("entries", items)
     says_empty = _says_empty(root)
     if groups:
         best = max(groups, key=_Group.score)

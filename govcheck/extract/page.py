@@ -39,7 +39,7 @@ def read_page(
     interaction_column: bool = False,
     navigation: bool = False,
 ) -> PageReading:
-    page = extract_list(html, url, as_of, selector)
+    page = extract_list(html, url, as_of, selector, home=home)
     return PageReading(
         page=page,
         loads_by_script=page.state == "unparsed" and loads_entries_by_script(html, as_of),
