@@ -27,6 +27,8 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "column": ("url", "state", "column_type"),
     "account": ("source",),
 }
+# required fields that may hold None: a probe refused to us (401/403/418/429) is no visit (ok None)
+NULLABLE_FIELDS: dict[str, tuple[str, ...]] = {"probe": ("ok",)}
 # lists whose members carry a date: (list field, text field, date field)
 DATED_LISTS = (("entries", "date_text", "date"), ("posts", "time_text", "time"))
 
@@ -98,7 +100,8 @@ class ValidationPipeline:
             if not adapter.get(field):
                 raise DropItem(f"{kind} observation: field {field!r} is empty")
         data = adapter["data"]
-        missing = [f for f in REQUIRED_FIELDS[kind] if data.get(f) is None]
+        nullable = NULLABLE_FIELDS.get(kind, ())
+        missing = [f for f in REQUIRED_FIELDS[kind] if f not in data or (data[f] is None and f not in nullable)]
         if missing:
             raise DropItem(
                 f"{kind} observation {adapter['key']!r} of {adapter['target_key']}: "

@@ -230,8 +230,14 @@ def test_login_walls_crawler_blocks_and_rate_limits_are_no_visit(refused, slug):
 
 @pytest.mark.parametrize("slug", [s for s, (_, ok) in REFUSING.items() if ok is None])
 def test_a_site_that_only_refused_the_crawler_is_left_for_review(refused, slug):
-    assert [f["severity"] for f in availability(refused[slug]["findings"])] == ["review"]
+    [finding] = availability(refused[slug]["findings"])
+    assert finding["severity"] == "review"
     assert refused[slug]["verdict"]["verdict"] == "待人工复核"
+    # the reason and the evidence say what the site answered: the refused probe was stored, not dropped
+    status = REFUSING[slug][0]
+    assert "均被拒绝访问" in finding["reason"] and f"HTTP {status}" in finding["reason"]
+    [kept] = finding["evidence"]["visits_not_counted"]
+    assert (kept["status"], kept["ok"], kept["not_counted"]) == (status, None, "refused")
 
 
 @pytest.mark.parametrize("slug", [s for s, (_, ok) in REFUSING.items() if ok is False])

@@ -333,6 +333,8 @@ def test_home_page_older_than_fourteen_days_is_not_updated(profile, age, stale):
         (home(None, state="failed", error="HTTP 503"), "读取失败（failed: HTTP 503）"),
         (home(None, state="unparsed", error="no list found"), "读取失败（unparsed: no list found）"),
         (home(None), "未找到带日期的信息"),
+        # undated list whose detail pages could not all be read: the reason names them
+        (home(None, error="detail page http://xczx.weinan.gov.cn/a.html: timeout"), "读取失败（entries: detail page http://xczx.weinan.gov.cn/a.html: timeout）"),
     ],
 )
 def test_an_unread_or_undated_home_page_is_for_an_inspector(profile, observation, words):
@@ -474,7 +476,8 @@ def test_notes_print_in_label_order(profile):
 
 @pytest.mark.parametrize(
     "state, error, words",
-    [("unparsed", "no list found", "（unparsed: no list found）"), ("failed", "HTTP 404", "（failed: HTTP 404）"), ("entries", "", "未找到带日期的信息")],
+    [("unparsed", "no list found", "（unparsed: no list found）"), ("failed", "HTTP 404", "（failed: HTTP 404）"), ("entries", "", "未找到带日期的信息"),
+     ("entries", "detail page http://xczx.weinan.gov.cn/9/t.html: HTTP 404", "（entries: detail page http://xczx.weinan.gov.cn/9/t.html: HTTP 404）")],
 )
 def test_an_unreadable_column_is_reviewed_and_never_counted_stale(profile, state, error, words):
     unreadable = column("政务要闻", "动态要闻", None, state=state, error=error, index=9)

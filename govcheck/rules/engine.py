@@ -233,7 +233,10 @@ def availability_findings(
 ) -> list[Finding]:
     """站点无法访问: the week's failure ratio when measured, else what a one-shot round can say."""
     rules = profile.section("websites", "availability")
-    visits = [p for p in probes if isinstance(p.get("ok"), bool)]  # a probe without ok is no visit
+    visits = [p for p in probes if isinstance(p.get("ok"), bool)]
+    # A probe without ok is no visit: the site refused us (a crawler block, a rate limit), which
+    # says nothing about whether visitors reach it. Kept in the evidence with why.
+    refused = [p for p in probes if not isinstance(p.get("ok"), bool)]
     # A visit after the monitoring time point says nothing about the site at that point (an
     # hourly job may go on running after it): when visits up to the point were made, the later
     # ones are not counted. The profile defines no window length, so nothing earlier is left
@@ -254,7 +257,7 @@ def availability_findings(
             "key": probe.get("key", ""),
             "url": probe.get("url", ""),
             "fetched_at": _local(probe.get("fetched_at"), profile),
-            "ok": probe["ok"],
+            "ok": probe.get("ok"),
             "status": probe.get("status"),
             "error": probe.get("error", ""),
             "elapsed_ms": probe.get("elapsed_ms"),
@@ -268,7 +271,10 @@ def availability_findings(
         "visits": [visit(p) for p in sorted(measured, key=_natural_key)],
         "only_after_as_of": only_later and bool(measured),
         "not_counted": {"after_as_of": len(late)},
-        "visits_not_counted": [visit(p, not_counted="after_as_of") for p in sorted(late, key=_natural_key)],
+        "visits_not_counted": [
+            *(visit(p, not_counted="after_as_of") for p in sorted(late, key=_natural_key)),
+            *(visit(p, not_counted="refused") for p in sorted(refused, key=_natural_key)),
+        ],
     }
     threshold = {
         "failure_ratio": rules["failure_ratio"],
@@ -280,6 +286,9 @@ def availability_findings(
     def review(reason: str) -> Finding:
         return _finding(profile, rules["review_code"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)
 
+    if not measured and refused:
+        errors = "；".join(dict.fromkeys(str(p.get("error") or "no detail") for p in refused))
+        return [review(rules["reasons"]["refused"].format(url=target.get("url", ""), count=len(refused), errors=errors))]
     if not measured:
         return [review(rules["reasons"]["no_probes"].format(url=target.get("url", "")))]
     if len(measured) >= rules["min_probes_for_ratio"]:
@@ -339,6 +348,8 @@ def home_page_findings(
     age = _age_days(newest, as_of, profile)
     if age is None and later_seen:
         return review(reasons["later_only"].format(url=url, as_of=as_of.date().isoformat()), evidence)
+    if age is None and home.get("error"):  # e.g. a detail page that could not be read
+        return review(reasons["unread"].format(url=url, state=state, error=home["error"]), evidence)
     if age is None:
         return review(reasons["undated"].format(url=url, state=state), evidence)
     evidence["age_days"] = age
@@ -411,6 +422,8 @@ def read_column(
         evidence["entries"] = _entry_evidence(observation.get("entries") or [], profile)
         if later_seen:
             reason = reasons["later_only"].format(column=name, url=url, as_of=as_of.date().isoformat())
+        elif observation.get("error"):  # e.g. a detail page that could not be read
+            reason = reasons["unread"].format(column=name, url=url, state=state, error=observation["error"])
         else:
             reason = reasons["undated"].format(column=name, url=url)
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)

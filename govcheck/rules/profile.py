@@ -348,6 +348,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.availability.labels.review", _text),
     ("websites.availability.reasons.partial", _text),
     ("websites.availability.reasons.no_probes", _text),
+    ("websites.availability.reasons.refused", _text),
     ("websites.home_page.code", _text),
     ("websites.home_page.review_code", _text),
     ("websites.home_page.severity", _severity),
