@@ -235,7 +235,7 @@ def test_a_site_that_only_refused_the_crawler_is_left_for_review(refused, slug):
     assert refused[slug]["verdict"]["verdict"] == "待人工复核"
     # the reason and the evidence say what the site answered: the refused probe was stored, not dropped
     status = REFUSING[slug][0]
-    assert "均被拒绝访问" in finding["reason"] and f"HTTP {status}" in finding["reason"]
+    assert "均不计为访问" in finding["reason"] and f"HTTP {status}" in finding["reason"]
     [kept] = finding["evidence"]["visits_not_counted"]
     assert (kept["status"], kept["ok"], kept["not_counted"]) == (status, None, "refused")
 

@@ -188,3 +188,53 @@ def test_the_newest_entry_of_a_home_page_with_several_blocks_is_in_its_evidence(
                                   page=page).to_document()
     assert doc["newest_date"].date().isoformat() == "2024-02-19"
     assert doc["entries"][0]["url"] == "http://x.gov.cn/yw/0.html" and doc["entries"][0]["date"] == doc["newest_date"]
+
+
+# -- a register holding a URL that cannot be fetched ---------------------------------------------
+
+BAD_PORT = "渭南市端口局"
+
+
+@pytest.fixture(scope="module")
+def round_with_an_unfetchable_url(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A register written before URLs were checked at import (or edited in the database): one
+    site's address has a port out of range, one column's too. Scrapy cannot even fingerprint
+    such a request, which used to stop the start of the whole round."""
+    folder = tmp_path_factory.mktemp("unfetchable")
+    with store_environment("embedded", folder) as env, ReplicaServer(REPLICA / "sites") as server:
+        names = [BAD_PORT, "渭南市正常局"]
+        register = {
+            "网站": [{"网站名称": n, "网址": server.url + HEALTHY_HOME, "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": n} for n in names],
+            "栏目": [{"网站名称": n, "栏目名称": "工作动态", "栏目地址": server.url + HEALTHY_HOME + "xwzx/dtyw/", "栏目类型": "动态要闻"} for n in names],
+        }
+        (folder / "targets.yaml").write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
+        assert govcheck(env, "targets", "import", str(folder / "targets.yaml")).returncode == 0
+        store = open_store(env)
+        bad = store.find_one("targets", {"key": f"site:{BAD_PORT}"})
+        bad["url"] = "http://127.0.0.1:99999/"
+        bad["columns"][0]["url"] = "http://127.0.0.1:99999/xwzx/dtyw/"
+        store.upsert("targets", bad)
+        run = govcheck(env, "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites",
+                       "--set", "GOVCHECK_PROBE_INTERVAL=0.2", timeout=600)
+        yield {"run": run, "store": open_store(env)}
+
+
+def test_an_unfetchable_url_fails_alone_and_the_round_goes_on(round_with_an_unfetchable_url):
+    run, store = round_with_an_unfetchable_url["run"], round_with_an_unfetchable_url["store"]
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Error while reading start" not in run.stderr
+    healthy = store.find("observations", {"target_key": "site:渭南市正常局"})
+    assert sorted(o["kind"] for o in healthy) == ["column", "home", "probe", "probe", "probe"]
+    assert store.find_one("verdicts", {"target_key": "site:渭南市正常局"})["verdict"] != "待人工复核"
+
+
+def test_an_unfetchable_url_is_reviewed_with_why_never_failed(round_with_an_unfetchable_url):
+    store = round_with_an_unfetchable_url["store"]
+    seen = store.find("observations", {"target_key": f"site:{BAD_PORT}"})
+    probes = [o for o in seen if o["kind"] == "probe"]
+    assert len(probes) == 3 and all(p["ok"] is None and "the URL is not valid" in p["error"] for p in probes)
+    pages = [o for o in seen if o["kind"] != "probe"]
+    assert sorted(o["kind"] for o in pages) == ["column", "home"]
+    assert all(o["state"] == "failed" and "端口" in o["error"] for o in pages)
+    verdict = store.find_one("verdicts", {"target_key": f"site:{BAD_PORT}"})
+    assert verdict["verdict"] == "待人工复核" and "the URL is not valid" in verdict["labels"]

@@ -53,6 +53,7 @@ from govcheck.parsing import PageReader, pool_size
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
+from govcheck.targets import url_problem
 from govcheck.splash import PNG as SPLASH_PNG, page_url
 from govcheck.store import StoreError, with_store_retries
 
@@ -60,6 +61,12 @@ from govcheck.store import StoreError, with_store_retries
 # Error answers reach the callbacks (they are evidence); 3xx stay with the redirect middleware
 # so that redirect loops end as such.
 ERROR_STATUSES = list(range(400, 600))
+
+
+def unfetchable(problem: str) -> str:
+    """The error of a page or probe not requested: a URL Scrapy cannot fetch would stop the
+    whole round's start (its fingerprint raises), so it fails alone, before any request."""
+    return f"not fetched: the URL is not valid ({problem})"
 
 
 async def screenshot_or_none(page: Any) -> bytes | None:
@@ -108,21 +115,19 @@ class SitesSpider(RoundSpider):
 
     # -- availability ------------------------------------------------------------------
 
-    def probe_request(self, site: dict[str, Any], number: int) -> scrapy.Request:
-        return scrapy.Request(
-            site["url"],
-            callback=self.parse_probe,
-            errback=self.probe_failed,
-            dont_filter=True,
-            meta={
-                "target_key": site["key"],
-                "probe": number,
-                "started_at": self.now(),
-                "download_timeout": self.probe_timeout,
-                "dont_retry": True,  # each probe is one visit, as the indicator counts them
-                "handle_httpstatus_list": ERROR_STATUSES,
-            },
-        )
+    def probe_request(self, site: dict[str, Any], number: int | str) -> scrapy.Request | ObservationItem:
+        meta = {
+            "target_key": site["key"],
+            "probe": number,
+            "started_at": self.now(),
+            "download_timeout": self.probe_timeout,
+            "dont_retry": True,  # each probe is one visit, as the indicator counts them
+            "handle_httpstatus_list": ERROR_STATUSES,
+        }
+        problem = url_problem(site["url"])
+        if problem:  # our register's fault, not the site's: no visit (ok None), with why
+            return self.probe_observation(meta, ok=None, status=None, error=unfetchable(problem))
+        return scrapy.Request(site["url"], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, meta=meta)
 
     def parse_probe(self, response: Response) -> ObservationItem:
         status = response.status
@@ -168,7 +173,7 @@ class SitesSpider(RoundSpider):
         key: str,
         column: dict[str, Any] | None = None,
         rendered: bool = False,
-    ) -> scrapy.Request:
+    ) -> scrapy.Request | ObservationItem:
         render = rendered or bool(column and column.get("render"))
         meta: dict[str, Any] = {
             "target_key": site["key"],
@@ -178,6 +183,9 @@ class SitesSpider(RoundSpider):
             "rendered": render,
             "handle_httpstatus_list": ERROR_STATUSES,
         }
+        problem = url_problem(url)
+        if problem:
+            return self.page_observation(meta, url, status=None, state="failed", error=unfetchable(problem))
         if render:
             meta.update(self.rendering(column))
         return scrapy.Request(
