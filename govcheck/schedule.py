@@ -41,6 +41,7 @@ from typing import Any
 
 from govcheck.distributed import REDIS_URL_SETTING
 from govcheck.rounds import ROUND_ID, RoundError, parse_as_of
+from govcheck.rules.profile import profile_reference
 from govcheck.store import SHANGHAI
 
 DEFAULT_PROJECT = "govcheck"
@@ -88,6 +89,8 @@ class RoundArguments:
     def __post_init__(self) -> None:
         if not ROUND_ID.match(self.round_id):
             raise RoundError(f"round {self.round_id!r}: expected YEAR-N, e.g. 2024-1")
+        # a profile file by its absolute path: a job runs in scrapyd's folder, not the operator's
+        self.profile = profile_reference(self.profile)
 
     def arguments(self) -> dict[str, str]:
         arguments = {"round": self.round_id, "as_of": self.as_of, "profile": self.profile}

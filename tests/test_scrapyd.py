@@ -302,3 +302,9 @@ def test_waiting_gives_up_naming_the_unfinished_jobs(deployed):
     job = Job(deployed["node"], "sites", "no-such-job")
     with pytest.raises(ScheduleError, match="no-such-job"):
         wait_for_jobs([job], timeout=0.5, poll=0.2)
+
+
+def test_a_profile_file_is_passed_to_the_jobs_by_its_absolute_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the operator's folder; a job runs in scrapyd's
+    assert RoundArguments(ROUND, AS_OF, profile="my-city.yaml").arguments()["profile"] == str(tmp_path / "my-city.yaml")
+    assert RoundArguments(ROUND, AS_OF).arguments()["profile"] == "national-2019"  # shipped profiles by name
