@@ -37,6 +37,7 @@ from govcheck.registry import import_targets
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import wechat as wechat_replica
 from govcheck.spiders.wechat import (
+    AccountRun,
     ClientSource,
     FetchFailed,
     MpSource,
@@ -121,7 +122,8 @@ def test_sogou_says_not_found_only_when_every_search_says_nothing_was_found():
     target = Target(name="渭南市不存在局", account_id="wnbczj", as_of=at("2024-02-23 23:59"))
     result, requests = drive(SogouSource("https://weixin.sogou.com").read(target), html_reply(NO_RESULT))
     assert len(requests) == 2 and "query=wnbczj" in requests[0].url  # by 账号ID, then by name
-    assert (result.found, result.posts, result.error) == (False, [], "") and result.complete
+    assert (result.found, result.posts, result.error) == (False, [], "")
+    assert result.index_only and not result.complete  # an index's answer: WeChat's own search is still asked
     # a listing with more pages and no match says nothing about the account
     unsure, _ = drive(SogouSource("https://weixin.sogou.com").read(Target("渭南市不存在局", "", at("2024-02-23"))),
                       html_reply("sogou_weixin_search_gzh_gaokao_2017.html"))
@@ -250,6 +252,22 @@ def test_a_partial_answer_is_kept_and_a_complete_one_wins():
     partial = combine([card_only, mp_failed], ["client"], at("2024-02-23 23:59"))
     assert partial["found"] is True and partial["error"].startswith("sogou: the account card shows no latest article; mp:")
     assert partial["sources"][-1] == {"source": "client", "outcome": "not tried", "detail": ""}
+
+
+def test_sogou_not_finding_an_account_asks_the_next_sources_and_stands_only_when_none_can_say():
+    not_in_sogou = SourceResult("sogou", found=False, posts=[], index_only=True, note="no account found for '渭南二黄'")
+    run = AccountRun({"key": "account:微信:渭南二黄"}, [SogouSource("https://weixin.sogou.com")], Target("渭南二黄", "", at("2024-02-23")))
+    run.record(not_in_sogou)
+    assert not not_in_sogou.complete and not run.done  # the MP search (WeChat's own) is still asked
+    in_mp = SourceResult("mp", found=True, current_name="渭南二黄", originals_known=True,
+                         posts=[{"id": "1", "time": at("2024-02-21 09:00"), "original": True, "pinned": False}])
+    found = combine([not_in_sogou, in_mp], [], at("2024-02-23 23:59"))
+    assert (found["source"], found["found"]) == ("wechat-mp", True)
+    alone = combine([not_in_sogou, SourceResult("mp", error="not configured"), SourceResult("client", error="not configured")],
+                    [], at("2024-02-23 23:59"))
+    assert (alone["source"], alone["found"], alone["error"]) == ("wechat-sogou", False, "")
+    not_in_mp = SourceResult("mp", found=False, posts=[], note="searchbiz lists nothing")
+    assert not_in_mp.complete  # the platform's own search saying nothing matches is definite
 
 
 def test_log_lines_never_show_the_token():
@@ -434,11 +452,10 @@ def test_an_account_without_id_is_searched_by_its_name(crawled):
     assert (seen["found"], seen["wechat_id"]) == (True, "wnsw_gov")
 
 
-def test_an_account_sogou_says_nothing_about_is_not_found(crawled):
+def test_an_account_neither_sogou_nor_the_mp_search_finds_is_not_found(crawled):
     seen = observation(crawled, "渭南市城市管理执法局")
-    assert (seen["source"], seen["found"], seen["error"], seen["posts"]) == ("wechat-sogou", False, "", [])
-    assert seen["sources"][1:] == [{"source": "mp", "outcome": "not tried", "detail": ""},
-                                   {"source": "client", "outcome": "not tried", "detail": ""}]
+    assert (seen["source"], seen["found"], seen["error"], seen["posts"]) == ("wechat-mp", False, "", [])
+    assert [s["outcome"] for s in seen["sources"]] == ["not found", "not found", "not tried"]
 
 
 def test_when_sogou_refuses_the_next_sources_read_the_account(crawled):

@@ -17,8 +17,9 @@ account from one place) and the spider tries them in order until one gives a def
    is one, else the MP search's fakeid), with ``copyright_stat`` on every article.
 
 A *definite* answer is "the account does not exist" (the platform's own search says nothing
-matches: Sogou's no-result page, an empty MP search list), or "found" together with a post
-list whose originals are known. Sogou's answer (found, name, latest post, originals unknown)
+matches: an empty MP search list), or "found" together with a post list whose originals are
+known. Sogou's no-result page is an index's answer, not WeChat's: the next sources are still
+asked, and it stands (搜索不到) only when none of them can say. Sogou's answer (found, name, latest post, originals unknown)
 is kept while the next sources are tried for the originals; when none of them can say, the
 observation is Sogou's, and the rules leave 3个月无原创 to an inspector (待人工复核). When
 no source could read the account, ``found`` is None and ``error`` names each source's reason
@@ -143,10 +144,15 @@ class SourceResult:
     names_seen: list[str] = field(default_factory=list)
     wechat_id: str = ""
     biz: str = ""
+    # "not found" in a third-party index (Sogou), not in the platform's own search: the next
+    # sources are still asked, and it stands only when none of them can say
+    index_only: bool = False
 
     @property
     def complete(self) -> bool:
-        return self.found is False or (self.found is True and self.posts is not None and self.originals_known)
+        if self.found is False:
+            return not self.index_only
+        return self.found is True and self.posts is not None and self.originals_known
 
     def fetched(self, url: str) -> str:
         kept = redact_url(url)
@@ -249,7 +255,7 @@ class SogouSource(Source):
                 undetermined.append(f"{len(page.cards)} accounts listed for {query!r} and more pages, none matching")
         if undetermined:
             return result.failed("; ".join(undetermined))
-        result.found, result.posts = False, []
+        result.found, result.posts, result.index_only = False, [], True
         result.note = f"no account found for {' / '.join(repr(q) for q in queries)}"
         return result
 
@@ -415,6 +421,8 @@ def combine(results: list[SourceResult], untried: Iterable[str], as_of: datetime
         next((r for r in results if r.complete), None)
         or next((r for r in found if r.posts is not None), None)
         or (found[0] if found else None)
+        # Sogou's "not found", when no later source could say either way
+        or next((r for r in results if r.found is False), None)
     )
     reasons = "; ".join(f"{r.source}: {r.error}" for r in results if r.error)
     fetched = [u for r in results for u in r.fetched_urls]
