@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
-from govcheck.report.titles import chinese_number, inspection_days, period_text, relative_round_name, round_name
+from govcheck.report.titles import chinese_number, inspection_days, local_day, period_text, relative_round_name, round_name
 from govcheck.rounds import RoundError
 from seed_round import moment, round_document
 
@@ -58,3 +59,14 @@ def test_a_round_given_its_first_day_of_inspection_prints_it_whenever_it_was_cra
 def test_new_media_without_their_own_time_point_share_the_websites_days():
     same_day = {**round_document(), "media_as_of": None}
     assert inspection_days(same_day, "account") == (date(2024, 2, 19), date(2024, 2, 20))
+
+
+def test_a_naive_moment_is_a_shanghai_day_whatever_the_machines_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        assert local_day(datetime(2024, 2, 20, 23, 30)) == date(2024, 2, 20)
+        assert local_day(datetime(2024, 2, 20, 16, 30, tzinfo=timezone.utc)) == date(2024, 2, 21)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

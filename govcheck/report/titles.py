@@ -72,6 +72,10 @@ def period_text(first: date, last: date, what: str = "检查时间") -> str:
 
 
 def local_day(moment: datetime) -> date:
+    """The Shanghai calendar day of a moment; a naive one is Shanghai time already (as the
+    store and the date normaliser read it), never the machine's own zone."""
+    if moment.tzinfo is None:
+        return moment.date()
     return moment.astimezone(SHANGHAI).date()
 
 
