@@ -6,6 +6,8 @@ only the availability rule itself may fail a site.
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +29,19 @@ FAULTY_COLUMNS = {
 SETTINGS = {"GOVCHECK_PROBE_INTERVAL": "0.2", "GOVCHECK_PROBE_TIMEOUT": "5", "DOWNLOAD_TIMEOUT": "3", "RETRY_TIMES": "1"}
 
 
+def import_register(env: dict[str, str], folder: Path, register: dict[str, Any]) -> None:
+    (folder / "targets.yaml").write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
+    imported = govcheck(env, "targets", "import", str(folder / "targets.yaml"))
+    assert imported.returncode == 0, imported.stderr
+
+
+def run_sites_round(env: dict[str, str]) -> subprocess.CompletedProcess:
+    arguments = ["run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
+    for name, value in SETTINGS.items():
+        arguments += ["--set", f"{name}={value}"]
+    return govcheck(env, *arguments, timeout=600)
+
+
 @pytest.fixture(scope="module")
 def round_with_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("faults")
@@ -41,13 +56,8 @@ def round_with_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
                 for name, (path, _) in FAULTY_COLUMNS.items()
             ],
         }
-        (folder / "targets.yaml").write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
-        imported = govcheck(env, "targets", "import", str(folder / "targets.yaml"))
-        assert imported.returncode == 0, imported.stderr
-        arguments = ["run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
-        for name, value in SETTINGS.items():
-            arguments += ["--set", f"{name}={value}"]
-        run = govcheck(env, *arguments, timeout=600)
+        import_register(env, folder, register)
+        run = run_sites_round(env)
         yield {"run": run, "store": open_store(env)}
 
 
@@ -124,13 +134,8 @@ def round_with_detail_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[s
             {"网站名称": name, "网址": f"{server.url}/{slug}/", "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": name}
             for name, (slug, _, _) in DETAIL_FAULTS.items()
         ]}
-        (folder / "targets.yaml").write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
-        imported = govcheck(env, "targets", "import", str(folder / "targets.yaml"))
-        assert imported.returncode == 0, imported.stderr
-        arguments = ["run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
-        for name, value in SETTINGS.items():
-            arguments += ["--set", f"{name}={value}"]
-        run = govcheck(env, *arguments, timeout=600)
+        import_register(env, folder, register)
+        run = run_sites_round(env)
         assert run.returncode == 0, run.stderr[-3000:]
         yield open_store(env)
 
@@ -207,15 +212,13 @@ def round_with_an_unfetchable_url(tmp_path_factory: pytest.TempPathFactory) -> d
             "网站": [{"网站名称": n, "网址": server.url + HEALTHY_HOME, "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": n} for n in names],
             "栏目": [{"网站名称": n, "栏目名称": "工作动态", "栏目地址": server.url + HEALTHY_HOME + "xwzx/dtyw/", "栏目类型": "动态要闻"} for n in names],
         }
-        (folder / "targets.yaml").write_text(yaml.safe_dump(register, allow_unicode=True), encoding="utf-8")
-        assert govcheck(env, "targets", "import", str(folder / "targets.yaml")).returncode == 0
+        import_register(env, folder, register)
         store = open_store(env)
         bad = store.find_one("targets", {"key": f"site:{BAD_PORT}"})
         bad["url"] = "http://127.0.0.1:99999/"
         bad["columns"][0]["url"] = "http://127.0.0.1:99999/xwzx/dtyw/"
         store.upsert("targets", bad)
-        run = govcheck(env, "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites",
-                       "--set", "GOVCHECK_PROBE_INTERVAL=0.2", timeout=600)
+        run = run_sites_round(env)
         yield {"run": run, "store": open_store(env)}
 
 

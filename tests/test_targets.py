@@ -405,22 +405,13 @@ def test_a_csv_row_may_end_with_empty_fields_beyond_the_header(tmp_path):
     assert (site["name"], site["organizer"]) == ("渭南市人民政府", "渭南市人民政府办公室")
 
 
-def test_a_misspelt_yaml_sheet_is_refused_not_skipped(tmp_path):
+@pytest.mark.parametrize("file_name, write, misspelt", [("targets.yaml", write_yaml, "新媒休"), ("targets.xlsx", write_xlsx, "新媒体账号")])
+def test_a_misspelt_sheet_is_refused_not_skipped(tmp_path, file_name, write, misspelt):
     sheets = valid_sheets()
-    sheets["新媒休"] = sheets.pop("新媒体")
+    sheets[misspelt] = sheets.pop("新媒体")
     with pytest.raises(TableFileError) as exc:
-        load_targets(write_yaml(tmp_path / "targets.yaml", sheets))
-    assert [str(p) for p in exc.value.problems] == [
-        "targets.yaml, 工作表 新媒休: 未知的表 新媒休，应为 网站、栏目、新媒体 之一"]
-
-
-def test_a_misspelt_excel_sheet_is_refused_not_skipped(tmp_path):
-    sheets = valid_sheets()
-    sheets["新媒体账号"] = sheets.pop("新媒体")
-    with pytest.raises(TableFileError) as exc:
-        load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
-    assert [str(p) for p in exc.value.problems] == [
-        "targets.xlsx, 工作表 新媒体账号: 未知的表 新媒体账号，应为 网站、栏目、新媒体 之一"]
+        load_targets(write(tmp_path / file_name, sheets))
+    assert [str(p) for p in exc.value.problems] == [f"{file_name}, 工作表 {misspelt}: 未知的表 {misspelt}，应为 网站、栏目、新媒体 之一"]
 
 
 def test_instruction_sheets_and_empty_sheets_beside_the_register_are_ignored(tmp_path):
