@@ -106,6 +106,22 @@ def test_probes_all_after_the_monitoring_time_point_are_the_rounds_visits(profil
     assert finding.evidence["not_counted"] == {"after_as_of": 0}
 
 
+def test_a_one_shot_rounds_probes_straddling_the_point_are_judged_together(profile):
+    # probe-1 timed out a few seconds before midnight, probes 2 and 3 answered just after it
+    straddling = [timed_probe(1, False, AS_OF - timedelta(seconds=2)),
+                  timed_probe(2, True, AS_OF + timedelta(minutes=1)), timed_probe(3, True, AS_OF + timedelta(minutes=2))]
+    [finding] = availability(evaluate_site(site(), [*straddling, home(days_before(1))], AS_OF, profile))
+    assert finding.severity == "review" and "3次探测中1次失败" in finding.reason
+
+
+def test_a_failed_visit_beside_visits_refused_to_us_is_no_outage(profile):
+    refused = [{**timed_probe(n, True, AS_OF - timedelta(minutes=n)), "ok": None, "status": 429, "error": "HTTP 429: refused"}
+               for n in (1, 2)]
+    observations = [*refused, timed_probe(3, False, AS_OF - timedelta(minutes=3)), home(days_before(1))]
+    [finding] = availability(evaluate_site(site(), observations, AS_OF, profile))
+    assert finding.severity == "review" and "3次探测中1次失败" in finding.reason
+
+
 def test_probes_without_a_fetch_time_are_still_counted(profile):
     undated = [timed_probe(n, False, None) for n in (1, 2, 3)]
     [finding] = availability(evaluate_site(site(), [*undated, home(days_before(1))], AS_OF, profile))

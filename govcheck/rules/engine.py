@@ -297,11 +297,15 @@ def availability_findings(
         if ratio >= Fraction(str(rules["failure_ratio"])):
             return [_finding(profile, rules["code"], rules["labels"]["ratio"], severity, threshold, as_of, evidence, points=points)]
         return []
-    if len(failed) == len(measured):
+    # One-shot round: its visits straddle the monitoring time point at most by minutes, so the
+    # later ones count here too; a visit refused to us means the server answered.
+    round_visits = [*measured, *late]
+    round_failed = [p for p in round_visits if not p["ok"]]
+    if len(round_failed) == len(round_visits) and not refused:
         # Every visit at the monitoring time point failed: the notice's 监测时间点无法访问.
         return [_finding(profile, rules["code"], rules["labels"]["all_failed"], severity, threshold, as_of, evidence, points=points)]
-    if failed:
-        return [review(rules["reasons"]["partial"].format(failed=len(failed), probes=len(measured)))]
+    if round_failed:
+        return [review(rules["reasons"]["partial"].format(failed=len(round_failed), probes=len(round_visits) + len(refused)))]
     return []
 
 
