@@ -392,6 +392,17 @@ def test_a_page_saying_empty_beside_links_that_are_no_list_stays_blank():
     assert page.state == "empty" and page.entries == () and page.reason == ""
 
 
+def test_an_empty_column_page_with_a_block_of_links_elsewhere_stays_blank():
+    # the column says 暂无信息 in its own block; a 专题 block in another part of the page is no contradiction
+    html = ("""<html><body><div class="main"><h2>通知公告</h2><div class="list"><p>暂无信息</p></div></div>
+            <div class="zt"><ul>"""
+            + "".join(f'<li><a href="/zt/{i}.html">{title}</a></li>' for i, title in
+                      enumerate(["学习贯彻党的二十大精神专题", "优化营商环境政策专题", "安全生产月活动专题"]))
+            + "</ul></div></body></html>")
+    page = extract_list(html, "http://127.0.0.1/tzgg/", AS_OF)
+    assert page.state == "empty" and page.entries == ()
+
+
 def test_an_entry_whose_link_is_only_an_image_takes_its_title_from_the_image():
     html = """<html><body><ul class="tpxw">
       <li><a href="/tp/1.html"><img src="1.jpg" alt="市领导调研春耕备耕工作情况"></a><span>2024-02-19</span></li>

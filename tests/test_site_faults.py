@@ -166,7 +166,7 @@ def test_a_column_that_contradicts_itself_is_observed_unparsed_with_why():
     spider = SitesSpider.from_crawler(get_crawler(SitesSpider), round="2024-1")
     spider.as_of = as_of
     items = "".join(f'<li><a href="/tzgg/a{i}.html">关于做好第{i}批重点项目建设工作的通知</a></li>' for i in range(6))
-    html = f'<html><body><div class="left"><p>暂无相关文件</p></div><ul class="list">{items}</ul></body></html>'
+    html = f'<html><body><div class="main"><div class="left"><p>暂无相关文件</p></div><ul class="list">{items}</ul></div></body></html>'
     page = extract_list(html, "http://x.gov.cn/tzgg/", as_of)
     column = {"name": "通知公告", "type": "通知公告"}
     doc = spider.page_observation({"target_key": "site:x", "kind": "column", "key": "通知公告", "column": column},

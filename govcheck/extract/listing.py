@@ -539,8 +539,8 @@ def _hidden(el: etree._Element) -> bool:
     return False
 
 
-def _says_empty(root: etree._Element) -> str:
-    """The visible words saying the page has nothing (暂无信息…), or "" when it says no such thing."""
+def _empty_marker(root: etree._Element) -> tuple[str, etree._Element] | None:
+    """The visible words saying the page has nothing (暂无信息…) and the element holding them."""
     body = root.find("body")
     for el in (body if body is not None else root).iter():
         if not isinstance(el.tag, str):
@@ -550,8 +550,25 @@ def _says_empty(root: etree._Element) -> str:
                 continue
             if holder is None or holder.tag == "a" or _in_noise(holder) or _hidden(holder):
                 continue
-            return text.strip()
-    return ""
+            return text.strip(), holder
+    return None
+
+
+def _says_empty(root: etree._Element) -> str:
+    """The visible words saying the page has nothing (暂无信息…), or "" when it says no such thing."""
+    marker = _empty_marker(root)
+    return marker[0] if marker else ""
+
+
+def _beside(marker: etree._Element, list_parent: etree._Element) -> bool:
+    """Whether words saying "empty" sit in the same block as a list: under the list's parent, or
+    under its grandparent unless that is the whole page (a 专题 block elsewhere on an empty
+    column page is no contradiction)."""
+    blocks = [list_parent]
+    grandparent = list_parent.getparent()
+    if grandparent is not None and grandparent.tag not in ("body", "html"):
+        blocks.append(grandparent)
+    return any(marker is block or _is_ancestor(block, marker) for block in blocks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -609,17 +626,18 @@ def extract_list(
         if home:
             items = _with_other_blocks(items, dated)
         return _page("entries", items)
-    says_empty = _says_empty(root)
+    marker = _empty_marker(root)
     if groups:
         best = max(groups, key=_Group.score)
         page = _page("entries", _merge_siblings(best, groups))
-        if says_empty:
-            # The page says it is empty and shows a list (without dates): the signals conflict,
+        if marker is None:
+            return page
+        if _beside(marker[1], best.parent):
+            # The page says it is empty beside a list (without dates): the signals conflict,
             # neither blank nor entries can be told. The entries stay as evidence for review.
-            reason = f"the page says it is empty ({says_empty}) but shows a list of {len(page.entries)} undated entries"
+            reason = f"the page says it is empty ({marker[0]}) beside a list of {len(page.entries)} undated entries"
             return ListPage("unparsed", page.entries, None, reason)
-        return page
-    if says_empty:
+    if marker is not None:
         return ListPage("empty", (), None)
     return ListPage("unparsed", (), None)
 
