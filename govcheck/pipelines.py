@@ -27,7 +27,8 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "column": ("url", "state", "column_type"),
     "account": ("source",),
 }
-# required fields that may hold None: a probe refused to us (401/403/418/429) is no visit (ok None)
+# required fields that may hold None: a probe answered to us, not to visitors (a crawler block,
+# a rate limit, an anti-crawler challenge), or not made, is no visit (ok None)
 NULLABLE_FIELDS: dict[str, tuple[str, ...]] = {"probe": ("ok",)}
 # lists whose members carry a date: (list field, text field, date field)
 DATED_LISTS = (("entries", "date_text", "date"), ("posts", "time_text", "time"))

@@ -166,6 +166,7 @@ REFUSING = {  # slug → (status, counted as a visit: ok)
     "forbidden": (403, None),
     "teapot": (418, None),
     "throttled": (429, None),
+    "challenged": (521, None),  # an anti-crawler service's cookie challenge, which a browser passes
     "gone": (404, False),
     "down": (503, False),
 }

@@ -405,6 +405,7 @@ def test_the_link_budget_and_the_word_list_are_settings(tmp_path, replica_sites)
         (410, "HTTP 410", True, "broken"),
         (500, "HTTP 500", True, "broken"),
         (503, "HTTP 503", True, "broken"),
+        (521, "HTTP 521", True, "unchecked"),  # an anti-crawler challenge (加速乐) a browser passes
         (403, "HTTP 403", True, "unchecked"),  # a wall or a crawler block, not a dead link
         (429, "HTTP 429", True, "unchecked"),  # our rate
         (418, "HTTP 418", True, "unchecked"),

@@ -5,13 +5,15 @@ then GET when HEAD is refused or fails) and records the answer; :func:`link_outc
 what it means. The rule is "never count our own failure against the site":
 
 - ``ok``: a 2xx or 3xx answer (redirects are followed first).
-- ``broken``: a 404 or 410 answer, any 5xx answer (after the usual retries), a redirect
+- ``broken``: a 404 or 410 answer, a standard 5xx answer (500–505, after the usual retries), a redirect
   loop, a refused connection (the host answered: nothing serves that address), and a host
   name that does not resolve, when the site itself was reached by its host name (our resolver
   works, so the name is dead).
 - ``unchecked``: listed as evidence, never counted. Our own timeout (the far end may only be
   slow for us), a reset connection, other 4xx answers (401/403/418/429: login walls, crawler
-  blocks and rate limits say nothing about whether a visitor can open the link), a DNS
+  blocks and rate limits say nothing about whether a visitor can open the link), other 5xx
+  answers (520–527 and the like come from CDNs and anti-crawler services, e.g. 加速乐's 521
+  with a cookie-setting script that a browser passes), a DNS
   failure when the site was reached by IP address (our resolver is unproven), anything else.
 """
 
@@ -25,8 +27,9 @@ __all__ = ["LinkOutcome", "BROKEN_STATUSES", "link_outcome", "is_outbound", "rea
 
 LinkOutcome = Literal["ok", "broken", "unchecked"]
 
-# statuses that say the page is gone (404, 410) or the server cannot serve it (5xx)
-BROKEN_STATUSES = frozenset({404, 410, *range(500, 600)})
+# statuses that say the page is gone (404, 410) or the server cannot serve it (the standard
+# 5xx); the non-standard 5xx of CDNs and anti-crawler services are answers to us, not visitors
+BROKEN_STATUSES = frozenset({404, 410, *range(500, 506)})
 # errors that are an answer from the far end, not a failure of ours
 BROKEN_ERRORS = frozenset({"connection refused", "redirect loop"})
 

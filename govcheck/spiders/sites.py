@@ -53,9 +53,9 @@ from govcheck.parsing import PageReader, pool_size
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
-from govcheck.targets import url_problem
 from govcheck.splash import PNG as SPLASH_PNG, page_url
 from govcheck.store import StoreError, with_store_retries
+from govcheck.targets import url_problem
 
 
 # Error answers reach the callbacks (they are evidence); 3xx stay with the redirect middleware
@@ -134,12 +134,12 @@ class SitesSpider(RoundSpider):
         if 200 <= status < 300:
             return self.probe_observation(response.meta, ok=True, status=status, error="")
         if link_outcome(status, "", True) == "unchecked":
-            # A login wall, a crawler block or a rate limit (401/403/418/429: a 4xx other than
-            # 404/410, read as for links): the server answered us, not a visitor, so this is no
-            # visit (ok None), never an outage.
+            # A login wall, a crawler block, a rate limit or an anti-crawler challenge (a 4xx other
+            # than 404/410, a non-standard 5xx such as 521; read as for links): the server answered
+            # us, not a visitor, so this is no visit (ok None), never an outage.
             return self.probe_observation(
                 response.meta, ok=None, status=status,
-                error=f"HTTP {status}: refused to the crawler (login wall, crawler block or rate limit), not counted as a visit",
+                error=f"HTTP {status}: refused to the crawler (login wall, crawler block, rate limit or challenge), not counted as a visit",
             )
         return self.probe_observation(response.meta, ok=False, status=status, error=f"HTTP {status}")
 
