@@ -97,3 +97,21 @@ def test_no_original_among_the_posts_read_prints_as_none_but_an_unknown_one_does
     assert "最近原创时间：无" not in evidence_facts(only_later)
     unknown = {**judged, "originals_known": False, "observations": []}
     assert "最近原创时间：无" not in evidence_facts(unknown)
+
+
+def test_probes_left_out_of_the_count_say_so():
+    home = "http://www.hancheng.gov.cn/"
+    evidence = {"url": home, "probes": 1, "failed": 1,
+                "visits": [{"key": "probe-1", "url": home, "fetched_at": moment("2024-02-20T23:59:57"), "ok": False, "error": "timeout"}],
+                "visits_not_counted": [
+                    {"key": "probe-2", "url": home, "fetched_at": moment("2024-02-21T00:00:59"), "ok": True, "error": "", "not_counted": "after_as_of"},
+                    {"key": "probe-3", "url": home, "fetched_at": moment("2024-02-20T23:58:00"), "ok": None,
+                     "error": "HTTP 429", "not_counted": "refused"},
+                ]}
+    assert [link.label for link in evidence_links(evidence)] == [
+        "probe-1 timeout", "probe-2 未计入：监测时间点之后", "probe-3 未计入：拒绝爬虫访问或未访问 HTTP 429"]
+
+
+def test_an_account_read_before_the_monitoring_day_says_when():
+    evidence = {"latest_post_read_at": moment("2024-02-20T10:00:00"), "age_days_at_read": 12, "age_days": 15}
+    assert evidence_facts(evidence) == "距监测日天数：15；最新发布的读取时间：2024-02-20 10:00:00；读取当日距最近发布天数：12"

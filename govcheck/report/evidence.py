@@ -30,6 +30,9 @@ FACT_NAMES: dict[str, str] = {
     "status": "HTTP状态",
     "newest_date": "最新发布日期",
     "age_days": "距监测日天数",
+    "latest_post_read_at": "最新发布的读取时间",
+    "latest_original_read_at": "最近原创的读取时间",
+    "age_days_at_read": "读取当日距最近发布天数",
     "latest_post_at": "最新发布时间",
     "latest_original_at": "最近原创时间",
     "originals_known": "可区分原创",
@@ -51,6 +54,8 @@ SOURCE_FIELD_NAMES = {
 LINK_NAME_FIELDS = ("name", "column", "title", "wrong", "source", "key")
 LINK_DATE_FIELDS = ("newest_date", "date", "time", "asked")
 URL_FIELDS = ("url", "home_url", "interaction_url")
+# why a probe was left out of the availability count (the rules' ``not_counted``)
+NOT_COUNTED_NAMES = {"after_as_of": "未计入：监测时间点之后", "refused": "未计入：拒绝爬虫访问或未访问"}
 SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核"}
 
 
@@ -140,6 +145,8 @@ def _link_label(mapping: dict[str, Any]) -> str:
     field = next((f for f in LINK_DATE_FIELDS if mapping.get(f)), None)
     if field is not None:
         parts.append(("最新 " if field == "newest_date" else "") + moment_text(mapping[field]))
+    if mapping.get("not_counted"):
+        parts.append(NOT_COUNTED_NAMES.get(mapping["not_counted"], f"未计入：{mapping['not_counted']}"))
     if mapping.get("error"):
         parts.append(str(mapping["error"]))
     elif mapping.get("detail"):
