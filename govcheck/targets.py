@@ -101,7 +101,9 @@ def account_key(platform: str, name: str) -> str:
     return f"account:{platform}:{name}"
 
 
-_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# A host name label: letters, digits, hyphens inside. Underscores are not allowed by the host
+# name RFCs but real sites use them (www_xa.gov.cn) and browsers and Scrapy fetch them.
+_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
 _SCHEME = "应以 http:// 或 https:// 开头"
 
 

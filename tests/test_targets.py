@@ -460,7 +460,7 @@ def test_an_emoji_escaped_as_a_surrogate_pair_is_the_emoji(tmp_path):
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1:99999/", "https://x:abc/", "http://www.weinan.gov.cn:0/", "http://www,example,gov,cn/",
     "http://.../", "http://www..example.gov.cn/", "http://-www.example.gov.cn/", "http://www.example-.gov.cn/",
-    "http://www.exa_mple.gov.cn/", "http://999.1.1.1/", "http://[::1/", "http://[12345::1]/", "http://:80/",
+    "http://999.1.1.1/", "http://[::1/", "http://[12345::1]/", "http://:80/",
 ])
 def test_malformed_urls_are_refused_in_every_url_column(tmp_path, url):
     sheets = valid_sheets()
@@ -496,6 +496,7 @@ def test_a_malformed_url_is_told_what_is_wrong_with_it(tmp_path):
     "http://www.weinan.gov.cn:8080/", "https://www.weinan.gov.cn./index.html", "http://localhost/",
     "http://127.0.0.1:9/menu", "http://[::1]:8080/", "http://user:pass@www.weinan.gov.cn/",
     "http://渭南市人民政府.政务/", "https://www.渭南.gov.cn/xwzx/", "http://xn--fiqs8s.xn--zfr164b/", "HTTP://WWW.WEINAN.GOV.CN/",
+    "http://www_xa.gov.cn/",  # not a valid host name by the RFCs, but served and fetched
 ])
 def test_well_formed_urls_pass_including_chinese_domain_names(tmp_path, url):
     sheets = valid_sheets()
