@@ -220,6 +220,18 @@ def open_store() -> Store:
         raise UserError(f"cannot open the store: {error}") from error
 
 
+def store_write_errors() -> tuple[type[BaseException], ...]:
+    """What a store write may raise that is the store's answer, not a bug of ours (those keep their traceback)."""
+    import sqlite3
+
+    from bson.errors import BSONError
+    from pymongo.errors import PyMongoError
+
+    from govcheck.store import StoreError
+
+    return (StoreError, PyMongoError, BSONError, sqlite3.Error, OSError, UnicodeError)
+
+
 def command_targets_import(arguments: argparse.Namespace) -> int:
     from govcheck.registry import import_targets
     from govcheck.tabular import TableFileError
@@ -232,7 +244,7 @@ def command_targets_import(arguments: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    except Exception as error:  # the store refused the targets (disk, server, a value it cannot encode)
+    except store_write_errors() as error:  # the store refused the targets (disk, server, a value it cannot encode)
         cause = " ".join(f"{type(error).__name__}: {error}".split()).encode("utf-8", "backslashreplace").decode("utf-8")
         print(f"govcheck: {arguments.file}: import failed, {cause}", file=sys.stderr)
         return 1
