@@ -34,9 +34,13 @@ class ImportSummary:
 def import_targets(store: Store, path: Path, imported_at: datetime) -> ImportSummary:
     """Validates the whole file (raising TableFileError) before writing anything, then upserts by key.
 
-    Every target of the file is written in one call (one transaction on the embedded store),
-    so a store that refuses one of them leaves the register as it was.  A file without a 栏目
-    sheet keeps the columns stored for its sites (a new site has none).
+    Every target of the file is written in one call. On the embedded store that is one
+    transaction: a refused target leaves the register as it was. On MongoDB it is one unordered
+    bulk write (FerretDB has no multi-document transactions): a document the server refuses
+    fails alone and the others are written, and the error names it; the file's validation has
+    refused everything the store could refuse for its content, and importing the corrected file
+    again is idempotent.  A file without a 栏目 sheet keeps the columns stored for its sites (a
+    new site has none).
     """
     documents = load_targets(path)
     stored = {t["key"]: t for t in store.find("targets")}
@@ -57,7 +61,8 @@ def import_manual_observations(store: Store, path: Path, round_id: str) -> int:
 
     The round, its rules profile and the whole file are checked before anything is written
     (raising RoundError, ProfileError or TableFileError); the observations are then written in
-    one call (one transaction on the embedded store) and their accounts assessed again.
+    one call (one transaction on the embedded store, one unordered bulk write on MongoDB, as
+    for targets) and their accounts assessed again.
     """
     round_document = get_round(store, round_id)
     try:
