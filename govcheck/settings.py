@@ -183,7 +183,8 @@ WEIBO_BACKOFF_SECONDS = 30
 GOVCHECK_SECRETS_FILE = os.environ.get("GOVCHECK_SECRETS_FILE") or None
 # What an interaction entry's page may say instead of opening, looked for in the text a visitor
 # reads (not in scripts) of a 2xx answer; the status itself is read as the link checker reads it
-# (govcheck/extract/links.py). Two kinds, told apart here:
+# (govcheck/extract/links.py), while a failed fetch of the entry (our timeout, a redirect loop)
+# is unknown: the entry is one page of another service, checked once. Two kinds, told apart here:
 # - INTERACTION_ERROR_TEXTS: the entry is gone → 互动交流链接有误;
 # - INTERACTION_BUSY_TEXTS: busy, or "try later" → 待人工复核 with the text (it says nothing
 #   about the entry, a later visit may open it). Looked for first: a page that says both is
