@@ -197,3 +197,12 @@ def test_a_link_that_is_only_an_image_is_named_by_the_image():
         ("市长信箱", "http://www.example.gov.cn/hdjl/szxx/"),
         ("在线咨询", "http://www.example.gov.cn/zxzx/"),
     ]
+
+
+def test_a_short_title_inside_the_link_is_not_taken_for_the_status():
+    html = """<ul><li><a href="/m/3.html"><span>垃圾未处理</span></a><span>留言时间：2023-08-02</span></li>
+      <li><a href="/m/4.html"><em>咨询</em><span>路灯未修</span></a><span>留言时间：2023-08-03</span><span>已回复</span></li></ul>"""
+    assert [(m.title, m.status, m.replied) for m in messages_of(html).messages] == [
+        ("垃圾未处理", "", None),
+        ("咨询路灯未修", "已回复", True),
+    ]

@@ -210,12 +210,21 @@ def _labelled_date(text: str, label: re.Pattern[str], read_at: datetime) -> tupl
     return found[1], found[0].strip()
 
 
+def _inside_link(el: etree._Element, item: etree._Element) -> bool:
+    node = el.getparent()
+    while node is not None and node is not item:
+        if node.tag == "a":
+            return True
+        node = node.getparent()
+    return False
+
+
 def _item_status(item: etree._Element, text: str) -> str:
     if match := _STATUS_LABEL.search(text):
         return match.group(2)
     for el in item.iter():
-        if not isinstance(el.tag, str) or el.tag == "a":
-            continue
+        if not isinstance(el.tag, str) or el.tag == "a" or _inside_link(el, item):
+            continue  # a link's text is the title, whatever words it holds (垃圾未处理)
         own = _squash(el.text or "")
         if own and len(own) <= 6 and reply_state(own) != (None, False):
             return own
