@@ -206,3 +206,19 @@ def test_a_short_title_inside_the_link_is_not_taken_for_the_status():
         ("垃圾未处理", "", None),
         ("咨询路灯未修", "已回复", True),
     ]
+
+
+@pytest.mark.parametrize(
+    "labels, status, replied",
+    [
+        ("<span>受理状态：已受理</span><span>办理状态：已办结</span>", "已办结", True),
+        ("<span>办理状态：已办结</span><span>受理状态：已受理</span>", "已办结", True),
+        ("<span>受理状态：已受理</span><span>回复状态：未回复</span>", "未回复", False),
+        ("<span>状态：</span><b>已回复</b><span>浏览：12</span>", "已回复", True),
+        ("<span>受理状态：已受理</span>", "已受理", False),
+    ],
+)
+def test_status_labels_in_neighbouring_elements_are_read_apart(labels, status, replied):
+    html = f"""<ul><li><a href="/m/1.html">关于小区冬季供暖温度不达标的反映</a><span>留言时间：2023-08-01</span>{labels}</li></ul>"""
+    [message] = messages_of(html).messages
+    assert (message.status, message.replied) == (status, replied)

@@ -195,7 +195,10 @@ def _table_messages(table: etree._Element, base_url: str, read_at: datetime) -> 
 
 _ASKED_LABEL = re.compile(r"(留言|提问|来信|咨询|写信|提交|投诉|诉求)(时间|日期)\s*[:：]?")
 _ANSWERED_LABEL = re.compile(r"(回复|答复|办结|处理|反馈|回应)(时间|日期)\s*[:：]?")
-_STATUS_LABEL = re.compile(r"(办理|回复|处理)?状态\s*[:：]\s*(\S{2,6})")
+# a status label and its value; the value stops at whitespace, punctuation or an element border
+_STATUS_LABEL = re.compile(r"(办理|回复|答复|处理|受理)?状态\s*[:：]\s*([^\s:：,，;；|｜]{2,10})")
+# which label tells whether the message was answered: 办理/回复 before a bare 状态, 受理 last
+_LABEL_RANK = {"办理": 0, "回复": 0, "答复": 0, "处理": 0, None: 1, "受理": 2}
 _ITEM_TAGS = ("li", "dl", "div", "tr", "article", "section")
 
 
@@ -219,9 +222,28 @@ def _inside_link(el: etree._Element, item: etree._Element) -> bool:
     return False
 
 
-def _item_status(item: etree._Element, text: str) -> str:
-    if match := _STATUS_LABEL.search(text):
-        return match.group(2)
+def _bordered_text(el: etree._Element) -> str:
+    """The element's text with a space where an element starts or ends, so that
+    ``<span>受理状态：已受理</span><span>办理状态：已办结</span>`` keeps its two values apart."""
+    pieces: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        pieces.append(node.text or "")
+        for child in node:
+            pieces.append(" ")
+            if isinstance(child.tag, str):
+                walk(child)
+            pieces.append(" ")
+            pieces.append(child.tail or "")
+
+    walk(el)
+    return _squash("".join(pieces))
+
+
+def _item_status(item: etree._Element) -> str:
+    labelled = list(_STATUS_LABEL.finditer(_bordered_text(item)))
+    if labelled:
+        return min(labelled, key=lambda match: _LABEL_RANK[match.group(1)]).group(2)
     for el in item.iter():
         if not isinstance(el.tag, str) or el.tag == "a" or _inside_link(el, item):
             continue  # a link's text is the title, whatever words it holds (垃圾未处理)
@@ -242,7 +264,7 @@ def _item_message(item: etree._Element, base_url: str, read_at: datetime) -> Mes
     if not links:
         return None
     title, url = max(links, key=lambda link: len(link[0]))
-    return _message(title, url, asked, _labelled_date(text, _ANSWERED_LABEL, read_at), _item_status(item, text))
+    return _message(title, url, asked, _labelled_date(text, _ANSWERED_LABEL, read_at), _item_status(item))
 
 
 def _list_messages(root: etree._Element, base_url: str, read_at: datetime) -> list[Message]:
