@@ -222,3 +222,41 @@ def test_status_labels_in_neighbouring_elements_are_read_apart(labels, status, r
     html = f"""<ul><li><a href="/m/1.html">关于小区冬季供暖温度不达标的反映</a><span>留言时间：2023-08-01</span>{labels}</li></ul>"""
     [message] = messages_of(html).messages
     assert (message.status, message.replied) == (status, replied)
+
+
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        # a progression whose last step is a final state: answered
+        ("已受理→已办结", (True, False)), ("已受理 -> 已转办 -> 已回复", (True, False)), ("已受理 已转办 已办结", (True, False)),
+        ("待回复>已答复", (True, False)), ("已签收、办理中、已办结", (True, False)),
+        # a reply word and a pending word with no final step last: the page does not say
+        ("已办结 待反馈", (None, False)), ("已回复(待审核)", (None, False)), ("已回复待审核", (None, False)),
+        ("已办结→处理中", (None, False)), ("已受理已办结", (None, False)),
+    ],
+)
+def test_a_status_showing_a_reply_and_a_pending_word(status, expected):
+    assert reply_state(status) == expected
+
+
+def test_a_status_cell_showing_the_steps_reached():
+    html = """<table><tr><th>信件标题</th><th>来信时间</th><th>办理状态</th></tr>
+      <tr><td><a href="/m/1.html">关于农村道路硬化的建议</a></td><td>2023-08-01</td><td>已受理→已办结</td></tr>
+      <tr><td><a href="/m/2.html">关于路灯维修的建议</a></td><td>2023-08-02</td><td>已回复(待审核)</td></tr></table>"""
+    assert [(m.status, m.replied) for m in messages_of(html).messages] == [("已受理→已办结", True), ("已回复(待审核)", None)]
+
+
+@pytest.mark.parametrize(
+    "shown, status, replied",
+    [
+        ("<span>办理状态：已受理 → 已办结</span>", "已受理 → 已办结", True),
+        ("<span>办理状态：</span><span>已受理</span> <span>已办结</span><span>浏览 12</span>", "已受理 已办结", True),
+        ("<span>办理状态：已受理</span> <span>浏览 12</span>", "已受理", False),
+        ("<span>已受理</span><span>已办结</span>", "已受理 已办结", True),
+        ("<span>已办结</span><span>待反馈</span>", "已办结 待反馈", None),
+    ],
+)
+def test_a_list_item_showing_the_steps_reached(shown, status, replied):
+    html = f"""<ul><li><a href="/m/1.html">关于农村道路硬化的建议</a><span>留言时间：2023-08-01</span>{shown}</li></ul>"""
+    [message] = messages_of(html).messages
+    assert (message.status, message.replied) == (status, replied)

@@ -76,17 +76,40 @@ _REPLIED = re.compile(r"已(回复|答复|办结|处理|反馈|回应|办理|完
 _INVALID = re.compile(r"无效|不予受理|不予处理|重复(留言|信件|件)?$")
 
 
+# a status printing the steps reached: 已受理→已办结, 已受理 已转办 已办结, 已签收、办理中、已办结
+_STEP_SEPARATOR = re.compile(r"\s*(?:→|->|—>|=>|>|＞|›|»|、|/|\|)\s*|\s+")
+_FINAL_STEP = re.compile(r"已办结|已回复|已答复")
+
+
+def _ends_answered(text: str) -> bool:
+    """The status is a progression of separated steps whose last step is a final state."""
+    steps = [step for step in _STEP_SEPARATOR.split(text) if step]
+    return (
+        len(steps) > 1
+        and bool(_FINAL_STEP.fullmatch(steps[-1]))
+        and all(_PENDING.fullmatch(step) or _REPLIED.fullmatch(step) for step in steps[:-1])
+    )
+
+
 def reply_state(status: str) -> tuple[bool | None, bool]:
     """(replied, invalid) from a status word: (True, False) for 已回复, (False, False) for 待回复,
-    (None, True) for 无效/不予受理, (None, False) when the word says neither."""
+    (None, True) for 无效/不予受理, (None, False) when the word says neither.
+
+    A status showing both a reply word and a pending word says neither (已办结 待反馈,
+    已回复(待审核)), unless it is a progression of steps ending in a final state
+    (已受理→已办结): then the message was answered.
+    """
     text = _squash(status)
     if not text:
         return None, False
     if _INVALID.search(text):
         return None, True
-    if _PENDING.search(text):  # before replied: 未办结 contains 办结
+    pending, replied = _PENDING.search(text), _REPLIED.search(text)  # 未办结 is pending only
+    if pending and replied:
+        return (True if _ends_answered(text) else None), False
+    if pending:
         return False, False
-    if _REPLIED.search(text):
+    if replied:
         return True, False
     return None, False
 
@@ -240,17 +263,35 @@ def _bordered_text(el: etree._Element) -> str:
     return _squash("".join(pieces))
 
 
+_NEXT_STEP = re.compile(r"(?:\s*(?:→|->|—>|=>|>|＞|›|»|、)\s*|\s+)([^\s:：,，;；|｜]{2,10})")
+
+
+def _is_step(word: str) -> bool:
+    return bool(_PENDING.fullmatch(word) or _REPLIED.fullmatch(word))
+
+
+def _labelled_status(text: str, match: re.Match[str]) -> str:
+    """The labelled value, with the steps that follow it (办理状态：已受理 → 已办结)."""
+    end = match.end()
+    while (step := _NEXT_STEP.match(text, end)) and _is_step(step.group(1)):
+        end = step.end()
+    return text[match.start(2):end]
+
+
 def _item_status(item: etree._Element) -> str:
-    labelled = list(_STATUS_LABEL.finditer(_bordered_text(item)))
+    text = _bordered_text(item)
+    labelled = list(_STATUS_LABEL.finditer(text))
     if labelled:
-        return min(labelled, key=lambda match: _LABEL_RANK[match.group(1)]).group(2)
+        return _labelled_status(text, min(labelled, key=lambda match: _LABEL_RANK[match.group(1)]))
+    # no label: the short status words printed outside the link, all of them (已受理 已办结)
+    words: list[str] = []
     for el in item.iter():
         if not isinstance(el.tag, str) or el.tag == "a" or _inside_link(el, item):
             continue  # a link's text is the title, whatever words it holds (垃圾未处理)
         own = _squash(el.text or "")
-        if own and len(own) <= 6 and reply_state(own) != (None, False):
-            return own
-    return ""
+        if own and len(own) <= 6 and reply_state(own) != (None, False) and own not in words:
+            words.append(own)
+    return " ".join(words)
 
 
 def _item_message(item: etree._Element, base_url: str, read_at: datetime) -> Message | None:
