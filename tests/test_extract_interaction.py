@@ -14,13 +14,17 @@ import yaml
 
 from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.interaction import (
+    ChannelLinks,
     MessageList,
+    channel_links,
     extract_messages,
     interaction_links,
     names_interaction_channel,
     reply_state,
 )
 from govcheck.extract.listing import decode_html
+from govcheck.extract.page import read_page
+from govcheck.spiders.sites import SitesSpider
 
 SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
 MANIFEST = yaml.safe_load((SITES / "manifest.yaml").read_text(encoding="utf-8"))
@@ -260,3 +264,68 @@ def test_a_list_item_showing_the_steps_reached(shown, status, replied):
     html = f"""<ul><li><a href="/m/1.html">关于农村道路硬化的建议</a><span>留言时间：2023-08-01</span>{shown}</li></ul>"""
     [message] = messages_of(html).messages
     assert (message.status, message.replied) == (status, replied)
+
+
+HOME = "http://xczx.weinan.gov.cn/"
+
+
+@pytest.mark.parametrize(
+    "link, url",
+    [
+        ("""<a href="javascript:void(0)" onclick="window.open('http://12345.weinan.gov.cn/szxx/')">市长信箱</a>""", "http://12345.weinan.gov.cn/szxx/"),
+        ("""<a href="#" onclick='window.open("/zxzx/index.html", "_blank")'>在线咨询</a>""", HOME + "zxzx/index.html"),
+        ("""<a href="javascript:;" onclick="window.location.href = '/hdjl/';">政民互动</a>""", HOME + "hdjl/"),
+        ("""<a href="javascript:window.open('/szxx/')">市长信箱</a>""", HOME + "szxx/"),
+        ("""<a onclick="location='/wyxx/'">我要写信</a>""", HOME + "wyxx/"),
+    ],
+)
+def test_a_channel_link_opened_by_a_plain_script_is_read_from_the_script(link, url):
+    assert channel_links(f"<div class='main'>{link}</div>", HOME) == ChannelLinks(found=((channel_name(link), url),), unresolved=())
+
+
+def channel_name(link: str) -> str:
+    return link.rsplit("</a>", 1)[0].rsplit(">", 1)[1]
+
+
+def test_a_channel_link_whose_script_cannot_be_read_is_kept_as_unresolved():
+    html = """<div class="main"><a href="javascript:void(0)" onclick="openMailbox(3)">市长信箱</a>
+      <a href="javascript:void(0)">在线咨询</a><a href="#">政民互动</a><a href="javascript:;">网上信访</a>
+      <a href="javascript:void(0)" onclick="showNews()">通知公告</a></div>"""
+    assert channel_links(html, HOME) == ChannelLinks(
+        found=(),
+        unresolved=(
+            ("市长信箱", "openMailbox(3)", "script"),
+            ("在线咨询", "javascript:void(0)", "script"),
+            ("政民互动", "#", "script"),
+        ),
+    )
+
+
+def test_an_unnamed_image_link_that_looks_like_a_channel_is_kept_as_unresolved():
+    html = """<div class="main"><a href="http://www.weinan.gov.cn/hdjl/"><img src="/images/banner.jpg"></a>
+      <a href="/x/1.html"><img src="/images/szxx_banner.jpg"></a>
+      <div class="box"><div class="title">政民互动</div><div class="con"><a href="/y/"><img src="/images/b3.png"></a></div></div>
+      <div class="box"><div class="title">图片新闻</div><div class="con"><a href="/tp/1.html"><img src="/images/p1.jpg"></a></div></div></div>"""
+    assert channel_links(html, HOME) == ChannelLinks(
+        found=(),
+        unresolved=(
+            ("", "http://www.weinan.gov.cn/hdjl/", "unnamed image"),
+            ("", HOME + "x/1.html", "unnamed image"),
+            ("", HOME + "y/", "unnamed image"),
+        ),
+    )
+
+
+def test_interaction_links_are_the_channel_links_found():
+    html = """<div class="main"><a href="/szxx/">市长信箱</a><a href="javascript:void(0)">在线咨询</a></div>"""
+    assert interaction_links(html, HOME) == [("市长信箱", HOME + "szxx/")]
+    assert channel_links(html, HOME).unresolved == (("在线咨询", "javascript:void(0)", "script"),)
+
+
+def test_a_home_observation_carries_its_unresolved_channel_links():
+    html = """<html><body><div class="news"><ul><li><a href="/a.html">工作动态</a> 2024-02-19</li></ul></div>
+      <a href="javascript:void(0)" onclick="openMailbox(3)">市长信箱</a></body></html>"""
+    reading = read_page(html, HOME, READ_AT, READ_AT, (), home=True)
+    assert (reading.interaction_links, reading.interaction_unresolved) == ((), (("市长信箱", "openMailbox(3)", "script"),))
+    read = SitesSpider.page_reading(type("Spider", (), {"word_list": "shipped"})(), {"kind": "home"}, reading)
+    assert (read["interaction_links"], read["interaction_unresolved"]) == ([], [{"name": "市长信箱", "target": "openMailbox(3)", "why": "script"}])

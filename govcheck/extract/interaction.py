@@ -9,13 +9,19 @@ A 留言 list is printed in one of two ways:
 
 Each message keeps what the page prints: its question date, its reply date (None when none is
 printed) and its status word, read as replied (已回复/已答复/已办结…), pending (待回复/办理中/
-已受理…) or invalid (无效/不予受理/重复: not a valid message for the indicator). Dates are read
+已受理…) or invalid (无效/不予受理/重复: not a valid message for the indicator). A status showing
+a reply word and a pending word says neither (已办结 待反馈), unless it lists the steps reached
+and the last is final (已受理→已办结). Text inside the message's link is its title, never its
+status. Dates are read
 against ``read_at``, the time the page was fetched: a reply printed after the monitoring time
 point is kept (it says the message was still open then); whether a message was overdue is the
 rules' question, not this module's.
 
 The 2019 indicator excludes petition (信访) and discipline-report (纪检举报) channels from
-interaction channels: links named so are not interaction links.
+interaction channels: links named so are not interaction links. A channel link opened by a
+plain script (``onclick="window.open('…')"``) is read from the script; one that cannot be read
+(another script, an unnamed image link in an interaction block) is kept as unresolved, so
+that the rules never take it for "no channel".
 """
 
 from __future__ import annotations
@@ -28,11 +34,23 @@ from typing import Literal
 from lxml import etree
 
 from govcheck.dates import parse_date, search_date
-from govcheck.extract.listing import _content_tree, _in_noise, _is_ancestor, _link_title, _resolve, _says_empty, _squash
+from govcheck.extract.listing import (
+    _absolute,
+    _content_tree,
+    _in_noise,
+    _is_ancestor,
+    _link_title,
+    _resolve,
+    _says_empty,
+    _short_text,
+    _squash,
+)
 
 __all__ = [
+    "ChannelLinks",
     "Message",
     "MessageList",
+    "channel_links",
     "extract_messages",
     "interaction_links",
     "names_interaction_channel",
@@ -50,21 +68,105 @@ def names_interaction_channel(name: str) -> bool:
     return bool(_CHANNEL_WORDS.search(name)) and not _NOT_CHANNEL_WORDS.search(name)
 
 
-def interaction_links(html: str, base_url: str) -> list[tuple[str, str]]:
-    """``(name, absolute url)`` of every link of a page that names an interaction channel.
+@dataclass(frozen=True)
+class ChannelLinks:
+    """The home page's links to interaction channels.
 
-    Any host counts: county departments often link to the portal's shared 政民互动 platform.
+    ``found``: ``(name, absolute url)`` of each link naming a channel. ``unresolved``: links
+    that may be a channel but cannot be read, as ``(name, target, why)``: a link named like a
+    channel whose href is a script (``why`` "script"; ``target`` its onclick, else its href) or
+    an e-mail address ("mailto"), and a link without any name, only an image or nothing,
+    whose URL, image or block says interaction ("unnamed image"/"unnamed link"; ``name`` "",
+    ``target`` its URL).
     """
+
+    found: tuple[tuple[str, str], ...]
+    unresolved: tuple[tuple[str, str, str], ...]
+
+
+# a plain script opening a page: window.open('URL'…), location.href = 'URL', location.assign('URL')
+_SCRIPT_URL = re.compile(
+    r"""(?:window\.open\s*\(|location(?:\.href)?\s*=|location\.(?:assign|replace)\s*\()\s*(['"])([^'"\s]+)\1"""
+)
+_SCRIPT_HREF = re.compile(r"^\s*(javascript:|#|$)", re.I)
+# interaction words in URLs, image files and class names: hdjl (互动交流), szxx (市长信箱), zxzx (在线咨询)…
+_CHANNEL_HINTS = {
+    "hdjl", "hudong", "zmhd", "hdpt", "szxx", "xzxx", "qzxx", "sjxx", "zxzx", "zxly", "wyxx", "liuyan", "lyb",
+    "mailbox", "interact", "interaction", "consult", "consultation", "12345",
+}
+_HINT_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def _script_url(a: etree._Element, base_url: str) -> str | None:
+    """The URL a link's script plainly opens (in its onclick or a javascript: href)."""
+    for script in (a.get("onclick"), a.get("href")):
+        if script and (match := _SCRIPT_URL.search(script)):
+            if url := _absolute(match.group(2), base_url):
+                return url
+    return None
+
+
+def _hints_channel(*texts: str | None) -> bool:
+    return any(word in _CHANNEL_HINTS for text in texts if text for word in _HINT_SPLIT.split(text.lower()))
+
+
+def _in_channel_block(a: etree._Element) -> bool:
+    """The link sits in a block classed or headed like an interaction area (政民互动); the nearest
+    heading decides, so the next block's 图片新闻 is not taken for the one before it."""
+    node = a
+    for _ in range(4):
+        parent = node.getparent()
+        if parent is None:
+            return False
+        sibling = node.getprevious()
+        for _ in range(3):
+            if sibling is None:
+                break
+            if text := _short_text(sibling):
+                return names_interaction_channel(text)
+            sibling = sibling.getprevious()
+        if _hints_channel(parent.get("class"), parent.get("id")):
+            return True
+        node = parent
+    return False
+
+
+def channel_links(html: str, base_url: str) -> ChannelLinks:
+    """The links of a page that name an interaction channel, and those that may be one but
+    cannot be read. Any host counts: county departments often link to the portal's shared
+    政民互动 platform."""
     root = _content_tree(html)
     if root is None:
-        return []
+        return ChannelLinks((), ())
     found: dict[str, str] = {}
+    unresolved: dict[tuple[str, str], str] = {}
     for a in root.iter("a", "area"):
-        url = _resolve(a.get("href"), base_url)
+        href = a.get("href")
+        url = _resolve(href, base_url) or _script_url(a, base_url)
         name = _link_title(a) if a.tag == "a" else _squash(a.get("alt") or a.get("title") or "")
-        if url and name and len(name) <= 20 and names_interaction_channel(name):
-            found.setdefault(url, name)
-    return [(name, url) for url, name in found.items()]
+        if name:
+            if len(name) > 20 or not names_interaction_channel(name):
+                continue
+            if url:
+                found.setdefault(url, name)
+            elif (href or "").strip().lower().startswith("mailto:"):
+                unresolved.setdefault((name, href.strip()), "mailto")
+            elif _SCRIPT_HREF.match(href or "") or a.get("onclick"):
+                target = _squash(a.get("onclick") or "") or _squash(href or "")
+                unresolved.setdefault((name, target[:200]), "script")
+            continue
+        images = [img.get("src") for img in a.iter("img")]
+        if url and (_hints_channel(url, a.get("class"), a.get("id"), *images) or _in_channel_block(a)):
+            unresolved.setdefault(("", url), "unnamed image" if images else "unnamed link")
+    return ChannelLinks(
+        found=tuple((name, url) for url, name in found.items()),
+        unresolved=tuple((name, target, why) for (name, target), why in unresolved.items() if target not in found),
+    )
+
+
+def interaction_links(html: str, base_url: str) -> list[tuple[str, str]]:
+    """``(name, absolute url)`` of every link of a page that names an interaction channel."""
+    return list(channel_links(html, base_url).found)
 
 
 # -- reply states --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from govcheck.extract.interaction import MessageList, extract_messages, interaction_links
+from govcheck.extract.interaction import ChannelLinks, MessageList, channel_links, extract_messages
 from govcheck.extract.listing import ListPage, discover_columns, extract_links, extract_list, loads_entries_by_script
 from govcheck.extract.wording import Hit, Term, find_serious_errors, page_text
 
@@ -23,6 +23,7 @@ class PageReading:
     navigation: tuple[tuple[str, str], ...]  # (name, URL) of the navigation's columns, when asked for
     serious_errors: tuple[Hit, ...]
     interaction_links: tuple[tuple[str, str], ...]  # home pages only
+    interaction_unresolved: tuple[tuple[str, str, str], ...]  # home pages only: (name, target, why), see ChannelLinks
     messages: MessageList | None  # interaction columns only
     links: tuple[str, ...]
 
@@ -40,12 +41,14 @@ def read_page(
     navigation: bool = False,
 ) -> PageReading:
     page = extract_list(html, url, as_of, selector, home=home)
+    channels = channel_links(html, url) if home else ChannelLinks((), ())
     return PageReading(
         page=page,
         loads_by_script=page.state == "unparsed" and loads_entries_by_script(html, as_of),
         navigation=tuple(discover_columns(html, url)) if navigation else (),
         serious_errors=tuple(find_serious_errors(page_text(html), terms)),
-        interaction_links=tuple(interaction_links(html, url)) if home else (),
+        interaction_links=channels.found,
+        interaction_unresolved=channels.unresolved,
         messages=extract_messages(html, url, read_at) if interaction_column else None,
         links=tuple(extract_links(html, url)),
     )

@@ -297,6 +297,9 @@ class SitesSpider(RoundSpider):
         }
         if meta["kind"] == "home":
             read["interaction_links"] = [{"name": name, "url": link} for name, link in reading.interaction_links]
+            read["interaction_unresolved"] = [
+                {"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved
+            ]
         listed = reading.messages
         if listed is not None:
             messages = [
