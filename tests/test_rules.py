@@ -1203,3 +1203,47 @@ def test_a_profile_path_through_a_file_does_not_exist(tmp_path):
     (tmp_path / "notes.txt").write_text("not a folder", encoding="utf-8")
     with pytest.raises(ProfileError, match="does not exist"):
         load_profile(tmp_path / "notes.txt" / "profile.yaml")
+
+
+# == websites: 互动回应差 (1), channel links that could not be read ==================================
+
+
+UNRESOLVED = [
+    {"name": "市长信箱", "target": "openMailbox(3)", "why": "script"},
+    {"name": "", "target": "http://www.weinan.gov.cn/hdjl/", "why": "unnamed image"},
+]
+
+
+def test_a_home_page_whose_only_channel_links_cannot_be_read_is_for_an_inspector(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = {**home_with_channel([]), "interaction_unresolved": UNRESOLVED}
+    [finding] = interaction_findings(observations, profile, target)
+    assert (finding.code, finding.severity, finding.label) == ("site.interaction.review", "review", "互动回应情况待人工复核")
+    assert finding.reason == (
+        "首页未找到可打开的互动入口，以下疑似入口无法读取，需人工确认："
+        "市长信箱（openMailbox(3)）、无文字图片链接（http://www.weinan.gov.cn/hdjl/）"
+    )
+    assert finding.evidence["interaction_unresolved"] == UNRESOLVED
+    assert verdict(target, observations, profile)[0] == "待人工复核"
+
+
+def test_unreadable_links_do_not_matter_when_a_working_channel_is_linked(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = {**home_with_channel([{"name": "政民互动", "url": "http://www.weinan.gov.cn/hdjl/"}]), "interaction_unresolved": UNRESOLVED}
+    assert interaction_findings(observations, profile, target) == []
+
+
+def test_a_home_page_with_no_channel_and_nothing_unreadable_still_fails(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = {**home_with_channel([]), "interaction_unresolved": []}
+    [finding] = interaction_findings(observations, profile, target)
+    assert (finding.code, finding.severity) == ("site.interaction.no_channel", "veto")
+
+
+def test_broken_channel_links_with_unreadable_ones_name_both(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = with_links(home_with_channel([{"name": "市长信箱", "url": HOME_URL + "szxx/"}]), broken=[HOME_URL + "szxx/"])
+    observations[3]["interaction_unresolved"] = UNRESOLVED[:1]
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.severity == "review" and finding.evidence["interaction_unresolved"] == UNRESOLVED[:1]
+    assert finding.reason == f"首页互动入口均无法打开：{HOME_URL}szxx/；首页未找到可打开的互动入口，以下疑似入口无法读取，需人工确认：市长信箱（openMailbox(3)）"

@@ -603,8 +603,10 @@ def site_interaction_findings(
     """互动回应差: overdue messages in an interaction column; no interaction channel at all.
 
     "No channel" is a veto only when it is proven: no 互动交流 column registered or discovered,
-    and the home page, read, links to none. A channel we could not read is the column
-    rules' review (栏目…读取失败), never a veto.
+    and the home page, read, links to none and shows no link that may be one but could not be
+    read (``interaction_unresolved``: a channel-named link run by a script, an unnamed image
+    link in an interaction block): those are for an inspector. A channel we could not read is
+    the column rules' review (栏目…读取失败), never a veto.
     """
     rules = profile.section("websites", "interaction")
     threshold = _interaction_threshold(profile)
@@ -625,14 +627,25 @@ def site_interaction_findings(
         "registered_interaction_columns": [],
         "interaction_links": [dict(link) for link in links],
     }
-    if not links:
+    # links that may be a channel but could not be read: "none" is not proven while they stand
+    unresolved = [dict(u) for u in home.get("interaction_unresolved") or [] if isinstance(u, Mapping)]
+    if unresolved:
+        evidence["interaction_unresolved"] = unresolved
+    if not links and not unresolved:
         evidence["columns_seen"] = [o.get("key", "") for o in columns]
         return [_finding(profile, rules["codes"]["no_channel"], rules["labels"]["no_channel"], severity, threshold, as_of, evidence, points=points)]
-    broken = {b.get("url") for b in (home.get("links") or {}).get("broken") or []}
-    if all(link.get("url") in broken for link in links):
-        reason = rules["reasons"]["channel_broken"].format(urls="、".join(link.get("url", "") for link in links))
-        return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]
-    return []
+    reasons = []
+    if links:
+        broken = {b.get("url") for b in (home.get("links") or {}).get("broken") or []}
+        if not all(link.get("url") in broken for link in links):
+            return []  # a channel link opens
+        reasons.append(rules["reasons"]["channel_broken"].format(urls="、".join(link.get("url", "") for link in links)))
+    if unresolved:
+        unnamed = {"unnamed image": "无文字图片链接"}
+        named = "、".join(f"{u.get('name') or unnamed.get(u.get('why'), '无文字链接')}（{u.get('target', '')}）" for u in unresolved)
+        reasons.append(rules["reasons"]["channel_unresolved"].format(links=named))
+    reason = profile.review_separator.join(reasons)
+    return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]
 
 
 def _message_findings(channels: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile) -> list[Finding]:
