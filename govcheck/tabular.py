@@ -366,6 +366,8 @@ def _width_problem(record: Sequence[str], header: Sequence[str]) -> str | None:
     accepted when all of them are empty, and a record may stop after the last named column
     (header cells left empty name no column).
     """
+    if not any(cell.strip() for cell in record):
+        return None  # a blank line is no row (csv gives [] for it)
     named = max((i + 1 for i, name in enumerate(header) if name), default=0)
     if len(record) < named:
         return f"此行有 {len(record)} 个字段，表头有 {len(header)} 个；缺少的字段会让值对错列"

@@ -184,6 +184,14 @@ def test_a_csv_row_with_a_stray_comma_is_refused_not_shifted(tmp_path):
     assert str(exc.value) == "obs.csv, 工作表 人工观察, 第 3 行: 此行有 9 个字段，表头有 8 个；多出的值无法对应到列"
 
 
+def test_blank_lines_in_a_csv_are_no_rows(tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_text(",".join(HEADER) + "\r\n\r\n"
+                    "渭南发布,微信,2024-02-19 10:30,2024-02-03,渭南发布,正常,,张三\r\n\r\n\r\n", encoding="utf-8")
+    [observation] = load_manual_observations(path, KNOWN)
+    assert observation["target_key"] == "account:微信:渭南发布"
+
+
 def test_a_second_sheet_of_rows_beside_the_observations_is_refused(tmp_path):
     rows = observation_rows()
     path = write_xlsx(tmp_path / "obs.xlsx", {"人工观察": rows[:3], "人工观察(续)": [rows[0], *rows[3:]]})
