@@ -193,6 +193,22 @@ def test_a_profile_loads_from_a_yaml_path_too(tmp_path):
     assert load_profile(copy).name == "weinan-2024"
 
 
+def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path, profile):
+    data = yaml.safe_load(PROFILE_FILE.read_text(encoding="utf-8"))
+    del data["websites"]["availability"]["reasons"]["refused"]
+    del data["new_media"]["no_original"]["reasons"]["unread"]
+    path = tmp_path / "weinan-2023.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    copied = load_profile(path)
+    # the reason texts come from the shipped profile; nothing else is filled
+    assert copied.value("websites", "availability", "reasons", "refused") == profile.value("websites", "availability", "reasons", "refused")
+    assert copied.value("new_media", "no_original", "reasons", "unread") == profile.value("new_media", "no_original", "reasons", "unread")
+    del data["new_media"]["no_original"]["days"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ProfileError, match="new_media.no_original.days"):
+        load_profile(path)
+
+
 def test_shipped_profiles_are_read_as_package_resources(profile):
     assert available_profiles() == ["national-2019"]
     assert profile.origin == "govcheck.rules:national-2019.yaml"

@@ -189,7 +189,9 @@ def load_profile(name: str | Path = DEFAULT_PROFILE) -> Profile:
     """
     if isinstance(name, Path) or _looks_like_path(str(name)):
         path = Path(name)
-        return _profile_from_text(_read_profile_file(path), str(path), default_name=path.stem)
+        return _profile_from_text(
+            _read_profile_file(path), str(path), default_name=path.stem, reasons_from=_shipped_profile(DEFAULT_PROFILE)
+        )
     return _shipped_profile(str(name))
 
 
@@ -223,7 +225,7 @@ def _shipped_profile(name: str) -> Profile:
     raise ProfileError(f"unknown rules profile {name!r}; available: {available} (or give a path to a .yaml file)")
 
 
-def _profile_from_text(text: str, origin: str, default_name: str) -> Profile:
+def _profile_from_text(text: str, origin: str, default_name: str, reasons_from: Profile | None = None) -> Profile:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -231,10 +233,33 @@ def _profile_from_text(text: str, origin: str, default_name: str) -> Profile:
     if not isinstance(data, dict):
         raise ProfileError(f"rules profile {origin}: expected a mapping at the top level")
     data.setdefault("name", default_name)
+    if reasons_from is not None:
+        _fill_reasons(data, reasons_from)
     problems = validate_profile(data)
     if problems:
         raise ProfileError(f"rules profile {origin} is invalid: " + "; ".join(problems))
     return Profile(name=data["name"], title=data["title"], data=_frozen(data), origin=origin)
+
+
+def _fill_reasons(data: dict[str, Any], default: Profile) -> None:
+    """Review reasons a profile file does not word yet, taken from the shipped default.
+
+    Offices copy the shipped profile and change thresholds; a later version that words a new
+    review reason must not make their copy (and every round stored with it) unloadable. Only
+    reason texts are filled: thresholds, labels and codes stay what the file says.
+    """
+    for key, _ in REQUIRED:
+        parts = key.split(".")
+        if len(parts) < 2 or parts[-2] != "reasons":
+            continue
+        holder: Any = data
+        for part in parts[:-2]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict):
+            continue  # the section itself is missing: validation says so
+        reasons = holder.setdefault("reasons", {})
+        if isinstance(reasons, dict) and parts[-1] not in reasons:
+            reasons[parts[-1]] = default.value(*parts)
 
 
 def _frozen(value: Any) -> Any:
