@@ -54,7 +54,7 @@ def test_correct_wording_gives_no_hit(shipped):
 
 def test_scripts_and_styles_are_not_page_text():
     html = "<html><head><title>通知</title><style>.a{}</style><script>var s='中华人民共合国';</script></head><body>正文</body></html>"
-    assert page_text(html) == "通知正文"
+    assert page_text(html).split() == ["通知", "正文"]  # the title and the body are separate blocks
     assert page_text("") == ""
 
 
@@ -113,3 +113,35 @@ def test_the_sample_list_loads_from_a_zipped_egg(tmp_path):
     result = subprocess.run([sys.executable, "-I", "-c", script, str(egg)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == SHIPPED_LIST and int(result.stdout.split()[1]) >= 3
+
+
+# -- separate blocks are separate texts -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<table><tr><td><a href='/1.html'>市五届全国人民代表大</a></td></tr><tr><td><a href='/2.html'>意见征集</a></td></tr></table>",
+        "<table><tr><td>中华人民共</td><td>合国</td></tr></table>",
+        "<ul><li>全国人民代表大</li><li>意见征集</li></ul>",
+        "<div>中国共产</div>觉醒年代",
+        "<h3>中国共产</h3><p>觉醒年代</p>",
+        "<html><head><title>全国人民代表大</title></head><body><p>意见征集</p></body></html>",
+        "<dl><dt>中华人民共</dt><dd>合国</dd></dl>",
+    ],
+)
+def test_a_wording_is_not_formed_across_blocks(shipped, html):
+    assert find_serious_errors(page_text(html), shipped) == []
+
+
+def test_a_wording_wrapped_by_inline_tags_or_a_line_break_is_found(shipped):
+    html = "<p>依照<b>中华人民</b><br>共合国<a href='/x'>宪</a>法</p>"
+    [hit] = find_serious_errors(page_text(html), shipped)
+    assert hit.wrong == "中华人民共合国" and "中华人民共合国宪法" in hit.snippet
+
+
+def test_blocks_are_whitespace_apart_in_the_text_and_the_snippet(shipped):
+    html = "<table><tr><td>栏目</td><td>中华人民共合国宪法</td></tr></table>"
+    assert page_text(html).split() == ["栏目", "中华人民共合国宪法"]
+    [hit] = find_serious_errors(page_text(html), shipped)
+    assert hit.snippet == "栏目 中华人民共合国宪法"

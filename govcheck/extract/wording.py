@@ -7,7 +7,9 @@ of wordings an office knows to be wrong. govcheck ships a small sample list
 an egg); offices keep their own and set GOVCHECK_SERIOUS_ERRORS_FILE.
 
 Matching ignores whitespace and width (NFKC): markup often breaks a name over two lines or
-pads it with full-width spaces. Each hit keeps a snippet of the text around it.
+pads it with full-width spaces. It does not reach across blocks: a wording is only found
+within one paragraph, cell, list item or heading, never formed by the end of one (a title cut
+by the CMS) and the start of the next. Each hit keeps a snippet of the text around it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from govcheck.extract.listing import _parse
 
-__all__ = ["SHIPPED_LIST", "Term", "Hit", "WordListError", "load_terms", "page_text", "find_serious_errors"]
+__all__ = ["SHIPPED_LIST", "BLOCK_BREAK", "Term", "Hit", "WordListError", "load_terms", "page_text", "find_serious_errors"]
 
 SHIPPED_LIST = "govcheck:data/serious_errors.txt"
 _SNIPPET_CONTEXT = 15  # characters of text kept on each side of a hit
@@ -79,20 +81,42 @@ def load_terms(path: str | Path | None = None) -> tuple[tuple[Term, ...], str]:
 
 _HIDDEN = ("script", "style", "noscript", "template")
 
+# Between two blocks page_text puts BLOCK_BREAK (U+2029 PARAGRAPH SEPARATOR). It is whitespace
+# to everyone else (str.split, \s: a snippet shows it as a space), but the matcher keeps it, so
+# no wording is found across it.
+BLOCK_BREAK = "\u2029"
+# Elements whose text stands apart from what comes before and after them: paragraphs, cells,
+# rows, list items, headings, definition terms, page sections, the title (beside the body).
+# Inline tags (a, span, b, font…) join: markup splits a name over spans. <br> joins too: it
+# breaks a line inside one text, and text pasted from a document keeps its hard line breaks
+# as <br> anywhere, also inside a name; a list of <br>-separated links is read as one text.
+_BLOCKS = (
+    "title", "body", "p", "div", "li", "ul", "ol", "dl", "dd", "dt", "td", "th", "tr", "table",
+    "thead", "tbody", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "header", "footer", "nav", "aside", "main", "blockquote", "pre", "address", "figure",
+    "figcaption", "form", "fieldset", "legend", "hr", "option", "center",
+)
+_BREAKS = re.compile(r"\u2029[\s\u2029]*")  # a break with the whitespace and breaks after it
+
 
 def page_text(html: str) -> str:
-    """What a visitor reads on the page: its title and body text, without scripts and styles."""
+    """What a visitor reads on the page: its title and body text, without scripts and styles,
+    with BLOCK_BREAK between blocks (see _BLOCKS)."""
     root = _parse(html)
     if root is None:
         return ""
     for el in list(root.iter(*_HIDDEN)):
         if el.getparent() is not None:
             el.drop_tree()
-    return root.text_content()
+    for el in root.iter(*_BLOCKS):
+        el.text = BLOCK_BREAK + (el.text or "")
+        el.tail = BLOCK_BREAK + (el.tail or "")
+    return _BREAKS.sub(BLOCK_BREAK, root.text_content()).strip(BLOCK_BREAK)
 
 
 class _FlatCharacters(dict):
-    """str.translate table: each character to its NFKC form without whitespace, worked out once."""
+    """str.translate table: each character to its NFKC form without whitespace, worked out once.
+    BLOCK_BREAK stays: no listed wording holds it, so none matches across two blocks."""
 
     def __missing__(self, codepoint: int) -> str:
         flat = "".join(piece for piece in unicodedata.normalize("NFKC", chr(codepoint)) if not piece.isspace())
@@ -100,7 +124,7 @@ class _FlatCharacters(dict):
         return flat
 
 
-_FLAT = _FlatCharacters()
+_FLAT = _FlatCharacters({ord(BLOCK_BREAK): BLOCK_BREAK})
 
 
 def _flattened(text: str) -> tuple[str, list[int]]:
