@@ -115,6 +115,46 @@ def test_the_sample_list_loads_from_a_zipped_egg(tmp_path):
     assert result.stdout.split()[0] == SHIPPED_LIST and int(result.stdout.split()[1]) >= 3
 
 
+# -- an entry whose right wording holds its wrong wording (人大常委 => 人大常委会) ------------------
+
+
+@pytest.fixture
+def prefix_list(tmp_path) -> tuple[Term, ...]:
+    own = tmp_path / "words.txt"
+    own.write_text("习近平新时代中国特色社会主义\t习近平新时代中国特色社会主义思想\n人大常委 => 人大常委会\n", encoding="utf-8")
+    return load_terms(own)[0]
+
+
+def test_the_right_wording_holding_the_wrong_one_is_no_hit(prefix_list):
+    html = (
+        "<ul><li>深入学习贯彻习近平新时代中国特色社会主义思想主题教育</li>"
+        "<li>市人大常委会召开第十次会议</li><li>市人大常\n委 会 主任会议</li></ul>"
+    )
+    assert find_serious_errors(page_text(html), prefix_list) == []
+
+
+def test_the_wrong_wording_beside_its_right_wording_is_still_a_hit(prefix_list):
+    text = "市人大常委会召开会议。市人大常委主任讲话，学习习近平新时代中国特色社会主义。"
+    hits = find_serious_errors(text, prefix_list)
+    assert [hit.wrong for hit in hits] == ["人大常委", "习近平新时代中国特色社会主义"]
+    assert "市人大常委主任讲话" in hits[0].snippet
+
+
+
+def test_a_shorter_wording_at_the_same_place_is_still_looked_for():
+    terms = (Term("人大常委", "人大常委会"), Term("人大", "人民代表大会"))  # made-up entries
+    assert [hit.wrong for hit in find_serious_errors("市人大常委会", terms)] == ["人大"]
+    assert find_serious_errors("市人民代表大会常务委员会", terms) == []
+
+def test_loading_an_entry_whose_right_wording_holds_it_warns(tmp_path, caplog):
+    own = tmp_path / "words.txt"
+    own.write_text("人大常委 => 人大常委会\n中国共产觉 => 中国共产党\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="govcheck.extract.wording"):
+        load_terms(own)
+    [record] = caplog.records
+    assert "line 1" in record.getMessage() and "人大常委会" in record.getMessage()
+
+
 # -- separate blocks are separate texts -------------------------------------------------------------
 
 

@@ -9,11 +9,14 @@ an egg); offices keep their own and set GOVCHECK_SERIOUS_ERRORS_FILE.
 Matching ignores whitespace and width (NFKC): markup often breaks a name over two lines or
 pads it with full-width spaces. It does not reach across blocks: a wording is only found
 within one paragraph, cell, list item or heading, never formed by the end of one (a title cut
-by the CMS) and the start of the next. Each hit keeps a snippet of the text around it.
+by the CMS) and the start of the next. An entry may hold a wording that is wrong only where it
+is short of its right form (人大常委 => 人大常委会): an occurrence inside its own right form is
+no hit. Each hit keeps a snippet of the text around it.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +27,8 @@ from pathlib import Path
 from govcheck.extract.listing import _parse
 
 __all__ = ["SHIPPED_LIST", "BLOCK_BREAK", "Term", "Hit", "WordListError", "load_terms", "page_text", "find_serious_errors"]
+
+log = logging.getLogger(__name__)
 
 SHIPPED_LIST = "govcheck:data/serious_errors.txt"
 _SNIPPET_CONTEXT = 15  # characters of text kept on each side of a hit
@@ -73,6 +78,12 @@ def load_terms(path: str | Path | None = None) -> tuple[tuple[Term, ...], str]:
         wrong, right = _normalised(parts[0]), (parts[1].strip() if len(parts) > 1 else "")
         if len(wrong) < 2:
             raise WordListError(f"serious-error word list {name}, line {number}: the wrong wording {line!r} is too short")
+        if right and wrong in _normalised(right):
+            log.warning(
+                "serious-error word list %s, line %d: the wrong wording %r is part of its right wording %r; "
+                "it is a hit only where it is not part of %r",
+                name, number, wrong, right, right,
+            )
         terms.setdefault(wrong, Term(wrong, right))
     if not terms:
         raise WordListError(f"serious-error word list {name}: no entries")
@@ -138,27 +149,69 @@ def _flattened(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    pattern: re.Pattern[str]  # one alternation of the wrong wordings, longest first
+    by_wrong: dict[str, Term]
+    by_first: dict[str, tuple[Term, ...]]  # the terms by their first character, longest first
+    # where a term's wrong wording lies inside its right one: (offset in the right one, right one)
+    inside: dict[str, tuple[tuple[int, str], ...]]
+
+    def term_at(self, flat: str, start: int, matched: str) -> Term | None:
+        """The longest term found at ``start`` that is not part of its own right wording there."""
+        term = self.by_wrong[matched]
+        if not self._in_right(term, flat, start):
+            return term
+        for other in self.by_first[matched[0]]:
+            if other is not term and flat.startswith(other.wrong, start) and not self._in_right(other, flat, start):
+                return other
+        return None
+
+    def _in_right(self, term: Term, flat: str, start: int) -> bool:
+        return any(start >= offset and flat.startswith(right, start - offset) for offset, right in self.inside.get(term.wrong, ()))
+
+
 @lru_cache(maxsize=8)
-def _pattern(terms: tuple[Term, ...]) -> re.Pattern[str]:
-    """One alternation of the wrong wordings, longest first (a word list is given once per round)."""
-    return re.compile("|".join(re.escape(t.wrong) for t in sorted(terms, key=lambda t: -len(t.wrong))))
+def _matcher(terms: tuple[Term, ...]) -> _Matcher:
+    """What matching needs of a word list, worked out once (a word list is given once per round)."""
+    ordered = sorted(terms, key=lambda t: -len(t.wrong))
+    by_first: dict[str, list[Term]] = {}
+    inside: dict[str, tuple[tuple[int, str], ...]] = {}
+    for term in ordered:
+        by_first.setdefault(term.wrong[0], []).append(term)
+        right = term.right.translate(_FLAT)
+        offsets = [k for k in range(len(right) - len(term.wrong) + 1) if right.startswith(term.wrong, k)]
+        if offsets:
+            inside[term.wrong] = tuple((k, right) for k in offsets)
+    return _Matcher(
+        pattern=re.compile("|".join(re.escape(t.wrong) for t in ordered)),
+        by_wrong={t.wrong: t for t in terms},
+        by_first={first: tuple(found) for first, found in by_first.items()},
+        inside=inside,
+    )
 
 
 def find_serious_errors(text: str, terms: tuple[Term, ...]) -> list[Hit]:
-    """Every occurrence of a listed wrong wording in ``text``, in order, with a snippet of the
-    text around it as printed (whitespace squashed)."""
+    """Every occurrence of a listed wrong wording in ``text`` that is not part of its own right
+    wording, in order, with a snippet of the text around it as printed (whitespace squashed)."""
     if not terms or not text:
         return []
-    pattern = _pattern(terms)
+    matcher = _matcher(terms)
     # Most pages hold none of the wordings: look before mapping each character back to the text.
-    if not pattern.search(text.translate(_FLAT)):
+    if not matcher.pattern.search(text.translate(_FLAT)):
         return []
     flat, origin = _flattened(text)
-    right = {t.wrong: t.right for t in terms}
     hits = []
-    for match in pattern.finditer(flat):
+    position = 0
+    while match := matcher.pattern.search(flat, position):
+        term = matcher.term_at(flat, match.start(), match.group())
+        if term is None:  # e.g. 人大常委 inside 人大常委会: look again from the next character
+            position = match.start() + 1
+            continue
+        end_flat = match.start() + len(term.wrong)
         start = origin[max(0, match.start() - _SNIPPET_CONTEXT)]
-        end = origin[min(len(flat), match.end() + _SNIPPET_CONTEXT) - 1] + 1
+        end = origin[min(len(flat), end_flat + _SNIPPET_CONTEXT) - 1] + 1
         snippet = re.sub(r"\s+", " ", text[start:end]).strip()
-        hits.append(Hit(match.group(), right[match.group()], snippet))
+        hits.append(Hit(term.wrong, term.right, snippet))
+        position = end_flat
     return hits
