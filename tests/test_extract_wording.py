@@ -11,7 +11,16 @@ import pytest
 
 import govcheck
 from govcheck.extract.listing import decode_html
-from govcheck.extract.wording import SHIPPED_LIST, Term, WordListError, find_serious_errors, load_terms, page_text
+from govcheck.extract.wording import (
+    SHIPPED_LIST,
+    Hit,
+    Term,
+    WordListError,
+    correction_cue,
+    find_serious_errors,
+    load_terms,
+    page_text,
+)
 
 SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
 
@@ -153,6 +162,35 @@ def test_loading_an_entry_whose_right_wording_holds_it_warns(tmp_path, caplog):
         load_terms(own)
     [record] = caplog.records
     assert "line 1" in record.getMessage() and "人大常委会" in record.getMessage()
+
+
+# -- a correction notice quotes the wrong wording ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "snippet, cue",
+    [
+        ("活动的通知》中“中华人民共合国”应为“中华人民共和国”，特此", "应为"),
+        ("勘误：第二段“中华人民共合国”一处", "勘误"),
+        ("原文“中华人民 共合国”，现更 正", "更正"),
+        ("学习《中华人民共和国宪法》和中华人民共合国", "中华人民共和国"),
+        ("开展《中华人民共合国宪法》宣传", ""),
+    ],
+)
+def test_a_hit_quoted_by_a_correction_names_its_cue(snippet, cue):
+    assert correction_cue(Hit("中华人民共合国", "中华人民共和国", snippet)) == cue
+
+
+def test_a_right_wording_holding_the_wrong_one_is_no_cue_by_itself():
+    # "人大常委会" in the snippet is the very occurrence the matcher already passed over: only
+    # a hit outside it reaches here, and then the right wording nearby is a cue like any other
+    assert correction_cue(Hit("人大常委", "人大常委会", "市人大常委主任讲话")) == ""
+    assert correction_cue(Hit("人大常委", "人大常委会", "人大常委会和人大常委")) == "人大常委会"
+
+
+def test_an_entry_without_right_wording_is_cued_by_correction_words_only():
+    assert correction_cue(Hit("工作安牌", "", "年度工作安牌")) == ""
+    assert correction_cue(Hit("工作安牌", "", "“工作安牌”系笔误")) == "笔误"
 
 
 # -- separate blocks are separate texts -------------------------------------------------------------

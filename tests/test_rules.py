@@ -1263,3 +1263,41 @@ def test_broken_channel_links_with_unreadable_ones_name_both(profile):
     [finding] = interaction_findings(observations, profile, target)
     assert finding.severity == "review" and finding.evidence["interaction_unresolved"] == UNRESOLVED[:1]
     assert finding.reason == f"首页互动入口均无法打开：{HOME_URL}szxx/；首页未找到可打开的互动入口，以下疑似入口无法读取，需人工确认：市长信箱（openMailbox(3)）"
+
+
+# == websites: 严重表述错误 quoted by a correction =================================================
+
+
+CORRECTION = "中“中华人民共合国”应为“中华人民共和国”，特此更正"
+
+
+def test_a_wrong_wording_quoted_by_a_correction_is_reviewed_not_vetoed(profile):
+    target, observations = site_with([column("通知公告", "通知公告", days_before(3))])
+    hit = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": CORRECTION}
+    observations[-1].update(serious_errors=[hit], word_list="govcheck:data/serious_errors.txt")
+    [finding] = [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
+    assert finding.severity == "review" and finding.evidence["hits"] == []
+    [quoted] = finding.evidence["quoted"]
+    assert (quoted["url"], quoted["snippet"], quoted["cue"]) == (target["columns"][0]["url"], CORRECTION, "应为")
+    for fact in (target["columns"][0]["url"], "中华人民共合国", "应为", CORRECTION):
+        assert fact in finding.reason
+    assert verdict(target, observations, profile) == ("待人工复核", finding.reason)
+
+
+def test_a_wrong_wording_beside_its_right_wording_is_reviewed(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(3))])
+    hit = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": "学习《中华人民共和国宪法》与中华人民共合国"}
+    observations[-1].update(serious_errors=[hit], word_list="x.txt")
+    assert verdict(target, observations, profile)[0] == "待人工复核"
+
+
+def test_a_plain_hit_beside_a_quoted_one_still_vetoes_and_lists_both(profile):
+    target, observations = site_with([column("通知公告", "通知公告", days_before(3))])
+    plain = {"wrong": "中国共产觉", "right": "中国共产党", "snippet": "坚持中国共产觉的领导"}
+    quoted = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": CORRECTION}
+    observations[-1].update(serious_errors=[quoted, plain], word_list="x.txt")
+    [finding] = [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
+    assert finding.severity == "veto" and finding.evidence["hit_count"] == 1
+    assert [h["wrong"] for h in finding.evidence["hits"]] == ["中国共产觉"]
+    assert [h["wrong"] for h in finding.evidence["quoted"]] == ["中华人民共合国"]
+    assert verdict(target, observations, profile) == ("不合格", "严重表述错误")

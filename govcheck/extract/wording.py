@@ -12,6 +12,10 @@ within one paragraph, cell, list item or heading, never formed by the end of one
 by the CMS) and the start of the next. An entry may hold a wording that is wrong only where it
 is short of its right form (人大常委 => 人大常委会): an occurrence inside its own right form is
 no hit. Each hit keeps a snippet of the text around it.
+
+A hit is not always an error of the page: a correction notice (更正启事) or a reply to a
+reader's report quotes the wrong wording beside the right one. ``correction_cue`` tells
+whether a hit's snippet reads that way; the rules review such a hit instead of vetoing it.
 """
 
 from __future__ import annotations
@@ -26,12 +30,28 @@ from pathlib import Path
 
 from govcheck.extract.listing import _parse
 
-__all__ = ["SHIPPED_LIST", "BLOCK_BREAK", "Term", "Hit", "WordListError", "load_terms", "page_text", "find_serious_errors"]
+__all__ = [
+    "SHIPPED_LIST",
+    "BLOCK_BREAK",
+    "CORRECTION_WORDS",
+    "Term",
+    "Hit",
+    "WordListError",
+    "load_terms",
+    "page_text",
+    "find_serious_errors",
+    "correction_cue",
+]
 
 log = logging.getLogger(__name__)
 
 SHIPPED_LIST = "govcheck:data/serious_errors.txt"
 _SNIPPET_CONTEXT = 15  # characters of text kept on each side of a hit
+
+# Words with which a page corrects or discusses a wording rather than uses it (更正启事, 勘误,
+# a reply to a reader who reported an error). Any of them in a hit's snippet, like the right
+# wording printed there, leaves the hit for an inspector to read: the one list of them.
+CORRECTION_WORDS = ("应为", "应是", "更正", "勘误", "纠正", "误为", "错为", "误写", "误作", "笔误", "有误", "错别字")
 
 
 class WordListError(ValueError):
@@ -215,3 +235,16 @@ def find_serious_errors(text: str, terms: tuple[Term, ...]) -> list[Hit]:
         hits.append(Hit(term.wrong, term.right, snippet))
         position = end_flat
     return hits
+
+
+def correction_cue(hit: Hit) -> str:
+    """What in the hit's snippet says the page may quote the wrong wording rather than use it:
+    the first of CORRECTION_WORDS found there, else the hit's right wording if printed there;
+    "" when neither is. Whitespace and width are ignored, as in matching."""
+    snippet = _normalised(hit.snippet)
+    for word in CORRECTION_WORDS:
+        if word in snippet:
+            return word
+    if hit.right and _normalised(hit.right) in snippet:
+        return hit.right
+    return ""

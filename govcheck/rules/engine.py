@@ -691,7 +691,15 @@ def _message_findings(channels: Sequence[Mapping[str, Any]], as_of: datetime, pr
 def serious_error_findings(
     target: Mapping[str, Any], pages: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
 ) -> list[Finding]:
-    """A known wrong wording on the home page or a column page: one veto listing every hit."""
+    """A known wrong wording on the home page or a column page: one veto listing every hit.
+
+    A hit whose snippet reads as a correction or a quotation (a correction word, or the right
+    wording beside it: govcheck.extract.wording.correction_cue) is not established as an error
+    of the page. It is listed under ``quoted``; when no other hit is left, the finding is a
+    review naming each such hit with its snippet, never a veto.
+    """
+    from govcheck.extract.wording import Hit, correction_cue  # the one list of correction words
+
     rules = profile.section("websites", "serious_errors")
     hits = [
         {
@@ -709,9 +717,25 @@ def serious_error_findings(
     ]
     if not hits:
         return []
-    severity, points = _judged(profile, rules)
+    plain: list[dict[str, Any]] = []
+    quoted: list[dict[str, Any]] = []
+    for hit in hits:
+        cue = correction_cue(Hit(hit["wrong"], hit["right"], hit["snippet"]))
+        if cue:
+            quoted.append({**hit, "cue": cue})
+        else:
+            plain.append(hit)
     threshold = {"word_lists": sorted({h["word_list"] for h in hits})}
-    return [_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, {"hits": hits, "hit_count": len(hits)}, points=points)]
+    evidence = {"hits": plain, "hit_count": len(plain), "quoted": quoted}
+    if plain:
+        severity, points = _judged(profile, rules)
+        return [_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points)]
+    reasons = [
+        rules["reasons"]["quoted"].format(url=h["url"], wrong=h["wrong"], right=h["right"], cue=h["cue"], snippet=h["snippet"])
+        for h in quoted
+    ]
+    reason = profile.review_separator.join(dict.fromkeys(reasons))
+    return [_finding(profile, rules["code"], rules["label"], "review", threshold, as_of, evidence, reason)]
 
 
 # -- 不可用链接 ----------------------------------------------------------------------------------

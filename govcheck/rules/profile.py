@@ -426,6 +426,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.serious_errors.code", _text),
     ("websites.serious_errors.severity", _severity),
     ("websites.serious_errors.label", _text),
+    ("websites.serious_errors.reasons.quoted", _text),
     ("new_media.label_order", _texts),
     ("new_media.review_label", _text),
     ("new_media.not_found.code", _text),
