@@ -224,3 +224,61 @@ def test_an_inspectors_date_without_a_read_time_is_judged_as_before(profile):
     crawled = seen(latest_post_at=None, latest_original_at=None, posts=None, error="antispider")
     inspected = manual(latest_post_at=days_before(15), latest_original_at=days_before(15), originals_known=True)
     assert severities(evaluate_account(account(), [crawled, inspected], AS_OF, profile)) == [("media.no_update_14d", "veto")]
+
+
+# == an original post is a post =================================================================
+
+
+def douyin_crawl(latest: datetime) -> dict[str, Any]:
+    """A Douyin page read that cannot tell originals and whose list missed the newest works."""
+    return seen(source="douyin-page", latest_post_at=latest, latest_original_at=None, originals_known=False,
+                posts=[{"title": "作品", "url": "v", "time": latest, "original": None, "pinned": False}])
+
+
+@pytest.mark.parametrize("crawled_days", [100, 16])
+def test_an_inspectors_original_is_the_latest_post_when_the_crawl_saw_only_older_ones(profile, crawled_days):
+    # the inspector's row gives only 最近原创时间 (5 days ago); the crawl's newest work is older
+    inspected = manual(latest_original_at=days_before(5), originals_known=True)
+    observations = [douyin_crawl(days_before(crawled_days)), inspected]
+    target = account("澄城县融媒体中心", "抖音")
+    assert evaluate_account(target, observations, AS_OF, profile) == []
+    assert assess(target, observations, AS_OF, profile).verdict == "合格"
+
+
+def test_an_inspectors_old_original_alone_cannot_fail_an_account_for_an_inspector(profile):
+    # the crawl missed the inspector's original, the inspector recorded no 最新发布时间:
+    # whether anything came after the original is known to nobody
+    inspected = manual(latest_original_at=days_before(20), originals_known=True)
+    findings = evaluate_account(account(), [douyin_crawl(days_before(100)), inspected], AS_OF, profile)
+    assert severities(findings) == [("media.posts.review", "review")]
+    [finding] = findings
+    assert "2024-01-31" in finding.reason and "manual (张三)" in finding.reason
+    assert finding.evidence["latest_post_at"] == days_before(20)
+    assert finding.evidence["latest_post_at_seen"] == days_before(100)
+    assert finding.evidence["latest_post_from"] == {"field": "latest_original_at", "source": "manual (张三)"}
+    assert assess(account(), [douyin_crawl(days_before(100)), inspected], AS_OF, profile).verdict == "待人工复核"
+
+
+def test_an_older_original_does_not_displace_the_latest_post(profile):
+    inspected = manual(latest_original_at=days_before(40), originals_known=True)
+    findings = evaluate_account(account(), [douyin_crawl(days_before(20)), inspected], AS_OF, profile)
+    stale = by_code(findings, "media.no_update_14d")
+    assert stale.evidence["latest_post_at"] == days_before(20)
+    assert stale.evidence["latest_post_from"] == {"field": "latest_post_at", "source": "douyin-page"}
+
+
+def test_an_original_after_the_monitoring_day_is_not_the_latest_post(profile):
+    inspected = manual(latest_original_at=days_before(-2), originals_known=True)
+    findings = evaluate_account(account(), [douyin_crawl(days_before(100)), inspected], AS_OF, profile)
+    assert ("media.long_no_update", "veto") in severities(findings)
+
+
+def test_an_inspectors_original_is_a_post_when_the_crawl_read_none(profile):
+    crawled = seen(source="douyin-page", latest_post_at=None, latest_original_at=None, originals_known=False,
+                   posts=None, error="captcha")
+    recent = manual(latest_original_at=days_before(3), originals_known=True)
+    assert evaluate_account(account(), [crawled, recent], AS_OF, profile) == []
+    old = manual(latest_original_at=days_before(20), originals_known=True)
+    findings = evaluate_account(account(), [crawled, old], AS_OF, profile)
+    assert severities(findings) == [("media.posts.review", "review")]
+    assert findings[0].evidence["latest_post_from"]["field"] == "latest_original_at"

@@ -803,6 +803,8 @@ class AccountState:
     error: str = ""
     sources: tuple[dict[str, Any], ...] = ()
     taken_from: dict[str, str] = field(default_factory=dict)  # field → source it was taken from
+    posts_source: str = ""  # the source whose post list is ``posts``
+    inspected: frozenset[str] = frozenset()  # the fields whose value an inspector's observation gave
     # field (and "posts") → when its source read the account; None when not recorded (an inspector's)
     read_at: dict[str, datetime | None] = field(default_factory=dict)
 
@@ -840,6 +842,17 @@ def _field_value(observation: Mapping[str, Any], name: str) -> Any:
         latest = _instant(observation.get("latest_original_at"))
         return None if latest is None and observation.get("error") else (latest,)
     raise KeyError(name)
+
+
+def _is_manual(observation: Mapping[str, Any]) -> bool:
+    return bool(observation.get("manual") or observation.get("source") == "manual")
+
+
+def _mark(fields: set[str], name: str, present: bool) -> None:
+    if present:
+        fields.add(name)
+    else:
+        fields.discard(name)
 
 
 def _latest_post_time(posts: Any) -> datetime | None:
@@ -884,19 +897,21 @@ def merge_account_observations(
     (``as_of``) wins, whoever saw it; on a tie, or when no source proves one up to that day,
     the order above decides. ``taken_from`` names the source of every value used.
     """
-    ordered = sorted(observations, key=lambda o: bool(o.get("manual") or o.get("source") == "manual"))
+    ordered = sorted(observations, key=_is_manual)
     values: dict[str, Any] = {}
     taken_from: dict[str, str] = {}
+    inspected: set[str] = set()
     read_at: dict[str, datetime | None] = {}
     seen: dict[str, list[tuple[datetime, Any, Mapping[str, Any]]]] = {name: [] for name in _LATEST_SEEN_FIELDS}
     last_day = _calendar_date(as_of, profile) if as_of is not None else None
     for observation in ordered:
-        manual = bool(observation.get("manual") or observation.get("source") == "manual")
+        manual = _is_manual(observation)
         for name in _MERGED_FIELDS:
             value = _field_value(observation, name)
             if value is not None and (name not in values or manual):
                 values[name] = value
                 taken_from[name] = _source_name(observation)
+                _mark(inspected, name, manual)
                 read_at[name] = _instant(observation.get("fetched_at"))
             if name in seen and value is not None:
                 moment = value[0] if name == "originals" else value
@@ -908,6 +923,7 @@ def merge_account_observations(
             _, value, observation = max(proven, key=_proof_rank)
             values[name] = value
             taken_from[name] = _source_name(observation)
+            _mark(inspected, name, _is_manual(observation))
             read_at[name] = _instant(observation.get("fetched_at"))
     # The post list: the first one read (a list, even empty) by an observation without an error.
     posts_read_by = next(
@@ -938,6 +954,8 @@ def merge_account_observations(
         error="; ".join(errors),
         sources=tuple(_source_evidence(o, profile) for o in ordered),
         taken_from=taken_from,
+        posts_source="" if posts_read_by is None else _source_name(posts_read_by),
+        inspected=frozenset(inspected),
         read_at=read_at,
     )
 
@@ -1025,7 +1043,7 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
     long_rules = profile.section("new_media", "long_no_update")
     rules = profile.section("new_media", "no_update")
     threshold = {"no_update_days": rules["days"], "long_no_update_days": long_rules["days"]}
-    latest, later_seen, read_at = _latest_post_until(state, as_of, profile)
+    latest, later_seen, read_at, latest_from = _latest_post_until(state, as_of, profile)
     age = _age_days(latest, as_of, profile)
     read_before = _read_before(read_at, as_of, profile)
     # A read before the monitoring day did not see the days after it: judged at the read, a
@@ -1035,6 +1053,7 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
         target,
         state,
         latest_post_at=_local(latest, profile),
+        latest_post_from=latest_from,
         latest_post_at_seen=_local(state.latest_post_at, profile),
         latest_post_read_at=_local(read_at, profile),
         age_days=age,
@@ -1053,6 +1072,18 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
             reason = rules["reasons"]["unread"].format(error=state.error)
         else:
             reason = rules["reasons"]["unknown"]
+        review_label = profile.value("new_media", "review_label")
+        return [
+            _finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason),
+            *original_findings(target, state, as_of, profile),
+        ]
+    if judged_age > rules["days"] and latest_from and latest_from["field"] == "latest_original_at":
+        # Only an inspector's original is that late, and the post lists missed it: what came
+        # after it is unrecorded, so the account is not shown to be without updates.
+        reason = rules["reasons"]["original_only"].format(
+            source=latest_from["source"], latest=_calendar_date(latest, profile).isoformat(),
+            as_of=as_of.date().isoformat(), days=rules["days"],
+        )
         review_label = profile.value("new_media", "review_label")
         return [
             _finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason),
@@ -1087,15 +1118,33 @@ def _moment_text(moment: datetime, profile: Profile) -> str:
     return _local(moment, profile).strftime("%Y-%m-%d %H:%M")
 
 
-def _latest_post_until(state: AccountState, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool, datetime | None]:
+def _latest_post_until(
+    state: AccountState, as_of: datetime, profile: Profile
+) -> tuple[datetime | None, bool, datetime | None, dict[str, str] | None]:
     """The latest post up to the monitoring day: the recorded one, else the newest such post of
-    the list; whether a later one was seen; when the source of the date read the account."""
+    the list; whether a later one was seen; when the source of the date read the account; and
+    which field of which source gave the date (None when there is none).
+
+    An original post is a post: a later original an inspector saw up to that day (最近原创时间,
+    recorded where the crawl cannot tell originals, whose list may miss the newest works) is
+    the latest post. A crawl's originals are among the posts it read, so its latest post
+    already covers them; they never move it.
+    """
     recorded, later = _latest_until([state.latest_post_at], as_of, profile)
     if recorded is not None:
-        return recorded, later, state.read_at.get("latest_post_at")
-    # pinned posts are never the latest (an old pinned post must not make an account look alive or dead)
-    from_list, later_in_list = _latest_until((p.get("time") for p in state.posts or () if not p.get("pinned")), as_of, profile)
-    return from_list, later or later_in_list, state.read_at.get("posts")
+        latest, read_at, basis = recorded, state.read_at.get("latest_post_at"), "latest_post_at"
+        latest_from = {"field": basis, "source": state.taken_from.get(basis, "")}
+    else:
+        # pinned posts are never the latest (an old pinned post must not make an account look alive or dead)
+        times = (p.get("time") for p in state.posts or () if not p.get("pinned"))
+        latest, later_in_list = _latest_until(times, as_of, profile)
+        later, read_at, basis = later or later_in_list, state.read_at.get("posts"), "posts"
+        latest_from = {"field": basis, "source": state.posts_source} if latest is not None else None
+    original, _ = _latest_until([state.latest_original_at], as_of, profile)
+    if original is not None and "originals" in state.inspected and (latest is None or original > latest):
+        latest_from = {"field": "latest_original_at", "source": state.taken_from.get("originals", "")}
+        return original, later, state.read_at.get("originals"), latest_from
+    return latest, later, read_at, latest_from
 
 
 def _latest_original_until(state: AccountState, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool, datetime | None]:

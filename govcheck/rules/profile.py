@@ -448,6 +448,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("new_media.no_update.reasons.unknown", _text),
     ("new_media.no_update.reasons.later_only", _text),
     ("new_media.no_update.reasons.read_before", _text),
+    ("new_media.no_update.reasons.original_only", _text),
     ("new_media.no_original.code", _text),
     ("new_media.no_original.review_code", _text),
     ("new_media.no_original.severity", _severity),
