@@ -282,3 +282,64 @@ def test_an_inspectors_original_is_a_post_when_the_crawl_read_none(profile):
     findings = evaluate_account(account(), [crawled, old], AS_OF, profile)
     assert severities(findings) == [("media.posts.review", "review")]
     assert findings[0].evidence["latest_post_from"]["field"] == "latest_original_at"
+
+
+# == 已改名 only for a name an inspector would call another ======================================
+
+
+@pytest.mark.parametrize(
+    "registered, shown",
+    [
+        ("渭南发布", "渭南发布\u200b"),  # zero-width space
+        ("渭南发布", "\ufeff渭南发布"),  # BOM / zero-width no-break space
+        ("渭南发布", "渭南发布\u2060"),  # word joiner
+        ("渭南发布", "渭\u00ad南发布"),  # soft hyphen
+        ("渭南发布", "渭南\u200d发布"),  # zero-width joiner
+        ("渭南市(发布)", "渭南市（发布）"),  # width
+        ("ＷＥＩＮＡＮ发布", "weinan发布"),  # width and case
+        ("华州·发布", "华州•发布"),
+        ("华州·发布", "华州・发布"),
+        ("华州·发布", "华州‧发布"),
+        ("华州·发布", "华州･发布"),  # half-width katakana middle dot
+        ("渭南“文明”", "渭南「文明」"),
+        ("渭南「文明」", "渭南『文明』"),
+        ('渭南"文明"', "渭南“文明”"),
+        ("渭南'文明'", "渭南‘文明’"),
+        ("渭南WeiNan发布", "渭南WEINAN发布"),
+        ("渭南市卫健委—健康渭南", "渭南市卫健委-健康渭南"),
+        ("渭南市卫健委–健康渭南", "渭南市卫健委－健康渭南"),
+        ("渭南市卫健委——健康渭南", "渭南市卫健委-健康渭南"),  # a Chinese dash is two em dashes
+        ("卤阳湖开发区\n行政审批服务中心", "卤阳湖开发区 行政审批服务中心"),
+    ],
+)
+def test_the_same_name_written_otherwise_is_no_renaming(profile, registered, shown):
+    assert evaluate_account(account(registered), [seen(current_name=shown)], AS_OF, profile) == []
+
+
+@pytest.mark.parametrize(
+    "registered, shown",
+    [
+        ("渭南发布", "渭南發佈"),  # traditional characters: another displayed name
+        ("渭南发布", "渭南发布🌸"),  # an emoji added to the displayed name
+        ("渭南发布", "渭南发布中心"),
+        ("华州·发布", "华州发布"),  # a dot left out is a change of the name itself
+    ],
+)
+def test_another_displayed_name_is_still_a_renaming(profile, registered, shown):
+    [finding] = evaluate_account(account(registered), [seen(current_name=shown)], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("media.renamed", "veto")
+
+
+@pytest.mark.parametrize("shown", ["卤阳湖开发区行政审批服…", "卤阳湖开发区行政审批服...", "卤阳湖开发区行政…"])
+def test_a_name_cut_short_by_the_platform_is_for_an_inspector(profile, shown):
+    target = account("卤阳湖开发区 行政审批服务中心")
+    [finding] = evaluate_account(target, [seen(current_name=shown)], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("media.renamed.review", "review")
+    assert shown in finding.reason and "卤阳湖开发区 行政审批服务中心" in finding.reason
+    assert (finding.evidence["registered_name"], finding.evidence["current_name"]) == ("卤阳湖开发区 行政审批服务中心", shown)
+    assert assess(target, [seen(current_name=shown)], AS_OF, profile).verdict == "待人工复核"
+
+
+def test_a_cut_short_name_that_begins_otherwise_is_a_renaming(profile):
+    [finding] = evaluate_account(account("卤阳湖开发区行政审批服务中心"), [seen(current_name="蒲城县行政审批服…")], AS_OF, profile)
+    assert (finding.label, finding.severity) == ("已改名(蒲城县行政审批服…)系统中未改名", "veto")

@@ -1015,23 +1015,66 @@ def found_findings(
 # -- 已改名(…)系统中未改名 -----------------------------------------------------------------------
 
 
-def _comparable_name(name: str) -> str:
-    """Names compared without whitespace and width differences: the registry wraps long names
-    in table cells (卤阳湖开发区 行政审批服务中心), which is no renaming."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+# Marks written in several styles, each compared as the first of its group: middle dots
+# (U+00B7 ·, bullet •, katakana ・ — also the half-width ･ after NFKC —, hyphenation point ‧,
+# operators ∙ ⋅), quotes (ASCII, curly, corner brackets 「」『』) and dashes (hyphens, en and em
+# dashes, minus; the full-width and small hyphen-minus are ASCII after NFKC).
+_SAME_MARK = str.maketrans({
+    **dict.fromkeys("•・‧∙⋅", "·"),
+    **dict.fromkeys("“”„‟「」『』'‘’‚‛", '"'),
+    **dict.fromkeys("‐‑‒–—―−", "-"),
+})
+_DASHES = re.compile("-+")  # a Chinese dash is two em dashes (——): one dash however long
+# A displayed name the platform cut short: it ends in an ellipsis ("…" is "..." after NFKC).
+_CUT_SHORT = re.compile(r"(?:\.{3}|⋯)+$")
+
+
+def _name_key(name: str) -> str:
+    """The form in which the registered and the displayed name are compared for 已改名.
+
+    Differences no reader sees as another name are dropped: Unicode width (NFKC: full-width
+    letters, digits and brackets), Latin letter case, whitespace (the registry wraps long
+    names in table cells: 卤阳湖开发区 行政审批服务中心), format characters (category Cf:
+    zero-width space and joiners, BOM, word joiner, soft hyphen), and the style of middle
+    dots, quotes and dashes (``_SAME_MARK``), with a run of dashes as one.
+
+    Traditional against simplified characters (渭南發佈 / 渭南发布) and an emoji added to the
+    name are left as they are: the account displays another name, which is a renaming.
+    """
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return _DASHES.sub("-", text.translate(_SAME_MARK))
+
+
+def _cut_short(current_key: str, registered_key: str) -> bool:
+    """The displayed name is the registered one cut short by the platform: it ends in an
+    ellipsis and what precedes it begins the registered name."""
+    ellipsis = _CUT_SHORT.search(current_key)
+    return ellipsis is not None and registered_key.startswith(current_key[: ellipsis.start()])
 
 
 def rename_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
-    """The account shows another name than the one filed in the national registry."""
+    """The account shows another name than the one filed in the national registry; a name the
+    platform cut short (…) that begins like the registered one is for an inspector."""
     rules = profile.section("new_media", "renamed")
     registered = str(target.get("name", ""))
-    if not state.current_name or _comparable_name(state.current_name) == _comparable_name(registered):
+    if not state.current_name:
+        return []
+    current_key, registered_key = _name_key(state.current_name), _name_key(registered)
+    if current_key == registered_key:
         return []
     current = state.current_name.strip()
-    evidence = _account_evidence(target, state, registered_name=registered, current_name=current)
+    evidence = _account_evidence(
+        target, state, registered_name=registered, current_name=current,
+        compared_as={"registered_name": registered_key, "current_name": current_key},
+    )
+    threshold = {"registered_name": registered}
+    if _cut_short(current_key, registered_key):
+        reason = rules["reasons"]["truncated"].format(current_name=current, registered_name=registered)
+        review_label = profile.value("new_media", "review_label")
+        return [_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)]
     severity, points = _judged(profile, rules)
     label = rules["label"].format(current_name=current)
-    threshold = {"registered_name": registered}
     return [_finding(profile, rules["code"], label, severity, threshold, as_of, evidence, points=points)]
 
 
