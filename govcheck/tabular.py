@@ -33,6 +33,8 @@ Formats
 Cell values become stripped text: ``None`` → ``""``; integral numbers without a trailing
 ``.0`` (uids: ``1669879400``); dates ``2024-02-19``; datetimes ``2024-02-19 10:30`` (seconds
 only when not zero; midnight gives the date alone); ``True``/``False`` → ``TRUE``/``FALSE``.
+In a workbook, Excel's ``_xHHHH_`` escapes are unescaped (``_x000D_``, the CR of a CR+LF cell)
+and CR+LF is a line feed, as an Excel line break (:func:`workbook_text`).
 Header names are stripped and inner whitespace collapsed (:func:`clean_text`); cell values
 are only stripped, callers decide how to normalise them.  Text no UTF-8 file or store can hold
 (a lone UTF-16 surrogate, which YAML's ``\\ud83d`` escape gives) is a problem located at its
@@ -67,6 +69,7 @@ __all__ = [
     "SHEET_COLUMN",
     "clean_text",
     "cell_text",
+    "workbook_text",
     "storable_text",
     "read_sheets",
 ]
@@ -181,6 +184,25 @@ def storable_text(text: str) -> tuple[str, str | None]:
     codes = "、".join(dict.fromkeys(f"\\u{ord(c):04x}" for c in lone))
     return _SURROGATE.sub("\ufffd", text), (
         f"含有无法保存的字符 {codes}（不成对的 UTF-16 代理项，多为被截断的表情符号），请删除或改正")
+
+
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+def workbook_text(value: object) -> object:
+    """A text cell of a workbook as Excel means it; other values as they are.
+
+    Excel saves characters XML cannot carry as ``_xHHHH_`` escapes (the CR of a CR+LF line
+    break pasted from a Windows export is ``_x000D_``) and a literal ``_x`` text as
+    ``_x005F_x…``; openpyxl hands both on as text.  They are unescaped
+    (``openpyxl.utils.escape.unescape``), and a CR+LF or lone CR becomes the line feed Excel's
+    own line breaks give.  Only for workbooks: in CSV and YAML such text is the text itself.
+    """
+    if not isinstance(value, str) or ("_x" not in value and "\r" not in value):
+        return value
+    from openpyxl.utils.escape import unescape
+
+    return _LINE_BREAK.sub("\n", unescape(value))
 
 
 def cell_text(value: object) -> str:
@@ -325,7 +347,8 @@ def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
                 # the dimension some programs write is wrong; read every row there is
                 ws.reset_dimensions()
             try:
-                raw = list(enumerate(ws.iter_rows(min_row=1, values_only=True), start=1))
+                raw = [(number, [workbook_text(v) for v in row])
+                       for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
             except Exception as exc:
                 raise TableFileError([Problem(fname, ws.title, None, None,
                                               f"无法读取工作表: {type(exc).__name__}: {exc}")]) from exc
@@ -347,7 +370,7 @@ def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
 def _is_empty(ws) -> bool:
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()
-    return not any(cell_text(v) for row in ws.iter_rows(values_only=True) for v in row)
+    return not any(cell_text(workbook_text(v)) for row in ws.iter_rows(values_only=True) for v in row)
 
 
 def _decode(data: bytes) -> str:

@@ -516,3 +516,32 @@ def test_sites_of_a_file_without_a_column_sheet_say_nothing_about_columns(tmp_pa
     sheets["栏目"] = [COLUMN_HEADER]                                  # present, no rows: no columns
     docs = load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
     assert [d["columns"] for d in docs if d["kind"] == "site"] == [[], [], []]
+
+
+def test_a_line_break_excel_saved_as_an_x000d_escape_is_a_line_break(tmp_path):
+    # Excel stores the CR of a CR+LF cell as _x000D_; openpyxl hands the escape on as text
+    sheets = valid_sheets()
+    sheets["网站"][2][0] = "卤阳湖开发区_x000D_\n行政审批服务中心"
+    sheets["新媒体"][3][0] = "蒲城_x000d_发布"  # hex digits in either case; a lone CR
+    path = write_xlsx(tmp_path / "targets.xlsx", sheets)
+    assert read_sheets(path, ["网站", "栏目", "新媒体"])["网站"][1].get("网站名称") == "卤阳湖开发区\n行政审批服务中心"
+    docs = load_targets(path)
+    assert docs[1]["name"] == "卤阳湖开发区 行政审批服务中心"
+    assert [c["name"] for c in docs[1]["columns"]] == ["政策文件"]  # the 栏目 row still names it
+    assert docs[-1]["name"] == "蒲城 发布"
+
+
+def test_an_escaped_escape_is_the_text_the_operator_typed(tmp_path):
+    # typed in Excel, the text "_x000D_" is saved as "_x005F_x000D_" (the escape of its "_")
+    sheets = valid_sheets()
+    sheets["网站"][1][5] = "备注 _x005F_x000D_ 原样"
+    path = write_xlsx(tmp_path / "targets.xlsx", sheets)
+    assert read_sheets(path, ["网站", "栏目", "新媒体"])["网站"][0].get("备注") == "备注 _x000D_ 原样"
+
+
+@pytest.mark.parametrize("write, name", [(write_csv, "targets.csv"), (write_yaml, "targets.yaml")])
+def test_an_x000d_text_outside_a_workbook_is_plain_text(tmp_path, write, name):
+    sheets = valid_sheets()
+    sheets["网站"][1][5] = "备注_x000D_"
+    path = write(tmp_path / name, sheets)
+    assert read_sheets(path, ["网站", "栏目", "新媒体"])["网站"][0].get("备注") == "备注_x000D_"
