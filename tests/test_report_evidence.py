@@ -101,7 +101,7 @@ def test_no_original_among_the_posts_read_prints_as_none_but_an_unknown_one_does
 
 def test_probes_left_out_of_the_count_say_so():
     home = "http://www.hancheng.gov.cn/"
-    evidence = {"url": home, "probes": 1, "failed": 1,
+    evidence = {"url": home, "probes": 1, "failed": 1, "not_counted": {"after_as_of": 1},
                 "visits": [{"key": "probe-1", "url": home, "fetched_at": moment("2024-02-20T23:59:57"), "ok": False, "error": "timeout"}],
                 "visits_not_counted": [
                     {"key": "probe-2", "url": home, "fetched_at": moment("2024-02-21T00:00:59"), "ok": True, "error": "", "not_counted": "after_as_of"},

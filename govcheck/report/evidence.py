@@ -145,7 +145,7 @@ def _link_label(mapping: dict[str, Any]) -> str:
     field = next((f for f in LINK_DATE_FIELDS if mapping.get(f)), None)
     if field is not None:
         parts.append(("最新 " if field == "newest_date" else "") + moment_text(mapping[field]))
-    if mapping.get("not_counted"):
+    if isinstance(mapping.get("not_counted"), str):  # a visit's; the top level counts them in a mapping
         parts.append(NOT_COUNTED_NAMES.get(mapping["not_counted"], f"未计入：{mapping['not_counted']}"))
     if mapping.get("error"):
         parts.append(str(mapping["error"]))
