@@ -1089,8 +1089,6 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
     latest, later_seen, read_at, latest_from = _latest_post_until(state, as_of, profile)
     age = _age_days(latest, as_of, profile)
     read_before = _read_before(read_at, as_of, profile)
-    # A read before the monitoring day did not see the days after it: judged at the read, a
-    # failure that only those days would make is not established (a post may have come then).
     judged_age = age if read_before is None or age is None else _age_days(latest, read_before, profile)
     evidence = _account_evidence(
         target,
@@ -1104,6 +1102,11 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
         posts_read=None if state.posts is None else len(state.posts),
         latest_posts=_post_evidence(state.posts or (), profile),
     )
+    if read_before is not None and (age is None or age > rules["days"]) and not later_seen:
+        # A read before the monitoring day did not see the days after it: a post then would cure
+        # any staleness, so none is established at the monitoring point.
+        return [_read_before_review(rules, threshold, read_before, latest, as_of, evidence, profile),
+                *original_findings(target, state, as_of, profile)]
     if age is None:
         if state.posts is not None and not state.posts and not later_seen:
             # The post list was read and holds nothing: the account has never been updated.
@@ -1139,14 +1142,20 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
     if judged_age > rules["days"]:
         severity, points = _judged(profile, rules)
         findings.append(_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points))
-    elif age > rules["days"]:
-        reason = rules["reasons"]["read_before"].format(
-            fetched_at=_moment_text(read_before, profile), as_of=as_of.date().isoformat(),
-            latest=_calendar_date(latest, profile).isoformat(), days=rules["days"],
-        )
-        review_label = profile.value("new_media", "review_label")
-        findings.append(_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason))
     return [*findings, *original_findings(target, state, as_of, profile)]
+
+
+def _read_before_review(
+    rules: Mapping[str, Any], threshold: dict[str, Any], read_before: datetime, latest: datetime | None,
+    as_of: datetime, evidence: dict[str, Any], profile: Profile,
+) -> Finding:
+    """待人工复核 of an update rule whose source read the account before the monitoring day."""
+    reason = rules["reasons"]["read_before"].format(
+        fetched_at=_moment_text(read_before, profile), as_of=as_of.date().isoformat(),
+        latest=_calendar_date(latest, profile).isoformat() if latest is not None else "无", days=rules["days"],
+    )
+    review_label = profile.value("new_media", "review_label")
+    return _finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)
 
 
 def _read_before(read_at: datetime | None, as_of: datetime, profile: Profile) -> datetime | None:
@@ -1246,16 +1255,11 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
         # The only original seen is after the monitoring point: whether one came before is unknown.
         reason = rules["reasons"]["later_only"].format(as_of=as_of.date().isoformat())
         return [_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)]
-    if age is None or judged_age > rules["days"]:
+    if age is None or age > rules["days"]:
+        if read_before is not None:  # an original in the days after the read would cure it
+            return [_read_before_review(rules, threshold, read_before, latest, as_of, evidence, profile)]
         severity, points = _judged(profile, rules)
         return [_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points)]
-    if age > rules["days"]:
-        # Read before the monitoring day and not yet 3 months without an original then.
-        reason = rules["reasons"]["read_before"].format(
-            fetched_at=_moment_text(read_before, profile), as_of=as_of.date().isoformat(),
-            latest=_calendar_date(latest, profile).isoformat(), days=rules["days"],
-        )
-        return [_finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)]
     return []
 
 
