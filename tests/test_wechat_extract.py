@@ -18,6 +18,7 @@ from govcheck import settings as project_settings
 from govcheck.dates import SHANGHAI
 from govcheck.extract.wechat import (
     MpAccount,
+    SogouCard,
     biz_of,
     evidence_posts,
     is_original,
@@ -99,6 +100,16 @@ def test_a_card_matches_by_wechat_id_first_then_by_the_registered_name():
     assert (renamed.wechat_id, renamed.name) == ("hngaokao", "河南高考指南")
     assert match_card(cards, "", "高考 家长圈").wechat_id == "sinagkjzq"  # a wrapped registry cell
     assert match_card(cards, "nosuchid", "高考") is None  # a search word is not a name
+
+
+def test_names_match_across_character_widths_and_spaces_as_the_rules_compare_them():
+    card = SogouCard(name="渭南市（发布）", wechat_id="wnfb1")
+    assert match_card([card], "", "渭南市(发布)") is card  # full-width and ASCII parentheses
+    assert match_card([card], "", "渭南市 （发布）") is card
+    wide = SogouCard(name="ＷＮ发布", wechat_id="wnfb2")
+    assert match_card([wide], "", "WN发布") is wide
+    mp = MpAccount(fakeid="MzA3NTE5MzQzMA==", nickname="渭南市（发布）", alias="", service_type=1)
+    assert match_mp_account([mp], "", "渭南市(发布)") is mp
 
 
 def test_the_real_anti_spider_page_is_a_captcha_never_an_answer():

@@ -34,6 +34,7 @@ import binascii
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -140,8 +141,9 @@ def redact_text(text: str) -> str:
 
 
 def comparable_name(name: str) -> str:
-    """Names compared without whitespace (registry cells wrap long names)."""
-    return re.sub(r"\s+", "", name or "")
+    """Names compared as the rules compare them: after NFKC width folding (（） and (), Ｗ and
+    W are one name) and without whitespace (registry cells wrap long names)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
 
 
 # -- Sogou ---------------------------------------------------------------------------------
