@@ -128,6 +128,15 @@ def test_sogou_says_not_found_only_when_every_search_says_nothing_was_found():
     unsure, _ = drive(SogouSource("https://weixin.sogou.com").read(Target("渭南市不存在局", "", at("2024-02-23"))),
                       html_reply("sogou_weixin_search_gzh_gaokao_2017.html"))
     assert unsure.found is None and "10 accounts listed" in unsure.error
+    # a listing of other accounts only (the account renamed, or indexed under another name) neither
+    listing = ('<html><body><form name="searchForm"></form><ul class="news-list2"><li><div class="txt-box">'
+               '<p class="tit"><a href="http://mp.weixin.qq.com/profile?x">高新警讯</a></p><p class="info">微信号：'
+               '<label name="em_weixinhao">gxjx110</label></p></div></li></ul></body></html>')
+    other, _ = drive(SogouSource("https://weixin.sogou.com").read(Target("渭南市公安局高新分局", "", at("2024-02-23"))),
+                     html_reply(listing))
+    assert (other.found, other.posts, other.index_only) == (None, None, False)
+    assert other.error == "1 accounts listed for '渭南市公安局高新分局', none with this 账号ID or name"
+    assert other.names_seen == ["高新警讯 (gxjx110)"]
     failed, _ = drive(SogouSource("https://weixin.sogou.com").read(target), lambda r: FetchFailed("timeout"))
     assert (failed.found, failed.error) == (None, "timeout")
 
@@ -254,7 +263,7 @@ def test_a_partial_answer_is_kept_and_a_complete_one_wins():
     assert partial["sources"][-1] == {"source": "client", "outcome": "not tried", "detail": ""}
 
 
-def test_sogou_not_finding_an_account_asks_the_next_sources_and_stands_only_when_none_can_say():
+def test_sogou_not_finding_an_account_asks_the_next_sources_and_alone_establishes_nothing():
     not_in_sogou = SourceResult("sogou", found=False, posts=[], index_only=True, note="no account found for '渭南二黄'")
     run = AccountRun({"key": "account:微信:渭南二黄"}, [SogouSource("https://weixin.sogou.com")], Target("渭南二黄", "", at("2024-02-23")))
     run.record(not_in_sogou)
@@ -263,9 +272,17 @@ def test_sogou_not_finding_an_account_asks_the_next_sources_and_stands_only_when
                          posts=[{"id": "1", "time": at("2024-02-21 09:00"), "original": True, "pinned": False}])
     found = combine([not_in_sogou, in_mp], [], at("2024-02-23 23:59"))
     assert (found["source"], found["found"]) == ("wechat-mp", True)
+    # Sogou is an index: its "not found" alone establishes nothing (待人工复核 with the reason)
     alone = combine([not_in_sogou, SourceResult("mp", error="not configured"), SourceResult("client", error="not configured")],
                     [], at("2024-02-23 23:59"))
-    assert (alone["source"], alone["found"], alone["error"]) == ("wechat-sogou", False, "")
+    assert (alone["source"], alone["found"], alone["posts"], alone["latest_post_at"]) == ("wechat", None, [], None)
+    assert alone["error"] == ("Sogou lists no matching account (no account found for '渭南二黄'); WeChat's own search "
+                              "was not available (mp: not configured; client: not configured)")
+    assert alone["sources"][0] == {"source": "sogou", "outcome": "not found", "detail": "no account found for '渭南二黄'"}
+    expired = combine([not_in_sogou, SourceResult("mp", error="session expired (base_resp.ret 200003)")], ["client"],
+                      at("2024-02-23 23:59"))
+    assert expired["found"] is None and expired["error"].endswith(
+        "(mp: session expired (base_resp.ret 200003); client: not tried)")
     not_in_mp = SourceResult("mp", found=False, posts=[], note="searchbiz lists nothing")
     assert not_in_mp.complete  # the platform's own search saying nothing matches is definite
 
@@ -377,7 +394,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Any:
                                              "GOVCHECK_WECHAT_MP_TOKEN": MP_TOKEN,
                                              "GOVCHECK_SECRETS_FILE": str(secrets_file)})
         sogou_only = crawl(env, server, "2024-2", {},
-                           targets="渭南市教育局,渭南市卫生健康委员会,渭南发布")
+                           targets="渭南市教育局,渭南市卫生健康委员会,渭南发布,渭南市城市管理执法局")
         yield {"store": store, "runs": [full, sogou_only], "elapsed": time.monotonic() - started,
                "folder": folder, "base": server.url, "requests": recorder.seen}
 
@@ -510,7 +527,16 @@ def test_with_sogou_alone_staleness_is_judged_and_originals_are_left_for_review(
     assert verdict(crawled, "渭南市卫生健康委员会", "2024-2") == ("不合格", "14天未更新")
     judged, labels = verdict(crawled, "渭南发布", "2024-2")
     assert judged == "待人工复核" and "wechat-sogou" in labels  # the fresh account: its originals are unknown
-    assert len(crawled["store"].find("verdicts", {"round": "2024-2"})) == 3
+    assert len(crawled["store"].find("verdicts", {"round": "2024-2"})) == 4
+
+
+def test_with_sogou_alone_an_account_missing_from_its_index_is_left_for_review(crawled):
+    # WeChat's own search (MP) says it is gone in round 2024-1; Sogou alone cannot say so
+    seen = observation(crawled, "渭南市城市管理执法局", "2024-2")
+    assert (seen["found"], seen["posts"]) == (None, [])
+    assert seen["error"].startswith("Sogou lists no matching account (no account found for 'wncgzf' / '渭南市城市管理执法局')")
+    judged, labels = verdict(crawled, "渭南市城市管理执法局", "2024-2")
+    assert judged == "待人工复核" and "WeChat's own search was not available" in labels
 
 
 def test_credentials_reach_only_the_mp_host_and_are_never_logged_or_stored(crawled):

@@ -19,9 +19,13 @@ account from one place) and the spider tries them in order until one gives a def
 A *definite* answer is "the account does not exist" (the platform's own search says nothing
 matches: an empty MP search list), or "found" together with a post list whose originals are
 known. Sogou's no-result page is an index's answer, not WeChat's: the next sources are still
-asked, and it stands (搜索不到) only when none of them can say. Sogou's answer (found, name, latest post, originals unknown)
-is kept while the next sources are tried for the originals; when none of them can say, the
-observation is Sogou's, and the rules leave 3个月无原创 to an inspector (待人工复核). When
+asked, and when none of them can say, the account is undetermined (``found`` None: "Sogou
+lists no matching account; WeChat's own search was not available (…)" → 待人工复核), never
+搜索不到 — an account may be missing from Sogou's index, or listed there under a new name. A
+Sogou page listing other accounts only is undetermined as well. Sogou's answer (found, name,
+latest post, originals unknown) is kept while the next sources are tried for the originals;
+when none of them can say, the observation is Sogou's, and the rules leave 3个月无原创 to an
+inspector (待人工复核). When
 no source could read the account, ``found`` is None and ``error`` names each source's reason
 (``sogou: captcha page; mp: not configured; client: not configured``) → 待人工复核.
 A later source never overrules an earlier "found" with "not found".
@@ -251,8 +255,12 @@ class SogouSource(Source):
                 else:
                     result.error = "the account card shows no latest article"
                 return result
-            if page.kind == "results" and page.more_pages:
-                undetermined.append(f"{len(page.cards)} accounts listed for {query!r} and more pages, none matching")
+            if page.kind == "results":
+                # other accounts listed: ours may be among them under a new name, or further on
+                undetermined.append(
+                    f"{len(page.cards)} accounts listed for {query!r} and more pages, none matching" if page.more_pages
+                    else f"{len(page.cards)} accounts listed for {query!r}, none with this 账号ID or name"
+                )
         if undetermined:
             return result.failed("; ".join(undetermined))
         result.found, result.posts, result.index_only = False, [], True
@@ -421,7 +429,7 @@ def combine(results: list[SourceResult], untried: Iterable[str], as_of: datetime
         next((r for r in results if r.complete), None)
         or next((r for r in found if r.posts is not None), None)
         or (found[0] if found else None)
-        # Sogou's "not found", when no later source could say either way
+        # Sogou's "not found", when no later source could say either way: undetermined (below)
         or next((r for r in results if r.found is False), None)
     )
     reasons = "; ".join(f"{r.source}: {r.error}" for r in results if r.error)
@@ -430,6 +438,14 @@ def combine(results: list[SourceResult], untried: Iterable[str], as_of: datetime
     sources = [source_outcome(r) for r in results] + [
         {"source": name, "outcome": "not tried", "detail": ""} for name in untried
     ]
+    if chosen is not None and chosen.found is False and chosen.index_only:
+        # Sogou is a third-party index: an account missing there (not indexed, a service
+        # account, listed under a new name) is not established as gone. Only WeChat's own
+        # search could say so, and it could not be asked.
+        unavailable = [f"{r.source}: {r.error}" for r in results if r.error] + [f"{name}: not tried" for name in untried]
+        reasons = (f"Sogou lists no matching account ({chosen.note}); WeChat's own search was not available"
+                   + (f" ({'; '.join(unavailable)})" if unavailable else ""))
+        chosen = None
     if chosen is None:
         return {
             "source": SOURCE_PREFIX.rstrip("-"),
