@@ -152,6 +152,27 @@ def test_an_account_with_no_works_at_all_is_read_as_such():
     assert (read.found, read.posts, read.error) == (True, [], "")
 
 
+def test_a_list_that_ends_where_the_profile_count_does_is_complete():
+    # 4 works shown and 1 private one: all the 5 works the profile counts
+    read = read_account(BASE, profile(profile_json(aweme_count=5)), posts(posts_json(has_more=0)), 200, RENDERED)
+    assert (read.found, read.error, len(read.posts), read.has_more) == (True, "", 4, False)
+    # the profile counting the private work or not: either way nothing is missing
+    read = read_account(BASE, profile(profile_json(aweme_count=4)), posts(posts_json(has_more=0)), 200, RENDERED)
+    assert (read.found, read.error) == (True, "")
+
+
+def test_only_old_works_and_no_more_pages_against_a_larger_count_is_an_incomplete_list():
+    # an anonymous browser shown one old work of the 214 the profile counts: the newest ones
+    # may be shown only to a logged-in browser, so the list proves no staleness
+    document = json.loads(data("aweme_post_ok.json"))
+    document["aweme_list"] = [a for a in document["aweme_list"] if a["aweme_id"] == "7306927410384920576"]
+    document["has_more"] = 0
+    read = read_account(BASE, profile(), posts(json.dumps(document, ensure_ascii=False)), 200, RENDERED)
+    assert (read.found, read.posts, read.aweme_count) == (None, [], 214)
+    assert read.error.startswith("post list incomplete: the profile counts 214 works, 1 listed and the list says")
+    assert read.current_name == "澄城县融媒体中心"  # still evidence
+
+
 def test_the_login_dialog_of_a_normal_page_is_not_a_captcha():
     assert "获取验证码" in RENDERED
     read = read_account(BASE, profile(), posts(), 200, RENDERED)
@@ -200,6 +221,8 @@ RISK_CASES = [
     ("cut JSON", profile(), posts(data("aweme_post_ok.json")[:700]), 200, RENDERED, "post list: answer is not JSON"),
     ("works hidden", profile(), posts(posts_json(aweme_list=[], has_more=0)), 200, RENDERED, "post list empty although the profile counts 214 works"),
     ("empty list, no profile", None, posts(posts_json(aweme_list=[], has_more=0)), 200, RENDERED, "profile could not confirm"),
+    ("list shorter than the count", profile(), posts(posts_json(has_more=0)), 200, RENDERED,
+     "post list incomplete: the profile counts 214 works, 4 listed (1 more hidden) and the list says there are no more"),
     ("verify page", None, None, 200, data("verify_page.html"), "captcha page"),
     ("page HTTP 503", None, None, 503, "<html><body>error</body></html>", "profile page: unavailable (HTTP 503)"),
     ("profile blocked, no list", profile("blocked"), None, 200, RENDERED, "profile: blocked (risk control); post list not loaded"),

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,8 +42,31 @@ FAST = {
 }
 
 
+# States this module adds to the replica's own (written with them to the crawl's folder).
+EXTRA_ACCOUNTS = [
+    {   # an anonymous browser is shown one old work of the 214 the profile counts, and no more pages
+        "sec_uid": "MS4wLjABAAAAc0unTs2l4rGeRtHaNtHeL1sTsh0wSaNoLdW0rKoNlY",
+        "registered_name": "澄城县文化和旅游局",
+        "nickname": "澄城县文化和旅游局",
+        "aweme_count": 214,
+        "posts": [{"time": "2023-11-30 10:00", "desc": "澄城县尧头窑文化旅游景区冬季开放公告"}],
+    },
+]
+
+
 def registered_accounts() -> list[dict[str, Any]]:
-    return yaml.safe_load(STATES.read_text(encoding="utf-8"))["accounts"]
+    return yaml.safe_load(STATES.read_text(encoding="utf-8"))["accounts"] + EXTRA_ACCOUNTS
+
+
+def states_file(folder: Path) -> Path:
+    """The replica's account states with this module's, beside the replica's page templates."""
+    states = folder / "douyin-states"
+    states.mkdir()
+    for page in ("user.html", "verify.html"):
+        shutil.copy(STATES.parent / page, states / page)
+    path = states / "accounts.yaml"
+    path.write_text(yaml.safe_dump({"accounts": registered_accounts()}, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def targets_document() -> dict[str, list[dict[str, str]]]:
@@ -58,7 +83,7 @@ def targets_document() -> dict[str, list[dict[str, str]]]:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("douyin")
-    routes = {"/douyin/": douyin.route(STATES)}
+    routes = {"/douyin/": douyin.route(states_file(folder))}
     with store_environment("embedded", folder) as env, ReplicaServer(folder, routes=routes) as server:
         targets_file = folder / "targets.yaml"
         targets_file.write_text(yaml.safe_dump(targets_document(), allow_unicode=True), encoding="utf-8")
@@ -178,6 +203,14 @@ def test_a_check_that_could_not_be_completed_is_left_for_review_with_its_reason(
     judged = verdict(crawled, name)
     assert judged["verdict"] == "待人工复核"
     assert not any(f["severity"] in ("veto", "deduct") for f in findings(crawled, name))
+
+
+def test_a_list_shorter_than_the_profile_count_proves_no_staleness(crawled):
+    seen = observation(crawled, "澄城县文化和旅游局")
+    assert (seen["found"], seen["posts"], seen["latest_post_at"], seen["works_count"]) == (None, [], None, 214)
+    assert seen["error"].startswith("post list incomplete: the profile counts 214 works, 1 listed")
+    judged = verdict(crawled, "澄城县文化和旅游局")
+    assert judged["verdict"] == "待人工复核" and "长期无更新" not in judged["labels"]
 
 
 def test_the_operators_browser_state_opens_works_shown_only_when_logged_in(crawled):

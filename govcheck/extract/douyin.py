@@ -20,7 +20,8 @@ the rules can be pinned without a browser. What the answers mean:
   401/403/404/408/429/5xx, an empty body, ``blocked``, a non-zero ``status_code`` (2053 and
   friends are risk control), a captcha/verify page, a body that is not JSON, an empty list
   although the profile counts works (risk control, or works shown only to a logged-in
-  browser), or no post list loaded in time.
+  browser), a list that says it has no more works although it holds fewer than the profile
+  counts (less the hidden ones it lists), or no post list loaded in time.
 - **posts**: ``create_time`` is epoch seconds; ``is_top`` marks a pinned work, which never
   counts as the latest post. Private, deleted or prohibited works are left out (a visitor
   does not see them) and counted.
@@ -315,6 +316,14 @@ def read_account(
                 )
             elif aweme_count is None:
                 problem = f"post list empty and the profile could not confirm it ({profile_problem})"
+        elif not problem and not has_more and aweme_count is not None and aweme_count - hidden > len(listed):
+            # The list ends short of the works the profile counts: its newest works may be
+            # shown only to a logged-in browser, so what was listed proves no staleness.
+            more_hidden = f" ({hidden} more hidden)" if hidden else ""
+            problem = (
+                f"post list incomplete: the profile counts {aweme_count} works, {len(listed)} listed{more_hidden} "
+                "and the list says there are no more (works shown only to a logged-in browser, or risk control)"
+            )
         if problem:
             return DouyinRead(found=None, current_name=current_name, error=problem, aweme_count=aweme_count, names_seen=names_seen)
         return DouyinRead(
