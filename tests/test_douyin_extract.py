@@ -199,11 +199,30 @@ def test_the_profile_saying_the_user_does_not_exist_is_not_found():
     assert (read.found, read.error, read.current_name, read.posts) == (False, "", None, [])
 
 
-def test_an_empty_user_is_not_found_only_when_the_page_shows_the_text():
+def test_an_empty_user_is_not_found_only_when_the_pages_error_element_says_so():
     no_user = profile(json.dumps({"status_code": 0, "status_msg": None, "user": None}))
-    assert read_account(BASE, no_user, None, 200, "<div>用户不存在</div>").found is False
+    assert read_account(BASE, no_user, None, 200, "<div class='user-not-exist'>用户不存在</div>").found is False
     unclear = read_account(BASE, no_user, None, 200, RENDERED)
     assert unclear.found is None and unclear.error
+    # the words anywhere else on the page (a work's title, a notice) are no answer of the platform
+    quoted = RENDERED.replace("图说澄城｜雪后尧头窑", "警惕！冒充客服称“您的账号已注销”的诈骗")
+    assert "账号已注销" in quoted
+    read = read_account(BASE, no_user, None, 200, quoted)
+    assert read.found is None and read.error
+
+
+def test_a_loaded_post_list_is_never_read_as_not_found():
+    # risk control answers the profile with no user; the list loads, one work quoting 账号已注销
+    document = json.loads(data("aweme_post_ok.json"))
+    document["aweme_list"][1]["desc"] = "警惕！冒充客服称“您的账号已注销”的诈骗"
+    quoted = RENDERED.replace("图说澄城｜雪后尧头窑", "警惕！冒充客服称“您的账号已注销”的诈骗")
+    no_user = profile(json.dumps({"status_code": 0, "user": None}))
+    read = read_account(BASE, no_user, posts(json.dumps(document, ensure_ascii=False)), 200, quoted)
+    assert (read.found, read.error, len(read.posts)) == (True, "", 4)
+    # the profile saying the user does not exist while its works load: the answers disagree
+    contradicted = read_account(BASE, profile(data("profile_other_not_found.json")), posts(), 200, RENDERED)
+    assert (contradicted.found, contradicted.posts) == (None, [])
+    assert "the profile says the user does not exist but the post list shows 5 works" in contradicted.error
 
 
 # -- every way the check stays incomplete: found None with the reason -----------------------

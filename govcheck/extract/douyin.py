@@ -14,8 +14,11 @@ Everything here is a plain function over what was captured (HTTP status and body
 the rules can be pinned without a browser. What the answers mean:
 
 - **not found** (``found`` False, 搜索不到) only when the page itself says the user does not
-  exist: the profile JSON's ``status_msg`` says so, or its ``user`` is empty and the rendered
-  page shows the text. Nothing else — not a timeout, not an empty list — is read as "gone".
+  exist: the profile JSON's ``status_msg`` says so, or its ``user`` is empty and the page's
+  own not-found element (``.user-not-exist``) shows the text — never the same words anywhere
+  else on the page (a work's title may quote 账号已注销). Nothing else — not a timeout, not
+  an empty list — is read as "gone", and never when the post list loaded works (a profile
+  saying so beside a list of works is a contradiction: not read).
 - **the post list could not be read** (``found`` None with the reason, 待人工复核): HTTP
   401/403/404/408/429/5xx, an empty body, ``blocked``, a non-zero ``status_code`` (2053 and
   friends are risk control), a captcha/verify page, a body that is not JSON, an empty list
@@ -40,12 +43,15 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from parsel import Selector
+
 from govcheck.dates import from_epoch
 
 __all__ = [
     "PROFILE_PATH",
     "POSTS_PATH",
     "NOT_FOUND_TEXTS",
+    "PAGE_NOT_FOUND_CLASS",
     "Captured",
     "DouyinRead",
     "sec_uid_of",
@@ -65,6 +71,9 @@ PROFILE_PATH = "/aweme/v1/web/user/profile/other/"
 POSTS_PATH = "/aweme/v1/web/aweme/post/"
 # What the page and its profile answer say when the user does not exist (or was cancelled).
 NOT_FOUND_TEXTS = ("用户不存在", "该用户不存在", "账号不存在", "该账号不存在", "账号已注销", "该账号已注销")
+# The class of the page's own not-found element (the replica's stand-in: no real one is
+# published); only its text is read, never the whole page's.
+PAGE_NOT_FOUND_CLASS = "user-not-exist"
 # Texts of an answer that is a verify (captcha) page instead of JSON.
 CAPTCHA_TEXTS = ("验证码中间页", "请完成下列验证", "安全验证", "验证码", "captcha", "verify-bar")
 # The same for the whole rendered page, stricter: the normal page carries a login dialog
@@ -206,6 +215,15 @@ def _status_code(data: dict[str, Any]) -> int:
         return -1
 
 
+def _page_says_not_found(html: str) -> str:
+    """What the page's own not-found element says ("" when it shows none). Only that element
+    counts: the same words elsewhere (a work's title, a notice quoting 账号已注销) are no answer."""
+    if not html or PAGE_NOT_FOUND_CLASS not in html:
+        return ""
+    shown = " ".join(Selector(text=html).css(f".{PAGE_NOT_FOUND_CLASS} ::text").getall())
+    return _says_not_found(shown)
+
+
 def _read_profile(profile: Captured | None, page_html: str) -> tuple[dict[str, Any] | None, bool, str]:
     """(user, not found?, reason the profile could not be read)."""
     if profile is None:
@@ -220,7 +238,7 @@ def _read_profile(profile: Captured | None, page_html: str) -> tuple[dict[str, A
             return None, True, ""
         return None, False, f"profile: status_code {data.get('status_code')} {message}".rstrip()
     if not isinstance(user, dict) or not user:
-        if _says_not_found(message) or _says_not_found(page_html):
+        if _says_not_found(message) or _page_says_not_found(page_html):
             return None, True, ""
         return None, False, "profile: no user in the answer"
     return user, False, ""
@@ -298,14 +316,18 @@ def read_account(
 ) -> DouyinRead:
     """What the page showed of one account; see the module docstring for the decisions."""
     user, not_found, profile_problem = _read_profile(profile, page_html)
-    if not_found:
-        return DouyinRead(found=False, error="")
     name = str(user.get("nickname") or "").strip() if user else ""
     aweme_count = _int(user.get("aweme_count")) if user else None
     names_seen = [name] if name else []
 
     if posts is not None:
         listed, authors, hidden, has_more, problem = read_posts(posts, base_url)
+        if not_found and (listed or hidden):
+            # works of this sec_uid loaded: never "not found", and the answers disagree
+            problem = f"the profile says the user does not exist but the post list shows {len(listed) + hidden} works"
+            return DouyinRead(found=None, error=problem, names_seen=authors)
+        if not_found:
+            return DouyinRead(found=False, error="")
         names_seen += [a for a in authors if a not in names_seen]
         current_name = name or (authors[0] if authors else None)
         if not problem and not listed:
@@ -336,6 +358,8 @@ def read_account(
             has_more=has_more,
         )
 
+    if not_found:
+        return DouyinRead(found=False, error="")
     # The post list never arrived: say why, as precisely as the page allows.
     if page_status is not None and not 200 <= page_status < 300:
         reason = f"profile page: {_http_reason(page_status)}"
