@@ -146,6 +146,28 @@ def test_without_the_profile_answer_the_name_comes_from_the_works_author():
     assert (read.found, read.current_name, read.error) == (True, "澄城县融媒体中心", "")
 
 
+def test_a_co_authors_nickname_is_never_the_current_name():
+    # the profile answer is rate limited; the newest work is a co-creation published by another account
+    document = json.loads(data("aweme_post_ok.json"))
+    document["aweme_list"][0]["author"] = dict(document["aweme_list"][0]["author"], nickname="渭南发布",
+                                               sec_uid="MS4wLjABAAAAweinanfabuweinanfabuweinanfabu00")
+    co_created = posts(json.dumps(document, ensure_ascii=False))
+    read = read_account(BASE, profile("", 429), co_created, 200, RENDERED)
+    assert (read.found, read.current_name) == (True, "澄城县融媒体中心")  # from the account's own works
+    assert read.names_seen == ["渭南发布", "澄城县融媒体中心"]  # every author stays evidence
+    # no work whose author is the account itself (or no author sec_uid given): no current name
+    for item in document["aweme_list"]:
+        item["author"] = {"nickname": "渭南发布", "sec_uid": "MS4wLjABAAAAweinanfabuweinanfabuweinanfabu00"}
+    others = read_account(BASE, profile("", 429), posts(json.dumps(document, ensure_ascii=False)), 200, RENDERED)
+    assert (others.found, others.current_name) == (True, None)
+    for item in document["aweme_list"]:
+        item["author"] = {"nickname": "渭南发布"}
+    unsigned = read_account(BASE, None, posts(json.dumps(document, ensure_ascii=False)), 200, RENDERED)
+    assert unsigned.current_name is None
+    # the profile's nickname is the account's own, whoever the works' authors are
+    assert read_account(BASE, profile(), co_created, 200, RENDERED).current_name == "澄城县融媒体中心"
+
+
 def test_an_account_with_no_works_at_all_is_read_as_such():
     empty = posts(posts_json(aweme_list=[], has_more=0))
     read = read_account(BASE, profile(profile_json(aweme_count=0)), empty, 200, RENDERED)

@@ -25,6 +25,9 @@ the rules can be pinned without a browser. What the answers mean:
   although the profile counts works (risk control, or works shown only to a logged-in
   browser), a list that says it has no more works although it holds fewer than the profile
   counts (less the hidden ones it lists), or no post list loaded in time.
+- **current name**: the profile's ``nickname``; without the profile, the ``author.nickname``
+  of a work whose ``author.sec_uid`` is the account's (a co-creation shows another account as
+  its author); else unknown. Every author's name is kept in ``names_seen``.
 - **posts**: ``create_time`` is epoch seconds; ``is_top`` marks a pinned work, which never
   counts as the latest post. Private, deleted or prohibited works are left out (a visitor
   does not see them) and counted.
@@ -278,32 +281,51 @@ def _hidden(item: dict[str, Any]) -> bool:
 
 
 def read_posts(
-    answer: Captured, base_url: str
-) -> tuple[list[dict[str, Any]], list[str], int, bool, str]:
-    """(posts newest first with pinned ones first, author names, hidden count, has_more, problem)."""
+    answer: Captured, base_url: str, sec_uid: str = ""
+) -> tuple[list[dict[str, Any]], list[str], int, bool, str, str | None]:
+    """(posts newest first with pinned ones first, author names, hidden count, has_more, problem,
+    the nickname of the works' author whose sec_uid is ``sec_uid``, or None).
+
+    A work may be a co-creation published by another account: only an author with the
+    account's own sec_uid names the account.
+    """
     data, problem = _json_problem("post list", answer)
     if data is None:
-        return [], [], 0, False, problem
+        return [], [], 0, False, problem, None
     items = data.get("aweme_list")
     if _status_code(data) != 0:
         message = str(data.get("status_msg") or "").strip()
         listed = "an empty list" if not items else f"{len(items)} works"
-        return [], [], 0, False, f"post list: status_code {data.get('status_code')} with {listed} (risk control){' ' + message if message else ''}"
+        reason = f"post list: status_code {data.get('status_code')} with {listed} (risk control){' ' + message if message else ''}"
+        return [], [], 0, False, reason, None
     if items is None:
         items = []
     if not isinstance(items, list):
-        return [], [], 0, False, "post list: aweme_list is not a list"
+        return [], [], 0, False, "post list: aweme_list is not a list", None
     shown = [i for i in items if isinstance(i, dict) and not _hidden(i)]
     names = []
+    own_name = None
     for item in shown:
         author = item.get("author") if isinstance(item.get("author"), dict) else {}
         name = str(author.get("nickname") or "").strip()
         if name and name not in names:
             names.append(name)
+        if name and own_name is None and sec_uid and str(author.get("sec_uid") or "") == sec_uid:
+            own_name = name
     posts = [_post(i, base_url) for i in shown]
     # pinned first (as the page lists them), then newest first; an undated work last
     posts.sort(key=lambda p: (not p["pinned"], -(p["time"].timestamp() if p["time"] else float("-inf"))))
-    return posts, names, len(items) - len(shown), bool(_int(data.get("has_more"))), ""
+    return posts, names, len(items) - len(shown), bool(_int(data.get("has_more"))), "", own_name
+
+
+def _answer_sec_uid(*answers: Captured | None) -> str:
+    """The sec_uid the captured answers were asked for (their ``sec_user_id``)."""
+    for answer in answers:
+        if answer is not None:
+            value = _query(answer.url).get("sec_user_id", [""])[0]
+            if value:
+                return value
+    return ""
 
 
 def read_account(
@@ -313,15 +335,20 @@ def read_account(
     page_status: int | None,
     page_html: str,
     waited_seconds: float | None = None,
+    sec_uid: str = "",
 ) -> DouyinRead:
-    """What the page showed of one account; see the module docstring for the decisions."""
+    """What the page showed of one account; see the module docstring for the decisions.
+
+    ``sec_uid`` is the account's (by default the one the captured answers were asked for).
+    """
     user, not_found, profile_problem = _read_profile(profile, page_html)
     name = str(user.get("nickname") or "").strip() if user else ""
     aweme_count = _int(user.get("aweme_count")) if user else None
     names_seen = [name] if name else []
+    sec_uid = sec_uid or _answer_sec_uid(posts, profile)
 
     if posts is not None:
-        listed, authors, hidden, has_more, problem = read_posts(posts, base_url)
+        listed, authors, hidden, has_more, problem, own_name = read_posts(posts, base_url, sec_uid)
         if not_found and (listed or hidden):
             # works of this sec_uid loaded: never "not found", and the answers disagree
             problem = f"the profile says the user does not exist but the post list shows {len(listed) + hidden} works"
@@ -329,7 +356,8 @@ def read_account(
         if not_found:
             return DouyinRead(found=False, error="")
         names_seen += [a for a in authors if a not in names_seen]
-        current_name = name or (authors[0] if authors else None)
+        # the profile's nickname, else the works' own author's: never a co-author's
+        current_name = name or own_name
         if not problem and not listed:
             if aweme_count is not None and aweme_count - hidden > 0:
                 problem = (

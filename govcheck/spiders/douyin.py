@@ -214,6 +214,7 @@ class DouyinSpider(AccountSpider):
             response.status,
             text,
             waited_seconds=round(capture.waited, 1) if capture.timed_out else None,
+            sec_uid=capture.sec_uid,
         )
         return self.finish(account, **self.fields(response.url, read, capture))
 
