@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from govcheck.replicas.weinan import RegisterError, load_register
+from govcheck.replicas.weinan import RegisterError, inspector_observations, load_register
 from govcheck.report.notice import build_notice
 from govcheck.report.summary import RoundReport, attachment_tables, change_text, load_round_report, percent_text
 from govcheck.targets import SITE_CATEGORIES
@@ -204,6 +204,22 @@ def test_accounts_of_every_platform_are_crawled_from_the_replica(demo: dict[str,
         if not o.get("manual")
     )
     assert crawled == {"微信": 450, "微博": 15, "抖音": 5}
+
+
+def test_an_account_the_platform_does_not_know_is_not_found_by_the_inspectors_search(demo: dict[str, Any]):
+    # the platform's "no such 账号ID" cannot tell a deleted account from a wrong ID in the
+    # register: the inspectors searched the app by name, and their 搜索不到 establishes it
+    key = "account:抖音:澄城县道路运输管理所"
+    finding, = demo["store"].find("findings", {"round": ROUND, "target_key": key})
+    assert (finding["code"], finding["label"]) == ("media.not_found", "搜索不到")
+    assert finding["evidence"]["taken_from"]["found"].startswith("manual")
+
+
+def test_the_inspectors_sheet_records_every_deleted_account_as_not_found():
+    register = load_register(REPO / "replica" / "weinan")
+    rows = {(r["平台"], r["账号名称"]): r for r in inspector_observations(register)["人工观察"]}
+    deleted = [a for a in register.accounts if "deleted" in a.states]
+    assert deleted and all(rows[(a.platform, a.name)]["当前名称"] == "搜索不到" for a in deleted)
 
 
 def test_the_previous_round_is_marked_as_recorded_not_crawled(demo: dict[str, Any]):

@@ -623,19 +623,26 @@ def latest_original(account: Account, media_as_of: date) -> datetime | None:
 
 
 def inspector_observations(register: Register) -> dict[str, list[dict[str, str]]]:
-    """The 人工观察 sheet for the accounts whose platform shows no original marker (Douyin):
-    the date of the latest original work inspectors saw in the app."""
+    """The 人工观察 sheet: for the accounts whose platform shows no original marker (Douyin),
+    the date of the latest original work inspectors saw in the app; for every account the
+    platform does not know (state ``deleted``), 当前名称 搜索不到 — the platform's "no account
+    with this 账号ID" cannot tell a deleted account from a wrong ID in the register, so the
+    inspectors searched the app by name and found nothing."""
     rows = []
-    for account in register.accounts_on("抖音"):
+    for account in register.accounts:
         if "deleted" in account.states:
-            continue  # the crawl finds it gone; there is nothing to look at
-        original = latest_original(account, register.media_as_of)
+            name, original = "搜索不到", ""
+        elif account.platform == "抖音":
+            latest = latest_original(account, register.media_as_of)
+            name, original = "", f"{latest:%Y-%m-%d %H:%M}" if latest else "无"
+        else:
+            continue
         rows.append({
             "账号名称": account.name,
             "平台": account.platform,
             "最新发布时间": "",
-            "最近原创时间": f"{original:%Y-%m-%d %H:%M}" if original else "无",
-            "当前名称": "",
+            "最近原创时间": original,
+            "当前名称": name,
             "互动入口状态": "",
             "截图文件": "",
             "检查人": register.inspector,
