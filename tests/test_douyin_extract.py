@@ -210,27 +210,36 @@ def test_evidence_keeps_pinned_recent_and_the_newest_work():
     assert len(evidence_posts(read.posts, as_of, limit=2)) == 2
 
 
-# -- not found: only when the page says so -----------------------------------------------
+# -- no such user: only when the page says so, and then a search by name must tell --------
+
+NO_SUCH_USER = (f"profile: the platform has no account with 账号ID {SEC_UID} (用户不存在): deleted, "
+                "or the register's ID is wrong; search the app by name")
 
 
-def test_the_profile_saying_the_user_does_not_exist_is_not_found():
+def test_the_profile_saying_the_user_does_not_exist_is_left_for_a_search_by_name():
+    # the same answer for a deleted account and for a mistyped sec_uid: not 搜索不到 on its own
     missing = profile(data("profile_other_not_found.json"))
     assert profile_says_not_found(missing)
     empty_list = posts(posts_json(aweme_list=[], has_more=0))
     read = read_account(BASE, missing, empty_list, 200, "<div class='user-not-exist'>用户不存在</div>")
-    assert (read.found, read.error, read.current_name, read.posts) == (False, "", None, [])
+    assert (read.found, read.error, read.current_name, read.posts) == (None, NO_SUCH_USER, None, [])
+    assert read_account(BASE, missing, None, 200, "").error == NO_SUCH_USER
+    typo = "MS4wLjABAAAAwrongwrongwrongwrongwrong"
+    elsewhere = Captured(PROFILE_URL.replace(SEC_UID, typo), 200, data("profile_other_not_found.json"))
+    assert f"no account with 账号ID {typo} (用户不存在)" in read_account(BASE, elsewhere, None, 200, "").error
 
 
-def test_an_empty_user_is_not_found_only_when_the_pages_error_element_says_so():
+def test_an_empty_user_is_no_such_user_only_when_the_pages_error_element_says_so():
     no_user = profile(json.dumps({"status_code": 0, "status_msg": None, "user": None}))
-    assert read_account(BASE, no_user, None, 200, "<div class='user-not-exist'>用户不存在</div>").found is False
+    said = read_account(BASE, no_user, None, 200, "<div class='user-not-exist'>用户不存在</div>")
+    assert (said.found, said.error) == (None, NO_SUCH_USER)
     unclear = read_account(BASE, no_user, None, 200, RENDERED)
-    assert unclear.found is None and unclear.error
+    assert unclear.found is None and unclear.error == "profile: no user in the answer; post list not loaded"
     # the words anywhere else on the page (a work's title, a notice) are no answer of the platform
     quoted = RENDERED.replace("图说澄城｜雪后尧头窑", "警惕！冒充客服称“您的账号已注销”的诈骗")
     assert "账号已注销" in quoted
     read = read_account(BASE, no_user, None, 200, quoted)
-    assert read.found is None and read.error
+    assert read.found is None and read.error == "profile: no user in the answer; post list not loaded"
 
 
 def test_a_loaded_post_list_is_never_read_as_not_found():

@@ -169,9 +169,22 @@ def test_sixteen_days_without_a_work_is_fourteen_days_stale(crawled):
     assert judged["verdict"] == "不合格" and "14天未更新" in judged["labels"] and "长期无更新" not in judged["labels"]
 
 
-def test_a_user_the_page_says_does_not_exist_is_not_found(crawled):
+def test_a_user_the_page_says_does_not_exist_is_not_found_once_an_inspector_searched_the_app(crawled):
+    # 用户不存在 for the registered sec_uid: the account deleted, or the register's 账号ID wrong
     seen = observation(crawled, "澄城县道路运输管理所")
-    assert (seen["found"], seen["error"], seen["posts"]) == (False, "", [])
+    assert (seen["found"], seen["posts"]) == (None, [])
+    assert seen["error"] == ("profile: the platform has no account with 账号ID "
+                             "MS4wLjABAAAA9IC56fqSMjl3aN8Glp2qLwadlr8_FEUaPDm1sOghv-U (用户不存在): deleted, "
+                             "or the register's ID is wrong; search the app by name")
+    judged = verdict(crawled, "澄城县道路运输管理所")
+    assert judged["verdict"] == "待人工复核" and "search the app by name" in judged["labels"]
+    # the inspector searched the Douyin app by name and found nothing: that establishes 搜索不到
+    manual = crawled["folder"] / "manual-not-found.yaml"
+    manual.write_text(yaml.safe_dump({"人工观察": [
+        {"账号名称": "澄城县道路运输管理所", "平台": "抖音", "最新发布时间": "", "最近原创时间": "", "当前名称": "搜索不到",
+         "互动入口状态": "", "检查人": "张三"},
+    ]}, allow_unicode=True), encoding="utf-8")
+    import_manual_observations(crawled["store"], manual, ROUND)
     judged = verdict(crawled, "澄城县道路运输管理所")
     assert (judged["verdict"], judged["labels"]) == ("不合格", "搜索不到")
 

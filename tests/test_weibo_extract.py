@@ -253,9 +253,12 @@ def pages(profile: str, *bodies: str) -> Callable[[str, int], Fetched]:
     return answer
 
 
-def test_an_account_the_profile_answers_nothing_for_is_not_found():
+def test_a_uid_the_profile_answers_nothing_for_is_left_for_a_search_by_name():
+    # the same answer for a deleted account and for a mistyped 账号ID: not 搜索不到 on its own
     read, urls = drive(pages(NOTHING))
-    assert (read.found, read.error, read.posts, urls) == (False, "", [], [profile_url(BASE, UID)])
+    assert (read.found, read.posts, urls) == (None, [], [profile_url(BASE, UID)])
+    assert read.error == (f"profile: the platform has no account with 账号ID {UID} (这里还没有内容): deleted, "
+                          "or the register's ID is wrong; search the app by name")
     assert read.note == "the profile answers 这里还没有内容"
 
 

@@ -32,7 +32,7 @@ from scrapy.settings import Settings
 from govcheck import settings as project_settings
 from govcheck.credentials import secret
 from govcheck.extract.wording import page_text
-from govcheck.registry import import_targets
+from govcheck.registry import import_manual_observations, import_targets
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import weibo as weibo_replica
 from govcheck.replicas.targets import weibo_row
@@ -145,7 +145,6 @@ def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tup
         ("渭南市生态环境局", ("合格", "")),
         ("渭南市地方志办公室", ("不合格", "长期无更新")),
         ("渭南市公安局交通警察支队", ("不合格", "已改名(渭南交警)系统中未改名")),
-        ("渭南市人民防空办公室", ("不合格", "搜索不到")),
         ("蒲城县人民政府", ("合格", "")),
         ("大荔县人民政府", ("合格", "")),
         ("澄城县人民政府", ("合格", "")),
@@ -164,6 +163,7 @@ def test_each_account_gets_the_notice_label_its_state_calls_for(crawled, name, e
         ("渭南市市场监督管理局", "profile: captcha page"),
         ("渭南市卫生健康委员会", "profile: rate limited (HTTP 432), still after 2 retries with backoff"),
         ("华州区人民政府", "账号ID 'weibo.com/hzqrmzf' is not a Weibo uid"),
+        ("渭南市人民防空办公室", "deleted, or the register's ID is wrong; search the app by name"),
     ],
 )
 def test_what_could_not_be_read_is_left_for_review_with_its_reason(crawled, name, reason):
@@ -241,11 +241,23 @@ def test_a_renamed_account_shows_its_current_name(crawled):
     assert seen["url"] == f"{crawled['base']}/u/{uid_of_name('渭南市公安局交通警察支队')}"
 
 
-def test_an_account_the_api_has_nothing_for_is_not_found(crawled):
+def test_a_uid_the_api_has_nothing_for_is_not_found_once_an_inspector_searched_the_app(crawled):
+    # 这里还没有内容 for the registered uid: the account deleted, or the register's 账号ID wrong
+    uid = uid_of_name("渭南市人民防空办公室")
     seen = observation(crawled, "渭南市人民防空办公室")
-    assert (seen["found"], seen["error"], seen["posts"]) == (False, "", [])
+    assert (seen["found"], seen["posts"]) == (None, [])
+    assert seen["error"] == (f"profile: the platform has no account with 账号ID {uid} (这里还没有内容): deleted, "
+                             "or the register's ID is wrong; search the app by name")
     assert seen["note"] == "the profile answers 这里还没有内容"
-    assert len(crawled["requests"].for_uid(uid_of_name("渭南市人民防空办公室"))) == 1
+    assert len(crawled["requests"].for_uid(uid)) == 1
+    # the inspector searched the Weibo app by name and found nothing: that establishes 搜索不到
+    manual = crawled["folder"] / "manual.yaml"
+    manual.write_text(yaml.safe_dump({"人工观察": [
+        {"账号名称": "渭南市人民防空办公室", "平台": "微博", "最新发布时间": "", "最近原创时间": "", "当前名称": "搜索不到",
+         "互动入口状态": "", "检查人": "张三"},
+    ]}, allow_unicode=True), encoding="utf-8")
+    import_manual_observations(crawled["store"], manual, "2024-1")
+    assert verdict(crawled, "渭南市人民防空办公室") == ("不合格", "搜索不到")
 
 
 def test_comments_are_built_in_unless_the_register_names_an_entry(crawled):

@@ -13,12 +13,15 @@ the page's script loads (the requests need the page's ``a_bogus`` signature and
 Everything here is a plain function over what was captured (HTTP status and body text), so
 the rules can be pinned without a browser. What the answers mean:
 
-- **not found** (``found`` False, 搜索不到) only when the page itself says the user does not
-  exist: the profile JSON's ``status_msg`` says so, or its ``user`` is empty and the page's
-  own not-found element (``.user-not-exist``) shows the text — never the same words anywhere
-  else on the page (a work's title may quote 账号已注销). Nothing else — not a timeout, not
-  an empty list — is read as "gone", and never when the post list loaded works (a profile
-  saying so beside a list of works is a contradiction: not read).
+- **no such user** only when the page itself says the user does not exist: the profile
+  JSON's ``status_msg`` says so, or its ``user`` is empty and the page's own not-found element
+  (``.user-not-exist``) shows the text — never the same words anywhere else on the page (a
+  work's title may quote 账号已注销). Nothing else — not a timeout, not an empty list — is
+  read as "gone", and never when the post list loaded works (a profile saying so beside a
+  list of works is a contradiction: not read). Even then it is not 搜索不到 on its own: a
+  deleted account and a mistyped sec_uid in the register answer alike, so ``found`` is None
+  with the reason (待人工复核) until an inspector searches the app by name (``govcheck
+  observe import``, 当前名称 搜索不到). This reader never gives ``found`` False.
 - **the post list could not be read** (``found`` None with the reason, 待人工复核): HTTP
   401/403/404/408/429/5xx, an empty body, ``blocked``, a non-zero ``status_code`` (2053 and
   friends are risk control), a captcha/verify page, a body that is not JSON, an empty list
@@ -227,29 +230,37 @@ def _page_says_not_found(html: str) -> str:
     return _says_not_found(shown)
 
 
-def _read_profile(profile: Captured | None, page_html: str) -> tuple[dict[str, Any] | None, bool, str]:
-    """(user, not found?, reason the profile could not be read)."""
+def _read_profile(profile: Captured | None, page_html: str) -> tuple[dict[str, Any] | None, str, str]:
+    """(user, what says there is no such user ("" when nothing does), reason the profile could not be read)."""
     if profile is None:
-        return None, False, "profile: not loaded"
+        return None, "", "profile: not loaded"
     data, problem = _json_problem("profile", profile)
     if data is None:
-        return None, False, problem
+        return None, "", problem
     message = str(data.get("status_msg") or "")
     user = data.get("user")
     if _status_code(data) != 0:
         if _says_not_found(message):
-            return None, True, ""
-        return None, False, f"profile: status_code {data.get('status_code')} {message}".rstrip()
+            return None, _says_not_found(message), ""
+        return None, "", f"profile: status_code {data.get('status_code')} {message}".rstrip()
     if not isinstance(user, dict) or not user:
-        if _says_not_found(message) or _page_says_not_found(page_html):
-            return None, True, ""
-        return None, False, "profile: no user in the answer"
-    return user, False, ""
+        said = _says_not_found(message) or _page_says_not_found(page_html)
+        if said:
+            return None, said, ""
+        return None, "", "profile: no user in the answer"
+    return user, "", ""
 
 
 def profile_says_not_found(profile: Captured) -> bool:
     """The profile answer itself says the user does not exist (the page may add the text)."""
-    return _read_profile(profile, "")[1]
+    return bool(_read_profile(profile, "")[1])
+
+
+def _no_such_user(sec_uid: str, said: str) -> str:
+    """Why "no such user" is not 搜索不到: a deleted account and a wrong 账号ID look alike."""
+    which = f"账号ID {sec_uid}" if sec_uid else "the registered 账号ID"
+    return (f"profile: the platform has no account with {which} ({said}): deleted, or the register's ID is "
+            "wrong; search the app by name")
 
 
 def _int(value: Any) -> int | None:
@@ -354,7 +365,7 @@ def read_account(
             problem = f"the profile says the user does not exist but the post list shows {len(listed) + hidden} works"
             return DouyinRead(found=None, error=problem, names_seen=authors)
         if not_found:
-            return DouyinRead(found=False, error="")
+            return DouyinRead(found=None, error=_no_such_user(sec_uid, not_found))
         names_seen += [a for a in authors if a not in names_seen]
         # the profile's nickname, else the works' own author's: never a co-author's
         current_name = name or own_name
@@ -387,7 +398,7 @@ def read_account(
         )
 
     if not_found:
-        return DouyinRead(found=False, error="")
+        return DouyinRead(found=None, error=_no_such_user(sec_uid, not_found))
     # The post list never arrived: say why, as precisely as the page allows.
     if page_status is not None and not 200 <= page_status < 300:
         reason = f"profile page: {_http_reason(page_status)}"

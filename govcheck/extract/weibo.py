@@ -10,8 +10,11 @@ Two answers of ``{base}/api/container/getIndex`` (``m.weibo.cn``), both JSON ``{
 
 What the answers mean (every failure is a reason for 待人工复核, never an answer):
 
-- **not found** (搜索不到) only when the profile answers ``ok: 0`` with 这里还没有内容 (or
-  用户不存在): the API's word for a uid without an account. The same words (or no cards) on
+- **no account with this uid**: the profile answers ``ok: 0`` with 这里还没有内容 (or
+  用户不存在), the API's word for a uid without an account. A deleted account and a mistyped
+  账号ID in the register answer alike, so this is not 搜索不到 on its own: ``found`` None with
+  the reason (待人工复核) until an inspector searches the app by name (``govcheck observe
+  import``, 当前名称 搜索不到). The same words (or no cards) on
   the post list of an account that exists mean an empty list (page 1) or the end of the list
   (later pages) — only when the profile's ``statuses_count`` agrees: an empty page 1 of an
   account that counts posts, or an empty later page before the posts read reach that count
@@ -399,7 +402,11 @@ def read_account(target: Target) -> Reading:
     fetched = yield from fetch(profile_url(target.base_url, target.uid))
     answer = _answer(fetched)
     if answer.kind == "nothing":
-        read.found, read.note = False, f"the profile answers {answer.detail}"
+        # The API's word for a uid without an account: a deleted account and a mistyped 账号ID
+        # in the register answer alike, so only a search of the app by name can tell.
+        read.note = f"the profile answers {answer.detail}"
+        read.error = (f"profile: the platform has no account with 账号ID {target.uid} ({answer.detail}): "
+                      "deleted, or the register's ID is wrong; search the app by name")
         return read
     if answer.kind != "data":
         return read.failed("profile", fetched, answer)
