@@ -96,7 +96,7 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         yaml.safe_dump(inspector_observations(register), allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     count = import_manual_observations(store, observed_file, DEMO_ROUND)
-    print(f"demo: {count} inspectors' observations imported ({observed_file.name}: Douyin shows no original marker)")
+    print(f"demo: {count} inspectors' observations imported ({observed_file.name}: Douyin originals, accounts the app finds no more)")
     print(f"demo: round {DEMO_ROUND} crawled and assessed in {time.monotonic() - started:.0f} s")
 
     verdicts = store.find("verdicts", {"round": DEMO_ROUND, "target_key": {"$in": keys}},
