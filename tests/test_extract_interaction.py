@@ -220,6 +220,12 @@ def test_a_short_title_inside_the_link_is_not_taken_for_the_status():
         ("<span>受理状态：已受理</span><span>回复状态：未回复</span>", "未回复", False),
         ("<span>状态：</span><b>已回复</b><span>浏览：12</span>", "已回复", True),
         ("<span>受理状态：已受理</span>", "已受理", False),
+        # the steps reached, in one element or several
+        ("<span>办理状态：已受理 → 已办结</span>", "已受理 → 已办结", True),
+        ("<span>办理状态：</span><span>已受理</span> <span>已办结</span><span>浏览 12</span>", "已受理 已办结", True),
+        ("<span>办理状态：已受理</span> <span>浏览 12</span>", "已受理", False),
+        ("<span>已受理</span><span>已办结</span>", "已受理 已办结", True),
+        ("<span>已办结</span><span>待反馈</span>", "已办结 待反馈", None),
     ],
 )
 def test_status_labels_in_neighbouring_elements_are_read_apart(labels, status, replied):
@@ -248,22 +254,6 @@ def test_a_status_cell_showing_the_steps_reached():
       <tr><td><a href="/m/1.html">关于农村道路硬化的建议</a></td><td>2023-08-01</td><td>已受理→已办结</td></tr>
       <tr><td><a href="/m/2.html">关于路灯维修的建议</a></td><td>2023-08-02</td><td>已回复(待审核)</td></tr></table>"""
     assert [(m.status, m.replied) for m in messages_of(html).messages] == [("已受理→已办结", True), ("已回复(待审核)", None)]
-
-
-@pytest.mark.parametrize(
-    "shown, status, replied",
-    [
-        ("<span>办理状态：已受理 → 已办结</span>", "已受理 → 已办结", True),
-        ("<span>办理状态：</span><span>已受理</span> <span>已办结</span><span>浏览 12</span>", "已受理 已办结", True),
-        ("<span>办理状态：已受理</span> <span>浏览 12</span>", "已受理", False),
-        ("<span>已受理</span><span>已办结</span>", "已受理 已办结", True),
-        ("<span>已办结</span><span>待反馈</span>", "已办结 待反馈", None),
-    ],
-)
-def test_a_list_item_showing_the_steps_reached(shown, status, replied):
-    html = f"""<ul><li><a href="/m/1.html">关于农村道路硬化的建议</a><span>留言时间：2023-08-01</span>{shown}</li></ul>"""
-    [message] = messages_of(html).messages
-    assert (message.status, message.replied) == (status, replied)
 
 
 HOME = "http://xczx.weinan.gov.cn/"
