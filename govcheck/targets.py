@@ -111,9 +111,9 @@ def url_problem(url: str) -> str | None:
     """Why ``url`` is not an absolute http(s) URL that can be fetched, or None when it is.
 
     ``urllib.parse`` splits it; the port, when given, must be 1-65535; the host must be an IPv4
-    or IPv6 address (:mod:`ipaddress`) or a domain name whose labels are letters, digits and
-    hyphens, not starting or ending with a hyphen — Chinese labels included (``渭南.政务``,
-    checked in their IDNA form ``xn--...``).
+    or IPv6 address (:mod:`ipaddress`) or a domain name whose labels are letters, digits,
+    underscores and hyphens, not starting or ending with a hyphen (``_LABEL``) — Chinese labels
+    included (``渭南.政务``, checked in their IDNA form ``xn--...``).
     """
     if not url:
         return "不能为空"

@@ -197,12 +197,15 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
     data = yaml.safe_load(PROFILE_FILE.read_text(encoding="utf-8"))
     del data["websites"]["availability"]["reasons"]["refused"]
     del data["new_media"]["no_original"]["reasons"]["unread"]
+    del data["new_media"]["renamed"]["review_code"], data["new_media"]["renamed"]["reasons"]  # added later too
     path = tmp_path / "weinan-2023.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     copied = load_profile(path)
     # the reason texts come from the shipped profile; nothing else is filled
     assert copied.value("websites", "availability", "reasons", "refused") == profile.value("websites", "availability", "reasons", "refused")
     assert copied.value("new_media", "no_original", "reasons", "unread") == profile.value("new_media", "no_original", "reasons", "unread")
+    assert copied.value("new_media", "renamed", "review_code") == profile.value("new_media", "renamed", "review_code")
+    assert copied.value("new_media", "renamed", "reasons", "truncated") == profile.value("new_media", "renamed", "reasons", "truncated")
     del data["new_media"]["no_original"]["days"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ProfileError, match="new_media.no_original.days"):

@@ -179,18 +179,19 @@ _INVALID = re.compile(r"无效|不予受理|不予处理|重复(留言|信件|�
 
 
 # a status printing the steps reached: 已受理→已办结, 已受理 已转办 已办结, 已签收、办理中、已办结
-_STEP_SEPARATOR = re.compile(r"\s*(?:→|->|—>|=>|>|＞|›|»|、|/|\|)\s*|\s+")
+_ARROWS = r"→|->|—>|=>|>|＞|›|»|、"  # between two steps (besides whitespace)
+_STEP_SEPARATOR = re.compile(rf"\s*(?:{_ARROWS}|/|\|)\s*|\s+")
 _FINAL_STEP = re.compile(r"已办结|已回复|已答复")
+
+
+def _is_step(word: str) -> bool:
+    return bool(_PENDING.fullmatch(word) or _REPLIED.fullmatch(word))
 
 
 def _ends_answered(text: str) -> bool:
     """The status is a progression of separated steps whose last step is a final state."""
     steps = [step for step in _STEP_SEPARATOR.split(text) if step]
-    return (
-        len(steps) > 1
-        and bool(_FINAL_STEP.fullmatch(steps[-1]))
-        and all(_PENDING.fullmatch(step) or _REPLIED.fullmatch(step) for step in steps[:-1])
-    )
+    return len(steps) > 1 and bool(_FINAL_STEP.fullmatch(steps[-1])) and all(_is_step(step) for step in steps[:-1])
 
 
 def reply_state(status: str) -> tuple[bool | None, bool]:
@@ -365,11 +366,7 @@ def _bordered_text(el: etree._Element) -> str:
     return _squash("".join(pieces))
 
 
-_NEXT_STEP = re.compile(r"(?:\s*(?:→|->|—>|=>|>|＞|›|»|、)\s*|\s+)([^\s:：,，;；|｜]{2,10})")
-
-
-def _is_step(word: str) -> bool:
-    return bool(_PENDING.fullmatch(word) or _REPLIED.fullmatch(word))
+_NEXT_STEP = re.compile(rf"(?:\s*(?:{_ARROWS})\s*|\s+)([^\s:：,，;；|｜]{{2,10}})")
 
 
 def _labelled_status(text: str, match: re.Match[str]) -> str:

@@ -848,13 +848,6 @@ def _is_manual(observation: Mapping[str, Any]) -> bool:
     return bool(observation.get("manual") or observation.get("source") == "manual")
 
 
-def _mark(fields: set[str], name: str, present: bool) -> None:
-    if present:
-        fields.add(name)
-    else:
-        fields.discard(name)
-
-
 def _latest_post_time(posts: Any) -> datetime | None:
     """The newest post of a list read in full; pinned posts are never the latest."""
     times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping) and not p.get("pinned")]
@@ -904,15 +897,21 @@ def merge_account_observations(
     read_at: dict[str, datetime | None] = {}
     seen: dict[str, list[tuple[datetime, Any, Mapping[str, Any]]]] = {name: [] for name in _LATEST_SEEN_FIELDS}
     last_day = _calendar_date(as_of, profile) if as_of is not None else None
+
+    def take(name: str, value: Any, observation: Mapping[str, Any]) -> None:
+        values[name] = value
+        taken_from[name] = _source_name(observation)
+        read_at[name] = _instant(observation.get("fetched_at"))
+        if _is_manual(observation):
+            inspected.add(name)
+        else:
+            inspected.discard(name)
+
     for observation in ordered:
-        manual = _is_manual(observation)
         for name in _MERGED_FIELDS:
             value = _field_value(observation, name)
-            if value is not None and (name not in values or manual):
-                values[name] = value
-                taken_from[name] = _source_name(observation)
-                _mark(inspected, name, manual)
-                read_at[name] = _instant(observation.get("fetched_at"))
+            if value is not None and (name not in values or _is_manual(observation)):
+                take(name, value, observation)
             if name in seen and value is not None:
                 moment = value[0] if name == "originals" else value
                 if moment is not None and (last_day is None or _calendar_date(moment, profile) <= last_day):
@@ -921,10 +920,7 @@ def merge_account_observations(
         if proven:
             # on equal dates the inspector's wins, then the source that read the account last
             _, value, observation = max(proven, key=_proof_rank)
-            values[name] = value
-            taken_from[name] = _source_name(observation)
-            _mark(inspected, name, _is_manual(observation))
-            read_at[name] = _instant(observation.get("fetched_at"))
+            take(name, value, observation)
     # The post list: the first one read (a list, even empty) by an observation without an error.
     posts_read_by = next(
         (o for o in ordered if isinstance(o.get("posts"), list) and not o.get("error")), None
@@ -963,9 +959,8 @@ def merge_account_observations(
 def _proof_rank(candidate: tuple[datetime, Any, Mapping[str, Any]]) -> tuple[datetime, bool, datetime]:
     """Orders the sources proving a post date: the date, then the inspector's, then the latest read."""
     moment, _, observation = candidate
-    manual = bool(observation.get("manual") or observation.get("source") == "manual")
     read = _instant(observation.get("fetched_at")) or datetime.min.replace(tzinfo=timezone.utc)
-    return _instant(moment), manual, read
+    return _instant(moment), _is_manual(observation), read
 
 
 def _account_evidence(target: Mapping[str, Any], state: AccountState, **extra: Any) -> dict[str, Any]:
@@ -1089,7 +1084,6 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
     latest, later_seen, read_at, latest_from = _latest_post_until(state, as_of, profile)
     age = _age_days(latest, as_of, profile)
     read_before = _read_before(read_at, as_of, profile)
-    judged_age = age if read_before is None or age is None else _age_days(latest, read_before, profile)
     evidence = _account_evidence(
         target,
         state,
@@ -1098,13 +1092,14 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
         latest_post_at_seen=_local(state.latest_post_at, profile),
         latest_post_read_at=_local(read_at, profile),
         age_days=age,
-        age_days_at_read=judged_age if read_before is not None else None,
+        age_days_at_read=_age_at_read(latest, read_before, profile),
         posts_read=None if state.posts is None else len(state.posts),
         latest_posts=_post_evidence(state.posts or (), profile),
     )
-    if read_before is not None and (age is None or age > rules["days"]) and not later_seen:
+    if read_before is not None and (age > rules["days"] if age is not None else not later_seen):
         # A read before the monitoring day did not see the days after it: a post then would cure
-        # any staleness, so none is established at the monitoring point.
+        # any staleness, so none is established at the monitoring point. Below, a read before
+        # the day has shown nothing late.
         return [_read_before_review(rules, threshold, read_before, latest, as_of, evidence, profile),
                 *original_findings(target, state, as_of, profile)]
     if age is None:
@@ -1123,7 +1118,7 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
             _finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason),
             *original_findings(target, state, as_of, profile),
         ]
-    if judged_age > rules["days"] and latest_from and latest_from["field"] == "latest_original_at":
+    if age > rules["days"] and latest_from and latest_from["field"] == "latest_original_at":
         # Only an inspector's original is that late, and the post lists missed it: what came
         # after it is unrecorded, so the account is not shown to be without updates.
         reason = rules["reasons"]["original_only"].format(
@@ -1135,11 +1130,11 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
             _finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason),
             *original_findings(target, state, as_of, profile),
         ]
-    if judged_age > long_rules["days"]:
+    if age > long_rules["days"]:
         severity, points = _judged(profile, long_rules)
         return [_finding(profile, long_rules["code"], long_rules["label"], severity, threshold, as_of, evidence, points=points)]
     findings = []
-    if judged_age > rules["days"]:
+    if age > rules["days"]:
         severity, points = _judged(profile, rules)
         findings.append(_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points))
     return [*findings, *original_findings(target, state, as_of, profile)]
@@ -1156,6 +1151,12 @@ def _read_before_review(
     )
     review_label = profile.value("new_media", "review_label")
     return _finding(profile, rules["review_code"], review_label, "review", threshold, as_of, evidence, reason)
+
+
+def _age_at_read(latest: datetime | None, read_before: datetime | None, profile: Profile) -> int | None:
+    """How old the latest post (or original) was when a source read the account before the
+    monitoring day: evidence of what that read could show."""
+    return None if read_before is None or latest is None else _age_days(latest, read_before, profile)
 
 
 def _read_before(read_at: datetime | None, as_of: datetime, profile: Profile) -> datetime | None:
@@ -1233,7 +1234,6 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
     latest, later_seen, read_at = _latest_original_until(state, as_of, profile)
     age = _age_days(latest, as_of, profile)
     read_before = _read_before(read_at, as_of, profile)
-    judged_age = age if read_before is None or age is None else _age_days(latest, read_before, profile)
     evidence = _account_evidence(
         target,
         state,
@@ -1242,7 +1242,7 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
         latest_original_at_seen=_local(state.latest_original_at, profile),
         latest_original_read_at=_local(read_at, profile),
         age_days=age,
-        age_days_at_read=judged_age if read_before is not None else None,
+        age_days_at_read=_age_at_read(latest, read_before, profile),
     )
     review_label = profile.value("new_media", "review_label")
     if not state.originals_known:

@@ -234,32 +234,38 @@ def _profile_from_text(text: str, origin: str, default_name: str, reasons_from: 
         raise ProfileError(f"rules profile {origin}: expected a mapping at the top level")
     data.setdefault("name", default_name)
     if reasons_from is not None:
-        _fill_reasons(data, reasons_from)
+        _fill_review_outcomes(data, reasons_from)
     problems = validate_profile(data)
     if problems:
         raise ProfileError(f"rules profile {origin} is invalid: " + "; ".join(problems))
     return Profile(name=data["name"], title=data["title"], data=_frozen(data), origin=origin)
 
 
-def _fill_reasons(data: dict[str, Any], default: Profile) -> None:
-    """Review reasons a profile file does not word yet, taken from the shipped default.
+def _fill_review_outcomes(data: dict[str, Any], default: Profile) -> None:
+    """The wording of review outcomes a profile file does not have yet, from the shipped default.
 
-    Offices copy the shipped profile and change thresholds; a later version that words a new
-    review reason must not make their copy (and every round stored with it) unloadable. Only
-    reason texts are filled: thresholds, labels and codes stay what the file says.
+    Offices copy the shipped profile and change thresholds; a later version that adds a review
+    outcome (its ``review_code``, its ``reasons.NAME``) must not make their copy (and every round
+    stored with it) unloadable. Only these are filled: thresholds, labels and the codes of
+    failures stay what the file says.
     """
     for key, _ in REQUIRED:
         parts = key.split(".")
-        if len(parts) < 2 or parts[-2] != "reasons":
+        if parts[-1] == "review_code":
+            section = parts[:-1]
+        elif len(parts) > 2 and parts[-2] == "reasons":
+            section = parts[:-2]
+        else:
             continue
         holder: Any = data
-        for part in parts[:-2]:
+        for part in section:
             holder = holder.get(part) if isinstance(holder, dict) else None
         if not isinstance(holder, dict):
             continue  # the section itself is missing: validation says so
-        reasons = holder.setdefault("reasons", {})
-        if isinstance(reasons, dict) and parts[-1] not in reasons:
-            reasons[parts[-1]] = default.value(*parts)
+        if parts[-2] == "reasons":
+            holder = holder.setdefault("reasons", {})
+        if isinstance(holder, dict) and parts[-1] not in holder:
+            holder[parts[-1]] = default.value(*parts)
 
 
 def _frozen(value: Any) -> Any:
