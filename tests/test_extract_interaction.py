@@ -166,7 +166,9 @@ def test_interaction_links_of_a_home_page_any_host():
 @pytest.mark.parametrize("site", MANIFEST["sites"], ids=lambda s: s["slug"])
 def test_each_replica_home_page_links_the_channels_the_manifest_lists(site):
     found = [url for _, url in interaction_links(read(site["home"]), ORIGIN + site["home"])]
-    assert found == [ORIGIN + path for path in site["expected_interaction_links"]]
+    # links written by the page's script are not in the HTML as fetched
+    expected = [] if site.get("interaction_links_by_script") else site["expected_interaction_links"]
+    assert found == [ORIGIN + path for path in expected]
 
 
 @pytest.mark.parametrize(

@@ -115,3 +115,8 @@ def test_probes_left_out_of_the_count_say_so():
 def test_an_account_read_before_the_monitoring_day_says_when():
     evidence = {"latest_post_read_at": moment("2024-02-20T10:00:00"), "age_days_at_read": 12, "age_days": 15}
     assert evidence_facts(evidence) == "距监测日天数：15；最新发布的读取时间：2024-02-20 10:00:00；读取当日距最近发布天数：12"
+
+
+def test_how_the_home_page_was_read_is_named():
+    assert evidence_facts({"read_as": "rendered", "fetched_at": moment("2024-02-20T10:00:05")}) == "抓取时间：2024-02-20 10:00:05；读取方式：浏览器渲染"
+    assert evidence_facts({"read_as": "generic"}) == "读取方式：静态页面"

@@ -947,8 +947,10 @@ def test_an_unreadable_mailbox_is_reviewed_as_a_column_never_failed(profile):
     assert result.verdict == "待人工复核" and codes(list(result.findings)) == ["site.columns.review:市长信箱"]
 
 
-def home_with_channel(links: list[dict[str, str]] | None) -> dict[str, Any]:
-    observation = home(days_before(1))
+def home_with_channel(links: list[dict[str, str]] | None, read_as: str = "rendered") -> dict[str, Any]:
+    """The home page as the sites spider records it: looked at in a browser (``read_as``
+    "rendered") when its HTML as fetched showed no channel."""
+    observation = {**home(days_before(1)), "method": read_as}
     if links is not None:
         observation["interaction_links"] = links
     return observation
@@ -961,6 +963,17 @@ def test_a_site_with_no_interaction_channel_at_all_fails(profile):
     assert (finding.code, finding.severity, finding.label) == ("site.interaction.no_channel", "veto", "互动回应差")
     assert finding.evidence["interaction_links"] == [] and finding.evidence["home_url"] == HOME_URL
     assert verdict(target, observations, profile) == ("不合格", "互动回应差")
+
+
+def test_a_home_page_read_only_as_fetched_proves_no_missing_channel(profile):
+    # a menu written by script does not show in the HTML as fetched
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = home_with_channel([], read_as="generic")
+    [finding] = interaction_findings(observations, profile, target)
+    assert (finding.code, finding.severity, finding.label) == ("site.interaction.review", "review", "互动回应情况待人工复核")
+    assert finding.reason == "首页（http://xczx.weinan.gov.cn/）静态页面中未找到互动入口，未能以浏览器打开核实，需人工确认"
+    assert finding.evidence["read_as"] == "generic" and finding.evidence["interaction_links"] == []
+    assert verdict(target, observations, profile)[0] == "待人工复核"
 
 
 def test_a_home_page_whose_content_we_could_not_read_proves_no_missing_channel(profile):

@@ -267,11 +267,31 @@ def test_home_pages_record_the_interaction_channels_they_link_to(crawled):
         assert [link["url"] for link in home["interaction_links"]] == [base + path for path in site["expected_interaction_links"]], site["slug"]
 
 
+def test_home_pages_are_opened_in_a_browser_only_when_their_html_shows_no_channel(crawled):
+    # few-stale writes its 互动交流 menu entry by script; no-channel has none at all
+    for site in manifest_sites():
+        home = observations_of(crawled, site, "home")["home"]
+        shown_by_script = site.get("interaction_links_by_script") or site["slug"] == "no-channel"
+        assert home["method"] == ("rendered" if shown_by_script else "generic"), site["slug"]
+        assert (home.get("screenshot") is not None) == shown_by_script, site["slug"]
+
+
+def test_a_channel_written_by_script_is_found_in_the_browser_and_the_site_passes(crawled):
+    site = site_named("few-stale")
+    assert site["interaction_links_by_script"] and not [c for c in site["columns"] if c["type"] == "互动交流"]
+    home = observations_of(crawled, site, "home")["home"]
+    assert [link["url"] for link in home["interaction_links"]] == [crawled["base_url"] + "/few-stale/hdjl/index.html"]
+    codes = [f["code"] for f in crawled["store"].find("findings", {"round": ROUND, "target_key": f"site:{site['name']}"})]
+    assert not [code for code in codes if code.startswith("site.interaction")]
+    assert verdict_of(crawled, site["name"])["verdict"] == site["expected_verdict"] == "合格"
+
+
 def test_a_site_with_no_interaction_channel_at_all_fails(crawled):
     site = site_named("no-channel")
     assert not [c for c in site["columns"] if c["type"] == "互动交流"] and site["expected_interaction_links"] == []
     finding = finding_of(crawled, site, "site.interaction.no_channel")
     assert (finding["severity"], finding["label"], finding["evidence"]["interaction_links"]) == ("veto", "互动回应差", [])
+    assert finding["evidence"]["read_as"] == "rendered"  # the page as a browser shows it has none either
     assert finding["evidence"]["home_url"] == crawled["base_url"] + site["home"]
     assert (verdict_of(crawled, site["name"])["verdict"], verdict_of(crawled, site["name"])["labels"]) == ("不合格", "互动回应差")
 

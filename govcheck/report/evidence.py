@@ -43,7 +43,10 @@ FACT_NAMES: dict[str, str] = {
     "blank_count": "空白栏目数",
     "count": "数量",
     "fetched_at": "抓取时间",
+    "read_as": "读取方式",
 }
+# how a page was read (an observation's ``method``)
+READING_METHOD_NAMES = {"rendered": "浏览器渲染", "generic": "静态页面", "selector": "静态页面（指定位置）", "detail": "详情页"}
 # an account's interaction entry (the rules' states) and which source gave each of its fields
 INTERACTION_STATE_NAMES = {"ok": "正常", "missing": "未提供", "broken": "链接有误", "unknown": "无法确认"}
 SOURCE_FIELD_NAMES = {
@@ -161,7 +164,7 @@ def evidence_facts(evidence: Any) -> str:
     if not isinstance(evidence, Mapping):
         return ""
     facts = [
-        f"{name}：{value_text(evidence[field])}"
+        f"{name}：{_fact_text(field, evidence[field])}"
         for field, name in FACT_NAMES.items()
         if evidence.get(field) not in (None, "", [], {})
     ]
@@ -175,6 +178,12 @@ def evidence_facts(evidence: Any) -> str:
         if isinstance(observation, Mapping):
             facts.append(f"观察记录：{_observation_text(observation)}")
     return "；".join(facts)
+
+
+def _fact_text(field: str, value: Any) -> str:
+    if field == "read_as":
+        return READING_METHOD_NAMES.get(str(value), str(value))
+    return value_text(value)
 
 
 def _no_original_seen(evidence: Mapping[str, Any]) -> bool:

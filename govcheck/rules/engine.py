@@ -603,7 +603,8 @@ def site_interaction_findings(
     """互动回应差: overdue messages in an interaction column; no interaction channel at all.
 
     "No channel" is a veto only when it is proven: no 互动交流 column registered or discovered,
-    and the home page, read, links to none and shows no link that may be one but could not be
+    and the home page, read as a browser shows it (``method`` "rendered": menus are often
+    written by script), links to none and shows no link that may be one but could not be
     read (``interaction_unresolved``: a channel-named link run by a script, an unnamed image
     link in an interaction block): those are for an inspector. A channel we could not read is
     the column rules' review (栏目…读取失败), never a veto.
@@ -633,6 +634,11 @@ def site_interaction_findings(
         evidence["interaction_unresolved"] = unresolved
     if not links and not unresolved:
         evidence["columns_seen"] = [o.get("key", "") for o in columns]
+        evidence["read_as"] = home.get("method", "")
+        if home.get("method") != "rendered":
+            # menus are often written by script: the HTML as fetched does not prove there is none
+            reason = rules["reasons"]["channel_not_rendered"].format(url=home.get("url", ""))
+            return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]
         return [_finding(profile, rules["codes"]["no_channel"], rules["labels"]["no_channel"], severity, threshold, as_of, evidence, points=points)]
     reasons = []
     if links:

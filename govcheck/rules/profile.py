@@ -429,6 +429,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.interaction.reasons.no_messages", _text),
     ("websites.interaction.reasons.channel_broken", _text),
     ("websites.interaction.reasons.channel_unresolved", _text),
+    ("websites.interaction.reasons.channel_not_rendered", _text),
     ("websites.serious_errors.code", _text),
     ("websites.serious_errors.severity", _severity),
     ("websites.serious_errors.label", _text),

@@ -78,6 +78,18 @@ async def screenshot_or_none(page: Any) -> bytes | None:
         return None
 
 
+def shows_a_channel(site: dict[str, Any], reading: PageReading, discovered: Sequence[dict[str, Any]]) -> bool:
+    """Whether a site's home page, as read, leaves it an interaction channel or a possible one:
+    a registered or discovered 互动交流 column, a link naming a channel, or one that may be a
+    channel but could not be read."""
+    columns = [*(site.get("columns") or []), *discovered]
+    return (
+        any(c.get("type") == INTERACTION_TYPE for c in columns)
+        or bool(reading.interaction_links)
+        or bool(reading.interaction_unresolved)
+    )
+
+
 def rendered_png(response: Response) -> bytes | None:
     """The screenshot taken while rendering the page: Splash's (render.json png=1) or Playwright's."""
     if response.meta.get("renderer") == "splash":
@@ -223,9 +235,14 @@ class SitesSpider(RoundSpider):
             # The list is filled by script: fetch it again in a real browser.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
-        if discover:
-            for discovered in self.discovered_columns(reading.navigation):
-                yield self.page_request(site, discovered["url"], "column", discovered["name"], discovered)
+        discovered = self.discovered_columns(reading.navigation) if discover else []
+        if meta["kind"] == "home" and page.state == "entries" and not meta["rendered"] and not shows_a_channel(site, reading, discovered):
+            # No interaction channel in the HTML as fetched would be a veto (互动回应差), but menus
+            # are often written by script: look again at the page as a browser shows it first.
+            yield self.page_request(site, response.url, "home", "home", rendered=True)
+            return
+        for found in discovered:
+            yield self.page_request(site, found["url"], "column", found["name"], found)
         read = self.page_reading(meta, reading)
         read["links"] = await self.check_links(site, reading.links)
         details = None
