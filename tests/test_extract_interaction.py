@@ -321,3 +321,75 @@ def test_a_home_observation_carries_its_unresolved_channel_links():
     assert (reading.interaction_links, reading.interaction_unresolved) == ((), (("市长信箱", "openMailbox(3)", "script"),))
     read = SitesSpider.page_reading(type("Spider", (), {"word_list": "shipped"})(), {"kind": "home"}, reading)
     assert (read["interaction_links"], read["interaction_unresolved"]) == ([], [{"name": "市长信箱", "target": "openMailbox(3)", "why": "script"}])
+
+
+# -- channels that are not links ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "element, name, url",
+    [
+        ("""<button onclick="window.open('/hdjl/szxx/')">市长信箱</button>""", "市长信箱", HOME + "hdjl/szxx/"),
+        ("""<button type="button" onclick="location.href='http://12345.example.gov.cn/'">我要写信</button>""", "我要写信", "http://12345.example.gov.cn/"),
+        ("""<input type="button" value="我要留言" onclick="window.location.href='/liuyan/'">""", "我要留言", HOME + "liuyan/"),
+        ("""<input type="image" src="/images/zx.png" alt="在线咨询" onclick="location.assign('/zxzx/')">""", "在线咨询", HOME + "zxzx/"),
+        ("""<div class="hd" onclick="window.open('/zmhd/')">政民互动</div>""", "政民互动", HOME + "zmhd/"),
+        ("""<li onclick="location.href='/zxzx/'">在线咨询</li>""", "在线咨询", HOME + "zxzx/"),
+        ("""<span class="more" data-href="/hdjl/">互动交流</span>""", "互动交流", HOME + "hdjl/"),
+        ("""<a href="/wyxx/"><button type="button">我要写信</button></a>""", "我要写信", HOME + "wyxx/"),
+        ("""<button type="button"><a href="/hdjl/">政民互动</a></button>""", "政民互动", HOME + "hdjl/"),
+        ("""<select onchange="window.open(this.value)"><option value="">部门网站</option>
+            <option value="http://www.example.gov.cn/hdjl/">政民互动</option></select>""", "政民互动", "http://www.example.gov.cn/hdjl/"),
+        ("""<select onchange="location.href=this.value"><option value="/szxx/index.html">市长信箱</option></select>""", "市长信箱", HOME + "szxx/index.html"),
+        ("""<form action="/liuyan/submit.jsp"><input type="text" name="title"><input type="submit" value="提交留言"></form>""", "提交留言", HOME + "liuyan/submit.jsp"),
+        ("""<form action="/liuyan/save"><textarea name="content"></textarea><button>提交留言</button></form>""", "提交留言", HOME + "liuyan/save"),
+    ],
+)
+def test_a_button_block_or_option_naming_a_channel_is_read_with_the_url_it_opens(element, name, url):
+    assert channel_links(f"<div class='main'>{element}</div>", HOME) == ChannelLinks(found=((name, url),), unresolved=())
+
+
+@pytest.mark.parametrize(
+    "element, unresolved",
+    [
+        ("""<button onclick="openMailbox(3)">市长信箱</button>""", ("市长信箱", "openMailbox(3)", "script")),
+        ("""<li onclick="showDialog('zxzx')">在线咨询</li>""", ("在线咨询", "showDialog('zxzx')", "script")),
+        ("""<input type="button" value="我要留言" onclick="liuyan()">""", ("我要留言", "liuyan()", "script")),
+        ("""<span data-href="javascript:void(0)">政民互动</span>""", ("政民互动", "javascript:void(0)", "script")),
+        ("""<select onchange="jump(this)"><option value="3">政民互动</option></select>""", ("政民互动", "jump(this)", "script")),
+        ("""<button type="button" class="btn-mail">我要写信</button>""", ("我要写信", '<button type="button" class="btn-mail">', "button")),
+        ("""<form><input type="submit" value="提交留言"></form>""", ("提交留言", '<input type="submit" value="提交留言">', "button")),
+        (f"""<div onclick="{'x' * 300}">市长信箱</div>""", ("市长信箱", "x" * 200, "script")),
+    ],
+)
+def test_a_button_or_block_naming_a_channel_that_cannot_be_read_is_kept_as_unresolved(element, unresolved):
+    assert channel_links(f"<div class='main'>{element}</div>", HOME) == ChannelLinks(found=(), unresolved=(unresolved,))
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        "<button>关闭</button>",
+        """<button onclick="window.close()">关闭</button>""",
+        """<select onchange="window.open(this.value)"><option value="">部门网站</option>
+           <option value="http://www.weinan.gov.cn/">渭南市人民政府</option><option value="http://fgw.weinan.gov.cn/">市发改委</option></select>""",
+        """<button onclick="window.open('/xfj/')">网上信访</button>""",
+        """<input type="button" value="我要举报" onclick="jubao()">""",
+        """<div onclick="window.open('/zmhd/')"><h3>政民互动</h3><p>"""
+        + "市民可通过市长信箱、在线咨询等渠道反映诉求，相关部门将在规定时限内答复。" * 6
+        + "</p></div>",
+        # a 留言 form's type dropdown: choices, not links
+        """<select name="type"><option value="1">咨询</option><option value="2">投诉</option></select>""",
+    ],
+)
+def test_buttons_and_blocks_not_naming_a_channel_are_not_channels(element):
+    html = f"""<div class='main'>{element}<button onclick="window.open('/szxx/')">市长信箱</button></div>"""
+    assert channel_links(html, HOME) == ChannelLinks(found=(("市长信箱", HOME + "szxx/"),), unresolved=())
+
+
+def test_a_button_channel_reaches_the_home_observation():
+    html = """<html><body><div class="news"><ul><li><a href="/a.html">工作动态</a> 2024-02-19</li></ul></div>
+      <button onclick="window.open('/hdjl/szxx/')">市长信箱</button></body></html>"""
+    reading = read_page(html, HOME, READ_AT, READ_AT, (), home=True)
+    assert (reading.interaction_links, reading.interaction_unresolved) == ((("市长信箱", HOME + "hdjl/szxx/"),), ())
+    assert [entry.title for entry in reading.page.entries] == ["工作动态"]  # the list does not read the button

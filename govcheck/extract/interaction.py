@@ -21,12 +21,16 @@ The 2019 indicator excludes petition (信访) and discipline-report (纪检举�
 interaction channels: links named so are not interaction links. A channel link opened by a
 plain script (``onclick="window.open('…')"``) is read from the script; one that cannot be read
 (another script, an unnamed image link in an interaction block) is kept as unresolved, so
-that the rules never take it for "no channel".
+that the rules never take it for "no channel". A channel is not always a link: buttons
+(``<button>``, ``<input type="button">``), clickable blocks (``<li onclick>``,
+``<span data-href>``), a links dropdown's options and a 留言 form's submit button are read too.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -35,14 +39,17 @@ from lxml import etree
 
 from govcheck.dates import parse_date, search_date
 from govcheck.extract.listing import (
+    _FORM_CONTROLS,
     _absolute,
     _content_tree,
+    _drop,
     _in_noise,
     _is_ancestor,
     _link_title,
     _resolve,
     _says_empty,
     _short_text,
+    _shown_tree,
     _squash,
 )
 
@@ -70,14 +77,18 @@ def names_interaction_channel(name: str) -> bool:
 
 @dataclass(frozen=True)
 class ChannelLinks:
-    """The home page's links to interaction channels.
+    """The home page's links (and buttons, dropdown options…) to interaction channels.
 
-    ``found``: ``(name, absolute url)`` of each link naming a channel. ``unresolved``: links
-    that may be a channel but cannot be read, as ``(name, target, why)``: a link named like a
-    channel whose href is a script (``why`` "script"; ``target`` its onclick, else its href) or
-    an e-mail address ("mailto"), and a link without any name, only an image or nothing,
-    whose URL, image or block says interaction ("unnamed image"/"unnamed link"; ``name`` "",
-    ``target`` its URL).
+    ``found``: ``(name, absolute url)`` of each link naming a channel, and of each button,
+    clickable block or dropdown option naming one whose URL can be read (a plain script, a
+    ``data-href``, the link around or inside it, a submit's form action, an option's value).
+    ``unresolved``: what may be a channel but cannot be read, as ``(name, target, why)``: a
+    link or another element named like a channel run by a script (``why`` "script"; ``target``
+    its onclick, else its href, ``data-href`` or dropdown's onchange), a link to an e-mail
+    address ("mailto"), a button named like a channel with no script, link or form action to
+    read ("button"; ``target`` its start tag, ``<button class="…">``), and a link without any
+    name, only an image or nothing, whose URL, image or block says interaction
+    ("unnamed image"/"unnamed link"; ``name`` "", ``target`` its URL).
     """
 
     found: tuple[tuple[str, str], ...]
@@ -97,8 +108,15 @@ _CHANNEL_HINTS = {
 _HINT_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
+_MAX_NAME = 20  # longer is a block of text, not a channel's name
+
+
+def _is_channel_name(name: str) -> bool:
+    return len(name) <= _MAX_NAME and names_interaction_channel(name)
+
+
 def _script_url(a: etree._Element, base_url: str) -> str | None:
-    """The URL a link's script plainly opens (in its onclick or a javascript: href)."""
+    """The URL an element's script plainly opens (in its onclick or a javascript: href)."""
     for script in (a.get("onclick"), a.get("href")):
         if script and (match := _SCRIPT_URL.search(script)):
             if url := _absolute(match.group(2), base_url):
@@ -132,20 +150,28 @@ def _in_channel_block(a: etree._Element) -> bool:
 
 
 def channel_links(html: str, base_url: str) -> ChannelLinks:
-    """The links of a page that name an interaction channel, and those that may be one but
-    cannot be read. Any host counts: county departments often link to the portal's shared
-    政民互动 platform."""
-    root = _content_tree(html)
+    """The links, buttons and other elements of a page that name an interaction channel, and
+    those that may be one but cannot be read. Any host counts: county departments often link
+    to the portal's shared 政民互动 platform."""
+    root = _shown_tree(html)
     if root is None:
         return ChannelLinks((), ())
     found: dict[str, str] = {}
     unresolved: dict[tuple[str, str], str] = {}
+    # Buttons and dropdowns can be channels, but the list reader's tree drops them: read them
+    # first, then drop them and read the links from the very tree the list reader sees.
+    for control in _control_channels(root, base_url):
+        if control.url:
+            found.setdefault(control.url, control.name)
+        else:
+            unresolved.setdefault((control.name, control.target[:200]), control.why)
+    _drop(root, _FORM_CONTROLS)
     for a in root.iter("a", "area"):
         href = a.get("href")
         url = _resolve(href, base_url) or _script_url(a, base_url)
         name = _link_title(a) if a.tag == "a" else _squash(a.get("alt") or a.get("title") or "")
         if name:
-            if len(name) > 20 or not names_interaction_channel(name):
+            if not _is_channel_name(name):
                 continue
             if url:
                 found.setdefault(url, name)
@@ -162,6 +188,133 @@ def channel_links(html: str, base_url: str) -> ChannelLinks:
         found=tuple((name, url) for url, name in found.items()),
         unresolved=tuple((name, target, why) for (name, target), why in unresolved.items() if target not in found),
     )
+
+
+# -- channels that are not links: buttons, clickable blocks, dropdown options ----------------------
+
+
+@dataclass(frozen=True)
+class _ControlChannel:
+    """An element other than a link naming a channel: the URL it opens, else what an inspector
+    looks for and why it cannot be read (see ChannelLinks)."""
+
+    name: str
+    url: str | None = None
+    target: str = ""
+    why: str = ""
+
+
+# a URL the site's own script opens on a click (<span data-href="/zmhd/">)
+_URL_ATTRIBUTES = ("data-href", "data-url", "data-link")
+_CLICK_ATTRIBUTES = ("onclick", *_URL_ATTRIBUTES)
+_BUTTON_INPUTS = ("button", "submit", "image")
+# an option value that is an address (a path, a page), not a form's choice code (1, zx)
+_URL_VALUE = re.compile(r"/|\.(s?html?|jsp|aspx?|php)\b", re.I)
+# buttons, inputs, options and clickable elements, in page order: picked by XPath because
+# looking at every element of a home page in Python is slow (``//@onclick/..`` is the fast form)
+_CONTROLS = etree.XPath(" | ".join(["//button", "//input", "//option", *(f"//@{name}/.." for name in _CLICK_ATTRIBUTES)]))
+
+
+def _control_channels(root: etree._Element, base_url: str) -> Iterator[_ControlChannel]:
+    """The channels named by buttons, clickable blocks (``<li onclick>``) and dropdown options."""
+    for el in _CONTROLS(root):
+        if el.tag in ("a", "area"):
+            continue  # links are read as links
+        if el.tag == "option":
+            channel = _option_channel(el, base_url)
+        elif _is_button(el) or _click_handler(el):
+            channel = _clickable_channel(el, base_url)
+        else:
+            continue  # a text box, a checkbox
+        if channel is not None:
+            yield channel
+
+
+def _input_type(el: etree._Element) -> str:
+    return (el.get("type") or "").strip().lower()
+
+
+def _is_button(el: etree._Element) -> bool:
+    return el.tag == "button" or (el.tag == "input" and _input_type(el) in _BUTTON_INPUTS)
+
+
+def _is_submit(el: etree._Element) -> bool:
+    """A button that sends its form: <button> is one unless typed otherwise."""
+    if el.tag == "button":
+        return _input_type(el) in ("", "submit")
+    return el.tag == "input" and _input_type(el) in ("submit", "image")
+
+
+def _click_handler(el: etree._Element) -> str:
+    """What makes the element clickable: its onclick, else a data-href/data-url."""
+    return next((value for name in _CLICK_ATTRIBUTES if (value := _squash(el.get(name) or ""))), "")
+
+
+def _control_name(el: etree._Element) -> str:
+    """An input is named by its value (alt, title for an image button); anything else as a link
+    is: its text, else its title or image."""
+    if el.tag == "input":
+        return _squash(el.get("value") or el.get("alt") or el.get("title") or "")
+    return _link_title(el)
+
+
+def _clickable_channel(el: etree._Element, base_url: str) -> _ControlChannel | None:
+    name = _control_name(el)
+    if not _is_channel_name(name):
+        return None
+    url = _script_url(el, base_url) or _data_url(el, base_url) or _nearby_link_url(el, base_url) or _submitted_url(el, base_url)
+    if url:
+        return _ControlChannel(name, url)
+    if handler := _click_handler(el):
+        return _ControlChannel(name, target=handler, why="script")
+    return _ControlChannel(name, target=_start_tag(el), why="button")  # only buttons have no handler
+
+
+def _data_url(el: etree._Element, base_url: str) -> str | None:
+    """The URL in a data-href/data-url, opened by the site's script."""
+    for name in _URL_ATTRIBUTES:
+        if url := _resolve(el.get(name), base_url):
+            return url
+    return None
+
+
+def _nearby_link_url(el: etree._Element, base_url: str) -> str | None:
+    """The URL of the link around the element (``<a href><button>…</button></a>``) or inside it
+    (``<button><a href>…</a></button>``): the link reader, which drops buttons, sees the first
+    without its name and the second not at all."""
+    for a in itertools.chain(el.iterancestors("a"), el.iter("a")):
+        if url := _resolve(a.get("href"), base_url) or _script_url(a, base_url):
+            return url
+    return None
+
+
+def _submitted_url(el: etree._Element, base_url: str) -> str | None:
+    """Where a submit button sends its form (a 提交留言 form): its formaction, else the form's action."""
+    form = next(el.iterancestors("form"), None)
+    if form is None or not _is_submit(el):
+        return None
+    return _resolve(el.get("formaction") or form.get("action"), base_url)
+
+
+def _start_tag(el: etree._Element) -> str:
+    """How an inspector finds a button on the page: ``<button type="button" class="mail">``."""
+    attributes = "".join(f' {name}="{value}"' for name, value in el.items())
+    return _squash(f"<{el.tag}{attributes}>")
+
+
+def _option_channel(option: etree._Element, base_url: str) -> _ControlChannel | None:
+    """An entry of a links dropdown (``<select onchange="window.open(this.value)">``): its value
+    is the URL. The choices of a form's dropdown (留言类型: 咨询, 投诉) are not links."""
+    name = _squash(option.text_content()) or _squash(option.get("label") or "")
+    if not _is_channel_name(name):
+        return None
+    value = option.get("value") or ""
+    if _URL_VALUE.search(value) and (url := _resolve(value, base_url)):
+        return _ControlChannel(name, url)
+    select = next(option.iterancestors("select"), None)
+    if select is not None and (onchange := _squash(select.get("onchange") or "")):
+        return _ControlChannel(name, target=onchange, why="script")
+    return None
 
 
 def interaction_links(html: str, base_url: str) -> list[tuple[str, str]]:

@@ -111,17 +111,32 @@ def _expand_datastores(root: lxml.html.HtmlElement) -> None:
         script.getparent().replace(script, holder)
 
 
-_NON_CONTENT = ("script", "style", "noscript", "template", "select", "textarea", "button")
+_NOT_SHOWN = ("script", "style", "noscript", "template")
+# form controls hold no list entries; their words (a 部门网站 dropdown, a 搜索 button) would be read as text
+_FORM_CONTROLS = ("select", "textarea", "button")
 
 
-def _content_tree(html: str) -> lxml.html.HtmlElement | None:
+def _drop(root: lxml.html.HtmlElement, tags: tuple[str, ...]) -> None:
+    for el in list(root.iter(*tags)):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def _shown_tree(html: str) -> lxml.html.HtmlElement | None:
+    """The page without what a browser never shows (scripts, styles), Hanweb datastores expanded."""
     root = _parse(html)
     if root is None:
         return None
     _expand_datastores(root)
-    for el in list(root.iter(*_NON_CONTENT)):
-        if el.getparent() is not None:
-            el.drop_tree()
+    _drop(root, _NOT_SHOWN)
+    return root
+
+
+def _content_tree(html: str) -> lxml.html.HtmlElement | None:
+    """The page as lists are read from it: the shown tree without its form controls."""
+    root = _shown_tree(html)
+    if root is not None:
+        _drop(root, _FORM_CONTROLS)
     return root
 
 
