@@ -14,9 +14,12 @@ from support import REPLICA, REPO, govcheck, open_store, store_environment
 DRIVER_STARTED = "Starting download handler"
 
 
-def sites_round(tmp_path: Path, site_folder: str, columns: list[dict[str, str]]) -> tuple[subprocess.CompletedProcess, dict]:
+def sites_round(
+    tmp_path: Path, site_folder: str, columns: list[dict[str, str]], environment: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, dict]:
     """One site of the replica (its columns' 栏目地址 are paths on the replica server), crawled as a round."""
     with store_environment("embedded", tmp_path) as env, ReplicaServer(REPLICA / "sites") as server:
+        env = {**env, **(environment or {})}
         site = {"网站名称": "渭南市统计局", "网址": f"{server.url}/{site_folder}/", "网站类别": "市政府工作部门及派出机构网站",
                 "区县": "渭南市", "主办单位": "渭南市统计局"}
         register = {"网站": [site], "栏目": [{"网站名称": "渭南市统计局", **c, "栏目地址": server.url + c["栏目地址"]} for c in columns]}
@@ -27,8 +30,10 @@ def sites_round(tmp_path: Path, site_folder: str, columns: list[dict[str, str]])
         run = govcheck(env, "run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites",
                        "--set", "GOVCHECK_PROBE_INTERVAL=0", "--set", "GOVCHECK_LINKS_PER_SITE=0")
         assert run.returncode == 0, run.stderr[-4000:]
-        verdict = open_store(env).find_one("verdicts", {"round": "2024-1", "target_key": "site:渭南市统计局"})
-    return run, verdict
+        store = open_store(env)
+        verdict = store.find_one("verdicts", {"round": "2024-1", "target_key": "site:渭南市统计局"})
+        home = store.find_one("observations", {"round": "2024-1", "target_key": "site:渭南市统计局", "kind": "home"})
+    return run, {**verdict, "home": home}
 
 
 def test_a_round_of_plain_html_pages_starts_no_browser_driver(tmp_path):
@@ -66,3 +71,17 @@ print("shared")
     run = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=REPO, timeout=120)
 
     assert run.returncode == 0 and run.stdout.strip() == "shared", run.stderr[-3000:]
+
+
+def test_a_home_page_without_a_channel_whose_browser_fails_keeps_its_reading_and_is_reviewed(tmp_path):
+    columns = [{"栏目名称": "林业动态", "栏目地址": "/no-channel/lydt/index.html", "栏目类型": "动态要闻", "渲染方式": ""}]
+
+    run, verdict = sites_round(tmp_path, "no-channel", columns, {"GOVCHECK_CHROMIUM": str(tmp_path / "no-such-chromium")})
+
+    home = verdict["home"]
+    assert DRIVER_STARTED in run.stderr  # the browser was asked for, and could not start
+    assert (home["method"], home["state"], home["newest_date"].date().isoformat()) == ("generic", "entries", "2024-02-15")
+    assert home["render_error"] and home.get("screenshot") is None
+    # the HTML as fetched shows no channel, and the browser did not say otherwise: not proven
+    assert verdict["verdict"] == "待人工复核"
+    assert "site.interaction.review" in verdict["finding_codes"] and "site.interaction.no_channel" not in verdict["finding_codes"]

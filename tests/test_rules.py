@@ -968,11 +968,12 @@ def test_a_site_with_no_interaction_channel_at_all_fails(profile):
 def test_a_home_page_read_only_as_fetched_proves_no_missing_channel(profile):
     # a menu written by script does not show in the HTML as fetched
     target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
-    observations[3] = home_with_channel([], read_as="generic")
+    observations[3] = {**home_with_channel([], read_as="generic"), "render_error": "timeout"}
     [finding] = interaction_findings(observations, profile, target)
     assert (finding.code, finding.severity, finding.label) == ("site.interaction.review", "review", "互动回应情况待人工复核")
     assert finding.reason == "首页（http://xczx.weinan.gov.cn/）静态页面中未找到互动入口，未能以浏览器打开核实，需人工确认"
     assert finding.evidence["read_as"] == "generic" and finding.evidence["interaction_links"] == []
+    assert finding.evidence["render_error"] == "timeout"
     assert verdict(target, observations, profile)[0] == "待人工复核"
 
 

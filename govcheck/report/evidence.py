@@ -44,6 +44,7 @@ FACT_NAMES: dict[str, str] = {
     "count": "数量",
     "fetched_at": "抓取时间",
     "read_as": "读取方式",
+    "render_error": "浏览器读取失败",
 }
 # how a page was read (an observation's ``method``)
 READING_METHOD_NAMES = {"rendered": "浏览器渲染", "generic": "静态页面", "selector": "静态页面（指定位置）", "detail": "详情页"}

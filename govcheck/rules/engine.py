@@ -636,6 +636,8 @@ def site_interaction_findings(
         evidence["columns_seen"] = [o.get("key", "") for o in columns]
         evidence["read_as"] = home.get("method", "")
         if home.get("method") != "rendered":
+            if home.get("render_error"):
+                evidence["render_error"] = home["render_error"]
             # menus are often written by script: the HTML as fetched does not prove there is none
             reason = rules["reasons"]["channel_not_rendered"].format(url=home.get("url", ""))
             return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]

@@ -185,7 +185,10 @@ class SitesSpider(RoundSpider):
         key: str,
         column: dict[str, Any] | None = None,
         rendered: bool = False,
+        read_as_fetched: ObservationItem | None = None,
     ) -> scrapy.Request | ObservationItem:
+        """The request of a home or column page. ``read_as_fetched``: the observation of the
+        page's HTML as fetched, kept when this rendering of it fails (see unread_page)."""
         render = rendered or bool(column and column.get("render"))
         meta: dict[str, Any] = {
             "target_key": site["key"],
@@ -194,6 +197,7 @@ class SitesSpider(RoundSpider):
             "column": column,
             "rendered": render,
             "handle_httpstatus_list": ERROR_STATUSES,
+            "read_as_fetched": read_as_fetched,
         }
         problem = url_problem(url)
         if problem:
@@ -209,12 +213,12 @@ class SitesSpider(RoundSpider):
         if meta["rendered"]:
             meta["screenshot"] = await self.keep_screenshot(meta, response)
         if not 200 <= response.status < 300:
-            yield self.page_observation(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
+            yield self.unread_page(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
             return
         try:
             html = response.text
         except AttributeError:
-            yield self.page_observation(meta, response.url, state="unparsed", status=response.status, error="not an HTML page")
+            yield self.unread_page(meta, response.url, state="unparsed", status=response.status, error="not an HTML page")
             return
         column = meta["column"] or {}
         site = self.targets[meta["target_key"]]
@@ -236,20 +240,22 @@ class SitesSpider(RoundSpider):
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
         discovered = self.discovered_columns(reading.navigation) if discover else []
-        if meta["kind"] == "home" and page.state == "entries" and not meta["rendered"] and not shows_a_channel(site, reading, discovered):
-            # No interaction channel in the HTML as fetched would be a veto (互动回应差), but menus
-            # are often written by script: look again at the page as a browser shows it first.
-            yield self.page_request(site, response.url, "home", "home", rendered=True)
-            return
-        for found in discovered:
-            yield self.page_request(site, found["url"], "column", found["name"], found)
         read = self.page_reading(meta, reading)
         read["links"] = await self.check_links(site, reading.links)
         details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
             details = await self.read_detail_dates(page.entries)
-        yield self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
+        observation = self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
+        if meta["kind"] == "home" and page.state == "entries" and not meta["rendered"] and not shows_a_channel(site, reading, discovered):
+            # No interaction channel in the HTML as fetched would be a veto (互动回应差), but menus
+            # are often written by script: look again at the page as a browser shows it first.
+            # Should the browser fail, this reading stands, and the channel is for an inspector.
+            yield self.page_request(site, response.url, "home", "home", rendered=True, read_as_fetched=observation)
+            return
+        for found in discovered:
+            yield self.page_request(site, found["url"], "column", found["name"], found)
+        yield observation
 
     # -- rendering JavaScript pages -----------------------------------------------------
 
@@ -436,7 +442,16 @@ class SitesSpider(RoundSpider):
 
     def page_failed(self, failure: Failure) -> ObservationItem:
         request = failure.request
-        return self.page_observation(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
+        return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
+
+    def unread_page(self, meta: dict[str, Any], url: str, state: str, status: int | None, error: str) -> ObservationItem:
+        """The observation of a page that could not be read: as failed (or unparsed), or, when
+        only its rendering failed, its reading as fetched with the browser's error."""
+        fetched = meta.get("read_as_fetched")
+        if fetched is None:
+            return self.page_observation(meta, url, state=state, status=status, error=error)
+        fetched.data["render_error"] = error
+        return fetched
 
     def page_observation(
         self,
