@@ -15,10 +15,15 @@ DRIVER_STARTED = "Starting download handler"
 
 
 def sites_round(
-    tmp_path: Path, site_folder: str, columns: list[dict[str, str]], environment: dict[str, str] | None = None
+    tmp_path: Path,
+    site_folder: str,
+    columns: list[dict[str, str]],
+    environment: dict[str, str] | None = None,
+    web: Path = REPLICA / "sites",
 ) -> tuple[subprocess.CompletedProcess, dict]:
-    """One site of the replica (its columns' 栏目地址 are paths on the replica server), crawled as a round."""
-    with store_environment("embedded", tmp_path) as env, ReplicaServer(REPLICA / "sites") as server:
+    """One site of the replica, or of another folder served the same way (its columns' 栏目地址
+    are paths on the server), crawled as a round."""
+    with store_environment("embedded", tmp_path) as env, ReplicaServer(web) as server:
         env = {**env, **(environment or {})}
         site = {"网站名称": "渭南市统计局", "网址": f"{server.url}/{site_folder}/", "网站类别": "市政府工作部门及派出机构网站",
                 "区县": "渭南市", "主办单位": "渭南市统计局"}
@@ -85,3 +90,29 @@ def test_a_home_page_without_a_channel_whose_browser_fails_keeps_its_reading_and
     # the HTML as fetched shows no channel, and the browser did not say otherwise: not proven
     assert verdict["verdict"] == "待人工复核"
     assert "site.interaction.review" in verdict["finding_codes"] and "site.interaction.no_channel" not in verdict["finding_codes"]
+
+
+FRAMED_HOME = """<html><head><meta charset="utf-8"><title>渭南市统计局</title></head><body>
+<iframe src="/framed/include/head.html" width="1200" height="60"></iframe>
+<div class="news"><ul>
+<li><a href="/framed/tjdt/t1.html">市统计局召开2024年统计工作会议</a><span>2024-02-19</span></li>
+<li><a href="/framed/tjdt/t2.html">市统计局开展统计执法检查工作</a><span>2024-02-08</span></li>
+<li><a href="/framed/tjdt/t3.html">关于做好2023年年报统计工作的通知</a><span>2024-01-22</span></li>
+</ul></div></body></html>"""
+FRAMED_HEADER = """<html><head><meta charset="utf-8"></head><body><div class="nav">
+<a href="/framed/index.html">首页</a> <a href="/framed/tjdt/">统计动态</a> <a href="/framed/hdjl/">政民互动</a></div></body></html>"""
+
+
+def test_a_menu_shown_in_a_frame_is_read_before_a_missing_channel_fails(tmp_path):
+    web = tmp_path / "web"
+    (web / "framed" / "include").mkdir(parents=True)
+    (web / "framed" / "index.html").write_text(FRAMED_HOME, encoding="utf-8")
+    (web / "framed" / "include" / "head.html").write_text(FRAMED_HEADER, encoding="utf-8")
+    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/index.html", "栏目类型": "动态要闻", "渲染方式": ""}]
+
+    run, verdict = sites_round(tmp_path, "framed", columns, web=web)
+
+    home = verdict["home"]
+    assert home["method"] == "rendered"  # the HTML as fetched shows no channel: its frame holds it
+    assert home["interaction_links"] == [{"name": "政民互动", "url": home["url"].rsplit("/framed/", 1)[0] + "/framed/hdjl/"}]
+    assert not [code for code in verdict["finding_codes"] if code.startswith("site.interaction")]

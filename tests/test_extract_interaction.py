@@ -17,6 +17,7 @@ from govcheck.extract.interaction import (
     ChannelLinks,
     MessageList,
     channel_links,
+    channel_links_in_frames,
     extract_messages,
     interaction_links,
     names_interaction_channel,
@@ -393,3 +394,20 @@ def test_a_button_channel_reaches_the_home_observation():
     reading = read_page(html, HOME, READ_AT, READ_AT, (), home=True)
     assert (reading.interaction_links, reading.interaction_unresolved) == ((("市长信箱", HOME + "hdjl/szxx/"),), ())
     assert [entry.title for entry in reading.page.entries] == ["工作动态"]  # the list does not read the button
+
+
+def test_channels_in_a_rendered_page_s_frames_are_read_against_the_frame_s_address():
+    header = '<div class="nav"><a href="hdjl/">政民互动</a><a href="javascript:openMail()">市长信箱</a></div>'
+    frames = [
+        ("http://xczx.weinan.gov.cn/include/head.html", header),
+        ("about:blank", '<a href="/x/">在线咨询</a>'),  # nothing a visitor is sent to
+        ("http://map.example.com/embed", None),  # the browser could not give its document
+    ]
+    assert channel_links_in_frames(frames) == ChannelLinks(
+        found=(("政民互动", "http://xczx.weinan.gov.cn/include/hdjl/"),),
+        unresolved=(("市长信箱", "javascript:openMail()", "script"), ("", "http://map.example.com/embed", "frame")),
+    )
+
+
+def test_a_page_without_frames_has_no_frame_channels():
+    assert channel_links_in_frames([]) == ChannelLinks((), ())

@@ -1318,3 +1318,12 @@ def test_a_plain_hit_beside_a_quoted_one_still_vetoes_and_lists_both(profile):
     assert [h["wrong"] for h in finding.evidence["hits"]] == ["中国共产觉"]
     assert [h["wrong"] for h in finding.evidence["quoted"]] == ["中华人民共合国"]
     assert verdict(target, observations, profile) == ("不合格", "严重表述错误")
+
+
+def test_a_frame_the_browser_could_not_read_is_named_as_an_embedded_page(profile):
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    frame = {"name": "", "target": "http://xczx.weinan.gov.cn/include/head.html", "why": "frame"}
+    observations[3] = {**home_with_channel([]), "interaction_unresolved": [frame]}
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.severity == "review"
+    assert finding.reason.endswith("需人工确认：内嵌页面（http://xczx.weinan.gov.cn/include/head.html）")

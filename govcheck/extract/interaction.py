@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -149,6 +149,14 @@ def _in_channel_block(a: etree._Element) -> bool:
     return False
 
 
+def _channel_links(found: dict[str, str], unresolved: dict[tuple[str, str], str]) -> ChannelLinks:
+    """From URL → name and (name, target) → why; what was found somewhere is not also unresolved."""
+    return ChannelLinks(
+        found=tuple((name, url) for url, name in found.items()),
+        unresolved=tuple((name, target, why) for (name, target), why in unresolved.items() if target not in found),
+    )
+
+
 def channel_links(html: str, base_url: str) -> ChannelLinks:
     """The links, buttons and other elements of a page that name an interaction channel, and
     those that may be one but cannot be read. Any host counts: county departments often link
@@ -184,10 +192,32 @@ def channel_links(html: str, base_url: str) -> ChannelLinks:
         images = [img.get("src") for img in a.iter("img")]
         if url and (_hints_channel(url, a.get("class"), a.get("id"), *images) or _in_channel_block(a)):
             unresolved.setdefault(("", url), "unnamed image" if images else "unnamed link")
-    return ChannelLinks(
-        found=tuple((name, url) for url, name in found.items()),
-        unresolved=tuple((name, target, why) for (name, target), why in unresolved.items() if target not in found),
-    )
+    return _channel_links(found, unresolved)
+
+
+def channel_links_in_frames(frames: Sequence[tuple[str, str | None]]) -> ChannelLinks:
+    """The channels of a rendered page's frames (``(url, html)``; html None: the browser could
+    not give it). A header or menu shown in an <iframe> is part of the page a visitor sees but
+    not of its HTML; a frame that could not be read may hold a channel (``why`` "frame",
+    ``target`` its URL)."""
+    parts = []
+    for url, html in frames:
+        if not url.lower().startswith(("http://", "https://")):
+            continue  # about:blank, srcdoc: nothing a visitor is sent to
+        parts.append(channel_links(html, url) if html is not None else ChannelLinks((), (("", url, "frame"),)))
+    return merge_channel_links(parts)
+
+
+def merge_channel_links(parts: Iterable[ChannelLinks]) -> ChannelLinks:
+    """Several readings' channels as one: each URL and each unreadable target once, first name kept."""
+    found: dict[str, str] = {}
+    unresolved: dict[tuple[str, str], str] = {}
+    for part in parts:
+        for name, url in part.found:
+            found.setdefault(url, name)
+        for name, target, why in part.unresolved:
+            unresolved.setdefault((name, target), why)
+    return _channel_links(found, unresolved)
 
 
 # -- channels that are not links: buttons, clickable blocks, dropdown options ----------------------

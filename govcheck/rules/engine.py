@@ -649,7 +649,7 @@ def site_interaction_findings(
             return []  # a channel link opens
         reasons.append(rules["reasons"]["channel_broken"].format(urls="、".join(link.get("url", "") for link in links)))
     if unresolved:
-        unnamed = {"unnamed image": "无文字图片链接"}
+        unnamed = {"unnamed image": "无文字图片链接", "frame": "内嵌页面"}
         named = "、".join(f"{u.get('name') or unnamed.get(u.get('why'), '无文字链接')}（{u.get('target', '')}）" for u in unresolved)
         reasons.append(rules["reasons"]["channel_unresolved"].format(links=named))
     reason = profile.review_separator.join(reasons)

@@ -43,6 +43,7 @@ from twisted.python.failure import Failure
 
 from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
+from govcheck.extract.interaction import ChannelLinks, channel_links_in_frames, merge_channel_links
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
 from govcheck.extract.listing import ListEntry, ListPage
 from govcheck.extract.page import PageReading
@@ -78,6 +79,29 @@ async def screenshot_or_none(page: Any) -> bytes | None:
         return None
 
 
+async def frame_documents(page: Any) -> list[tuple[str, str | None]]:
+    """A Playwright page method: ``(url, html)`` of each frame but the page's own, html None when
+    the browser cannot give it. page.content() holds the main frame only, and a header or menu
+    shown in an <iframe> is still part of the page a visitor sees."""
+    documents: list[tuple[str, str | None]] = []
+    for frame in page.frames:
+        if frame is page.main_frame:
+            continue
+        try:
+            documents.append((frame.url, await frame.content()))
+        except PlaywrightError:
+            documents.append((frame.url, None))
+    return documents
+
+
+def page_method_result(response: Response, function: Any) -> Any:
+    """What one of our Playwright page methods returned for this response (None when not run)."""
+    for method in response.meta.get("playwright_page_methods") or ():
+        if isinstance(method, PageMethod) and method.method is function:
+            return method.result
+    return None
+
+
 def shows_a_channel(site: dict[str, Any], reading: PageReading, discovered: Sequence[dict[str, Any]]) -> bool:
     """Whether a site's home page, as read, leaves it an interaction channel or a possible one:
     a registered or discovered 互动交流 column, a link naming a channel, or one that may be a
@@ -94,10 +118,7 @@ def rendered_png(response: Response) -> bytes | None:
     """The screenshot taken while rendering the page: Splash's (render.json png=1) or Playwright's."""
     if response.meta.get("renderer") == "splash":
         return response.meta.get(SPLASH_PNG)
-    for method in response.meta.get("playwright_page_methods") or ():
-        if isinstance(method, PageMethod) and method.method is screenshot_or_none:
-            return method.result
-    return None
+    return page_method_result(response, screenshot_or_none)
 
 
 class SitesSpider(RoundSpider):
@@ -240,7 +261,7 @@ class SitesSpider(RoundSpider):
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
         discovered = self.discovered_columns(reading.navigation) if discover else []
-        read = self.page_reading(meta, reading)
+        read = self.page_reading(meta, reading, page_method_result(response, frame_documents) or [])
         read["links"] = await self.check_links(site, reading.links)
         details = None
         if page.state == "entries" and page.newest is None:
@@ -269,7 +290,11 @@ class SitesSpider(RoundSpider):
             "renderer": "playwright",
             "playwright": True,
             # Lists are filled by XHR after the load event: wait until the network is quiet.
-            "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle"), PageMethod(screenshot_or_none)],
+            "playwright_page_methods": [
+                PageMethod("wait_for_load_state", "networkidle"),
+                PageMethod(screenshot_or_none),
+                PageMethod(frame_documents),
+            ],
         }
 
     async def keep_screenshot(self, meta: dict[str, Any], response: Response) -> dict[str, Any] | None:
@@ -312,17 +337,21 @@ class SitesSpider(RoundSpider):
         self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
 
-    def page_reading(self, meta: dict[str, Any], reading: PageReading) -> dict[str, Any]:
-        """What a read page shows besides its list: wording errors, interaction links or messages."""
+    def page_reading(
+        self, meta: dict[str, Any], reading: PageReading, frames: Sequence[tuple[str, str | None]] = ()
+    ) -> dict[str, Any]:
+        """What a read page shows besides its list: wording errors, interaction links (with those
+        of its frames, when it was rendered: see frame_documents) or messages."""
         read: dict[str, Any] = {
             "serious_errors": [{"wrong": h.wrong, "right": h.right, "snippet": h.snippet} for h in reading.serious_errors],
             "word_list": self.word_list,
         }
         if meta["kind"] == "home":
-            read["interaction_links"] = [{"name": name, "url": link} for name, link in reading.interaction_links]
-            read["interaction_unresolved"] = [
-                {"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved
-            ]
+            channels = merge_channel_links(
+                [ChannelLinks(reading.interaction_links, reading.interaction_unresolved), channel_links_in_frames(frames)]
+            )
+            read["interaction_links"] = [{"name": name, "url": link} for name, link in channels.found]
+            read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in channels.unresolved]
         listed = reading.messages
         if listed is not None:
             messages = [
