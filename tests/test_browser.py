@@ -103,16 +103,38 @@ FRAMED_HEADER = """<html><head><meta charset="utf-8"></head><body><div class="na
 <a href="/framed/index.html">首页</a> <a href="/framed/tjdt/">统计动态</a> <a href="/framed/hdjl/">政民互动</a></div></body></html>"""
 
 
-def test_a_menu_shown_in_a_frame_is_read_before_a_missing_channel_fails(tmp_path):
-    web = tmp_path / "web"
-    (web / "framed" / "include").mkdir(parents=True)
-    (web / "framed" / "index.html").write_text(FRAMED_HOME, encoding="utf-8")
-    (web / "framed" / "include" / "head.html").write_text(FRAMED_HEADER, encoding="utf-8")
-    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/index.html", "栏目类型": "动态要闻", "渲染方式": ""}]
+def framed_web(folder: Path, header: str = FRAMED_HEADER) -> Path:
+    """A site whose menu is another page shown in an <iframe>: /framed/ and /framed/include/head.html."""
+    (folder / "framed" / "include").mkdir(parents=True)
+    (folder / "framed" / "tjdt").mkdir()
+    (folder / "framed" / "index.html").write_text(FRAMED_HOME, encoding="utf-8")
+    (folder / "framed" / "tjdt" / "index.html").write_text(FRAMED_HOME.replace("<iframe", "<!-- <iframe").replace("</iframe>", "</iframe> -->"), encoding="utf-8")
+    (folder / "framed" / "include" / "head.html").write_text(header, encoding="utf-8")
+    return folder
 
-    run, verdict = sites_round(tmp_path, "framed", columns, web=web)
+
+def test_a_menu_shown_in_a_frame_is_read_before_a_missing_channel_fails(tmp_path):
+    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
+
+    run, verdict = sites_round(tmp_path, "framed", columns, web=framed_web(tmp_path / "web"))
 
     home = verdict["home"]
     assert home["method"] == "rendered"  # the HTML as fetched shows no channel: its frame holds it
     assert home["interaction_links"] == [{"name": "政民互动", "url": home["url"].rsplit("/framed/", 1)[0] + "/framed/hdjl/"}]
     assert not [code for code in verdict["finding_codes"] if code.startswith("site.interaction")]
+
+
+def test_columns_of_a_menu_shown_in_a_frame_are_discovered(tmp_path):
+    run, verdict = sites_round(tmp_path, "framed", [], web=framed_web(tmp_path / "web"))  # registered without columns
+
+    assert verdict["home"]["method"] == "rendered" and verdict["home"]["discovered_columns"] == 2
+    # 统计动态 read and fresh; 政民互动's page is not in this small web, so it alone is reviewed
+    assert verdict["finding_codes"] == ["site.columns.review:政民互动"]
+
+
+def test_a_site_registered_without_columns_whose_menu_shows_none_is_for_an_inspector(tmp_path):
+    header = """<html><body><a href="/framed/hdjl/">政民互动</a></body></html>"""
+    run, verdict = sites_round(tmp_path, "framed", [], web=framed_web(tmp_path / "web", header))
+
+    assert verdict["home"]["method"] == "rendered" and verdict["home"]["discovered_columns"] == 0
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.columns.review"])

@@ -394,6 +394,22 @@ def test_a_home_page_with_only_later_entries_is_for_an_inspector(profile):
 # == websites: 栏目不更新 =====================================================================
 
 
+def test_a_site_registered_without_columns_whose_navigation_shows_none_is_for_an_inspector(profile):
+    observations = [*probes(3, 0), {**home(days_before(1)), "discovered_columns": 0}]
+    findings = evaluate_site(site(), observations, AS_OF, profile)
+    [finding] = [f for f in findings if f.code.startswith("site.columns")]
+    assert (finding.code, finding.severity) == ("site.columns.review", "review")
+    assert finding.reason == "登记表未列出栏目，首页导航中也未发现栏目，栏目更新情况需人工检查"
+    assert finding.evidence == {"home_url": "http://xczx.weinan.gov.cn/", "discovered_columns": 0}
+    assert verdict(site(), observations, profile)[0] == "待人工复核"
+
+
+def test_columns_found_in_the_navigation_are_judged_as_registered_ones(profile):
+    discovered = {**column("工作动态", "动态要闻", days_before(1)), "discovered": True}
+    observations = [*probes(3, 0), {**home(days_before(1)), "discovered_columns": 1}, discovered]
+    assert evaluate_site(site(), observations, AS_OF, profile) == []
+
+
 @pytest.mark.parametrize("age, stale", [(13, False), (14, False), (15, True)])
 def test_news_column_boundary_is_fourteen_days(profile, age, stale):
     target, observations = site_with([column("工作动态", "动态要闻", days_before(age))])

@@ -219,7 +219,7 @@ def evaluate_site(
         *serious_error_findings(target, [*homes, *columns], as_of, profile),
         *availability_findings(target, _of_kind(observations, "probe"), as_of, profile),
         *home_page_findings(target, homes, as_of, profile),
-        *column_findings(target, columns, as_of, profile),
+        *column_findings(target, columns, as_of, profile, homes),
         *site_interaction_findings(target, homes, columns, as_of, profile),
         *link_findings(target, [*homes, *columns], as_of, profile),
     ]
@@ -452,10 +452,24 @@ def read_columns(
 
 
 def column_findings(
-    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+    target: Mapping[str, Any],
+    observations: Sequence[Mapping[str, Any]],
+    as_of: datetime,
+    profile: Profile,
+    homes: Sequence[Mapping[str, Any]] = (),
 ) -> list[Finding]:
-    """栏目不更新 (stale, long stale, blank) with the notes below the veto counts, and a review per unreadable column."""
+    """栏目不更新 (stale, long stale, blank) with the notes below the veto counts, and a review per
+    unreadable column; a review when the home page's navigation (``homes``, read for a site
+    registered without columns: ``discovered_columns``) showed none."""
     readings = read_columns(target, observations, as_of, profile)
+    homes_without_columns = [h for h in homes if h.get("discovered_columns") == 0]
+    if not readings and homes_without_columns:
+        # Registered without columns, and the home page's navigation showed none: no column was
+        # checked, so the site has not passed this indicator either.
+        rules = profile.section("websites", "columns")
+        evidence = {"home_url": homes_without_columns[0].get("url", ""), "discovered_columns": 0}
+        reason = rules["reasons"]["none_found"]
+        return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", _stale_threshold(profile), as_of, evidence, reason)]
     return [
         *stale_column_findings(readings, as_of, profile),
         *blank_column_findings(readings, as_of, profile),

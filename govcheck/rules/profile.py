@@ -412,6 +412,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.columns.reasons.unread", _text),
     ("websites.columns.reasons.undated", _text),
     ("websites.columns.reasons.later_only", _text),
+    ("websites.columns.reasons.none_found", _text),
     ("websites.links.code", _text),
     ("websites.links.severity", _severity),
     ("websites.links.max_points", _number),

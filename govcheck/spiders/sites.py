@@ -45,7 +45,7 @@ from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.interaction import ChannelLinks, channel_links_in_frames, merge_channel_links
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage
+from govcheck.extract.listing import ListEntry, ListPage, discover_columns
 from govcheck.extract.page import PageReading
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
@@ -92,6 +92,21 @@ async def frame_documents(page: Any) -> list[tuple[str, str | None]]:
         except PlaywrightError:
             documents.append((frame.url, None))
     return documents
+
+
+def navigation_with_frames(
+    navigation: Sequence[tuple[str, str]], frames: Sequence[tuple[str, str | None]]
+) -> list[tuple[str, str]]:
+    """The page's navigation columns, then those of a menu shown in its frames, each URL once."""
+    seen = {url for _, url in navigation}
+    combined = list(navigation)
+    for url, html in frames:
+        if html is not None and url.lower().startswith(("http://", "https://")):
+            for name, link in discover_columns(html, url):
+                if link not in seen:
+                    seen.add(link)
+                    combined.append((name, link))
+    return combined
 
 
 def page_method_result(response: Response, function: Any) -> Any:
@@ -260,18 +275,24 @@ class SitesSpider(RoundSpider):
             # The list is filled by script: fetch it again in a real browser.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
-        discovered = self.discovered_columns(reading.navigation) if discover else []
-        read = self.page_reading(meta, reading, page_method_result(response, frame_documents) or [])
+        frames = page_method_result(response, frame_documents) or []
+        discovered = self.discovered_columns(navigation_with_frames(reading.navigation, frames)) if discover else []
+        read = self.page_reading(meta, reading, frames)
+        if discover:
+            read["discovered_columns"] = len(discovered)
         read["links"] = await self.check_links(site, reading.links)
         details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
             details = await self.read_detail_dates(page.entries)
         observation = self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
-        if meta["kind"] == "home" and page.state == "entries" and not meta["rendered"] and not shows_a_channel(site, reading, discovered):
-            # No interaction channel in the HTML as fetched would be a veto (互动回应差), but menus
-            # are often written by script: look again at the page as a browser shows it first.
-            # Should the browser fail, this reading stands, and the channel is for an inspector.
+        if meta["kind"] == "home" and page.state == "entries" and not meta["rendered"] and (
+            not shows_a_channel(site, reading, discovered) or (discover and not discovered)
+        ):
+            # No interaction channel in the HTML as fetched would be a veto (互动回应差), and no
+            # column in its navigation leaves the columns unchecked, but menus are often written
+            # by script: look again at the page as a browser shows it first. Should the browser
+            # fail, this reading stands, and what it lacks is for an inspector.
             yield self.page_request(site, response.url, "home", "home", rendered=True, read_as_fetched=observation)
             return
         for found in discovered:
