@@ -11,6 +11,7 @@ import pytest
 
 import govcheck
 from govcheck.extract.listing import decode_html
+from govcheck.extract.page import serious_errors
 from govcheck.extract.wording import (
     SHIPPED_LIST,
     Hit,
@@ -20,6 +21,7 @@ from govcheck.extract.wording import (
     find_serious_errors,
     load_terms,
     page_text,
+    page_texts,
 )
 
 SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
@@ -67,11 +69,33 @@ def test_scripts_and_styles_are_not_page_text():
     assert page_text("") == ""
 
 
+def test_text_the_page_hides_is_kept_apart_from_what_it_shows():
+    html = (
+        "<html><body><p>正文</p>"
+        '<div style="DISPLAY: none"><p>隐藏一</p><div hidden>嵌套</div></div>尾文'
+        '<section hidden="hidden">隐藏二</section><span style="visibility:hidden">隐藏三</span>'
+        '<p style="color:red">红字</p></body></html>'
+    )
+    texts = page_texts(html)
+    assert texts.shown.split() == ["正文", "尾文", "红字"]  # a hidden block's tail is shown
+    assert texts.hidden.split() == ["隐藏一", "嵌套", "隐藏二", "隐藏三"]  # each hidden element once
+    assert page_text(html).split() == ["正文", "尾文", "红字", "隐藏一", "嵌套", "隐藏二", "隐藏三"]
+
+
+def test_a_wording_in_hidden_text_is_a_hit_marked_hidden(shipped):
+    html = '<html><body><p>中华人民共和国</p><div style="display:none"><p>中华人民共合国宪法</p></div></body></html>'
+    [hit] = serious_errors(html, shipped)
+    assert (hit.wrong, hit.hidden, hit.snippet) == ("中华人民共合国", True, "中华人民共合国宪法")
+    assert [h.hidden for h in serious_errors(html.replace(' style="display:none"', ""), shipped)] == [False]
+
+
 def test_the_replica_page_with_a_misspelt_state_name(shipped):
     site = next(s for s in yaml_sites() if s["slug"] == "serious-errors")
     for column in site["columns"]:
         html = decode_html((SITES / column["path"].lstrip("/")).read_bytes(), "text/html")
-        assert [hit.wrong for hit in find_serious_errors(page_text(html), shipped)] == column.get("expected_serious_errors", [])
+        hits = serious_errors(html, shipped)
+        assert [hit.wrong for hit in hits if not hit.hidden] == column.get("expected_serious_errors", [])
+        assert [hit.wrong for hit in hits if hit.hidden] == column.get("expected_hidden_serious_errors", [])
 
 
 def yaml_sites() -> list[dict]:

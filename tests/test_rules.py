@@ -1336,6 +1336,21 @@ def test_a_plain_hit_beside_a_quoted_one_still_vetoes_and_lists_both(profile):
     assert verdict(target, observations, profile) == ("不合格", "严重表述错误")
 
 
+def test_a_wrong_wording_only_in_hidden_text_is_reviewed_not_vetoed(profile):
+    target, observations = site_with([column("通知公告", "通知公告", days_before(3))])
+    hit = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": "《中华人民共合国法律援助法》", "hidden": True}
+    observations[-1].update(serious_errors=[hit], word_list="x.txt")
+    [finding] = [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
+    assert finding.severity == "review" and finding.evidence["hits"] == []
+    assert [h["wrong"] for h in finding.evidence["hidden"]] == ["中华人民共合国"]
+    assert finding.reason == (
+        f"{target['columns'][0]['url']}所见“中华人民共合国”位于页面隐藏的内容中（如未展开的标签页），"
+        "访问者是否可见请人工核查：《中华人民共合国法律援助法》"
+    )
+    hit["hidden"] = False  # shown on the page: the veto
+    assert verdict(target, observations, profile) == ("不合格", "严重表述错误")
+
+
 def test_a_frame_the_browser_could_not_read_is_named_as_an_embedded_page(profile):
     target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
     frame = {"name": "", "target": "http://xczx.weinan.gov.cn/include/head.html", "why": "frame"}

@@ -307,14 +307,20 @@ def test_a_misspelt_state_name_fails_its_site_with_the_page_and_a_snippet(crawle
     [hit] = finding["evidence"]["hits"]
     assert hit["wrong"] in hit["snippet"] and hit["right"] == "中华人民共和国" and hit["word_list"] == SHIPPED_LIST
     assert finding["severity"] == "veto" and hit["fetched_at"] is not None
+    # the same wording in a hidden block of another page is listed apart, for an inspector
+    hidden = [(base + c["path"], wrong) for c in site["columns"] for wrong in c.get("expected_hidden_serious_errors", [])]
+    assert hidden and [(h["url"], h["wrong"]) for h in finding["evidence"]["hidden"]] == hidden
 
 
 def test_every_other_page_was_scanned_and_has_no_listed_wording(crawled):
     for site in manifest_sites():
         for kind in ("home", "column"):
             for key, observation in observations_of(crawled, site, kind).items():
-                expected = next((c.get("expected_serious_errors", []) for c in site["columns"] if c["name"] == key), [])
-                assert [hit["wrong"] for hit in observation["serious_errors"]] == expected, (site["slug"], key)
+                column = next((c for c in site["columns"] if c["name"] == key), {})
+                shown = [hit["wrong"] for hit in observation["serious_errors"] if not hit["hidden"]]
+                hidden = [hit["wrong"] for hit in observation["serious_errors"] if hit["hidden"]]
+                assert shown == column.get("expected_serious_errors", []), (site["slug"], key)
+                assert hidden == column.get("expected_hidden_serious_errors", []), (site["slug"], key)
                 assert observation["word_list"] == SHIPPED_LIST
 
 

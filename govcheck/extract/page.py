@@ -8,12 +8,12 @@ HTML. Gathering them here keeps the spider thin and lets the reading run in work
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from govcheck.extract.interaction import ChannelLinks, MessageList, channel_links, extract_messages
 from govcheck.extract.listing import ListPage, discover_columns, extract_links, extract_list, loads_entries_by_script
-from govcheck.extract.wording import Hit, Term, find_serious_errors, page_text
+from govcheck.extract.wording import Hit, Term, find_serious_errors, page_texts
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,16 @@ def read_page(
         page=page,
         loads_by_script=page.state == "unparsed" and loads_entries_by_script(html, as_of),
         navigation=tuple(discover_columns(html, url)) if navigation else (),
-        serious_errors=tuple(find_serious_errors(page_text(html), terms)),
+        serious_errors=serious_errors(html, terms),
         interaction_links=channels.found,
         interaction_unresolved=channels.unresolved,
         messages=extract_messages(html, url, read_at) if interaction_column else None,
         links=tuple(extract_links(html, url)),
     )
+
+
+def serious_errors(html: str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
+    """The word list's hits in the text the page shows, then those in the text it hides (marked)."""
+    texts = page_texts(html)
+    shown = find_serious_errors(texts.shown, terms)
+    return (*shown, *(replace(hit, hidden=True) for hit in find_serious_errors(texts.hidden, terms)))

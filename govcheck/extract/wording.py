@@ -28,6 +28,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from lxml import etree
+
 from govcheck.extract.listing import _parse
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     "WordListError",
     "load_terms",
     "page_text",
+    "page_texts",
+    "PageText",
     "find_serious_errors",
     "correction_cue",
 ]
@@ -69,6 +73,7 @@ class Hit:
     wrong: str
     right: str
     snippet: str
+    hidden: bool = False  # found in text the page hides (see PageText), not in what it shows
 
 
 def _normalised(text: str) -> str:
@@ -130,19 +135,55 @@ _BLOCKS = (
 _BREAKS = re.compile(r"\u2029[\s\u2029]*")  # a break with the whitespace and breaks after it
 
 
-def page_text(html: str) -> str:
-    """What a visitor reads on the page: its title and body text, without scripts and styles,
-    with BLOCK_BREAK between blocks (see _BLOCKS)."""
+@dataclass(frozen=True)
+class PageText:
+    """A page's text, with BLOCK_BREAK between blocks (see _BLOCKS). ``shown``: its title and
+    body as a visitor reads them; ``hidden``: the text of elements the page hides by their
+    inline style (display:none, visibility:hidden) or the hidden attribute — a tab not yet
+    opened, text kept for search engines — each element's text a block of its own."""
+
+    shown: str
+    hidden: str
+
+
+# elements that may be hidden: looked for by XPath, in C (most elements have no style)
+_STYLED = etree.XPath("//body//*[@style or @hidden]")
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    return el.get("hidden") is not None or bool(_HIDING_STYLE.search(el.get("style") or ""))
+
+
+def page_texts(html: str) -> PageText:
+    """The text a page shows and the text it hides, without scripts and styles."""
     root = _parse(html)
     if root is None:
-        return ""
+        return PageText("", "")
     for el in list(root.iter(*_HIDDEN)):
         if el.getparent() is not None:
             el.drop_tree()
     for el in root.iter(*_BLOCKS):
         el.text = BLOCK_BREAK + (el.text or "")
         el.tail = BLOCK_BREAK + (el.tail or "")
-    return _BREAKS.sub(BLOCK_BREAK, root.text_content()).strip(BLOCK_BREAK)
+    hidden: list[str] = []
+    dropped: set[etree._Element] = set()
+    for el in _STYLED(root):
+        if _is_hidden(el) and not dropped.intersection(el.iterancestors()):
+            hidden.append(el.text_content())
+            dropped.add(el)
+            el.drop_tree()  # its tail is shown text: lxml keeps it in place
+    return PageText(_squashed_breaks(root.text_content()), _squashed_breaks(BLOCK_BREAK.join(hidden)))
+
+
+def _squashed_breaks(text: str) -> str:
+    return _BREAKS.sub(BLOCK_BREAK, text).strip(BLOCK_BREAK)
+
+
+def page_text(html: str) -> str:
+    """All the text of the page, shown and hidden (see page_texts), as one text."""
+    texts = page_texts(html)
+    return BLOCK_BREAK.join(text for text in (texts.shown, texts.hidden) if text)
 
 
 class _FlatCharacters(dict):

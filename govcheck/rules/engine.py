@@ -718,7 +718,9 @@ def serious_error_findings(
     A hit whose snippet reads as a correction or a quotation (a correction word, or the right
     wording beside it: govcheck.extract.wording.correction_cue) is not established as an error
     of the page. It is listed under ``quoted``; when no other hit is left, the finding is a
-    review naming each such hit with its snippet, never a veto.
+    review naming each such hit with its snippet, never a veto. So is a hit in text the page
+    hides (``hidden``: a tab not yet opened, text for search engines), listed under ``hidden``:
+    whether visitors see it is for an inspector.
     """
     from govcheck.extract.wording import Hit, correction_cue  # the one list of correction words
 
@@ -732,6 +734,7 @@ def serious_error_findings(
             "wrong": hit.get("wrong", ""),
             "right": hit.get("right", ""),
             "snippet": hit.get("snippet", ""),
+            "hidden": hit.get("hidden") is True,
             "word_list": page.get("word_list", ""),
         }
         for page in pages
@@ -741,20 +744,26 @@ def serious_error_findings(
         return []
     plain: list[dict[str, Any]] = []
     quoted: list[dict[str, Any]] = []
+    hidden: list[dict[str, Any]] = []
     for hit in hits:
         cue = correction_cue(Hit(hit["wrong"], hit["right"], hit["snippet"]))
         if cue:
             quoted.append({**hit, "cue": cue})
+        elif hit["hidden"]:
+            hidden.append(hit)
         else:
             plain.append(hit)
     threshold = {"word_lists": sorted({h["word_list"] for h in hits})}
-    evidence = {"hits": plain, "hit_count": len(plain), "quoted": quoted}
+    evidence = {"hits": plain, "hit_count": len(plain), "quoted": quoted, "hidden": hidden}
     if plain:
         severity, points = _judged(profile, rules)
         return [_finding(profile, rules["code"], rules["label"], severity, threshold, as_of, evidence, points=points)]
     reasons = [
         rules["reasons"]["quoted"].format(url=h["url"], wrong=h["wrong"], right=h["right"], cue=h["cue"], snippet=h["snippet"])
         for h in quoted
+    ] + [
+        rules["reasons"]["hidden"].format(url=h["url"], wrong=h["wrong"], right=h["right"], snippet=h["snippet"])
+        for h in hidden
     ]
     reason = profile.review_separator.join(dict.fromkeys(reasons))
     return [_finding(profile, rules["code"], rules["label"], "review", threshold, as_of, evidence, reason)]

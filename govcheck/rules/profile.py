@@ -435,6 +435,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.serious_errors.severity", _severity),
     ("websites.serious_errors.label", _text),
     ("websites.serious_errors.reasons.quoted", _text),
+    ("websites.serious_errors.reasons.hidden", _text),
     ("new_media.label_order", _texts),
     ("new_media.review_label", _text),
     ("new_media.not_found.code", _text),

@@ -364,7 +364,9 @@ class SitesSpider(RoundSpider):
         """What a read page shows besides its list: wording errors, interaction links (with those
         of its frames, when it was rendered: see frame_documents) or messages."""
         read: dict[str, Any] = {
-            "serious_errors": [{"wrong": h.wrong, "right": h.right, "snippet": h.snippet} for h in reading.serious_errors],
+            "serious_errors": [
+                {"wrong": h.wrong, "right": h.right, "snippet": h.snippet, "hidden": h.hidden} for h in reading.serious_errors
+            ],
             "word_list": self.word_list,
         }
         if meta["kind"] == "home":
