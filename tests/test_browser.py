@@ -138,3 +138,21 @@ def test_a_site_registered_without_columns_whose_menu_shows_none_is_for_an_inspe
 
     assert verdict["home"]["method"] == "rendered" and verdict["home"]["discovered_columns"] == 0
     assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.columns.review"])
+
+
+def test_a_home_page_the_browser_shows_as_an_empty_shell_keeps_its_reading_as_fetched(tmp_path):
+    # no channel in the HTML, and in the browser a script replaces the page with a notice
+    shell = "<script>document.body.innerHTML = '<p>系统维护中，请稍后访问</p>';</script></body>"
+    web = tmp_path / "web"
+    (web / "framed" / "tjdt").mkdir(parents=True)
+    page = FRAMED_HOME.replace('<iframe src="/framed/include/head.html" width="1200" height="60"></iframe>', "")
+    (web / "framed" / "index.html").write_text(page.replace("</body>", shell), encoding="utf-8")
+    (web / "framed" / "tjdt" / "index.html").write_text(page, encoding="utf-8")
+    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
+
+    run, verdict = sites_round(tmp_path, "framed", columns, web=web)
+
+    home = verdict["home"]
+    assert (home["method"], home["state"], home["newest_date"].date().isoformat()) == ("generic", "entries", "2024-02-19")
+    assert home["render_error"].startswith("rendered page: unparsed")
+    assert "site.interaction.review" in verdict["finding_codes"] and "site.home.review" not in verdict["finding_codes"]

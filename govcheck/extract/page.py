@@ -8,6 +8,7 @@ HTML. Gathering them here keeps the spider thin and lets the reading run in work
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -59,3 +60,18 @@ def serious_errors(html: str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
     texts = page_texts(html)
     shown = find_serious_errors(texts.shown, terms)
     return (*shown, *(replace(hit, hidden=True) for hit in find_serious_errors(texts.hidden, terms)))
+
+
+def navigation_with_frames(
+    navigation: Sequence[tuple[str, str]], frames: Sequence[tuple[str, str | None]]
+) -> list[tuple[str, str]]:
+    """The page's navigation columns, then those of a menu shown in its frames, each URL once."""
+    seen = {url for _, url in navigation}
+    combined = list(navigation)
+    for url, html in frames:
+        if html is not None and url.lower().startswith(("http://", "https://")):
+            for name, link in discover_columns(html, url):
+                if link not in seen:
+                    seen.add(link)
+                    combined.append((name, link))
+    return combined

@@ -45,8 +45,8 @@ from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.interaction import ChannelLinks, channel_links_in_frames, merge_channel_links
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage, discover_columns
-from govcheck.extract.page import PageReading
+from govcheck.extract.listing import ListEntry, ListPage
+from govcheck.extract.page import PageReading, navigation_with_frames
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
@@ -92,21 +92,6 @@ async def frame_documents(page: Any) -> list[tuple[str, str | None]]:
         except PlaywrightError:
             documents.append((frame.url, None))
     return documents
-
-
-def navigation_with_frames(
-    navigation: Sequence[tuple[str, str]], frames: Sequence[tuple[str, str | None]]
-) -> list[tuple[str, str]]:
-    """The page's navigation columns, then those of a menu shown in its frames, each URL once."""
-    seen = {url for _, url in navigation}
-    combined = list(navigation)
-    for url, html in frames:
-        if html is not None and url.lower().startswith(("http://", "https://")):
-            for name, link in discover_columns(html, url):
-                if link not in seen:
-                    seen.add(link)
-                    combined.append((name, link))
-    return combined
 
 
 def page_method_result(response: Response, function: Any) -> Any:
@@ -274,6 +259,11 @@ class SitesSpider(RoundSpider):
         if page.state == "unparsed" and not meta["rendered"] and reading.loads_by_script:
             # The list is filled by script: fetch it again in a real browser.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
+            return
+        if meta["read_as_fetched"] is not None and page.state != "entries":
+            # the browser showed less than the HTML as fetched (an error page, an empty shell)
+            why = f"rendered page: {page.state}" + (f" ({page.reason})" if page.reason else "")
+            yield self.unread_page(meta, response.url, page.state, response.status, why)
             return
         frames = page_method_result(response, frame_documents) or []
         discovered = self.discovered_columns(navigation_with_frames(reading.navigation, frames)) if discover else []
