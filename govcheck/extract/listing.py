@@ -248,7 +248,11 @@ def _absolute(href: str, base_url: str) -> str | None:
 
 
 def _link_title(a: etree._Element) -> str:
-    text = _squash(a.text_content())
+    return _title_of(a, _squash(a.text_content()))
+
+
+def _title_of(a: etree._Element, text: str) -> str:
+    """The title of link ``a`` whose squashed text is ``text``."""
     attr = _squash(a.get("title") or "")
     if not text:
         return attr or _image_title(a)
@@ -383,37 +387,65 @@ _MAX_ITEM_TEXT = 600
 _MIN_TITLE = 4
 
 
-def _read_item(el: etree._Element, base_url: str, as_of: datetime) -> _Item | None:
-    links = [el] if el.tag == "a" else list(el.iter("a"))
-    best: tuple[str, str] | None = None
-    hrefs: set[str] = set()
-    for a in links:
-        url = _resolve(a.get("href"), base_url)
-        if not url:
-            continue
-        hrefs.add(url)
-        if len(hrefs) > _MAX_LINKS_PER_ITEM:
-            return None  # a container of many links, not one entry: stop before reading them all
-        title = _link_title(a)
-        if best is None or len(title) > len(best[0]):
-            best = (title, url)
-    if best is None or len(hrefs) > _MAX_LINKS_PER_ITEM:
-        return None
-    text = _squash(el.text_content())
-    if len(text) > _MAX_ITEM_TEXT:
-        return None
-    title = _PIN_MARK.sub("", best[0]).strip()
-    if len(title) < _MIN_TITLE:
-        return None
-    found = _item_date(el, as_of)
-    return _Item(
-        element=el,
-        title=title,
-        url=best[1],
-        date=found[1] if found else None,
-        date_text=found[0] if found else None,
-        text=text,
-    )
+class _ItemReader:
+    """Reads a page's elements as list items, working out each link's URL and title and each
+    element's text once: the search reads an entry at every level of its list (the <a> of an
+    <li> as a one-item group, then the <li> in its <ul>'s group)."""
+
+    def __init__(self, base_url: str, as_of: datetime) -> None:
+        self.base_url = base_url
+        self.as_of = as_of
+        self._urls: dict[str | None, str | None] = {}
+        self._texts: dict[etree._Element, str] = {}
+        self._titles: dict[etree._Element, str] = {}
+
+    def url(self, href: str | None) -> str | None:
+        if href not in self._urls:
+            self._urls[href] = _resolve(href, self.base_url)
+        return self._urls[href]
+
+    def text(self, el: etree._Element) -> str:
+        """The element's whole text, squashed."""
+        if el not in self._texts:
+            self._texts[el] = _squash(el.text_content())
+        return self._texts[el]
+
+    def title(self, a: etree._Element) -> str:
+        if a not in self._titles:
+            self._titles[a] = _title_of(a, self.text(a))
+        return self._titles[a]
+
+    def item(self, el: etree._Element) -> _Item | None:
+        links = [el] if el.tag == "a" else list(el.iter("a"))
+        best: tuple[str, str] | None = None
+        hrefs: set[str] = set()
+        for a in links:
+            url = self.url(a.get("href"))
+            if not url:
+                continue
+            hrefs.add(url)
+            if len(hrefs) > _MAX_LINKS_PER_ITEM:
+                return None  # a container of many links, not one entry: stop before reading them all
+            title = self.title(a)
+            if best is None or len(title) > len(best[0]):
+                best = (title, url)
+        if best is None or len(hrefs) > _MAX_LINKS_PER_ITEM:
+            return None
+        text = self.text(el)
+        if len(text) > _MAX_ITEM_TEXT:
+            return None
+        title = _PIN_MARK.sub("", best[0]).strip()
+        if len(title) < _MIN_TITLE:
+            return None
+        found = _item_date(el, self.as_of)
+        return _Item(
+            element=el,
+            title=title,
+            url=best[1],
+            date=found[1] if found else None,
+            date_text=found[0] if found else None,
+            text=text,
+        )
 
 
 def _entry(item: _Item) -> ListEntry:
@@ -456,7 +488,7 @@ class _Group:
         return len(self.items) >= 3 and self.mean_title >= 8
 
 
-def _groups(root: etree._Element, base_url: str, as_of: datetime) -> list[_Group]:
+def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
     groups: list[_Group] = []
     short_texts: dict[etree._Element, str | None] = {}
 
@@ -469,7 +501,7 @@ def _groups(root: etree._Element, base_url: str, as_of: datetime) -> list[_Group
                 by_tag.setdefault(child.tag, []).append(child)
         found = []
         for tag, children in by_tag.items():
-            items = [i for c in children if not _noisy_element(c) and (i := _read_item(c, base_url, as_of))]
+            items = [i for c in children if not _noisy_element(c) and (i := reader.item(c))]
             if items:
                 found.append(_Group(parent, tag, items))
         if found and _noisy_heading(parent, short_texts):
@@ -613,12 +645,13 @@ def extract_list(
         return ListPage("unparsed", (), None)
     base_url = _base_href(root, base_url)
     if selector:
-        items = [i for el in _select(root, selector) if (i := _read_item(el, base_url, as_of))]
+        reader = _ItemReader(base_url, as_of)
+        items = [i for el in _select(root, selector) if (i := reader.item(el))]
         if items:
             return _page("entries", items)
         return ListPage("empty" if _says_empty(root) else "unparsed", (), None)
 
-    groups = _groups(root, base_url, as_of)
+    groups = _groups(root, _ItemReader(base_url, as_of))
     dated = [g for g in groups if g.is_dated]
     if dated:
         best = max(dated, key=_Group.score)
