@@ -327,7 +327,7 @@ def _residue(text: str, matched: str) -> str:
 def _stacked_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime] | None:
     """<div class="date"><b>19</b><span>2024-02</span></div>: day and year-month in separate elements."""
     for el in item.iter():
-        if not isinstance(el.tag, str) or el.tag == "a" or len(el) == 0:
+        if not isinstance(el.tag, str) or el.tag == "a" or len(el) == 0 or not _starts_with_digit(el):
             continue
         pieces = [p.strip() for p in el.itertext() if p.strip()]
         if not 2 <= len(pieces) <= 3:
@@ -343,6 +343,15 @@ def _stacked_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime]
         if when is not None:
             return joined, when
     return None
+
+
+def _starts_with_digit(el: etree._Element) -> bool:
+    """Whether the element's text starts with a digit, whitespace aside: a stacked date's does.
+    Looks at the first piece only, before the whole text is listed."""
+    for piece in el.itertext():
+        if piece.strip():
+            return piece.lstrip()[0].isdecimal()  # what \d matches
+    return False
 
 
 def _item_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime] | None:
