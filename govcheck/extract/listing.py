@@ -513,16 +513,24 @@ def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
             items = [i for c in children if not _noisy_element(c) and (i := reader.item(c))]
             if items:
                 found.append(_Group(parent, tag, items))
-        if found and _noisy_heading(parent, short_texts):
-            return  # a 热点排行/今日关注 widget, and everything inside it
-        groups.extend(g for g in found if g.qualifies)
-        for child in parent:
-            if isinstance(child.tag, str):
-                visit(child)
+        qualified = [g for g in found if g.qualifies]
+        # A 热点排行/今日关注 heading drops this widget's groups and everything inside it: read the
+        # headings only when there is something to drop (an entry's <li> has nothing below it).
+        elements = [c for c in parent if isinstance(c.tag, str)]
+        if found and (qualified or _links_below(elements)) and _noisy_heading(parent, short_texts):
+            return
+        groups.extend(qualified)
+        for child in elements:
+            visit(child)
 
     body = root.find("body")
     visit(body if body is not None else root)
     return groups
+
+
+def _links_below(children: list[etree._Element]) -> bool:
+    """Whether a link lies below one of these elements: a group of items below them needs one."""
+    return any(next(child.iterdescendants("a"), None) is not None for child in children)
 
 
 def _signature(el: etree._Element) -> tuple[str, str]:
