@@ -502,29 +502,32 @@ def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
     short_texts: dict[etree._Element, str | None] = {}
 
     def visit(parent: etree._Element) -> None:
-        if _noisy_element(parent):
-            return
+        """Collects the groups of ``parent``'s children and below; ``parent`` is no page furniture."""
+        elements = [c for c in parent if isinstance(c.tag, str)]
+        furniture = {c for c in elements if _noisy_element(c)}
         by_tag: dict[str, list[etree._Element]] = {}
-        for child in parent:
-            if isinstance(child.tag, str) and child.tag in _ITEM_TAGS:
+        for child in elements:
+            if child.tag in _ITEM_TAGS:
                 by_tag.setdefault(child.tag, []).append(child)
         found = []
         for tag, children in by_tag.items():
-            items = [i for c in children if not _noisy_element(c) and (i := reader.item(c))]
+            items = [i for c in children if c not in furniture and (i := reader.item(c))]
             if items:
                 found.append(_Group(parent, tag, items))
         qualified = [g for g in found if g.qualifies]
         # A 热点排行/今日关注 heading drops this widget's groups and everything inside it: read the
         # headings only when there is something to drop (an entry's <li> has nothing below it).
-        elements = [c for c in parent if isinstance(c.tag, str)]
         if found and (qualified or _links_below(elements)) and _noisy_heading(parent, short_texts):
             return
         groups.extend(qualified)
         for child in elements:
-            visit(child)
+            if child not in furniture:
+                visit(child)
 
     body = root.find("body")
-    visit(body if body is not None else root)
+    top = body if body is not None else root
+    if not _noisy_element(top):
+        visit(top)
     return groups
 
 
