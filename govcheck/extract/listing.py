@@ -236,10 +236,32 @@ def _resolve(href: str | None, base_url: str) -> str | None:
     return _absolute(href, base_url)
 
 
+# An href of plain path segments (t1.html, 202401/t20240105_1.html, ./t1.html) joins any base as
+# the base's folder followed by the href: urljoin only resolves the . and .. segments and drops
+# the empty ones, which such an href does not have. Most entries' links are such hrefs, and
+# the folder is worked out once per base instead of joining every one.
+_PLAIN_PATH = re.compile(r"(\./)?[A-Za-z0-9_~%+=,-][A-Za-z0-9_~%+=,.-]*(/[A-Za-z0-9_~%+=,-][A-Za-z0-9_~%+=,.-]*)*/?")
+
+
 @lru_cache(maxsize=4096)
 def _absolute(href: str, base_url: str) -> str | None:
     """The link's absolute http(s) URL; cached because an entry's link is read at every level of its list."""
     href = href.strip().replace("\\", "/")
+    if _PLAIN_PATH.fullmatch(href):
+        folder = _folder_url(base_url)
+        return folder + href.removeprefix("./") if folder is not None else None
+    return _joined(href, base_url)
+
+
+@lru_cache(maxsize=256)
+def _folder_url(base_url: str) -> str | None:
+    """The URL that plain relative paths continue (the base up to its last /); None when the
+    base makes them no http(s) URL."""
+    probe = _joined("x", base_url)
+    return probe[:-1] if probe is not None else None
+
+
+def _joined(href: str, base_url: str) -> str | None:
     try:
         url = urldefrag(urljoin(base_url, href))[0]
     except ValueError:
