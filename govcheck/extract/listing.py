@@ -376,26 +376,13 @@ def _starts_with_digit(el: etree._Element) -> bool:
     return False
 
 
-def _item_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime] | None:
-    """The item's own date: a piece of text that is (nearly) only a date beats a date inside a title."""
-    stacked = _stacked_date(item, as_of)
-    if stacked:
-        return stacked
-    weak: tuple[str, datetime] | None = None
-    for text, in_link in _segments(item):
-        if not text.strip():
-            continue
-        found = search_date(text, as_of)
-        if not found:
-            continue
-        matched, when = found
-        if len(_residue(text, matched)) <= 2:
-            return matched, when
-        if weak is None:
-            after = text[text.find(matched) + len(matched):]
-            if not in_link or not _PUNCT.sub("", after):
-                weak = (matched, when)  # a labelled date in a line of text, or a date ending a title
-    return weak
+def _piece_date(text: str, as_of: datetime) -> tuple[str, datetime, bool] | None:
+    """The first date in a piece of an item's text, and whether the piece is (nearly) only that date."""
+    found = search_date(text, as_of)
+    if not found:
+        return None
+    matched, when = found
+    return matched, when, len(_residue(text, matched)) <= 2
 
 
 @dataclass
@@ -419,9 +406,9 @@ _MIN_TITLE = 4
 
 
 class _ItemReader:
-    """Reads a page's elements as list items, working out each link's URL and title and each
-    element's text once: the search reads an entry at every level of its list (the <a> of an
-    <li> as a one-item group, then the <li> in its <ul>'s group)."""
+    """Reads a page's elements as list items, working out each link's URL and title, each
+    element's text and the date in each piece of text once: the search reads an entry at every
+    level of its list (the <a> of an <li> as a one-item group, then the <li> in its <ul>'s group)."""
 
     def __init__(self, base_url: str, as_of: datetime) -> None:
         self.base_url = base_url
@@ -429,6 +416,7 @@ class _ItemReader:
         self._urls: dict[str | None, str | None] = {}
         self._texts: dict[etree._Element, str] = {}
         self._titles: dict[etree._Element, str] = {}
+        self._piece_dates: dict[str, tuple[str, datetime, bool] | None] = {}
 
     def url(self, href: str | None) -> str | None:
         if href not in self._urls:
@@ -445,6 +433,29 @@ class _ItemReader:
         if a not in self._titles:
             self._titles[a] = _title_of(a, self.text(a))
         return self._titles[a]
+
+    def date(self, item: etree._Element) -> tuple[str, datetime] | None:
+        """The item's own date: a piece of text that is (nearly) only a date beats a date inside a title."""
+        stacked = _stacked_date(item, self.as_of)
+        if stacked:
+            return stacked
+        weak: tuple[str, datetime] | None = None
+        for text, in_link in _segments(item):
+            if not text.strip():
+                continue
+            if text not in self._piece_dates:
+                self._piece_dates[text] = _piece_date(text, self.as_of)
+            found = self._piece_dates[text]
+            if not found:
+                continue
+            matched, when, alone = found
+            if alone:
+                return matched, when
+            if weak is None:
+                after = text[text.find(matched) + len(matched):]
+                if not in_link or not _PUNCT.sub("", after):
+                    weak = (matched, when)  # a labelled date in a line of text, or a date ending a title
+        return weak
 
     def item(self, el: etree._Element) -> _Item | None:
         links = [el] if el.tag == "a" else list(el.iter("a"))
@@ -468,7 +479,7 @@ class _ItemReader:
         title = _PIN_MARK.sub("", best[0]).strip()
         if len(title) < _MIN_TITLE:
             return None
-        found = _item_date(el, self.as_of)
+        found = self.date(el)
         return _Item(
             element=el,
             title=title,
