@@ -554,7 +554,7 @@ def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
             return
         groups.extend(qualified)
         for child in elements:
-            if child not in furniture:
+            if len(child) and child not in furniture:  # an element without children holds no group
                 visit(child)
 
     body = root.find("body")
