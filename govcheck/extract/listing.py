@@ -550,7 +550,7 @@ def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
         qualified = [g for g in found if g.qualifies]
         # A 热点排行/今日关注 heading drops this widget's groups and everything inside it: read the
         # headings only when there is something to drop (an entry's <li> has nothing below it).
-        if found and (qualified or _links_below(elements)) and _noisy_heading(parent, short_texts):
+        if found and (qualified or _links_below(parent)) and _noisy_heading(parent, short_texts):
             return
         groups.extend(qualified)
         for child in elements:
@@ -564,9 +564,9 @@ def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
     return groups
 
 
-def _links_below(children: list[etree._Element]) -> bool:
-    """Whether a link lies below one of these elements: a group of items below them needs one."""
-    return any(next(child.iterdescendants("a"), None) is not None for child in children)
+def _links_below(parent: etree._Element) -> bool:
+    """Whether a link lies deeper than the element's children: a group of items below them needs one."""
+    return any(a.getparent() is not parent for a in parent.iterdescendants("a"))
 
 
 def _signature(el: etree._Element) -> tuple[str, str]:
