@@ -302,7 +302,7 @@ def _is_pinned(item: etree._Element, text: str) -> bool:
     for el in item.iter():
         if not isinstance(el.tag, str):
             continue
-        if any(w in _PIN_WORDS for w in _words(el)):
+        if not _PIN_WORDS.isdisjoint(_words(el)):
             return True
         if el.tag == "img":
             if "置顶" in (el.get("alt") or "") + (el.get("title") or ""):
