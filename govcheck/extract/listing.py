@@ -245,7 +245,8 @@ _PLAIN_PATH = re.compile(r"(\./)?[A-Za-z0-9_~%+=,-][A-Za-z0-9_~%+=,.-]*(/[A-Za-z
 
 @lru_cache(maxsize=4096)
 def _absolute(href: str, base_url: str) -> str | None:
-    """The link's absolute http(s) URL; cached because an entry's link is read at every level of its list."""
+    """The link's absolute http(s) URL; cached because the list, the links and the interaction
+    channels of a page are read apart, each resolving the same hrefs."""
     href = href.strip().replace("\\", "/")
     if _PLAIN_PATH.fullmatch(href):
         folder = _folder_url(base_url)
@@ -255,9 +256,9 @@ def _absolute(href: str, base_url: str) -> str | None:
 
 @lru_cache(maxsize=256)
 def _folder_url(base_url: str) -> str | None:
-    """The URL that plain relative paths continue (the base up to its last /); None when the
-    base makes them no http(s) URL."""
-    probe = _joined("x", base_url)
+    """The URL that plain relative paths continue (the base up to its last /, as urljoin makes
+    it); None when the base makes them no http(s) URL."""
+    probe = _joined("x", base_url)  # a one-letter href, whose letter is taken off again
     return probe[:-1] if probe is not None else None
 
 
@@ -549,7 +550,7 @@ def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
                 found.append(_Group(parent, tag, items))
         qualified = [g for g in found if g.qualifies]
         # A 热点排行/今日关注 heading drops this widget's groups and everything inside it: read the
-        # headings only when there is something to drop (an entry's <li> has nothing below it).
+        # headings only when there is something to drop (no group lies below an entry's <li>, whose link is its child).
         if found and (qualified or _links_below(parent)) and _noisy_heading(parent, short_texts):
             return
         groups.extend(qualified)
@@ -565,7 +566,7 @@ def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
 
 
 def _links_below(parent: etree._Element) -> bool:
-    """Whether a link lies deeper than the element's children: a group of items below them needs one."""
+    """Whether a link lies inside one of the element's children: a group of items below them needs one."""
     return any(a.getparent() is not parent for a in parent.iterdescendants("a"))
 
 
