@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 import pytest
@@ -17,6 +17,7 @@ import yaml
 
 from govcheck.extract.listing import (
     ListPage,
+    _absolute,
     decode_html,
     discover_columns,
     extract_links,
@@ -367,6 +368,25 @@ def test_extract_links_skips_scripts_mail_and_anchors_and_drops_fragments():
         "http://cdn.example.gov.cn/x.html",
         "http://example.gov.cn/map.html",
     ]
+
+
+BASES = [
+    "http://127.0.0.1:8000/s1/c1/", "http://h.gov.cn/col/index.html?page=2#top", "https://h.gov.cn", "http://h.gov.cn/a//b/./c/../",
+    "http://h.gov.cn/a/b;p", "http:a/b", "http://[bad/a/", "ftp://h.gov.cn/a/", "file:///a/b", "", "http://h.gov.cn/..",
+]
+PLAIN_HREFS = ["t1.html", "./t1.html", "202401/t20240105_1.html", "a/b/", " a\\b.html ", "a..b", "x", "%E4%B8%AD.html", "a=1,b+c"]
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_plain_relative_links_join_as_urljoin_joins_them(base):
+    # _absolute joins hrefs of plain path segments without urljoin: the answer must be the same
+    for href in PLAIN_HREFS:
+        try:
+            joined = urldefrag(urljoin(base, href.strip().replace("\\", "/")))[0]
+        except ValueError:
+            joined = None
+        expected = joined if joined and urlsplit(joined).scheme in ("http", "https") else None
+        assert _absolute(href, base) == expected, href
 
 
 # --- conflicting signals ----------------------------------------------------------------------------

@@ -251,10 +251,33 @@ def _resolve(href: str | None, base_url: str) -> str | None:
     return _absolute(href, base_url)
 
 
+# An href of plain path segments (t1.html, 202401/t20240105_1.html, ./t1.html) joins any base as
+# the base's folder followed by the href: urljoin only resolves the . and .. segments and drops
+# the empty ones, which such an href does not have. Most entries' links are such hrefs, and
+# the folder is worked out once per base instead of joining every one.
+_PLAIN_PATH = re.compile(r"(\./)?[A-Za-z0-9_~%+=,-][A-Za-z0-9_~%+=,.-]*(/[A-Za-z0-9_~%+=,-][A-Za-z0-9_~%+=,.-]*)*/?")
+
+
 @lru_cache(maxsize=4096)
 def _absolute(href: str, base_url: str) -> str | None:
-    """The link's absolute http(s) URL; cached because an entry's link is read at every level of its list."""
+    """The link's absolute http(s) URL; cached because the list, the links and the interaction
+    channels of a page are read apart, each resolving the same hrefs."""
     href = href.strip().replace("\\", "/")
+    if _PLAIN_PATH.fullmatch(href):
+        folder = _folder_url(base_url)
+        return folder + href.removeprefix("./") if folder is not None else None
+    return _joined(href, base_url)
+
+
+@lru_cache(maxsize=256)
+def _folder_url(base_url: str) -> str | None:
+    """The URL that plain relative paths continue (the base up to its last /, as urljoin makes
+    it); None when the base makes them no http(s) URL."""
+    probe = _joined("x", base_url)  # a one-letter href, whose letter is taken off again
+    return probe[:-1] if probe is not None else None
+
+
+def _joined(href: str, base_url: str) -> str | None:
     try:
         url = urldefrag(urljoin(base_url, href))[0]
     except ValueError:
@@ -263,7 +286,11 @@ def _absolute(href: str, base_url: str) -> str | None:
 
 
 def _link_title(a: etree._Element) -> str:
-    text = _squash(a.text_content())
+    return _title_of(a, _squash(a.text_content()))
+
+
+def _title_of(a: etree._Element, text: str) -> str:
+    """The title of link ``a`` whose squashed text is ``text``."""
     attr = _squash(a.get("title") or "")
     if not text:
         return attr or _image_title(a)
@@ -291,7 +318,7 @@ def _is_pinned(item: etree._Element, text: str) -> bool:
     for el in item.iter():
         if not isinstance(el.tag, str):
             continue
-        if any(w in _PIN_WORDS for w in _words(el)):
+        if not _PIN_WORDS.isdisjoint(_words(el)):
             return True
         if el.tag == "img":
             if "置顶" in (el.get("alt") or "") + (el.get("title") or ""):
@@ -338,7 +365,7 @@ def _residue(text: str, matched: str) -> str:
 def _stacked_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime] | None:
     """<div class="date"><b>19</b><span>2024-02</span></div>: day and year-month in separate elements."""
     for el in item.iter():
-        if not isinstance(el.tag, str) or el.tag == "a" or len(el) == 0:
+        if not isinstance(el.tag, str) or el.tag == "a" or len(el) == 0 or not _starts_with_digit(el):
             continue
         pieces = [p.strip() for p in el.itertext() if p.strip()]
         if not 2 <= len(pieces) <= 3:
@@ -356,26 +383,22 @@ def _stacked_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime]
     return None
 
 
-def _item_date(item: etree._Element, as_of: datetime) -> tuple[str, datetime] | None:
-    """The item's own date: a piece of text that is (nearly) only a date beats a date inside a title."""
-    stacked = _stacked_date(item, as_of)
-    if stacked:
-        return stacked
-    weak: tuple[str, datetime] | None = None
-    for text, in_link in _segments(item):
-        if not text.strip():
-            continue
-        found = search_date(text, as_of)
-        if not found:
-            continue
-        matched, when = found
-        if len(_residue(text, matched)) <= 2:
-            return matched, when
-        if weak is None:
-            after = text[text.find(matched) + len(matched):]
-            if not in_link or not _PUNCT.sub("", after):
-                weak = (matched, when)  # a labelled date in a line of text, or a date ending a title
-    return weak
+def _starts_with_digit(el: etree._Element) -> bool:
+    """Whether the element's text starts with a digit, whitespace aside: a stacked date's does.
+    Looks at the first piece only, before the whole text is listed."""
+    for piece in el.itertext():
+        if piece.strip():
+            return piece.lstrip()[0].isdecimal()  # what \d matches
+    return False
+
+
+def _piece_date(text: str, as_of: datetime) -> tuple[str, datetime, bool] | None:
+    """The first date in a piece of an item's text, and whether the piece is (nearly) only that date."""
+    found = search_date(text, as_of)
+    if not found:
+        return None
+    matched, when = found
+    return matched, when, len(_residue(text, matched)) <= 2
 
 
 @dataclass
@@ -398,37 +421,89 @@ _MAX_ITEM_TEXT = 600
 _MIN_TITLE = 4
 
 
-def _read_item(el: etree._Element, base_url: str, as_of: datetime) -> _Item | None:
-    links = [el] if el.tag == "a" else list(el.iter("a"))
-    best: tuple[str, str] | None = None
-    hrefs: set[str] = set()
-    for a in links:
-        url = _resolve(a.get("href"), base_url)
-        if not url:
-            continue
-        hrefs.add(url)
-        if len(hrefs) > _MAX_LINKS_PER_ITEM:
-            return None  # a container of many links, not one entry: stop before reading them all
-        title = _link_title(a)
-        if best is None or len(title) > len(best[0]):
-            best = (title, url)
-    if best is None or len(hrefs) > _MAX_LINKS_PER_ITEM:
-        return None
-    text = _squash(el.text_content())
-    if len(text) > _MAX_ITEM_TEXT:
-        return None
-    title = _PIN_MARK.sub("", best[0]).strip()
-    if len(title) < _MIN_TITLE:
-        return None
-    found = _item_date(el, as_of)
-    return _Item(
-        element=el,
-        title=title,
-        url=best[1],
-        date=found[1] if found else None,
-        date_text=found[0] if found else None,
-        text=text,
-    )
+class _ItemReader:
+    """Reads a page's elements as list items, working out each link's URL and title, each
+    element's text and the date in each piece of text once: the search reads an entry at every
+    level of its list (the <a> of an <li> as a one-item group, then the <li> in its <ul>'s group)."""
+
+    def __init__(self, base_url: str, as_of: datetime) -> None:
+        self.base_url = base_url
+        self.as_of = as_of
+        self._urls: dict[str | None, str | None] = {}
+        self._texts: dict[etree._Element, str] = {}
+        self._titles: dict[etree._Element, str] = {}
+        self._piece_dates: dict[str, tuple[str, datetime, bool] | None] = {}
+
+    def url(self, href: str | None) -> str | None:
+        if href not in self._urls:
+            self._urls[href] = _resolve(href, self.base_url)
+        return self._urls[href]
+
+    def text(self, el: etree._Element) -> str:
+        """The element's whole text, squashed."""
+        if el not in self._texts:
+            self._texts[el] = _squash(el.text_content())
+        return self._texts[el]
+
+    def title(self, a: etree._Element) -> str:
+        if a not in self._titles:
+            self._titles[a] = _title_of(a, self.text(a))
+        return self._titles[a]
+
+    def date(self, item: etree._Element) -> tuple[str, datetime] | None:
+        """The item's own date: a piece of text that is (nearly) only a date beats a date inside a title."""
+        stacked = _stacked_date(item, self.as_of)
+        if stacked:
+            return stacked
+        weak: tuple[str, datetime] | None = None
+        for text, in_link in _segments(item):
+            if not text.strip():
+                continue
+            if text not in self._piece_dates:
+                self._piece_dates[text] = _piece_date(text, self.as_of)
+            found = self._piece_dates[text]
+            if not found:
+                continue
+            matched, when, alone = found
+            if alone:
+                return matched, when
+            if weak is None:
+                after = text[text.find(matched) + len(matched):]
+                if not in_link or not _PUNCT.sub("", after):
+                    weak = (matched, when)  # a labelled date in a line of text, or a date ending a title
+        return weak
+
+    def item(self, el: etree._Element) -> _Item | None:
+        links = [el] if el.tag == "a" else list(el.iter("a"))
+        best: tuple[str, str] | None = None
+        hrefs: set[str] = set()
+        for a in links:
+            url = self.url(a.get("href"))
+            if not url:
+                continue
+            hrefs.add(url)
+            if len(hrefs) > _MAX_LINKS_PER_ITEM:
+                return None  # a container of many links, not one entry: stop before reading them all
+            title = self.title(a)
+            if best is None or len(title) > len(best[0]):
+                best = (title, url)
+        if best is None or len(hrefs) > _MAX_LINKS_PER_ITEM:
+            return None
+        text = self.text(el)
+        if len(text) > _MAX_ITEM_TEXT:
+            return None
+        title = _PIN_MARK.sub("", best[0]).strip()
+        if len(title) < _MIN_TITLE:
+            return None
+        found = self.date(el)
+        return _Item(
+            element=el,
+            title=title,
+            url=best[1],
+            date=found[1] if found else None,
+            date_text=found[0] if found else None,
+            text=text,
+        )
 
 
 def _entry(item: _Item) -> ListEntry:
@@ -471,32 +546,43 @@ class _Group:
         return len(self.items) >= 3 and self.mean_title >= 8
 
 
-def _groups(root: etree._Element, base_url: str, as_of: datetime) -> list[_Group]:
+def _groups(root: etree._Element, reader: _ItemReader) -> list[_Group]:
     groups: list[_Group] = []
     short_texts: dict[etree._Element, str | None] = {}
 
     def visit(parent: etree._Element) -> None:
-        if _noisy_element(parent):
-            return
+        """Collects the groups of ``parent``'s children and below; ``parent`` is no page furniture."""
+        elements = [c for c in parent if isinstance(c.tag, str)]
+        furniture = {c for c in elements if _noisy_element(c)}
         by_tag: dict[str, list[etree._Element]] = {}
-        for child in parent:
-            if isinstance(child.tag, str) and child.tag in _ITEM_TAGS:
+        for child in elements:
+            if child.tag in _ITEM_TAGS:
                 by_tag.setdefault(child.tag, []).append(child)
         found = []
         for tag, children in by_tag.items():
-            items = [i for c in children if not _noisy_element(c) and (i := _read_item(c, base_url, as_of))]
+            items = [i for c in children if c not in furniture and (i := reader.item(c))]
             if items:
                 found.append(_Group(parent, tag, items))
-        if found and _noisy_heading(parent, short_texts):
-            return  # a 热点排行/今日关注 widget, and everything inside it
-        groups.extend(g for g in found if g.qualifies)
-        for child in parent:
-            if isinstance(child.tag, str):
+        qualified = [g for g in found if g.qualifies]
+        # A 热点排行/今日关注 heading drops this widget's groups and everything inside it: read the
+        # headings only when there is something to drop (no group lies below an entry's <li>, whose link is its child).
+        if found and (qualified or _links_below(parent)) and _noisy_heading(parent, short_texts):
+            return
+        groups.extend(qualified)
+        for child in elements:
+            if len(child) and child not in furniture:  # an element without children holds no group
                 visit(child)
 
     body = root.find("body")
-    visit(body if body is not None else root)
+    top = body if body is not None else root
+    if not _noisy_element(top):
+        visit(top)
     return groups
+
+
+def _links_below(parent: etree._Element) -> bool:
+    """Whether a link lies inside one of the element's children: a group of items below them needs one."""
+    return any(a.getparent() is not parent for a in parent.iterdescendants("a"))
 
 
 def _signature(el: etree._Element) -> tuple[str, str]:
@@ -628,12 +714,13 @@ def extract_list(
         return ListPage("unparsed", (), None)
     base_url = _base_href(root, base_url)
     if selector:
-        items = [i for el in _select(root, selector) if (i := _read_item(el, base_url, as_of))]
+        reader = _ItemReader(base_url, as_of)
+        items = [i for el in _select(root, selector) if (i := reader.item(el))]
         if items:
             return _page("entries", items)
         return ListPage("empty" if _says_empty(root) else "unparsed", (), None)
 
-    groups = _groups(root, base_url, as_of)
+    groups = _groups(root, _ItemReader(base_url, as_of))
     dated = [g for g in groups if g.is_dated]
     if dated:
         best = max(dated, key=_Group.score)
