@@ -156,3 +156,31 @@ def test_a_home_page_the_browser_shows_as_an_empty_shell_keeps_its_reading_as_fe
     assert (home["method"], home["state"], home["newest_date"].date().isoformat()) == ("generic", "entries", "2024-02-19")
     assert home["render_error"].startswith("rendered page: unparsed")
     assert "site.interaction.review" in verdict["finding_codes"] and "site.home.review" not in verdict["finding_codes"]
+
+
+def test_a_home_page_whose_fresh_news_is_written_by_script_is_not_failed_on_its_old_static_blocks(tmp_path):
+    old_block = (
+        '<div class="zt"><h3>专题专栏</h3><ul>'
+        '<li><a href="/framed/zt/t1.html">深入学习贯彻党的二十大精神专题</a><span>2023-12-20</span></li>'
+        '<li><a href="/framed/zt/t2.html">主题教育专题工作部署</a><span>2023-11-02</span></li>'
+        '<li><a href="/framed/zt/t3.html">营商环境突破年活动专题</a><span>2023-10-09</span></li></ul></div>'
+    )
+    fresh = "<li><a href=\\'/framed/tjdt/t9.html\\'>市统计局召开2024年统计工作会议</a><span>2024-02-19</span></li>"
+    script = f"<script>document.getElementById('news').innerHTML = '{fresh}';</script>"
+    home = (
+        '<html><head><meta charset="utf-8"><title>渭南市统计局</title></head><body>'
+        '<div class="nav"><a href="/framed/hdjl/">政民互动</a></div>'
+        f'{old_block}<div class="news"><ul id="news"></ul></div>{script}</body></html>'
+    )
+    web = tmp_path / "web"
+    (web / "framed" / "tjdt").mkdir(parents=True)
+    (web / "framed" / "index.html").write_text(home, encoding="utf-8")
+    (web / "framed" / "tjdt" / "index.html").write_text(FRAMED_HOME, encoding="utf-8")
+    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
+
+    run, verdict = sites_round(tmp_path, "framed", columns, web=web)
+
+    home_seen = verdict["home"]
+    assert home_seen["method"] == "rendered"  # the HTML as fetched shows 2023-12-20 at the newest
+    assert home_seen["newest_date"].date().isoformat() == "2024-02-19"
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])

@@ -51,7 +51,7 @@ from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.parsing import PageReader, pool_size
-from govcheck.rules.engine import INTERACTION_TYPE, check_messages
+from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
@@ -277,17 +277,22 @@ class SitesSpider(RoundSpider):
             details = await self.read_detail_dates(page.entries)
         observation = self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
         if meta["kind"] == "home" and page.state == "entries" and not meta["rendered"] and (
-            not shows_a_channel(site, reading, discovered) or (discover and not discovered)
+            not shows_a_channel(site, reading, discovered) or (discover and not discovered) or self.home_is_stale(site, observation)
         ):
-            # No interaction channel in the HTML as fetched would be a veto (互动回应差), and no
-            # column in its navigation leaves the columns unchecked, but menus are often written
-            # by script: look again at the page as a browser shows it first. Should the browser
-            # fail, this reading stands, and what it lacks is for an inspector.
+            # No interaction channel in the HTML as fetched would be a veto (互动回应差), no column
+            # in its navigation leaves the columns unchecked, and only old dates fail the site
+            # (首页不更新), but menus and news blocks are often written by script: look again at
+            # the page as a browser shows it first. Should the browser fail, this reading stands.
             yield self.page_request(site, response.url, "home", "home", rendered=True, read_as_fetched=observation)
             return
         for found in discovered:
             yield self.page_request(site, found["url"], "column", found["name"], found)
         yield observation
+
+    def home_is_stale(self, site: dict[str, Any], observation: ObservationItem) -> bool:
+        """Whether this reading of the home page fails 首页不更新, by the round's own rule."""
+        findings = home_page_findings(site, [observation.to_document()], self.as_of, self.profile)
+        return any(finding.severity in ("veto", "deduct") for finding in findings)
 
     # -- rendering JavaScript pages -----------------------------------------------------
 
