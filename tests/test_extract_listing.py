@@ -377,6 +377,15 @@ BASES = [
 PLAIN_HREFS = ["t1.html", "./t1.html", "202401/t20240105_1.html", "a/b/", " a\\b.html ", "a..b", "x", "%E4%B8%AD.html", "a=1,b+c"]
 
 
+def test_links_of_an_unfilled_page_template_are_no_links():
+    html = (
+        '<ul id="app"><li><a href="{{item.url}}">{{item.title}}</a></li><li><a href="${url}">x</a></li>'
+        '<li><a href="detail.jsp?id=<%=id%>">y</a></li><li><a href="%7B%7Burl%7D%7D">z</a></li></ul>'
+        '<template><a href="/tpl/a.html">模板</a></template><a href="list_2.html">下一页</a>'
+    )
+    assert extract_links(html, "http://www.weinan.gov.cn/zwgk/") == ["http://www.weinan.gov.cn/zwgk/list_2.html"]
+
+
 @pytest.mark.parametrize("base", BASES)
 def test_plain_relative_links_join_as_urljoin_joins_them(base):
     # _absolute joins hrefs of plain path segments without urljoin: the answer must be the same

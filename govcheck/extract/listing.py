@@ -245,8 +245,13 @@ def _squash(text: str) -> str:
 _SKIP_HREF = re.compile(r"^\s*(javascript:|mailto:|tel:|data:|about:|#)", re.I)
 
 
+# the placeholders of a page template left unfilled in the HTML as fetched ({{url}}, ${url},
+# <%=url%>, also URL-encoded): no visitor is ever sent there, so it is no link
+_TEMPLATE_HREF = re.compile(r"\{\{|\}\}|\$\{|<%|%>|%7b%7b|%7d%7d", re.I)
+
+
 def _resolve(href: str | None, base_url: str) -> str | None:
-    if not href or _SKIP_HREF.match(href):
+    if not href or _SKIP_HREF.match(href) or _TEMPLATE_HREF.search(href):
         return None
     return _absolute(href, base_url)
 
@@ -757,6 +762,8 @@ def extract_links(html: str, base_url: str) -> list[str]:
     if root is None:
         return []
     base_url = _base_href(root, base_url)
+    for template in list(root.iter("template")):
+        template.drop_tree()  # markup kept for scripts to copy, never shown as it is
     seen: dict[str, None] = {}
     for el in root.iter("a", "area"):
         url = _resolve(el.get("href"), base_url)
