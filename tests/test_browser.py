@@ -38,7 +38,8 @@ def sites_round(
         store = open_store(env)
         verdict = store.find_one("verdicts", {"round": "2024-1", "target_key": "site:渭南市统计局"})
         home = store.find_one("observations", {"round": "2024-1", "target_key": "site:渭南市统计局", "kind": "home"})
-    return run, {**verdict, "home": home}
+        column = store.find_one("observations", {"round": "2024-1", "target_key": "site:渭南市统计局", "kind": "column"})
+    return run, {**verdict, "home": home, "column": column}
 
 
 def test_a_round_of_plain_html_pages_starts_no_browser_driver(tmp_path):
@@ -183,4 +184,35 @@ def test_a_home_page_whose_fresh_news_is_written_by_script_is_not_failed_on_its_
     home_seen = verdict["home"]
     assert home_seen["method"] == "rendered"  # the HTML as fetched shows 2023-12-20 at the newest
     assert home_seen["newest_date"].date().isoformat() == "2024-02-19"
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])
+
+
+def test_a_column_whose_fresh_list_is_written_by_script_is_not_counted_stale_on_an_old_static_block(tmp_path):
+    old_block = (
+        '<div class="xgwj"><h3>相关文件</h3><ul>'
+        '<li><a href="/framed/tjdt/w1.html">渭南市统计调查项目管理办法</a><span>2023-09-20</span></li>'
+        '<li><a href="/framed/tjdt/w2.html">关于规范统计数据发布工作的通知</a><span>2023-08-02</span></li>'
+        '<li><a href="/framed/tjdt/w3.html">统计执法监督检查工作规程</a><span>2023-06-09</span></li></ul></div>'
+    )
+    fresh = "".join(
+        f"<li><a href=\\'/framed/tjdt/t{n}.html\\'>市统计局召开第{n}次统计工作会议</a><span>2024-02-1{n}</span></li>" for n in range(1, 4)
+    )
+    column_page = (
+        '<html><head><meta charset="utf-8"><title>统计动态</title></head><body>'
+        f'<div class="list"><ul id="list"></ul></div>{old_block}'
+        f"<script>document.getElementById('list').innerHTML = '{fresh}';</script></body></html>"
+    )
+    home = FRAMED_HOME.replace('<iframe src="/framed/include/head.html" width="1200" height="60"></iframe>', '<a href="/framed/hdjl/">政民互动</a>')
+    web = tmp_path / "web"
+    (web / "framed" / "tjdt").mkdir(parents=True)
+    (web / "framed" / "index.html").write_text(home, encoding="utf-8")
+    (web / "framed" / "tjdt" / "index.html").write_text(column_page, encoding="utf-8")
+    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
+
+    run, verdict = sites_round(tmp_path, "framed", columns, web=web)
+
+    assert verdict["home"]["method"] == "generic"  # fresh, with a channel: no browser
+    store_column = verdict["column"]
+    assert store_column["method"] == "rendered"  # the HTML as fetched shows 2023-09-20 at the newest
+    assert store_column["newest_date"].date().isoformat() == "2024-02-13"
     assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])

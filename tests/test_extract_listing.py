@@ -22,6 +22,7 @@ from govcheck.extract.listing import (
     discover_columns,
     extract_links,
     extract_list,
+    fills_by_script,
     loads_entries_by_script,
 )
 
@@ -480,3 +481,11 @@ def test_a_column_page_keeps_the_newest_of_its_main_list():
 
     assert newest_day(extract_list(home_blocks(), "http://127.0.0.1/", AS_OF)) == date(2023, 10, 15)
     assert newest_day(read_page(home_blocks(), "http://127.0.0.1/", AS_OF, AS_OF, ()).page) == date(2023, 10, 15)
+
+
+def test_a_page_whose_script_fills_in_content_is_told_apart_from_a_static_one():
+    listed = '<ul class="news"><li><a href="t1.html">关于开展统计执法检查的通知</a><span>2023-09-20</span></li></ul>'
+    assert fills_by_script(f'<html><body>{listed}<script>$.getJSON("/api/list", show);</script></body></html>')
+    assert fills_by_script(f'<html><body>{listed}<div id="list"></div><script>render();</script></body></html>')
+    assert not fills_by_script(f'<html><body>{listed}<script>var visits = 3;</script></body></html>')
+    assert not fills_by_script(f"<html><body>{listed}<div id='list'></div></body></html>")  # no script to fill it

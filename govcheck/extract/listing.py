@@ -893,6 +893,18 @@ def loads_entries_by_script(html: str, as_of: datetime) -> bool:
     page = extract_list(html, "http://localhost/", as_of)
     if page.state != "unparsed" or page.entries:  # a list or 暂无信息 in the HTML: nothing to render
         return False
+    return _fills_by_script(root)
+
+
+def fills_by_script(html: str) -> bool:
+    """Whether scripts look like they fill the page with content: inline scripts fetching data
+    (fetch, XMLHttpRequest, $.ajax…, Vue/React mounts) or an empty list container beside scripts.
+    A page that also shows a list in its HTML may show another, newer one in a browser."""
+    root = _parse(html)
+    return root is not None and _fills_by_script(root)
+
+
+def _fills_by_script(root: lxml.html.HtmlElement) -> bool:
     scripts = list(root.iter("script"))
     if not scripts:
         return False

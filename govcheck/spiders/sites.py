@@ -45,13 +45,13 @@ from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.interaction import ChannelLinks, channel_links_in_frames, merge_channel_links
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage
+from govcheck.extract.listing import ListEntry, ListPage, fills_by_script
 from govcheck.extract.page import PageReading, navigation_with_frames
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.parsing import PageReader, pool_size
-from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings
+from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings, read_column
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
@@ -285,6 +285,11 @@ class SitesSpider(RoundSpider):
             # the page as a browser shows it first. Should the browser fail, this reading stands.
             yield self.page_request(site, response.url, "home", "home", rendered=True, read_as_fetched=observation)
             return
+        if meta["kind"] == "column" and page.state == "entries" and not meta["rendered"] and self.column_is_stale(observation) and fills_by_script(html):
+            # Old dates in the HTML of a page whose script fills in content: its list as a browser
+            # shows it may be newer. Should the browser fail, this reading stands.
+            yield self.page_request(site, response.url, "column", meta["key"], column or None, rendered=True, read_as_fetched=observation)
+            return
         for found in discovered:
             yield self.page_request(site, found["url"], "column", found["name"], found)
         yield observation
@@ -293,6 +298,12 @@ class SitesSpider(RoundSpider):
         """Whether this reading of the home page fails 首页不更新, by the round's own rule."""
         findings = home_page_findings(site, [observation.to_document()], self.as_of, self.profile)
         return any(finding.severity in ("veto", "deduct") for finding in findings)
+
+    def column_is_stale(self, observation: ObservationItem) -> bool:
+        """Whether this reading of a column counts as stale (栏目不更新), by the round's own rule."""
+        data = observation.data
+        reading = read_column(observation.key, data.get("column_type", "其他"), data, data.get("url", ""), self.as_of, self.profile)
+        return reading.status == "stale"
 
     # -- rendering JavaScript pages -----------------------------------------------------
 
