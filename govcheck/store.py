@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pymongo import UpdateOne
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError
 
 from govcheck.embedded import EmbeddedDatabase
 
@@ -53,6 +53,9 @@ INDEXES: dict[str, list[tuple[tuple[str, ...], bool]]] = {
 }
 
 
+DUPLICATE_KEY = 11000  # MongoDB's error code for a write a unique index refuses
+
+
 class StoreError(RuntimeError):
     """The store could not be reached or refused an operation."""
 
@@ -65,15 +68,28 @@ class MongoBackend:
     def __init__(self, database: Any) -> None:
         self._db = database
 
+    # Two writers upserting the same new key at once (two jobs starting one round, two processes
+    # of a distributed round) can both try the insert; the unique index refuses the second with a
+    # duplicate key. MongoDB retries that itself since 4.2, FerretDB does not: sent once more, the
+    # upsert finds the document the other writer inserted and updates it.
+
     def upsert(self, collection: str, key: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
-        self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
+        try:
+            self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
+        except DuplicateKeyError:
+            self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
 
     def upsert_many(self, collection: str, changes: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
         # One round trip; unordered, so one refused document does not hold back the others.
         # A batch cut short by a lost connection is sent again whole: upserts repeat harmlessly.
-        self._db[collection].bulk_write(
-            [UpdateOne(dict(key), {"$set": dict(fields)}, upsert=True) for key, fields in changes], ordered=False
-        )
+        operations = [UpdateOne(dict(key), {"$set": dict(fields)}, upsert=True) for key, fields in changes]
+        try:
+            self._db[collection].bulk_write(operations, ordered=False)
+        except BulkWriteError as error:
+            raced = [e["index"] for e in error.details.get("writeErrors", []) if e.get("code") == DUPLICATE_KEY]
+            if len(raced) < len(error.details.get("writeErrors", [])):
+                raise  # refused for another reason too
+            self._db[collection].bulk_write([operations[index] for index in raced], ordered=False)
 
     def find(self, collection: str, query: Mapping[str, Any], sort: Sequence[tuple[str, int]] | None, limit: int) -> list[dict[str, Any]]:
         cursor = self._db[collection].find(dict(query), {"_id": 0})

@@ -4,8 +4,10 @@ from datetime import datetime
 
 import pytest
 from bson.errors import InvalidDocument
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from govcheck.store import SHANGHAI, Store
+from govcheck.store import SHANGHAI, MongoBackend, Store
 
 
 def observation(**fields):
@@ -102,3 +104,47 @@ def test_a_refused_document_in_an_embedded_batch_writes_none_of_it(tmp_path):
         store.save_observations([observation(state="entries"), observation(key="工作动态", state=object())])
 
     assert [(d["key"], d["state"]) for d in store.find("observations")] == [("通知公告", "failed")]
+
+
+class RacingCollection:
+    """A collection whose first write loses the race for a new key to another writer."""
+
+    def __init__(self, refusal: Exception) -> None:
+        self.refusal: Exception | None = refusal
+        self.written: list[object] = []
+
+    def update_one(self, key: dict, change: dict, upsert: bool) -> None:
+        self._write((key, change))
+
+    def bulk_write(self, operations: list, ordered: bool) -> None:
+        self._write(operations)
+
+    def _write(self, what: object) -> None:
+        if self.refusal is not None:
+            refusal, self.refusal = self.refusal, None
+            raise refusal
+        self.written.append(what)
+
+
+def test_an_upsert_that_loses_the_race_for_a_new_key_is_sent_again():
+    rounds = RacingCollection(DuplicateKeyError("E11000 duplicate key error", 11000))
+    MongoBackend({"rounds": rounds}).upsert("rounds", {"round": "2024-1"}, {"status": "running"})
+    assert rounds.written == [({"round": "2024-1"}, {"$set": {"status": "running"}})]
+
+
+def test_a_batch_sends_again_only_the_upserts_that_lost_the_race():
+    raced = BulkWriteError({"writeErrors": [{"index": 1, "code": 11000, "errmsg": "E11000 duplicate key"}]})
+    observations = RacingCollection(raced)
+    changes = [({"key": "a"}, {"v": 1}), ({"key": "b"}, {"v": 2}), ({"key": "c"}, {"v": 3})]
+    MongoBackend({"observations": observations}).upsert_many("observations", changes)
+    assert observations.written == [[UpdateOne({"key": "b"}, {"$set": {"v": 2}}, upsert=True)]]
+
+
+def test_a_batch_refused_for_another_reason_is_not_sent_again():
+    refused = BulkWriteError({"writeErrors": [
+        {"index": 0, "code": 11000, "errmsg": "E11000 duplicate key"}, {"index": 2, "code": 2, "errmsg": "bad value"},
+    ]})
+    observations = RacingCollection(refused)
+    with pytest.raises(BulkWriteError):
+        MongoBackend({"observations": observations}).upsert_many("observations", [({"key": "a"}, {"v": 1})] * 3)
+    assert observations.written == []
