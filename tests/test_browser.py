@@ -104,20 +104,29 @@ FRAMED_HEADER = """<html><head><meta charset="utf-8"></head><body><div class="na
 <a href="/framed/index.html">首页</a> <a href="/framed/tjdt/">统计动态</a> <a href="/framed/hdjl/">政民互动</a></div></body></html>"""
 
 
+# the one registered column of the small sites below
+TJDT = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
+UNFRAMED_HOME = FRAMED_HOME.replace('<iframe src="/framed/include/head.html" width="1200" height="60"></iframe>', "")
+
+
+def small_site(folder: Path, home: str, column_page: str) -> Path:
+    """A web of one site: its home page at /framed/ and its 统计动态 column at /framed/tjdt/."""
+    (folder / "framed" / "tjdt").mkdir(parents=True)
+    (folder / "framed" / "index.html").write_text(home, encoding="utf-8")
+    (folder / "framed" / "tjdt" / "index.html").write_text(column_page, encoding="utf-8")
+    return folder
+
+
 def framed_web(folder: Path, header: str = FRAMED_HEADER) -> Path:
     """A site whose menu is another page shown in an <iframe>: /framed/ and /framed/include/head.html."""
-    (folder / "framed" / "include").mkdir(parents=True)
-    (folder / "framed" / "tjdt").mkdir()
-    (folder / "framed" / "index.html").write_text(FRAMED_HOME, encoding="utf-8")
-    (folder / "framed" / "tjdt" / "index.html").write_text(FRAMED_HOME.replace("<iframe", "<!-- <iframe").replace("</iframe>", "</iframe> -->"), encoding="utf-8")
+    small_site(folder, FRAMED_HOME, UNFRAMED_HOME)
+    (folder / "framed" / "include").mkdir()
     (folder / "framed" / "include" / "head.html").write_text(header, encoding="utf-8")
     return folder
 
 
 def test_a_menu_shown_in_a_frame_is_read_before_a_missing_channel_fails(tmp_path):
-    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
-
-    run, verdict = sites_round(tmp_path, "framed", columns, web=framed_web(tmp_path / "web"))
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=framed_web(tmp_path / "web"))
 
     home = verdict["home"]
     assert home["method"] == "rendered"  # the HTML as fetched shows no channel: its frame holds it
@@ -144,14 +153,9 @@ def test_a_site_registered_without_columns_whose_menu_shows_none_is_for_an_inspe
 def test_a_home_page_the_browser_shows_as_an_empty_shell_keeps_its_reading_as_fetched(tmp_path):
     # no channel in the HTML, and in the browser a script replaces the page with a notice
     shell = "<script>document.body.innerHTML = '<p>系统维护中，请稍后访问</p>';</script></body>"
-    web = tmp_path / "web"
-    (web / "framed" / "tjdt").mkdir(parents=True)
-    page = FRAMED_HOME.replace('<iframe src="/framed/include/head.html" width="1200" height="60"></iframe>', "")
-    (web / "framed" / "index.html").write_text(page.replace("</body>", shell), encoding="utf-8")
-    (web / "framed" / "tjdt" / "index.html").write_text(page, encoding="utf-8")
-    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
+    web = small_site(tmp_path / "web", UNFRAMED_HOME.replace("</body>", shell), UNFRAMED_HOME)
 
-    run, verdict = sites_round(tmp_path, "framed", columns, web=web)
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=web)
 
     home = verdict["home"]
     assert (home["method"], home["state"], home["newest_date"].date().isoformat()) == ("generic", "entries", "2024-02-19")
@@ -173,13 +177,7 @@ def test_a_home_page_whose_fresh_news_is_written_by_script_is_not_failed_on_its_
         '<div class="nav"><a href="/framed/hdjl/">政民互动</a></div>'
         f'{old_block}<div class="news"><ul id="news"></ul></div>{script}</body></html>'
     )
-    web = tmp_path / "web"
-    (web / "framed" / "tjdt").mkdir(parents=True)
-    (web / "framed" / "index.html").write_text(home, encoding="utf-8")
-    (web / "framed" / "tjdt" / "index.html").write_text(FRAMED_HOME, encoding="utf-8")
-    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
-
-    run, verdict = sites_round(tmp_path, "framed", columns, web=web)
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=small_site(tmp_path / "web", home, UNFRAMED_HOME))
 
     home_seen = verdict["home"]
     assert home_seen["method"] == "rendered"  # the HTML as fetched shows 2023-12-20 at the newest
@@ -202,14 +200,9 @@ def test_a_column_whose_fresh_list_is_written_by_script_is_not_counted_stale_on_
         f'<div class="list"><ul id="list"></ul></div>{old_block}'
         f"<script>document.getElementById('list').innerHTML = '{fresh}';</script></body></html>"
     )
-    home = FRAMED_HOME.replace('<iframe src="/framed/include/head.html" width="1200" height="60"></iframe>', '<a href="/framed/hdjl/">政民互动</a>')
-    web = tmp_path / "web"
-    (web / "framed" / "tjdt").mkdir(parents=True)
-    (web / "framed" / "index.html").write_text(home, encoding="utf-8")
-    (web / "framed" / "tjdt" / "index.html").write_text(column_page, encoding="utf-8")
-    columns = [{"栏目名称": "统计动态", "栏目地址": "/framed/tjdt/", "栏目类型": "动态要闻", "渲染方式": ""}]
+    home = UNFRAMED_HOME.replace("<body>", '<body><a href="/framed/hdjl/">政民互动</a>')
 
-    run, verdict = sites_round(tmp_path, "framed", columns, web=web)
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=small_site(tmp_path / "web", home, column_page))
 
     assert verdict["home"]["method"] == "generic"  # fresh, with a channel: no browser
     store_column = verdict["column"]
