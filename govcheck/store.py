@@ -74,10 +74,13 @@ class MongoBackend:
     # upsert finds the document the other writer inserted and updates it.
 
     def upsert(self, collection: str, key: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
-        try:
-            self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
-        except DuplicateKeyError:
-            self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
+        for attempt in (1, 2):
+            try:
+                self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
+                return
+            except DuplicateKeyError:
+                if attempt == 2:
+                    raise
 
     def upsert_many(self, collection: str, changes: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
         # One round trip; unordered, so one refused document does not hold back the others.

@@ -456,7 +456,7 @@ def column_findings(
     observations: Sequence[Mapping[str, Any]],
     as_of: datetime,
     profile: Profile,
-    homes: Sequence[Mapping[str, Any]] = (),
+    homes: Sequence[Mapping[str, Any]],
 ) -> list[Finding]:
     """栏目不更新 (stale, long stale, blank) with the notes below the veto counts, and a review per
     unreadable column; a review when the home page's navigation (``homes``, read for a site

@@ -276,23 +276,40 @@ class SitesSpider(RoundSpider):
             # The list shows no dates: read them where an inspector would, on the detail pages.
             details = await self.read_detail_dates(page.entries)
         observation = self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
-        if meta["kind"] == "home" and page.state == "entries" and not meta["rendered"] and (
-            not shows_a_channel(site, reading, discovered) or (discover and not discovered) or self.home_is_stale(site, observation)
-        ):
-            # No interaction channel in the HTML as fetched would be a veto (互动回应差), no column
-            # in its navigation leaves the columns unchecked, and only old dates fail the site
-            # (首页不更新), but menus and news blocks are often written by script: look again at
-            # the page as a browser shows it first. Should the browser fail, this reading stands.
-            yield self.page_request(site, response.url, "home", "home", rendered=True, read_as_fetched=observation)
-            return
-        if meta["kind"] == "column" and page.state == "entries" and not meta["rendered"] and self.column_is_stale(observation) and fills_by_script(html):
-            # Old dates in the HTML of a page whose script fills in content: its list as a browser
-            # shows it may be newer. Should the browser fail, this reading stands.
-            yield self.page_request(site, response.url, "column", meta["key"], column or None, rendered=True, read_as_fetched=observation)
+        if page.state == "entries" and not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
+            # What fails the site as fetched (no channel, no columns, old dates) may be written by
+            # script: look again at the page as a browser shows it first. Should the browser fail,
+            # this reading stands.
+            yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True, read_as_fetched=observation)
             return
         for found in discovered:
             yield self.page_request(site, found["url"], "column", found["name"], found)
         yield observation
+
+    def may_show_more_in_a_browser(
+        self,
+        meta: dict[str, Any],
+        site: dict[str, Any],
+        reading: PageReading,
+        discovered: Sequence[dict[str, Any]],
+        observation: ObservationItem,
+        html: str,
+    ) -> bool:
+        """Whether a page read as fetched counts against its site where a browser may show more.
+
+        A home page: no interaction channel (互动回应差 would veto), no column in the navigation
+        of a site registered without columns (nothing to check), or only old dates (首页不更新);
+        menus and news blocks are often written by script. A column: stale (栏目不更新) while
+        its scripts look like they fill in content.
+        """
+        if meta["kind"] == "home":
+            registered_without_columns = not site.get("columns")
+            return (
+                not shows_a_channel(site, reading, discovered)
+                or (registered_without_columns and not discovered)
+                or self.home_is_stale(site, observation)
+            )
+        return self.column_is_stale(observation) and fills_by_script(html)
 
     def home_is_stale(self, site: dict[str, Any], observation: ObservationItem) -> bool:
         """Whether this reading of the home page fails 首页不更新, by the round's own rule."""
