@@ -42,6 +42,8 @@ FAST_SETTINGS = {
 }
 # Per-node politeness: four requests at a time per worker, so that the round has to be shared.
 WORKER_SETTINGS = {**FAST_SETTINGS, "CONCURRENT_REQUESTS": "4"}
+# The crawler that reads its pages in a worker process, as the crawlers of a large round do.
+PAGES_READ_IN_A_WORKER_PROCESS = 1
 REQUIRE_TEST_REDIS = os.environ.get("GOVCHECK_REQUIRE_TEST_REDIS") == "1"
 
 
@@ -97,6 +99,8 @@ def worker(number: int, env: dict[str, str], redis_url: str, feed: Path) -> subp
     if number == 0:
         command += ["-a", "seed=1"]
     settings = {**WORKER_SETTINGS, "GOVCHECK_REDIS_URL": redis_url, "FEEDS": json.dumps({feed.as_uri(): {"format": "jsonlines"}})}
+    if number == PAGES_READ_IN_A_WORKER_PROCESS:
+        settings["GOVCHECK_PARSE_PROCESSES"] = "1"
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env={**os.environ, **env})
@@ -164,6 +168,13 @@ def test_verdicts_and_findings_are_those_of_the_single_process_run(rounds):
     assert verdict_rows(rounds["shared"]) == verdict_rows(rounds["single"])
     assert finding_rows(rounds["shared"]) == finding_rows(rounds["single"])
     assert len(verdict_rows(rounds["shared"])) == len(rounds["single"].find("targets"))
+
+
+def test_a_crawler_reading_its_pages_in_a_worker_process_shares_the_round_alike(rounds):
+    readers = ["page-reading workers: 1" in log for log in rounds["logs"]]
+    assert readers == [number == PAGES_READ_IN_A_WORKER_PROCESS for number in range(WORKERS)]
+    # it read pages, so the verdicts compared above depend on its readings
+    assert {"home", "column"} <= {item["kind"] for item in rounds["observed"][PAGES_READ_IN_A_WORKER_PROCESS]}
 
 
 def test_one_worker_seeds_and_the_last_one_to_finish_assesses_the_round(rounds):

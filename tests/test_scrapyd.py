@@ -161,7 +161,8 @@ def scheduled(deployed: dict[str, Any], replica: ReplicaServer) -> dict[str, Any
     arguments = RoundArguments(
         ROUND, AS_OF, MEDIA_AS_OF,
         targets=",".join([*SITES, *ACCOUNTS]),
-        settings={"MONGO_DATABASE": deployed["database"], **FAST, **platform_settings(replica.url)},
+        # one page-reading worker process, as a large round would start: it must import govcheck from the egg
+        settings={"MONGO_DATABASE": deployed["database"], "GOVCHECK_PARSE_PROCESSES": "1", **FAST, **platform_settings(replica.url)},
     )
     started = time.monotonic()
     jobs = schedule_round([deployed["node"]], arguments, spiders=["sites", "douyin"])
@@ -213,6 +214,10 @@ def test_both_jobs_finish_cleanly(scheduled):
         assert "Spider closed (finished)" in log, (spider, log[-3000:])
         assert not [line for line in log.splitlines() if any(f in line for f in failures)], (spider, log[-3000:])
     assert scheduled["elapsed"] < 120, scheduled["elapsed"]
+
+
+def test_the_sites_job_read_its_pages_in_a_worker_process(scheduled):
+    assert "page-reading workers: 1" in scheduled["logs"]["sites"]
 
 
 def test_the_jobs_started_the_round_with_its_monitoring_time_points(scheduled):
