@@ -346,6 +346,17 @@ def test_home_page_older_than_fourteen_days_is_not_updated(profile, age, stale):
         assert finding.rule["threshold"] == {"stale_days": 14}
 
 
+def test_an_old_home_page_the_browser_could_not_open_is_for_an_inspector_not_failed(profile):
+    # the HTML as fetched shows only old news, and the page's scripts were never run
+    old_home = {**home(days_before(40)), "render_error": "browserType.launch: Failed to launch chromium"}
+    [finding] = evaluate_site(site(), [*probes(3, 0), old_home], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("site.home.review", "review")
+    assert "静态页面所见最新信息为2024-01-11" in finding.reason and "Failed to launch chromium" in finding.reason
+    assert finding.evidence["render_error"] == old_home["render_error"] and finding.evidence["age_days"] == 40
+    # a fresh one stays fresh, whatever the browser did
+    assert evaluate_site(site(), [*probes(3, 0), {**home(days_before(3)), "render_error": "timeout"}], AS_OF, profile) == []
+
+
 @pytest.mark.parametrize(
     "observation, words",
     [
@@ -464,6 +475,17 @@ def test_five_stale_timely_columns_fail_the_site_as_the_notice_words_it(profile)
         assert entry["url"].startswith("http://xczx.weinan.gov.cn/")
     assert {e["name"] for e in finding.evidence["stale_columns"]} == {"动态要闻0", "动态要闻1", "通知公告10", "通知公告11", "政策文件20"}
     assert finding.evidence["stale_columns"][0]["newest_date"] == days_before(400)
+
+
+def test_stale_columns_the_browser_could_not_open_are_reviewed_not_counted(profile):
+    unopened = [{**c, "render_error": "Timeout 30000ms exceeded"} for c in stale_columns(1, "通知公告", 10)]
+    target, observations = site_with([*stale_columns(2, "动态要闻"), *stale_columns(2, "通知公告", 20), *unopened])
+    # five stale as fetched would veto; one of them may show a newer list in a browser
+    assert verdict(target, observations, profile)[0] == "待人工复核"
+    findings = evaluate_site(target, observations, AS_OF, profile)
+    review = by_code(findings, "site.columns.review:通知公告10")
+    assert "浏览器未能打开核实（Timeout 30000ms exceeded）" in review.reason and review.evidence["render_error"]
+    assert by_code(findings, "site.columns.stale").severity == "note"
 
 
 def test_nine_long_stale_columns_pass_with_the_note(profile):

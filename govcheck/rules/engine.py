@@ -357,6 +357,10 @@ def home_page_findings(
     if age is None:
         return review(reasons["undated"].format(url=url, state=state), evidence)
     evidence["age_days"] = age
+    if age > rules["stale_days"] and home.get("render_error"):
+        # the page may show newer news in a browser, and ours could not open it
+        evidence["render_error"] = home["render_error"]
+        return review(reasons["render_failed"].format(url=url, date=_calendar_date(newest, profile).isoformat(), error=home["render_error"]), evidence)
     if age > rules["stale_days"]:
         severity, points = _judged(profile, rules)
         return [_finding(profile, rules["code"], rules["labels"]["stale"], severity, threshold, as_of, evidence, points=points)]
@@ -431,8 +435,14 @@ def read_column(
         else:
             reason = reasons["undated"].format(column=name, url=url)
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
-    status = "stale" if newest_day < threshold_date else "fresh"
-    return ColumnReading(name, column_type, url, status, evidence, timely, should_update)
+    if newest_day >= threshold_date:
+        return ColumnReading(name, column_type, url, "fresh", evidence, timely, should_update)
+    if observation.get("render_error"):
+        # the page may show a newer list in a browser, and ours could not open it
+        evidence["render_error"] = observation["render_error"]
+        reason = reasons["render_failed"].format(column=name, url=url, date=newest_day.isoformat(), error=observation["render_error"])
+        return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
+    return ColumnReading(name, column_type, url, "stale", evidence, timely, should_update)
 
 
 def read_columns(
