@@ -209,3 +209,79 @@ def test_a_column_whose_fresh_list_is_written_by_script_is_not_counted_stale_on_
     assert store_column["method"] == "rendered"  # the HTML as fetched shows 2023-09-20 at the newest
     assert store_column["newest_date"].date().isoformat() == "2024-02-13"
     assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])
+
+
+OLD_RELATED_FILES = (
+    '<div class="xgwj"><h3>相关文件</h3><ul>'
+    '<li><a href="/framed/tjdt/w1.html">渭南市统计调查项目管理办法</a><span>2023-09-20</span></li>'
+    '<li><a href="/framed/tjdt/w2.html">关于规范统计数据发布工作的通知</a><span>2023-08-02</span></li>'
+    '<li><a href="/framed/tjdt/w3.html">统计执法监督检查工作规程</a><span>2023-06-09</span></li></ul></div>'
+)
+FRESH_ITEMS = "".join(f"<li><a href='/framed/tjdt/t{n}.html'>市统计局召开第{n}次统计工作会议</a><span>2024-02-1{n}</span></li>" for n in range(1, 4))
+HOME_WITH_CHANNEL = UNFRAMED_HOME.replace("<body>", '<body><a href="/framed/hdjl/">政民互动</a>')
+
+
+def column_page(body: str) -> str:
+    return f'<html><head><meta charset="utf-8"><title>统计动态</title></head><body>{body}</body></html>'
+
+
+def test_a_column_whose_list_a_script_file_writes_is_read_in_a_browser_before_it_counts_stale(tmp_path):
+    # nothing in the HTML but the script's address says the list is written by script
+    page = column_page(f'<div class="main">{OLD_RELATED_FILES}</div><script src="/framed/tjdt/list.js"></script>')
+    web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, page)
+    (web / "framed" / "tjdt" / "list.js").write_text(
+        f"document.querySelector('.main').insertAdjacentHTML('afterbegin', \"<ul class='list'>{FRESH_ITEMS}</ul>\");", encoding="utf-8"
+    )
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=web)
+
+    assert (verdict["column"]["method"], verdict["column"]["newest_date"].date().isoformat()) == ("rendered", "2024-02-13")
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])
+
+
+def test_a_column_whose_list_is_shown_in_a_frame_is_read_with_the_frame_before_it_counts_stale(tmp_path):
+    page = column_page(f'{OLD_RELATED_FILES}<iframe src="/framed/tjdt/list.html" width="900" height="400"></iframe>')
+    web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, page)
+    (web / "framed" / "tjdt" / "list.html").write_text(column_page(f"<ul class='list'>{FRESH_ITEMS}</ul>"), encoding="utf-8")
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=web)
+
+    column = verdict["column"]
+    assert (column["method"], column["newest_date"].date().isoformat()) == ("rendered", "2024-02-13")
+    assert {"t3.html", "w1.html"} <= {entry["url"].rsplit("/", 1)[1] for entry in column["entries"]}  # the frame's and the page's own
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])
+
+
+def test_a_stale_column_with_scripts_whose_browser_fails_is_reviewed_not_counted_stale(tmp_path):
+    page = column_page(f'{OLD_RELATED_FILES}<script src="/framed/tjdt/list.js"></script>')
+    web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, page)
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, {"GOVCHECK_CHROMIUM": str(tmp_path / "no-such-chromium")}, web=web)
+
+    column = verdict["column"]
+    assert (column["method"], column["newest_date"].date().isoformat()) == ("generic", "2023-09-20")
+    assert column["render_error"]
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.columns.review:统计动态"])
+
+
+def test_an_old_home_page_with_scripts_whose_browser_fails_is_reviewed_not_vetoed(tmp_path):
+    home = HOME_WITH_CHANNEL.replace("2024-02-19", "2023-12-19").replace("2024-02-08", "2023-12-08").replace("2024-01-22", "2023-11-22")
+    home = home.replace("</body>", '<script src="/framed/js/news.js"></script></body>')
+    fresh_column = column_page(f"<ul class='list'>{FRESH_ITEMS}</ul>")
+
+    run, verdict = sites_round(
+        tmp_path, "framed", TJDT, {"GOVCHECK_CHROMIUM": str(tmp_path / "no-such-chromium")}, web=small_site(tmp_path / "web", home, fresh_column)
+    )
+
+    assert verdict["home"]["render_error"] and verdict["home"]["newest_date"].date().isoformat() == "2023-12-19"
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.home.review"])
+
+
+def test_an_old_home_page_without_scripts_or_frames_is_judged_as_fetched(tmp_path):
+    home = HOME_WITH_CHANNEL.replace("2024-02-19", "2023-12-19").replace("2024-02-08", "2023-12-08").replace("2024-01-22", "2023-11-22")
+    fresh_column = column_page(f"<ul class='list'>{FRESH_ITEMS}</ul>")
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=small_site(tmp_path / "web", home, fresh_column))
+
+    assert DRIVER_STARTED not in run.stderr  # a browser would show the same page
+    assert (verdict["home"]["method"], verdict["verdict"], verdict["finding_codes"]) == ("generic", "不合格", ["site.home.stale"])

@@ -19,10 +19,10 @@ from govcheck.extract.listing import (
     ListPage,
     _absolute,
     decode_html,
+    depends_on_a_browser,
     discover_columns,
     extract_links,
     extract_list,
-    fills_by_script,
     loads_entries_by_script,
 )
 
@@ -483,9 +483,18 @@ def test_a_column_page_keeps_the_newest_of_its_main_list():
     assert newest_day(read_page(home_blocks(), "http://127.0.0.1/", AS_OF, AS_OF, ()).page) == date(2023, 10, 15)
 
 
-def test_a_page_whose_script_fills_in_content_is_told_apart_from_a_static_one():
+def test_a_page_a_browser_may_show_otherwise_is_told_apart_from_a_static_one():
     listed = '<ul class="news"><li><a href="t1.html">关于开展统计执法检查的通知</a><span>2023-09-20</span></li></ul>'
-    assert fills_by_script(f'<html><body>{listed}<script>$.getJSON("/api/list", show);</script></body></html>')
-    assert fills_by_script(f'<html><body>{listed}<div id="list"></div><script>render();</script></body></html>')
-    assert not fills_by_script(f'<html><body>{listed}<script>var visits = 3;</script></body></html>')
-    assert not fills_by_script(f"<html><body>{listed}<div id='list'></div></body></html>")  # no script to fill it
+
+    def page(extra: str) -> str:
+        return f"<html><body>{listed}{extra}</body></html>"
+
+    assert depends_on_a_browser(page('<script src="/js/list.js"></script>'))  # a script file may write the list
+    assert depends_on_a_browser(page("<script>var visits = 3;</script>"))
+    assert depends_on_a_browser(page('<script type="module">import "./app.js";</script>'))
+    assert depends_on_a_browser(page('<iframe src="/zwgk/list.jsp"></iframe>'))  # a list shown in a frame
+    assert depends_on_a_browser(f'<html><body onload="init()">{listed}</body></html>')
+    assert not depends_on_a_browser(page(""))
+    assert not depends_on_a_browser(page('<script type="application/ld+json">{"@type": "WebPage"}</script>'))
+    assert not depends_on_a_browser(page('<script type="text/template"><li>{{title}}</li></script><script></script>'))
+    assert not depends_on_a_browser(page('<iframe src="about:blank"></iframe><iframe></iframe>'))

@@ -1,8 +1,12 @@
-"""What a page shows beyond its list, read with its frames: the navigation of a menu in an <iframe>."""
+"""What a page shows in its frames: the navigation of a menu in an <iframe>, a list shown in one."""
 
 from __future__ import annotations
 
-from govcheck.extract.page import navigation_with_frames
+from datetime import date, datetime
+
+from govcheck.dates import SHANGHAI
+from govcheck.extract.listing import extract_list
+from govcheck.extract.page import navigation_with_frames, with_frame_lists
 
 HEADER = """<html><body><div class="nav"><ul>
 <li><a href="/index.html">首页</a></li><li><a href="/xwzx/">新闻中心</a></li>
@@ -23,3 +27,40 @@ def test_the_columns_of_a_menu_in_a_frame_follow_the_page_s_own_each_once():
 def test_frames_without_a_document_or_an_address_add_nothing():
     frames = [("http://www.example.gov.cn/include/head.html", None), ("about:blank", HEADER)]
     assert navigation_with_frames([], frames) == []
+
+
+# -- the lists a page shows in its frames ---------------------------------------------------------
+
+AS_OF = datetime(2024, 2, 20, 23, 59, 59, tzinfo=SHANGHAI)
+SITE = "http://www.example.gov.cn/"
+OLD_BLOCK = """<html><body><div class="xgwj"><h3>相关文件</h3><ul>
+<li><a href="/w1.html">渭南市统计调查项目管理办法</a><span>2023-09-20</span></li>
+<li><a href="/w2.html">关于规范统计数据发布工作的通知</a><span>2023-08-02</span></li>
+</ul></div><iframe src="/tjdt/list.jsp"></iframe></body></html>"""
+FRAMED_LIST = """<html><body><ul class="list">
+<li><a href="t1.html">市统计局召开2024年统计工作会议</a><span>2024-02-19</span></li>
+<li><a href="t2.html">市统计局开展统计执法检查工作</a><span>2024-02-08</span></li>
+</ul></body></html>"""
+
+
+def test_a_list_shown_in_a_frame_of_the_site_counts_with_the_page_s_own():
+    own = extract_list(OLD_BLOCK, SITE + "tjdt/", AS_OF)
+    seen = with_frame_lists(own, [(SITE + "tjdt/list.jsp", FRAMED_LIST)], SITE, AS_OF)
+    assert seen.state == "entries" and seen.newest.date.date() == date(2024, 2, 19)
+    assert [entry.url for entry in seen.entries] == [
+        SITE + "w1.html", SITE + "w2.html", SITE + "tjdt/t1.html", SITE + "tjdt/t2.html"
+    ]
+
+
+def test_a_page_whose_only_list_is_in_a_frame_reads_as_that_list():
+    shell = extract_list("<html><body><iframe src='/tjdt/list.jsp'></iframe></body></html>", SITE + "tjdt/", AS_OF)
+    assert shell.state == "unparsed"
+    seen = with_frame_lists(shell, [(SITE + "tjdt/list.jsp", FRAMED_LIST)], SITE, AS_OF)
+    assert (seen.state, len(seen.entries), seen.newest.date.date()) == ("entries", 2, date(2024, 2, 19))
+
+
+def test_frames_of_other_hosts_never_make_a_page_look_updated():
+    own = extract_list(OLD_BLOCK, SITE + "tjdt/", AS_OF)
+    widgets = [("http://tq.example.com/weather.html", FRAMED_LIST), (SITE + "tjdt/list.jsp", None), ("about:blank", FRAMED_LIST)]
+    assert with_frame_lists(own, widgets, SITE, AS_OF) is own
+    assert own.newest.date.date() == date(2023, 9, 20)

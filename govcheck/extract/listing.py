@@ -30,6 +30,7 @@ __all__ = [
     "ListEntry",
     "ListPage",
     "decode_html",
+    "depends_on_a_browser",
     "discover_columns",
     "extract_links",
     "extract_list",
@@ -896,12 +897,28 @@ def loads_entries_by_script(html: str, as_of: datetime) -> bool:
     return _fills_by_script(root)
 
 
-def fills_by_script(html: str) -> bool:
-    """Whether scripts look like they fill the page with content: inline scripts fetching data
-    (fetch, XMLHttpRequest, $.ajax…, Vue/React mounts) or an empty list container beside scripts.
-    A page that also shows a list in its HTML may show another, newer one in a browser."""
+# <script type> values a browser runs; others (application/json, ld+json, text/template) hold data
+_RUNNABLE_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript"})
+
+
+def depends_on_a_browser(html: str) -> bool:
+    """Whether a browser may show this page otherwise than its HTML: it runs a script (a file or
+    inline code, or the body's onload) or shows another page in a frame. A list filled by a script
+    file, or shown in an <iframe>, leaves no other sign in the HTML."""
     root = _parse(html)
-    return root is not None and _fills_by_script(root)
+    if root is None:
+        return False
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() in _RUNNABLE_SCRIPT_TYPES and (script.get("src") or (script.text or "").strip()):
+            return True
+    if any(body.get("onload") for body in root.iter("body")):
+        return True
+    return any(_is_page_address(frame.get("src")) for frame in root.iter("iframe", "frame"))
+
+
+def _is_page_address(src: str | None) -> bool:
+    src = (src or "").strip().lower()
+    return bool(src) and not src.startswith(("about:", "javascript:", "data:"))
 
 
 def _fills_by_script(root: lxml.html.HtmlElement) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from govcheck.extract.interaction import ChannelLinks, MessageList, channel_links, extract_messages
+from govcheck.extract.links import is_outbound
 from govcheck.extract.listing import ListPage, discover_columns, extract_links, extract_list, loads_entries_by_script
 from govcheck.extract.wording import Hit, Term, find_serious_errors, page_texts
 
@@ -75,3 +76,25 @@ def navigation_with_frames(
                     seen.add(link)
                     combined.append((name, link))
     return combined
+
+
+def with_frame_lists(
+    page: ListPage, frames: Sequence[tuple[str, str | None]], site_url: str, as_of: datetime, *, home: bool = False
+) -> ListPage:
+    """The page's list, followed by the entries of the lists its frames show, when the frames are
+    on the site's own host: a visitor sees them as part of the page (older 政务公开 systems show a
+    column's list in an <iframe>). Frames of other hosts (widgets, other units) are left out, so
+    their dates never make the site's page look updated."""
+    shown = [
+        framed
+        for url, html in frames
+        if html is not None and url.lower().startswith(("http://", "https://")) and not is_outbound(url, site_url)
+        if (framed := extract_list(html, url, as_of, home=home)).state == "entries"
+    ]
+    if not shown:
+        return page
+    own = [page] if page.state == "entries" else []
+    entries = tuple(entry for listed in (*own, *shown) for entry in listed.entries)
+    dated = [listed.newest for listed in (*own, *shown) if listed.newest is not None]
+    newest = max(dated, key=lambda entry: entry.date) if dated else None  # type: ignore[arg-type, return-value]
+    return ListPage("entries", entries, newest, page.reason if own else "")

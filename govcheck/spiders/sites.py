@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -45,8 +46,8 @@ from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.interaction import ChannelLinks, channel_links_in_frames, merge_channel_links
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage, fills_by_script
-from govcheck.extract.page import PageReading, navigation_with_frames
+from govcheck.extract.listing import ListEntry, ListPage, depends_on_a_browser
+from govcheck.extract.page import PageReading, navigation_with_frames, with_frame_lists
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
@@ -255,6 +256,9 @@ class SitesSpider(RoundSpider):
             interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
             navigation=discover,
         )
+        frames = page_method_result(response, frame_documents) or []  # rendered pages only
+        if frames:
+            reading = replace(reading, page=with_frame_lists(reading.page, frames, site["url"], self.as_of, home=meta["kind"] == "home"))
         page = reading.page
         if page.state == "unparsed" and not meta["rendered"] and reading.loads_by_script:
             # The list is filled by script: fetch it again in a real browser.
@@ -265,7 +269,6 @@ class SitesSpider(RoundSpider):
             why = f"rendered page: {page.state}" + (f" ({page.reason})" if page.reason else "")
             yield self.unread_page(meta, response.url, page.state, response.status, why)
             return
-        frames = page_method_result(response, frame_documents) or []
         discovered = self.discovered_columns(navigation_with_frames(reading.navigation, frames)) if discover else []
         read = self.page_reading(meta, reading, frames)
         if discover:
@@ -297,19 +300,18 @@ class SitesSpider(RoundSpider):
     ) -> bool:
         """Whether a page read as fetched counts against its site where a browser may show more.
 
-        A home page: no interaction channel (互动回应差 would veto), no column in the navigation
-        of a site registered without columns (nothing to check), or only old dates (首页不更新);
-        menus and news blocks are often written by script. A column: stale (栏目不更新) while
-        its scripts look like they fill in content.
+        A home page: no interaction channel (互动回应差 would veto) or no column in the navigation
+        of a site registered without columns (nothing to check); menus are often written by
+        script. A home page with only old dates (首页不更新) or a stale column (栏目不更新), when the
+        page runs scripts or shows frames: its news may be written by a script file or shown in
+        an <iframe>, which leave no other sign in the HTML.
         """
         if meta["kind"] == "home":
             registered_without_columns = not site.get("columns")
-            return (
-                not shows_a_channel(site, reading, discovered)
-                or (registered_without_columns and not discovered)
-                or self.home_is_stale(site, observation)
-            )
-        return self.column_is_stale(observation) and fills_by_script(html)
+            if not shows_a_channel(site, reading, discovered) or (registered_without_columns and not discovered):
+                return True
+            return self.home_is_stale(site, observation) and depends_on_a_browser(html)
+        return self.column_is_stale(observation) and depends_on_a_browser(html)
 
     def home_is_stale(self, site: dict[str, Any], observation: ObservationItem) -> bool:
         """Whether this reading of the home page fails 首页不更新, by the round's own rule."""
