@@ -285,3 +285,17 @@ def test_an_old_home_page_without_scripts_or_frames_is_judged_as_fetched(tmp_pat
 
     assert DRIVER_STARTED not in run.stderr  # a browser would show the same page
     assert (verdict["home"]["method"], verdict["verdict"], verdict["finding_codes"]) == ("generic", "不合格", ["site.home.stale"])
+
+
+def test_a_channel_block_whose_click_a_script_file_attaches_leads_to_a_review_not_the_veto(tmp_path):
+    home = UNFRAMED_HOME.replace("<body>", '<body><div class="mailbox"><img src="/framed/mail.png"><span>市长信箱</span></div>')
+    home = home.replace("</body>", '<script src="/framed/index.js"></script></body>')
+    web = small_site(tmp_path / "web", home, UNFRAMED_HOME)
+    (web / "framed" / "index.js").write_text("document.querySelector('.mailbox').onclick = function () { window.open('/framed/hdjl/'); };", encoding="utf-8")
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=web)
+
+    home_seen = verdict["home"]
+    assert home_seen["interaction_unresolved"] == [{"name": "市长信箱", "target": '<div class="mailbox">', "why": "block"}]
+    assert verdict["verdict"] == "待人工复核"
+    assert "site.interaction.review" in verdict["finding_codes"] and "site.interaction.no_channel" not in verdict["finding_codes"]

@@ -388,6 +388,42 @@ def test_buttons_and_blocks_not_naming_a_channel_are_not_channels(element):
     assert channel_links(html, HOME) == ChannelLinks(found=(("市长信箱", HOME + "szxx/"),), unresolved=())
 
 
+SCRIPT_FILE = '<script src="/js/index.js"></script>'
+
+
+@pytest.mark.parametrize(
+    "element, unresolved",
+    [
+        # its click attached by the script file ($('.mailbox').click(…)): nothing on the element says so
+        ('<div class="mailbox"><img src="/images/mail.png"><span>市长信箱</span></div>', ("市长信箱", '<div class="mailbox">', "block")),
+        ('<img class="zx" src="/images/zx.png" alt="在线咨询">', ("在线咨询", '<img class="zx" src="/images/zx.png" alt="在线咨询">', "block")),
+        ("<ul><li>首页</li><li>政务公开</li><li>政民互动</li></ul>", ("政民互动", "<li>", "block")),
+    ],
+)
+def test_a_block_naming_a_channel_on_a_page_that_runs_scripts_is_kept_as_unresolved(element, unresolved):
+    html = f"<html><body><div class='main'>{element}</div>{SCRIPT_FILE}</body></html>"
+    assert channel_links(html, HOME) == ChannelLinks(found=(), unresolved=(unresolved,))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # no script: nothing can make the block open a page
+        "<html><body><div class='main'><div class='mailbox'><span>市长信箱</span></div></div></body></html>",
+        # a sentence, not a name
+        f"<html><body><p>{'市民可通过市长信箱反映诉求，相关部门将在规定时限内答复。' * 2}</p>{SCRIPT_FILE}</body></html>",
+        f"<html><body><div class='mailbox'>纪委举报信箱</div>{SCRIPT_FILE}</body></html>",
+    ],
+)
+def test_blocks_that_cannot_be_a_channel_are_not_kept(html):
+    assert channel_links(html, HOME) == ChannelLinks(found=(), unresolved=())
+
+
+def test_blocks_are_looked_for_only_when_nothing_else_names_a_channel():
+    html = f"<html><body><a href='/hdjl/'>政民互动</a><div class='mailbox'>市长信箱</div>{SCRIPT_FILE}</body></html>"
+    assert channel_links(html, HOME) == ChannelLinks(found=(("政民互动", HOME + "hdjl/"),), unresolved=())
+
+
 def test_a_button_channel_reaches_the_home_observation():
     html = """<html><body><div class="news"><ul><li><a href="/a.html">工作动态</a> 2024-02-19</li></ul></div>
       <button onclick="window.open('/hdjl/szxx/')">市长信箱</button></body></html>"""

@@ -46,7 +46,9 @@ from govcheck.extract.listing import (
     _in_noise,
     _is_ancestor,
     _link_title,
+    _parse,
     _resolve,
+    _runs_scripts,
     _says_empty,
     _short_text,
     _shown_tree,
@@ -86,7 +88,9 @@ class ChannelLinks:
     link or another element named like a channel run by a script (``why`` "script"; ``target``
     its onclick, else its href, ``data-href`` or dropdown's onchange), a link to an e-mail
     address ("mailto"), a button named like a channel with no script, link or form action to
-    read ("button"; ``target`` its start tag, ``<button class="…">``), and a link without any
+    read ("button"; ``target`` its start tag, ``<button class="…">``), a block without a link
+    whose whole text names a channel on a page that runs scripts, looked for only when nothing
+    else names one ("block"; ``target`` its start tag), and a link without any
     name, only an image or nothing, whose URL, image or block says interaction
     ("unnamed image"/"unnamed link"; ``name`` "", ``target`` its URL).
     """
@@ -192,7 +196,43 @@ def channel_links(html: str, base_url: str) -> ChannelLinks:
         images = [img.get("src") for img in a.iter("img")]
         if url and (_hints_channel(url, a.get("class"), a.get("id"), *images) or _in_channel_block(a)):
             unresolved.setdefault(("", url), "unnamed image" if images else "unnamed link")
+    if not found and not unresolved:
+        for block in _named_blocks(root, html):
+            unresolved.setdefault((block.name, block.target), block.why)
     return _channel_links(found, unresolved)
+
+
+# elements whose text is never a clickable block's: the document, links (read as links), lists of choices
+_NOT_BLOCKS = frozenset({"html", "head", "title", "body", "a", "area", "select", "option", "textarea"})
+
+
+def _named_blocks(root: etree._Element, html: str) -> list[_ControlChannel]:
+    """Blocks without a link whose whole text names a channel (``<div class="mailbox">市长信箱</div>``,
+    an ``<img alt="在线咨询">``), on a page that runs scripts: a script may open them on a click,
+    attached where we cannot see it (``$('.mailbox').click(…)``). Only looked for on a page where
+    nothing else names a channel: then "no channel" is not proven while they stand. ``target``
+    is how an inspector finds the block: the start tag of the element holding the name, or of
+    the nearest element around it with the same text that has a class or id."""
+    page = _parse(html)
+    if page is None or not _runs_scripts(page):
+        return []
+    blocks = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in _NOT_BLOCKS:
+            continue
+        own = (el.get("alt") or el.get("title") or "") if el.tag == "img" else "".join(filter(None, [el.text, *(child.tail for child in el)]))
+        name = _squash(own)
+        if not _is_channel_name(name) or _squash(el.text_content()) not in ("", name):
+            continue  # not a name, or a name within a longer text
+        if next(el.iter("a", "area"), None) is not None or next(el.iterancestors("a", "area"), None) is not None:
+            continue  # links are read as links
+        holder = el
+        while not holder.attrib and (parent := holder.getparent()) is not None and parent.tag not in _NOT_BLOCKS:
+            if _squash(parent.text_content()) != name:
+                break
+            holder = parent
+        blocks.append(_ControlChannel(name, target=_start_tag(holder), why="block"))
+    return blocks
 
 
 def channel_links_in_frames(frames: Sequence[tuple[str, str | None]]) -> ChannelLinks:

@@ -906,14 +906,15 @@ def depends_on_a_browser(html: str) -> bool:
     inline code, or the body's onload) or shows another page in a frame. A list filled by a script
     file, or shown in an <iframe>, leaves no other sign in the HTML."""
     root = _parse(html)
-    if root is None:
-        return False
+    return root is not None and (_runs_scripts(root) or any(_is_page_address(frame.get("src")) for frame in root.iter("iframe", "frame")))
+
+
+def _runs_scripts(root: etree._Element) -> bool:
+    """Whether the page runs a script: a script file, inline code, or the body's onload."""
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() in _RUNNABLE_SCRIPT_TYPES and (script.get("src") or (script.text or "").strip()):
             return True
-    if any(body.get("onload") for body in root.iter("body")):
-        return True
-    return any(_is_page_address(frame.get("src")) for frame in root.iter("iframe", "frame"))
+    return any(body.get("onload") for body in root.iter("body"))
 
 
 def _is_page_address(src: str | None) -> bool:
