@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from govcheck.dates import SHANGHAI
 from govcheck.extract.listing import extract_list
-from govcheck.extract.page import navigation_with_frames, with_frame_lists
+from govcheck.extract.page import navigation_with_frames, read_page, with_frame_lists, with_frames
 
 HEADER = """<html><body><div class="nav"><ul>
 <li><a href="/index.html">首页</a></li><li><a href="/xwzx/">新闻中心</a></li>
@@ -64,3 +64,17 @@ def test_frames_of_other_hosts_never_make_a_page_look_updated():
     widgets = [("http://tq.example.com/weather.html", FRAMED_LIST), (SITE + "tjdt/list.jsp", None), ("about:blank", FRAMED_LIST)]
     assert with_frame_lists(own, widgets, SITE, AS_OF) is own
     assert own.newest.date.date() == date(2023, 9, 20)
+
+
+def test_a_rendered_home_page_s_reading_takes_the_list_menu_and_channels_of_its_frames():
+    own = read_page(OLD_BLOCK, SITE, AS_OF, AS_OF, (), home=True, navigation=True)
+    menu = HEADER.replace("</ul>", '<li><a href="/hdjl/">政民互动</a></li></ul>')
+    frames = [(SITE + "include/head.html", menu), (SITE + "tjdt/list.jsp", FRAMED_LIST), (SITE + "include/mail.html", None)]
+
+    seen = with_frames(own, frames, SITE, AS_OF, home=True)
+
+    assert seen.page.newest.date.date() == date(2024, 2, 19)
+    assert ("通知公告", SITE + "zwgk/tzgg/") in seen.navigation
+    assert seen.interaction_links == (("政民互动", SITE + "hdjl/"),)
+    assert seen.interaction_unresolved == (("", SITE + "include/mail.html", "frame"),)
+    assert with_frames(own, [], SITE, AS_OF, home=True) is own

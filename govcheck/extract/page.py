@@ -8,11 +8,18 @@ HTML. Gathering them here keeps the spider thin and lets the reading run in work
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from govcheck.extract.interaction import ChannelLinks, MessageList, channel_links, extract_messages
+from govcheck.extract.interaction import (
+    ChannelLinks,
+    MessageList,
+    channel_links,
+    channel_links_in_frames,
+    extract_messages,
+    merge_channel_links,
+)
 from govcheck.extract.links import is_outbound
 from govcheck.extract.listing import ListPage, discover_columns, extract_links, extract_list, loads_entries_by_script
 from govcheck.extract.wording import Hit, Term, find_serious_errors, page_texts
@@ -63,18 +70,46 @@ def serious_errors(html: str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
     return (*shown, *(replace(hit, hidden=True) for hit in find_serious_errors(texts.hidden, terms)))
 
 
+def with_frames(
+    reading: PageReading, frames: Sequence[tuple[str, str | None]], site_url: str, as_of: datetime, *, home: bool = False
+) -> PageReading:
+    """A rendered page's reading with what its frames show (``(url, html)``, html None when the
+    browser could not give it): page.content() holds the main frame only, and a list, a menu or
+    a channel shown in an <iframe> is part of the page a visitor sees. The list takes the lists
+    of frames on the site's own host (with_frame_lists), the navigation the menus of any frame,
+    and a home page's channels those of its frames (an unreadable frame as unresolved)."""
+    if not frames:
+        return reading
+    channels = ChannelLinks(reading.interaction_links, reading.interaction_unresolved)
+    if home:
+        channels = merge_channel_links([channels, channel_links_in_frames(frames)])
+    return replace(
+        reading,
+        page=with_frame_lists(reading.page, frames, site_url, as_of, home=home),
+        navigation=tuple(navigation_with_frames(reading.navigation, frames)),
+        interaction_links=channels.found,
+        interaction_unresolved=channels.unresolved,
+    )
+
+
+def _frame_documents(frames: Sequence[tuple[str, str | None]]) -> Iterator[tuple[str, str]]:
+    """The frames that are pages with a document: not about:blank or srcdoc, not unreadable."""
+    for url, html in frames:
+        if html is not None and url.lower().startswith(("http://", "https://")):
+            yield url, html
+
+
 def navigation_with_frames(
     navigation: Sequence[tuple[str, str]], frames: Sequence[tuple[str, str | None]]
 ) -> list[tuple[str, str]]:
     """The page's navigation columns, then those of a menu shown in its frames, each URL once."""
     seen = {url for _, url in navigation}
     combined = list(navigation)
-    for url, html in frames:
-        if html is not None and url.lower().startswith(("http://", "https://")):
-            for name, link in discover_columns(html, url):
-                if link not in seen:
-                    seen.add(link)
-                    combined.append((name, link))
+    for url, html in _frame_documents(frames):
+        for name, link in discover_columns(html, url):
+            if link not in seen:
+                seen.add(link)
+                combined.append((name, link))
     return combined
 
 
@@ -87,8 +122,8 @@ def with_frame_lists(
     their dates never make the site's page look updated."""
     shown = [
         framed
-        for url, html in frames
-        if html is not None and url.lower().startswith(("http://", "https://")) and not is_outbound(url, site_url)
+        for url, html in _frame_documents(frames)
+        if not is_outbound(url, site_url)
         if (framed := extract_list(html, url, as_of, home=home)).state == "entries"
     ]
     if not shown:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -44,10 +43,9 @@ from twisted.python.failure import Failure
 
 from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
-from govcheck.extract.interaction import ChannelLinks, channel_links_in_frames, merge_channel_links
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
 from govcheck.extract.listing import ListEntry, ListPage, depends_on_a_browser
-from govcheck.extract.page import PageReading, navigation_with_frames, with_frame_lists
+from govcheck.extract.page import PageReading, with_frames
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
@@ -257,8 +255,7 @@ class SitesSpider(RoundSpider):
             navigation=discover,
         )
         frames = page_method_result(response, frame_documents) or []  # rendered pages only
-        if frames:
-            reading = replace(reading, page=with_frame_lists(reading.page, frames, site["url"], self.as_of, home=meta["kind"] == "home"))
+        reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home")
         page = reading.page
         if page.state == "unparsed" and not meta["rendered"] and reading.loads_by_script:
             # The list is filled by script: fetch it again in a real browser.
@@ -269,8 +266,8 @@ class SitesSpider(RoundSpider):
             why = f"rendered page: {page.state}" + (f" ({page.reason})" if page.reason else "")
             yield self.unread_page(meta, response.url, page.state, response.status, why)
             return
-        discovered = self.discovered_columns(navigation_with_frames(reading.navigation, frames)) if discover else []
-        read = self.page_reading(meta, reading, frames)
+        discovered = self.discovered_columns(reading.navigation) if discover else []
+        read = self.page_reading(meta, reading)
         if discover:
             read["discovered_columns"] = len(discovered)
         read["links"] = await self.check_links(site, reading.links)
@@ -383,11 +380,8 @@ class SitesSpider(RoundSpider):
         self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
 
-    def page_reading(
-        self, meta: dict[str, Any], reading: PageReading, frames: Sequence[tuple[str, str | None]] = ()
-    ) -> dict[str, Any]:
-        """What a read page shows besides its list: wording errors, interaction links (with those
-        of its frames, when it was rendered: see frame_documents) or messages."""
+    def page_reading(self, meta: dict[str, Any], reading: PageReading) -> dict[str, Any]:
+        """What a read page shows besides its list: wording errors, interaction links or messages."""
         read: dict[str, Any] = {
             "serious_errors": [
                 {"wrong": h.wrong, "right": h.right, "snippet": h.snippet, "hidden": h.hidden} for h in reading.serious_errors
@@ -395,11 +389,8 @@ class SitesSpider(RoundSpider):
             "word_list": self.word_list,
         }
         if meta["kind"] == "home":
-            channels = merge_channel_links(
-                [ChannelLinks(reading.interaction_links, reading.interaction_unresolved), channel_links_in_frames(frames)]
-            )
-            read["interaction_links"] = [{"name": name, "url": link} for name, link in channels.found]
-            read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in channels.unresolved]
+            read["interaction_links"] = [{"name": name, "url": link} for name, link in reading.interaction_links]
+            read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
         listed = reading.messages
         if listed is not None:
             messages = [
