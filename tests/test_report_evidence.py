@@ -107,9 +107,12 @@ def test_probes_left_out_of_the_count_say_so():
                     {"key": "probe-2", "url": home, "fetched_at": moment("2024-02-21T00:00:59"), "ok": True, "error": "", "not_counted": "after_as_of"},
                     {"key": "probe-3", "url": home, "fetched_at": moment("2024-02-20T23:58:00"), "ok": None,
                      "error": "HTTP 429", "not_counted": "refused"},
+                    {"key": "probe-20240210T100000.000", "url": home, "fetched_at": moment("2024-02-10T10:00:00"), "ok": False,
+                     "error": "timeout", "not_counted": "before_window"},
                 ]}
     assert [link.label for link in evidence_links(evidence)] == [
-        "probe-1 timeout", "probe-2 未计入：监测时间点之后", "probe-3 未计入：拒绝爬虫访问或未访问 HTTP 429"]
+        "probe-1 timeout", "probe-2 未计入：监测时间点之后", "probe-3 未计入：拒绝爬虫访问或未访问 HTTP 429",
+        "probe-20240210T100000.000 未计入：监测时段之前 timeout"]
 
 
 def test_an_account_read_before_the_monitoring_day_says_when():

@@ -267,6 +267,7 @@ def test_a_missing_key_is_named(tmp_path):
         (lambda d: d["new_media"]["no_update"].__setitem__("severity", "deduct"), r"missing key new_media\.no_update\.points"),
         (lambda d: d["websites"]["columns"]["timely_types"].append("专题专栏"), r"timely_types: 专题专栏 is not in column_types"),
         (lambda d: d.__setitem__("timezone", "Mars/Olympus"), r"timezone: unknown time zone"),
+        (lambda d: d["websites"]["availability"].__setitem__("window_days", 0), r"websites\.availability\.window_days: expected a whole number"),
     ],
 )
 def test_wrong_values_are_named(tmp_path, change, message):

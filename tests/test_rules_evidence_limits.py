@@ -11,9 +11,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
+import yaml
 
 from govcheck.rules import Profile, assess, evaluate_account, evaluate_site, load_profile
-from test_rules import AS_OF, SHANGHAI, account, by_code, codes, days_before, home, manual, seen, site
+from test_rules import AS_OF, PROFILE_FILE, SHANGHAI, account, by_code, codes, days_before, home, manual, seen, site
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_probes_after_the_monitoring_time_point_stay_in_the_evidence(profile):
     [finding] = availability(evaluate_site(site(), [*at_point, *late_failures(2), home(days_before(1))], AS_OF, profile))
     assert (finding.code, finding.severity) == ("site.availability.review", "review")
     assert (finding.evidence["probes"], finding.evidence["failed"]) == (3, 1)
-    assert finding.evidence["not_counted"] == {"after_as_of": 2}
+    assert finding.evidence["not_counted"] == {"after_as_of": 2, "before_window": 0}
     assert [v["key"] for v in finding.evidence["visits"]] == ["probe-1", "probe-2", "probe-3"]
     assert [v["key"] for v in finding.evidence["visits_not_counted"]] == ["probe-1000", "probe-1001"]
     assert all(v["not_counted"] == "after_as_of" for v in finding.evidence["visits_not_counted"])
@@ -103,7 +104,7 @@ def test_probes_all_after_the_monitoring_time_point_are_the_rounds_visits(profil
     [finding] = availability(evaluate_site(site(), [*late_failures(3), home(days_before(1))], AS_OF, profile))
     assert (finding.label, finding.severity) == ("监测时间点无法访问", "veto")
     assert (finding.evidence["probes"], finding.evidence["only_after_as_of"]) == (3, True)
-    assert finding.evidence["not_counted"] == {"after_as_of": 0}
+    assert finding.evidence["not_counted"] == {"after_as_of": 0, "before_window": 0}
 
 
 def test_a_one_shot_rounds_probes_straddling_the_point_are_judged_together(profile):
@@ -126,7 +127,59 @@ def test_probes_without_a_fetch_time_are_still_counted(profile):
     undated = [timed_probe(n, False, None) for n in (1, 2, 3)]
     [finding] = availability(evaluate_site(site(), [*undated, home(days_before(1))], AS_OF, profile))
     assert (finding.label, finding.severity) == ("监测时间点无法访问", "veto")
-    assert finding.evidence["not_counted"] == {"after_as_of": 0}
+    assert finding.evidence["not_counted"] == {"after_as_of": 0, "before_window": 0}
+
+
+# == probes only within the monitored week ======================================================
+
+
+def early_failures(count: int, first: int = 2000) -> list[dict[str, Any]]:
+    """An outage ten days before the monitoring time point: a probe job left running since the last round."""
+    return [timed_probe(first + n, False, AS_OF - timedelta(days=10, hours=n)) for n in range(count)]
+
+
+def without_window(profile: Profile, tmp_path) -> Profile:
+    data = yaml.safe_load(PROFILE_FILE.read_text(encoding="utf-8"))
+    del data["websites"]["availability"]["window_days"]
+    path = tmp_path / "copied-before-the-window.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_profile(path)
+
+
+def test_an_outage_before_the_monitored_week_does_not_fail_the_site(profile, tmp_path):
+    # 20 failures of 170 visits would be 12 %, over the 5 % of the indicator, but they fall outside its week
+    observations = [*week_of_probes(), *early_failures(20), home(days_before(1))]
+    assert availability(evaluate_site(site(), observations, AS_OF, profile)) == []
+    assert assess(site(), observations, AS_OF, profile).verdict == "合格"
+    # a profile copied before the window existed counts them, as it always did
+    [finding] = availability(evaluate_site(site(), observations, AS_OF, without_window(profile, tmp_path)))
+    assert (finding.label, finding.severity) == ("站点无法访问", "veto")
+
+
+def test_visits_before_the_monitored_week_stay_in_the_evidence(profile):
+    at_point = [timed_probe(1, True, AS_OF - timedelta(minutes=3)), timed_probe(2, False, AS_OF - timedelta(minutes=2)),
+                timed_probe(3, True, AS_OF - timedelta(minutes=1))]
+    [finding] = availability(evaluate_site(site(), [*at_point, *early_failures(2), home(days_before(1))], AS_OF, profile))
+    assert finding.severity == "review" and "3次探测中1次失败" in finding.reason
+    assert finding.evidence["not_counted"] == {"after_as_of": 0, "before_window": 2}
+    assert [(v["key"], v["not_counted"]) for v in finding.evidence["visits_not_counted"]] == [
+        ("probe-2000", "before_window"), ("probe-2001", "before_window"),
+    ]
+    assert finding.rule["threshold"]["window_days"] == 7
+
+
+def test_visits_all_before_the_monitored_week_are_for_an_inspector(profile):
+    [finding] = availability(evaluate_site(site(), [*early_failures(3), home(days_before(1))], AS_OF, profile))
+    assert (finding.code, finding.severity) == ("site.availability.review", "review")
+    assert "3次探测均早于监测时间点前7天" in finding.reason
+    assert assess(site(), [*early_failures(3), home(days_before(1))], AS_OF, profile).verdict == "待人工复核"
+
+
+def test_a_visit_on_the_first_moment_of_the_week_counts(profile):
+    first_moment = [timed_probe(1, False, AS_OF - timedelta(days=7)), timed_probe(2, True, AS_OF - timedelta(minutes=1))]
+    [finding] = availability(evaluate_site(site(), [*first_moment, home(days_before(1))], AS_OF, profile))
+    assert (finding.evidence["probes"], finding.evidence["failed"]) == (2, 1)
+    assert finding.evidence["not_counted"] == {"after_as_of": 0, "before_window": 0}
 
 
 # == a post seen cannot be unseen ===============================================================

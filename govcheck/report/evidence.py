@@ -59,7 +59,9 @@ LINK_NAME_FIELDS = ("name", "column", "title", "wrong", "source", "key")
 LINK_DATE_FIELDS = ("newest_date", "date", "time", "asked")
 URL_FIELDS = ("url", "home_url", "interaction_url")
 # why a probe was left out of the availability count (the rules' ``not_counted``)
-NOT_COUNTED_NAMES = {"after_as_of": "未计入：监测时间点之后", "refused": "未计入：拒绝爬虫访问或未访问"}
+NOT_COUNTED_NAMES = {
+    "after_as_of": "未计入：监测时间点之后", "before_window": "未计入：监测时段之前", "refused": "未计入：拒绝爬虫访问或未访问",
+}
 SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核"}
 
 

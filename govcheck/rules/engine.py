@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -239,15 +239,24 @@ def availability_findings(
     refused = [p for p in probes if not isinstance(p.get("ok"), bool)]
     # A visit after the monitoring time point says nothing about the site at that point (an
     # hourly job may go on running after it): when visits up to the point were made, the later
-    # ones are not counted. The profile defines no window length, so nothing earlier is left
-    # out. A probe without fetched_at cannot be placed and is counted, as before. A one-shot
-    # round crawled after its monitoring time point (a replay, a re-run) has only later visits:
-    # they are the round's visits and are counted, as before; the evidence says so.
-    measured, late = [], []
+    # ones are not counted. Nor are visits before the monitored window (``window_days``, the
+    # indicator's week; a profile without it has no window): a job left running since the last
+    # round must not fail a site on an outage the indicator does not look at. A probe without
+    # fetched_at cannot be placed and is counted, as before. A one-shot round crawled after its
+    # monitoring time point (a replay, a re-run) has only later visits: they are the round's
+    # visits and are counted, as before; the evidence says so.
+    window_days = rules.get("window_days")
+    window_starts = as_of - timedelta(days=window_days) if window_days else None
+    measured, late, early = [], [], []
     for probe in visits:
         moment = _instant(probe.get("fetched_at"))
-        (late if moment is not None and moment > as_of else measured).append(probe)
-    only_later = not measured
+        if moment is not None and moment > as_of:
+            late.append(probe)
+        elif moment is not None and window_starts is not None and moment < window_starts:
+            early.append(probe)
+        else:
+            measured.append(probe)
+    only_later = not measured and not early
     if only_later:
         measured, late = late, []
     failed = [p for p in measured if not p["ok"]]
@@ -270,8 +279,9 @@ def availability_findings(
         "failed": len(failed),
         "visits": [visit(p) for p in sorted(measured, key=_natural_key)],
         "only_after_as_of": only_later and bool(measured),
-        "not_counted": {"after_as_of": len(late)},
+        "not_counted": {"after_as_of": len(late), **({"before_window": len(early)} if window_starts else {})},
         "visits_not_counted": [
+            *(visit(p, not_counted="before_window") for p in sorted(early, key=_natural_key)),
             *(visit(p, not_counted="after_as_of") for p in sorted(late, key=_natural_key)),
             *(visit(p, not_counted="refused") for p in sorted(refused, key=_natural_key)),
         ],
@@ -280,6 +290,7 @@ def availability_findings(
         "failure_ratio": rules["failure_ratio"],
         "min_probes_for_ratio": rules["min_probes_for_ratio"],
         "probe_timeout_seconds": rules["probe_timeout_seconds"],
+        **({"window_days": window_days} if window_days else {}),
     }
     severity, points = _judged(profile, rules)
 
@@ -289,6 +300,8 @@ def availability_findings(
     if not measured and refused:
         errors = "；".join(dict.fromkeys(str(p.get("error") or "no detail") for p in refused))
         return [review(rules["reasons"]["refused"].format(url=target.get("url", ""), count=len(refused), errors=errors))]
+    if not measured and early:
+        return [review(rules["reasons"]["before_window"].format(url=target.get("url", ""), count=len(early), days=window_days))]
     if not measured:
         return [review(rules["reasons"]["no_probes"].format(url=target.get("url", "")))]
     if len(measured) >= rules["min_probes_for_ratio"]:

@@ -380,6 +380,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.availability.reasons.partial", _text),
     ("websites.availability.reasons.no_probes", _text),
     ("websites.availability.reasons.refused", _text),
+    ("websites.availability.reasons.before_window", _text),
     ("websites.home_page.code", _text),
     ("websites.home_page.review_code", _text),
     ("websites.home_page.severity", _severity),
@@ -483,6 +484,13 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("new_media.interaction.reasons.unknown", _text),
 )
 
+# Keys the engine reads when present, with what they must hold. A profile copied before a key
+# was added keeps its behaviour without it (and so do the rounds stored with it).
+OPTIONAL: tuple[tuple[str, Check], ...] = (
+    # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
+    ("websites.availability.window_days", _count),
+)
+
 
 def _lookup(data: Any, dotted: str) -> tuple[bool, Any]:
     node = data
@@ -501,6 +509,10 @@ def validate_profile(data: dict[str, Any]) -> list[str]:
         if not present:
             problems.append(f"missing key {dotted}")
         elif wrong := check(value):
+            problems.append(f"{dotted}: {wrong}")
+    for dotted, check in OPTIONAL:
+        present, value = _lookup(data, dotted)
+        if present and (wrong := check(value)):
             problems.append(f"{dotted}: {wrong}")
     problems += _validate_severities(data)
     if not problems:
