@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from govcheck.rules import Profile, assess, evaluate_account, evaluate_site, load_profile
-from test_rules import AS_OF, PROFILE_FILE, SHANGHAI, account, by_code, codes, days_before, home, manual, seen, site
+from govcheck.rules.engine import read_column
+from test_rules import AS_OF, PROFILE_FILE, SHANGHAI, account, by_code, codes, column, days_before, home, manual, seen, site
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +181,44 @@ def test_a_visit_on_the_first_moment_of_the_week_counts(profile):
     [finding] = availability(evaluate_site(site(), [*first_moment, home(days_before(1))], AS_OF, profile))
     assert (finding.evidence["probes"], finding.evidence["failed"]) == (2, 1)
     assert finding.evidence["not_counted"] == {"after_as_of": 0, "before_window": 0}
+
+
+# == dates read on detail pages, one of which failed ============================================
+
+
+def read_on_detail_pages(observation: dict[str, Any], dates: list[datetime | None]) -> dict[str, Any]:
+    """A list without dates whose newest entries' detail pages were read: None is one not read."""
+    base = observation["url"]
+    details = [{"title": f"第{n}条", "url": f"{base}n{n}.html", "date": day, **({} if day else {"error": "timeout"})}
+               for n, day in enumerate(dates, 1)]
+    read = [day for day in dates if day]
+    return {**observation, "method": "detail", "detail_pages": details, "newest_date": max(read) if read else None,
+            "entries": [{**e, "date": None} for e in observation["entries"]],
+            "error": "detail pages not read: " + "; ".join(d["url"] + " (timeout)" for d in details if d.get("error"))}
+
+
+def test_a_recent_date_read_on_a_detail_page_passes_the_home_page_whatever_another_failed(profile):
+    observation = read_on_detail_pages(home(None), [None, days_before(2), days_before(40)])
+    assert [f for f in evaluate_site(site(), [observation], AS_OF, profile) if f.code.startswith("site.home")] == []
+
+
+def test_only_old_dates_read_beside_a_failed_detail_page_are_for_an_inspector(profile):
+    observation = read_on_detail_pages(home(None), [None, days_before(30), days_before(40)])
+    [finding] = [f for f in evaluate_site(site(), [observation], AS_OF, profile) if f.code.startswith("site.home")]
+    assert (finding.code, finding.severity) == ("site.home.review", "review")
+    assert "n1.html (timeout)" in finding.reason
+    assert finding.evidence["age_days"] == 30
+
+
+def test_a_column_read_on_detail_pages_is_fresh_on_a_recent_date_and_reviewed_on_old_ones(profile):
+    news = column("工作动态", "动态要闻", None)
+    fresh = read_column("工作动态", "动态要闻", read_on_detail_pages(news, [None, days_before(3)]), "", AS_OF, profile)
+    assert fresh.status == "fresh"
+    old = read_column("工作动态", "动态要闻", read_on_detail_pages(news, [None, days_before(30)]), "", AS_OF, profile)
+    assert old.status == "review" and "n1.html (timeout)" in old.reason
+    # every detail page read: the old date is the newest, and the column is stale
+    read = read_column("工作动态", "动态要闻", {**read_on_detail_pages(news, [days_before(30)]), "error": ""}, "", AS_OF, profile)
+    assert read.status == "stale"
 
 
 # == a post seen cannot be unseen ===============================================================

@@ -110,16 +110,19 @@ DETAIL_FAULTS = {  # name → (path, the first (newest) detail page's answer, wh
     # the newest detail answers 404 with an error page that prints a date: no publish date
     "渭南市详情错页局": ("gone", detail("2024-02-19", status=404), "HTTP 404"),
 }
+OLDER_DETAILS = ("2024-01-10", "2024-01-05")  # the second and third entries' publish dates
+# the newest detail resets too, but the second entry was published two days before the monitoring day
+RECENT_BESIDE_A_FAULT = ("渭南市详情新近局", "recent", ("2024-02-18", "2024-02-10"))
 
 
-def detail_route(first: Reply):
+def detail_route(first: Reply, older: tuple[str, str] = OLDER_DETAILS):
     def route(path: str, query: Any, headers: Any) -> Reply | None:
         if path in ("", "/", "index.html", "/index.html"):
             return undated_home(path, query, headers)
         if path.lstrip("/") == "n1.html":
             return first
         if path.lstrip("/") in ("n2.html", "n3.html"):
-            return detail("2024-01-10" if "2" in path else "2024-01-05")
+            return detail(older[0] if "2" in path else older[1])
         return Reply(200, "<html><body>政民互动</body></html>", "text/html; charset=utf-8")
 
     return route
@@ -129,10 +132,13 @@ def detail_route(first: Reply):
 def round_with_detail_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("detail-faults")
     routes = {f"/{slug}/": detail_route(first) for slug, first, _ in DETAIL_FAULTS.values()}
+    recent_name, recent_slug, recent_dates = RECENT_BESIDE_A_FAULT
+    routes[f"/{recent_slug}/"] = detail_route(Reply(reset=True), recent_dates)
+    sites = {**{name: slug for name, (slug, _, _) in DETAIL_FAULTS.items()}, recent_name: recent_slug}
     with store_environment("embedded", folder) as env, ReplicaServer(folder, routes=routes) as server:
         register = {"网站": [
             {"网站名称": name, "网址": f"{server.url}/{slug}/", "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": name}
-            for name, (slug, _, _) in DETAIL_FAULTS.items()
+            for name, slug in sites.items()
         ]}
         import_register(env, folder, register)
         run = run_sites_round(env)
@@ -141,7 +147,7 @@ def round_with_detail_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 
 @pytest.mark.parametrize("name", DETAIL_FAULTS)
-def test_a_detail_page_not_read_leaves_the_home_page_undated_with_the_reason(round_with_detail_faults, name):
+def test_a_detail_page_not_read_beside_old_ones_leaves_the_home_page_for_review_with_the_reason(round_with_detail_faults, name):
     store = round_with_detail_faults
     slug, _, error = DETAIL_FAULTS[name]
     home = store.find_one("observations", {"target_key": f"site:{name}", "kind": "home"})
@@ -149,10 +155,20 @@ def test_a_detail_page_not_read_leaves_the_home_page_undated_with_the_reason(rou
 
     assert home["method"] == "detail" and first["url"].endswith(f"/{slug}/n1.html")
     assert first["date"] is None and first["error"] == error  # an error page's date is no publish date
-    assert [d["date"].date().isoformat() for d in home["detail_pages"][1:]] == ["2024-01-10", "2024-01-05"]
-    assert home["newest_date"] is None and first["url"] in home["error"]
+    assert [d["date"].date().isoformat() for d in home["detail_pages"][1:]] == list(OLDER_DETAILS)
+    # the newest date read is only a lower bound, and an old one: reviewed, not 首页不更新
+    assert home["newest_date"].date().isoformat() == OLDER_DETAILS[0] and first["url"] in home["error"]
     findings = store.find("findings", {"target_key": f"site:{name}", "code": {"$regex": "^site.home"}})
     assert [(f["code"], f["severity"]) for f in findings] == [("site.home.review", "review")]
+    assert first["url"] in findings[0]["reason"]
+
+
+def test_a_recent_date_read_beside_a_detail_page_not_read_shows_the_home_page_updated(round_with_detail_faults):
+    store = round_with_detail_faults
+    name, slug, dates = RECENT_BESIDE_A_FAULT
+    home = store.find_one("observations", {"target_key": f"site:{name}", "kind": "home"})
+    assert home["detail_pages"][0]["error"] == "connection reset" and home["newest_date"].date().isoformat() == dates[0]
+    assert store.find("findings", {"target_key": f"site:{name}", "code": {"$regex": "^site.home"}}) == []
 
 
 def test_a_column_that_contradicts_itself_is_observed_unparsed_with_why():

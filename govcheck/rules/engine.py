@@ -199,6 +199,12 @@ def _latest_until(moments: Iterable[Any], as_of: datetime, profile: Profile) -> 
     return (max(until) if until else None), len(until) < len(known)
 
 
+def _unread_detail_pages(observation: Mapping[str, Any]) -> bool:
+    """Whether a list's dates were read on its detail pages and one could not be read: its
+    newest date is then the newest of those read, a lower bound."""
+    return any(detail.get("error") for detail in observation.get("detail_pages") or [])
+
+
 def _newest_date(observation: Mapping[str, Any], as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
     """The newest publish date of a page read up to the monitoring day (the spider's newest_date
     or its dated entries), and whether entries dated after that day were seen."""
@@ -370,6 +376,9 @@ def home_page_findings(
     if age is None:
         return review(reasons["undated"].format(url=url, state=state), evidence)
     evidence["age_days"] = age
+    if age > rules["stale_days"] and _unread_detail_pages(home):
+        # an entry whose detail page was not read may be newer than the dates read
+        return review(reasons["unread"].format(url=url, state=state, error=home.get("error") or "detail pages not read"), evidence)
     if age > rules["stale_days"] and home.get("render_error"):
         # the page may show newer news in a browser, and ours could not open it
         evidence["render_error"] = home["render_error"]
@@ -450,6 +459,11 @@ def read_column(
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
     if newest_day >= threshold_date:
         return ColumnReading(name, column_type, url, "fresh", evidence, timely, should_update)
+    if _unread_detail_pages(observation):
+        # an entry whose detail page was not read may be newer than the dates read
+        evidence["entries"] = _entry_evidence(observation.get("entries") or [], profile)
+        reason = reasons["unread"].format(column=name, url=url, state=state, error=observation.get("error") or "detail pages not read")
+        return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
     if observation.get("render_error"):
         # the page may show a newer list in a browser, and ours could not open it
         evidence["render_error"] = observation["render_error"]

@@ -535,15 +535,13 @@ class SitesSpider(RoundSpider):
         column = meta.get("column") or {}
         newest_date = page.newest.date if page and page.newest else None
         if details is not None:
-            failed = [d for d in details if d.get("error")]
-            if failed:
-                # The list's newest entries are read in turn; when one could not be read its date
-                # is unknown and the others cannot stand for it: no newest date, and why (→ review).
-                newest_date = None
+            detail_dates = [d["date"] for d in details if d.get("date")]
+            newest_date = max(detail_dates) if detail_dates else None
+            if failed := [d for d in details if d.get("error")]:
+                # A detail page not read hides its entry's date: the newest date read is then only
+                # a lower bound. It can show the page recent (the rules pass it), never old (they
+                # review it, the failed detail pages named).
                 error = error or "detail pages not read: " + "; ".join(f"{d['url']} ({d['error']})" for d in failed)
-            else:
-                detail_dates = [d["date"] for d in details if d.get("date")]
-                newest_date = max(detail_dates) if detail_dates else None
         data: dict[str, Any] = {
             "url": url,
             "fetched_at": self.now(),
