@@ -252,6 +252,19 @@ def test_a_column_whose_list_is_shown_in_a_frame_is_read_with_the_frame_before_i
     assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])
 
 
+def test_a_column_whose_only_list_is_shown_in_a_frame_is_read_in_a_browser_not_reviewed(tmp_path):
+    # no script and no list in the HTML: as fetched the page is unparsed (→ review)
+    page = column_page('<h2>统计动态</h2><iframe src="/framed/tjdt/list.html" width="900" height="400"></iframe>')
+    web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, page)
+    (web / "framed" / "tjdt" / "list.html").write_text(column_page(f"<ul class='list'>{FRESH_ITEMS}</ul>"), encoding="utf-8")
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=web)
+
+    column = verdict["column"]
+    assert (column["method"], column["state"], column["newest_date"].date().isoformat()) == ("rendered", "entries", "2024-02-13")
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])
+
+
 def test_a_stale_column_with_scripts_whose_browser_fails_is_reviewed_not_counted_stale(tmp_path):
     page = column_page(f'{OLD_RELATED_FILES}<script src="/framed/tjdt/list.js"></script>')
     web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, page)

@@ -23,7 +23,7 @@ from govcheck.extract.listing import (
     discover_columns,
     extract_links,
     extract_list,
-    loads_entries_by_script,
+    list_needs_a_browser,
 )
 
 SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
@@ -304,7 +304,7 @@ def test_the_script_column_is_worth_rendering():
     html = read(col["path"])
     assert '<ul id="list" class="news-list"></ul>' in html
     assert listing(col["path"]).state == "unparsed"
-    assert loads_entries_by_script(html, AS_OF)
+    assert list_needs_a_browser(html, AS_OF)
 
 
 def test_what_the_script_column_shows_once_rendered():
@@ -320,6 +320,19 @@ def test_what_the_script_column_shows_once_rendered():
     assert newest_day(page) == day(col["expected_newest"])
 
 
+@pytest.mark.parametrize("frame, worth_rendering", [
+    ('<iframe src="list.html" width="900" height="400"></iframe>', True),  # the list is another page
+    ('<frameset><frame src="/xxgk/list.jsp"></frameset>', True),
+    ('<iframe src="about:blank"></iframe>', False),
+    ('<iframe src="javascript:void(0)"></iframe>', False),
+    ("", False),
+])
+def test_a_page_without_a_list_showing_another_page_in_a_frame_is_worth_rendering(frame, worth_rendering):
+    html = f'<html><head><meta charset="utf-8"><title>通知公告</title></head><body><h2>通知公告</h2>{frame}</body></html>'
+    assert extract_list(html, "http://127.0.0.1/tzgg/", AS_OF).state == "unparsed"
+    assert list_needs_a_browser(html, AS_OF) is worth_rendering
+
+
 @pytest.mark.parametrize("slug, name", [
     ("fresh-trs", "动态要闻"),      # entries in the HTML
     ("stale-hanweb", "政策文件"),   # entries in a jpage datastore, next to jQuery scripts
@@ -327,7 +340,7 @@ def test_what_the_script_column_shows_once_rendered():
     ("no-dates", "通知公告"),       # entries without dates
 ])
 def test_pages_with_entries_or_saying_empty_are_not_worth_rendering(slug, name):
-    assert not loads_entries_by_script(read(column(slug, name)["path"]), AS_OF)
+    assert not list_needs_a_browser(read(column(slug, name)["path"]), AS_OF)
 
 
 # --- links and navigation ---------------------------------------------------------------------------
@@ -413,7 +426,7 @@ def test_a_page_saying_empty_beside_an_undated_list_is_unparsed_not_blank():
     assert page.state == "unparsed" and page.newest is None  # the page contradicts itself: review
     assert len(page.entries) == 6  # kept as evidence
     assert "暂无相关文件" in page.reason and "6" in page.reason
-    assert not loads_entries_by_script(says_empty_beside(items), AS_OF)  # the list is in the HTML
+    assert not list_needs_a_browser(says_empty_beside(items), AS_OF)  # the list is in the HTML
 
 
 def test_a_page_saying_empty_beside_links_that_are_no_list_stays_blank():

@@ -34,7 +34,7 @@ __all__ = [
     "discover_columns",
     "extract_links",
     "extract_list",
-    "loads_entries_by_script",
+    "list_needs_a_browser",
 ]
 
 State = Literal["entries", "empty", "unparsed"]
@@ -881,12 +881,13 @@ _FETCHES = re.compile(
 _LIST_HOLDER = re.compile(r"list|news|data|item|content|article|app|container|result|table", re.I)
 
 
-def loads_entries_by_script(html: str, as_of: datetime) -> bool:
-    """True when no entries were found in the HTML (read as of ``as_of``) but scripts look like they load them.
+def list_needs_a_browser(html: str, as_of: datetime) -> bool:
+    """True when no entries were found in the HTML (read as of ``as_of``) but a browser may show them.
 
     That is: no list (and no 暂无信息), and inline scripts fetching data (fetch, XMLHttpRequest,
-    $.ajax/$.get/$.getJSON, axios, Vue/React mounts) or an empty list container next to scripts.
-    Such a column is worth opening in a browser (render: playwright).
+    $.ajax/$.get/$.getJSON, axios, Vue/React mounts), an empty list container next to scripts,
+    or another page shown in a frame (older 政务公开 systems show a column's list in an
+    <iframe>). Such a column is worth opening in a browser (render: playwright).
     """
     root = _parse(html)
     if root is None:
@@ -894,7 +895,7 @@ def loads_entries_by_script(html: str, as_of: datetime) -> bool:
     page = extract_list(html, "http://localhost/", as_of)
     if page.state != "unparsed" or page.entries:  # a list or 暂无信息 in the HTML: nothing to render
         return False
-    return _fills_by_script(root)
+    return _fills_by_script(root) or _shows_a_frame(root)
 
 
 # <script type> values a browser runs; others (application/json, ld+json, text/template) hold data
@@ -906,7 +907,12 @@ def depends_on_a_browser(html: str) -> bool:
     inline code, or the body's onload) or shows another page in a frame. A list filled by a script
     file, or shown in an <iframe>, leaves no other sign in the HTML."""
     root = _parse(html)
-    return root is not None and (_runs_scripts(root) or any(_is_page_address(frame.get("src")) for frame in root.iter("iframe", "frame")))
+    return root is not None and (_runs_scripts(root) or _shows_a_frame(root))
+
+
+def _shows_a_frame(root: etree._Element) -> bool:
+    """Whether the page shows another page in a frame (blank and script frames do not count)."""
+    return any(_is_page_address(frame.get("src")) for frame in root.iter("iframe", "frame"))
 
 
 def _runs_scripts(root: etree._Element) -> bool:

@@ -21,14 +21,14 @@ from govcheck.extract.interaction import (
     merge_channel_links,
 )
 from govcheck.extract.links import is_outbound
-from govcheck.extract.listing import ListPage, discover_columns, extract_links, extract_list, loads_entries_by_script
+from govcheck.extract.listing import ListPage, discover_columns, extract_links, extract_list, list_needs_a_browser
 from govcheck.extract.wording import Hit, Term, find_serious_errors, page_texts
 
 
 @dataclass(frozen=True)
 class PageReading:
     page: ListPage
-    loads_by_script: bool  # only looked at when no list was found
+    list_needs_a_browser: bool  # no list in the HTML, but scripts or a frame may show one (see listing)
     navigation: tuple[tuple[str, str], ...]  # (name, URL) of the navigation's columns, when asked for
     serious_errors: tuple[Hit, ...]
     interaction_links: tuple[tuple[str, str], ...]  # home pages only
@@ -53,7 +53,7 @@ def read_page(
     channels = channel_links(html, url) if home else ChannelLinks((), ())
     return PageReading(
         page=page,
-        loads_by_script=page.state == "unparsed" and loads_entries_by_script(html, as_of),
+        list_needs_a_browser=page.state == "unparsed" and list_needs_a_browser(html, as_of),
         navigation=tuple(discover_columns(html, url)) if navigation else (),
         serious_errors=serious_errors(html, terms),
         interaction_links=channels.found,

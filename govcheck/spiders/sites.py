@@ -257,8 +257,8 @@ class SitesSpider(RoundSpider):
         frames = page_method_result(response, frame_documents) or []  # rendered pages only
         reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home")
         page = reading.page
-        if page.state == "unparsed" and not meta["rendered"] and reading.loads_by_script:
-            # The list is filled by script: fetch it again in a real browser.
+        if page.state == "unparsed" and not meta["rendered"] and reading.list_needs_a_browser:
+            # The list is filled by script or shown in a frame: fetch it again in a real browser.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
         if meta["read_as_fetched"] is not None and page.state != "entries":
