@@ -125,6 +125,16 @@ ADDONS = {"govcheck.distributed.SharedRoundAddon": 0}
 # None keeps the rules profile's values.
 GOVCHECK_PROBE_INTERVAL = None
 GOVCHECK_PROBE_TIMEOUT = None
+# A probe that got no answer (timeout, name lookup, connection) counts as a failed visit only
+# when another server answered us around that moment, from this many seconds before it was
+# sent to as long after it failed (govcheck.network): else our own network may have been down,
+# and the probe is no visit (→ 待人工复核), never an outage of the site.
+GOVCHECK_NETWORK_WITNESS_SECONDS = 5
+# Servers that are always up (e.g. ["https://www.gov.cn/"]), asked (HEAD, within the timeout)
+# when no other answer came around a failed probe: a round of one site, or of sites that all
+# went down together, can then still be judged. Empty: none is asked.
+GOVCHECK_NETWORK_CHECK_URLS: list[str] = []
+GOVCHECK_NETWORK_CHECK_TIMEOUT = 15
 # Entries of a list page kept as evidence.
 GOVCHECK_EVIDENCE_ENTRIES = 5
 # A list without dates: how many of its first entries' detail pages are opened for their

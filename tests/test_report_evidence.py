@@ -115,6 +115,18 @@ def test_probes_left_out_of_the_count_say_so():
         "probe-20240210T100000.000 未计入：监测时段之前 timeout"]
 
 
+def test_a_failed_probes_network_witness_is_named_with_its_time():
+    home = "http://www.hancheng.gov.cn/"
+    evidence = {"url": home, "probes": 1, "failed": 1, "visits": [
+        {"key": "probe-1", "url": home, "fetched_at": moment("2024-02-20T10:00:15"), "ok": False, "error": "timeout",
+         "network_witness": {"url": "http://www.weinan.gov.cn/", "status": 200, "fetched_at": moment("2024-02-20T10:00:12")}},
+    ]}
+    assert [(link.url, link.label, link.fetched_at) for link in evidence_links(evidence)] == [
+        (home, "probe-1 timeout", "2024-02-20 10:00:15"),
+        ("http://www.weinan.gov.cn/", "网络正常佐证 HTTP 200", "2024-02-20 10:00:12"),
+    ]
+
+
 def test_an_account_read_before_the_monitoring_day_says_when():
     evidence = {"latest_post_read_at": moment("2024-02-20T10:00:00"), "age_days_at_read": 12, "age_days": 15}
     assert evidence_facts(evidence) == "距监测日天数：15；最新发布的读取时间：2024-02-20 10:00:00；读取当日距最近发布天数：12"

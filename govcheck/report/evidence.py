@@ -62,6 +62,8 @@ URL_FIELDS = ("url", "home_url", "interaction_url")
 NOT_COUNTED_NAMES = {
     "after_as_of": "未计入：监测时间点之后", "before_window": "未计入：监测时段之前", "refused": "未计入：拒绝爬虫访问或未访问",
 }
+# a failed probe's proof that our own network worked (govcheck.network)
+NETWORK_WITNESS_NAME = "网络正常佐证"
 SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核"}
 
 
@@ -134,7 +136,10 @@ def _collect_links(value: Any, found: list[EvidenceLink]) -> None:
             fetched_text = moment_text(fetched) if fetched else ""
             found.extend(EvidenceLink(url, label, fetched_text) for url in urls)
         for key, item in value.items():
-            if isinstance(item, (dict, list, tuple)) and key not in URL_FIELDS:
+            if key == "network_witness" and isinstance(item, dict) and is_web_url(item.get("url")):
+                fetched = moment_text(item["fetched_at"]) if item.get("fetched_at") else ""
+                found.append(EvidenceLink(item["url"], f"{NETWORK_WITNESS_NAME} HTTP {item.get('status')}", fetched))
+            elif isinstance(item, (dict, list, tuple)) and key not in URL_FIELDS:
                 _collect_links(item, found)
     elif isinstance(value, (list, tuple)):
         for item in value:

@@ -276,6 +276,7 @@ def availability_findings(
             "status": probe.get("status"),
             "error": probe.get("error", ""),
             "elapsed_ms": probe.get("elapsed_ms"),
+            **({"network_witness": probe["network_witness"]} if probe.get("network_witness") else {}),
             **extra,
         }
 

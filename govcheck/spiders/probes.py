@@ -31,8 +31,7 @@ class ProbesSpider(SitesSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         sites = self.load_targets()
-        availability = self.profile.section("websites", "availability")
-        self.probe_timeout = self.setting_or("GOVCHECK_PROBE_TIMEOUT", availability["probe_timeout_seconds"])
+        self.prepare_probes()
         run = self.now()
         # Milliseconds: two runs never share a key, even when started by hand in quick succession.
         stamp = run.strftime("%Y%m%dT%H%M%S.") + f"{run.microsecond // 1000:03d}"

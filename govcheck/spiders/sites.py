@@ -49,6 +49,7 @@ from govcheck.extract.page import PageReading, with_frames
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
+from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings, read_column
 from govcheck.screenshots import save_screenshot
@@ -129,9 +130,7 @@ class SitesSpider(RoundSpider):
         availability = self.profile.section("websites", "availability")
         probe_count = int(availability["probe_count"])
         interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", availability["probe_interval_seconds"])
-        self.probe_timeout = self.setting_or(
-            "GOVCHECK_PROBE_TIMEOUT", availability["probe_timeout_seconds"]
-        )
+        self.prepare_probes()
         self.prepare_page_checks()
         self.logger.info("%d sites, %d probes each, as of %s", len(sites), probe_count, self.as_of)
         for site in sites:
@@ -146,6 +145,12 @@ class SitesSpider(RoundSpider):
                 yield self.probe_request(site, number)
 
     # -- availability ------------------------------------------------------------------
+
+    def prepare_probes(self) -> None:
+        """The probes' timeout, and the witness of our own network for those that fail."""
+        availability = self.profile.section("websites", "availability")
+        self.probe_timeout = self.setting_or("GOVCHECK_PROBE_TIMEOUT", availability["probe_timeout_seconds"])
+        self.network = NetworkWitness(self.crawler, self.now)
 
     def probe_request(self, site: dict[str, Any], number: int | str) -> scrapy.Request | ObservationItem:
         meta = {
@@ -175,10 +180,20 @@ class SitesSpider(RoundSpider):
             )
         return self.probe_observation(response.meta, ok=False, status=status, error=f"HTTP {status}")
 
-    def probe_failed(self, failure: Failure) -> ObservationItem:
-        return self.probe_observation(failure.request.meta, ok=False, status=None, error=describe_failure(failure))
+    async def probe_failed(self, failure: Failure) -> AsyncIterator[ObservationItem]:
+        """No answer: a failed visit if another server answered us meanwhile, else no visit (our
+        own network may have been down; govcheck.network)."""
+        error = describe_failure(failure)
+        witness = await self.network.witness(self.probe_timeout if error == "timeout" else 0)
+        if witness is None:
+            why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
+            yield self.probe_observation(failure.request.meta, ok=None, status=None, error=why)
+        else:
+            yield self.probe_observation(failure.request.meta, ok=False, status=None, error=error, network_witness=witness)
 
-    def probe_observation(self, meta: dict[str, Any], ok: bool | None, status: int | None, error: str) -> ObservationItem:
+    def probe_observation(
+        self, meta: dict[str, Any], ok: bool | None, status: int | None, error: str, **evidence: Any
+    ) -> ObservationItem:
         fetched_at = self.now()
         return self.observation(
             meta["target_key"],
@@ -193,6 +208,7 @@ class SitesSpider(RoundSpider):
             # includes its wait in our own queue, which is not the site's slowness.
             elapsed_ms=round(meta.get("download_latency", (fetched_at - meta["started_at"]).total_seconds()) * 1000),
             timeout_seconds=self.probe_timeout,
+            **evidence,
         )
 
     # -- home page and columns --------------------------------------------------------
