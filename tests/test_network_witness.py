@@ -52,6 +52,8 @@ def test_probes_that_timed_out_with_no_other_answer_are_no_visits_and_the_site_i
 
     assert [(p["ok"], p["error"].split(";")[0]) for p in crawled["probes"]] == [(None, "timeout")] * 3
     assert all("our own network may have been down" in p["error"] for p in crawled["probes"])
+    # the visit's moment is when it failed, not the end of the wait for another answer (1 s here)
+    assert all(p["elapsed_ms"] < 2000 + 900 for p in crawled["probes"])
     [finding] = crawled["findings"]
     assert (finding["code"], finding["severity"]) == ("site.availability.review", "review")
     assert crawled["verdict"]["verdict"] == "待人工复核"

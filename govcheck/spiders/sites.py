@@ -183,18 +183,21 @@ class SitesSpider(RoundSpider):
     async def probe_failed(self, failure: Failure) -> AsyncIterator[ObservationItem]:
         """No answer: a failed visit if another server answered us meanwhile, else no visit (our
         own network may have been down; govcheck.network)."""
+        failed_at = self.now()  # the visit's moment, not the end of the wait for a witness
         error = describe_failure(failure)
         witness = await self.network.witness(self.probe_timeout if error == "timeout" else 0)
+        meta = failure.request.meta
         if witness is None:
             why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
-            yield self.probe_observation(failure.request.meta, ok=None, status=None, error=why)
+            yield self.probe_observation(meta, ok=None, status=None, error=why, fetched_at=failed_at)
         else:
-            yield self.probe_observation(failure.request.meta, ok=False, status=None, error=error, network_witness=witness)
+            yield self.probe_observation(meta, ok=False, status=None, error=error, fetched_at=failed_at, network_witness=witness)
 
     def probe_observation(
-        self, meta: dict[str, Any], ok: bool | None, status: int | None, error: str, **evidence: Any
+        self, meta: dict[str, Any], ok: bool | None, status: int | None, error: str,
+        fetched_at: datetime | None = None, **evidence: Any,
     ) -> ObservationItem:
-        fetched_at = self.now()
+        fetched_at = fetched_at or self.now()
         return self.observation(
             meta["target_key"],
             "probe",
