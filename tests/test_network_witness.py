@@ -28,10 +28,10 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def lone_site_round(tmp_path, check_urls: list[str] | None) -> dict[str, Any]:
+def lone_site_round(tmp_path, check_urls: list[str] | None, site_url: str = "{replica}/_hang/") -> dict[str, Any]:
     """A round of one site that never answers: nothing else in the round answers us either."""
     with store_environment("embedded", tmp_path) as env, ReplicaServer(REPLICA / "sites") as server:
-        site = {"网站名称": DOWN, "网址": f"{server.url}/_hang/{DOWN}/", "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": DOWN}
+        site = {"网站名称": DOWN, "网址": site_url.format(replica=server.url), "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": DOWN}
         import_register(env, tmp_path, {"网站": [site]})
         settings = {**SETTINGS, "GOVCHECK_NETWORK_CHECK_URLS": ",".join(url.format(replica=server.url) for url in check_urls or [])}
         arguments = ["run", "--round", "2024-1", "--as-of", "2024-02-20", "--spider", "sites"]
@@ -52,10 +52,19 @@ def test_probes_that_timed_out_with_no_other_answer_are_no_visits_and_the_site_i
 
     assert [(p["ok"], p["error"].split(";")[0]) for p in crawled["probes"]] == [(None, "timeout")] * 3
     assert all("our own network may have been down" in p["error"] for p in crawled["probes"])
-    # the visit's moment is when it failed, not the end of the wait for another answer (1 s here)
-    assert all(p["elapsed_ms"] < 2000 + 900 for p in crawled["probes"])
+    # a timeout's time on the wire is the probe's timeout (2 s here), whatever the wait for another answer
+    assert [p["elapsed_ms"] for p in crawled["probes"]] == [2000] * 3
     [finding] = crawled["findings"]
     assert (finding["code"], finding["severity"]) == ("site.availability.review", "review")
+    assert crawled["verdict"]["verdict"] == "待人工复核"
+
+
+def test_refused_connections_with_no_other_answer_are_no_visits_made_when_they_failed(tmp_path):
+    crawled = lone_site_round(tmp_path, check_urls=None, site_url=f"http://127.0.0.1:{closed_port()}/")
+
+    assert [(p["ok"], p["error"].split(";")[0]) for p in crawled["probes"]] == [(None, "connection refused")] * 3
+    # refused at once: the visit's moment is then, not the end of the second waited for another answer
+    assert all(p["elapsed_ms"] < 900 for p in crawled["probes"])
     assert crawled["verdict"]["verdict"] == "待人工复核"
 
 

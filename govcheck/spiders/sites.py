@@ -185,19 +185,28 @@ class SitesSpider(RoundSpider):
         own network may have been down; govcheck.network)."""
         failed_at = self.now()  # the visit's moment, not the end of the wait for a witness
         error = describe_failure(failure)
-        witness = await self.network.witness(self.probe_timeout if error == "timeout" else 0)
+        # A timeout came after exactly the probe's timeout on the wire (the time since the request
+        # was made would add its wait in our own queue).
+        on_wire = self.probe_timeout if error == "timeout" else None
+        witness = await self.network.witness(on_wire or 0)
         meta = failure.request.meta
         if witness is None:
             why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
-            yield self.probe_observation(meta, ok=None, status=None, error=why, fetched_at=failed_at)
+            yield self.probe_observation(meta, ok=None, status=None, error=why, fetched_at=failed_at, on_wire=on_wire)
         else:
-            yield self.probe_observation(meta, ok=False, status=None, error=error, fetched_at=failed_at, network_witness=witness)
+            yield self.probe_observation(
+                meta, ok=False, status=None, error=error, fetched_at=failed_at, on_wire=on_wire, network_witness=witness
+            )
 
     def probe_observation(
         self, meta: dict[str, Any], ok: bool | None, status: int | None, error: str,
-        fetched_at: datetime | None = None, **evidence: Any,
+        fetched_at: datetime | None = None, on_wire: float | None = None, **evidence: Any,
     ) -> ObservationItem:
         fetched_at = fetched_at or self.now()
+        if on_wire is None:
+            # Scrapy's download latency when there was an answer: the time since the request was made
+            # includes its wait in our own queue, which is not the site's slowness.
+            on_wire = meta.get("download_latency", (fetched_at - meta["started_at"]).total_seconds())
         return self.observation(
             meta["target_key"],
             "probe",
@@ -207,9 +216,7 @@ class SitesSpider(RoundSpider):
             ok=ok,
             status=status,
             error=error,
-            # Scrapy's download latency when there was an answer: the time since the request was made
-            # includes its wait in our own queue, which is not the site's slowness.
-            elapsed_ms=round(meta.get("download_latency", (fetched_at - meta["started_at"]).total_seconds()) * 1000),
+            elapsed_ms=round(on_wire * 1000),
             timeout_seconds=self.probe_timeout,
             **evidence,
         )
