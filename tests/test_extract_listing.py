@@ -24,6 +24,8 @@ from govcheck.extract.listing import (
     extract_links,
     extract_list,
     list_needs_a_browser,
+    more_pages,
+    oldest_first,
 )
 
 SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
@@ -511,3 +513,33 @@ def test_a_page_a_browser_may_show_otherwise_is_told_apart_from_a_static_one():
     assert not depends_on_a_browser(page('<script type="application/ld+json">{"@type": "WebPage"}</script>'))
     assert not depends_on_a_browser(page('<script type="text/template"><li>{{title}}</li></script><script></script>'))
     assert not depends_on_a_browser(page('<iframe src="about:blank"></iframe><iframe></iframe>'))
+
+
+# --- lists that run from old to new ------------------------------------------------------------------
+
+def dated_list(days: list[str], pager: str = "") -> str:
+    items = "".join(f'<li><a href="t{n}.html">关于做好第{n}批重点项目建设工作的通知</a><span>{d}</span></li>' for n, d in enumerate(days))
+    return f'<html><body><div class="main"><ul class="list">{items}</ul>{pager}</div></body></html>'
+
+
+OLD_TO_NEW = ["2023-03-01", "2023-04-12", "2023-04-12", "2023-06-30", "2023-08-02"]
+PAGER = '<div class="page">共5页 <a href="index_1.html">下一页</a> <a href="index_4.html">尾页</a></div>'
+
+
+def test_a_list_running_from_old_to_new_is_told_from_a_newest_first_one():
+    assert oldest_first(extract_list(dated_list(OLD_TO_NEW), "http://x.gov.cn/tzgg/", AS_OF))
+    assert not oldest_first(extract_list(dated_list(OLD_TO_NEW[::-1]), "http://x.gov.cn/tzgg/", AS_OF))
+    assert not oldest_first(extract_list(dated_list(["2023-03-01", "2023-08-02", "2023-06-30"]), "http://x.gov.cn/tzgg/", AS_OF))
+    assert not oldest_first(extract_list(dated_list(["2023-03-01", "2023-08-02"]), "http://x.gov.cn/tzgg/", AS_OF))  # too few to tell
+    assert not oldest_first(extract_list(dated_list(["2023-03-01"] * 4), "http://x.gov.cn/tzgg/", AS_OF))  # one day
+
+
+def test_a_pagination_bar_says_the_list_goes_on_and_names_the_last_page():
+    pages = more_pages(dated_list(OLD_TO_NEW, PAGER), "http://x.gov.cn/tzgg/")
+    assert pages is not None and pages.says == "共5页" and pages.last_page_url == "http://x.gov.cn/tzgg/index_4.html"
+    only_next = more_pages(dated_list(OLD_TO_NEW, '<a href="index_1.html">下一页</a>'), "http://x.gov.cn/tzgg/")
+    assert only_next is not None and only_next.says == "下一页" and only_next.last_page_url is None
+    assert more_pages(dated_list(OLD_TO_NEW), "http://x.gov.cn/tzgg/") is None
+    # a script's source is not what the page shows
+    scripted = dated_list(OLD_TO_NEW, '<script>var label = "下一页";</script>')
+    assert more_pages(scripted, "http://x.gov.cn/tzgg/") is None

@@ -221,6 +221,20 @@ def test_a_column_read_on_detail_pages_is_fresh_on_a_recent_date_and_reviewed_on
     assert read.status == "stale"
 
 
+# == a list that runs from old to new over more pages ==========================================
+
+
+def test_an_old_to_new_list_that_goes_on_is_reviewed_not_counted_stale(profile):
+    more = {"says": "共5页", "last_page_url": "http://xczx.weinan.gov.cn/0/index_4.html"}
+    stale = read_column("工作动态", "动态要闻", {**column("工作动态", "动态要闻", days_before(40)), "more_pages": more}, "", AS_OF, profile)
+    assert stale.status == "review" and "由旧到新" in stale.reason and "共5页" in stale.reason
+    assert stale.evidence["more_pages"] == more
+    # recent enough on this page: fresh whatever the later pages hold
+    fresh = read_column("工作动态", "动态要闻", {**column("工作动态", "动态要闻", days_before(3)), "more_pages": more}, "", AS_OF, profile)
+    assert fresh.status == "fresh"
+    assert read_column("工作动态", "动态要闻", column("工作动态", "动态要闻", days_before(40)), "", AS_OF, profile).status == "stale"
+
+
 # == a post seen cannot be unseen ===============================================================
 
 

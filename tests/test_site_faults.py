@@ -211,6 +211,42 @@ def test_the_newest_entry_of_a_home_page_with_several_blocks_is_in_its_evidence(
     assert doc["entries"][0]["url"] == "http://x.gov.cn/yw/0.html" and doc["entries"][0]["date"] == doc["newest_date"]
 
 
+# -- a column whose list runs from old to new over more pages -------------------------------------
+
+OLDEST_FIRST_NAME = "渭南市正序局"
+
+
+def oldest_first_column(path: str, query: Any, headers: Any) -> Reply | None:
+    """A 动态要闻 column listing its first page oldest first: its newest entries are on the last page."""
+    if path.lstrip("/") in ("", "index.html"):
+        items = "".join(f'<li><a href="dt/t{n}.html">市政府第{n}次常务会议研究部署工作</a><span>2024-02-{n + 10:02d}</span></li>' for n in range(1, 6))
+        return Reply(200, f'<html><body><ul class="news">{items}</ul><a href="hdjl/">政民互动</a></body></html>', "text/html; charset=utf-8")
+    if path.lstrip("/") == "dt/":
+        items = "".join(f'<li><a href="t{n}.html">关于第{n}批重点项目建设的通知</a><span>2023-{n:02d}-15</span></li>' for n in range(1, 11))
+        pager = '<div class="page">共8页 <a href="index_1.html">下一页</a> <a href="index_7.html">尾页</a></div>'
+        return Reply(200, f'<html><body><ul class="list">{items}</ul>{pager}</body></html>', "text/html; charset=utf-8")
+    return Reply(200, "<html><body>政民互动</body></html>", "text/html; charset=utf-8")
+
+
+def test_a_column_listing_old_to_new_over_more_pages_is_reviewed_not_counted_stale(tmp_path):
+    with store_environment("embedded", tmp_path) as env, ReplicaServer(tmp_path, routes={"/zx/": oldest_first_column}) as server:
+        register = {
+            "网站": [{"网站名称": OLDEST_FIRST_NAME, "网址": f"{server.url}/zx/", "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": OLDEST_FIRST_NAME}],
+            "栏目": [{"网站名称": OLDEST_FIRST_NAME, "栏目名称": "工作动态", "栏目地址": f"{server.url}/zx/dt/", "栏目类型": "动态要闻"}],
+        }
+        import_register(env, tmp_path, register)
+        run = run_sites_round(env)
+        assert run.returncode == 0, run.stderr[-3000:]
+        store = open_store(env)
+        column = store.find_one("observations", {"target_key": f"site:{OLDEST_FIRST_NAME}", "kind": "column"})
+        verdict = store.find_one("verdicts", {"target_key": f"site:{OLDEST_FIRST_NAME}"})
+
+    assert column["newest_date"].date().isoformat() == "2023-10-15"  # the newest of this page, months old
+    assert column["more_pages"] == {"says": "共8页", "last_page_url": f"{server.url}/zx/dt/index_7.html"}
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.columns.review:工作动态"])
+    assert "由旧到新" in verdict["labels"] and "共8页" in verdict["labels"]
+
+
 # -- a register holding a URL that cannot be fetched ---------------------------------------------
 
 BAD_PORT = "渭南市端口局"

@@ -29,12 +29,15 @@ from govcheck.dates import parse_date, search_date
 __all__ = [
     "ListEntry",
     "ListPage",
+    "MorePages",
     "decode_html",
     "depends_on_a_browser",
     "discover_columns",
     "extract_links",
     "extract_list",
     "list_needs_a_browser",
+    "more_pages",
+    "oldest_first",
 ]
 
 State = Literal["entries", "empty", "unparsed"]
@@ -748,6 +751,43 @@ def extract_list(
     if marker is not None:
         return ListPage("empty", (), None)
     return ListPage("unparsed", (), None)
+
+
+def oldest_first(page: ListPage) -> bool:
+    """Whether the list runs from old to new: at least three dated entries (pinned ones aside),
+    each no older than the one before it, the last newer than the first. On such a list the
+    newest entries are on its last page, when it has more than one."""
+    dates = [entry.date for entry in page.entries if entry.date is not None and not entry.pinned]
+    return len(dates) >= 3 and dates[0] < dates[-1] and all(a <= b for a, b in zip(dates, dates[1:]))
+
+
+# what a list's pagination bar says: more pages, and the link to the last one
+_MORE_PAGES = re.compile(r"下一页|尾页|末页|最后一页|共\s*\d+\s*页|第\s*\d+\s*/\s*\d+\s*页|\d+\s*/\s*\d+\s*页")
+_LAST_PAGE = re.compile(r"^\s*(尾页|末页|最后一页|最后页)\s*$")
+
+
+@dataclass(frozen=True)
+class MorePages:
+    """A list page's pagination: the page's own words for it, and the last page's address when a link names it."""
+
+    says: str  # e.g. 下一页, 共5页
+    last_page_url: str | None
+
+
+def more_pages(html: str, base_url: str) -> MorePages | None:
+    """Whether the page says its list goes on over more pages (下一页, 尾页, 共N页…), from the
+    text it shows; None when it does not."""
+    root = _parse(html)
+    if root is None:
+        return None
+    for dropped in list(root.iter("script", "style", "template")):
+        dropped.drop_tree()
+    found = _MORE_PAGES.search(root.text_content())
+    if found is None:
+        return None
+    base_url = _base_href(root, base_url)
+    last = next((el for el in root.iter("a") if _LAST_PAGE.match(el.text_content() or "")), None)
+    return MorePages(re.sub(r"\s+", "", found.group()), _resolve(last.get("href"), base_url) if last is not None else None)
 
 
 def _base_href(root: etree._Element, base_url: str) -> str:

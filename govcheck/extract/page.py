@@ -21,7 +21,16 @@ from govcheck.extract.interaction import (
     merge_channel_links,
 )
 from govcheck.extract.links import is_outbound
-from govcheck.extract.listing import ListPage, discover_columns, extract_links, extract_list, list_needs_a_browser
+from govcheck.extract.listing import (
+    ListPage,
+    MorePages,
+    discover_columns,
+    extract_links,
+    extract_list,
+    list_needs_a_browser,
+    more_pages,
+    oldest_first,
+)
 from govcheck.extract.wording import Hit, Term, find_serious_errors, page_texts
 
 
@@ -35,6 +44,9 @@ class PageReading:
     interaction_unresolved: tuple[tuple[str, str, str], ...]  # home pages only: (name, target, why), see ChannelLinks
     messages: MessageList | None  # interaction columns only
     links: tuple[str, ...]
+    # a column's list that runs from old to new and says it goes on over more pages: its newest
+    # entries may be on a later page (listing.oldest_first, listing.more_pages)
+    more_pages: MorePages | None
 
 
 def read_page(
@@ -60,6 +72,7 @@ def read_page(
         interaction_unresolved=channels.unresolved,
         messages=extract_messages(html, url, read_at) if interaction_column else None,
         links=tuple(extract_links(html, url)),
+        more_pages=more_pages(html, url) if not home and page.state == "entries" and oldest_first(page) else None,
     )
 
 

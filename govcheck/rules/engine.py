@@ -465,6 +465,11 @@ def read_column(
         evidence["entries"] = _entry_evidence(observation.get("entries") or [], profile)
         reason = reasons["unread"].format(column=name, url=url, state=state, error=observation.get("error") or "detail pages not read")
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
+    if observation.get("more_pages"):
+        # a list running from old to new that goes on: its newest entries are on a later page
+        evidence["more_pages"] = observation["more_pages"]
+        reason = reasons["oldest_first"].format(column=name, url=url, date=newest_day.isoformat(), says=observation["more_pages"].get("says", ""))
+        return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
     if observation.get("render_error"):
         # the page may show a newer list in a browser, and ours could not open it
         evidence["render_error"] = observation["render_error"]

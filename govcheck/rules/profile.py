@@ -416,6 +416,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.columns.reasons.later_only", _text),
     ("websites.columns.reasons.none_found", _text),
     ("websites.columns.reasons.render_failed", _text),
+    ("websites.columns.reasons.oldest_first", _text),
     ("websites.links.code", _text),
     ("websites.links.severity", _severity),
     ("websites.links.max_points", _number),

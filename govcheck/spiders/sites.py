@@ -414,6 +414,9 @@ class SitesSpider(RoundSpider):
             ],
             "word_list": self.word_list,
         }
+        if reading.more_pages is not None:
+            # the list runs from old to new over more pages: this page may not show the newest entries
+            read["more_pages"] = {"says": reading.more_pages.says, "last_page_url": reading.more_pages.last_page_url}
         if meta["kind"] == "home":
             read["interaction_links"] = [{"name": name, "url": link} for name, link in reading.interaction_links]
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
