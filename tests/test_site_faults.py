@@ -213,38 +213,92 @@ def test_the_newest_entry_of_a_home_page_with_several_blocks_is_in_its_evidence(
 
 # -- a column whose list runs from old to new over more pages -------------------------------------
 
-OLDEST_FIRST_NAME = "渭南市正序局"
+HTML = "text/html; charset=utf-8"
+PAGER_WITH_LAST = '<div class="page">共8页 <a href="index_1.html">下一页</a> <a href="index_7.html">尾页</a></div>'
+OLDEST_FIRST = {  # name → (path, pagination bar of the first page, answer of its last page index_7.html)
+    # the last page holds this month's entries: the column is up to date
+    "渭南市正序新近局": ("recent", PAGER_WITH_LAST, ("2024-02-05", "2024-02-16")),
+    # the last page is old too: the column is stale, read to its end
+    "渭南市正序陈旧局": ("old", PAGER_WITH_LAST, ("2023-11-02", "2023-11-20")),
+    # no link names the last page: an inspector looks
+    "渭南市正序无尾页局": ("no-last", '<div class="page">共8页 <a href="index_1.html">下一页</a></div>', None),
+    # the last page answers 404: an inspector looks
+    "渭南市正序尾页错局": ("gone", PAGER_WITH_LAST, None),
+}
 
 
-def oldest_first_column(path: str, query: Any, headers: Any) -> Reply | None:
-    """A 动态要闻 column listing its first page oldest first: its newest entries are on the last page."""
-    if path.lstrip("/") in ("", "index.html"):
-        items = "".join(f'<li><a href="dt/t{n}.html">市政府第{n}次常务会议研究部署工作</a><span>2024-02-{n + 10:02d}</span></li>' for n in range(1, 6))
-        return Reply(200, f'<html><body><ul class="news">{items}</ul><a href="hdjl/">政民互动</a></body></html>', "text/html; charset=utf-8")
-    if path.lstrip("/") == "dt/":
-        items = "".join(f'<li><a href="t{n}.html">关于第{n}批重点项目建设的通知</a><span>2023-{n:02d}-15</span></li>' for n in range(1, 11))
-        pager = '<div class="page">共8页 <a href="index_1.html">下一页</a> <a href="index_7.html">尾页</a></div>'
-        return Reply(200, f'<html><body><ul class="list">{items}</ul>{pager}</body></html>', "text/html; charset=utf-8")
-    return Reply(200, "<html><body>政民互动</body></html>", "text/html; charset=utf-8")
+def oldest_first_site(pager: str, last_page: tuple[str, str] | None):
+    """A site with a fresh home page and a 动态要闻 column whose first page lists 2023 oldest first."""
+
+    def items(days: list[str]) -> str:
+        return "".join(f'<li><a href="t{n}.html">关于第{n}批重点项目建设的通知</a><span>{day}</span></li>' for n, day in enumerate(days))
+
+    def route(path: str, query: Any, headers: Any) -> Reply | None:
+        path = path.lstrip("/")
+        if path in ("", "index.html"):
+            news = "".join(f'<li><a href="dt/n{n}.html">市政府第{n}次常务会议研究部署工作</a><span>2024-02-{n + 10:02d}</span></li>' for n in range(1, 6))
+            return Reply(200, f'<html><body><ul class="news">{news}</ul><a href="hdjl/">政民互动</a></body></html>', HTML)
+        if path == "dt/":
+            first = [f"2023-{month:02d}-15" for month in range(1, 11)]
+            return Reply(200, f'<html><body><ul class="list">{items(first)}</ul>{pager}</body></html>', HTML)
+        if path == "dt/index_7.html":
+            if last_page is None:
+                return Reply(404, "<html><body>页面不存在</body></html>", HTML)
+            return Reply(200, f'<html><body><ul class="list">{items(list(last_page))}</ul>{pager}</body></html>', HTML)
+        return Reply(200, "<html><body>政民互动</body></html>", HTML)
+
+    return route
 
 
-def test_a_column_listing_old_to_new_over_more_pages_is_reviewed_not_counted_stale(tmp_path):
-    with store_environment("embedded", tmp_path) as env, ReplicaServer(tmp_path, routes={"/zx/": oldest_first_column}) as server:
+@pytest.fixture(scope="module")
+def round_with_oldest_first_columns(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("oldest-first")
+    routes = {f"/{slug}/": oldest_first_site(pager, last) for slug, pager, last in OLDEST_FIRST.values()}
+    with store_environment("embedded", folder) as env, ReplicaServer(folder, routes=routes) as server:
         register = {
-            "网站": [{"网站名称": OLDEST_FIRST_NAME, "网址": f"{server.url}/zx/", "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": OLDEST_FIRST_NAME}],
-            "栏目": [{"网站名称": OLDEST_FIRST_NAME, "栏目名称": "工作动态", "栏目地址": f"{server.url}/zx/dt/", "栏目类型": "动态要闻"}],
+            "网站": [{"网站名称": name, "网址": f"{server.url}/{slug}/", "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": name}
+                   for name, (slug, _, _) in OLDEST_FIRST.items()],
+            "栏目": [{"网站名称": name, "栏目名称": "工作动态", "栏目地址": f"{server.url}/{slug}/dt/", "栏目类型": "动态要闻"}
+                   for name, (slug, _, _) in OLDEST_FIRST.items()],
         }
-        import_register(env, tmp_path, register)
+        import_register(env, folder, register)
         run = run_sites_round(env)
         assert run.returncode == 0, run.stderr[-3000:]
         store = open_store(env)
-        column = store.find_one("observations", {"target_key": f"site:{OLDEST_FIRST_NAME}", "kind": "column"})
-        verdict = store.find_one("verdicts", {"target_key": f"site:{OLDEST_FIRST_NAME}"})
+        yield {
+            name: {"column": store.find_one("observations", {"target_key": f"site:{name}", "kind": "column"}),
+                   "verdict": store.find_one("verdicts", {"target_key": f"site:{name}"})}
+            for name in OLDEST_FIRST
+        }
 
-    assert column["newest_date"].date().isoformat() == "2023-10-15"  # the newest of this page, months old
-    assert column["more_pages"] == {"says": "共8页", "last_page_url": f"{server.url}/zx/dt/index_7.html"}
-    assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.columns.review:工作动态"])
+
+def test_a_column_listed_old_to_new_is_read_on_its_last_page(round_with_oldest_first_columns):
+    crawled = round_with_oldest_first_columns["渭南市正序新近局"]
+    column = crawled["column"]
+    assert column["newest_date"].date().isoformat() == "2024-02-16" and column["url"].endswith("/recent/dt/")
+    assert column["last_page"]["url"].endswith("/recent/dt/index_7.html") and column["last_page"]["says"] == "共8页"
+    assert "more_pages" not in column
+    assert column["entries"][0]["url"].endswith("/recent/dt/t1.html") and column["entries"][0]["date"] == column["newest_date"]
+    assert (crawled["verdict"]["verdict"], crawled["verdict"]["finding_codes"]) == ("合格", [])
+
+
+def test_a_column_old_on_its_last_page_too_is_stale(round_with_oldest_first_columns):
+    crawled = round_with_oldest_first_columns["渭南市正序陈旧局"]
+    assert crawled["column"]["newest_date"].date().isoformat() == "2023-11-20"
+    assert (crawled["verdict"]["verdict"], crawled["verdict"]["labels"]) == ("合格", "个别栏目更新不及时")
+
+
+@pytest.mark.parametrize("name", ["渭南市正序无尾页局", "渭南市正序尾页错局"])
+def test_a_column_listed_old_to_new_whose_last_page_was_not_read_is_reviewed_not_counted_stale(round_with_oldest_first_columns, name):
+    crawled = round_with_oldest_first_columns[name]
+    column, verdict = crawled["column"], crawled["verdict"]
+    assert column["newest_date"].date().isoformat() == "2023-10-15"  # the newest of the first page, months old
+    assert column["more_pages"]["says"] == "共8页"
+    # (the 404 of the last page is also a broken 尾页 link of the site's: a deduction, not the column's staleness)
+    assert verdict["verdict"] == "待人工复核" and [c for c in verdict["finding_codes"] if c.startswith("site.columns")] == ["site.columns.review:工作动态"]
     assert "由旧到新" in verdict["labels"] and "共8页" in verdict["labels"]
+    if name == "渭南市正序尾页错局":
+        assert column["more_pages"]["last_page_error"] == "failed: HTTP 404"
 
 
 # -- a register holding a URL that cannot be fetched ---------------------------------------------

@@ -437,6 +437,8 @@ def read_column(
         evidence["threshold_date"] = threshold_date
     if observation.get("discovered"):
         evidence["discovered"] = True
+    if observation.get("last_page"):  # listed old to new: the newest entries were read on its last page
+        evidence["last_page"] = observation["last_page"]
     if state == "empty":
         return ColumnReading(name, column_type, url, "blank", evidence, timely, should_update)
     if state != "entries" and observation.get("discovered") and threshold_date is None and column_type != INTERACTION_TYPE:

@@ -232,9 +232,12 @@ class SitesSpider(RoundSpider):
         column: dict[str, Any] | None = None,
         rendered: bool = False,
         read_as_fetched: ObservationItem | None = None,
+        first_page: ObservationItem | None = None,
     ) -> scrapy.Request | ObservationItem:
         """The request of a home or column page. ``read_as_fetched``: the observation of the
-        page's HTML as fetched, kept when this rendering of it fails (see unread_page)."""
+        page's HTML as fetched, kept when this rendering of it fails (see unread_page).
+        ``first_page``: this is the last page of a column listed old to new, whose first page
+        is that observation (see with_last_page)."""
         render = rendered or bool(column and column.get("render"))
         meta: dict[str, Any] = {
             "target_key": site["key"],
@@ -244,6 +247,7 @@ class SitesSpider(RoundSpider):
             "rendered": render,
             "handle_httpstatus_list": ERROR_STATUSES,
             "read_as_fetched": read_as_fetched,
+            "first_page": first_page,
         }
         problem = url_problem(url)
         if problem:
@@ -283,6 +287,9 @@ class SitesSpider(RoundSpider):
         frames = page_method_result(response, frame_documents) or []  # rendered pages only
         reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home")
         page = reading.page
+        if meta["first_page"] is not None:
+            yield self.with_last_page(meta, response.url, page)
+            return
         if page.state == "unparsed" and not meta["rendered"] and reading.list_needs_a_browser:
             # The list is filled by script or shown in a frame: fetch it again in a real browser.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
@@ -302,6 +309,11 @@ class SitesSpider(RoundSpider):
             # The list shows no dates: read them where an inspector would, on the detail pages.
             details = await self.read_detail_dates(page.entries)
         observation = self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
+        last_page = reading.more_pages.last_page_url if reading.more_pages else None
+        if last_page and last_page != response.url and self.column_is_stale({**observation.data, "more_pages": None}):
+            # Listed old to new over more pages, and old on this one: the newest entries are on the last page.
+            yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
+            return
         if page.state == "entries" and not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
@@ -334,17 +346,16 @@ class SitesSpider(RoundSpider):
             if not shows_a_channel(site, reading, discovered) or (registered_without_columns and not discovered):
                 return True
             return self.home_is_stale(site, observation) and depends_on_a_browser(html)
-        return self.column_is_stale(observation) and depends_on_a_browser(html)
+        return self.column_is_stale(observation.data) and depends_on_a_browser(html)
 
     def home_is_stale(self, site: dict[str, Any], observation: ObservationItem) -> bool:
         """Whether this reading of the home page fails 首页不更新, by the round's own rule."""
         findings = home_page_findings(site, [observation.to_document()], self.as_of, self.profile)
         return any(finding.severity in ("veto", "deduct") for finding in findings)
 
-    def column_is_stale(self, observation: ObservationItem) -> bool:
-        """Whether this reading of a column counts as stale (栏目不更新), by the round's own rule."""
-        data = observation.data
-        reading = read_column(observation.key, data.get("column_type", "其他"), data, data.get("url", ""), self.as_of, self.profile)
+    def column_is_stale(self, data: dict[str, Any]) -> bool:
+        """Whether this reading of a column (an observation's data) counts as stale (栏目不更新), by the round's own rule."""
+        reading = read_column(data["column_name"], data.get("column_type", "其他"), data, data.get("url", ""), self.as_of, self.profile)
         return reading.status == "stale"
 
     # -- rendering JavaScript pages -----------------------------------------------------
@@ -537,6 +548,22 @@ class SitesSpider(RoundSpider):
             details.append(detail)
         return details
 
+    def with_last_page(self, meta: dict[str, Any], url: str, page: ListPage) -> ObservationItem:
+        """The first page's observation of a column listed old to new, its newest date and
+        entries joined by those of the last page: the column's newest entries are there."""
+        first_page: ObservationItem = meta["first_page"]
+        if page.state != "entries" or page.newest is None:
+            return self.unread_page(meta, url, page.state, None, page.reason or "no dated list on the last page")
+        data = first_page.data
+        data["newest_date"] = max(date for date in (data["newest_date"], page.newest.date) if date is not None)
+        oldest_first = datetime.min.replace(tzinfo=self.as_of.tzinfo)
+        entries = sorted([*self.evidence_entries(page), *data["entries"]], key=lambda e: e["date"] or oldest_first, reverse=True)
+        data["entries"] = entries[: self.settings.getint("GOVCHECK_EVIDENCE_ENTRIES", 5)]
+        # read to its end: no longer a list whose newest entries we have not seen
+        more_pages = data.pop("more_pages")
+        data["last_page"] = {"url": url, "newest_date": page.newest.date, "fetched_at": self.now(), "says": more_pages["says"]}
+        return first_page
+
     def page_failed(self, failure: Failure) -> ObservationItem:
         request = failure.request
         return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
@@ -544,6 +571,10 @@ class SitesSpider(RoundSpider):
     def unread_page(self, meta: dict[str, Any], url: str, state: str, status: int | None, error: str) -> ObservationItem:
         """The observation of a page that could not be read: as failed (or unparsed), or, when
         only its rendering failed, its reading as fetched with the browser's error."""
+        first_page = meta.get("first_page")
+        if first_page is not None:
+            first_page.data["more_pages"]["last_page_error"] = f"{state}: {error}"
+            return first_page
         fetched = meta.get("read_as_fetched")
         if fetched is None:
             return self.page_observation(meta, url, state=state, status=status, error=error)
