@@ -127,6 +127,15 @@ def test_a_failed_probes_network_witness_is_named_with_its_time():
     ]
 
 
+def test_the_unread_last_page_of_a_column_listed_old_to_new_is_named():
+    column = {"name": "工作动态", "url": "http://xczx.weinan.gov.cn/dt/", "newest_date": moment("2023-10-15T00:00:00"),
+              "more_pages": {"says": "共8页", "last_page_url": "http://xczx.weinan.gov.cn/dt/index_7.html", "last_page_error": "failed: HTTP 404"}}
+    assert [(link.url, link.label) for link in evidence_links({"columns": [column]})] == [
+        ("http://xczx.weinan.gov.cn/dt/", "工作动态 最新 2023-10-15"),
+        ("http://xczx.weinan.gov.cn/dt/index_7.html", "末页（共8页）未读取 failed: HTTP 404"),
+    ]
+
+
 def test_an_account_read_before_the_monitoring_day_says_when():
     evidence = {"latest_post_read_at": moment("2024-02-20T10:00:00"), "age_days_at_read": 12, "age_days": 15}
     assert evidence_facts(evidence) == "距监测日天数：15；最新发布的读取时间：2024-02-20 10:00:00；读取当日距最近发布天数：12"

@@ -62,8 +62,13 @@ URL_FIELDS = ("url", "home_url", "interaction_url")
 NOT_COUNTED_NAMES = {
     "after_as_of": "未计入：监测时间点之后", "before_window": "未计入：监测时段之前", "refused": "未计入：拒绝爬虫访问或未访问",
 }
-# a failed probe's proof that our own network worked (govcheck.network)
-NETWORK_WITNESS_NAME = "网络正常佐证"
+# mappings whose link is under a field of their own: their key → (that field, the link's label)
+NESTED_LINKS = {
+    # a failed probe's proof that our own network worked (govcheck.network)
+    "network_witness": ("url", "网络正常佐证 HTTP {status}"),
+    # a column listed old to new whose last page was not read
+    "more_pages": ("last_page_url", "末页（{says}）未读取 {last_page_error}"),
+}
 SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核"}
 
 
@@ -136,9 +141,12 @@ def _collect_links(value: Any, found: list[EvidenceLink]) -> None:
             fetched_text = moment_text(fetched) if fetched else ""
             found.extend(EvidenceLink(url, label, fetched_text) for url in urls)
         for key, item in value.items():
-            if key == "network_witness" and isinstance(item, dict) and is_web_url(item.get("url")):
-                fetched = moment_text(item["fetched_at"]) if item.get("fetched_at") else ""
-                found.append(EvidenceLink(item["url"], f"{NETWORK_WITNESS_NAME} HTTP {item.get('status')}", fetched))
+            if key in NESTED_LINKS and isinstance(item, dict):
+                field, label = NESTED_LINKS[key]
+                if is_web_url(item.get(field)):
+                    fetched = moment_text(item["fetched_at"]) if item.get("fetched_at") else ""
+                    text = label.format_map(_Blank({name: "" if v is None else v for name, v in item.items()}))
+                    found.append(EvidenceLink(item[field], text.strip(), fetched))
             elif isinstance(item, (dict, list, tuple)) and key not in URL_FIELDS:
                 _collect_links(item, found)
     elif isinstance(value, (list, tuple)):
@@ -148,6 +156,13 @@ def _collect_links(value: Any, found: list[EvidenceLink]) -> None:
                     found.append(EvidenceLink(item))
             elif isinstance(item, (dict, list, tuple)):
                 _collect_links(item, found)
+
+
+class _Blank(dict):
+    """A label's fields: one the mapping lacks is left blank."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def _link_label(mapping: dict[str, Any]) -> str:
