@@ -556,9 +556,7 @@ class SitesSpider(RoundSpider):
             return self.unread_page(meta, url, page.state, None, page.reason or "no dated list on the last page")
         data = first_page.data
         data["newest_date"] = max(date for date in (data["newest_date"], page.newest.date) if date is not None)
-        oldest_first = datetime.min.replace(tzinfo=self.as_of.tzinfo)
-        entries = sorted([*self.evidence_entries(page), *data["entries"]], key=lambda e: e["date"] or oldest_first, reverse=True)
-        data["entries"] = entries[: self.settings.getint("GOVCHECK_EVIDENCE_ENTRIES", 5)]
+        data["entries"] = self.newest_entries([*self.evidence_entries(page), *data["entries"]])
         # read to its end: no longer a list whose newest entries we have not seen
         more_pages = data.pop("more_pages")
         data["last_page"] = {"url": url, "newest_date": page.newest.date, "fetched_at": self.now(), "says": more_pages["says"]}
@@ -638,10 +636,12 @@ class SitesSpider(RoundSpider):
         """The newest entries seen, newest first: what an auditor re-checks by hand."""
         if page is None:
             return []
-        limit = self.settings.getint("GOVCHECK_EVIDENCE_ENTRIES", 5)
-        oldest_first = datetime.min.replace(tzinfo=self.as_of.tzinfo)
-        ordered = sorted(page.entries, key=lambda e: e.date or oldest_first, reverse=True)
-        return [
-            {"title": e.title, "url": e.url, "date": e.date, "date_text": e.date_text, "pinned": e.pinned}
-            for e in ordered[:limit]
-        ]
+        return self.newest_entries(
+            [{"title": e.title, "url": e.url, "date": e.date, "date_text": e.date_text, "pinned": e.pinned} for e in page.entries]
+        )
+
+    def newest_entries(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Evidence entries, newest first (undated last), as many as GOVCHECK_EVIDENCE_ENTRIES."""
+        undated_last = datetime.min.replace(tzinfo=self.as_of.tzinfo)
+        ordered = sorted(entries, key=lambda e: e["date"] or undated_last, reverse=True)
+        return ordered[: self.settings.getint("GOVCHECK_EVIDENCE_ENTRIES", 5)]
