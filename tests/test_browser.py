@@ -277,6 +277,56 @@ def test_a_stale_column_with_scripts_whose_browser_fails_is_reviewed_not_counted
     assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.columns.review:统计动态"])
 
 
+# a column page that says it is empty until its script has filled the list and hidden the words
+PLACEHOLDER_COLUMN = column_page('<ul class="list"></ul><div class="nodata">暂无数据</div><script src="/framed/tjdt/list.js"></script>')
+FILL_AND_HIDE = (
+    f"document.querySelector('.list').innerHTML = \"{FRESH_ITEMS}\";"
+    "document.querySelector('.nodata').style.display = 'none';"
+)
+
+
+def test_a_columns_placeholder_that_its_script_replaces_is_no_blank_column(tmp_path):
+    web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, PLACEHOLDER_COLUMN)
+    (web / "framed" / "tjdt" / "list.js").write_text(FILL_AND_HIDE, encoding="utf-8")
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=web)
+
+    column = verdict["column"]
+    assert (column["method"], column["state"], column["newest_date"].date().isoformat()) == ("rendered", "entries", "2024-02-13")
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("合格", [])
+
+
+def test_a_blank_column_that_the_browser_shows_blank_too_is_blank(tmp_path):
+    web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, PLACEHOLDER_COLUMN)
+    (web / "framed" / "tjdt" / "list.js").write_text("var visits = 0;", encoding="utf-8")  # fills nothing
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=web)
+
+    assert (verdict["column"]["method"], verdict["column"]["state"]) == ("rendered", "empty")
+    assert (verdict["verdict"], verdict["labels"]) == ("合格", "存在空白栏目")
+
+
+def test_a_blank_column_with_scripts_whose_browser_fails_is_reviewed_not_blank(tmp_path):
+    web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, PLACEHOLDER_COLUMN)
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, {"GOVCHECK_CHROMIUM": str(tmp_path / "no-such-chromium")}, web=web)
+
+    column = verdict["column"]
+    assert (column["method"], column["state"]) == ("generic", "empty") and column["render_error"]
+    assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.columns.review:统计动态"])
+    assert "暂无信息" in verdict["labels"] and "浏览器未能打开" in verdict["labels"]
+
+
+def test_a_blank_column_without_scripts_is_blank_as_fetched(tmp_path):
+    web = small_site(tmp_path / "web", HOME_WITH_CHANNEL, column_page('<ul class="list"></ul><div class="nodata">暂无数据</div>'))
+
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=web)
+
+    assert DRIVER_STARTED not in run.stderr
+    assert (verdict["column"]["method"], verdict["column"]["state"]) == ("generic", "empty")
+    assert (verdict["verdict"], verdict["labels"]) == ("合格", "存在空白栏目")
+
+
 def test_an_old_home_page_with_scripts_whose_browser_fails_is_reviewed_not_vetoed(tmp_path):
     home = HOME_WITH_CHANNEL.replace("2024-02-19", "2023-12-19").replace("2024-02-08", "2023-12-08").replace("2024-01-22", "2023-11-22")
     home = home.replace("</body>", '<script src="/framed/js/news.js"></script></body>')

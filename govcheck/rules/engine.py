@@ -439,6 +439,11 @@ def read_column(
         evidence["discovered"] = True
     if observation.get("last_page"):  # listed old to new: the newest entries were read on its last page
         evidence["last_page"] = observation["last_page"]
+    if state == "empty" and observation.get("render_error"):
+        # the page runs scripts that may fill its list and hide its 暂无信息, and our browser could not open it
+        evidence["render_error"] = observation["render_error"]
+        reason = reasons["blank_render_failed"].format(column=name, url=url, error=observation["render_error"])
+        return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
     if state == "empty":
         return ColumnReading(name, column_type, url, "blank", evidence, timely, should_update)
     if state != "entries" and observation.get("discovered") and threshold_date is None and column_type != INTERACTION_TYPE:

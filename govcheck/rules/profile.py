@@ -417,6 +417,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.columns.reasons.none_found", _text),
     ("websites.columns.reasons.render_failed", _text),
     ("websites.columns.reasons.oldest_first", _text),
+    ("websites.columns.reasons.blank_render_failed", _text),
     ("websites.links.code", _text),
     ("websites.links.severity", _severity),
     ("websites.links.max_points", _number),

@@ -294,8 +294,10 @@ class SitesSpider(RoundSpider):
             # The list is filled by script or shown in a frame: fetch it again in a real browser.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
-        if meta["read_as_fetched"] is not None and page.state != "entries":
-            # the browser showed less than the HTML as fetched (an error page, an empty shell)
+        fetched = meta["read_as_fetched"]
+        if fetched is not None and page.state != "entries" and not (page.state == fetched.data["state"] == "empty"):
+            # the browser showed less than the HTML as fetched (an error page, an empty shell); a
+            # blank column that the browser shows blank too is blank
             why = f"rendered page: {page.state}" + (f" ({page.reason})" if page.reason else "")
             yield self.unread_page(meta, response.url, page.state, response.status, why)
             return
@@ -314,7 +316,7 @@ class SitesSpider(RoundSpider):
             # Listed old to new over more pages, and old on this one: the newest entries are on the last page.
             yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
             return
-        if page.state == "entries" and not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
+        if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
             # this reading stands.
@@ -337,16 +339,21 @@ class SitesSpider(RoundSpider):
 
         A home page: no interaction channel (互动回应差 would veto) or no column in the navigation
         of a site registered without columns (nothing to check); menus are often written by
-        script. A home page with only old dates (首页不更新) or a stale column (栏目不更新), when the
-        page runs scripts or shows frames: its news may be written by a script file or shown in
-        an <iframe>, which leave no other sign in the HTML.
+        script. A home page with only old dates (首页不更新), a stale column (栏目不更新) or a blank
+        one (空白栏目), when the page runs scripts or shows frames: its news may be written by a
+        script file or shown in an <iframe>, which leave no other sign in the HTML, and its
+        暂无信息 may be a placeholder that its scripts hide once they have filled the list.
         """
+        state = reading.page.state
         if meta["kind"] == "home":
+            if state != "entries":
+                return False
             registered_without_columns = not site.get("columns")
             if not shows_a_channel(site, reading, discovered) or (registered_without_columns and not discovered):
                 return True
             return self.home_is_stale(site, observation) and depends_on_a_browser(html)
-        return self.column_is_stale(observation.data) and depends_on_a_browser(html)
+        counts_against = state == "empty" or (state == "entries" and self.column_is_stale(observation.data))
+        return counts_against and depends_on_a_browser(html)
 
     def home_is_stale(self, site: dict[str, Any], observation: ObservationItem) -> bool:
         """Whether this reading of the home page fails 首页不更新, by the round's own rule."""
