@@ -13,13 +13,14 @@ from govcheck.extract.interaction import names_interaction_channel
 
 __all__ = ["column_type_for_name"]
 
-# in this order: 政策咨询 is an interaction column, 人事任免通知 a personnel one, 工作计划 a plan
+# in this order: 政策咨询 is an interaction column, 人事任免通知 a personnel one, 工作计划 a plan.
+# 新闻发布会 lists press conferences, held a few times a year: no 动态 column (14 days).
 _TYPES_BY_WORD: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("人事信息", re.compile(r"人事")),
     ("规划计划", re.compile(r"规划|计划")),
     ("通知公告", re.compile(r"通知|公告")),
     ("政策文件", re.compile(r"政策|文件")),
-    ("动态要闻", re.compile(r"动态|要闻|新闻")),
+    ("动态要闻", re.compile(r"动态|要闻|新闻(?!发布会)")),
 )
 
 
