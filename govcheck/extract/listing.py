@@ -777,11 +777,9 @@ class MorePages:
 def more_pages(html: str, base_url: str) -> MorePages | None:
     """Whether the page says its list goes on over more pages (下一页, 尾页, 共N页…), from the
     text it shows; None when it does not."""
-    root = _parse(html)
+    root = _shown_tree(html)
     if root is None:
         return None
-    for dropped in list(root.iter("script", "style", "template")):
-        dropped.drop_tree()
     found = _MORE_PAGES.search(root.text_content())
     if found is None:
         return None
@@ -803,8 +801,7 @@ def extract_links(html: str, base_url: str) -> list[str]:
     if root is None:
         return []
     base_url = _base_href(root, base_url)
-    for template in list(root.iter("template")):
-        template.drop_tree()  # markup kept for scripts to copy, never shown as it is
+    _drop(root, ("template",))  # markup kept for scripts to copy, never shown as it is
     seen: dict[str, None] = {}
     for el in root.iter("a", "area"):
         url = _resolve(el.get("href"), base_url)

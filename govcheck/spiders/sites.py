@@ -311,11 +311,15 @@ class SitesSpider(RoundSpider):
             # The list shows no dates: read them where an inspector would, on the detail pages.
             details = await self.read_detail_dates(page.entries)
         observation = self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
-        last_page = reading.more_pages.last_page_url if reading.more_pages else None
-        if last_page and last_page != response.url and self.column_is_stale({**observation.data, "more_pages": None}):
-            # Listed old to new over more pages, and old on this one: the newest entries are on the last page.
-            yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
-            return
+        if reading.more_pages is not None:
+            # The list runs from old to new over more pages: this page may not show the newest
+            # entries. Old on this one, they are read on the last page when a link names it.
+            stale_here = self.column_is_stale(observation.data)
+            last_page = reading.more_pages.last_page_url
+            observation.data["more_pages"] = {"says": reading.more_pages.says, "last_page_url": last_page}
+            if stale_here and last_page and last_page != response.url:
+                yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
+                return
         if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
@@ -432,9 +436,6 @@ class SitesSpider(RoundSpider):
             ],
             "word_list": self.word_list,
         }
-        if reading.more_pages is not None:
-            # the list runs from old to new over more pages: this page may not show the newest entries
-            read["more_pages"] = {"says": reading.more_pages.says, "last_page_url": reading.more_pages.last_page_url}
         if meta["kind"] == "home":
             read["interaction_links"] = [{"name": name, "url": link} for name, link in reading.interaction_links]
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
