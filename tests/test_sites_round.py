@@ -324,6 +324,25 @@ def test_every_other_page_was_scanned_and_has_no_listed_wording(crawled):
                 assert observation["word_list"] == SHIPPED_LIST
 
 
+# -- dates on detail pages -----------------------------------------------------------------
+
+
+def test_a_stale_column_stays_stale_when_its_detail_pages_link_to_fresh_articles(crawled):
+    site = site_named("related-dates")
+    column = next(c for c in site["columns"] if c["expected_method"] == "detail")
+    observation = observations_of(crawled, site, "column")[column["name"]]
+    assert observation["method"] == "detail"
+    # each page lists later articles (相关文章, 相关链接, 上一篇) with 2024-02 dates; its own date is old
+    assert [(d["url"], day(d["date"])) for d in observation["detail_pages"]] == [
+        (crawled["base_url"] + d["path"], d["expected_date"]) for d in column["details"]
+    ]
+    assert day(observation["newest_date"]) == column["expected_newest"] == "2023-07-14"
+    finding = finding_of(crawled, site, "site.columns.stale")
+    assert (finding["severity"], finding["label"]) == ("note", "个别栏目更新不及时")
+    [stale] = finding["evidence"]["stale_columns"]
+    assert (stale["name"], day(stale["newest_date"]), stale["threshold_date"]) == (column["name"], "2023-07-14", "2023-08-20")
+
+
 # -- discovered columns --------------------------------------------------------------------
 
 

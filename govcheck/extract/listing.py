@@ -159,7 +159,11 @@ _NOISE_TAGS = {"header", "footer", "nav", "aside"}
 # headings of widgets that repeat other columns' entries with their (newer) dates
 _NOISE_HEADINGS = re.compile(
     r"热点|热门|排行|点击榜|阅读榜|今日关注|今日头条|推荐阅读|相关阅读|相关文章|相关新闻|相关链接|相关信息|友情链接|猜你喜欢|专题专栏"
+    r"|相关稿件|相关报道|延伸阅读|往期回顾"
 )
+# on an article's page, also the blocks pointing at the documents around it: an interpretation is
+# published after its policy (on a column page such a box beside the list is no reason to drop it)
+_OTHER_ARTICLES_HEADINGS = re.compile(f"{_NOISE_HEADINGS.pattern}|相关文件|相关政策|相关解读")
 _CLASS_SPLIT = re.compile(r"[\s_\-]+")
 
 
@@ -203,8 +207,10 @@ def _short_text(el: etree._Element, limit: int = 24) -> str | None:
     return text or None
 
 
-def _noisy_heading(container: etree._Element, short_texts: dict[etree._Element, str | None]) -> bool:
-    """A widget headed 热点排行/今日关注…: look at the headings just before the list and its parents.
+def _noisy_heading(
+    container: etree._Element, short_texts: dict[etree._Element, str | None], headings: re.Pattern[str] = _NOISE_HEADINGS
+) -> bool:
+    """A widget headed 热点排行/今日关注… (``headings``): look at the headings just before the list and its parents.
 
     ``short_texts`` keeps the headings already read on this page: every item of a list looks
     at the same few elements above it.
@@ -220,7 +226,7 @@ def _noisy_heading(container: etree._Element, short_texts: dict[etree._Element, 
             if sibling not in short_texts:
                 short_texts[sibling] = _short_text(sibling)
             text = short_texts[sibling]
-            if text and _NOISE_HEADINGS.search(text):
+            if text and headings.search(text):
                 return True
             sibling = sibling.getprevious()
         node = node.getparent()
@@ -234,6 +240,42 @@ def _in_noise(el: etree._Element) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+# the lines that lead to the previous and the next article (上一篇：<a>…</a> 2024-02-20)
+_NEIGHBOUR_LEAD = re.compile(r"[\s【\[(（]*(上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇)")
+# a block's own first words that head it (相关链接：, 推荐阅读): a heading is a few words, not a sentence
+_HEADING_LENGTH = 8
+
+
+def _lead_text(el: etree._Element) -> str:
+    """The first piece of text an element shows, squashed."""
+    for piece in el.itertext():
+        if piece.strip():
+            return _squash(piece)
+    return ""
+
+
+def _other_pages_block(el: etree._Element, short_texts: dict[etree._Element, str | None]) -> bool:
+    """Whether an element of an article's page is a block of links to other pages, which prints
+    those pages' dates: a widget headed 相关文章, 相关链接, 相关解读, 推荐阅读, 热点排行… (by a heading
+    just before it, or by its own first words), or the 上一篇/下一篇 lines. No date in it belongs
+    to the page it is on.
+
+    ``short_texts``: the headings already read on this page (see _noisy_heading)."""
+    if el.tag != "a" and next(el.iterdescendants("a"), None) is None:
+        return False
+    lead = _lead_text(el)
+    return (
+        bool(_NEIGHBOUR_LEAD.match(lead))
+        or _heads_other_pages(lead)
+        or _noisy_heading(el, short_texts, _OTHER_ARTICLES_HEADINGS)
+    )
+
+
+def _heads_other_pages(text: str) -> bool:
+    """Whether a text is the heading of a block of other pages' links (相关文章, 热点排行 TOP10…)."""
+    return bool(text) and len(_PUNCT.sub("", text)) <= _HEADING_LENGTH and bool(_OTHER_ARTICLES_HEADINGS.search(text))
 
 
 # ---------------------------------------------------------------------------------------------
