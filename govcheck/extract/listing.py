@@ -30,6 +30,7 @@ __all__ = [
     "ListEntry",
     "ListPage",
     "MorePages",
+    "NavigationEntry",
     "decode_html",
     "depends_on_a_browser",
     "discover_columns",
@@ -888,36 +889,53 @@ def _same_page(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def discover_columns(html: str, base_url: str) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class NavigationEntry:
+    """A column a home page links to: from its navigation, or from a news block's 更多 link."""
+
+    name: str
+    url: str
+    # an entry of the navigation bar itself (一级栏目), not one of its submenus or hover panels,
+    # nor a news block's 更多 link
+    first_level: bool
+
+
+def discover_columns(html: str, base_url: str) -> list[NavigationEntry]:
     """Columns a home page links to: its navigation menus, then the 更多 links of its news blocks.
 
-    Returns ``(name, absolute url)`` pairs in page order, one per URL; a menu item that opens a
-    submenu gives way to the submenu entry pointing at the same page (信息公开 → 通知公告).
+    One entry per URL, in page order; a menu item that opens a submenu gives way to the submenu
+    entry pointing at the same page (信息公开 → 通知公告), and a submenu entry to an entry of the
+    bar itself that points at the same page.
     """
     root = _content_tree(html)
     if root is None:
         return []
     base_url = _base_href(root, base_url)
-    found: dict[str, tuple[str, bool]] = {}
+    found: dict[str, tuple[str, bool, bool]] = {}  # url → (name, opens a submenu, first level)
 
-    def add(name: str, url: str | None, is_parent: bool) -> None:
+    def add(name: str, url: str | None, is_parent: bool, first_level: bool) -> None:
         name = _squash(name).strip("·>»+ 　")
-        if not url or not name or name in _NOT_COLUMNS or not 2 <= len(name) <= 15:
-            return
+        if not url or not name or name in _NOT_COLUMNS or not 2 <= len(name) <= 15 or _MORE.match(name):
+            return  # a 更多 link names no column: its block's heading does (below)
         if not _same_site(url, base_url) or _same_page(url, base_url):
             return
-        if url not in found or (found[url][1] and not is_parent):
-            found[url] = (name, is_parent)
+        if url not in found:
+            found[url] = (name, is_parent, first_level)
+            return
+        _, known_is_parent, known_first_level = found[url]
+        if not is_parent and (known_is_parent or (first_level and not known_first_level)):
+            found[url] = (name, is_parent, first_level)
 
     navs = [el for el in root.iter() if isinstance(el.tag, str) and _nav_container(el)]
     navs = [el for el in navs if not any(other is not el and _is_ancestor(other, el) for other in navs)]
     for nav in navs:
+        bar = _bar_entries(nav)
         for a in nav.iter("a"):
             holder = a.getparent()
             is_parent = holder is not None and any(
                 x is not a and x.tag in ("ul", "div", "dl", "ol") and x.find(".//a") is not None for x in holder
             )
-            add(_link_title(a), _resolve(a.get("href"), base_url), is_parent)
+            add(_link_title(a), _resolve(a.get("href"), base_url), is_parent, a in bar)
 
     for a in root.iter("a"):
         if not _MORE.match(_squash(a.text_content())) or _in_noise(a):
@@ -930,10 +948,53 @@ def discover_columns(html: str, base_url: str) -> list[tuple[str, str]]:
             name = _squash(" ".join(t for el in node.iter() if el is not a and not _is_ancestor(a, el)
                                     for t in _own_texts(el, a)))
             if name:
-                add(name, url, False)
+                add(name, url, False, False)
                 break
             node = node.getparent()
-    return [(name, url) for url, (name, _) in found.items()]
+    return [NavigationEntry(name, url, first_level) for url, (name, _, first_level) in found.items()]
+
+
+# a list inside a bar's entry is its submenu (dd: the panel of a dt entry)
+_SUBMENU_TAGS = {"ul", "ol", "dd"}
+
+
+def _bar_entries(nav: etree._Element) -> set[etree._Element]:
+    """The links of a navigation container's bar: the entries of its shallowest group of sibling
+    elements of one tag that each hold a link (the most of them on a tie), each entry's own link.
+    What else the container holds (submenus, hover panels, banners) is below the first level."""
+    best: tuple[int, int] | None = None
+    entries: list[etree._Element] = []
+    depth_of = {nav: 0}
+    for el in nav.iter():
+        if not isinstance(el.tag, str):
+            continue
+        depth = depth_of[el] if el is not nav else 0
+        by_tag: dict[str, list[etree._Element]] = {}
+        for child in el:
+            if isinstance(child.tag, str):
+                depth_of[child] = depth + 1
+                if child.tag == "a" or next(child.iter("a"), None) is not None:
+                    by_tag.setdefault(child.tag, []).append(child)
+        for items in by_tag.values():
+            rank = (depth, -len(items))
+            if len(items) >= 2 and (best is None or rank < best):
+                best, entries = rank, items
+    return {link for item in entries if (link := _own_link(item)) is not None}
+
+
+def _own_link(item: etree._Element) -> etree._Element | None:
+    """The link of a bar's entry itself: its first link, unless that one sits in a submenu (the
+    entry is then a heading without a link of its own)."""
+    if item.tag == "a":
+        return item
+    for a in item.iter("a"):
+        node = a.getparent()
+        while node is not None and node is not item:
+            if node.tag in _SUBMENU_TAGS:
+                return None
+            node = node.getparent()
+        return a
+    return None
 
 
 def _is_ancestor(ancestor: etree._Element, el: etree._Element) -> bool:

@@ -44,7 +44,7 @@ from twisted.python.failure import Failure
 from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage, depends_on_a_browser
+from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
 from govcheck.extract.page import PageReading, with_frames
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
@@ -457,12 +457,12 @@ class SitesSpider(RoundSpider):
             )
         return read
 
-    def discovered_columns(self, navigation: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    def discovered_columns(self, navigation: Sequence[NavigationEntry]) -> list[dict[str, Any]]:
         """Columns of the home page's navigation, typed by their names, as targets-file columns."""
         limit = self.settings.getint("GOVCHECK_DISCOVERED_COLUMNS", 12)
         columns: list[dict[str, Any]] = []
         names: set[str] = set()
-        for name, link in navigation[:limit]:
+        for name, link in ((entry.name, entry.url) for entry in navigation[:limit]):
             key, number = name, 1
             while key in names:  # two menu entries of one name: keys stay distinct
                 number += 1
