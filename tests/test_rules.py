@@ -1087,18 +1087,49 @@ def test_an_unreadable_discovered_untyped_column_is_not_reviewed(profile, state)
     assert (result.verdict, result.findings) == ("合格", ())
 
 
+def discovered(observation: dict[str, Any], type_guess: str, first_level: bool) -> dict[str, Any]:
+    """A column observation as the sites spider records one found in the home page's navigation."""
+    return {**observation, "discovered": True, "type_guess": type_guess, "first_level": first_level}
+
+
 def test_an_unreadable_discovered_typed_column_is_reviewed(profile):
-    guessed = column("通知公告", "通知公告", None, state="unparsed", error="no list found")
-    guessed["discovered"] = True
-    [finding] = evaluate_site(site(), [*healthy_site_observations(), guessed], AS_OF, profile)
-    assert finding.code == "site.columns.review:通知公告" and finding.evidence["discovered"] is True
+    typed = discovered(column("通知公告", "通知公告", None, state="unparsed", error="no list found"), "通知公告", True)
+    [finding] = evaluate_site(site(), [*healthy_site_observations(), typed], AS_OF, profile)
+    assert finding.code == "site.columns.review:通知公告"
+    assert (finding.evidence["discovered"], finding.evidence["type_guess"], finding.evidence["first_level"]) == (True, "通知公告", True)
 
 
 def test_discovered_columns_are_judged_by_their_type(profile):
-    stale = [column(f"动态{i}", "动态要闻", days_before(30), index=i) for i in range(5)]
-    for observation in stale:
-        observation["discovered"] = True
+    stale = [discovered(column(f"动态{i}", "动态要闻", days_before(30), index=i), "动态要闻", True) for i in range(5)]
     assert verdict(site(), [*healthy_site_observations(), *stale], profile) == ("不合格", "多个栏目更新不及时")
+
+
+def test_discovered_columns_typed_by_a_guess_never_count_towards_the_veto(profile):
+    # 政策解读, 图片新闻: doubtful names; 通知公告, 政策文件, 工作动态 of a submenu: not first-level
+    guessed = [("政策解读", "政策文件", True), ("图片新闻", "动态要闻", True), ("通知公告", "通知公告", False),
+               ("政策文件", "政策文件", False), ("工作动态", "动态要闻", False)]
+    stale = [discovered(column(name, "其他", days_before(400), index=i), guess, first_level)
+             for i, (name, guess, first_level) in enumerate(guessed)]
+    assert assess(site(), [*healthy_site_observations(), *stale], AS_OF, profile).findings == ()
+    # blank, they are counted as blank columns, and the evidence says what their names suggested
+    blank = [discovered(column(name, "其他", None, state="empty", index=i), guess, first_level)
+             for i, (name, guess, first_level) in enumerate(guessed)]
+    [finding] = evaluate_site(site(), [*healthy_site_observations(), *blank], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("site.columns.blank", "veto")
+    assert [(c["name"], c["type"], c["type_guess"], c["first_level"]) for c in finding.evidence["blank_columns"]] == [
+        (name, "其他", guess, first_level) for name, guess, first_level in guessed
+    ]
+
+
+def test_a_discovered_column_typed_by_an_older_spider_is_judged_as_other(profile):
+    # rounds stored before discovered columns were typed by first level and plain names: the
+    # stored type is a guess of any word at any level
+    stale = [{**column(f"政策解读{i}", "政策文件", days_before(400), index=i), "discovered": True} for i in range(5)]
+    assert assess(site(), [*healthy_site_observations(), *stale], AS_OF, profile).findings == ()
+    blank = {**column("政策解读", "政策文件", None, state="empty"), "discovered": True}
+    [finding] = evaluate_site(site(), [*healthy_site_observations(), blank], AS_OF, profile)
+    [evidence] = finding.evidence["blank_columns"]
+    assert (evidence["type"], evidence["type_guess"], evidence["first_level"]) == ("其他", "政策文件", None)
 
 
 def test_interaction_rules_need_window_and_reply_period(tmp_path):

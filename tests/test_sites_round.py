@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -22,6 +22,8 @@ from govcheck.extract.links import is_outbound, link_outcome, reached_by_name
 from govcheck.extract.wording import SHIPPED_LIST
 from govcheck.replica import ReplicaServer
 from govcheck.replicas.targets import site_rows
+from govcheck.rules import load_profile
+from govcheck.rules.engine import read_column
 from govcheck.store import Store
 from support import REPLICA, REPO, STORE_KINDS, govcheck, open_store, store_environment
 
@@ -352,6 +354,20 @@ def test_a_site_registered_without_columns_is_inspected_through_its_navigation(c
     assert target["columns"] == []
     observed = {key: (o["column_type"], o["discovered"]) for key, o in observations_of(crawled, site, "column").items()}
     assert observed == {c["name"]: (c["type"], True) for c in site["columns"]}
+
+
+def test_discovered_columns_of_submenus_or_with_doubtful_names_never_count_towards_the_veto(crawled):
+    site = site_named("discovered-menus")
+    observed = observations_of(crawled, site, "column")
+    assert {key: (o["column_type"], o["type_guess"], o["first_level"]) for key, o in observed.items()} == {
+        c["name"]: (c["type"], c["type_guess"], c["first_level"]) for c in site["columns"]
+    }
+    # judged by what their names suggest, every one would be stale: six columns, 栏目不更新 vetoed
+    profile = load_profile("national-2019")
+    as_of = datetime.fromisoformat(MANIFEST["as_of"])
+    by_guess = [read_column(key, o["type_guess"], o, o["url"], as_of, profile) for key, o in observed.items()]
+    assert [r.status for r in by_guess if r.timely] == ["stale"] * 6
+    assert (verdict_of(crawled, site["name"])["verdict"], verdict_of(crawled, site["name"])["labels"]) == ("合格", "")
 
 
 def test_registered_columns_are_not_marked_discovered(crawled):

@@ -412,6 +412,13 @@ def read_column(
 ) -> ColumnReading:
     """Classifies one column; an unreadable one is never counted as stale or blank."""
     reasons = profile.section("websites", "columns", "reasons")
+    guess = None
+    if observation is not None and observation.get("discovered"):
+        guess = observation.get("type_guess")
+        if guess is None and column_type not in ("其他", INTERACTION_TYPE):
+            # found in the navigation by an older spider, which typed a column by any word of its
+            # name at any level: a guess, never enough to count it towards a veto
+            guess, column_type = column_type, "其他"
     kind = profile.column_type(column_type) or profile.column_type("其他")
     timely = bool(kind and kind.timely)
     should_update = bool(kind and kind.should_update)
@@ -436,7 +443,8 @@ def read_column(
     if threshold_date is not None:
         evidence["threshold_date"] = threshold_date
     if observation.get("discovered"):
-        evidence["discovered"] = True
+        # what its name suggested (type is what it is judged by) and whether it is first-level
+        evidence.update(discovered=True, type_guess=guess or column_type, first_level=observation.get("first_level"))
     if observation.get("last_page"):  # listed old to new: the newest entries were read on its last page
         evidence["last_page"] = observation["last_page"]
     if state == "empty" and observation.get("render_error"):

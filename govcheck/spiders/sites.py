@@ -41,7 +41,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
-from govcheck.extract.columns import column_type_for_name
+from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
 from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
@@ -458,17 +458,22 @@ class SitesSpider(RoundSpider):
         return read
 
     def discovered_columns(self, navigation: Sequence[NavigationEntry]) -> list[dict[str, Any]]:
-        """Columns of the home page's navigation, typed by their names, as targets-file columns."""
+        """Columns of the home page's navigation as targets-file columns, typed by their names
+        where those leave no doubt and the column is first-level (govcheck.extract.columns)."""
         limit = self.settings.getint("GOVCHECK_DISCOVERED_COLUMNS", 12)
         columns: list[dict[str, Any]] = []
         names: set[str] = set()
-        for name, link in ((entry.name, entry.url) for entry in navigation[:limit]):
-            key, number = name, 1
+        for entry in navigation[:limit]:
+            key, number = entry.name, 1
             while key in names:  # two menu entries of one name: keys stay distinct
                 number += 1
-                key = f"{name}({number})"
+                key = f"{entry.name}({number})"
             names.add(key)
-            columns.append({"name": key, "url": link, "type": column_type_for_name(name), "render": "", "selector": "", "discovered": True})
+            column_type, guess = discovered_column_type(entry)
+            columns.append({
+                "name": key, "url": entry.url, "type": column_type, "render": "", "selector": "", "discovered": True,
+                "type_guess": guess, "first_level": entry.first_level,
+            })
         return columns
 
     # -- links ------------------------------------------------------------------------
@@ -631,6 +636,9 @@ class SitesSpider(RoundSpider):
                 column_type=column.get("type", "其他"),
                 discovered=bool(column.get("discovered")),
             )
+            if column.get("discovered"):
+                # how it was typed: what its name suggests, and whether it is a first-level column
+                data.update(type_guess=column.get("type_guess", ""), first_level=bool(column.get("first_level")))
         return self.observation(meta["target_key"], meta["kind"], meta["key"], **data)
 
     @staticmethod
