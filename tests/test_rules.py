@@ -212,6 +212,33 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
         load_profile(path)
 
 
+def test_a_profile_file_may_derive_from_another_and_hold_only_what_it_changes(tmp_path, profile):
+    derived = tmp_path / "weinan-patient.yaml"
+    derived.write_text("extends: national-2019\nwebsites:\n  availability:\n    probe_timeout_seconds: 20\n", encoding="utf-8")
+    patient = load_profile(derived)
+    assert (patient.name, patient.title) == ("weinan-patient", profile.title)
+    assert patient.value("websites", "availability", "probe_timeout_seconds") == 20
+    assert patient.value("websites", "availability", "failure_ratio") == 0.05  # the rest of the mapping is kept
+    assert patient.label_order("websites") == profile.label_order("websites")
+    # a file may derive from a file beside it, which derives from a shipped profile
+    (tmp_path / "county.yaml").write_text("extends: weinan-patient.yaml\nname: county\nscoring:\n  pass_score: 70\n", encoding="utf-8")
+    county = load_profile(tmp_path / "county.yaml")
+    assert (county.name, county.pass_score, county.value("websites", "availability", "probe_timeout_seconds")) == ("county", 70, 20)
+
+
+def test_a_profile_deriving_in_a_loop_or_from_nothing_known_is_refused(tmp_path):
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"extends: a\.yaml, which is extended by it \(a loop\)"):
+        load_profile(tmp_path / "a.yaml")
+    (tmp_path / "c.yaml").write_text("extends: provincial-2030\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"unknown rules profile 'provincial-2030'"):
+        load_profile(tmp_path / "c.yaml")
+    (tmp_path / "d.yaml").write_text("extends: missing.yaml\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"missing\.yaml does not exist"):
+        load_profile(tmp_path / "d.yaml")
+
+
 def test_shipped_profiles_are_read_as_package_resources(profile):
     assert available_profiles() == ["national-2019"]
     assert profile.origin == "govcheck.rules:national-2019.yaml"

@@ -3,6 +3,10 @@
 A profile is a YAML file shipped in ``govcheck/rules/profiles/`` (read through
 importlib.resources, so it works from a zipped egg under scrapyd) or any ``.yaml`` path.
 It is validated when loaded: a missing or mistyped key is an error naming that key.
+
+A profile file may derive from another (``extends: national-2019``, or a path relative to the
+file): it then holds only what it changes, mappings merged key by key over the other's, any
+other value replacing the other's.
 """
 
 from __future__ import annotations
@@ -188,11 +192,16 @@ def load_profile(name: str | Path = DEFAULT_PROFILE) -> Profile:
     ones, and for an invalid profile, naming the key that is missing or wrong.
     """
     if isinstance(name, Path) or _looks_like_path(str(name)):
-        path = Path(name)
-        return _profile_from_text(
-            _read_profile_file(path), str(path), default_name=path.stem, reasons_from=_shipped_profile(DEFAULT_PROFILE)
-        )
+        return _profile_file(Path(name), ())
     return _shipped_profile(str(name))
+
+
+def _profile_file(path: Path, derived_from_it: tuple[str, ...]) -> Profile:
+    """A profile file; ``derived_from_it``: the files (resolved) extending it, to refuse a loop."""
+    return _profile_from_text(
+        _read_profile_file(path), str(path), default_name=path.stem, reasons_from=_shipped_profile(DEFAULT_PROFILE),
+        folder=path.parent, derived_from_it=(*derived_from_it, str(path.resolve())),
+    )
 
 
 def _read_profile_file(path: Path) -> str:
@@ -225,7 +234,14 @@ def _shipped_profile(name: str) -> Profile:
     raise ProfileError(f"unknown rules profile {name!r}; available: {available} (or give a path to a .yaml file)")
 
 
-def _profile_from_text(text: str, origin: str, default_name: str, reasons_from: Profile | None = None) -> Profile:
+def _profile_from_text(
+    text: str,
+    origin: str,
+    default_name: str,
+    reasons_from: Profile | None = None,
+    folder: Path | None = None,
+    derived_from_it: tuple[str, ...] = (),
+) -> Profile:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -233,12 +249,49 @@ def _profile_from_text(text: str, origin: str, default_name: str, reasons_from: 
     if not isinstance(data, dict):
         raise ProfileError(f"rules profile {origin}: expected a mapping at the top level")
     data.setdefault("name", default_name)
+    if "extends" in data:
+        data = _extended(data, origin, folder, derived_from_it)
     if reasons_from is not None:
         _fill_review_outcomes(data, reasons_from)
     problems = validate_profile(data)
     if problems:
         raise ProfileError(f"rules profile {origin} is invalid: " + "; ".join(problems))
     return Profile(name=data["name"], title=data["title"], data=_frozen(data), origin=origin)
+
+
+def _extended(data: dict[str, Any], origin: str, folder: Path | None, chain: tuple[str, ...]) -> dict[str, Any]:
+    """The data of a profile that ``extends`` another: the other's, with this one's over it."""
+    base = data.pop("extends")
+    if not isinstance(base, str) or not base.strip():
+        raise ProfileError(f"rules profile {origin}: extends: expected the name of a shipped profile or the path of a .yaml file")
+    if _looks_like_path(base):
+        path = Path(base) if Path(base).is_absolute() or folder is None else folder / base
+        if str(path.resolve()) in chain:
+            raise ProfileError(f"rules profile {origin}: extends: {base}, which is extended by it (a loop)")
+        extended = _profile_file(path, chain)
+    else:
+        extended = _shipped_profile(base)
+    return _merged(_thawed(extended.data), data)
+
+
+def _merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` over it: mappings merged key by key, any other value replaced."""
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _thawed(value: Any) -> Any:
+    """A loaded profile's read-only data as plain YAML data again."""
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value
 
 
 def _fill_review_outcomes(data: dict[str, Any], default: Profile) -> None:
