@@ -188,7 +188,7 @@ class SitesSpider(RoundSpider):
         # A timeout came after exactly the probe's timeout on the wire (the time since the request
         # was made would add its wait in our own queue).
         on_wire = self.probe_timeout if error == "timeout" else None
-        witness = await self.network.witness(on_wire or 0)
+        witness = await self.network.witness(on_wire or 0, failure.request.url)
         meta = failure.request.meta
         if witness is None:
             why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
