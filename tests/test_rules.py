@@ -67,10 +67,11 @@ def site(name: str = "渭南市乡村振兴局", columns: list[tuple[str, str]] 
     }
 
 
-def probe(number: int, ok: bool, error: str = "") -> dict[str, Any]:
+def probe(number: int, ok: bool, error: str = "", apart: timedelta = timedelta(minutes=15)) -> dict[str, Any]:
+    """A probe of the round; probes are ``apart`` from each other (national-2019 spaces three over 30 minutes)."""
     return {
         "kind": "probe", "key": f"probe-{number}", "url": "http://xczx.weinan.gov.cn/",
-        "fetched_at": AS_OF - timedelta(hours=1, seconds=5 * number), "ok": ok,
+        "fetched_at": AS_OF - timedelta(hours=1) - apart * number, "ok": ok,
         "status": 200 if ok else None, "error": "" if ok else (error or "timeout"), "elapsed_ms": 120,
     }
 
@@ -167,7 +168,8 @@ def test_the_default_profile_is_national_2019_with_the_indicator_values(profile)
     assert load_profile() == profile
     assert profile.name == "national-2019" and "国办秘函〔2019〕19号" in profile.title
     availability = profile.section("websites", "availability")
-    assert (availability["probe_count"], availability["probe_timeout_seconds"], availability["probe_interval_seconds"]) == (3, 15, 5)
+    assert (availability["probe_count"], availability["probe_timeout_seconds"], availability["probe_span_seconds"]) == (3, 15, 1800)
+    assert profile.probe_interval_seconds == 900  # three probes over 30 minutes
     assert (availability["failure_ratio"], availability["min_probes_for_ratio"]) == (0.05, 140)
     assert profile.value("websites", "home_page", "stale_days") == 14
     assert profile.pass_score == 60 and profile.full_score == 100
@@ -337,6 +339,71 @@ def test_every_probe_failed_at_the_monitoring_time_point(profile):
     assert (finding.severity, finding.label) == ("veto", "监测时间点无法访问")
     assert [v["error"] for v in finding.evidence["visits"]] == ["timeout"] * 3
     assert [v["key"] for v in finding.evidence["visits"]] == ["probe-1", "probe-2", "probe-3"]
+    assert finding.evidence["failed_span_seconds"] == 1800
+    assert (finding.rule["threshold"]["probe_count"], finding.rule["threshold"]["probe_span_seconds"]) == (3, 1800)
+
+
+def failed_probes(count: int, apart: timedelta) -> list[dict[str, Any]]:
+    return [probe(n, ok=False, apart=apart) for n in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("count, apart, span", [
+    (3, timedelta(seconds=5), "10"),                       # the old one-shot spacing: ten seconds of an outage
+    (3, timedelta(seconds=899, milliseconds=950), "1799.9"),  # just short of the 30 minutes
+    (2, timedelta(minutes=30), "1800"),                    # over the span, but one visit short
+])
+def test_failed_probes_that_do_not_cover_the_span_are_for_an_inspector(profile, count, apart, span):
+    [finding] = [f for f in evaluate_site(site(), [*failed_probes(count, apart), home(days_before(1))], AS_OF, profile)
+                 if f.code.startswith("site.availability")]
+    assert (finding.code, finding.severity, finding.label) == ("site.availability.review", "review", "网站可访问性待人工复核")
+    assert finding.reason == (
+        f"http://xczx.weinan.gov.cn/的{count}次访问均失败，但按记录的时间，失败访问仅跨{span}秒；"
+        "判定监测时间点无法访问需至少3次失败访问、跨度不少于1800秒，请补测或人工核查可访问性"
+    )
+    assert finding.evidence["failed_span_seconds"] == round((count - 1) * apart.total_seconds(), 3)
+    assert (finding.rule["threshold"]["probe_count"], finding.rule["threshold"]["probe_span_seconds"]) == (3, 1800)
+
+
+def test_failed_probes_over_more_than_the_span_fail_the_site(profile):
+    [finding] = [f for f in evaluate_site(site(), [*failed_probes(4, timedelta(hours=1)), home(days_before(1))], AS_OF, profile)
+                 if f.code.startswith("site.availability")]
+    assert (finding.severity, finding.label, finding.evidence["failed_span_seconds"]) == ("veto", "监测时间点无法访问", 3 * 3600)
+
+
+def test_a_profile_copied_before_the_probe_span_keeps_its_spacing_and_asks_no_span(tmp_path):
+    def before_the_span(data: dict[str, Any]) -> None:
+        availability = data["websites"]["availability"]
+        del availability["probe_span_seconds"], availability["reasons"]["short_span"]
+        availability["probe_interval_seconds"] = 5
+    copied = load_profile(write_variant(tmp_path, before_the_span))
+    assert copied.probe_interval_seconds == 5
+    [finding] = [f for f in evaluate_site(site(), [*failed_probes(3, timedelta(seconds=5)), home(days_before(1))], AS_OF, copied)
+                 if f.code.startswith("site.availability")]
+    assert (finding.severity, finding.label) == ("veto", "监测时间点无法访问")
+    assert "probe_span_seconds" not in finding.rule["threshold"] and "failed_span_seconds" not in finding.evidence
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda a: a.pop("probe_span_seconds"), r"missing key websites\.availability\.probe_span_seconds"),
+    (lambda a: a.update(probe_interval_seconds=5), r"websites\.availability\.probe_interval_seconds: not used with probe_span_seconds"),
+    (lambda a: a.update(probe_count=1), r"websites\.availability\.probe_count: 1 probe cannot cover"),
+    (lambda a: a.update(probe_span_seconds=0), r"websites\.availability\.probe_span_seconds: expected a number > 0"),
+])
+def test_the_probe_span_needs_probes_to_cover_it(tmp_path, change, message):
+    with pytest.raises(ProfileError, match=message):
+        load_profile(write_variant(tmp_path, lambda d: change(d["websites"]["availability"])))
+
+
+@pytest.mark.parametrize("path", [
+    Path(__file__).parent / "data" / "profile-short-probe-span.yaml",
+    Path(__file__).resolve().parents[1] / "replica" / "weinan" / "profile.yaml",
+])
+def test_the_test_and_demo_profiles_are_national_2019_with_a_short_probe_span_only(path, profile):
+    short = load_profile(path)
+    assert short.name != profile.name and short.value("websites", "availability", "probe_span_seconds") < 60
+    changed = dict(short.data)
+    changed["websites"] = {**short.data["websites"], "availability": profile.section("websites", "availability")}
+    assert {**changed, "name": profile.name} == dict(profile.data)
 
 
 def test_a_week_of_visits_below_five_percent_failures_passes(profile):

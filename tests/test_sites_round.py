@@ -25,13 +25,13 @@ from govcheck.replicas.targets import site_rows
 from govcheck.rules import load_profile
 from govcheck.rules.engine import read_column
 from govcheck.store import Store
-from support import REPLICA, REPO, STORE_KINDS, govcheck, open_store, store_environment
+from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, STORE_KINDS, govcheck, open_store, store_environment
 
 ROUND = "2024-1"
 AS_OF = "2024-02-20"
-# Probes a fraction of a second apart and short timeouts: the replica is local.
+# Short timeouts: the replica is local. The round runs with national-2019's probe span compressed
+# (SHORT_PROBE_SPAN_PROFILE): a site's probes come a fraction of a second apart.
 FAST_SETTINGS = {
-    "GOVCHECK_PROBE_INTERVAL": "0.2",
     "GOVCHECK_PROBE_TIMEOUT": "5",
     "DOWNLOAD_TIMEOUT": "3",
     "RETRY_TIMES": "1",
@@ -50,7 +50,7 @@ def targets_document(base_url: str) -> dict[str, list[dict[str, str]]]:
 
 
 def run_round(env: dict[str, str], **settings: str) -> subprocess.CompletedProcess:
-    arguments = ["run", "--round", ROUND, "--as-of", AS_OF]
+    arguments = ["run", "--round", ROUND, "--as-of", AS_OF, "--profile", str(SHORT_PROBE_SPAN_PROFILE)]
     for name, value in {**FAST_SETTINGS, **settings}.items():
         arguments += ["--set", f"{name}={value}"]
     return govcheck(env, *arguments, timeout=900)
@@ -148,7 +148,7 @@ def test_five_stale_columns_fail_the_site_as_the_notice_words_it(crawled):
     verdict = verdict_of(crawled, site_named("stale-hanweb")["name"])
     assert (verdict["verdict"], verdict["labels"]) == ("不合格", "多个栏目更新不及时")
     finding = crawled["store"].find_one("findings", {"round": ROUND, "target_key": verdict["target_key"], "label": "多个栏目更新不及时"})
-    assert finding["rule"]["profile"] == "national-2019" and finding["rule"]["threshold"]
+    assert finding["rule"]["profile"] == "national-2019-short-probe-span" and finding["rule"]["threshold"]
     assert finding["evidence"], "the stale columns with their URLs and dates"
 
 
@@ -160,9 +160,16 @@ def test_two_stale_columns_pass_with_the_note(crawled):
 def test_a_site_that_never_answers_fails_at_the_monitoring_time_point(crawled):
     verdict = verdict_of(crawled, "韩城市财政局")
     assert (verdict["verdict"], verdict["labels"]) == ("不合格", "监测时间点无法访问")
-    probes = crawled["store"].find("observations", {"round": ROUND, "target_key": "site:韩城市财政局", "kind": "probe"})
+    probes = crawled["store"].find("observations", {"round": ROUND, "target_key": "site:韩城市财政局", "kind": "probe"}, sort=[("key", 1)])
     assert [p["error"] for p in probes] == ["timeout"] * 3
     assert all(p["fetched_at"] and p["url"].endswith("/_hang/") and p["elapsed_ms"] >= 4000 for p in probes)
+    # each probe was sent the profile's spacing (0.4 s over 3 probes) after the one before failed
+    failed_at = [p["fetched_at"] for p in probes]
+    assert all((later - earlier).total_seconds() >= 0.2 + 4 for earlier, later in zip(failed_at, failed_at[1:]))
+    finding = crawled["store"].find_one("findings", {"round": ROUND, "target_key": "site:韩城市财政局", "code": "site.availability.unreachable"})
+    assert finding["rule"]["profile"] == "national-2019-short-probe-span"
+    assert (finding["rule"]["threshold"]["probe_count"], finding["rule"]["threshold"]["probe_span_seconds"]) == (3, 0.4)
+    assert finding["evidence"]["failed_span_seconds"] >= 0.4
 
 
 @pytest.mark.parametrize("name, error", BROKEN_SITES)
@@ -409,7 +416,8 @@ def test_operators_can_crawl_one_site_with_scrapy_itself(tmp_path, replica_sites
 
         import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
         fresh = site_named("fresh-trs")["name"]
-        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh}"]
+        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh}",
+                   "-a", f"profile={SHORT_PROBE_SPAN_PROFILE}"]
         for name, value in FAST_SETTINGS.items():
             command += ["-s", f"{name}={value}"]
 
@@ -437,7 +445,8 @@ def test_the_link_budget_and_the_word_list_are_settings(tmp_path, replica_sites)
 
         import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
         fresh, broken = site_named("fresh-trs"), site_named("broken-links")
-        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh['name']},{broken['name']}"]
+        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh['name']},{broken['name']}",
+                   "-a", f"profile={SHORT_PROBE_SPAN_PROFILE}"]
         for name, value in {**FAST_SETTINGS, "GOVCHECK_LINKS_PER_SITE": "5", "GOVCHECK_SERIOUS_ERRORS_FILE": str(words)}.items():
             command += ["-s", f"{name}={value}"]
 

@@ -137,6 +137,16 @@ class Profile:
                 return rank
         return len(self.label_order(part))
 
+    @property
+    def probe_interval_seconds(self) -> float:
+        """Seconds between a site's probes of a one-shot round: the span its failed probes must
+        cover, over the gaps between them; a profile made before the span keeps its interval."""
+        availability = self.data["websites"]["availability"]
+        span = availability.get("probe_span_seconds")
+        if span is None:
+            return float(availability["probe_interval_seconds"])
+        return float(span) / (availability["probe_count"] - 1)
+
     def column_type(self, name: str) -> ColumnType | None:
         """How a 栏目类型 is judged (None for a type the profile does not know)."""
         columns = self.data["websites"]["columns"]
@@ -424,7 +434,6 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.availability.severity", _severity),
     ("websites.availability.probe_count", _count),
     ("websites.availability.probe_timeout_seconds", _positive),
-    ("websites.availability.probe_interval_seconds", _number),
     ("websites.availability.failure_ratio", _ratio),
     ("websites.availability.min_probes_for_ratio", _count),
     ("websites.availability.labels.ratio", _text),
@@ -434,6 +443,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.availability.reasons.no_probes", _text),
     ("websites.availability.reasons.refused", _text),
     ("websites.availability.reasons.before_window", _text),
+    ("websites.availability.reasons.short_span", _text),
     ("websites.home_page.code", _text),
     ("websites.home_page.review_code", _text),
     ("websites.home_page.severity", _severity),
@@ -544,6 +554,10 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
 OPTIONAL: tuple[tuple[str, Check], ...] = (
     # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
     ("websites.availability.window_days", _count),
+    # the span the failed visits of a one-shot round must cover (the probes are spaced by it);
+    # copies made before it space their probes by probe_interval_seconds and need no span
+    ("websites.availability.probe_span_seconds", _positive),
+    ("websites.availability.probe_interval_seconds", _number),
 )
 
 
@@ -634,6 +648,22 @@ def _validate_relations(data: dict[str, Any]) -> list[str]:
             "every target would fail"
         )
     availability = data["websites"]["availability"]
+    span, interval = availability.get("probe_span_seconds"), availability.get("probe_interval_seconds")
+    if span is None and interval is None:
+        problems.append(
+            "missing key websites.availability.probe_span_seconds (the span a site's failed probes must cover; "
+            "profiles made before it give probe_interval_seconds instead)"
+        )
+    elif span is not None and interval is not None:
+        problems.append(
+            "websites.availability.probe_interval_seconds: not used with probe_span_seconds, which spaces the probes "
+            "(span / (probe_count − 1)); remove it"
+        )
+    elif span is not None and availability["probe_count"] < 2:
+        problems.append(
+            f"websites.availability.probe_count: {availability['probe_count']} probe cannot cover "
+            f"websites.availability.probe_span_seconds ({span}): give at least 2"
+        )
     if availability["min_probes_for_ratio"] <= availability["probe_count"]:
         problems.append(
             f"websites.availability.min_probes_for_ratio: {availability['min_probes_for_ratio']} is not above "
