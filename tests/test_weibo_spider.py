@@ -147,6 +147,8 @@ def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tup
         ("渭南市公安局交通警察支队", ("不合格", "已改名(渭南交警)系统中未改名")),
         ("蒲城县人民政府", ("合格", "")),
         ("大荔县人民政府", ("合格", "")),
+        ("合阳县人民政府", ("合格", "")),
+        ("潼关县人民政府", ("不合格", "14天未更新")),
         ("澄城县人民政府", ("合格", "")),
         ("韩城市人民政府", ("不合格", "14天未更新")),
         ("渭南市住房和城乡建设局", ("不合格", "互动交流链接有误")),
@@ -191,13 +193,31 @@ def test_an_account_of_fresh_reposts_is_read_back_past_three_months_without_an_o
     assert not any(p["original"] for p in seen["posts"]) and seen["posts"][0]["repost_of"] == "陕西发布"
 
 
-def test_a_pinned_original_is_evidence_but_never_the_latest_original(crawled):
+def test_an_old_pinned_original_counts_by_its_date_and_is_too_old(crawled):
     seen = observation(crawled, "陕西富平到贤派出所")
     pinned = seen["posts"][0]  # on top of the list, as the account shows it
     assert (pinned["pinned"], pinned["original"], pinned["time"]) == (True, True, at("2023-06-01 09:00"))
-    assert seen["latest_post_at"] == at("2024-02-21 11:00") and seen["latest_original_at"] is None
+    assert seen["latest_post_at"] == at("2024-02-21 11:00") and seen["latest_original_at"] == at("2023-06-01 09:00")
     assert seen["originals_known"] is True
     assert seen["oldest_post_read"] == at("2023-10-27 11:00")  # how far the list was read: pinned posts aside
+
+
+def test_a_fresh_pinned_post_above_january_posts_is_the_latest_post(crawled):
+    seen = observation(crawled, "合阳县人民政府")
+    pinned = seen["posts"][0]
+    assert (pinned["pinned"], pinned["time"]) == (True, at("2024-02-20 12:00"))
+    assert seen["posts"][1]["time"] == at("2024-01-29 10:00")
+    assert (seen["latest_post_at"], seen["latest_original_at"]) == (at("2024-02-20 12:00"), at("2024-02-20 12:00"))
+    assert seen["pages_read"] == 1
+
+
+def test_an_old_pinned_post_on_top_is_judged_by_the_real_dates(crawled):
+    seen = observation(crawled, "潼关县人民政府")
+    assert (seen["posts"][0]["pinned"], seen["posts"][0]["time"]) == (True, at("2023-05-01 10:00"))
+    assert seen["latest_post_at"] == at("2024-01-27 10:00")
+    finding = next(f for f in crawled["store"].find("findings", {"round": "2024-1", "target_key": "account:微博:潼关县人民政府"}))
+    assert (finding["code"], finding["evidence"]["age_days"]) == ("media.no_update_14d", 27)
+    assert all(p["pinned"] is False for p in finding["evidence"]["latest_posts"])  # the newest posts, by date
 
 
 def test_an_original_older_than_three_months_is_found_and_reported(crawled):

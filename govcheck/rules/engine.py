@@ -930,8 +930,9 @@ def _is_manual(observation: Mapping[str, Any]) -> bool:
 
 
 def _latest_post_time(posts: Any) -> datetime | None:
-    """The newest post of a list read in full; pinned posts are never the latest."""
-    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping) and not p.get("pinned")]
+    """The newest post of a list read in full, by date: a pinned post counts by its date (its
+    place on top of the list says nothing of its age)."""
+    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping)]
     known = [t for t in times if t is not None]
     return max(known) if known else None
 
@@ -1269,8 +1270,8 @@ def _latest_post_until(
         latest, read_at, basis = recorded, state.read_at.get("latest_post_at"), "latest_post_at"
         latest_from = {"field": basis, "source": state.taken_from.get(basis, "")}
     else:
-        # pinned posts are never the latest (an old pinned post must not make an account look alive or dead)
-        times = (p.get("time") for p in state.posts or () if not p.get("pinned"))
+        # by date, pinned posts included: pinning moves a post to the top, not its date
+        times = (p.get("time") for p in state.posts or ())
         latest, later_in_list = _latest_until(times, as_of, profile)
         later, read_at, basis = later or later_in_list, state.read_at.get("posts"), "posts"
         latest_from = {"field": basis, "source": state.posts_source} if latest is not None else None
@@ -1287,7 +1288,7 @@ def _latest_original_until(state: AccountState, as_of: datetime, profile: Profil
     recorded, later = _latest_until([state.latest_original_at], as_of, profile)
     if recorded is not None or not later:
         return recorded, later, state.read_at.get("originals")
-    originals = (p.get("time") for p in state.posts or () if p.get("original") is True and not p.get("pinned"))
+    originals = (p.get("time") for p in state.posts or () if p.get("original") is True)
     from_list, _ = _latest_until(originals, as_of, profile)
     return from_list, True, state.read_at.get("posts")
 

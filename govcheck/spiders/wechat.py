@@ -59,6 +59,7 @@ from scrapy.logformatter import LogFormatter
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from govcheck.extract.posts import latest_times
 from govcheck.extract.wechat import (
     MpAccount,
     appmsg_url,
@@ -66,7 +67,6 @@ from govcheck.extract.wechat import (
     evidence_posts,
     getmsg_url,
     is_wechat_id,
-    latest_times,
     match_card,
     match_mp_account,
     read_appmsg,
