@@ -198,6 +198,7 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
     del data["websites"]["availability"]["reasons"]["refused"]
     del data["new_media"]["no_original"]["reasons"]["unread"]
     del data["new_media"]["renamed"]["review_code"], data["new_media"]["renamed"]["reasons"]  # added later too
+    del data["new_media"]["interaction"]["reasons"]["unrecorded"]
     path = tmp_path / "weinan-2023.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     copied = load_profile(path)
@@ -206,6 +207,7 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
     assert copied.value("new_media", "no_original", "reasons", "unread") == profile.value("new_media", "no_original", "reasons", "unread")
     assert copied.value("new_media", "renamed", "review_code") == profile.value("new_media", "renamed", "review_code")
     assert copied.value("new_media", "renamed", "reasons", "truncated") == profile.value("new_media", "renamed", "reasons", "truncated")
+    assert copied.value("new_media", "interaction", "reasons", "unrecorded") == "互动入口未记录"
     del data["new_media"]["no_original"]["days"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ProfileError, match="new_media.no_original.days"):
@@ -711,10 +713,32 @@ def test_whitespace_in_a_name_is_no_renaming(profile, shown):
         ({"state": "broken", "url": "https://mp.weixin.qq.com/hd", "status": 404, "detail": "HTTP 404"}, [("互动交流链接有误", "veto")]),
         ({"state": "unknown", "url": "https://mp.weixin.qq.com/hd", "detail": "timeout"}, [("账号检查待人工复核", "review")]),
         (None, [("账号检查待人工复核", "review")]),
+        ({"state": "missing", "url": "", "entry": "无"}, [("未提供有效互动功能", "veto")]),
+        ({"state": "ok", "url": "", "entry": "菜单：留言", "in_app": True}, []),
+        ({"state": "unrecorded", "url": ""}, [("账号检查待人工复核", "review")]),
     ],
 )
 def test_interaction_entry_states(profile, interaction, expected):
     assert account_labels([seen(interaction=interaction)], profile) == expected
+
+
+def test_an_interaction_entry_not_recorded_is_reviewed_never_failed(profile):
+    target = dict(account(interaction_url=""), interaction_entry="")
+    findings = evaluate_account(target, [seen(interaction={"state": "unrecorded", "url": ""})], AS_OF, profile)
+    (finding,) = findings
+    assert (finding.code, finding.severity, finding.reason) == ("media.interaction.review", "review", "互动入口未记录")
+    assert finding.evidence["interaction_entry"] == ""
+    # an inspector who looked fills it, either way
+    for state, outcome in (("ok", []), ("missing", [("未提供有效互动功能", "veto")])):
+        inspected = manual(interaction={"state": state, "url": ""})
+        assert account_labels([seen(interaction={"state": "unrecorded", "url": ""}), inspected], profile) == outcome
+
+
+def test_the_evidence_keeps_the_register_entry_as_written(profile):
+    target = dict(account(interaction_url=""), interaction_entry="无")
+    (finding,) = evaluate_account(target, [seen(interaction={"state": "missing", "url": "", "entry": "无"})], AS_OF, profile)
+    assert (finding.label, finding.evidence["interaction_entry"], finding.evidence["interaction"]["entry"]) == (
+        "未提供有效互动功能", "无", "无")
 
 
 def test_an_interaction_entry_that_could_not_be_checked_says_why(profile):

@@ -16,7 +16,8 @@ spider's ``WEIBO_API_BASE_URL`` is then ``http://127.0.0.1:PORT/weibo``). Paths 
   ``group`` is wrapped in a ``card_type`` 11 card's ``card_group``. Past the last page, and
   for both containers of an unknown or ``not_found`` uid: ``{ok: 0, msg: 这里还没有内容,
   data{cards: []}}``, as the real API answers.
-- ``hd/UID.html``: an interaction entry named in the targets file, as its state says: a 留言
+- ``hd/UID.html``: an interaction entry named in the targets file (:func:`register_entry`:
+  what the register files, this page's URL, ``无`` or a place in the app), as its state says: a 留言
   page (``ok``; ``ok_with_alerts``: its scripts hold the form's error messages, 参数错误 and
   系统繁忙，请稍后再试, shown only when a submission fails), a 302 to that page
   (``redirect``) or to itself for ever (``redirect_loop``), a busy page (``busy``: 系统繁忙，
@@ -55,7 +56,8 @@ PAGE_SIZE = 10
 BEHAVIOURS = ("ok", "not_found", "captcha")
 PINNED_MARKERS = ("mblogtype", "isTop", "title")
 # interaction entries (hd/UID.html); besides these, http_NNN answers HTTP NNN
-INTERACTIONS = ("none", "ok", "ok_with_alerts", "redirect", "redirect_loop", "busy", "gone")
+INTERACTIONS = ("unrecorded", "none", "in_app", "ok", "ok_with_alerts", "redirect", "redirect_loop", "busy", "gone")
+IN_APP_ENTRY = "私信"
 NOTHING_HERE = {"ok": 0, "msg": "这里还没有内容", "data": {"cards": []}}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -107,7 +109,7 @@ def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]
         if not uid.isdigit():
             raise ValueError(f"{path}: account {number} has no numeric uid")
         account = {**raw, "uid": uid, "behaviour": str(raw.get("behaviour") or "ok"),
-                   "interaction": str(raw.get("interaction") or "none")}
+                   "interaction": str(raw.get("interaction") or "unrecorded")}
         if account["behaviour"] not in BEHAVIOURS and not account["behaviour"].startswith("http_"):
             raise ValueError(f"{path}: account {uid}: unknown behaviour {account['behaviour']!r}")
         if account["interaction"] not in INTERACTIONS and not _is_http(account["interaction"]):
@@ -330,6 +332,20 @@ def _card(account: Mapping[str, Any], post: Mapping[str, Any], now: datetime) ->
     if post["group"]:
         return {"card_type": 11, "itemid": "", "show_type": 1, "card_group": [card]}
     return card
+
+
+def register_entry(state: Mapping[str, Any], base_url: str) -> str:
+    """The 互动入口 the register files for an account state (``base_url``: where the route is
+    served): nothing (``unrecorded``: the platform's own comments), ``无`` (``none``), the place
+    in the app (``in_app``), else the address of its entry page."""
+    interaction = str(state.get("interaction") or "unrecorded")
+    if interaction == "unrecorded":
+        return ""
+    if interaction == "none":
+        return "无"
+    if interaction == "in_app":
+        return str(state.get("in_app_entry") or IN_APP_ENTRY)
+    return f"{base_url.rstrip('/')}/hd/{state['uid']}.html"
 
 
 def _is_http(interaction: str) -> bool:

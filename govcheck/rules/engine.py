@@ -912,7 +912,8 @@ def _field_value(observation: Mapping[str, Any], name: str) -> Any:
         return _latest_post_time(observation.get("posts"))
     if name == "interaction":
         interaction = observation.get("interaction")
-        if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown"):
+        # unknown, and not recorded in the register: an inspector's state fills it
+        if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown", "unrecorded"):
             return None
         return interaction
     if name == "originals":
@@ -1349,19 +1350,27 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
 
 
 def interaction_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
-    """missing → 未提供有效互动功能, broken → 互动交流链接有误, unknown → review, ok → nothing."""
+    """missing (the register says 无, or an inspector saw none) → 未提供有效互动功能, broken →
+    互动交流链接有误, unknown → review, unrecorded (the register's 互动入口 left empty: nobody
+    looked) → review, ok (a working entry, a place in the app, the platform's own comments) → nothing."""
     rules = profile.section("new_media", "interaction")
     interaction = dict(state.interaction or {})
     state_name = interaction.get("state") or "unknown"
-    evidence = _account_evidence(target, state, interaction=interaction, interaction_url=target.get("interaction_url", ""))
+    evidence = _account_evidence(
+        target, state, interaction=interaction, interaction_url=target.get("interaction_url", ""),
+        interaction_entry=target.get("interaction_entry", target.get("interaction_url", "")),
+    )
     threshold = {"interaction_state": ["ok"]}
     if state_name == "ok":
         return []
     if state_name in ("missing", "broken"):
         severity, points = _judged(profile, rules)
         return [_finding(profile, rules["codes"][state_name], rules["labels"][state_name], severity, threshold, as_of, evidence, points=points)]
-    url = interaction.get("url") or target.get("interaction_url") or "(none)"
-    reason = rules["reasons"]["unknown"].format(url=url, detail=interaction.get("detail") or state.error or "not checked")
+    if state_name == "unrecorded":
+        reason = rules["reasons"]["unrecorded"]
+    else:
+        url = interaction.get("url") or target.get("interaction_url") or "(none)"
+        reason = rules["reasons"]["unknown"].format(url=url, detail=interaction.get("detail") or state.error or "not checked")
     review_label = profile.value("new_media", "review_label")
     return [_finding(profile, rules["codes"]["review"], review_label, "review", threshold, as_of, evidence, reason)]
 

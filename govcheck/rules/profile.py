@@ -484,6 +484,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("new_media.interaction.labels.missing", _text),
     ("new_media.interaction.labels.broken", _text),
     ("new_media.interaction.reasons.unknown", _text),
+    ("new_media.interaction.reasons.unrecorded", _text),
 )
 
 # Keys the engine reads when present, with what they must hold. A profile copied before a key

@@ -19,8 +19,10 @@ from govcheck.extract.wording import page_text
 from govcheck.fetch_errors import describe_failure
 from govcheck.items import ObservationItem
 from govcheck.spiders.base import RoundSpider
+from govcheck.targets import InteractionEntry, registered_interaction_entry
 
-# interaction states (see the rules profile): ok, missing, broken, unknown (→ 待人工复核)
+# interaction states (see the rules profile): ok, missing, broken, unknown and unrecorded
+# (→ 待人工复核)
 
 # Error answers of an interaction entry reach the callback (they are evidence); 3xx stay with
 # the redirect middleware, so that a moved entry is followed to where it answers and a
@@ -84,16 +86,15 @@ class AccountSpider(RoundSpider):
         """
         fields.setdefault("source", self.source)
         fields.setdefault("fetched_at", self.now())
-        entry = account.get("interaction_url") or fields.pop("interaction_url", "")
+        entry = registered_interaction_entry(account)
         if fields.get("found") is False:
-            fields["interaction"] = {"state": "unknown", "url": entry}
+            fields["interaction"] = {"state": "unknown", "url": entry.url}
             return self.observation(account["key"], "account", "account", **fields)
-        if not entry:
-            state = "ok" if self.interaction_builtin else "missing"
-            fields["interaction"] = {"state": state, "url": "", "builtin": self.interaction_builtin}
+        if entry.kind != "url":
+            fields["interaction"] = self.unchecked_interaction(entry)
             return self.observation(account["key"], "account", "account", **fields)
         return scrapy.Request(
-            entry,
+            entry.url,
             callback=self.parse_interaction,
             errback=self.interaction_failed,
             dont_filter=True,
@@ -101,6 +102,21 @@ class AccountSpider(RoundSpider):
             meta={"account": account, "fields": fields, "handle_httpstatus_list": ERROR_STATUSES,
                   "referrer_policy": "no-referrer"},
         )
+
+    def unchecked_interaction(self, entry: InteractionEntry) -> dict[str, Any]:
+        """The interaction state of an entry without a web address to open: what the register says.
+
+        ``无`` (the office looked) → missing; a place in the app (菜单：留言) → ok, kept as
+        written; not recorded → the platform's built-in comments and messages where it has them,
+        else ``unrecorded`` (→ 待人工复核: nobody looked, so it is no proof of absence).
+        """
+        if entry.kind == "none":
+            return {"state": "missing", "url": "", "entry": entry.text}
+        if entry.kind == "in_app":
+            return {"state": "ok", "url": "", "entry": entry.text, "in_app": True}
+        if self.interaction_builtin:
+            return {"state": "ok", "url": "", "builtin": True}
+        return {"state": "unrecorded", "url": ""}
 
     def parse_interaction(self, response: Response) -> ObservationItem:
         text = page_text(response.text) if hasattr(response, "text") else ""

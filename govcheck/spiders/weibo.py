@@ -10,7 +10,8 @@ list reaches back past ``WEIBO_HISTORY_DAYS``. What the answers mean, how dates 
 :mod:`govcheck.extract.weibo`; this module fetches and keeps the evidence.
 
 Comments and private messages are built into every account (``interaction_builtin``): the
-interaction is ok unless the targets file names another 互动入口, which is then checked.
+interaction is ok unless the targets file says otherwise (``无``, a place in the app, or a URL,
+which is then checked).
 
 Politeness and failures:
 
