@@ -22,7 +22,8 @@ spider's ``WEIBO_API_BASE_URL`` is then ``http://127.0.0.1:PORT/weibo``). Paths 
   系统繁忙，请稍后再试, shown only when a submission fails), a 302 to that page
   (``redirect``) or to itself for ever (``redirect_loop``), a busy page (``busy``: 系统繁忙，
   请稍后再试, HTTP 200), a page that says it does not exist (``gone``, HTTP 200), or HTTP NNN
-  (``http_NNN``).
+  (``http_NNN``); with ``interaction_fails: {status, first}`` its first ``first`` requests
+  answer HTTP ``status`` instead (a gateway's 502 before the page answers).
 
 The replica answers at its clock: the ``clock`` of the states file (or the one given to
 :func:`route`, else the real time). It sends it as the ``Date`` header, serves no post
@@ -72,6 +73,7 @@ def route(states_file: Path, clock: datetime | None = None) -> Route:
     """The replica's route over the account states of ``states_file``, answering at ``clock``."""
     states = StatesFile(Path(states_file), load_states)
     served: dict[str, int] = {}  # requests answered per uid, for the rate-limited states
+    entry_served: dict[str, int] = {}  # requests of each uid's entry page, for the failing-first states
     lock = threading.Lock()
 
     def answer(path: str, query: dict[str, list[str]], headers: Mapping[str, str]) -> Reply | None:
@@ -87,7 +89,11 @@ def route(states_file: Path, clock: datetime | None = None) -> Route:
                 count = served[uid]
             reply = _get_index(account, container[:6], uid, parameters, now, count)
         elif path.startswith("hd/") and path.endswith(".html"):
-            reply = _entry(states.read()[1].get(path[len("hd/"):-len(".html")]), parameters)
+            uid = path[len("hd/"):-len(".html")]
+            with lock:
+                entry_served[uid] = entry_served.get(uid, 0) + 1
+                count = entry_served[uid]
+            reply = _entry(states.read()[1].get(uid), parameters, count)
         else:
             return None
         reply.headers["Date"] = format_datetime(now.astimezone(timezone.utc), usegmt=True)
@@ -114,6 +120,10 @@ def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]
             raise ValueError(f"{path}: account {uid}: unknown behaviour {account['behaviour']!r}")
         if account["interaction"] not in INTERACTIONS and not _is_http(account["interaction"]):
             raise ValueError(f"{path}: account {uid}: unknown interaction {account['interaction']!r}")
+        failing = raw.get("interaction_fails")
+        if failing is not None and (not isinstance(failing, dict) or not 400 <= int(failing.get("status", 0)) < 600
+                                    or int(failing.get("first", 0)) < 1):
+            raise ValueError(f"{path}: account {uid}: interaction_fails needs a status 400–599 and first ≥ 1")
         limited = raw.get("rate_limited")
         if limited is not None and (not isinstance(limited, dict)
                                     or int(limited.get("status", 0)) not in (418, 429, 432)):
@@ -358,8 +368,13 @@ function failed(code) { alert(code === 400 ? "参数错误" : "系统繁忙，�
 </script>"""
 
 
-def _entry(account: Mapping[str, Any] | None, parameters: Mapping[str, str]) -> Reply:
-    """An interaction entry named in the targets file (a 留言 page of the office)."""
+def _entry(account: Mapping[str, Any] | None, parameters: Mapping[str, str], count: int = 1) -> Reply:
+    """An interaction entry named in the targets file (a 留言 page of the office), at its
+    ``count``-th request."""
+    failing = (account or {}).get("interaction_fails")
+    if failing and count <= int(failing["first"]):  # a server's bad moment before it answers as its state says
+        status = int(failing["status"])
+        return Reply(status, f"<html><body><h1>{status}</h1><p>nginx</p></body></html>", HTML)
     kind = "http_404" if account is None else account["interaction"]
     if kind == "http_404":
         return Reply(404, "<html><body>404 Not Found</body></html>", HTML)

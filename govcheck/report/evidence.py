@@ -49,7 +49,8 @@ FACT_NAMES: dict[str, str] = {
 # how a page was read (an observation's ``method``)
 READING_METHOD_NAMES = {"rendered": "浏览器渲染", "generic": "静态页面", "selector": "静态页面（指定位置）", "detail": "详情页"}
 # an account's interaction entry (the rules' states) and which source gave each of its fields
-INTERACTION_STATE_NAMES = {"ok": "正常", "missing": "未提供", "broken": "链接有误", "unknown": "无法确认", "unrecorded": "未记录"}
+INTERACTION_STATE_NAMES = {"ok": "正常", "missing": "未提供", "broken": "链接有误", "unknown": "无法确认", "unrecorded": "未记录",
+                           "server_error": "服务器错误"}
 SOURCE_FIELD_NAMES = {
     "found": "账号存在", "current_name": "当前名称", "latest_post_at": "最新发布时间",
     "interaction": "互动入口", "originals": "原创",

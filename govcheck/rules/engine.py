@@ -1350,9 +1350,11 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
 
 
 def interaction_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
-    """missing (the register says 无, or an inspector saw none) → 未提供有效互动功能, broken →
-    互动交流链接有误, unknown → review, unrecorded (the register's 互动入口 left empty: nobody
-    looked) → review, ok (a working entry, a place in the app, the platform's own comments) → nothing."""
+    """missing (the register says 无, or an inspector saw none) → 未提供有效互动功能, broken (every
+    try said the entry is gone) → 互动交流链接有误, server_error (a server error on every try) → review,
+    or 互动交流链接有误 where the profile's ``server_error`` says ``broken``, unknown → review,
+    unrecorded (the register's 互动入口 left empty: nobody looked) → review, ok (a working entry,
+    a place in the app, the platform's own comments) → nothing."""
     rules = profile.section("new_media", "interaction")
     interaction = dict(state.interaction or {})
     state_name = interaction.get("state") or "unknown"
@@ -1363,13 +1365,17 @@ def interaction_findings(target: Mapping[str, Any], state: AccountState, as_of: 
     threshold = {"interaction_state": ["ok"]}
     if state_name == "ok":
         return []
+    if state_name == "server_error" and rules.get("server_error", "review") == "broken":
+        state_name = "broken"  # the profile counts a server error on every try as a dead entry
     if state_name in ("missing", "broken"):
         severity, points = _judged(profile, rules)
         return [_finding(profile, rules["codes"][state_name], rules["labels"][state_name], severity, threshold, as_of, evidence, points=points)]
+    url = interaction.get("url") or target.get("interaction_url") or "(none)"
     if state_name == "unrecorded":
         reason = rules["reasons"]["unrecorded"]
+    elif state_name == "server_error":
+        reason = rules["reasons"]["server_error"].format(url=url, detail=interaction.get("detail") or "HTTP 5xx")
     else:
-        url = interaction.get("url") or target.get("interaction_url") or "(none)"
         reason = rules["reasons"]["unknown"].format(url=url, detail=interaction.get("detail") or state.error or "not checked")
     review_label = profile.value("new_media", "review_label")
     return [_finding(profile, rules["codes"]["review"], review_label, "review", threshold, as_of, evidence, reason)]
