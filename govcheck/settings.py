@@ -194,7 +194,8 @@ GOVCHECK_SECRETS_FILE = os.environ.get("GOVCHECK_SECRETS_FILE") or None
 # What an interaction entry's page may say instead of opening, looked for in the text a visitor
 # reads (not in scripts) of a 2xx answer; the status itself is read as the link checker reads it
 # (govcheck/extract/links.py), while a failed fetch of the entry (our timeout, a redirect loop)
-# is unknown: the entry is one page of another service, checked once. Two kinds, told apart here:
+# is unknown. The entry is tried as often as the rules profile says (new_media.interaction
+# attempts, pause_seconds), and only what every try says counts. Two kinds, told apart here:
 # - INTERACTION_ERROR_TEXTS: the entry is gone → 互动交流链接有误;
 # - INTERACTION_BUSY_TEXTS: busy, or "try later" → 待人工复核 with the text (it says nothing
 #   about the entry, a later visit may open it). Looked for first: a page that says both is
@@ -206,3 +207,6 @@ INTERACTION_ERROR_TEXTS = [
 INTERACTION_BUSY_TEXTS = [
     "系统繁忙", "服务器繁忙", "网络繁忙", "稍后再试", "过于频繁", "访问频繁", "请求频繁",
 ]
+# Override of the rules profile's pause between two tries of an account's interaction entry
+# (seconds), for tests and demos only; None keeps the profile's value.
+GOVCHECK_INTERACTION_RETRY_PAUSE = None

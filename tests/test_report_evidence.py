@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from govcheck.report.evidence import EvidenceLink, evidence_facts, evidence_links, moment_text, rule_text
 from seed_round import moment
 
@@ -87,6 +89,15 @@ def test_a_missing_entry_and_a_manual_source_are_named():
     assert evidence_facts(evidence) == (
         "账号ID：dy_1；互动入口：未提供；依据来源：账号存在←douyin-page，原创←manual (检查组)；观察记录：manual 检查人 检查组"
     )
+
+
+@pytest.mark.parametrize(("interaction", "printed"), [
+    ({"state": "missing", "url": "", "entry": "无"}, "互动入口：未提供（登记为：无）"),
+    ({"state": "ok", "url": "", "entry": "菜单：留言", "in_app": True}, "互动入口：正常（登记为：菜单：留言）"),
+    ({"state": "unrecorded", "url": ""}, "互动入口：未记录"),
+])
+def test_what_the_register_says_of_the_entry_is_printed(interaction, printed):
+    assert evidence_facts({"interaction": interaction}) == printed
 
 
 def test_no_original_among_the_posts_read_prints_as_none_but_an_unknown_one_does_not():

@@ -198,6 +198,7 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
     del data["websites"]["availability"]["reasons"]["refused"]
     del data["new_media"]["no_original"]["reasons"]["unread"]
     del data["new_media"]["renamed"]["review_code"], data["new_media"]["renamed"]["reasons"]  # added later too
+    del data["new_media"]["interaction"]["reasons"]["unrecorded"]
     path = tmp_path / "weinan-2023.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     copied = load_profile(path)
@@ -206,6 +207,7 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
     assert copied.value("new_media", "no_original", "reasons", "unread") == profile.value("new_media", "no_original", "reasons", "unread")
     assert copied.value("new_media", "renamed", "review_code") == profile.value("new_media", "renamed", "review_code")
     assert copied.value("new_media", "renamed", "reasons", "truncated") == profile.value("new_media", "renamed", "reasons", "truncated")
+    assert copied.value("new_media", "interaction", "reasons", "unrecorded") == "互动入口未记录"
     del data["new_media"]["no_original"]["days"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ProfileError, match="new_media.no_original.days"):
@@ -711,10 +713,76 @@ def test_whitespace_in_a_name_is_no_renaming(profile, shown):
         ({"state": "broken", "url": "https://mp.weixin.qq.com/hd", "status": 404, "detail": "HTTP 404"}, [("互动交流链接有误", "veto")]),
         ({"state": "unknown", "url": "https://mp.weixin.qq.com/hd", "detail": "timeout"}, [("账号检查待人工复核", "review")]),
         (None, [("账号检查待人工复核", "review")]),
+        ({"state": "missing", "url": "", "entry": "无"}, [("未提供有效互动功能", "veto")]),
+        ({"state": "ok", "url": "", "entry": "菜单：留言", "in_app": True}, []),
+        ({"state": "unrecorded", "url": ""}, [("账号检查待人工复核", "review")]),
     ],
 )
 def test_interaction_entry_states(profile, interaction, expected):
     assert account_labels([seen(interaction=interaction)], profile) == expected
+
+
+def profile_with(tmp_path, change) -> Profile:
+    """The shipped profile as an office's copy, changed by ``change(data)``."""
+    data = yaml.safe_load(PROFILE_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "copy.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_profile(path)
+
+
+def test_an_entry_is_tried_three_times_a_minute_apart_and_a_lasting_server_error_is_reviewed(profile):
+    rules = profile.section("new_media", "interaction")
+    assert (rules["attempts"], rules["pause_seconds"], rules["server_error"]) == (3, 60, "review")
+    failing = {"state": "server_error", "url": "https://x.example/hd", "status": 503, "detail": "HTTP 503, on each of 3 tries"}
+    (finding,) = evaluate_account(account(), [seen(interaction=failing)], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("media.interaction.review", "review")
+    assert finding.reason == "互动入口https://x.example/hd每次访问均返回服务器错误（HTTP 503, on each of 3 tries），不能证明入口已失效"
+
+
+def test_a_profile_may_count_a_lasting_server_error_as_a_dead_entry(tmp_path):
+    strict = profile_with(tmp_path, lambda d: d["new_media"]["interaction"].update(server_error="broken"))
+    failing = {"state": "server_error", "url": "https://x.example/hd", "status": 503, "detail": "HTTP 503, on each of 3 tries"}
+    assert account_labels([seen(interaction=failing)], strict) == [("互动交流链接有误", "veto")]
+
+
+def test_a_profile_copied_before_entry_tries_loads_and_reviews_a_server_error(tmp_path):
+    def older(data: dict[str, Any]) -> None:
+        for key in ("attempts", "pause_seconds", "server_error"):
+            del data["new_media"]["interaction"][key]
+        del data["new_media"]["interaction"]["reasons"]["server_error"]
+    copied = profile_with(tmp_path, older)
+    failing = {"state": "server_error", "url": "https://x.example/hd", "status": 502, "detail": "HTTP 502"}
+    assert account_labels([seen(interaction=failing)], copied) == [("账号检查待人工复核", "review")]
+
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("attempts", 0, "new_media.interaction.attempts: expected a whole number ≥ 1"),
+    ("pause_seconds", -1, "new_media.interaction.pause_seconds: expected a number ≥ 0"),
+    ("server_error", "fail", "new_media.interaction.server_error: expected one of review, broken"),
+])
+def test_the_entry_tries_of_a_profile_are_checked(tmp_path, key, value, says):
+    with pytest.raises(ProfileError, match=re.escape(says)):
+        profile_with(tmp_path, lambda d: d["new_media"]["interaction"].update({key: value}))
+
+
+def test_an_interaction_entry_not_recorded_is_reviewed_never_failed(profile):
+    target = dict(account(interaction_url=""), interaction_entry="")
+    findings = evaluate_account(target, [seen(interaction={"state": "unrecorded", "url": ""})], AS_OF, profile)
+    (finding,) = findings
+    assert (finding.code, finding.severity, finding.reason) == ("media.interaction.review", "review", "互动入口未记录")
+    assert finding.evidence["interaction_entry"] == ""
+    # an inspector who looked fills it, either way
+    for state, outcome in (("ok", []), ("missing", [("未提供有效互动功能", "veto")])):
+        inspected = manual(interaction={"state": state, "url": ""})
+        assert account_labels([seen(interaction={"state": "unrecorded", "url": ""}), inspected], profile) == outcome
+
+
+def test_the_evidence_keeps_the_register_entry_as_written(profile):
+    target = dict(account(interaction_url=""), interaction_entry="无")
+    (finding,) = evaluate_account(target, [seen(interaction={"state": "missing", "url": "", "entry": "无"})], AS_OF, profile)
+    assert (finding.label, finding.evidence["interaction_entry"], finding.evidence["interaction"]["entry"]) == (
+        "未提供有效互动功能", "无", "无")
 
 
 def test_an_interaction_entry_that_could_not_be_checked_says_why(profile):

@@ -49,7 +49,8 @@ FACT_NAMES: dict[str, str] = {
 # how a page was read (an observation's ``method``)
 READING_METHOD_NAMES = {"rendered": "浏览器渲染", "generic": "静态页面", "selector": "静态页面（指定位置）", "detail": "详情页"}
 # an account's interaction entry (the rules' states) and which source gave each of its fields
-INTERACTION_STATE_NAMES = {"ok": "正常", "missing": "未提供", "broken": "链接有误", "unknown": "无法确认"}
+INTERACTION_STATE_NAMES = {"ok": "正常", "missing": "未提供", "broken": "链接有误", "unknown": "无法确认", "unrecorded": "未记录",
+                           "server_error": "服务器错误"}
 SOURCE_FIELD_NAMES = {
     "found": "账号存在", "current_name": "当前名称", "latest_post_at": "最新发布时间",
     "interaction": "互动入口", "originals": "原创",
@@ -224,6 +225,8 @@ def _interaction_text(interaction: Mapping[str, Any]) -> str:
     text = INTERACTION_STATE_NAMES.get(state, state)
     if interaction.get("builtin"):
         text += "（平台自带评论、私信）"
+    if interaction.get("entry"):  # what the register says: 无, or the place in the app
+        text += f"（登记为：{interaction['entry']}）"
     said = interaction.get("detail") or (f"HTTP {interaction['status']}" if interaction.get("status") else "")
     return f"{text}（{said}）" if said and state != "ok" else text
 

@@ -912,7 +912,8 @@ def _field_value(observation: Mapping[str, Any], name: str) -> Any:
         return _latest_post_time(observation.get("posts"))
     if name == "interaction":
         interaction = observation.get("interaction")
-        if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown"):
+        # unknown, and not recorded in the register: an inspector's state fills it
+        if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown", "unrecorded"):
             return None
         return interaction
     if name == "originals":
@@ -930,8 +931,9 @@ def _is_manual(observation: Mapping[str, Any]) -> bool:
 
 
 def _latest_post_time(posts: Any) -> datetime | None:
-    """The newest post of a list read in full; pinned posts are never the latest."""
-    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping) and not p.get("pinned")]
+    """The newest post of a list read in full, by date: a pinned post counts by its date (its
+    place on top of the list says nothing of its age)."""
+    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping)]
     known = [t for t in times if t is not None]
     return max(known) if known else None
 
@@ -1269,8 +1271,8 @@ def _latest_post_until(
         latest, read_at, basis = recorded, state.read_at.get("latest_post_at"), "latest_post_at"
         latest_from = {"field": basis, "source": state.taken_from.get(basis, "")}
     else:
-        # pinned posts are never the latest (an old pinned post must not make an account look alive or dead)
-        times = (p.get("time") for p in state.posts or () if not p.get("pinned"))
+        # by date, pinned posts included: pinning moves a post to the top, not its date
+        times = (p.get("time") for p in state.posts or ())
         latest, later_in_list = _latest_until(times, as_of, profile)
         later, read_at, basis = later or later_in_list, state.read_at.get("posts"), "posts"
         latest_from = {"field": basis, "source": state.posts_source} if latest is not None else None
@@ -1287,7 +1289,7 @@ def _latest_original_until(state: AccountState, as_of: datetime, profile: Profil
     recorded, later = _latest_until([state.latest_original_at], as_of, profile)
     if recorded is not None or not later:
         return recorded, later, state.read_at.get("originals")
-    originals = (p.get("time") for p in state.posts or () if p.get("original") is True and not p.get("pinned"))
+    originals = (p.get("time") for p in state.posts or () if p.get("original") is True)
     from_list, _ = _latest_until(originals, as_of, profile)
     return from_list, True, state.read_at.get("posts")
 
@@ -1348,19 +1350,33 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
 
 
 def interaction_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
-    """missing → 未提供有效互动功能, broken → 互动交流链接有误, unknown → review, ok → nothing."""
+    """missing (the register says 无, or an inspector saw none) → 未提供有效互动功能, broken (every
+    try said the entry is gone) → 互动交流链接有误, server_error (a server error on every try) → review,
+    or 互动交流链接有误 where the profile's ``server_error`` says ``broken``, unknown → review,
+    unrecorded (the register's 互动入口 left empty: nobody looked) → review, ok (a working entry,
+    a place in the app, the platform's own comments) → nothing."""
     rules = profile.section("new_media", "interaction")
     interaction = dict(state.interaction or {})
     state_name = interaction.get("state") or "unknown"
-    evidence = _account_evidence(target, state, interaction=interaction, interaction_url=target.get("interaction_url", ""))
+    evidence = _account_evidence(
+        target, state, interaction=interaction, interaction_url=target.get("interaction_url", ""),
+        interaction_entry=target.get("interaction_entry", target.get("interaction_url", "")),
+    )
     threshold = {"interaction_state": ["ok"]}
     if state_name == "ok":
         return []
+    if state_name == "server_error" and rules.get("server_error", "review") == "broken":
+        state_name = "broken"  # the profile counts a server error on every try as a dead entry
     if state_name in ("missing", "broken"):
         severity, points = _judged(profile, rules)
         return [_finding(profile, rules["codes"][state_name], rules["labels"][state_name], severity, threshold, as_of, evidence, points=points)]
     url = interaction.get("url") or target.get("interaction_url") or "(none)"
-    reason = rules["reasons"]["unknown"].format(url=url, detail=interaction.get("detail") or state.error or "not checked")
+    if state_name == "unrecorded":
+        reason = rules["reasons"]["unrecorded"]
+    elif state_name == "server_error":
+        reason = rules["reasons"]["server_error"].format(url=url, detail=interaction.get("detail") or "HTTP 5xx")
+    else:
+        reason = rules["reasons"]["unknown"].format(url=url, detail=interaction.get("detail") or state.error or "not checked")
     review_label = profile.value("new_media", "review_label")
     return [_finding(profile, rules["codes"]["review"], review_label, "review", threshold, as_of, evidence, reason)]
 

@@ -37,6 +37,8 @@ PROFILES_FOLDER = "profiles"
 PROFILE_SUFFIXES = (".yaml", ".yml")
 SEVERITIES = ("veto", "deduct", "note")  # `review` is the engine's, never a profile's choice
 DURATION_UNITS = ("days", "months", "years")
+# what an account's 互动入口 answering a server error on every try is worth
+SERVER_ERROR_OUTCOMES = ("review", "broken")
 
 
 class ProfileError(ValueError):
@@ -484,6 +486,8 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("new_media.interaction.labels.missing", _text),
     ("new_media.interaction.labels.broken", _text),
     ("new_media.interaction.reasons.unknown", _text),
+    ("new_media.interaction.reasons.unrecorded", _text),
+    ("new_media.interaction.reasons.server_error", _text),
 )
 
 # Keys the engine reads when present, with what they must hold. A profile copied before a key
@@ -491,6 +495,12 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
 OPTIONAL: tuple[tuple[str, Check], ...] = (
     # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
     ("websites.availability.window_days", _count),
+    # the tries of an account's 互动入口 URL and the pause between them; without them one try
+    ("new_media.interaction.attempts", _count),
+    ("new_media.interaction.pause_seconds", _number),
+    # what a server error on every try is worth; without it review (never a false 不合格)
+    ("new_media.interaction.server_error", lambda v: "" if v in SERVER_ERROR_OUTCOMES else
+     f"expected one of {', '.join(SERVER_ERROR_OUTCOMES)}"),
 )
 
 
