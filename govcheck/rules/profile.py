@@ -436,6 +436,9 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.interaction.reasons.channel_broken", _text),
     ("websites.interaction.reasons.channel_unresolved", _text),
     ("websites.interaction.reasons.channel_not_rendered", _text),
+    ("websites.interaction.reasons.channel_not_searched", _text),
+    ("websites.interaction.reasons.channel_no_navigation", _text),
+    ("websites.interaction.reasons.channel_pages_unread", _text),
     ("websites.serious_errors.code", _text),
     ("websites.serious_errors.severity", _severity),
     ("websites.serious_errors.label", _text),
@@ -491,6 +494,10 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
 OPTIONAL: tuple[tuple[str, Check], ...] = (
     # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
     ("websites.availability.window_days", _count),
+    # words of unified platforms' hosts whose links are channels; without it, none is known
+    ("websites.interaction.platform_hosts", _texts),
+    # proof of absence: the fewest named navigation entries of a recognised navigation (2 without it)
+    ("websites.interaction.navigation_min_entries", _count),
 )
 
 

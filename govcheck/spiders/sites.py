@@ -45,7 +45,9 @@ from govcheck.extract.columns import column_type_for_name
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
 from govcheck.extract.listing import ListEntry, ListPage, depends_on_a_browser
-from govcheck.extract.page import PageReading, with_frames
+from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
+from govcheck.extract.interaction import names_channel_section
+from govcheck.extract.page import PageReading, names_a_write_in_channel, with_frames
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
@@ -111,6 +113,7 @@ def shows_a_channel(site: dict[str, Any], reading: PageReading, discovered: Sequ
         any(c.get("type") == INTERACTION_TYPE for c in columns)
         or bool(reading.interaction_links)
         or bool(reading.interaction_unresolved)
+        or bool(reading.channel_search and (reading.channel_search.platforms or reading.channel_search.shows))
     )
 
 
@@ -283,9 +286,10 @@ class SitesSpider(RoundSpider):
             home=meta["kind"] == "home",
             interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
             navigation=discover,
+            platform_hosts=self.platform_hosts,
         )
         frames = page_method_result(response, frame_documents) or []  # rendered pages only
-        reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home")
+        reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts)
         page = reading.page
         if meta["first_page"] is not None:
             yield self.with_last_page(meta, response.url, page)
@@ -326,6 +330,10 @@ class SitesSpider(RoundSpider):
             # this reading stands.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True, read_as_fetched=observation)
             return
+        if meta["kind"] == "home" and self.needs_a_channel_search(site, reading, discovered):
+            # No channel named: "none" fails the site only once every place where one may be was
+            # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
+            observation.data["channel_search"] = await self.search_for_a_channel(response.url, reading)
         for found in discovered:
             yield self.page_request(site, found["url"], "column", found["name"], found)
         yield observation
@@ -422,6 +430,8 @@ class SitesSpider(RoundSpider):
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
         self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
+        self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
+        self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
         self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
         self.link_answers: dict[str, asyncio.Future] = {}  # URL → its answer, once per round and process
@@ -437,7 +447,12 @@ class SitesSpider(RoundSpider):
             "word_list": self.word_list,
         }
         if meta["kind"] == "home":
-            read["interaction_links"] = [{"name": name, "url": link} for name, link in reading.interaction_links]
+            read["interaction_links"] = [
+                {"name": name, "url": link, **({"section": True} if names_channel_section(name) else {})}
+                for name, link in reading.interaction_links
+            ]
+            if reading.channel_search is not None:  # links to a known platform's host: channels by their host
+                read["interaction_links"] += [{"name": name, "url": link, "platform": word} for name, link, word in reading.channel_search.platforms]
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
         listed = reading.messages
         if listed is not None:
@@ -470,6 +485,102 @@ class SitesSpider(RoundSpider):
             names.add(key)
             columns.append({"name": key, "url": link, "type": column_type_for_name(name), "render": "", "selector": "", "discovered": True})
         return columns
+
+    # -- looking for an interaction channel the home page does not name ------------------
+
+    def needs_a_channel_search(self, site: dict[str, Any], reading: PageReading, discovered: Sequence[dict[str, Any]]) -> bool:
+        """Whether the home page, as finally read, leaves the site without a channel it names:
+        no 互动交流 column (the rules judge its messages instead), no link naming a channel or to
+        a known platform (a section such as 政民互动 is not yet one), no message form on it."""
+        search = reading.channel_search
+        columns = [*(site.get("columns") or []), *discovered]
+        return (
+            search is not None
+            and not any(c.get("type") == INTERACTION_TYPE for c in columns)
+            and not names_a_write_in_channel(reading.interaction_links)
+            and not search.platforms
+        )
+
+    async def search_for_a_channel(self, home_url: str, reading: PageReading) -> dict[str, Any]:
+        """The ``channel_search`` of a home page naming no channel: its navigation as recognised,
+        and each place where a channel may be, read in order (most likely first), until one is a
+        channel or GOVCHECK_CHANNEL_PAGES were read; the rest are listed as not read."""
+        search = reading.channel_search
+        assert search is not None
+        record: dict[str, Any] = {
+            "navigation": [{"name": e.name, "url": e.url, "kind": e.kind} for e in search.navigation],
+            "pages": [],
+            "candidates": len(search.candidates),
+            "budget": self.channel_pages,
+        }
+        if search.shows:  # the home page itself shows a message form or messages
+            shown = {"name": "首页", "url": home_url, "why": "home", "page_url": home_url, "fetched_at": self.now()}
+            record["pages"].append({**shown, "outcome": "channel", "shows": list(search.shows)})
+            return record
+        known = frozenset(reading.links)
+        for candidate in search.candidates[: self.channel_pages]:
+            page = await self.read_channel_candidate(candidate, known)
+            record["pages"].append(page)
+            if page["outcome"] == "channel":
+                return record
+        for candidate in search.candidates[self.channel_pages:]:
+            record["pages"].append({"name": candidate.name, "url": candidate.url, "why": candidate.why, "script": candidate.script, "outcome": "not read"})
+        return record
+
+    async def read_channel_candidate(self, candidate: Candidate, known: frozenset[str]) -> dict[str, Any]:
+        """One place where a channel may be, read (in Chromium too when it runs scripts or shows a
+        frame and shows no channel as fetched): what it is, with the page read and why."""
+        record: dict[str, Any] = {"name": candidate.name, "url": candidate.url, "why": candidate.why}
+        if not candidate.url:
+            return {**record, "script": candidate.script, "outcome": "unclear", "shows": ["只能由脚本打开，无法读取"]}
+        request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES})
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as error:  # our failure to read it proves nothing
+            return {**record, "fetched_at": self.now(), "outcome": "failed", "error": describe_error(error)}
+        record.update(page_url=response.url, fetched_at=self.now(), status=response.status, method="generic")
+        if not 200 <= response.status < 300:
+            return {**record, "outcome": "failed", "error": f"HTTP {response.status}"}
+        try:
+            html = response.text
+        except AttributeError:  # a document, an image: no page a channel is on
+            kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
+        seen = self.channel_page(html, response.url, candidate, known)
+        if seen.outcome != "channel" and depends_on_a_browser(html):
+            rendered = await self.rendered_channel_page(response.url, candidate, known)
+            if isinstance(rendered, str):
+                return {**record, "outcome": "failed", "error": f"rendered: {rendered}", "as_fetched": {"outcome": seen.outcome, "shows": list(seen.shows)}}
+            record["method"], seen = "rendered", rendered
+        return {**record, "outcome": seen.outcome, "shows": list(seen.shows)}
+
+    def channel_page(self, html: str, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage:
+        return read_channel_page(
+            html, url, self.now(), whole_page=candidate.whole_page, known_urls=known, platform_hosts=self.platform_hosts
+        )
+
+    async def rendered_channel_page(self, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage | str:
+        """The page as a browser shows it, frames included; the error when the browser failed."""
+        meta = {
+            "handle_httpstatus_list": ERROR_STATUSES,
+            "playwright": True,
+            "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle"), PageMethod(frame_documents)],
+        }
+        try:
+            response = await self.crawler.engine.download_async(scrapy.Request(url, dont_filter=True, meta=meta))
+            html = response.text
+        except Exception as error:
+            return describe_error(error)
+        if not 200 <= response.status < 300:
+            return f"HTTP {response.status}"
+        documents = [(response.url, html), *(page_method_result(response, frame_documents) or [])]
+        return combine_channel_pages(
+            [
+                self.channel_page(document, frame_url, candidate, known) if document is not None else ChannelPage("unclear", (f"内嵌页面无法读取：{frame_url}",))
+                for frame_url, document in documents
+                if frame_url.lower().startswith(("http://", "https://"))
+            ]
+        )
 
     # -- links ------------------------------------------------------------------------
 
