@@ -1510,3 +1510,15 @@ def test_a_profile_copy_without_the_proof_of_absence_wording_still_loads(tmp_pat
     assert local.value("websites", "interaction", "reasons", "channel_pages_unread").startswith("首页未找到互动入口")
     target, observations = site_whose_home([], searched())
     assert codes(interaction_findings(observations, local, target)) == ["site.interaction.no_channel"]
+
+
+def test_a_home_page_read_only_as_fetched_names_what_else_was_not_proven(profile):
+    # the browser failed on a home page linking only a section, whose page did not load either
+    failed = place("政民互动", "zmhd/", "failed", error="timeout")
+    target, observations = site_whose_home([SECTION], None, method="generic", render_error="timeout", channel_search=searched(failed))
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.severity == "review" and finding.evidence["render_error"] == "timeout"
+    assert finding.reason == (
+        f"首页（{HOME_URL}）静态页面中未找到互动入口，未能以浏览器打开核实，需人工确认；"
+        f"首页未找到互动入口，以下可能设有互动入口的页面未能读取或识别，不能证明网站无互动入口，需人工确认：政民互动（{HOME_URL}zmhd/：timeout）"
+    )

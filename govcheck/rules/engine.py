@@ -726,13 +726,14 @@ def site_interaction_findings(
     if not reasons:
         evidence["columns_seen"] = [o.get("key", "") for o in columns]
         evidence["read_as"] = home.get("method", "")
-        if home.get("method") != "rendered":
+        rendered = home.get("method") == "rendered"
+        if not rendered:
             if home.get("render_error"):
                 evidence["render_error"] = home["render_error"]
             # menus are often written by script: the HTML as fetched does not prove there is none
-            reason = rules["reasons"]["channel_not_rendered"].format(url=home.get("url", ""))
-            return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]
-        reasons = _absence_not_proven(home.get("url", ""), search, pages, rules)
+            reasons.append(rules["reasons"]["channel_not_rendered"].format(url=home.get("url", "")))
+        if rendered or search is not None:
+            reasons += _absence_not_proven(home.get("url", ""), search, pages, rules)
         if not reasons:
             return [_finding(profile, rules["codes"]["no_channel"], rules["labels"]["no_channel"], severity, threshold, as_of, evidence, points=points)]
     reason = profile.review_separator.join(reasons)

@@ -324,16 +324,16 @@ class SitesSpider(RoundSpider):
             if stale_here and last_page and last_page != response.url:
                 yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
                 return
+        if meta["kind"] == "home" and self.needs_a_channel_search(site, reading, discovered):
+            # No channel named: "none" fails the site only once every place where one may be was
+            # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
+            observation.data["channel_search"] = await self.search_for_a_channel(response.url, reading)
         if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
             # this reading stands.
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True, read_as_fetched=observation)
             return
-        if meta["kind"] == "home" and self.needs_a_channel_search(site, reading, discovered):
-            # No channel named: "none" fails the site only once every place where one may be was
-            # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
-            observation.data["channel_search"] = await self.search_for_a_channel(response.url, reading)
         for found in discovered:
             yield self.page_request(site, found["url"], "column", found["name"], found)
         yield observation
@@ -349,9 +349,10 @@ class SitesSpider(RoundSpider):
     ) -> bool:
         """Whether a page read as fetched counts against its site where a browser may show more.
 
-        A home page: no interaction channel (互动回应差 would veto) or no column in the navigation
-        of a site registered without columns (nothing to check); menus are often written by
-        script. A home page with only old dates (首页不更新), a stale column (栏目不更新) or a blank
+        A home page: no interaction channel shown or proven by a page reached from it (互动回应差
+        would veto; a section such as 政民互动 whose page shows none proves nothing) or no column
+        in the navigation of a site registered without columns (nothing to check); menus are
+        often written by script. A home page with only old dates (首页不更新), a stale column (栏目不更新) or a blank
         one (空白栏目), when the page runs scripts or shows frames: its news may be written by a
         script file or shown in an <iframe>, which leave no other sign in the HTML, and its
         暂无信息 may be a placeholder that its scripts hide once they have filled the list.
@@ -361,7 +362,11 @@ class SitesSpider(RoundSpider):
             if state != "entries":
                 return False
             registered_without_columns = not site.get("columns")
-            if not shows_a_channel(site, reading, discovered) or (registered_without_columns and not discovered):
+            search = observation.data.get("channel_search")
+            proven = bool(search) and any(page["outcome"] == "channel" for page in search["pages"])
+            if not proven and (search is not None or not shows_a_channel(site, reading, discovered)):
+                return True
+            if registered_without_columns and not discovered:
                 return True
             return self.home_is_stale(site, observation) and depends_on_a_browser(html)
         counts_against = state == "empty" or (state == "entries" and self.column_is_stale(observation.data))
