@@ -172,6 +172,11 @@ def test_sections_holding_channels_are_told_from_channels(name, section):
     assert names_channel_section(name) is section
 
 
+def test_staff_webmail_is_never_a_channel():
+    html = """<div class="top"><a href="https://mail.gov.cn/nsmail/index.php">邮箱</a><a href="/szyx/">市长邮箱</a></div>"""
+    assert interaction_links(html, HOME) == [("市长邮箱", HOME + "szyx/")]
+
+
 def test_news_titles_and_commented_out_links_are_never_channels():
     html = """<html><body><div class="news"><ul>
       <li><a href="/xw/1.html">年夜饭零投诉</a><span>2018-02-22</span></li>

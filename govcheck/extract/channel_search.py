@@ -13,8 +13,8 @@ govcheck.extract.interaction):
 - the page's other links, buttons and clickable blocks that may be a channel: sections, unnamed
   links whose address, image or block says interaction, names we do not know, image links
   without a name, and those only a script opens (they cannot be read). News entries (dated list
-  items), titles longer than a channel's name, documents (.pdf, .doc…), known furniture and the
-  names of other units (…人民政府, …局) are understood without a read;
+  items), titles longer than a channel's name, documents (.pdf, .doc…), staff webmail (mail.…),
+  known furniture and the names of other units (…人民政府, …局) are understood without a read;
 - links to a known unified platform (the profile's ``platform_hosts``: 12345, liuyan, tousu,
   信箱 hosts), channels by their host; petition and discipline hosts never are;
 - what the home page itself shows that is a channel: a message form or a list of messages.
@@ -49,6 +49,7 @@ from govcheck.extract.interaction import (
     _script_url,
     channel_links,
     extract_messages,
+    is_staff_mail,
     names_channel_section,
     names_excluded_channel,
     names_interaction_channel,
@@ -214,7 +215,7 @@ def plan_channel_search(
         if url and (word := platform_word(url, platform_hosts)):
             platforms.setdefault(url, (name, url, word))
             continue
-        if url and (url in news or _same_page(url, base_url) or _DOCUMENT.search(urlsplit(url).path)):
+        if url and (url in news or _same_page(url, base_url) or _DOCUMENT.search(urlsplit(url).path) or is_staff_mail(url)):
             continue
         kind = name_kind(name)
         if in_nav and url:

@@ -34,6 +34,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -62,6 +63,7 @@ __all__ = [
     "channel_links",
     "extract_messages",
     "interaction_links",
+    "is_staff_mail",
     "names_channel_section",
     "names_interaction_channel",
     "names_excluded_channel",
@@ -102,6 +104,15 @@ def names_channel_section(name: str) -> bool:
     no channel itself (互动留言 does): a link to it is not yet a channel, its page is read."""
     name = _SPACES.sub("", name)
     return bool(_SECTION_WORDS.search(name)) and not _WRITE_IN_WORDS.search(name) and not _NOT_CHANNEL_WORDS.search(name)
+
+
+# staff webmail (mail.gov.cn, mail.bjft.gov.cn): the unit's own mail, never a channel for citizens
+_STAFF_MAIL_HOST = re.compile(r"^(web)?mail[0-9]*\.|\.(web)?mail[0-9]*\.|^e?mail$")
+
+
+def is_staff_mail(url: str) -> bool:
+    """Whether a link goes to the unit's staff webmail (a mail.… host)."""
+    return bool(_STAFF_MAIL_HOST.search((urlsplit(url).hostname or "").lower()))
 
 
 def names_excluded_channel(name: str) -> bool:
@@ -216,7 +227,7 @@ def channel_links(html: str, base_url: str, news: Collection[str] = ()) -> Chann
         url = _resolve(href, base_url) or _script_url(a, base_url)
         name = _link_title(a) if a.tag == "a" else _squash(a.get("alt") or a.get("title") or "")
         if name:
-            if not _is_channel_name(name) or url in news:
+            if not _is_channel_name(name) or url in news or (url and is_staff_mail(url)):
                 continue
             if url:
                 found.setdefault(url, name)

@@ -87,6 +87,26 @@ def read_page(
     )
 
 
+def channel_link_records(reading: PageReading) -> list[dict[str, object]]:
+    """A home page's ``interaction_links`` as observations record them: ``{name, url}``, with
+    ``section: true`` for a section holding channels (政民互动: it counts through its page) and
+    ``platform: word`` for a link to a known unified platform (a channel by its host)."""
+    records: list[dict[str, object]] = [
+        {"name": name, "url": link, **({"section": True} if names_channel_section(name) else {})}
+        for name, link in reading.interaction_links
+    ]
+    if reading.channel_search is not None:
+        records += [{"name": name, "url": link, "platform": word} for name, link, word in reading.channel_search.platforms]
+    return records
+
+
+def leaves_a_channel_to_find(reading: PageReading) -> bool:
+    """Whether a home page's reading names no channel and links to no known platform: the places
+    where one may be are then to be read (reading.channel_search)."""
+    search = reading.channel_search
+    return search is not None and not names_a_write_in_channel(reading.interaction_links) and not search.platforms
+
+
 def names_a_write_in_channel(found: Sequence[tuple[str, str]]) -> bool:
     """Whether a page's channel links name a channel, not only a section holding channels (政民互动)."""
     return any(not names_channel_section(name) for name, _ in found)

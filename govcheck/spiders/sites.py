@@ -46,8 +46,7 @@ from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
 from govcheck.extract.listing import ListEntry, ListPage, depends_on_a_browser
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
-from govcheck.extract.interaction import names_channel_section
-from govcheck.extract.page import PageReading, names_a_write_in_channel, with_frames
+from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
@@ -452,12 +451,7 @@ class SitesSpider(RoundSpider):
             "word_list": self.word_list,
         }
         if meta["kind"] == "home":
-            read["interaction_links"] = [
-                {"name": name, "url": link, **({"section": True} if names_channel_section(name) else {})}
-                for name, link in reading.interaction_links
-            ]
-            if reading.channel_search is not None:  # links to a known platform's host: channels by their host
-                read["interaction_links"] += [{"name": name, "url": link, "platform": word} for name, link, word in reading.channel_search.platforms]
+            read["interaction_links"] = channel_link_records(reading)
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
         listed = reading.messages
         if listed is not None:
@@ -497,14 +491,8 @@ class SitesSpider(RoundSpider):
         """Whether the home page, as finally read, leaves the site without a channel it names:
         no 互动交流 column (the rules judge its messages instead), no link naming a channel or to
         a known platform (a section such as 政民互动 is not yet one), no message form on it."""
-        search = reading.channel_search
         columns = [*(site.get("columns") or []), *discovered]
-        return (
-            search is not None
-            and not any(c.get("type") == INTERACTION_TYPE for c in columns)
-            and not names_a_write_in_channel(reading.interaction_links)
-            and not search.platforms
-        )
+        return leaves_a_channel_to_find(reading) and not any(c.get("type") == INTERACTION_TYPE for c in columns)
 
     async def search_for_a_channel(self, home_url: str, reading: PageReading) -> dict[str, Any]:
         """The ``channel_search`` of a home page naming no channel: its navigation as recognised,
