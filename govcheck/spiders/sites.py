@@ -15,6 +15,11 @@ round gives the same observations when several processes share its queue.
 A site registered without columns is inspected through the columns its home page's
 navigation links to (``discovered: true``), typed by their names.
 
+A home page naming no interaction channel (only a section such as 政民互动, or nothing) of a
+site without a 互动交流 column has the places where one may be read, most likely first, at most
+GOVCHECK_CHANNEL_PAGES of them, until one is a channel (``channel_search``: the rules' proof of
+absence; govcheck.extract.channel_search says what the places are and what a page shows).
+
 Pages are read in a browser when their column is marked ``playwright`` or ``splash`` (Splash
 when SPLASH_URL is set, through govcheck.splash; else Playwright), and when a list page's
 HTML has no entries but loads them by script (Playwright). Every page read in a browser keeps
