@@ -34,6 +34,8 @@ _STAMP = re.compile(
     re.I,
 )
 _LATEST = datetime(2100, 1, 1, tzinfo=SHANGHAI)  # reads a stamp without bounding it
+# the round of a folder none of whose pages carries a time: any moment does, they show no date
+UNTIMED_ROUND = datetime(2024, 12, 31, 23, 59, 59, tzinfo=SHANGHAI)
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,7 @@ def rounds(pages: Iterable[LabelledPage], days: int = ROUND_DAYS) -> list[tuple[
     found = []
     for group in grouped:
         days = [page.own_time.date() for page in group if page.own_time is not None]
-        last = max(days) if days else datetime.now(SHANGHAI).date()
-        found.append((datetime.combine(last, time(23, 59, 59), SHANGHAI), group))
+        found.append((datetime.combine(max(days), time(23, 59, 59), SHANGHAI) if days else UNTIMED_ROUND, group))
     return found
 
 
@@ -141,7 +142,7 @@ def home_observation(page: LabelledPage, as_of: datetime, platform_hosts: Collec
         if search.shows:  # the home page itself shows a message form or messages
             pages = [{"name": "首页", "url": page.base_url, "why": "home", "outcome": "channel", "shows": list(search.shows)}]
         else:
-            pages = [{"name": c.name, "url": c.url, "why": c.why, "outcome": "not read"} for c in search.candidates]
+            pages = [{"name": c.name, "url": c.url, "why": c.why, "script": c.script, "outcome": "not read"} for c in search.candidates]
         observation["channel_search"] = {
             "navigation": [{"name": e.name, "url": e.url, "kind": e.kind} for e in search.navigation],
             "pages": pages,

@@ -214,3 +214,9 @@ def test_a_page_and_its_frames_are_one_reading():
     assert combine_channel_pages([none, unclear]) == unclear
     assert combine_channel_pages([unclear, form]) == form
     assert combine_channel_pages([none, none]) == none
+
+
+def test_a_block_classed_like_an_interaction_area_left_empty_cannot_be_read():
+    # <div id="zmhd"></div>: a script fills it, one the browser may not have run
+    search = plan('<div class="nav"><a href="/xwzx/">新闻中心</a><a href="/zwgk/">政务公开</a></div>' + NEWS + '<div class="box"><div id="zmhd"></div></div>')
+    assert search.candidates == (Candidate("", "", "empty block", '<div id="zmhd">'),)

@@ -12,7 +12,8 @@ govcheck.extract.interaction):
   not know, or none (its page is read: an unknown word is never proof);
 - the page's other links, buttons and clickable blocks that may be a channel: sections, unnamed
   links whose address, image or block says interaction, names we do not know, image links
-  without a name, and those only a script opens (they cannot be read). News entries (dated list
+  without a name, those only a script opens and blocks classed like an interaction area
+  (zmhd, hdjl…) left empty by a script (they cannot be read). News entries (dated list
   items), titles longer than a channel's name, documents (.pdf, .doc…), staff webmail (mail.…),
   known furniture and the names of other units (…人民政府, …局) are understood without a read;
 - links to a known unified platform (the profile's ``platform_hosts``: 12345, liuyan, tousu,
@@ -44,6 +45,8 @@ from govcheck.extract.interaction import (
     _MAX_NAME,
     _click_handler,
     _control_name,
+    _hints_channel,
+    _start_tag,
     _is_button,
     _is_submit,
     _script_url,
@@ -163,7 +166,9 @@ class Candidate:
     only a script we cannot read opens it. ``why``: ``section``, ``navigation`` (an entry of
     the navigation named with a word we do not know, or unnamed), ``interaction hint`` (an
     unnamed link whose address, image or block says interaction), ``unknown name``,
-    ``unnamed image``, ``unnamed link``, ``script`` (``script`` then says what it runs)."""
+    ``unnamed image``, ``unnamed link``, ``script`` (``script`` then says what it runs) and
+    ``empty block`` (a block classed like an interaction area that shows nothing: ``script``
+    is its start tag); the last two have no ``url`` and can never be read."""
 
     name: str
     url: str
@@ -191,7 +196,7 @@ class ChannelSearch:
 
 
 # the order in which candidates are read: the likeliest places first
-_PRIORITY = ("section", "interaction hint", "navigation", "unknown name", "script", "unnamed image", "unnamed link")
+_PRIORITY = ("section", "interaction hint", "navigation", "unknown name", "script", "empty block", "unnamed image", "unnamed link")
 
 
 def plan_channel_search(
@@ -236,7 +241,19 @@ def plan_channel_search(
     for name, target, why in channel_links(html, base_url, news).unresolved:
         if why in ("unnamed image", "unnamed link"):
             candidates.append(Candidate(name, target, "interaction hint"))
+    candidates.extend(Candidate("", "", "empty block", _start_tag(block)) for block in _empty_channel_blocks(root))
     return ChannelSearch(tuple(navigation.values()), _ordered(candidates), tuple(platforms.values()), shows)
+
+
+def _empty_channel_blocks(root: etree._Element) -> Iterator[etree._Element]:
+    """Blocks whose class or id says interaction (zmhd, hdjl, szxx…) that show nothing: a script
+    fills them, one our browser may not have run or whose data it could not load. Nobody can say
+    what a visitor sees there."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "a", "img") or not (el.get("class") or el.get("id")):
+            continue
+        if _hints_channel(el.get("class"), el.get("id")) and not _squash(el.text_content()) and next(el.iter("a", "img", "iframe"), None) is None:
+            yield el
 
 
 def _ordered(candidates: Iterable[Candidate]) -> tuple[Candidate, ...]:

@@ -770,7 +770,7 @@ def _place(page: Mapping[str, Any]) -> str:
     why = {"failed": page.get("error") or "读取失败", "not read": "超出读取页面数上限"}.get(
         page.get("outcome", ""), "；".join(page.get("shows") or []) or "未能识别"
     )
-    unnamed = {"unnamed image": "无文字图片链接", "unnamed link": "无文字链接", "interaction hint": "无文字链接", "script": "脚本链接"}
+    unnamed = {"unnamed image": "无文字图片链接", "unnamed link": "无文字链接", "interaction hint": "无文字链接", "script": "脚本链接", "empty block": "空的互动区块"}
     name = page.get("name") or unnamed.get(page.get("why", ""), "无文字链接")
     return f"{name}（{page.get('url') or page.get('script', '')}：{why}）"
 

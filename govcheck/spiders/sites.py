@@ -530,7 +530,8 @@ class SitesSpider(RoundSpider):
         frame and shows no channel as fetched): what it is, with the page read and why."""
         record: dict[str, Any] = {"name": candidate.name, "url": candidate.url, "why": candidate.why}
         if not candidate.url:
-            return {**record, "script": candidate.script, "outcome": "unclear", "shows": ["只能由脚本打开，无法读取"]}
+            why = "区块为空，由脚本填充，无法读取" if candidate.why == "empty block" else "只能由脚本打开，无法读取"
+            return {**record, "script": candidate.script, "outcome": "unclear", "shows": [why]}
         request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES})
         try:
             response = await self.crawler.engine.download_async(request)
