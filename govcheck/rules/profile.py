@@ -492,12 +492,12 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
 # Keys the engine reads when present, with what they must hold. A profile copied before a key
 # was added keeps its behaviour without it (and so do the rounds stored with it).
 OPTIONAL: tuple[tuple[str, Check], ...] = (
-    # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
-    ("websites.availability.window_days", _count),
     # words of unified platforms' hosts whose links are channels; without it, none is known
     ("websites.interaction.platform_hosts", _texts),
     # proof of absence: the fewest named navigation entries of a recognised navigation (2 without it)
     ("websites.interaction.navigation_min_entries", _count),
+    # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
+    ("websites.availability.window_days", _count),
 )
 
 
