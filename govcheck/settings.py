@@ -151,6 +151,11 @@ GOVCHECK_PARSE_POOL_MIN_SITES = 100
 GOVCHECK_LINKS_PER_SITE = 100
 GOVCHECK_CHECK_OUTBOUND_LINKS = True
 GOVCHECK_LINK_TIMEOUT = None
+# A home page naming no interaction channel: at most this many pages where one may be (its
+# navigation's sections, links named with a word we do not know, unnamed image links…) are read
+# before 互动回应差 can be judged (govcheck/extract/channel_search.py); when more remain unread,
+# the site is reviewed, never failed ("no channel" needs every such place read).
+GOVCHECK_CHANNEL_PAGES = 10
 # A site registered without columns: at most this many columns discovered from its home
 # page's navigation are inspected (marked discovered in the evidence).
 GOVCHECK_DISCOVERED_COLUMNS = 12

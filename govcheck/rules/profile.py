@@ -438,6 +438,9 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.interaction.reasons.channel_broken", _text),
     ("websites.interaction.reasons.channel_unresolved", _text),
     ("websites.interaction.reasons.channel_not_rendered", _text),
+    ("websites.interaction.reasons.channel_not_searched", _text),
+    ("websites.interaction.reasons.channel_no_navigation", _text),
+    ("websites.interaction.reasons.channel_pages_unread", _text),
     ("websites.serious_errors.code", _text),
     ("websites.serious_errors.severity", _severity),
     ("websites.serious_errors.label", _text),
@@ -493,6 +496,10 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
 # Keys the engine reads when present, with what they must hold. A profile copied before a key
 # was added keeps its behaviour without it (and so do the rounds stored with it).
 OPTIONAL: tuple[tuple[str, Check], ...] = (
+    # words of unified platforms' hosts whose links are channels; without it, none is known
+    ("websites.interaction.platform_hosts", _texts),
+    # proof of absence: the fewest named navigation entries of a recognised navigation (2 without it)
+    ("websites.interaction.navigation_min_entries", _count),
     # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
     ("websites.availability.window_days", _count),
     # the tries of an account's 互动入口 URL and the pause between them; without them one try
