@@ -3,11 +3,12 @@
 `govcheck demo` runs once (module-scoped: the round takes a minute or two) on an embedded store
 of its own. The round's report, as the report writers load it from the stored verdicts in
 register order, gives 附件1 and 附件2; they are compared cell by cell with the notice's tables,
-and the headline figures with the notice's text.
+and the headline figures with the notice's text. The notice draft the demo writes with the
+replica's office profile (replica/weinan/office.yaml) is compared with the notice's own lines.
 
 The notice (渭南市人民政府办公室, 2024-02-28) is the seed document the project reproduces. Its
-sections 一 and 二 and its two tables are copied verbatim into tests/data/seed_weinan_2024_1.txt,
-so the test reads nothing outside the checkout.
+text and its two tables are copied verbatim into tests/data/seed_weinan_2024_1.txt, so the test
+reads nothing outside the checkout.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 
 from govcheck.replicas.weinan import RegisterError, inspector_observations, load_register
-from govcheck.report.notice import build_notice
+from govcheck.report.notice import build_notice, default_addressees, infer_city
 from govcheck.report.summary import RoundReport, attachment_tables, change_text, load_round_report, percent_text
 from govcheck.targets import SITE_CATEGORIES
 from support import REPO, govcheck, open_store, store_environment
@@ -192,6 +194,36 @@ def test_the_notice_draft_opens_its_sections_as_the_notice_does(demo: dict[str, 
     seed = seed_text().splitlines()
     for heading in ("一、政府网站检查情况", "二、政务新媒体检查情况"):
         assert headline(sections[heading]) == headline(seed[seed.index(heading) + 1])
+
+
+def test_the_notice_draft_has_the_offices_details_as_the_notice_prints_them(demo: dict[str, Any]):
+    notice = Document(str(demo["out"] / f"notice-{ROUND}.docx"))
+    # the seed's text has ASCII commas, colons and brackets where the notice prints full-width ones
+    texts = [unicodedata.normalize("NFKC", p.text).strip() for p in notice.paragraphs]
+    cells = [cell.text for table in notice.tables for row in table.rows for cell in row.cells]
+    assert not [text for text in texts + cells if "×" in text]  # nothing left for the office to fill in
+    seed = seed_text().splitlines()
+    addressees, opening = seed[0], seed[1]
+    requirements = seed[seed.index("三、下一步工作要求") + 1]
+    attachments = seed[seed.index(requirements) + 1: seed.index(requirements) + 3]
+    signature, dated = seed[seed.index("附件1") - 2: seed.index("附件1")]
+    assert addressees == "各县、市、区人民政府,市人民政府各工作部门、直属机构,渭南高新区、经开区、华山景区管委会:"
+    assert texts[texts.index(addressees) + 1] == opening
+    assert texts[texts.index("三、下一步工作要求") + 1] == requirements  # 3月10日前…市政府办信息与政务公开科(电话:0913-2109218…
+    assert texts[texts.index(attachments[0]): texts.index(attachments[0]) + 2] == attachments
+    assert (signature, dated) == ("渭南市人民政府办公室", "2024年2月28日")
+    assert texts[texts.index(signature) + 1] == dated
+
+
+def test_without_the_offices_line_the_addressees_are_the_registers_kinds_of_units(demo: dict[str, Any]):
+    # the office's own line names the 管委会 by short names and leaves 卤阳湖 out; derived from
+    # the register, the line has the same kinds of units, the city-level 管委会 by their names
+    results = demo["report"].current.results
+    assert infer_city(results) == "渭南市"
+    assert default_addressees(results, "渭南市") == (
+        "各县、市、区人民政府", "市人民政府各工作部门、直属机构",
+        "卤阳湖现代产业开发区、渭南高新技术产业开发区、渭南经济技术开发区、华山风景名胜区管委会",
+    )
 
 
 # -- how the round was made ---------------------------------------------------------------------

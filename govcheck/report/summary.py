@@ -65,6 +65,7 @@ class TargetResult:
     labels: str  # the 突出问题 / 备注 cell; for 待人工复核 the reasons
     findings: tuple[dict[str, Any], ...] = ()
     register_order: tuple[Any, ...] = ()
+    organizer: str = ""  # 主办单位 in the register
 
     @property
     def noted(self) -> bool:
@@ -104,6 +105,7 @@ def result_from(verdict: dict[str, Any], target: dict[str, Any] | None, findings
         labels=verdict.get("labels") or "",
         findings=tuple(ordered),
         register_order=register_order(target),
+        organizer=target.get("organizer") or "",
     )
 
 
