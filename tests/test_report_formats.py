@@ -4,17 +4,21 @@ layout, the escaping of scraped text, and LibreOffice opening them."""
 from __future__ import annotations
 
 import csv
+import html
 import re
 import shutil
 import subprocess
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from openpyxl import load_workbook
 
 from govcheck.report.files import write_together
@@ -23,6 +27,8 @@ from seed_round import ATTACHMENT_1, PREVIOUS, ROUND, moment, store_round, store
 from support import govcheck, open_store, store_environment
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
+PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
+POINTS_PER_MM = 72 / 25.4
 HOSTILE_NAME = '<script>alert("name")</script>渭南'
 HOSTILE_URL = 'https://mp.weixin.qq.com/s/x"><script>alert("url")</script>'
 HOSTILE_DISTRICT = "临渭区<svg onload=alert(1)>"  # printed in a chart's SVG
@@ -256,12 +262,90 @@ def test_libreoffice_reads_every_sheet_of_the_workbook(written, tmp_path: Path):
     assert any(row[2] == HOSTILE_NAME for row in sheets["全部检查对象"])
 
 
-def test_libreoffice_converts_the_notice_to_pdf(written, tmp_path: Path):
-    result = soffice(tmp_path, "pdf", written["out"] / "notice-2024-1.docx")
+@pytest.fixture(scope="module")
+def notice_pdf(written, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pdf")
+    result = soffice(folder, "pdf", written["out"] / "notice-2024-1.docx")
     assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "converted" / "notice-2024-1.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) >= 3  # the notice and its two attachments
+    return folder / "converted" / "notice-2024-1.pdf"
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x_min: float
+    y_min: float
+    x_max: float
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    width: float
+    height: float
+    words: list[Word]
+
+    def lines(self) -> dict[float, list[Word]]:
+        """The words by line (their top), left to right."""
+        lines: dict[float, list[Word]] = {}
+        for word in self.words:
+            lines.setdefault(round(word.y_min), []).append(word)
+        return {top: sorted(words, key=lambda w: w.x_min) for top, words in sorted(lines.items())}
+
+
+def pdf_pages(pdf: Path) -> list[PdfPage]:
+    """Every page's words with where they stand (pdftotext -bbox, in points from the top left)."""
+    if not Path(PDFTOTEXT).exists():
+        pytest.fail("pdftotext is missing: scripts/bootstrap.sh installs Debian's poppler-utils")
+    result = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    pages = []
+    for width, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', result.stdout, re.S):
+        words = [Word(html.unescape(text), float(x0), float(y0), float(x1)) for x0, y0, x1, text in
+                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', body)]
+        pages.append(PdfPage(float(width), float(height), words))
+    return pages
+
+
+def test_libreoffice_converts_the_notice_to_pdf(notice_pdf: Path):
+    assert notice_pdf.read_bytes().startswith(b"%PDF")
+    assert len(pdf_pages(notice_pdf)) >= 3  # the notice and its two attachments
+
+
+def test_every_page_of_the_notice_is_numbered_as_gb_t_9704_sets_it(notice_pdf: Path):
+    # GB/T 9704-2012 7.5: "— 1 —" in 4号 below the type area, its top 7 mm below it; odd pages at
+    # the right and even pages at the left, one character in; numbered on through the attachments
+    pages = pdf_pages(notice_pdf)
+    left_margin, right_margin, bottom_margin, character = 28 * POINTS_PER_MM, 26 * POINTS_PER_MM, 35 * POINTS_PER_MM, 16
+    for number, page in enumerate(pages, start=1):
+        type_area_bottom = page.height - bottom_margin
+        below = [w for w in page.words if w.y_min > type_area_bottom]
+        assert [w.text for w in below] == ["—", str(number), "—"], f"page {number}"
+        assert abs(below[0].y_min - (type_area_bottom + 7 * POINTS_PER_MM)) < 5, f"page {number}"
+        if number % 2:
+            assert abs(below[-1].x_max - (page.width - right_margin - character)) < 2, f"page {number}"
+        else:
+            assert abs(below[0].x_min - (left_margin + character)) < 2, f"page {number}"
+
+
+def test_the_date_stands_four_characters_from_the_right_below_the_signature(notice_pdf: Path, notice):
+    # GB/T 9704-2012 7.3.5.1: 成文日期右空四字, the 发文机关署名 on the line above it
+    right_edge = 595.3 - 26 * POINTS_PER_MM
+    for page in pdf_pages(notice_pdf):
+        lines = list(page.lines().values())
+        texts = ["".join(w.text for w in line) for line in lines]
+        if "2024年2月28日" in texts:
+            dated = texts.index("2024年2月28日")
+            assert texts[dated - 1] == "××市人民政府办公室"
+            assert abs(lines[dated][-1].x_max - (right_edge - 4 * 16)) < 2
+            break
+    else:
+        pytest.fail("no line of the PDF is the notice's date")
+    # centred on the date: 4 characters in, plus half of what the date (6.5 characters: its digits
+    # are half-width) is shorter than the signature (10); fonts decide the printed widths
+    paragraphs = [p for p in notice.paragraphs if p.text in ("××市人民政府办公室", "2024年2月28日")]
+    assert [(p.alignment, p.paragraph_format.right_indent) for p in paragraphs] == [
+        (WD_ALIGN_PARAGRAPH.RIGHT, Pt(4 * 16 + (6.5 - 10) * 16 / 2)), (WD_ALIGN_PARAGRAPH.RIGHT, Pt(4 * 16)),
+    ]
 
 
 def test_the_workbook_is_a_plain_zip_of_xml(written):
