@@ -13,6 +13,7 @@ reads nothing outside the checkout.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import unicodedata
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 
 from govcheck.replicas.weinan import RegisterError, inspector_observations, load_register
 from govcheck.report.notice import build_notice, default_addressees, infer_city
@@ -224,6 +226,26 @@ def test_without_the_offices_line_the_addressees_are_the_registers_kinds_of_unit
         "各县、市、区人民政府", "市人民政府各工作部门、直属机构",
         "卤阳湖现代产业开发区、渭南高新技术产业开发区、渭南经济技术开发区、华山风景名胜区管委会",
     )
+
+
+def test_the_workbook_lists_each_target_once_and_each_finding_with_its_evidence(demo: dict[str, Any]):
+    workbook = load_workbook(demo["out"] / f"report-{ROUND}.xlsx", read_only=True)
+    targets = list(workbook["全部检查对象"].iter_rows(min_row=3, values_only=True))
+    findings = list(workbook["发现问题"].iter_rows(min_row=3, values_only=True))
+    assert len(targets) == 521 == len(demo["report"].current.results)  # 51 websites, 470 accounts: one row each
+    assert len(findings) == demo["store"].count("findings", {"round": ROUND})
+    # a veto's 不合格 prints 单项否决, never a score; a 合格 its score
+    assert {(row[5], row[6] if isinstance(row[6], str) else "score") for row in targets} == {("合格", "score"), ("不合格", "单项否决")}
+    number_of = {row[2]: row[0] for row in targets}
+    assert all(row[0] == number_of[row[2]] and row[9] for row in findings)  # each finding's links, under its target's 序号
+
+
+def test_the_html_evidence_reads_as_words(demo: dict[str, Any]):
+    text = html.unescape(re.sub(r"<[^>]+>", "", (demo["out"] / f"report-{ROUND}.html").read_text(encoding="utf-8")))
+    assert not re.search(r'[{\[]\s*"|"\s*:\s*[{\["\d]', text)  # no rule or threshold printed as JSON
+    assert "判定规则：访问超过15秒未打开记为失败" in text  # 韩城市财政局's veto, its threshold in words
+    assert "判定规则：平台显示的名称与登记名称“华阴文化”不一致" in text
+    assert re.search(r"通知公告 最新发布 2023-\d\d-\d\d http://127\.0\.0\.1:\d+/\S+（抓取时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d）", text)
 
 
 # -- how the round was made ---------------------------------------------------------------------

@@ -46,6 +46,7 @@ def store_hostile_and_review_targets(store: Any) -> None:
     store.upsert("targets", hostile)
     store_verdict(store, ROUND, hostile, "不合格", "14天未更新", [{
         "code": "media.no_update_14d", "label": "14天未更新", "severity": "veto",
+        "rule": {"profile": "national-2019", "code": "media.no_update_14d", "threshold": {"no_update_days": 14, "long_no_update_days": 90}},
         "evidence": {"latest_post_at": moment("2024-01-30T08:00:00"), "latest_posts": [
             {"url": "javascript:alert('post')", "title": "<img src=x onerror=alert(1)>", "time": moment("2024-01-30T08:00:00")},
             {"url": HOSTILE_URL, "title": "正常标题", "time": moment("2024-01-29T08:00:00")},
@@ -87,7 +88,7 @@ def workbook(written):
 
 
 def test_the_workbook_has_the_attachments_and_the_detail_sheets(workbook):
-    assert workbook.sheetnames == ["附件1", "附件2", "全部检查对象", "待人工复核"]
+    assert workbook.sheetnames == ["附件1", "附件2", "全部检查对象", "发现问题", "待人工复核"]
 
 
 def test_attachment_1_is_the_notices_table(workbook):
@@ -120,20 +121,47 @@ def test_the_attachments_are_laid_out_for_printing(workbook):
         assert sheet.column_dimensions["B"].width >= 30 and sheet["A2"].font.b
 
 
-def test_the_detail_sheet_has_every_target_and_finding_with_its_evidence(workbook, written):
+def test_the_target_sheet_has_one_row_per_target_with_its_problems_joined(workbook, written):
     sheet = workbook["全部检查对象"]
+    assert [c.value for c in sheet[2]] == ["序号", "类型", "名称", "类别", "区县", "检查结果", "得分", "突出问题/备注", "发现问题",
+                                           "待复核原因", "发现问题数"]
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert len({row[0] for row in rows}) == len(written["report"].current.results) == 51 + 470 + 1
+    assert len(rows) == len(written["report"].current.results) == 51 + 470 + 1
+    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
     [hostile] = [row for row in rows if row[2] == HOSTILE_NAME]
-    assert hostile[5:10] == ("不合格", 100, "14天未更新", "14天未更新", "单项否决")
-    assert HOSTILE_URL in hostile[12] and "javascript:" not in hostile[12]
-    assert "最新发布时间：2024-01-30 08:00:00" in hostile[11]
-    assert sheet.page_setup.orientation == "landscape" and sheet.auto_filter.ref == f"A2:N{len(rows) + 2}"
+    assert hostile[5:] == ("不合格", "单项否决", "14天未更新", "单项否决：14天未更新", None, 1)
+    [pending] = [row for row in rows if row[5] == "待人工复核"]
+    assert pending[6] is None and pending[9] == REVIEW_REASON
+    assert sheet.page_setup.orientation == "landscape" and sheet.auto_filter.ref == f"A2:K{len(rows) + 2}"
+
+
+def test_a_score_is_printed_only_where_one_was_computed(workbook):
+    # the round's targets are stored with 得分 100: a veto's 不合格 says 单项否决, never 100
+    rows = list(workbook["全部检查对象"].iter_rows(min_row=3, values_only=True))
+    scores = {(row[5], row[6]) for row in rows}
+    assert scores == {("合格", 100), ("不合格", "单项否决"), ("待人工复核", None)}
+
+
+def test_the_findings_sheet_keeps_every_findings_evidence_under_its_targets_number(workbook):
+    targets = {row[2]: row[0] for row in workbook["全部检查对象"].iter_rows(min_row=3, values_only=True)}
+    sheet = workbook["发现问题"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    # 附件1's 6 findings, 附件2's 33 rows of which two print two problems, the hostile and the pending target's
+    assert len(rows) == 6 + 33 + 2 + 1 + 1
+    [hostile] = [row for row in rows if row[2] == HOSTILE_NAME]
+    assert hostile[0] == targets[HOSTILE_NAME]
+    assert hostile[4:8] == ("不合格", "14天未更新", "单项否决", "监测时间点前14天内没有发布（超过90天没有发布为长期无更新）")
+    assert "最新发布时间：2024-01-30 08:00:00" in hostile[8]
+    assert HOSTILE_URL in hostile[9] and "javascript:" not in hostile[9] and "发布 2024-01-29 08:00:00" in hostile[9]
+    assert hostile[11] == "media.no_update_14d"
+    [pending] = [row for row in rows if row[4] == "待人工复核"]
+    assert pending[10] == REVIEW_REASON and "（抓取时间 2024-02-20 10:00:00）" in pending[9]
+    assert sheet.auto_filter.ref == f"A2:L{len(rows) + 2}"
 
 
 def test_the_review_sheet_lists_why_each_check_could_not_be_completed(workbook):
     rows = list(workbook["待人工复核"].iter_rows(min_row=3, values_only=True))
-    assert rows == [(1, "网站", "县级部门网站01", "县级部门网站", "渭南市", REVIEW_REASON, "通知公告 http://127.0.0.1:9/tzgg/ （抓取 2024-02-20 10:00:00）")]
+    assert rows == [(1, "网站", "县级部门网站01", "县级部门网站", "渭南市", REVIEW_REASON, "通知公告 http://127.0.0.1:9/tzgg/ （抓取时间 2024-02-20 10:00:00）")]
 
 
 # -- docx -----------------------------------------------------------------------------------------
@@ -207,6 +235,16 @@ def test_only_web_links_become_links(page):
     assert 'href="https://mp.weixin.qq.com/s/x&quot;&gt;&lt;script&gt;alert(&quot;url&quot;)&lt;/script&gt;"' in page
 
 
+def test_the_evidence_reads_as_words_with_the_moment_each_page_was_read(page):
+    text = html.unescape(page)
+    assert not re.search(r'[{\[]\s*"|"\s*:\s*[{\["\d]', text)  # no rule, threshold or evidence printed as JSON
+    assert "threshold" not in text and "media.no_update_14d" not in text
+    assert "判定规则：监测时间点前14天内没有发布（超过90天没有发布为长期无更新）" in text
+    assert "正常标题 发布 2024-01-29 08:00:00" in text  # a date seen on the page, said to be one
+    assert "（抓取时间 2024-02-20 10:00:00）" in text  # the moment the page was read, named so
+    assert "“抓取时间”是本系统读取该页面的时间，不是信息的发布时间" in text
+
+
 def test_the_page_shows_the_counts_charts_and_evidence(page):
     assert "92%" in page and "提升" in page and "各区县合格率" in page and "与去年第四次检查对比（合格率）" in page
     assert "渭南市民政局 · 市政府工作部门及派出机构网站 · 渭南市 · 不合格 · 多个栏目更新不及时" in page
@@ -256,7 +294,7 @@ def test_libreoffice_reads_every_sheet_of_the_workbook(written, tmp_path: Path):
     sheets = {}
     for path in (tmp_path / "converted").glob("*.csv"):
         sheets[path.stem.removeprefix("report-2024-1-")] = list(csv.reader(path.open(encoding="utf-8")))
-    assert set(sheets) == {"附件1", "附件2", "全部检查对象", "待人工复核"}
+    assert set(sheets) == {"附件1", "附件2", "全部检查对象", "发现问题", "待人工复核"}
     assert sheets["附件1"][4] == ["1", "渭南市民政局", "不合格", "多个栏目更新不及时"]
     assert len(sheets["附件2"]) == 4 + 34
     assert any(row[2] == HOSTILE_NAME for row in sheets["全部检查对象"])
@@ -352,4 +390,4 @@ def test_the_workbook_is_a_plain_zip_of_xml(written):
     with zipfile.ZipFile(written["out"] / "report-2024-1.xlsx") as archive:
         assert archive.testzip() is None
         names = archive.namelist()
-    assert "xl/workbook.xml" in names and sum(n.startswith("xl/worksheets/sheet") for n in names) == 4
+    assert "xl/workbook.xml" in names and sum(n.startswith("xl/worksheets/sheet") for n in names) == 5
