@@ -110,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         help="write a round's summary tables (.xlsx), notice draft (.docx) and HTML page",
-        description="Writes OUT/report-R.xlsx (附件1, 附件2, every target with its findings and "
-        "evidence, 待人工复核), OUT/notice-R.docx (the notice draft with both attachments) and "
+        description="Writes OUT/report-R.xlsx (附件1, 附件2, 全部检查对象: one row per target, 发现问题: "
+        "every finding with its evidence, 待人工复核), OUT/notice-R.docx (the notice draft with both attachments, "
+        "the office's details from --office) and "
         "OUT/report-R.html (charts and evidence, one self-contained page). With --previous the "
         "合格率 is compared with that round (较去年第四次全面检查提升4%).",
     )
