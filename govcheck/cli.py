@@ -330,6 +330,8 @@ def command_report(arguments: argparse.Namespace) -> int:
     notice_date = notice_date_of(arguments.date)
     office = read_office(arguments.office) if arguments.office else None
     try:
+        if office is not None:
+            office.deadline(notice_date)  # refused before anything is read or written
         written = write_round_reports(open_store(), arguments.round, arguments.out, notice_date, arguments.previous, office)
     except OfficeError as error:  # a deadline that is not after the notice's date
         raise UserError(str(error)) from error
