@@ -31,6 +31,7 @@ from govcheck.replicas.weinan import RegisterError, inspector_observations, load
 from govcheck.report.notice import build_notice, default_addressees, infer_city
 from govcheck.report.summary import RoundReport, attachment_tables, change_text, load_round_report, percent_text
 from govcheck.targets import SITE_CATEGORIES
+from documents import below_type_area, pdf_pages, soffice
 from support import REPO, govcheck, open_store, store_environment
 
 SEED = Path(__file__).parent / "data" / "seed_weinan_2024_1.txt"
@@ -215,6 +216,14 @@ def test_the_notice_draft_has_the_offices_details_as_the_notice_prints_them(demo
     assert texts[texts.index(attachments[0]): texts.index(attachments[0]) + 2] == attachments
     assert (signature, dated) == ("渭南市人民政府办公室", "2024年2月28日")
     assert texts[texts.index(signature) + 1] == dated
+
+
+def test_libreoffice_prints_the_notice_draft_with_its_page_numbers(demo: dict[str, Any], tmp_path: Path):
+    result = soffice(tmp_path, "pdf", demo["out"] / f"notice-{ROUND}.docx")
+    assert result.returncode == 0, result.stderr
+    pages = pdf_pages(tmp_path / "converted" / f"notice-{ROUND}.pdf")
+    assert len(pages) >= 4  # the notice, 附件1 and 附件2 on pages of their own
+    assert [[w.text for w in below_type_area(page)] for page in pages] == [["—", str(n), "—"] for n in range(1, len(pages) + 1)]
 
 
 def test_without_the_offices_line_the_addressees_are_the_registers_kinds_of_units(demo: dict[str, Any]):

@@ -6,11 +6,8 @@ from __future__ import annotations
 import csv
 import html
 import re
-import shutil
-import subprocess
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -23,12 +20,10 @@ from openpyxl import load_workbook
 
 from govcheck.report.files import write_together
 from govcheck.report.summary import attachment_rows, load_round_report
+from documents import POINTS_PER_MM, below_type_area, pdf_pages, soffice
 from seed_round import ATTACHMENT_1, PREVIOUS, ROUND, moment, store_round, store_verdict
 from support import govcheck, open_store, store_environment
 
-SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
-PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
-POINTS_PER_MM = 72 / 25.4
 HOSTILE_NAME = '<script>alert("name")</script>渭南'
 HOSTILE_URL = 'https://mp.weixin.qq.com/s/x"><script>alert("url")</script>'
 HOSTILE_DISTRICT = "临渭区<svg onload=alert(1)>"  # printed in a chart's SVG
@@ -276,17 +271,6 @@ def test_an_unknown_round_or_date_is_refused_plainly(written):
 # -- LibreOffice ---------------------------------------------------------------------------------
 
 
-def soffice(tmp_path: Path, target: str, source: Path) -> subprocess.CompletedProcess:
-    """LibreOffice with its own profile (parallel runs must not share one)."""
-    if not Path(SOFFICE).exists():
-        pytest.fail("LibreOffice (soffice) is missing: scripts/bootstrap.sh installs it")
-    profile = (tmp_path / "lo-profile").as_uri()
-    return subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target, "--outdir", str(tmp_path / "converted"), str(source)],
-        capture_output=True, text=True, timeout=300,
-    )
-
-
 def test_libreoffice_reads_every_sheet_of_the_workbook(written, tmp_path: Path):
     every_sheet_as_utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
     result = soffice(tmp_path, every_sheet_as_utf8_csv, written["out"] / "report-2024-1.xlsx")
@@ -308,42 +292,6 @@ def notice_pdf(written, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "converted" / "notice-2024-1.pdf"
 
 
-@dataclass(frozen=True)
-class Word:
-    text: str
-    x_min: float
-    y_min: float
-    x_max: float
-
-
-@dataclass(frozen=True)
-class PdfPage:
-    width: float
-    height: float
-    words: list[Word]
-
-    def lines(self) -> dict[float, list[Word]]:
-        """The words by line (their top), left to right."""
-        lines: dict[float, list[Word]] = {}
-        for word in self.words:
-            lines.setdefault(round(word.y_min), []).append(word)
-        return {top: sorted(words, key=lambda w: w.x_min) for top, words in sorted(lines.items())}
-
-
-def pdf_pages(pdf: Path) -> list[PdfPage]:
-    """Every page's words with where they stand (pdftotext -bbox, in points from the top left)."""
-    if not Path(PDFTOTEXT).exists():
-        pytest.fail("pdftotext is missing: scripts/bootstrap.sh installs Debian's poppler-utils")
-    result = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    pages = []
-    for width, height, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', result.stdout, re.S):
-        words = [Word(html.unescape(text), float(x0), float(y0), float(x1)) for x0, y0, x1, text in
-                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', body)]
-        pages.append(PdfPage(float(width), float(height), words))
-    return pages
-
-
 def test_libreoffice_converts_the_notice_to_pdf(notice_pdf: Path):
     assert notice_pdf.read_bytes().startswith(b"%PDF")
     assert len(pdf_pages(notice_pdf)) >= 3  # the notice and its two attachments
@@ -353,12 +301,11 @@ def test_every_page_of_the_notice_is_numbered_as_gb_t_9704_sets_it(notice_pdf: P
     # GB/T 9704-2012 7.5: "— 1 —" in 4号 below the type area, its top 7 mm below it; odd pages at
     # the right and even pages at the left, one character in; numbered on through the attachments
     pages = pdf_pages(notice_pdf)
-    left_margin, right_margin, bottom_margin, character = 28 * POINTS_PER_MM, 26 * POINTS_PER_MM, 35 * POINTS_PER_MM, 16
+    left_margin, right_margin, character = 28 * POINTS_PER_MM, 26 * POINTS_PER_MM, 16
     for number, page in enumerate(pages, start=1):
-        type_area_bottom = page.height - bottom_margin
-        below = [w for w in page.words if w.y_min > type_area_bottom]
+        below = below_type_area(page)
         assert [w.text for w in below] == ["—", str(number), "—"], f"page {number}"
-        assert abs(below[0].y_min - (type_area_bottom + 7 * POINTS_PER_MM)) < 5, f"page {number}"
+        assert abs(below[0].y_min - (page.type_area_bottom + 7 * POINTS_PER_MM)) < 5, f"page {number}"
         if number % 2:
             assert abs(below[-1].x_max - (page.width - right_margin - character)) < 2, f"page {number}"
         else:
