@@ -8,12 +8,15 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govcheck.audit import QUESTIONS, QuestionError, ask
 from govcheck.store import SHANGHAI, Store
+
+if TYPE_CHECKING:
+    from govcheck.report.office import Office
 
 DESCRIPTION = """\
 govcheck 按《政府网站与政务新媒体检查指标》(国办秘函〔2019〕19号)检查政府网站与政务新媒体。
@@ -26,7 +29,7 @@ A round, step by step:
   govcheck run --round 2024-1 --as-of 2024-02-20
   govcheck observe import observed.xlsx --round 2024-1   # inspectors' own observations
   govcheck query --ask failures-by-district --round 2024-1
-  govcheck report --round 2024-1 --previous 2023-4 --out reports   # 附件1/附件2 .xlsx, notice .docx, .html
+  govcheck report --round 2024-1 --previous 2023-4 --office office.yaml --out reports   # 附件1/附件2 .xlsx, notice .docx, .html
   govcheck recheck --round 2024-2 --from 2024-1 --as-of 2024-03-15  # 整改复查 of the 不合格 targets
 """
 
@@ -107,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         help="write a round's summary tables (.xlsx), notice draft (.docx) and HTML page",
-        description="Writes OUT/report-R.xlsx (附件1, 附件2, every target with its findings and "
-        "evidence, 待人工复核), OUT/notice-R.docx (the notice draft with both attachments) and "
+        description="Writes OUT/report-R.xlsx (附件1, 附件2, 全部检查对象: one row per target, 发现问题: "
+        "every finding with its evidence, 待人工复核), OUT/notice-R.docx (the notice draft with both attachments, "
+        "the office's details from --office) and "
         "OUT/report-R.html (charts and evidence, one self-contained page). With --previous the "
         "合格率 is compared with that round (较去年第四次全面检查提升4%).",
     )
@@ -116,7 +120,28 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--previous", help="round to compare the 合格率 with, e.g. 2023-4")
     report.add_argument("--out", type=Path, default=Path("reports"), help="folder for the files (default ./reports)")
     report.add_argument("--date", help="date printed on the notice, YYYY-MM-DD (default: today, Beijing date)")
+    report.add_argument("--office", type=Path, metavar="FILE",
+                        help="the office profile (office.yaml: 发文机关, 主送机关, 整改期限, contacts) printed in the "
+                        "notice; without it the notice leaves ×× where nothing is known")
     report.set_defaults(handler=command_report)
+
+    office = commands.add_parser("office", help="the office profile: the office's own details printed in the notice")
+    office_commands = office.add_subparsers(title="office commands", metavar="COMMAND")
+    office_template = office_commands.add_parser(
+        "template", help="write a blank office profile (YAML, a note on every field)",
+        description="Writes FILE with the fields of the notice's office details (城市, 发文机关, 发文机关署名, "
+        "主送机关, 检查组织单位, 整改报送科室, 联系电话, 电子邮箱, 整改期限), each with a note; fill it in and "
+        "pass it to govcheck report --office.",
+    )
+    office_template.add_argument("file", type=Path)
+    office_template.set_defaults(handler=command_office_template)
+    office_check = office_commands.add_parser(
+        "check", help="check an office profile and print what the notice will say",
+        description="Reads FILE as govcheck report --office does; every problem is listed with the file and field.",
+    )
+    office_check.add_argument("file", type=Path)
+    office_check.add_argument("--date", help="the notice's date, YYYY-MM-DD, to print the deadline (default: today, Beijing date)")
+    office_check.set_defaults(handler=command_office_check)
 
     recheck = commands.add_parser(
         "recheck",
@@ -300,16 +325,59 @@ def command_classify(arguments: argparse.Namespace) -> int:
 
 def command_report(arguments: argparse.Namespace) -> int:
     from govcheck.report import write_round_reports
+    from govcheck.report.office import OfficeError
 
-    if arguments.date:
-        try:
-            notice_date = datetime.strptime(arguments.date, "%Y-%m-%d").date()
-        except ValueError as error:
-            raise UserError(f"--date {arguments.date!r}: expected YYYY-MM-DD") from error
-    else:
-        notice_date = datetime.now(SHANGHAI).date()
-    for path in write_round_reports(open_store(), arguments.round, arguments.out, notice_date, arguments.previous):
+    notice_date = notice_date_of(arguments.date)
+    office = read_office(arguments.office) if arguments.office else None
+    try:
+        if office is not None:
+            office.deadline(notice_date)  # refused before anything is read or written
+        written = write_round_reports(open_store(), arguments.round, arguments.out, notice_date, arguments.previous, office)
+    except OfficeError as error:  # a deadline that is not after the notice's date
+        raise UserError(str(error)) from error
+    for path in written:
         print(f"written: {path}")
+    return 0
+
+
+def notice_date_of(text: str | None) -> date:
+    """--date as a date; today (Beijing date) when not given."""
+    if not text:
+        return datetime.now(SHANGHAI).date()
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError as error:
+        raise UserError(f"--date {text!r}: expected YYYY-MM-DD") from error
+
+
+def read_office(path: Path) -> Office:
+    from govcheck.report.office import OfficeError, load_office
+
+    try:
+        return load_office(path)
+    except OfficeError as error:
+        raise UserError(f"the office profile cannot be used:\n{error}") from error
+
+
+def command_office_template(arguments: argparse.Namespace) -> int:
+    from govcheck.report.office import write_office_template
+
+    if arguments.file.exists():
+        raise UserError(f"{arguments.file} exists: choose another name, or remove it first")
+    print(f"written: {write_office_template(arguments.file)}")
+    return 0
+
+
+def command_office_check(arguments: argparse.Namespace) -> int:
+    from govcheck.report.notice import office_lines
+    from govcheck.report.office import OfficeError
+
+    office = read_office(arguments.file)
+    try:
+        lines = office_lines(office, notice_date_of(arguments.date))
+    except OfficeError as error:
+        raise UserError(str(error)) from error
+    print("\n".join(lines))
     return 0
 
 

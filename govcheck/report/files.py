@@ -8,6 +8,7 @@ from pathlib import Path
 
 from govcheck.report.docx import write_notice_docx, write_recheck_docx
 from govcheck.report.html import write_recheck_html, write_round_html
+from govcheck.report.office import Office
 from govcheck.report.recheck import RecheckReport, load_recheck_report
 from govcheck.report.summary import RoundReport, load_round_report
 from govcheck.report.xlsx import write_recheck_xlsx, write_round_xlsx
@@ -22,12 +23,13 @@ def recheck_file_names(round_id: str) -> tuple[str, str, str]:
     return f"recheck-{round_id}.xlsx", f"recheck-{round_id}.docx", f"recheck-{round_id}.html"
 
 
-def write_round_files(report: RoundReport, out: Path, notice_date: date) -> list[Path]:
-    """report-R.xlsx, notice-R.docx and report-R.html of a loaded round report."""
+def write_round_files(report: RoundReport, out: Path, notice_date: date, office: Office | None = None) -> list[Path]:
+    """report-R.xlsx, notice-R.docx and report-R.html of a loaded round report; the notice
+    carries the office's details when ``office`` is given (×× where none is known otherwise)."""
     xlsx, docx, html = round_file_names(report.round_id)
     return write_together(out, [
         (xlsx, lambda path: write_round_xlsx(report, path)),
-        (docx, lambda path: write_notice_docx(report, path, notice_date)),
+        (docx, lambda path: write_notice_docx(report, path, notice_date, office)),
         (html, lambda path: write_round_html(report, path)),
     ])
 
@@ -42,9 +44,11 @@ def write_recheck_files(report: RecheckReport, out: Path) -> list[Path]:
     ])
 
 
-def write_round_reports(store: Store, round_id: str, out: Path, notice_date: date, previous: str | None = None) -> list[Path]:
+def write_round_reports(
+    store: Store, round_id: str, out: Path, notice_date: date, previous: str | None = None, office: Office | None = None
+) -> list[Path]:
     """A round's three files, read from the store (compared with ``previous`` when named)."""
-    return write_round_files(load_round_report(store, round_id, previous), out, notice_date)
+    return write_round_files(load_round_report(store, round_id, previous), out, notice_date, office)
 
 
 def write_recheck_reports(store: Store, round_id: str, from_round: str, out: Path) -> list[Path]:
