@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
@@ -46,13 +45,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return arguments.handler(arguments)
-    except (UserError, RoundError, ProfileError) as error:
+    except UserError as error:
+        print(f"govcheck: {error}", file=sys.stderr)
+        return error.exit_code
+    except (RoundError, ProfileError) as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return 1
 
 
 class UserError(Exception):
-    """A problem with what the operator asked or gave; printed without a traceback."""
+    """A problem with what the operator asked or gave; printed without a traceback.
+
+    ``exit_code``: 1, or 2 for a command line that cannot be run as written (as argparse's own).
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -358,17 +367,29 @@ def command_query(arguments: argparse.Namespace) -> int:
         rows = open_store().find(question.collection, question.query, sort=question.sort)
         write_rows(rows, question.columns, arguments.format, arguments.out)
         return 0
+    from govcheck.query_filter import FilterError, parse_filter
+
     try:
-        query = json.loads(arguments.filter)
-    except json.JSONDecodeError as error:
-        raise UserError(f"--filter is not valid JSON: {error}") from error
-    if not isinstance(query, dict):
-        raise UserError("--filter must be a JSON object, e.g. '{\"verdict\": \"不合格\"}'")
+        query = parse_filter(arguments.filter)
+    except FilterError as error:
+        raise UserError(f"invalid filter: {error}", exit_code=2) from error
     if arguments.round:
         query["round"] = arguments.round
-    rows = open_store().find(arguments.collection, query, sort=QUERY_SORT[arguments.collection])
+    rows = find_with_filter(open_store(), arguments.collection, query)
     write_rows(rows, QUERY_COLUMNS[arguments.collection], arguments.format, arguments.out)
     return 0
+
+
+def find_with_filter(store: Store, collection: str, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """The documents a checked filter selects. The store may still refuse what the check lets
+    through (a server's own limits): that is the filter's problem too, said without a traceback."""
+    from montydb.errors import OperationFailure as EmbeddedRefusal
+    from pymongo.errors import OperationFailure
+
+    try:
+        return store.find(collection, query, sort=QUERY_SORT[collection])
+    except (OperationFailure, EmbeddedRefusal) as error:
+        raise UserError(f"invalid filter: the store refused it: {error}", exit_code=2) from error
 
 
 QUERY_COLUMNS = {
