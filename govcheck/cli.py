@@ -77,8 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     targets_import = targets_commands.add_parser(
         "import",
         help="import targets from .xlsx (sheets 网站, 栏目, 新媒体), .csv or .yaml",
-        description="Validates the whole file first: an invalid file imports nothing and every "
-        "problem is listed with file, sheet, row and column. Re-importing updates targets by "
+        description="Validates the whole file first: an invalid file imports nothing and its "
+        "problems (its shape and its rows, in one pass: the first 100 and how many more) are "
+        "listed with file, sheet, row and column; 选择器 are compiled. Caps: 50,000 rows a sheet, "
+        "4,000 characters a cell, a workbook unpacking to 128 MB. Re-importing updates targets by "
         "name; targets missing from the file are kept (they may belong to stored rounds).",
     )
     targets_import.add_argument("file", type=Path)
@@ -249,9 +251,7 @@ def command_targets_import(arguments: argparse.Namespace) -> int:
     try:
         summary = import_targets(store, arguments.file, imported_at=datetime.now(SHANGHAI))
     except TableFileError as error:
-        print(f"govcheck: {arguments.file}: nothing imported, {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print_file_problems(arguments.file, error)
         return 1
     except store_write_errors() as error:  # the store refused the targets (disk, server, a value it cannot encode)
         cause = " ".join(f"{type(error).__name__}: {error}".split()).encode("utf-8", "backslashreplace").decode("utf-8")
@@ -259,6 +259,13 @@ def command_targets_import(arguments: argparse.Namespace) -> int:
         return 1
     print(summary.describe())
     return 0
+
+
+def print_file_problems(file: Path, error: Any) -> None:
+    """An operator's file refused: how many problems, the first ones located, how many more."""
+    print(f"govcheck: {file}: nothing imported, {error.total} problem(s):", file=sys.stderr)
+    for line in error.lines():
+        print(f"  {line}", file=sys.stderr)
 
 
 def command_template(arguments: argparse.Namespace) -> int:
@@ -350,9 +357,7 @@ def command_observe_import(arguments: argparse.Namespace) -> int:
     try:
         count = import_manual_observations(store, arguments.file, arguments.round)
     except TableFileError as error:
-        print(f"govcheck: {arguments.file}: nothing imported, {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print_file_problems(arguments.file, error)
         return 1
     print(f"round {arguments.round}: {count} manual observations imported and assessed")
     return 0
