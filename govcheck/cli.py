@@ -42,13 +42,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["GOVCHECK_DATA_DIR"] = str(arguments.data_dir)
     from govcheck.rounds import RoundError
     from govcheck.rules import ProfileError
+    from govcheck.store import StoreError
 
     try:
         return arguments.handler(arguments)
     except UserError as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return error.exit_code
-    except (RoundError, ProfileError) as error:
+    except (RoundError, ProfileError, StoreError) as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return 1
 
@@ -99,7 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run an inspection round (all spiders) and assess every target",
         description="Crawls every registered target, stores observations, then findings and "
-        "verdicts. Re-running the same round replaces its documents (same as_of required).",
+        "verdicts. Re-running the same round judges each target on the latest run that observed "
+        "it (same as_of required). Exit status: 0 the round is finished; 3 incomplete (targets "
+        "not reached, a spider stopped early); 130/143 interrupted by SIGINT (Ctrl-C) or SIGTERM "
+        "(4 by another cause); 1 an error (the store refusing a write stops the crawl and says "
+        "where and why). A second Ctrl-C stops at once.",
     )
     run.add_argument("--round", required=True, help="round id, YEAR-N, e.g. 2024-1")
     run.add_argument("--as-of", required=True, help="monitoring time point, YYYY-MM-DD (end of that day, Asia/Shanghai) or ISO date-time")
@@ -127,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--previous", help="round to compare the 合格率 with, e.g. 2023-4")
     report.add_argument("--out", type=Path, default=Path("reports"), help="folder for the files (default ./reports)")
     report.add_argument("--date", help="date printed on the notice, YYYY-MM-DD (default: today, Beijing date)")
+    report.add_argument("--force", action="store_true", help="write the reports of a round that is not finished "
+                        "(interrupted, incomplete, running), each marked 未完成 / 本轮检查未完成")
     report.set_defaults(handler=command_report)
 
     recheck = commands.add_parser(
@@ -173,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--target", help="with --ask history: a target key (site:名称, account:平台:名称) or name")
     query.add_argument("--code", help="with --ask indicator: a finding code, e.g. media.no_update_14d")
     query.add_argument("--round", help="limit to this round")
-    query.add_argument("--collection", default="verdicts", choices=["verdicts", "findings", "observations", "targets", "rounds"])
+    query.add_argument("--collection", default="verdicts", choices=["verdicts", "findings", "observations", "targets", "rounds", "runs"])
     query.add_argument("--filter", default="{}", help="MongoDB query document as JSON")
     add_format_options(query)
     query.set_defaults(handler=command_query)
@@ -287,23 +294,45 @@ def command_targets_list(arguments: argparse.Namespace) -> int:
 
 
 def command_run(arguments: argparse.Namespace) -> int:
-    from govcheck.crawl import run_round
+    from govcheck.crawl import RunInterrupted, run_round
 
     store = open_store()
     settings = dict(parse_setting(item) for item in arguments.set)
-    verdicts = run_round(
-        store,
-        arguments.round,
-        arguments.as_of,
-        arguments.profile,
-        spiders=arguments.spiders,
-        targets=arguments.targets,
-        settings=settings,
-        media_as_of_text=arguments.media_as_of,
-        inspected_from_text=arguments.inspected_from,
-    )
-    print_verdict_summary(arguments.round, verdicts)
-    return 0
+    try:
+        outcome = run_round(
+            store,
+            arguments.round,
+            arguments.as_of,
+            arguments.profile,
+            spiders=arguments.spiders,
+            targets=arguments.targets,
+            settings=settings,
+            media_as_of_text=arguments.media_as_of,
+            inspected_from_text=arguments.inspected_from,
+        )
+    except RunInterrupted as interrupted:
+        print(f"govcheck: {interrupted}; run the round again", file=sys.stderr)
+        return interrupted.exit_code
+    print_verdict_summary(arguments.round, outcome.verdicts)
+    if outcome.exit_code:
+        print(f"govcheck: {run_words(outcome)}", file=sys.stderr)
+        again = f"govcheck run --round {arguments.round} --as-of {arguments.as_of}"
+        print(f"govcheck: {outcome.round.describe()}. Its reports are refused until it is finished "
+              f"(run it again: {again}; or govcheck report --force, marked 未完成)", file=sys.stderr)
+    return outcome.exit_code
+
+
+def run_words(outcome: Any) -> str:
+    """What the run did, for the operator: interrupted by SIGINT, 24 of 40 targets not reached."""
+    said = f"run {outcome.run_id} {outcome.run_state}"
+    if outcome.signal:
+        said += f" by {outcome.signal}"
+    elif outcome.stopped:
+        said += f" ({outcome.stopped})"
+    if outcome.unreached:
+        shown = ", ".join(outcome.unreached[:5]) + (", …" if len(outcome.unreached) > 5 else "")
+        said += f": {len(outcome.unreached)} targets got no observation ({shown}); they are 待人工复核 or keep an earlier run's verdict"
+    return said
 
 
 def command_classify(arguments: argparse.Namespace) -> int:
@@ -324,23 +353,58 @@ def command_report(arguments: argparse.Namespace) -> int:
             raise UserError(f"--date {arguments.date!r}: expected YYYY-MM-DD") from error
     else:
         notice_date = datetime.now(SHANGHAI).date()
-    for path in write_round_reports(open_store(), arguments.round, arguments.out, notice_date, arguments.previous):
+    store = open_store()
+    unfinished = report_refusal(store, arguments.round, arguments.force)
+    for path in write_round_reports(store, arguments.round, arguments.out, notice_date, arguments.previous, unfinished):
         print(f"written: {path}")
+    if unfinished:
+        print(f"govcheck: round {arguments.round} is not finished: every file is marked {unfinished}", file=sys.stderr)
     return 0
+
+
+def report_refusal(store: Store, round_id: str, force: bool = False) -> str | None:
+    """None when the round's reports may be written as they are; the 未完成 mark they must carry
+    when it is not finished and ``force`` is given; else UserError saying its state and what to do.
+    A round without verdicts has nothing to report, forced or not."""
+    from govcheck.rounds import record_round_state, round_state
+
+    state = round_state(store, round_id)
+    record_round_state(store, state)
+    if not store.count("verdicts", {"round": round_id}):
+        raise UserError(f"round {round_id} has no verdicts: nothing to report ({state.describe()}); crawl it with govcheck run --round {round_id}")
+    if state.finished:
+        return None
+    if not force:
+        raise UserError(
+            f"{state.describe()}. Reports are written for finished rounds only: run it again "
+            f"(govcheck run --round {round_id} --as-of …), or write them anyway, each marked 未完成, with --force"
+        )
+    return state.watermark()
 
 
 def command_recheck(arguments: argparse.Namespace) -> int:
     from govcheck.report import write_recheck_files
     from govcheck.report.recheck import load_recheck_report, run_recheck
 
+    from govcheck.crawl import EXIT_INCOMPLETE, EXIT_INTERRUPTED, RunInterrupted
+    from govcheck.rounds import INTERRUPTED, round_state
+
     store = open_store()
     settings = dict(parse_setting(item) for item in arguments.set)
-    keys = run_recheck(
-        store, arguments.round, arguments.from_round, arguments.as_of, arguments.media_as_of, arguments.profile, settings
-    )
+    try:
+        keys = run_recheck(
+            store, arguments.round, arguments.from_round, arguments.as_of, arguments.media_as_of, arguments.profile, settings
+        )
+    except RunInterrupted as interrupted:
+        print(f"govcheck: {interrupted}; the re-check's reports are not written: run it again", file=sys.stderr)
+        return interrupted.exit_code
     if not keys:
         print(f"round {arguments.from_round} has no 不合格 targets: nothing to re-check")
         return 0
+    state = round_state(store, arguments.round)
+    if not state.finished:  # a re-check reports what it found only once it has found it all
+        print(f"govcheck: {state.describe()}; the re-check's reports are not written: run it again", file=sys.stderr)
+        return EXIT_INTERRUPTED if state.state == INTERRUPTED else EXIT_INCOMPLETE
     report = load_recheck_report(store, arguments.round, arguments.from_round)
     counts = ", ".join(f"{status} {count}" for status, count in report.counts().items())
     print(f"round {arguments.round} re-checked {len(report.rows)} targets that failed {arguments.from_round} — {counts}")
@@ -380,7 +444,10 @@ def command_query(arguments: argparse.Namespace) -> int:
         raise UserError(f"invalid filter: {error}", exit_code=2) from error
     if arguments.round:
         query["round"] = arguments.round
-    rows = find_with_filter(open_store(), arguments.collection, query)
+    store = open_store()
+    if arguments.collection in ("rounds", "runs"):
+        refresh_round_states(store, arguments.round)
+    rows = find_with_filter(store, arguments.collection, query)
     write_rows(rows, QUERY_COLUMNS[arguments.collection], arguments.format, arguments.out)
     return 0
 
@@ -397,12 +464,22 @@ def find_with_filter(store: Store, collection: str, query: dict[str, Any]) -> li
         raise UserError(f"invalid filter: the store refused it: {error}", exit_code=2) from error
 
 
+def refresh_round_states(store: Store, round_id: str | None) -> None:
+    """Rounds and runs as they stand: parts found dead are marked interrupted first (when the
+    store can be written)."""
+    from govcheck.rounds import record_round_state, round_state
+
+    for document in store.find("rounds", {"round": round_id} if round_id else {}):
+        record_round_state(store, round_state(store, document["round"]))
+
+
 QUERY_COLUMNS = {
     "verdicts": ["round", "target_key", "name", "category", "district", "verdict", "score", "labels"],
     "findings": ["round", "target_key", "code", "label", "severity", "reason"],
-    "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error"],
+    "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error", "run"],
     "targets": ["key", "name", "category", "account_type", "district", "url"],
-    "rounds": ["round", "as_of", "profile", "status", "started_at", "finished_at"],
+    "rounds": ["round", "as_of", "profile", "status", "started_at", "finished_at", "run", "status_why"],
+    "runs": ["round", "run", "part", "state", "started_at", "heartbeat_at", "finished_at", "stopped"],
 }
 QUERY_SORT = {
     "verdicts": [("round", 1), ("target_key", 1)],
@@ -410,6 +487,7 @@ QUERY_SORT = {
     "observations": [("round", 1), ("target_key", 1), ("kind", 1), ("key", 1)],
     "targets": [("key", 1)],
     "rounds": [("round", 1)],
+    "runs": [("round", 1), ("run", 1), ("part", 1)],
 }
 
 
