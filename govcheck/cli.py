@@ -331,7 +331,7 @@ def run_words(outcome: Any) -> str:
         said += f" ({outcome.stopped})"
     if outcome.unreached:
         shown = ", ".join(outcome.unreached[:5]) + (", …" if len(outcome.unreached) > 5 else "")
-        said += f": {len(outcome.unreached)} targets got no observation ({shown}); they are 待人工复核 or keep an earlier run's verdict"
+        said += f"; targets without an observation from it: {len(outcome.unreached)} ({shown}), 待人工复核 unless an earlier run observed them"
     return said
 
 

@@ -310,13 +310,13 @@ def round_state(store: Store, round_id: str, now: datetime | None = None) -> Rou
     for run in sorted(resting, reverse=True):
         if run != latest and stopped_early(run):
             state = worst(state, run_state(run))
-            why.append(f"the verdicts of {resting[run]} targets rest on {_run_words(run, by_run[run], dead_keys)}")
+            why.append(f"verdicts rest on {_run_words(run, by_run[run], dead_keys)} (targets: {resting[run]})")
             why_zh.append(f"{resting[run]}个检查对象的结果来自{STATE_WORDS_ZH[run_state(run)]}的运行 {run}")
     unreached = sorted(set().union(*(_run_unreached(p) for p in by_run.values())) - reached)
     if unreached:
         state = worst(state, INCOMPLETE)
         shown = ", ".join(unreached[:5]) + (", …" if len(unreached) > 5 else "")
-        why.append(f"{len(unreached)} targets were reached by no run ({shown})")
+        why.append(f"targets reached by no run: {len(unreached)} ({shown})")
         why_zh.append(f"{len(unreached)}个检查对象未检查到")
     return RoundState(round_id, state, latest, "; ".join(why), "；".join(why_zh), tuple(unreached), tuple(dead))
 

@@ -220,7 +220,7 @@ def test_verdicts_resting_on_an_interrupted_run_keep_the_round_unfinished_until_
     store.upsert("verdicts", {"round": ROUND, "target_key": "site:a", "verdict": "待人工复核", "run": first})
     store.upsert("verdicts", {"round": ROUND, "target_key": "site:b", "verdict": "合格", "run": second})
     state = round_state(store, ROUND, now)
-    assert state.state == "interrupted" and "the verdicts of 1 targets rest on run " + first in state.why
+    assert state.state == "interrupted" and f"verdicts rest on run {first} (stopped by SIGINT at " in state.why and state.why.endswith("(targets: 1)")
 
     store.upsert("runs", part(third, "finished", now, part="c", targets=["site:a", "site:c"], unreached=["site:c"]))
     store.upsert("verdicts", {"round": ROUND, "target_key": "site:a", "verdict": "合格", "run": third})
