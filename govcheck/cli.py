@@ -358,7 +358,7 @@ def command_report(arguments: argparse.Namespace) -> int:
     for path in write_round_reports(store, arguments.round, arguments.out, notice_date, arguments.previous, unfinished):
         print(f"written: {path}")
     if unfinished:
-        print(f"govcheck: round {arguments.round} is not finished: every file is marked {unfinished}", file=sys.stderr)
+        print(f"govcheck: round {arguments.round} is not finished: every file is marked 未完成: {unfinished}", file=sys.stderr)
     return 0
 
 

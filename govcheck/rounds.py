@@ -241,9 +241,9 @@ class RoundState:
         return f"round {self.round_id} is {self.state}" + (f": {self.why}" if self.why else "")
 
     def watermark(self) -> str:
-        """What every report of an unfinished round says at its top (未完成)."""
+        """What every report of an unfinished round says at its top, after 【未完成】."""
         detail = f"（{self.why_zh}）" if self.why_zh else ""
-        return f"未完成：本轮检查未完成{detail}，本文件中的结果不完整，不能作为检查结果通报。"
+        return f"本轮检查未完成{detail}，本文件中的结果不完整，不能作为检查结果通报。"
 
 
 STATE_WORDS_ZH = {INTERRUPTED: "被中断", INCOMPLETE: "未完成", RUNNING: "仍在进行", FINISHED: "已完成"}
