@@ -58,7 +58,7 @@ class RunOutcome:
     @property
     def exit_code(self) -> int:
         """0 only when the round is finished (and this run with it)."""
-        if self.run_state == INTERRUPTED or self.round.state in (INTERRUPTED, RUNNING):
+        if self.run_state == INTERRUPTED or self.round.state == INTERRUPTED:
             return 128 + signal.Signals[self.signal].value if self.signal else EXIT_INTERRUPTED
         if self.run_state != FINISHED or not self.round.finished:
             return EXIT_INCOMPLETE

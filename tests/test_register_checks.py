@@ -18,10 +18,10 @@ from support import REPO
 
 try:
     from tablefiles import write_csv, write_xlsx, write_yaml
-    from test_targets import ACCOUNT_HEADER, COLUMN_HEADER, SITE_HEADER, located, valid_sheets
+    from test_targets import SITE_HEADER, located, valid_sheets
 except ImportError:  # tests/ made a package
     from tests.tablefiles import write_csv, write_xlsx, write_yaml
-    from tests.test_targets import ACCOUNT_HEADER, COLUMN_HEADER, SITE_HEADER, located, valid_sheets
+    from tests.test_targets import SITE_HEADER, located, valid_sheets
 
 WRITERS = [("targets.xlsx", write_xlsx), ("targets.csv", write_csv), ("targets.yaml", write_yaml)]
 
