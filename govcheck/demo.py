@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from govcheck.cli import QUERY_COLUMNS, UserError, print_verdict_summary, write_rows
+from govcheck.cli import QUERY_COLUMNS, UserError, print_verdict_summary, report_refusal, write_rows
 from govcheck.crawl import run_round
 from govcheck.registry import import_manual_observations, import_targets
 from govcheck.replicas.weinan import (
@@ -116,6 +116,7 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         write_rows(rows, QUERY_COLUMNS["verdicts"], "csv", out / f"verdicts-{round_id}.csv")
     findings = store.find("findings", {"round": DEMO_ROUND}, sort=[("target_key", 1), ("code", 1)])
     write_rows(findings, QUERY_COLUMNS["findings"], "json", out / f"findings-{DEMO_ROUND}.json")
+    report_refusal(store, DEMO_ROUND)  # the replica is ours: a demo round that did not finish is a fault to see
     for path in write_round_reports(store, DEMO_ROUND, out, register.notice_date, previous.round_id, office):
         print(f"written: {path}")
     print(f"demo: results in {out.resolve()}")

@@ -25,6 +25,18 @@ GOVCHECK_STORE_RETRY_SECONDS = 600
 GOVCHECK_STORE_BATCH_SECONDS = 0.05
 GOVCHECK_STORE_BATCH_SIZE = 100
 
+# -- runs of a round (govcheck/runs.py) -------------------------------------------------
+# Each process crawling for a round records its part of the run in the `runs` collection and
+# writes a heartbeat every GOVCHECK_RUN_HEARTBEAT_SECONDS; a part whose heartbeat is older than
+# GOVCHECK_RUN_STALE_SECONDS (stored on the part, so every later command reads it) died, and
+# its round is interrupted. Keep the stale time well above the heartbeat and the clock skew
+# between the machines of a shared round.
+GOVCHECK_RUN_HEARTBEAT_SECONDS = 30
+GOVCHECK_RUN_STALE_SECONDS = 300
+# A spider started on its own (scrapy crawl, a scrapyd job) records its part; `govcheck run`
+# records its whole process as one part and turns this off for its spiders.
+GOVCHECK_RECORD_RUN = True
+
 # -- politeness -----------------------------------------------------------------------
 # Government sites are small servers: few parallel requests per site.
 CONCURRENT_REQUESTS = 32
@@ -63,6 +75,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # progress lines on long runs: targets done / total
     "govcheck.progress.ProgressReporter": 500,
+    # the run's record: heartbeat, targets reached, how it ended (govcheck/runs.py)
+    "govcheck.runs.RunRecorder": 510,
 }
 # Seconds between progress lines.
 GOVCHECK_PROGRESS_INTERVAL = 10

@@ -47,8 +47,16 @@ without a 栏目 sheet (a CSV without 栏目 rows) says nothing about columns: i
 have no ``columns`` key and the import keeps the columns stored
 (:func:`govcheck.registry.import_targets`).
 
+选择器 (optional) is CSS, or XPath when it starts with ``/`` or ``(``; it is compiled here
+(:func:`govcheck.extract.listing.compile_selector`, the one the crawl uses) and must select
+elements: a selector that does not compile, calls an unknown function or gives a number or a
+text is refused at its row, never met by the crawl.
+
 :func:`load_targets` checks the whole file and raises one :class:`TableFileError` listing every
-problem, each located by file, sheet, row and column; it returns nothing half.  The CSV and
+problem, each located by file, sheet, row and column; it returns nothing half.  The problems of
+the file's shape (a misspelt sheet name, a missing header column, a sheet over the row cap) and
+of its rows are found in one pass and reported together (the first
+:data:`govcheck.tabular.MAX_PROBLEMS`, and how many more).  The CSV and
 YAML forms are described in :mod:`govcheck.tabular`.
 """
 
@@ -62,7 +70,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from govcheck.tabular import Problem, Row, Sheet, TableFileError, clean_text, read_sheets
+from govcheck.extract.listing import SelectorError, compile_selector
+from govcheck.tabular import Problem, Problems, Row, Sheet, TableFileError, clean_text, read_sheets
 
 __all__ = [
     "SITE_CATEGORIES",
@@ -255,11 +264,11 @@ def _allowed(values) -> str:
 
 
 class _Checker:
-    """Collects problems while reading one file."""
+    """Collects problems while reading one file (after those of its shape, ``problems``)."""
 
-    def __init__(self, fname: str):
+    def __init__(self, fname: str, problems: Problems):
         self.fname = fname
-        self.problems: list[Problem] = []
+        self.problems = problems
 
     def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(self.fname, sheet, row, column, message))
@@ -329,8 +338,9 @@ def load_targets(path: Path) -> list[dict]:
     """
     path = Path(path)
     fname = path.name
-    sheets = read_sheets(path, [SITE_SHEET, COLUMN_SHEET, ACCOUNT_SHEET])
-    check = _Checker(fname)
+    problems = Problems()
+    sheets = read_sheets(path, [SITE_SHEET, COLUMN_SHEET, ACCOUNT_SHEET], problems=problems)
+    check = _Checker(fname, problems)
     if not any(sheet.present for sheet in sheets.values()):
         check.add("", None, None,
                   f"文件中没有 {SITE_SHEET}、{COLUMN_SHEET}、{ACCOUNT_SHEET} 中的任何一张表")
@@ -384,6 +394,11 @@ def load_targets(path: Path) -> list[dict]:
         if render not in RENDER_MODES:
             check.add(row.sheet, row.number, "渲染方式",
                       f"{v['渲染方式']} 不是有效值，应为 {_allowed(RENDER_MODES)} 之一")
+        if v["选择器"]:
+            try:
+                compile_selector(v["选择器"])
+            except SelectorError as error:
+                check.add(row.sheet, row.number, "选择器", f"{v['选择器']} 不是有效的 CSS 或 XPath 选择器：{error}")
         url = None
         if v["栏目地址"]:
             url, message = _resolve_column_url(v["栏目地址"], site_urls.get(site_name))

@@ -730,14 +730,60 @@ def _beside(marker: etree._Element, list_parent: etree._Element) -> bool:
 # ---------------------------------------------------------------------------------------------
 # selectors
 
-def _select(root: etree._Element, selector: str) -> list[etree._Element]:
+class SelectorError(ValueError):
+    """A register's 选择器 that cannot select a page's elements; the message says why."""
+
+
+# XPath 1.0's functions and node tests: a predicate's unknown function (or variable) is only
+# found when it is evaluated on a matching element, so it is looked for in the text.
+XPATH_FUNCTIONS = frozenset(
+    "last position count id local-name namespace-uri name string concat starts-with contains substring-before "
+    "substring-after substring string-length normalize-space translate boolean not true false lang number sum "
+    "floor ceiling round node text comment processing-instruction".split()
+)
+_XPATH_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+_XPATH_CALL = re.compile(r"(?<![\w.:-])([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+
+
+def _unknown_functions(expression: str) -> list[str]:
+    text = _XPATH_LITERAL.sub("''", expression)
+    return [m.group(1) for m in _XPATH_CALL.finditer(text) if m.group(1) not in XPATH_FUNCTIONS]
+
+
+@lru_cache(maxsize=256)
+def compile_selector(selector: str) -> etree.XPath:
+    """A 选择器 as the XPath that finds its elements: CSS, or XPath when it starts with ``/``
+    or ``(``. Raises SelectorError when it does not compile, or when it gives something other
+    than elements (``count(//li)``, an unknown function, a variable): the register import
+    refuses it at its row, so a crawl never meets it."""
     selector = selector.strip()
     if selector.startswith(("/", "(")):
-        found = root.xpath(selector)
+        expression = selector
     else:
-        from cssselect import HTMLTranslator
+        from cssselect import HTMLTranslator, SelectorError as CssError
 
-        found = root.xpath(HTMLTranslator().css_to_xpath(selector))
+        try:
+            expression = HTMLTranslator().css_to_xpath(selector)
+        except CssError as error:
+            hint = " (an XPath starts with / or ( )" if any(c in selector for c in "/@(") else ""
+            raise SelectorError(f"not valid CSS{hint}: {error}") from None
+    unknown = _unknown_functions(expression)
+    if unknown:
+        raise SelectorError(f"not valid XPath: unknown function {unknown[0]}()")
+    if "$" in _XPATH_LITERAL.sub("''", expression):
+        raise SelectorError("not valid XPath: a variable ($…), which nothing gives a value")
+    try:
+        compiled = etree.XPath(expression)
+        found = compiled(lxml.html.fromstring("<html><body><p>x</p></body></html>"))
+    except etree.XPathError as error:
+        raise SelectorError(f"not valid XPath: {error}") from None
+    if not isinstance(found, list):
+        raise SelectorError(f"gives a {type(found).__name__}, not the page's elements")
+    return compiled
+
+
+def _select(root: etree._Element, selector: str) -> list[etree._Element]:
+    found = compile_selector(selector)(root)
     return [el for el in found if isinstance(el, etree._Element) and isinstance(el.tag, str)]
 
 
