@@ -68,10 +68,11 @@ class BareSpider(scrapy.Spider):
 
 def list_page(title: str, links: list[tuple[str, str, str]]) -> str:
     items = "".join(f'<li><a href="{href}">{text}</a><span>{date}</span></li>' for href, text, date in links)
-    # every page links its site's 政民互动, as real ones do (a home page without one is opened again in a browser)
+    # every page links its site's 市长信箱, as real ones do (a home page without a channel is opened again in a
+    # browser, and one linking only a section such as 政民互动 has the section's page read)
     return (
         f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
-        f'<div class="head">今天是2024年2月23日 <a href="/hdjl/">政民互动</a></div><div class="list"><ul>{items}</ul></div>'
+        f'<div class="head">今天是2024年2月23日 <a href="/hdjl/">市长信箱</a></div><div class="list"><ul>{items}</ul></div>'
         f'<div class="footer">版权所有 2005-2024 陕ICP备05001234号</div></body></html>'
     )
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govcheck.audit import QUESTIONS, QuestionError, ask
 from govcheck.store import SHANGHAI, Store
+
+if TYPE_CHECKING:
+    from govcheck.report.office import Office
 
 DESCRIPTION = """\
 govcheck 按《政府网站与政务新媒体检查指标》(国办秘函〔2019〕19号)检查政府网站与政务新媒体。
@@ -26,7 +28,7 @@ A round, step by step:
   govcheck run --round 2024-1 --as-of 2024-02-20
   govcheck observe import observed.xlsx --round 2024-1   # inspectors' own observations
   govcheck query --ask failures-by-district --round 2024-1
-  govcheck report --round 2024-1 --previous 2023-4 --out reports   # 附件1/附件2 .xlsx, notice .docx, .html
+  govcheck report --round 2024-1 --previous 2023-4 --office office.yaml --out reports   # 附件1/附件2 .xlsx, notice .docx, .html
   govcheck recheck --round 2024-2 --from 2024-1 --as-of 2024-03-15  # 整改复查 of the 不合格 targets
 """
 
@@ -43,16 +45,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["GOVCHECK_DATA_DIR"] = str(arguments.data_dir)
     from govcheck.rounds import RoundError
     from govcheck.rules import ProfileError
+    from govcheck.store import StoreError
 
     try:
         return arguments.handler(arguments)
-    except (UserError, RoundError, ProfileError) as error:
+    except UserError as error:
+        print(f"govcheck: {error}", file=sys.stderr)
+        return error.exit_code
+    except (RoundError, ProfileError, StoreError) as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return 1
 
 
 class UserError(Exception):
-    """A problem with what the operator asked or gave; printed without a traceback."""
+    """A problem with what the operator asked or gave; printed without a traceback.
+
+    ``exit_code``: 1, or 2 for a command line that cannot be run as written (as argparse's own).
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,8 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     targets_import = targets_commands.add_parser(
         "import",
         help="import targets from .xlsx (sheets 网站, 栏目, 新媒体), .csv or .yaml",
-        description="Validates the whole file first: an invalid file imports nothing and every "
-        "problem is listed with file, sheet, row and column. Re-importing updates targets by "
+        description="Validates the whole file first: an invalid file imports nothing and its "
+        "problems (its shape and its rows, in one pass: the first 100 and how many more) are "
+        "listed with file, sheet, row and column; 选择器 are compiled. Caps: 50,000 rows a sheet, "
+        "4,000 characters a cell, a workbook unpacking to 128 MB. Re-importing updates targets by "
         "name; targets missing from the file are kept (they may belong to stored rounds).",
     )
     targets_import.add_argument("file", type=Path)
@@ -88,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run an inspection round (all spiders) and assess every target",
         description="Crawls every registered target, stores observations, then findings and "
-        "verdicts. Re-running the same round replaces its documents (same as_of required).",
+        "verdicts. Re-running the same round judges each target on the latest run that observed "
+        "it (same as_of required). Exit status: 0 the round is finished; 3 incomplete (targets "
+        "not reached, a spider stopped early); 130/143 interrupted by SIGINT (Ctrl-C) or SIGTERM "
+        "(4 by another cause); 1 an error (the store refusing a write stops the crawl and says "
+        "where and why). A second Ctrl-C stops at once.",
     )
     run.add_argument("--round", required=True, help="round id, YEAR-N, e.g. 2024-1")
     run.add_argument("--as-of", required=True, help="monitoring time point, YYYY-MM-DD (end of that day, Asia/Shanghai) or ISO date-time")
@@ -107,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "report",
         help="write a round's summary tables (.xlsx), notice draft (.docx) and HTML page",
-        description="Writes OUT/report-R.xlsx (附件1, 附件2, every target with its findings and "
-        "evidence, 待人工复核), OUT/notice-R.docx (the notice draft with both attachments) and "
+        description="Writes OUT/report-R.xlsx (附件1, 附件2, 全部检查对象: one row per target, 发现问题: "
+        "every finding with its evidence, 待人工复核), OUT/notice-R.docx (the notice draft with both attachments, "
+        "the office's details from --office) and "
         "OUT/report-R.html (charts and evidence, one self-contained page). With --previous the "
         "合格率 is compared with that round (较去年第四次全面检查提升4%).",
     )
@@ -116,7 +136,30 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--previous", help="round to compare the 合格率 with, e.g. 2023-4")
     report.add_argument("--out", type=Path, default=Path("reports"), help="folder for the files (default ./reports)")
     report.add_argument("--date", help="date printed on the notice, YYYY-MM-DD (default: today, Beijing date)")
+    report.add_argument("--office", type=Path, metavar="FILE",
+                        help="the office profile (office.yaml: 发文机关, 主送机关, 整改期限, contacts) printed in the "
+                        "notice; without it the notice leaves ×× where nothing is known")
+    report.add_argument("--force", action="store_true", help="write the reports of a round that is not finished "
+                        "(interrupted, incomplete, running), each marked 未完成 / 本轮检查未完成")
     report.set_defaults(handler=command_report)
+
+    office = commands.add_parser("office", help="the office profile: the office's own details printed in the notice")
+    office_commands = office.add_subparsers(title="office commands", metavar="COMMAND")
+    office_template = office_commands.add_parser(
+        "template", help="write a blank office profile (YAML, a note on every field)",
+        description="Writes FILE with the fields of the notice's office details (城市, 发文机关, 发文机关署名, "
+        "主送机关, 检查组织单位, 整改报送科室, 联系电话, 电子邮箱, 整改期限), each with a note; fill it in and "
+        "pass it to govcheck report --office.",
+    )
+    office_template.add_argument("file", type=Path)
+    office_template.set_defaults(handler=command_office_template)
+    office_check = office_commands.add_parser(
+        "check", help="check an office profile and print what the notice will say",
+        description="Reads FILE as govcheck report --office does; every problem is listed with the file and field.",
+    )
+    office_check.add_argument("file", type=Path)
+    office_check.add_argument("--date", help="the notice's date, YYYY-MM-DD, to print the deadline (default: today, Beijing date)")
+    office_check.set_defaults(handler=command_office_check)
 
     recheck = commands.add_parser(
         "recheck",
@@ -162,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--target", help="with --ask history: a target key (site:名称, account:平台:名称) or name")
     query.add_argument("--code", help="with --ask indicator: a finding code, e.g. media.no_update_14d")
     query.add_argument("--round", help="limit to this round")
-    query.add_argument("--collection", default="verdicts", choices=["verdicts", "findings", "observations", "targets", "rounds"])
+    query.add_argument("--collection", default="verdicts", choices=["verdicts", "findings", "observations", "targets", "rounds", "runs"])
     query.add_argument("--filter", default="{}", help="MongoDB query document as JSON")
     add_format_options(query)
     query.set_defaults(handler=command_query)
@@ -240,9 +283,7 @@ def command_targets_import(arguments: argparse.Namespace) -> int:
     try:
         summary = import_targets(store, arguments.file, imported_at=datetime.now(SHANGHAI))
     except TableFileError as error:
-        print(f"govcheck: {arguments.file}: nothing imported, {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print_file_problems(arguments.file, error)
         return 1
     except store_write_errors() as error:  # the store refused the targets (disk, server, a value it cannot encode)
         cause = " ".join(f"{type(error).__name__}: {error}".split()).encode("utf-8", "backslashreplace").decode("utf-8")
@@ -250,6 +291,13 @@ def command_targets_import(arguments: argparse.Namespace) -> int:
         return 1
     print(summary.describe())
     return 0
+
+
+def print_file_problems(file: Path, error: Any) -> None:
+    """An operator's file refused: how many problems, the first ones located, how many more."""
+    print(f"govcheck: {file}: nothing imported, {error.total} problem(s):", file=sys.stderr)
+    for line in error.lines():
+        print(f"  {line}", file=sys.stderr)
 
 
 def command_template(arguments: argparse.Namespace) -> int:
@@ -271,23 +319,45 @@ def command_targets_list(arguments: argparse.Namespace) -> int:
 
 
 def command_run(arguments: argparse.Namespace) -> int:
-    from govcheck.crawl import run_round
+    from govcheck.crawl import RunInterrupted, run_round
 
     store = open_store()
     settings = dict(parse_setting(item) for item in arguments.set)
-    verdicts = run_round(
-        store,
-        arguments.round,
-        arguments.as_of,
-        arguments.profile,
-        spiders=arguments.spiders,
-        targets=arguments.targets,
-        settings=settings,
-        media_as_of_text=arguments.media_as_of,
-        inspected_from_text=arguments.inspected_from,
-    )
-    print_verdict_summary(arguments.round, verdicts)
-    return 0
+    try:
+        outcome = run_round(
+            store,
+            arguments.round,
+            arguments.as_of,
+            arguments.profile,
+            spiders=arguments.spiders,
+            targets=arguments.targets,
+            settings=settings,
+            media_as_of_text=arguments.media_as_of,
+            inspected_from_text=arguments.inspected_from,
+        )
+    except RunInterrupted as interrupted:
+        print(f"govcheck: {interrupted}; run the round again", file=sys.stderr)
+        return interrupted.exit_code
+    print_verdict_summary(arguments.round, outcome.verdicts)
+    if outcome.exit_code:
+        print(f"govcheck: {run_words(outcome)}", file=sys.stderr)
+        again = f"govcheck run --round {arguments.round} --as-of {arguments.as_of}"
+        print(f"govcheck: {outcome.round.describe()}. Its reports are refused until it is finished "
+              f"(run it again: {again}; or govcheck report --force, marked 未完成)", file=sys.stderr)
+    return outcome.exit_code
+
+
+def run_words(outcome: Any) -> str:
+    """What the run did, for the operator: interrupted by SIGINT, 24 of 40 targets not reached."""
+    said = f"run {outcome.run_id} {outcome.run_state}"
+    if outcome.signal:
+        said += f" by {outcome.signal}"
+    elif outcome.stopped:
+        said += f" ({outcome.stopped})"
+    if outcome.unreached:
+        shown = ", ".join(outcome.unreached[:5]) + (", …" if len(outcome.unreached) > 5 else "")
+        said += f"; targets without an observation from it: {len(outcome.unreached)} ({shown}), 待人工复核 unless an earlier run observed them"
+    return said
 
 
 def command_classify(arguments: argparse.Namespace) -> int:
@@ -300,31 +370,109 @@ def command_classify(arguments: argparse.Namespace) -> int:
 
 def command_report(arguments: argparse.Namespace) -> int:
     from govcheck.report import write_round_reports
+    from govcheck.report.office import OfficeError
 
-    if arguments.date:
-        try:
-            notice_date = datetime.strptime(arguments.date, "%Y-%m-%d").date()
-        except ValueError as error:
-            raise UserError(f"--date {arguments.date!r}: expected YYYY-MM-DD") from error
-    else:
-        notice_date = datetime.now(SHANGHAI).date()
-    for path in write_round_reports(open_store(), arguments.round, arguments.out, notice_date, arguments.previous):
+    notice_date = notice_date_of(arguments.date)
+    office = read_office(arguments.office) if arguments.office else None
+    store = open_store()
+    try:
+        if office is not None:
+            office.deadline(notice_date)  # refused before anything is read or written
+        unfinished = report_refusal(store, arguments.round, arguments.force)
+        written = write_round_reports(store, arguments.round, arguments.out, notice_date, arguments.previous, office, unfinished)
+    except OfficeError as error:  # a deadline that is not after the notice's date
+        raise UserError(str(error)) from error
+    for path in written:
         print(f"written: {path}")
+    if unfinished:
+        print(f"govcheck: round {arguments.round} is not finished: every file is marked 未完成: {unfinished}", file=sys.stderr)
     return 0
+
+
+def notice_date_of(text: str | None) -> date:
+    """--date as a date; today (Beijing date) when not given."""
+    if not text:
+        return datetime.now(SHANGHAI).date()
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError as error:
+        raise UserError(f"--date {text!r}: expected YYYY-MM-DD") from error
+
+
+def read_office(path: Path) -> Office:
+    from govcheck.report.office import OfficeError, load_office
+
+    try:
+        return load_office(path)
+    except OfficeError as error:
+        raise UserError(f"the office profile cannot be used:\n{error}") from error
+
+
+def command_office_template(arguments: argparse.Namespace) -> int:
+    from govcheck.report.office import write_office_template
+
+    if arguments.file.exists():
+        raise UserError(f"{arguments.file} exists: choose another name, or remove it first")
+    print(f"written: {write_office_template(arguments.file)}")
+    return 0
+
+
+def command_office_check(arguments: argparse.Namespace) -> int:
+    from govcheck.report.notice import office_lines
+    from govcheck.report.office import OfficeError
+
+    office = read_office(arguments.file)
+    try:
+        lines = office_lines(office, notice_date_of(arguments.date))
+    except OfficeError as error:
+        raise UserError(str(error)) from error
+    print("\n".join(lines))
+    return 0
+
+
+def report_refusal(store: Store, round_id: str, force: bool = False) -> str | None:
+    """None when the round's reports may be written as they are; the 未完成 mark they must carry
+    when it is not finished and ``force`` is given; else UserError saying its state and what to do.
+    A round without verdicts has nothing to report, forced or not."""
+    from govcheck.rounds import record_round_state, round_state
+
+    state = round_state(store, round_id)
+    record_round_state(store, state)
+    if not store.count("verdicts", {"round": round_id}):
+        raise UserError(f"round {round_id} has no verdicts: nothing to report ({state.describe()}); crawl it with govcheck run --round {round_id}")
+    if state.finished:
+        return None
+    if not force:
+        raise UserError(
+            f"{state.describe()}. Reports are written for finished rounds only: run it again "
+            f"(govcheck run --round {round_id} --as-of …), or write them anyway, each marked 未完成, with --force"
+        )
+    return state.watermark()
 
 
 def command_recheck(arguments: argparse.Namespace) -> int:
     from govcheck.report import write_recheck_files
     from govcheck.report.recheck import load_recheck_report, run_recheck
 
+    from govcheck.crawl import EXIT_INCOMPLETE, EXIT_INTERRUPTED, RunInterrupted
+    from govcheck.rounds import INTERRUPTED, round_state
+
     store = open_store()
     settings = dict(parse_setting(item) for item in arguments.set)
-    keys = run_recheck(
-        store, arguments.round, arguments.from_round, arguments.as_of, arguments.media_as_of, arguments.profile, settings
-    )
+    try:
+        keys = run_recheck(
+            store, arguments.round, arguments.from_round, arguments.as_of, arguments.media_as_of, arguments.profile, settings
+        )
+    except RunInterrupted as interrupted:
+        print(f"govcheck: {interrupted}; the re-check's reports are not written: run it again", file=sys.stderr)
+        return interrupted.exit_code
     if not keys:
         print(f"round {arguments.from_round} has no 不合格 targets: nothing to re-check")
         return 0
+    state = round_state(store, arguments.round)
+    if not state.finished:  # a re-check reports what it found only once it has found it all
+        print(f"govcheck: {state.describe()}; the re-check's reports are not written: run it again", file=sys.stderr)
+        return EXIT_INTERRUPTED if state.state == INTERRUPTED else EXIT_INCOMPLETE
     report = load_recheck_report(store, arguments.round, arguments.from_round)
     counts = ", ".join(f"{status} {count}" for status, count in report.counts().items())
     print(f"round {arguments.round} re-checked {len(report.rows)} targets that failed {arguments.from_round} — {counts}")
@@ -341,9 +489,7 @@ def command_observe_import(arguments: argparse.Namespace) -> int:
     try:
         count = import_manual_observations(store, arguments.file, arguments.round)
     except TableFileError as error:
-        print(f"govcheck: {arguments.file}: nothing imported, {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print_file_problems(arguments.file, error)
         return 1
     print(f"round {arguments.round}: {count} manual observations imported and assessed")
     return 0
@@ -358,25 +504,50 @@ def command_query(arguments: argparse.Namespace) -> int:
         rows = open_store().find(question.collection, question.query, sort=question.sort)
         write_rows(rows, question.columns, arguments.format, arguments.out)
         return 0
+    from govcheck.query_filter import FilterError, parse_filter
+
     try:
-        query = json.loads(arguments.filter)
-    except json.JSONDecodeError as error:
-        raise UserError(f"--filter is not valid JSON: {error}") from error
-    if not isinstance(query, dict):
-        raise UserError("--filter must be a JSON object, e.g. '{\"verdict\": \"不合格\"}'")
+        query = parse_filter(arguments.filter)
+    except FilterError as error:
+        raise UserError(f"invalid filter: {error}", exit_code=2) from error
     if arguments.round:
         query["round"] = arguments.round
-    rows = open_store().find(arguments.collection, query, sort=QUERY_SORT[arguments.collection])
+    store = open_store()
+    if arguments.collection in ("rounds", "runs"):
+        refresh_round_states(store, arguments.round)
+    rows = find_with_filter(store, arguments.collection, query)
     write_rows(rows, QUERY_COLUMNS[arguments.collection], arguments.format, arguments.out)
     return 0
+
+
+def find_with_filter(store: Store, collection: str, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """The documents a checked filter selects. The store may still refuse what the check lets
+    through (a server's own limits): that is the filter's problem too, said without a traceback."""
+    from montydb.errors import OperationFailure as EmbeddedRefusal
+    from pymongo.errors import OperationFailure
+
+    try:
+        return store.find(collection, query, sort=QUERY_SORT[collection])
+    except (OperationFailure, EmbeddedRefusal) as error:
+        raise UserError(f"invalid filter: the store refused it: {error}", exit_code=2) from error
+
+
+def refresh_round_states(store: Store, round_id: str | None) -> None:
+    """Rounds and runs as they stand: parts found dead are marked interrupted first (when the
+    store can be written)."""
+    from govcheck.rounds import record_round_state, round_state
+
+    for document in store.find("rounds", {"round": round_id} if round_id else {}):
+        record_round_state(store, round_state(store, document["round"]))
 
 
 QUERY_COLUMNS = {
     "verdicts": ["round", "target_key", "name", "category", "district", "verdict", "score", "labels"],
     "findings": ["round", "target_key", "code", "label", "severity", "reason"],
-    "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error"],
+    "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error", "run"],
     "targets": ["key", "name", "category", "account_type", "district", "url"],
-    "rounds": ["round", "as_of", "profile", "status", "started_at", "finished_at"],
+    "rounds": ["round", "as_of", "profile", "status", "started_at", "finished_at", "run", "status_why"],
+    "runs": ["round", "run", "part", "state", "started_at", "heartbeat_at", "finished_at", "stopped"],
 }
 QUERY_SORT = {
     "verdicts": [("round", 1), ("target_key", 1)],
@@ -384,6 +555,7 @@ QUERY_SORT = {
     "observations": [("round", 1), ("target_key", 1), ("kind", 1), ("key", 1)],
     "targets": [("key", 1)],
     "rounds": [("round", 1)],
+    "runs": [("round", 1), ("run", 1), ("part", 1)],
 }
 
 

@@ -6,7 +6,9 @@ operator would import the city's targets file; round 2024-1 is crawled as of the
 monitoring time points (websites 2024-02-20, new media 2024-02-23) on the embedded store;
 the inspectors' own observations are imported where a platform shows no original marker
 (Douyin); and the previous round, 2023-4, is stored from its bundled results
-(``round-2023-4.yaml``: recorded, not crawled) so that the notice can state the change.
+(``round-2023-4.yaml``: recorded, not crawled) so that the notice can state the change. The
+notice draft carries the office's details from the replica's office profile (``office.yaml``:
+渭南市人民政府办公室, its addressees, section, telephone, e-mail and deadline).
 Nothing leaves the machine.
 """
 
@@ -19,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from govcheck.cli import QUERY_COLUMNS, UserError, print_verdict_summary, write_rows
+from govcheck.cli import QUERY_COLUMNS, UserError, print_verdict_summary, report_refusal, write_rows
 from govcheck.crawl import run_round
 from govcheck.registry import import_manual_observations, import_targets
 from govcheck.replicas.weinan import (
@@ -33,6 +35,7 @@ from govcheck.replicas.weinan import (
     target_keys,
 )
 from govcheck.report import write_round_reports
+from govcheck.report.office import OfficeError, load_office
 from govcheck.rounds import finish_round, parse_as_of, start_round
 from govcheck.rules import load_profile
 from govcheck.store import SHANGHAI, Store
@@ -40,6 +43,7 @@ from govcheck.store import SHANGHAI, Store
 # The replica ships with the source checkout, beside the package.
 DEFAULT_REPLICA = Path(__file__).resolve().parents[1] / "replica" / "weinan"
 DEMO_ROUND = "2024-1"
+OFFICE_FILE = "office.yaml"  # the office profile of the replica's notice
 # The replica's rules profile (replica/weinan/profile.yaml): national-2019 with the probe span of
 # 站点无法访问 compressed to seconds, so that the round takes minutes and still shows
 # 监测时间点无法访问; its findings name it.
@@ -60,6 +64,7 @@ DEMO_SETTINGS: dict[str, Any] = {
     "WECHAT_DOWNLOAD_DELAY": 0,
     "WEIBO_DOWNLOAD_DELAY": 0,
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
+    "GOVCHECK_INTERACTION_RETRY_PAUSE": 1,
 }
 
 
@@ -72,6 +77,10 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         previous = load_previous_round(weinan.register)
     except RegisterError as error:  # checked before anything is stored
         raise UserError(f"the replica's register cannot be served:\n{error}") from error
+    try:
+        office = load_office(folder / OFFICE_FILE)
+    except OfficeError as error:
+        raise UserError(f"the replica's office profile cannot be used:\n{error}") from error
     register = weinan.register
     profile = str(folder / PROFILE_FILE)
     out.mkdir(parents=True, exist_ok=True)
@@ -112,7 +121,8 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         write_rows(rows, QUERY_COLUMNS["verdicts"], "csv", out / f"verdicts-{round_id}.csv")
     findings = store.find("findings", {"round": DEMO_ROUND}, sort=[("target_key", 1), ("code", 1)])
     write_rows(findings, QUERY_COLUMNS["findings"], "json", out / f"findings-{DEMO_ROUND}.json")
-    for path in write_round_reports(store, DEMO_ROUND, out, register.notice_date, previous.round_id):
+    report_refusal(store, DEMO_ROUND)  # the replica is ours: a demo round that did not finish is a fault to see
+    for path in write_round_reports(store, DEMO_ROUND, out, register.notice_date, previous.round_id, office):
         print(f"written: {path}")
     print(f"demo: results in {out.resolve()}")
     return 0

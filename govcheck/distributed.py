@@ -13,7 +13,11 @@ The spiders themselves do not change:
   of idleness;
 - the targets are assessed once, by the last process of the round to finish, after every
   observation is stored (the per-process ClassificationPipeline is switched off: a process
-  that finishes early would assess targets whose observations other processes still write).
+  that finishes early would assess targets whose observations other processes still write);
+- the processes are one run of the round (govcheck.runs): the seeding process publishes its
+  run id, and a joining process takes it before its first page is read, so that every
+  observation of the shared crawl carries the same run (``govcheck schedule`` also gives them
+  all the same ``run`` argument).
 
     # one node seeds, every other node joins (govcheck schedule does this through scrapyd)
     scrapy crawl sites -a round=2024-3 -a as_of=2024-09-20 -a seed=1 -s GOVCHECK_REDIS_URL=redis://10.0.0.5:6379/0
@@ -99,11 +103,12 @@ class RoundKeys:
     dupefilter: str
     seeding: str  # "seeding" while the seeding process yields its start requests, then "seeded"
     workers: str  # how many processes of the round are running
+    run: str  # the run id of the shared crawl, as the seeding process has it
 
     @classmethod
     def of(cls, spider_name: str, round_id: str) -> RoundKeys:
         prefix = f"govcheck:{spider_name}:{round_id}"
-        return cls(f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:seeding", f"{prefix}:workers")
+        return cls(f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:seeding", f"{prefix}:workers", f"{prefix}:run")
 
     @classmethod
     def of_spider(cls, spider: Spider) -> RoundKeys:
@@ -181,6 +186,7 @@ class SharedRoundWorker:
         self.server = get_redis_from_settings(crawler.settings)
         self.wait_seconds = crawler.settings.getfloat(WAIT_SETTING, DEFAULT_WAIT_SECONDS)
         self.idle_since: float | None = None
+        self.run_taken = False  # the spider's run id is the shared crawl's
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedRoundWorker:
@@ -195,11 +201,19 @@ class SharedRoundWorker:
         keys = RoundKeys.of_spider(spider)
         running = self.server.incr(keys.workers)
         self.server.expire(keys.workers, KEY_SECONDS)
+        if seeds(spider):
+            self.server.set(keys.run, spider.run_id, ex=KEY_SECONDS)
+            self.run_taken = True
         role = "seeds" if seeds(spider) else "joins"
         logger.info("round %s: this process %s the shared %s queue (%d processes running)", spider.round_id, role, spider.name, running)
 
-    def response_received(self, **_: Any) -> None:
+    def response_received(self, spider: Spider, **_: Any) -> None:
         self.idle_since = None  # work came: the wait starts again when it is done
+        if not self.run_taken:  # before the first page's observations: the seeding process's run
+            run_id = _text(self.server.get(RoundKeys.of_spider(spider).run))
+            if run_id:
+                spider.run_id = run_id
+                self.run_taken = True
 
     def spider_idle(self, spider: Spider) -> None:
         """Called by Scrapy when this process has nothing to do and the shared queue is empty."""

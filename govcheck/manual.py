@@ -32,7 +32,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from govcheck.tabular import Problem, Row, TableFileError, clean_text, read_sheets
+from govcheck.tabular import Problem, Problems, Row, TableFileError, clean_text, read_sheets
 from govcheck.targets import PLATFORMS, account_key
 
 __all__ = [
@@ -89,8 +89,8 @@ def load_manual_observations(path: Path, known_accounts: set[str]) -> list[dict]
     """
     path = Path(path)
     fname = path.name
-    sheet = read_sheets(path, [SHEET], fallback_to_only_sheet=True)[SHEET]
-    problems: list[Problem] = []
+    problems = Problems()  # the file's shape and its rows, in one pass
+    sheet = read_sheets(path, [SHEET], fallback_to_only_sheet=True, problems=problems)[SHEET]
 
     def add(row: Row | None, column: str | None, message: str) -> None:
         problems.append(Problem(fname, row.sheet if row else sheet.title,

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 # Scrapy stat: targets with at least one observation so far
 TARGETS_OBSERVED_STAT = "govcheck/targets_observed"
+# the close reason of a spider stopped by the store's refusal to write
+STORE_FAILED = "store_failed"
 # fields every observation of a kind must carry (see docs/schema.md)
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "probe": ("url", "ok"),
@@ -124,6 +126,12 @@ class ObservationStorePipeline(_RoundPipeline):
 
     While the server is unreachable the batch waits and is written when it is back
     (GOVCHECK_STORE_RETRY_SECONDS), so no observation of the round is lost.
+
+    The first write the store refuses for a reason of its own (a full disk, a read-only store,
+    a server unreachable past the wait: StoreError) stops the spider: fetching on while nothing
+    can be kept would lose every observation. The spider's ``store_failure`` says where and
+    why; its run is incomplete (govcheck.runs). A document the store refuses for its content
+    fails alone, the others are written.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -133,16 +141,27 @@ class ObservationStorePipeline(_RoundPipeline):
         self.pending: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
         self.flush_timer: asyncio.TimerHandle | None = None
         self.writing: set[asyncio.Future[None]] = set()
+        self.failure: StoreError | None = None  # the store's first refusal: the spider stops
 
     async def process_item(self, item: ObservationItem) -> ObservationItem:
         loop = asyncio.get_running_loop()
         stored: asyncio.Future[None] = loop.create_future()
-        self.pending.append((item.to_document(), stored))
+        document = item.to_document()
+        run_id = getattr(self.crawler.spider, "run_id", None)
+        if run_id:
+            document["run"] = run_id  # which run saw it (govcheck.runs)
+        self.pending.append((document, stored))
         if len(self.pending) >= self.batch_size:
             self.flush()
         elif self.flush_timer is None:
             self.flush_timer = loop.call_later(self.batch_seconds, self.flush)
-        await stored
+        try:
+            await stored
+        except StoreError as error:  # said once, where the crawl stops (stop_on): no traceback per item
+            raise DropItem(f"{item.target_key} {item.kind} {item.key} not stored: {error}", log_level="DEBUG") from error
+        observed = getattr(self.crawler.spider, "observed_target_keys", None)
+        if observed is not None:  # what the run's record counts as reached (govcheck.runs)
+            observed.add(item.target_key)
         return item
 
     def flush(self) -> None:
@@ -157,15 +176,19 @@ class ObservationStorePipeline(_RoundPipeline):
 
     async def write(self, batch: list[tuple[dict[str, Any], asyncio.Future[None]]]) -> None:
         documents = [document for document, _ in batch]
-        try:
-            await self.store_call(lambda: self.store.save_observations(documents), f"storing {len(documents)} observations")
-        except StoreError as error:  # the server stayed away: every item of the batch fails with its reason
-            outcomes: list[BaseException | None] = [error] * len(batch)
-        except Exception:
-            # A document the store refuses fails alone: the others are written one by one.
-            outcomes = [await self.write_one(document) for document in documents]
+        if self.failure is not None:  # the spider is stopping: nothing more is written
+            outcomes: list[BaseException | None] = [self.failure] * len(batch)
         else:
-            outcomes = [None] * len(batch)
+            try:
+                await self.store_call(lambda: self.store.save_observations(documents), f"storing {len(documents)} observations")
+            except StoreError as error:  # the store's own refusal: every item of the batch fails with it
+                self.stop_on(error)
+                outcomes = [error] * len(batch)
+            except Exception:
+                # A document the store refuses fails alone: the others are written one by one.
+                outcomes = [await self.write_one(document) for document in documents]
+            else:
+                outcomes = [None] * len(batch)
         for (_, stored), outcome in zip(batch, outcomes):
             if stored.done():  # the item's processing was cancelled
                 continue
@@ -175,12 +198,29 @@ class ObservationStorePipeline(_RoundPipeline):
                 stored.set_exception(outcome)
 
     async def write_one(self, document: dict[str, Any]) -> BaseException | None:
+        if self.failure is not None:
+            return self.failure
         what = f"storing {document['target_key']} {document['key']}"
         try:
             await self.store_call(lambda: self.store.save_observation(document), what)
+        except StoreError as error:
+            self.stop_on(error)
+            return error
         except Exception as error:
             return error
         return None
+
+    def stop_on(self, error: StoreError) -> None:
+        """The store refused a write for a reason of its own: the spider stops, saying why."""
+        if self.failure is not None:
+            return
+        self.failure = error
+        spider = self.crawler.spider
+        spider.store_failure = str(error)
+        logger.error("the store refused a write, the crawl stops: %s", error)
+        closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
+        self.writing.add(closing)
+        closing.add_done_callback(self.writing.discard)
 
 
 class ClassificationPipeline(_RoundPipeline):
@@ -200,6 +240,9 @@ class ClassificationPipeline(_RoundPipeline):
 
     async def close_spider(self) -> None:
         spider = self.crawler.spider
+        if getattr(spider, "store_failure", ""):
+            logger.error("targets not assessed: the store refused a write (%s)", spider.store_failure)
+            return
         # Targets the spider was given but saw nothing of are assessed too (→ 待人工复核).
         round_id = getattr(spider, "round_id", None)
         if round_id:

@@ -1,15 +1,28 @@
-"""Inspection rounds: their monitoring time point, and turning stored observations into verdicts."""
+"""Inspection rounds: their monitoring time point, turning stored observations into verdicts,
+and whether a round is finished.
+
+Which observations count: those of the latest run that observed the target (runs carry ids
+sortable by their start, govcheck.runs), the availability job's probes of every run (its
+runs add to the round's record by design) and the inspectors' own observations (``govcheck
+observe import``: they belong to no run and count until the next import of the same account
+replaces them). Observations stored before runs were recorded (no ``run``) count only while
+the target has none from a run. Older runs' observations stay in the store, as history: a
+column removed from the register between two runs is not judged on the first run's evidence.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from govcheck.rules import Assessment, assess, load_profile
 from govcheck.rules.profile import profile_reference
-from govcheck.store import SHANGHAI, Store
+from govcheck.runs import FINISHED, INCOMPLETE, INTERRUPTED, RUNNING, SEVERITY, DEFAULT_STALE_SECONDS, part_is_dead
+from govcheck.store import SHANGHAI, Store, StoreError
 
 ROUND_ID = re.compile(r"^\d{4}-[1-9]\d*$")
 
@@ -133,20 +146,48 @@ def classify_round(
     else:
         keys = sorted(set(target_keys))
     targets = {t["key"]: t for t in store.find("targets", {"key": {"$in": keys}})}
+    window = window_runs(store, round_id)
     assessments = []
     for target_key in keys:
         target = targets.get(target_key)
         if target is None:
             continue  # observations of a target removed from the registry: nothing to judge
         as_of = monitoring_point(round_document, target["kind"])
-        assessment = assess(target, store.observations_of(round_id, target_key), as_of, profile)
+        counted = counted_observations(store.observations_of(round_id, target_key), window)
+        assessment = assess(target, counted.observations, as_of, profile)
         store.save_assessment(
             round_id,
-            verdict_document(target, assessment, profile.name, as_of),
+            {**verdict_document(target, assessment, profile.name, as_of), "run": counted.run, "manual": counted.manual},
             [finding.to_document() for finding in assessment.findings],
         )
         assessments.append(assessment)
     return assessments
+
+
+def window_runs(store: Store, round_id: str) -> set[str]:
+    """The runs of the availability job (probes through the monitored week) in the round."""
+    return {part["run"] for part in store.find("runs", {"round": round_id, "window": True})}
+
+
+@dataclass(frozen=True)
+class CountedObservations:
+    """A target's observations that count, and what they came from: ``run``, the run whose
+    crawl they are (None: none from a run), ``manual``, an inspector's among them."""
+
+    observations: list[dict[str, Any]]
+    run: str | None
+    manual: bool
+
+
+def counted_observations(observations: Sequence[Mapping[str, Any]], window: set[str] = frozenset()) -> CountedObservations:
+    """The observations a target is judged on (see the module docstring), in their given order."""
+    crawled = [o for o in observations if not o.get("manual") and o.get("run") not in window]
+    latest = max((o.get("run") or "" for o in crawled), default=None)
+    counted = [
+        dict(o) for o in observations
+        if o.get("manual") or o.get("run") in window or (o.get("run") or "") == latest
+    ]
+    return CountedObservations(counted, latest or None, any(o.get("manual") for o in observations))
 
 
 def verdict_document(
@@ -169,5 +210,174 @@ def verdict_document(
 
 
 def finish_round(store: Store, round_id: str, finished_at: datetime) -> None:
+    """A round whose results were recorded rather than crawled (no runs): finished."""
     document = get_round(store, round_id)
-    store.save_round({**document, "finished_at": finished_at, "status": "finished"})
+    store.save_round({**document, "finished_at": finished_at, "status": FINISHED})
+
+
+# -- is the round finished? ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """Whether a round's crawl is finished, and if not why, in words (``why``; ``why_zh`` for
+    the reports' watermark). ``run``: its latest run; ``unreached``: targets a run was given
+    and none reached; ``dead``: parts found dead by this reading, to be marked interrupted."""
+
+    round_id: str
+    state: str
+    run: str | None = None
+    why: str = ""
+    why_zh: str = ""
+    unreached: tuple[str, ...] = ()
+    dead: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.state == FINISHED
+
+    def describe(self) -> str:
+        """round 2024-1 is interrupted: …"""
+        return f"round {self.round_id} is {self.state}" + (f": {self.why}" if self.why else "")
+
+    def watermark(self) -> str:
+        """What every report of an unfinished round says at its top, after 【未完成】."""
+        detail = f"（{self.why_zh}）" if self.why_zh else ""
+        return f"本轮检查未完成{detail}，本文件中的结果不完整，不能作为检查结果通报。"
+
+
+STATE_WORDS_ZH = {INTERRUPTED: "被中断", INCOMPLETE: "未完成", RUNNING: "仍在进行", FINISHED: "已完成"}
+
+
+def round_state(store: Store, round_id: str, now: datetime | None = None) -> RoundState:
+    """The round's state from its runs (govcheck.runs) and its verdicts, the worst that applies:
+
+    - ``running``: a part of a run still works (its heartbeat is fresh);
+    - the state of the latest run: ``interrupted`` when a part was stopped by a signal or died
+      (no heartbeat for its ``stale_after``, or its process gone from this machine);
+      ``incomplete`` when a part was stopped early otherwise (a close limit, the store) or a
+      target it was given got no observation from any of its parts;
+    - the state of an earlier run that was stopped early, when verdicts still rest on it (it
+      is the latest run that observed those targets: their evidence may be partial);
+    - ``incomplete`` when a target some run was given has been reached by none (no verdict on
+      a run's observations or an inspector's);
+    - else ``finished``.
+
+    A round without recorded runs (recorded from a file, or crawled before runs were recorded)
+    has the status stored on it; ``running`` without a run record is read as interrupted once
+    the round is older than the default ``stale_after``.
+    """
+    now = now or datetime.now(SHANGHAI)
+    round_document = get_round(store, round_id)
+    parts = [p for p in store.find("runs", {"round": round_id}) if not p.get("window")]
+    if not parts:
+        return _unrecorded_state(round_document, now)
+    dead = [p for p in parts if part_is_dead(p, now)]
+    dead_keys = {(p["run"], p["part"]) for p in dead}
+    alive = [p for p in parts if p.get("state") == RUNNING and (p["run"], p["part"]) not in dead_keys]
+    by_run: dict[str, list[dict[str, Any]]] = {}
+    for part in parts:
+        by_run.setdefault(part["run"], []).append(part)
+    latest = max(by_run)
+    if alive:
+        part = max(alive, key=lambda p: p["run"])
+        beat = part.get("heartbeat_at") or part.get("started_at")
+        return RoundState(
+            round_id, RUNNING, part["run"],
+            f"run {part['run']} ({part.get('command', '')}) on {part.get('host')} pid {part.get('pid')}, last heartbeat {_moment(beat)}",
+            f"运行 {part['run']} 仍在进行", dead=tuple(dead),
+        )
+
+    def part_state(part: dict[str, Any]) -> str:
+        return INTERRUPTED if (part["run"], part["part"]) in dead_keys else str(part.get("state"))
+
+    def run_state(run: str) -> str:
+        """Its worst part (an incomplete part is one stopped early), or incomplete when a target
+        it was given got no observation from any of its parts."""
+        state = worst(*(part_state(p) for p in by_run[run]))
+        return worst(state, INCOMPLETE) if _run_unreached(by_run[run]) else state
+
+    def stopped_early(run: str) -> bool:
+        return any(part_state(p) in (INTERRUPTED, INCOMPLETE) for p in by_run[run])
+
+    verdicts = store.find("verdicts", {"round": round_id})
+    resting = Counter(v["run"] for v in verdicts if v.get("run") in by_run)
+    reached = {v["target_key"] for v in verdicts if v.get("run") or v.get("manual")}
+    state, why, why_zh = run_state(latest), [], []
+    if state != FINISHED:
+        why.append(f"its latest {_run_words(latest, by_run[latest], dead_keys)}")
+        why_zh.append(f"最近一次运行 {latest} {STATE_WORDS_ZH[state]}")
+    for run in sorted(resting, reverse=True):
+        if run != latest and stopped_early(run):
+            state = worst(state, run_state(run))
+            why.append(f"verdicts rest on {_run_words(run, by_run[run], dead_keys)} (targets: {resting[run]})")
+            why_zh.append(f"{resting[run]}个检查对象的结果来自{STATE_WORDS_ZH[run_state(run)]}的运行 {run}")
+    unreached = sorted(set().union(*(_run_unreached(p) for p in by_run.values())) - reached)
+    if unreached:
+        state = worst(state, INCOMPLETE)
+        shown = ", ".join(unreached[:5]) + (", …" if len(unreached) > 5 else "")
+        why.append(f"targets reached by no run: {len(unreached)} ({shown})")
+        why_zh.append(f"{len(unreached)}个检查对象未检查到")
+    return RoundState(round_id, state, latest, "; ".join(why), "；".join(why_zh), tuple(unreached), tuple(dead))
+
+
+def worst(*states: str) -> str:
+    """The worst of states for the round: running > interrupted > incomplete > finished."""
+    return max(states, key=lambda s: SEVERITY.get(s, 0))
+
+
+def _run_unreached(parts: Sequence[Mapping[str, Any]]) -> set[str]:
+    """A run's targets that none of its parts reached: a part of a shared round leaves to the
+    others the targets their queue gave them."""
+    given: dict[str, list[Mapping[str, Any]]] = {}
+    for part in parts:
+        for key in part.get("targets") or ():
+            given.setdefault(key, []).append(part)
+    return {key for key, holders in given.items() if all(key in (p.get("unreached") or ()) for p in holders)}
+
+
+def _run_words(run: str, parts: Sequence[Mapping[str, Any]], dead: set[tuple[str, str]]) -> str:
+    """What became of a run, for an operator: run X, stopped by SIGINT at …; 3 targets not reached."""
+    said = []
+    for part in parts:
+        if (part["run"], part["part"]) in dead:
+            beat = part.get("heartbeat_at") or part.get("started_at")
+            said.append(f"{part.get('command', part['part'])} on {part.get('host')} pid {part.get('pid')} died (no heartbeat since {_moment(beat)})")
+        elif part.get("state") == INTERRUPTED:
+            said.append(f"stopped by {part.get('stopped') or 'a signal'} at {_moment(part.get('finished_at'))}")
+        elif part.get("stopped"):
+            said.append(f"stopped early: {part['stopped']}")
+    unreached = _run_unreached(parts)
+    if unreached:
+        said.append(f"{len(unreached)} of its {len({k for p in parts for k in p.get('targets') or ()})} targets got no observation")
+    return f"run {run}" + (f" ({'; '.join(said)})" if said else "")
+
+
+def _unrecorded_state(round_document: Mapping[str, Any], now: datetime) -> RoundState:
+    round_id, status = round_document["round"], round_document.get("status")
+    if status in (FINISHED, INCOMPLETE, INTERRUPTED):
+        return RoundState(round_id, status, why=round_document.get("status_why", ""))
+    started = round_document.get("started_at")
+    if started is not None and (now - started).total_seconds() <= DEFAULT_STALE_SECONDS:
+        return RoundState(round_id, RUNNING, why=f"started at {_moment(started)}, no run recorded yet", why_zh="刚开始")
+    return RoundState(round_id, INTERRUPTED, why=f"started at {_moment(started)} and never finished (no run recorded)", why_zh="开始后未完成")
+
+
+def _moment(value: Any) -> str:
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else "?"
+
+
+def record_round_state(store: Store, state: RoundState) -> None:
+    """Marks the parts found dead interrupted and stores the state on the round (``status``,
+    ``status_why``), for queries; a store that refuses writes (read-only) is left as it is."""
+    now = datetime.now(SHANGHAI)
+    summary = {"status": state.state, "status_why": state.why, "run": state.run}
+    try:
+        for part in state.dead:
+            store.upsert("runs", {"round": part["round"], "run": part["run"], "part": part["part"],
+                                  "state": INTERRUPTED, "stopped": "died (no heartbeat)", "detected_at": now})
+        stored = store.get_round(state.round_id) or {}
+        if any((stored.get(name) or None) != (value or None) for name, value in summary.items()):
+            store.upsert("rounds", {"round": state.round_id, **summary})
+    except StoreError:
+        pass

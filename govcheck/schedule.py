@@ -3,8 +3,8 @@
 scrapyd runs jobs but has no clock: cron (or a systemd timer) calls ``govcheck schedule``,
 which posts one ``schedule.json`` request per job. Every job carries the round, its
 monitoring time points and the profile (the first job to run starts the round), the target
-filter and any ``--set`` settings; the nodes' own environment supplies the store
-(GOVCHECK_MONGO_URI) and the platform credentials.
+filter, the run id the jobs share (govcheck.runs) and any ``--set`` settings; the nodes' own
+environment supplies the store (GOVCHECK_MONGO_URI) and the platform credentials.
 
 Which node runs what:
 
@@ -42,6 +42,7 @@ from typing import Any
 from govcheck.distributed import REDIS_URL_SETTING
 from govcheck.rounds import ROUND_ID, RoundError, parse_as_of
 from govcheck.rules.profile import profile_reference
+from govcheck.runs import new_run_id
 from govcheck.store import SHANGHAI
 
 DEFAULT_PROJECT = "govcheck"
@@ -143,9 +144,10 @@ def schedule_round(
     """
     if spiders is None:
         spiders = [s for s in list_spiders(nodes[0], project) if s not in WINDOW_SPIDERS] if nodes else []
+    run_id = new_run_id()  # the jobs are one run of the round (govcheck.runs)
     jobs = []
     for planned in plan_jobs(nodes, spiders, shared, redis_url):
-        arguments = round_arguments.arguments()
+        arguments = {**round_arguments.arguments(), "run": run_id}
         settings = dict(round_arguments.settings)
         if planned.shared:
             settings[REDIS_URL_SETTING] = str(redis_url)

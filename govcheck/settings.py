@@ -25,6 +25,18 @@ GOVCHECK_STORE_RETRY_SECONDS = 600
 GOVCHECK_STORE_BATCH_SECONDS = 0.05
 GOVCHECK_STORE_BATCH_SIZE = 100
 
+# -- runs of a round (govcheck/runs.py) -------------------------------------------------
+# Each process crawling for a round records its part of the run in the `runs` collection and
+# writes a heartbeat every GOVCHECK_RUN_HEARTBEAT_SECONDS; a part whose heartbeat is older than
+# GOVCHECK_RUN_STALE_SECONDS (stored on the part, so every later command reads it) died, and
+# its round is interrupted. Keep the stale time well above the heartbeat and the clock skew
+# between the machines of a shared round.
+GOVCHECK_RUN_HEARTBEAT_SECONDS = 30
+GOVCHECK_RUN_STALE_SECONDS = 300
+# A spider started on its own (scrapy crawl, a scrapyd job) records its part; `govcheck run`
+# records its whole process as one part and turns this off for its spiders.
+GOVCHECK_RECORD_RUN = True
+
 # -- politeness -----------------------------------------------------------------------
 # Government sites are small servers: few parallel requests per site.
 CONCURRENT_REQUESTS = 32
@@ -63,6 +75,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # progress lines on long runs: targets done / total
     "govcheck.progress.ProgressReporter": 500,
+    # the run's record: heartbeat, targets reached, how it ended (govcheck/runs.py)
+    "govcheck.runs.RunRecorder": 510,
 }
 # Seconds between progress lines.
 GOVCHECK_PROGRESS_INTERVAL = 10
@@ -155,6 +169,11 @@ GOVCHECK_PARSE_POOL_MIN_SITES = 100
 GOVCHECK_LINKS_PER_SITE = 100
 GOVCHECK_CHECK_OUTBOUND_LINKS = True
 GOVCHECK_LINK_TIMEOUT = None
+# A home page naming no interaction channel: at most this many pages where one may be (its
+# navigation's sections, links named with a word we do not know, unnamed image links…) are read
+# before 互动回应差 can be judged (govcheck/extract/channel_search.py); when more remain unread,
+# the site is reviewed, never failed ("no channel" needs every such place read).
+GOVCHECK_CHANNEL_PAGES = 10
 # A site registered without columns: at most this many columns discovered from its home
 # page's navigation are inspected (marked discovered in the evidence).
 GOVCHECK_DISCOVERED_COLUMNS = 12
@@ -198,7 +217,8 @@ GOVCHECK_SECRETS_FILE = os.environ.get("GOVCHECK_SECRETS_FILE") or None
 # What an interaction entry's page may say instead of opening, looked for in the text a visitor
 # reads (not in scripts) of a 2xx answer; the status itself is read as the link checker reads it
 # (govcheck/extract/links.py), while a failed fetch of the entry (our timeout, a redirect loop)
-# is unknown: the entry is one page of another service, checked once. Two kinds, told apart here:
+# is unknown. The entry is tried as often as the rules profile says (new_media.interaction
+# attempts, pause_seconds), and only what every try says counts. Two kinds, told apart here:
 # - INTERACTION_ERROR_TEXTS: the entry is gone → 互动交流链接有误;
 # - INTERACTION_BUSY_TEXTS: busy, or "try later" → 待人工复核 with the text (it says nothing
 #   about the entry, a later visit may open it). Looked for first: a page that says both is
@@ -210,3 +230,6 @@ INTERACTION_ERROR_TEXTS = [
 INTERACTION_BUSY_TEXTS = [
     "系统繁忙", "服务器繁忙", "网络繁忙", "稍后再试", "过于频繁", "访问频繁", "请求频繁",
 ]
+# Override of the rules profile's pause between two tries of an account's interaction entry
+# (seconds), for tests and demos only; None keeps the profile's value.
+GOVCHECK_INTERACTION_RETRY_PAUSE = None

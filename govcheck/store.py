@@ -9,19 +9,21 @@ aggregate, no bulk_write, no keys with "." or "$" (FerretDB refuses them). Write
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pymongo import UpdateOne
-from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError
+from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure, WriteError
 
 from govcheck.embedded import EmbeddedDatabase
+from govcheck.store_errors import StoreError, StoreWriteError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,6 +38,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "observations": ("round", "target_key", "kind", "key"),
     "findings": ("round", "target_key", "code"),
     "verdicts": ("round", "target_key"),
+    "runs": ("round", "run", "part"),
 }
 
 # indexes for the upsert keys (unique) and the usual audit questions
@@ -50,23 +53,36 @@ INDEXES: dict[str, list[tuple[tuple[str, ...], bool]]] = {
         (("round", "district"), False),
         (("target_key", "round"), False),
     ],
+    "runs": [(KEYS["runs"], True)],
 }
 
 
 DUPLICATE_KEY = 11000  # MongoDB's error code for a write a unique index refuses
 
 
-class StoreError(RuntimeError):
-    """The store could not be reached or refused an operation."""
-
-
 class MongoBackend:
-    """A MongoDB (or FerretDB) database through pymongo."""
+    """A MongoDB (or FerretDB) database through pymongo.
+
+    A write the server refuses for a reason of its own (disk, quota, rights: an
+    OperationFailure that is not about one document) raises StoreWriteError; a document it
+    refuses (WriteError, a bulk write's document errors) and a lost connection (retried by
+    :func:`with_store_retries`) keep pymongo's errors.
+    """
 
     embedded = False
 
-    def __init__(self, database: Any) -> None:
+    def __init__(self, database: Any, description: str = "MongoDB") -> None:
         self._db = database
+        self.description = description
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except (WriteError, BulkWriteError, ConnectionFailure):
+            raise
+        except OperationFailure as error:
+            raise StoreWriteError(f"{self.description}: {error}") from error
 
     # Two writers upserting the same new key at once (two jobs starting one round, two processes
     # of a distributed round) can both try the insert; the unique index refuses the second with a
@@ -76,7 +92,8 @@ class MongoBackend:
     def upsert(self, collection: str, key: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
         for attempt in (1, 2):
             try:
-                self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
+                with self._writing():
+                    self._db[collection].update_one(dict(key), {"$set": dict(fields)}, upsert=True)
                 return
             except DuplicateKeyError:
                 if attempt == 2:
@@ -87,12 +104,14 @@ class MongoBackend:
         # A batch cut short by a lost connection is sent again whole: upserts repeat harmlessly.
         operations = [UpdateOne(dict(key), {"$set": dict(fields)}, upsert=True) for key, fields in changes]
         try:
-            self._db[collection].bulk_write(operations, ordered=False)
+            with self._writing():
+                self._db[collection].bulk_write(operations, ordered=False)
         except BulkWriteError as error:
             raced = [e["index"] for e in error.details.get("writeErrors", []) if e.get("code") == DUPLICATE_KEY]
             if len(raced) < len(error.details.get("writeErrors", [])):
                 raise  # refused for another reason too
-            self._db[collection].bulk_write([operations[index] for index in raced], ordered=False)
+            with self._writing():
+                self._db[collection].bulk_write([operations[index] for index in raced], ordered=False)
 
     def find(self, collection: str, query: Mapping[str, Any], sort: Sequence[tuple[str, int]] | None, limit: int) -> list[dict[str, Any]]:
         cursor = self._db[collection].find(dict(query), {"_id": 0})
@@ -106,7 +125,8 @@ class MongoBackend:
         return self._db[collection].count_documents(dict(query))
 
     def delete(self, collection: str, query: Mapping[str, Any]) -> int:
-        return self._db[collection].delete_many(dict(query)).deleted_count
+        with self._writing():
+            return self._db[collection].delete_many(dict(query)).deleted_count
 
     def ensure_indexes(self) -> None:
         for collection, indexes in INDEXES.items():
@@ -140,8 +160,11 @@ class Store:
             if "serverselectiontimeoutms" not in mongo_uri.lower():  # the URI's own value wins
                 options["serverSelectionTimeoutMS"] = 10_000
             client = MongoClient(mongo_uri, **options)
-            store = cls(MongoBackend(client[db_name]), description=_redact(mongo_uri))
-            store.ensure_indexes()
+            store = cls(MongoBackend(client[db_name], _redact(mongo_uri)), description=_redact(mongo_uri))
+            try:
+                store.ensure_indexes()
+            except OperationFailure as error:  # a user who may only read: queries and reports still work
+                logger.warning("the indexes of %s could not be made (%s): reading only", _redact(mongo_uri), error)
             return store
         folder = Path(data_dir or os.environ.get("GOVCHECK_DATA_DIR") or "var")
         path = folder / f"{db_name}.sqlite"

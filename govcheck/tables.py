@@ -1,4 +1,9 @@
-"""Rows of stored documents as a terminal table, JSON or CSV (for `govcheck query`)."""
+"""Rows of stored documents as a terminal table, JSON or CSV (for `govcheck query`).
+
+Every CSV govcheck writes (``query --format csv``, ``targets list --format csv``, the demo's
+verdicts) goes through :func:`format_rows`, whose cells pass :func:`spreadsheet_text`: a
+page title or a name read from a site may start with ``=``, and a spreadsheet would run it.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +21,9 @@ def format_rows(rows: list[dict[str, Any]], columns: list[str], output_format: s
     if output_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(columns)
+        writer.writerow([spreadsheet_text(c) for c in columns])
         for row in rows:
-            writer.writerow([cell_text(row.get(c)) for c in columns])
+            writer.writerow([spreadsheet_text(cell_text(row.get(c))) for c in columns])
         return buffer.getvalue()
     return format_table(rows, columns)
 
@@ -40,6 +45,18 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False, default=_json_value)
     return str(value)
+
+
+# What makes a spreadsheet read a cell as a formula (=, +, -, @) or lets one hide behind a
+# leading tab or carriage return (OWASP's CSV injection advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A CSV cell a spreadsheet shows as the text it is: one starting like a formula gets a
+    leading ``'`` (Excel and LibreOffice then show it as text; the quote is visible in a
+    plain text editor, which is the price of the cell never being run)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def display_width(text: str) -> int:

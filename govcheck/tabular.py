@@ -45,18 +45,34 @@ A requested sheet that is absent is not an error here: it comes back as an empty
 requested is an error when the file has any requested sheet — a misspelt ``新媒休`` would
 otherwise lose its rows — except sheets of explanations (title starting or ending with
 ``说明``: 说明, 填表说明) and, in a workbook, sheets with no value at all (Excel's blank
-``Sheet2``).  Anything that keeps the file from being read at all (unknown extension, missing
-or corrupt file, a sheet or a CSV row naming a sheet not asked for, a CSV row not lining up
-with the header, ...) raises :class:`TableFileError` listing every such problem.
+``Sheet2``).
+
+Problems
+--------
+What keeps the file from being read at all (unknown extension, missing or corrupt file, a file
+over its size cap, a CSV of several sheets without the ``表`` column) raises
+:class:`TableFileError` at once.  Every other problem of the file's shape (a sheet or a CSV row
+naming a sheet not asked for, a CSV row not lining up with the header, a duplicate header,
+text that cannot be stored, a sheet over :data:`MAX_ROWS` rows or a cell over
+:data:`MAX_CELL_CHARS` characters) is collected: into the caller's :class:`Problems` when it
+passes one, so that its own checks of the rows are reported in the same pass, else raised
+together at the end.
+
+Caps, so that a wrong or hostile file fails fast and small: a workbook unpacks to at most
+:data:`MAX_UNPACKED_BYTES` (read sheet by sheet, row by row: openpyxl's read-only mode), a CSV
+or YAML file is at most ``MAX_FILE_BYTES[suffix]``, a sheet has at most :data:`MAX_ROWS` data
+rows (the rows after them are not read) and a cell at most :data:`MAX_CELL_CHARS` characters.
+:class:`Problems` keeps the first :data:`MAX_PROBLEMS` problems and counts the others.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +80,7 @@ from pathlib import Path
 __all__ = [
     "Row",
     "Problem",
+    "Problems",
     "Sheet",
     "TableFileError",
     "SHEET_COLUMN",
@@ -72,6 +89,11 @@ __all__ = [
     "workbook_text",
     "storable_text",
     "read_sheets",
+    "MAX_ROWS",
+    "MAX_CELL_CHARS",
+    "MAX_UNPACKED_BYTES",
+    "MAX_FILE_BYTES",
+    "MAX_PROBLEMS",
 ]
 
 #: The CSV column naming the sheet a row belongs to.
@@ -80,6 +102,18 @@ SHEET_COLUMN = "表"
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
 YAML_SUFFIXES = (".yaml", ".yml")
+
+#: Data rows read per sheet: a province's register (a thousand sites, ten thousand columns or
+#: accounts) fits several times over.
+MAX_ROWS = 50_000
+#: Characters in one cell: no name, URL or selector comes near it.
+MAX_CELL_CHARS = 4_000
+#: What a workbook's parts unpack to, together (a zip bomb unpacks to gigabytes).
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
+#: Size of a CSV or YAML file (YAML is parsed in Python, slowly: a smaller cap).
+MAX_FILE_BYTES = {".csv": 64 * 1024 * 1024, ".yaml": 16 * 1024 * 1024, ".yml": 16 * 1024 * 1024}
+#: Problems listed; the others are counted.
+MAX_PROBLEMS = 100
 
 
 @dataclass(frozen=True)
@@ -116,12 +150,41 @@ class Problem:
         return ", ".join(parts) + ": " + self.message
 
 
+class Problems(list):
+    """The problems found in one file: the first ``limit`` kept in order, every one counted
+    (``total``), so that a file with a million bad rows is told in a hundred lines."""
+
+    def __init__(self, problems: Iterable[Problem] = (), limit: int | None = None):
+        super().__init__()
+        self.limit = MAX_PROBLEMS if limit is None else limit
+        self.total = 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self) < self.limit:
+            super().append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+
 class TableFileError(ValueError):
-    """The file cannot be used; ``problems`` lists every problem found, str() one per line."""
+    """The file cannot be used; ``problems`` lists the problems found (the first
+    :data:`MAX_PROBLEMS`), ``total`` counts them all; str() one per line."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems: list[Problem] = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.total: int = max(getattr(problems, "total", 0), len(self.problems))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem listed, and one saying how many more there are."""
+        lines = [str(p) for p in self.problems]
+        if self.total > len(self.problems):
+            lines.append(f"……另有 {self.total - len(self.problems)} 个问题未列出（共 {self.total} 个）")
+        return lines
 
 
 class Sheet(list):
@@ -249,7 +312,8 @@ def _unknown_sheet(fname: str, title: str, sheets: Sequence[str]) -> Problem:
 
 
 def read_sheets(path: Path, sheets: Sequence[str], *,
-                fallback_to_only_sheet: bool = False) -> dict[str, Sheet]:
+                fallback_to_only_sheet: bool = False,
+                problems: Problems | None = None) -> dict[str, Sheet]:
     """Read the named sheets of an operator's table file.
 
     Returns ``{name: Sheet}`` for every name in ``sheets`` (an absent sheet is an empty Sheet
@@ -257,7 +321,9 @@ def read_sheets(path: Path, sheets: Sequence[str], *,
     file whose only sheet has another name (an xlsx with just ``Sheet1``, a YAML mapping with
     one key or a bare list) is read as that sheet; ``Row.sheet`` keeps the real name.
 
-    Raises :class:`TableFileError` when the file as a whole cannot be read.
+    Raises :class:`TableFileError` when the file as a whole cannot be read.  The problems of
+    its content go to ``problems`` when given (the caller raises them with its own), else they
+    are raised at the end (see the module docstring).
     """
     path = Path(path)
     fname = path.name
@@ -270,27 +336,65 @@ def read_sheets(path: Path, sheets: Sequence[str], *,
     if not path.is_file():
         raise TableFileError([Problem(fname, "", None, None, f"文件不存在: {path}")])
     fallback = fallback_to_only_sheet and len(sheets) == 1
+    collected = Problems() if problems is None else problems
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, sheets, fallback)
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(path, sheets)
-    return _read_yaml(path, sheets, fallback)
+        out = _read_xlsx(path, sheets, fallback, collected)
+    elif suffix in CSV_SUFFIXES:
+        out = _read_csv(path, sheets, collected)
+    else:
+        out = _read_yaml(path, sheets, fallback, collected)
+    if problems is None and collected:
+        raise TableFileError(collected)
+    return out
+
+
+def _read_capped(path: Path, suffix: str) -> bytes:
+    """A CSV or YAML file's bytes; one over its cap is refused before it is read."""
+    fname = path.name
+    cap = MAX_FILE_BYTES[suffix]
+    try:
+        size = path.stat().st_size
+        if size > cap:
+            raise TableFileError([Problem(fname, "", None, None, _too_big(size, cap))])
+        return path.read_bytes()
+    except OSError as exc:
+        raise TableFileError([Problem(fname, "", None, None, f"无法读取文件: {exc}")]) from exc
+
+
+def _too_big(size: int, cap: int, what: str = "文件大小") -> str:
+    return f"{what} {size / 1024 / 1024:.1f} MB，超过上限 {cap / 1024 / 1024:.0f} MB：请检查是否选错了文件，或分成几个文件导入"
+
+
+def _capped_cell(text: str, fname: str, title: str, number: int, column: str | None,
+                 problems: list[Problem]) -> str:
+    """A cell's text, cut at MAX_CELL_CHARS (with its problem) when longer."""
+    if len(text) <= MAX_CELL_CHARS:
+        return text
+    problems.append(Problem(fname, title, number, column,
+                            f"单元格有 {len(text)} 个字符，超过上限 {MAX_CELL_CHARS}"))
+    return text[:MAX_CELL_CHARS]
 
 
 def _build_sheet(fname: str, title: str,
                  raw_rows: Iterable[tuple[int, Sequence[object]]],
                  problems: list[Problem]) -> Sheet:
-    """Header = first non-empty row; the rows after it become :class:`Row`s."""
+    """Header = first non-empty row; the rows after it become :class:`Row`s, at most MAX_ROWS
+    of them: the rest is not read (``raw_rows`` may stream a sheet of any length)."""
     header: list[str | None] | None = None
     rows: list[Row] = []
     for number, raw in raw_rows:
         texts = [cell_text(v) for v in raw]
         if not any(texts):
             continue
+        if header is not None and len(rows) >= MAX_ROWS:
+            problems.append(Problem(fname, title, number, None,
+                                    f"工作表超过 {MAX_ROWS} 行的上限：从此行起未读取，请分成几个文件导入"))
+            break
         for col_no, text in enumerate(texts):
+            column = header[col_no] if header and col_no < len(header) else None
+            text = _capped_cell(text, fname, title, number, column, problems)
             texts[col_no], problem = storable_text(text)
             if problem:
-                column = header[col_no] if header and col_no < len(header) else None
                 where = "" if header is not None else f"表头第 {col_no + 1} 列"
                 problems.append(Problem(fname, title, number, column, where + problem))
         if header is None:
@@ -315,21 +419,63 @@ def _build_sheet(fname: str, title: str,
     return Sheet(title, rows, names, present=True)
 
 
-def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, Sheet]:
+def _unpacked_size(path: Path) -> int:
+    """What the workbook's parts unpack to, as its zip directory says (zipfile stops a part
+    at its stated size, so a part cannot unpack to more)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return sum(member.file_size for member in archive.infolist())
+
+
+@contextlib.contextmanager
+def _dimensions_not_probed() -> Iterator[None]:
+    """openpyxl's read-only workbook probes each sheet for its stated dimension when it is
+    opened, and a sheet that states none is parsed to its end for it (a minute for a million
+    rows) before a row is read. The dimension is not used here (the rows are read as they
+    come, :meth:`reset_dimensions`), so the probe is skipped while the workbook is opened."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    probe = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = probe
+
+
+def _worksheet_rows(fname: str, ws) -> Iterable[tuple[int, list[object]]]:
+    """The worksheet's rows, numbered as Excel numbers them, one at a time."""
+    try:
+        for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, [workbook_text(v) for v in row]
+    except TableFileError:
+        raise
+    except Exception as exc:
+        raise TableFileError([Problem(fname, ws.title, None, None,
+                                      f"无法读取工作表: {type(exc).__name__}: {exc}")]) from exc
+
+
+def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool, problems: Problems) -> dict[str, Sheet]:
     import zipfile
 
     import openpyxl
 
     fname = path.name
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        unpacked = _unpacked_size(path)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise TableFileError([Problem(fname, "", None, None, _too_big(unpacked, MAX_UNPACKED_BYTES, "解压后大小"))])
+        with _dimensions_not_probed():
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except TableFileError:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise TableFileError([Problem(fname, "", None, None,
                                       f"无法读取 Excel 文件（文件损坏或不是 .xlsx）: {exc}")]) from exc
     except Exception as exc:  # openpyxl raises assorted errors on malformed XML
         raise TableFileError([Problem(fname, "", None, None,
                                       f"无法读取 Excel 文件: {type(exc).__name__}: {exc}")]) from exc
-    problems: list[Problem] = []
     out: dict[str, Sheet] = {}
     used: set[int] = set()  # the worksheets read
     try:
@@ -343,16 +489,9 @@ def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
             if ws is None:
                 out[name] = Sheet(name)
                 continue
-            if hasattr(ws, "reset_dimensions"):
-                # the dimension some programs write is wrong; read every row there is
-                ws.reset_dimensions()
-            try:
-                raw = [(number, [workbook_text(v) for v in row])
-                       for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
-            except Exception as exc:
-                raise TableFileError([Problem(fname, ws.title, None, None,
-                                              f"无法读取工作表: {type(exc).__name__}: {exc}")]) from exc
-            out[name] = _build_sheet(fname, ws.title, raw, problems)
+            # the dimension some programs write is wrong (it is not read, above): every row there is
+            ws.reset_dimensions()
+            out[name] = _build_sheet(fname, ws.title, _worksheet_rows(fname, ws), problems)
             used.add(id(ws))
         if any(sheet.present for sheet in out.values()):
             for ws in wb.worksheets:
@@ -362,8 +501,6 @@ def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
                 problems.append(_unknown_sheet(fname, ws.title, sheets))
     finally:
         wb.close()
-    if problems:
-        raise TableFileError(problems)
     return out
 
 
@@ -399,11 +536,12 @@ def _width_problem(record: Sequence[str], header: Sequence[str]) -> str | None:
     return None
 
 
-def _read_csv(path: Path, sheets: Sequence[str]) -> dict[str, Sheet]:
+def _read_csv(path: Path, sheets: Sequence[str], problems: Problems) -> dict[str, Sheet]:
     fname = path.name
+    data = _read_capped(path, ".csv")
     try:
-        text = _decode(path.read_bytes())
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _decode(data)
+    except UnicodeDecodeError as exc:
         raise TableFileError([Problem(fname, "", None, None, f"无法读取 CSV 文件: {exc}")]) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
     records: list[tuple[int, list[str]]] = []
@@ -413,10 +551,9 @@ def _read_csv(path: Path, sheets: Sequence[str]) -> dict[str, Sheet]:
             records.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise TableFileError([Problem(fname, "", reader.line_num, None,
-                                      f"CSV 格式错误: {exc}")]) from exc
+        raise TableFileError([*problems, Problem(fname, "", reader.line_num, None,
+                                                 f"CSV 格式错误: {exc}")]) from exc
 
-    problems: list[Problem] = []
     # the header: first non-empty record
     header: list[str] = []
     header_line = 1
@@ -433,17 +570,19 @@ def _read_csv(path: Path, sheets: Sequence[str]) -> dict[str, Sheet]:
 
     if SHEET_COLUMN not in header:
         if len(sheets) == 1:
-            # a one-sheet table: every row belongs to it
+            # a one-sheet table: every row belongs to it; one that does not line up is not
+            # read (its values would be checked in the wrong columns)
+            lined_up = []
             for number, record in body:
                 message = _width_problem(record, header)
                 if message:
                     problems.append(Problem(fname, sheets[0], number, None, message))
+                else:
+                    lined_up.append((number, record))
             sheet = _build_sheet(fname, sheets[0],
-                                 [(header_line, header)] + body, problems)
-            if problems:
-                raise TableFileError(problems)
+                                 [(header_line, header)] + lined_up, problems)
             return {sheets[0]: sheet}
-        raise TableFileError([Problem(
+        raise TableFileError([*problems, Problem(
             fname, "", None, SHEET_COLUMN,
             f"CSV 文件缺少 {SHEET_COLUMN} 列（每行写明所属的表: {'、'.join(sheets)}）")])
 
@@ -471,18 +610,17 @@ def _read_csv(path: Path, sheets: Sequence[str]) -> dict[str, Sheet]:
             out[name] = Sheet(name)
             continue
         out[name] = _build_sheet(fname, name, [(header_line, columns)] + rows, problems)
-    if problems:
-        raise TableFileError(problems)
     return out
 
 
-def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, Sheet]:
+def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool, problems: Problems) -> dict[str, Sheet]:
     import yaml
 
     fname = path.name
+    data = _read_capped(path, path.suffix.lower())
     try:
-        data = yaml.safe_load(_decode(path.read_bytes()))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(_decode(data))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TableFileError([Problem(fname, "", None, None, f"无法读取 YAML 文件: {exc}")]) from exc
     if fallback and isinstance(data, list):
         data = {sheets[0]: data}
@@ -491,7 +629,6 @@ def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
     if not isinstance(data, dict):
         raise TableFileError([Problem(fname, "", None, None,
                                       "YAML 文件应为 表名: [行, ...] 的映射")])
-    problems: list[Problem] = []
     named: dict[str, object] = {}
     for key, value in data.items():
         title, problem = storable_text(cell_text(key))
@@ -525,6 +662,10 @@ def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
         for number, entry in enumerate(entries, start=1):
             if entry is None:
                 continue
+            if len(rows) >= MAX_ROWS:
+                problems.append(Problem(fname, title, number, None,
+                                        f"超过 {MAX_ROWS} 条的上限：从此条起未读取，请分成几个文件导入"))
+                break
             if not isinstance(entry, dict):
                 problems.append(Problem(fname, title, number, None,
                                         "每项应为 列名: 值 的映射"))
@@ -538,7 +679,8 @@ def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
                     problems.append(Problem(fname, title, number, column,
                                             "值应为文字、数字或日期，不能是列表或映射"))
                     continue
-                values[column], problem = storable_text(cell_text(value))
+                text = _capped_cell(cell_text(value), fname, title, number, column, problems)
+                values[column], problem = storable_text(text)
                 if problem:
                     problems.append(Problem(fname, title, number, column, problem))
                 if column not in header:
@@ -548,6 +690,4 @@ def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool) -> dict[str, S
         full = [Row(r.sheet, r.number, {c: r.values.get(c, "") for c in header}) for r in rows]
         out[name] = Sheet(title, [r for r in full if any(r.values.values())], header,
                           present=True, has_header=False)
-    if problems:
-        raise TableFileError(problems)
     return out

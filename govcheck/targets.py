@@ -23,8 +23,21 @@ Every value is trimmed and every run of whitespace inside it (full-width spaces,
 of a wrapped Excel cell) collapsed to one ASCII space, so ``"卤阳湖开发区\\n行政审批服务中心"``
 is the name ``"卤阳湖开发区 行政审批服务中心"``.  渲染方式 is case-insensitive.
 
-网址 and 互动入口 must be absolute http(s) URLs with a valid host — a domain name (Chinese
-labels allowed) or an IP address — and, when given, a port 1-65535 (:func:`url_problem`).
+网址 must be an absolute http(s) URL with a valid host — a domain name (Chinese labels
+allowed) or an IP address — and, when given, a port 1-65535 (:func:`url_problem`).
+
+互动入口 (an account's interaction entry) is one of four things (:func:`read_interaction_entry`):
+
+- empty: not recorded (the office has not looked) → the rules leave it to an inspector;
+- ``无``: the office looked and the account has none → 未提供有效互动功能;
+- an absolute http(s) URL as 网址 above: the entry is opened and checked;
+- where the entry opens inside the app when it has no web address: a text naming that place
+  (``菜单：留言``, ``菜单:互动``, ``自动回复``, ``关键词回复“留言”``, ``私信``…: it must contain one of
+  ``IN_APP_WORDS``). It counts as present and is kept as written.
+
+Anything else is an error naming the row: a web address without ``http(s)://``, a URL inside a
+text, a text starting with a negation (没有, 暂无, 未…: write ``无`` when the office looked,
+leave the cell empty when it did not), or a text naming no place in the app.
 栏目地址 may also be a path on the site — ``/col/xwdt/``, ``./xwdt/``, ``../xwdt/`` or
 ``//host/path`` — resolved against the site's 网址 (``urllib.parse.urljoin``); anything else
 without ``http(s)://`` is refused (``www.x.gov.cn`` would otherwise silently become a path).
@@ -34,8 +47,16 @@ without a 栏目 sheet (a CSV without 栏目 rows) says nothing about columns: i
 have no ``columns`` key and the import keeps the columns stored
 (:func:`govcheck.registry.import_targets`).
 
+选择器 (optional) is CSS, or XPath when it starts with ``/`` or ``(``; it is compiled here
+(:func:`govcheck.extract.listing.compile_selector`, the one the crawl uses) and must select
+elements: a selector that does not compile, calls an unknown function or gives a number or a
+text is refused at its row, never met by the crawl.
+
 :func:`load_targets` checks the whole file and raises one :class:`TableFileError` listing every
-problem, each located by file, sheet, row and column; it returns nothing half.  The CSV and
+problem, each located by file, sheet, row and column; it returns nothing half.  The problems of
+the file's shape (a misspelt sheet name, a missing header column, a sheet over the row cap) and
+of its rows are found in one pass and reported together (the first
+:data:`govcheck.tabular.MAX_PROBLEMS`, and how many more).  The CSV and
 YAML forms are described in :mod:`govcheck.tabular`.
 """
 
@@ -43,10 +64,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from govcheck.tabular import Problem, Row, Sheet, TableFileError, clean_text, read_sheets
+from govcheck.extract.listing import SelectorError, compile_selector
+from govcheck.tabular import Problem, Problems, Row, Sheet, TableFileError, clean_text, read_sheets
 
 __all__ = [
     "SITE_CATEGORIES",
@@ -63,6 +88,11 @@ __all__ = [
     "account_key",
     "is_http_url",
     "url_problem",
+    "NO_INTERACTION_ENTRY",
+    "IN_APP_WORDS",
+    "InteractionEntry",
+    "read_interaction_entry",
+    "registered_interaction_entry",
 ]
 
 SITE_CATEGORIES = ("市政府门户网站", "市政府工作部门及派出机构网站", "县级政府门户网站", "县级部门网站")
@@ -171,16 +201,74 @@ def is_http_url(url: str) -> bool:
     return url_problem(url) is None
 
 
+# 互动入口: the office looked and the account has no interaction entry.
+NO_INTERACTION_ENTRY = "无"
+# Places inside an app where an entry without a web address opens (the account's menu, its
+# replies to messages, comments, a mini program…): an in-app 互动入口 names one of them.
+IN_APP_WORDS = ("菜单", "回复", "留言", "私信", "消息", "评论", "小程序", "互动", "咨询", "信箱", "对话")
+# A text starting with one of these says there is none, or that nobody knows: not an entry.
+_NEGATIONS = ("无", "没有", "暂无", "未", "不", "否")
+# A web address written without http(s):// (www.x.gov.cn/hd, mp.weixin.qq.com/s/…).
+_BARE_ADDRESS = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:?#]|$))", re.IGNORECASE)
+_IN_APP_EXAMPLES = "如 菜单：留言、自动回复"
+
+
+@dataclass(frozen=True)
+class InteractionEntry:
+    """An account's 互动入口 as the register has it: ``kind`` and the text as written."""
+
+    kind: Literal["unrecorded", "none", "url", "in_app"]
+    text: str = ""
+
+    @property
+    def url(self) -> str:
+        """The address to check ("" unless ``kind`` is ``url``)."""
+        return self.text if self.kind == "url" else ""
+
+
+def read_interaction_entry(text: str) -> tuple[InteractionEntry | None, str | None]:
+    """(the entry, None), or (None, why the text is none of the four forms; see the module docstring)."""
+    text = clean_text(text)
+    if not text:
+        return InteractionEntry("unrecorded"), None
+    if text == NO_INTERACTION_ENTRY:
+        return InteractionEntry("none", text), None
+    if text.lower().startswith(("http://", "https://")):
+        problem = url_problem(text)
+        return (InteractionEntry("url", text), None) if problem is None else (None, f"{text} 不是有效的网址，{problem}")
+    if _BARE_ADDRESS.match(text):
+        return None, f"{text} 不是有效的网址，{_SCHEME}"
+    if "http://" in text.lower() or "https://" in text.lower():
+        return None, f"{text} 中含有网址：网址请单独填写（以 http:// 或 https:// 开头），应用内入口只写位置（{_IN_APP_EXAMPLES}）"
+    if text.startswith(_NEGATIONS):
+        return None, (f"{text} 含义不明确：已核实没有互动入口请填写“{NO_INTERACTION_ENTRY}”，"
+                      "未核实请留空")
+    if not any(word in text for word in IN_APP_WORDS):
+        return None, (f"{text} 不是有效的互动入口，应为 http:// 或 https:// 开头的网址、"
+                      f"“{NO_INTERACTION_ENTRY}”（已核实没有互动入口）或应用内入口的位置（{_IN_APP_EXAMPLES}）；"
+                      "未核实请留空")
+    return InteractionEntry("in_app", text), None
+
+
+def registered_interaction_entry(target: Mapping[str, Any]) -> InteractionEntry:
+    """The 互动入口 of a stored account target. Targets imported before ``interaction_entry``
+    was kept have only ``interaction_url``: a URL, or "" (then not recorded). A stored text that
+    cannot be read (edited by hand) is not recorded either: never a missing entry."""
+    text = target.get("interaction_entry")
+    entry, _ = read_interaction_entry(str(target.get("interaction_url") or "") if text is None else str(text))
+    return entry or InteractionEntry("unrecorded")
+
+
 def _allowed(values) -> str:
     return "、".join(v if v else "空" for v in values)
 
 
 class _Checker:
-    """Collects problems while reading one file."""
+    """Collects problems while reading one file (after those of its shape, ``problems``)."""
 
-    def __init__(self, fname: str):
+    def __init__(self, fname: str, problems: Problems):
         self.fname = fname
-        self.problems: list[Problem] = []
+        self.problems = problems
 
     def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(self.fname, sheet, row, column, message))
@@ -250,8 +338,9 @@ def load_targets(path: Path) -> list[dict]:
     """
     path = Path(path)
     fname = path.name
-    sheets = read_sheets(path, [SITE_SHEET, COLUMN_SHEET, ACCOUNT_SHEET])
-    check = _Checker(fname)
+    problems = Problems()
+    sheets = read_sheets(path, [SITE_SHEET, COLUMN_SHEET, ACCOUNT_SHEET], problems=problems)
+    check = _Checker(fname, problems)
     if not any(sheet.present for sheet in sheets.values()):
         check.add("", None, None,
                   f"文件中没有 {SITE_SHEET}、{COLUMN_SHEET}、{ACCOUNT_SHEET} 中的任何一张表")
@@ -305,6 +394,11 @@ def load_targets(path: Path) -> list[dict]:
         if render not in RENDER_MODES:
             check.add(row.sheet, row.number, "渲染方式",
                       f"{v['渲染方式']} 不是有效值，应为 {_allowed(RENDER_MODES)} 之一")
+        if v["选择器"]:
+            try:
+                compile_selector(v["选择器"])
+            except SelectorError as error:
+                check.add(row.sheet, row.number, "选择器", f"{v['选择器']} 不是有效的 CSS 或 XPath 选择器：{error}")
         url = None
         if v["栏目地址"]:
             url, message = _resolve_column_url(v["栏目地址"], site_urls.get(site_name))
@@ -342,8 +436,9 @@ def load_targets(path: Path) -> list[dict]:
                           f"{_allowed(PLATFORMS[platform])} 之一")
         else:
             check.one_of(row, "账号类型", account_type, ACCOUNT_TYPES)
-        if v["互动入口"]:
-            check.url(row, "互动入口", v["互动入口"])
+        entry, problem = read_interaction_entry(v["互动入口"])
+        if problem:
+            check.add(row.sheet, row.number, "互动入口", problem)
         if not (name and platform):
             continue
         if (platform, name) in accounts:
@@ -360,7 +455,9 @@ def load_targets(path: Path) -> list[dict]:
             "account_id": v["账号ID"],
             "organizer": v["主办单位"],
             "district": v["区县"],
-            "interaction_url": v["互动入口"],
+            # as written ("" not recorded, 无, a URL or a place in the app), and the URL to check
+            "interaction_entry": entry.text if entry else v["互动入口"],
+            "interaction_url": entry.url if entry else "",
             "source": _source(fname, row),
         }
 

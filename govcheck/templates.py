@@ -1,8 +1,9 @@
 """Blank Excel files for operators: the targets register and the inspectors' observation sheet.
 
 Each sheet has the exact headers the importers read, drop-down lists for the columns with
-fixed values (so a typo cannot reach the import), and the ID columns formatted as text
-(Excel would round a 16-digit uid typed as a number).
+fixed values (so a typo cannot reach the import), a drop-down of the usual values and a note
+for the free-text columns that have a form of their own (互动入口), and the ID columns
+formatted as text (Excel would round a 16-digit uid typed as a number).
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     targets.COLUMN_SHEET: {"栏目类型": targets.COLUMN_TYPES, "渲染方式": tuple(m for m in targets.RENDER_MODES if m)},
     targets.ACCOUNT_SHEET: {"平台": tuple(targets.PLATFORMS), "账号类型": targets.ACCOUNT_TYPES},
     manual.SHEET: {"平台": tuple(targets.PLATFORMS), "互动入口状态": tuple(manual.INTERACTION_STATES)},
+}
+# sheet → column → (values offered, the note shown on the cell): any other value may be typed
+SUGGESTIONS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
+    targets.ACCOUNT_SHEET: {
+        "互动入口": (
+            (targets.NO_INTERACTION_ENTRY, "菜单：留言", "自动回复"),
+            "网址（http:// 或 https:// 开头）；“无”＝已核实没有互动入口；入口在应用内、没有网址时写位置，"
+            "如 菜单：留言、自动回复；未核实请留空（留空将待人工复核）",
+        ),
+    },
 }
 TEXT_COLUMNS = {"账号ID", "最新发布时间", "最近原创时间"}
 ROWS_PREPARED = 500  # drop-downs and text format reach this far down
@@ -64,6 +75,14 @@ def _sheet(sheet: Worksheet, name: str, columns: tuple[str, ...]) -> None:
             choices.showErrorMessage = True
             sheet.add_data_validation(choices)
             choices.add(cells)
+        if column in SUGGESTIONS.get(name, {}):
+            values, note = SUGGESTIONS[name][column]
+            suggested = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+            suggested.showErrorMessage = False  # a URL or another place in the app is typed in
+            suggested.showInputMessage = True
+            suggested.promptTitle, suggested.prompt = column, note
+            sheet.add_data_validation(suggested)
+            suggested.add(cells)
         if column in TEXT_COLUMNS:
             for row in range(2, ROWS_PREPARED + 2):
                 sheet.cell(row=row, column=index).number_format = "@"

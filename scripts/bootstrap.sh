@@ -19,13 +19,16 @@ if [ ! -f "$stamp" ]; then
 fi
 
 # Debian packages: chromium renders JavaScript pages, redis-server backs rounds shared by
-# several machines, a CJK font for screenshots and reports, LibreOffice checks that the reports open and convert to PDF.
+# several machines, a CJK font for screenshots and reports, LibreOffice checks that the reports open and convert to PDF,
+# poppler's pdftotext reads those PDFs back.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # a CJK font, or screenshots of rendered pages show Chinese text as empty boxes
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-wqy-microhei)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui libreoffice-writer-nogui)
+# pdftotext reads back the PDF LibreOffice makes of the notice (its page numbers, where its lines stand)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing Debian's ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -117,6 +117,11 @@ def small_site(folder: Path, home: str, column_page: str) -> Path:
     return folder
 
 
+# the 政民互动 section's page: a message form, so the section holds a channel
+SECTION_PAGE = """<html><head><meta charset="utf-8"></head><body><h2>我要写信</h2><form action="/framed/hdjl/submit" method="post">
+<textarea name="nr"></textarea><input type="submit" value="提交"></form></body></html>"""
+
+
 def framed_web(folder: Path, header: str = FRAMED_HEADER) -> Path:
     """A site whose menu is another page shown in an <iframe>: /framed/ and /framed/include/head.html."""
     small_site(folder, FRAMED_HOME, UNFRAMED_HOME)
@@ -125,12 +130,22 @@ def framed_web(folder: Path, header: str = FRAMED_HEADER) -> Path:
     return folder
 
 
+def with_section_page(web: Path) -> Path:
+    """The web with its 政民互动 section's page at /framed/hdjl/, showing a message form."""
+    (web / "framed" / "hdjl").mkdir()
+    (web / "framed" / "hdjl" / "index.html").write_text(SECTION_PAGE, encoding="utf-8")
+    return web
+
+
 def test_a_menu_shown_in_a_frame_is_read_before_a_missing_channel_fails(tmp_path):
-    run, verdict = sites_round(tmp_path, "framed", TJDT, web=framed_web(tmp_path / "web"))
+    run, verdict = sites_round(tmp_path, "framed", TJDT, web=with_section_page(framed_web(tmp_path / "web")))
 
     home = verdict["home"]
     assert home["method"] == "rendered"  # the HTML as fetched shows no channel: its frame holds it
-    assert home["interaction_links"] == [{"name": "政民互动", "url": home["url"].rsplit("/framed/", 1)[0] + "/framed/hdjl/"}]
+    section = home["url"].rsplit("/framed/", 1)[0] + "/framed/hdjl/"
+    assert home["interaction_links"] == [{"name": "政民互动", "url": section, "section": True}]
+    # the section's page, read, shows the channel
+    assert [(page["url"], page["outcome"]) for page in home["channel_search"]["pages"]] == [(section, "channel")]
     assert not [code for code in verdict["finding_codes"] if code.startswith("site.interaction")]
 
 
@@ -144,7 +159,7 @@ def test_columns_of_a_menu_shown_in_a_frame_are_discovered(tmp_path):
 
 def test_a_site_registered_without_columns_whose_menu_shows_none_is_for_an_inspector(tmp_path):
     header = """<html><body><a href="/framed/hdjl/">政民互动</a></body></html>"""
-    run, verdict = sites_round(tmp_path, "framed", [], web=framed_web(tmp_path / "web", header))
+    run, verdict = sites_round(tmp_path, "framed", [], web=with_section_page(framed_web(tmp_path / "web", header)))
 
     assert verdict["home"]["method"] == "rendered" and verdict["home"]["discovered_columns"] == 0
     assert (verdict["verdict"], verdict["finding_codes"]) == ("待人工复核", ["site.columns.review"])
@@ -174,7 +189,7 @@ def test_a_home_page_whose_fresh_news_is_written_by_script_is_not_failed_on_its_
     script = f"<script>document.getElementById('news').innerHTML = '{fresh}';</script>"
     home = (
         '<html><head><meta charset="utf-8"><title>渭南市统计局</title></head><body>'
-        '<div class="nav"><a href="/framed/hdjl/">政民互动</a></div>'
+        '<div class="nav"><a href="/framed/hdjl/">市长信箱</a></div>'
         f'{old_block}<div class="news"><ul id="news"></ul></div>{script}</body></html>'
     )
     run, verdict = sites_round(tmp_path, "framed", TJDT, web=small_site(tmp_path / "web", home, UNFRAMED_HOME))
@@ -200,7 +215,7 @@ def test_a_column_whose_fresh_list_is_written_by_script_is_not_counted_stale_on_
         f'<div class="list"><ul id="list"></ul></div>{old_block}'
         f"<script>document.getElementById('list').innerHTML = '{fresh}';</script></body></html>"
     )
-    home = UNFRAMED_HOME.replace("<body>", '<body><a href="/framed/hdjl/">政民互动</a>')
+    home = UNFRAMED_HOME.replace("<body>", '<body><a href="/framed/hdjl/">市长信箱</a>')
 
     run, verdict = sites_round(tmp_path, "framed", TJDT, web=small_site(tmp_path / "web", home, column_page))
 
@@ -218,7 +233,7 @@ OLD_RELATED_FILES = (
     '<li><a href="/framed/tjdt/w3.html">统计执法监督检查工作规程</a><span>2023-06-09</span></li></ul></div>'
 )
 FRESH_ITEMS = "".join(f"<li><a href='/framed/tjdt/t{n}.html'>市统计局召开第{n}次统计工作会议</a><span>2024-02-1{n}</span></li>" for n in range(1, 4))
-HOME_WITH_CHANNEL = UNFRAMED_HOME.replace("<body>", '<body><a href="/framed/hdjl/">政民互动</a>')
+HOME_WITH_CHANNEL = UNFRAMED_HOME.replace("<body>", '<body><a href="/framed/hdjl/">市长信箱</a>')
 
 
 def column_page(body: str) -> str:

@@ -32,8 +32,8 @@ def test_scrapy_lists_the_spiders():
 
 def test_a_filter_that_is_not_json_is_refused_plainly(tmp_path: Path):
     result = govcheck({}, "--data-dir", str(tmp_path), "query", "--filter", "{verdict: 不合格}")
-    assert result.returncode == 1
-    assert "--filter is not valid JSON" in result.stderr
+    assert result.returncode == 2  # a command line that cannot be run as written, as argparse's own errors
+    assert "govcheck: invalid filter: --filter is not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -3,15 +3,17 @@
 `govcheck demo` runs once (module-scoped: the round takes a minute or two) on an embedded store
 of its own. The round's report, as the report writers load it from the stored verdicts in
 register order, gives 附件1 and 附件2; they are compared cell by cell with the notice's tables,
-and the headline figures with the notice's text.
+and the headline figures with the notice's text. The notice draft the demo writes with the
+replica's office profile (replica/weinan/office.yaml) is compared with the notice's own lines.
 
 The notice (渭南市人民政府办公室, 2024-02-28) is the seed document the project reproduces. Its
-sections 一 and 二 and its two tables are copied verbatim into tests/data/seed_weinan_2024_1.txt,
-so the test reads nothing outside the checkout.
+text and its two tables are copied verbatim into tests/data/seed_weinan_2024_1.txt, so the test
+reads nothing outside the checkout.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import unicodedata
@@ -22,11 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 
 from govcheck.replicas.weinan import RegisterError, inspector_observations, load_register
-from govcheck.report.notice import build_notice
+from govcheck.report.notice import build_notice, default_addressees, infer_city
 from govcheck.report.summary import RoundReport, attachment_tables, change_text, load_round_report, percent_text
 from govcheck.targets import SITE_CATEGORIES
+from documents import below_type_area, pdf_pages, soffice
 from support import REPO, govcheck, open_store, store_environment
 
 SEED = Path(__file__).parent / "data" / "seed_weinan_2024_1.txt"
@@ -202,6 +207,64 @@ def test_the_notice_draft_opens_its_sections_as_the_notice_does(demo: dict[str, 
     seed = seed_text().splitlines()
     for heading in ("一、政府网站检查情况", "二、政务新媒体检查情况"):
         assert headline(sections[heading]) == headline(seed[seed.index(heading) + 1])
+
+
+def test_the_notice_draft_has_the_offices_details_as_the_notice_prints_them(demo: dict[str, Any]):
+    notice = Document(str(demo["out"] / f"notice-{ROUND}.docx"))
+    # the seed's text has ASCII commas, colons and brackets where the notice prints full-width ones
+    texts = [unicodedata.normalize("NFKC", p.text).strip() for p in notice.paragraphs]
+    cells = [cell.text for table in notice.tables for row in table.rows for cell in row.cells]
+    assert not [text for text in texts + cells if "×" in text]  # nothing left for the office to fill in
+    seed = seed_text().splitlines()
+    addressees, opening = seed[0], seed[1]
+    requirements = seed[seed.index("三、下一步工作要求") + 1]
+    attachments = seed[seed.index(requirements) + 1: seed.index(requirements) + 3]
+    signature, dated = seed[seed.index("附件1") - 2: seed.index("附件1")]
+    assert addressees == "各县、市、区人民政府,市人民政府各工作部门、直属机构,渭南高新区、经开区、华山景区管委会:"
+    assert texts[texts.index(addressees) + 1] == opening
+    assert texts[texts.index("三、下一步工作要求") + 1] == requirements  # 3月10日前…市政府办信息与政务公开科(电话:0913-2109218…
+    assert texts[texts.index(attachments[0]): texts.index(attachments[0]) + 2] == attachments
+    assert (signature, dated) == ("渭南市人民政府办公室", "2024年2月28日")
+    assert texts[texts.index(signature) + 1] == dated
+
+
+def test_libreoffice_prints_the_notice_draft_with_its_page_numbers(demo: dict[str, Any], tmp_path: Path):
+    result = soffice(tmp_path, "pdf", demo["out"] / f"notice-{ROUND}.docx")
+    assert result.returncode == 0, result.stderr
+    pages = pdf_pages(tmp_path / "converted" / f"notice-{ROUND}.pdf")
+    assert len(pages) >= 4  # the notice, 附件1 and 附件2 on pages of their own
+    assert [[w.text for w in below_type_area(page)] for page in pages] == [["—", str(n), "—"] for n in range(1, len(pages) + 1)]
+
+
+def test_without_the_offices_line_the_addressees_are_the_registers_kinds_of_units(demo: dict[str, Any]):
+    # the office's own line names the 管委会 by short names and leaves 卤阳湖 out; derived from
+    # the register, the line has the same kinds of units, the city-level 管委会 by their names
+    results = demo["report"].current.results
+    assert infer_city(results) == "渭南市"
+    assert default_addressees(results, "渭南市") == (
+        "各县、市、区人民政府", "市人民政府各工作部门、直属机构",
+        "卤阳湖现代产业开发区、渭南高新技术产业开发区、渭南经济技术开发区、华山风景名胜区管委会",
+    )
+
+
+def test_the_workbook_lists_each_target_once_and_each_finding_with_its_evidence(demo: dict[str, Any]):
+    workbook = load_workbook(demo["out"] / f"report-{ROUND}.xlsx", read_only=True)
+    targets = list(workbook["全部检查对象"].iter_rows(min_row=3, values_only=True))
+    findings = list(workbook["发现问题"].iter_rows(min_row=3, values_only=True))
+    assert len(targets) == 521 == len(demo["report"].current.results)  # 51 websites, 470 accounts: one row each
+    assert len(findings) == demo["store"].count("findings", {"round": ROUND})
+    # a veto's 不合格 prints 单项否决, never a score; a 合格 its score
+    assert {(row[5], row[6] if isinstance(row[6], str) else "score") for row in targets} == {("合格", "score"), ("不合格", "单项否决")}
+    number_of = {row[2]: row[0] for row in targets}
+    assert all(row[0] == number_of[row[2]] and row[9] for row in findings)  # each finding's links, under its target's 序号
+
+
+def test_the_html_evidence_reads_as_words(demo: dict[str, Any]):
+    text = html.unescape(re.sub(r"<[^>]+>", "", (demo["out"] / f"report-{ROUND}.html").read_text(encoding="utf-8")))
+    assert not re.search(r'[{\[]\s*"|"\s*:\s*[{\["\d]', text)  # no rule or threshold printed as JSON
+    assert "判定规则：访问超过15秒未打开记为失败" in text  # 韩城市财政局's veto, its threshold in words
+    assert "判定规则：平台显示的名称与登记名称“华阴文化”不一致" in text
+    assert re.search(r"通知公告 最新发布 2023-\d\d-\d\d http://127\.0\.0\.1:\d+/\S+（抓取时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d）", text)
 
 
 # -- how the round was made ---------------------------------------------------------------------

@@ -199,6 +199,17 @@ def test_one_worker_seeds_and_the_last_one_to_finish_assesses_the_round(rounds):
     assert any(f"round 2024-1: {sites} targets assessed (last sites process of the round)" in log for log in logs)
 
 
+def test_the_workers_are_one_run_of_the_round_and_it_is_finished(rounds):
+    from govcheck.rounds import round_state
+
+    shared = rounds["shared"]
+    parts = shared.find("runs", {"round": ROUND})
+    assert len(parts) == WORKERS and {p["state"] for p in parts} == {"finished"}
+    assert len({p["run"] for p in parts}) == 1  # the joining processes took the seeding process's run
+    assert {o["run"] for o in shared.find("observations", {"round": ROUND})} == {parts[0]["run"]}
+    assert round_state(shared, ROUND).state == "finished"
+
+
 def test_the_round_leaves_an_empty_queue_and_no_running_workers_in_redis(rounds):
     keys = RoundKeys.of("sites", ROUND)
     server = rounds["redis"]

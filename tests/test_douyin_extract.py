@@ -19,11 +19,11 @@ from govcheck.extract.douyin import (
     evidence_url,
     is_posts_api,
     is_profile_api,
-    latest_post_time,
     profile_says_not_found,
     read_account,
     sec_uid_of,
 )
+from govcheck.extract.posts import latest_times
 from govcheck.store import SHANGHAI
 
 DATA = Path(__file__).parent / "data" / "douyin"
@@ -128,12 +128,13 @@ def test_a_private_work_is_not_shown_to_visitors_and_is_counted_apart():
     assert read.hidden_posts == 1
 
 
-def test_the_pinned_work_never_counts_as_the_latest_post():
+def test_the_pinned_work_counts_by_its_date_not_by_its_place():
     read = read_account(BASE, profile(), posts(), 200, RENDERED)
-    assert latest_post_time(read.posts) == shanghai("2024-02-21 09:15")
-    only_pinned_is_fresh = [p for p in read.posts if p["pinned"] or p["time"] < shanghai("2024-01-01 00:00")]
-    assert latest_post_time(only_pinned_is_fresh) == shanghai("2023-11-30 10:00")
-    assert latest_post_time([p for p in read.posts if p["pinned"]]) is None
+    pinned = read.posts[0]
+    assert pinned["pinned"] is True and pinned["time"] == shanghai("2024-02-22 08:00")
+    assert latest_times(read.posts)[0] == shanghai("2024-02-22 08:00")  # the newest work, and pinned
+    old_pinned_on_top = [dict(pinned, time=shanghai("2023-06-01 08:00")), *read.posts[1:]]
+    assert latest_times(old_pinned_on_top)[0] == shanghai("2024-02-21 09:15")
 
 
 def test_a_renamed_account_shows_its_new_name():
@@ -206,7 +207,10 @@ def test_evidence_keeps_pinned_recent_and_the_newest_work():
     as_of = shanghai("2024-03-05 23:59:59")  # the 2023-11-30 work is 96 days old then
     assert [p["id"] for p in evidence_posts(read.posts, as_of)] == [p["id"] for p in read.posts[:3]]
     much_later = shanghai("2024-12-31 23:59:59")
-    assert [p["id"] for p in evidence_posts(read.posts, much_later)] == ["7338102938475610112", "7337925301938572345"]
+    # the pinned work, which is the newest too
+    assert [p["id"] for p in evidence_posts(read.posts, much_later)] == ["7338102938475610112"]
+    old_pinned = [dict(read.posts[0], time=shanghai("2023-06-01 08:00")), *read.posts[1:]]
+    assert [p["id"] for p in evidence_posts(old_pinned, much_later)] == ["7338102938475610112", "7337925301938572345"]
     assert len(evidence_posts(read.posts, as_of, limit=2)) == 2
 
 

@@ -155,12 +155,29 @@ def test_an_active_account_is_left_for_review_because_originals_are_unknown(craw
     assert all(f["severity"] == "review" for f in findings(crawled, "澄城县融媒体中心"))  # nothing else is wrong
 
 
-def test_a_fresh_pinned_work_over_old_ones_is_no_update(crawled):
+def test_a_fresh_pinned_work_above_january_works_is_the_latest_post(crawled):
     seen = observation(crawled, "合阳县文化和旅游局")
     assert seen["posts"][0]["pinned"] is True and seen["posts"][0]["time"] == shanghai("2024-02-20 12:00")
-    assert seen["latest_post_at"] == shanghai("2023-10-03 09:00")
+    assert seen["posts"][1]["time"] == shanghai("2024-01-26 09:00")
+    assert seen["latest_post_at"] == shanghai("2024-02-20 12:00")
+    # only the originals, which Douyin does not tell, are left to an inspector
+    assert [(f["code"], f["severity"]) for f in findings(crawled, "合阳县文化和旅游局")] == [("media.originals.review", "review")]
+    manual = crawled["folder"] / "manual-pinned.yaml"
+    manual.write_text(yaml.safe_dump({"人工观察": [
+        {"账号名称": "合阳县文化和旅游局", "平台": "抖音", "最新发布时间": "", "最近原创时间": "2024-02-20 12:00",
+         "当前名称": "", "互动入口状态": "", "检查人": "张三"},
+    ]}, allow_unicode=True), encoding="utf-8")
+    import_manual_observations(crawled["store"], manual, ROUND)
     judged = verdict(crawled, "合阳县文化和旅游局")
-    assert judged["verdict"] == "不合格" and "长期无更新" in judged["labels"]
+    assert (judged["verdict"], judged["labels"]) == ("合格", "")
+
+
+def test_an_old_pinned_work_on_top_is_judged_by_the_real_dates(crawled):
+    seen = observation(crawled, "潼关县文化和旅游局")
+    assert seen["posts"][0]["pinned"] is True and seen["posts"][0]["time"] == shanghai("2023-05-01 10:00")
+    assert seen["latest_post_at"] == shanghai("2024-01-28 11:00")
+    judged = verdict(crawled, "潼关县文化和旅游局")
+    assert (judged["verdict"], judged["labels"]) == ("不合格", "14天未更新")
 
 
 def test_sixteen_days_without_a_work_is_fourteen_days_stale(crawled):

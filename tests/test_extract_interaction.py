@@ -20,6 +20,7 @@ from govcheck.extract.interaction import (
     channel_links_in_frames,
     extract_messages,
     interaction_links,
+    names_channel_section,
     names_interaction_channel,
     reply_state,
 )
@@ -149,10 +150,41 @@ def test_reply_states(status, expected):
     [
         ("互动交流", True), ("政民互动", True), ("市长信箱", True), ("在线咨询", True), ("我要写信", True), ("12345热线", True),
         ("网上信访", False), ("纪委监委举报信箱", False), ("通知公告", False), ("信息公开", False),
+        # names seen on real home pages (notes/real-sites.md, the corpus labels)
+        ("建言献策", True), ("投诉建议", True), ("投诉与建议", True), ("意见征集", True), ("民意征集", True), ("咨询留言", True),
+        ("投  诉", True), ("意见建议", True), ("监督投诉", True), ("投诉举报", True), ("人民群众留言入口", True), ("12329", True),
+        ("政府服务热线", True), ("书记信箱", True), ("公众参与", True),
+        # traps: published letters and answers, interviews, staff mail, discipline and petition, the error report
+        ("来信选登", False), ("回应关切", False), ("在线访谈", False), ("政务邮箱", False), ("违法举报", False), ("纪检监察", False),
+        ("我要纠错", False), ("建议提案办理", False), ("调查征集", False),
     ],
 )
 def test_names_of_interaction_channels(name, channel):
     assert names_interaction_channel(name) is channel
+
+
+@pytest.mark.parametrize(
+    "name, section",
+    [("政民互动", True), ("互动交流", True), ("公众参与", True), ("互动平台", True), ("互动留言", False), ("市长信箱", False), ("网上信访", False)],
+)
+def test_sections_holding_channels_are_told_from_channels(name, section):
+    # a 政民互动 link leads to where channels sit: the channel is on its page
+    assert names_channel_section(name) is section
+
+
+def test_staff_webmail_is_never_a_channel():
+    html = """<div class="top"><a href="https://mail.gov.cn/nsmail/index.php">邮箱</a><a href="/szyx/">市长邮箱</a></div>"""
+    assert interaction_links(html, HOME) == [("市长邮箱", HOME + "szyx/")]
+
+
+def test_news_titles_and_commented_out_links_are_never_channels():
+    html = """<html><body><div class="news"><ul>
+      <li><a href="/xw/1.html">年夜饭零投诉</a><span>2018-02-22</span></li>
+      <li><a href="/xw/2.html">市局开展专项检查</a><span>2018-02-21</span></li></ul></div>
+      <!-- <a href="/jdts/">监督投诉</a> -->
+      <div class="qdzx"><a href="/tsbook/">投  诉</a></div></body></html>"""
+    reading = read_page(html, HOME, READ_AT, READ_AT, (), home=True)
+    assert reading.interaction_links == (("投 诉", HOME + "tsbook/"),)
 
 
 def test_interaction_links_of_a_home_page_any_host():

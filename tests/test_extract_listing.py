@@ -599,3 +599,38 @@ def test_a_news_block_s_more_link_is_a_column_below_the_first_level_and_never_na
       <div class="box"><h3>通知公告</h3><a class="more" href="/tzgg/">更多</a></div>
       <div class="box"><h3>工作动态</h3><a class="more" href="/gzdt/">更多</a></div></body></html>"""
     assert levels_of(html) == {"工作动态": True, "互动交流": True, "通知公告": False}
+
+
+def year_less_list(*items: tuple[str, str]) -> str:
+    rows = "".join(f'<li><a href="{href}">关于做好第{n}季度住房公积金归集工作的通知</a><span>{printed}</span></li>' for n, (href, printed) in enumerate(items))
+    return f"<html><body><div class='main'><ul>{rows}</ul></div></body></html>"
+
+
+def test_a_date_printed_without_its_year_takes_the_year_its_address_dates():
+    # real sites print 03-15 and keep the year only in the address (/201803/t20180315_4755.html)
+    html = year_less_list(
+        ("/ggtz/201803/t20180315_4755.html", "03-15"),
+        ("/zcfg/dffg/201504/t20150403_3457.html", "04-03"),  # an old policy file still listed
+        ("/xwdt/202310/34e1d41233c3.shtml", "10-11"),  # a folder naming the month only
+        ("/xwdt/201812/t1.shtml", "01-02"),  # created in December, published in January
+    )
+    page = extract_list(html, "http://www.bjgjj.gov.cn/", datetime.fromisoformat("2024-02-20T23:59:59+08:00"))
+    assert [e.date.date() for e in page.entries] == [date(2018, 3, 15), date(2015, 4, 3), date(2023, 10, 11), date(2019, 1, 2)]
+
+
+def test_an_address_dating_another_day_leaves_the_monitoring_points_guess():
+    # created on the 23rd, shown as 02-22: the address says nothing sure about the printed date's
+    # year, and the guess (the latest such day up to the monitoring point) is never too old
+    html = year_less_list(("/zcfg/201802/t20180223_4746.html", "02-22"), ("/zcfg/200801/t20080124_825.html", "03-24"))
+    page = extract_list(html, "http://www.bjgjj.gov.cn/", datetime.fromisoformat("2018-03-15T23:59:59+08:00"))
+    assert [e.date.date() for e in page.entries] == [date(2018, 2, 22), date(2017, 3, 24)]
+
+
+def test_a_block_placed_by_a_pos_class_is_no_breadcrumb():
+    # xxgk_pos names where the news block sits in the layout; a class pos alone is a breadcrumb
+    rows = "".join(f'<li><span>[2018-03-{d:02d}]</span><a href="/n/{d}.html">关于开展建设工程春季施工第{d}项专项行动的通知</a></li>' for d in (19, 20, 16))
+    html = f"<html><body><div class='pos'>当前位置：<a href='/'>首页</a></div><div class='xxgk_pos column' id='xxgk_pos'><ul>{rows}</ul></div></body></html>"
+    page = extract_list(html, "http://www.bjjs.gov.cn/", datetime.fromisoformat("2018-03-20T23:59:59+08:00"), home=True)
+    assert page.state == "entries" and newest_day(page) == date(2018, 3, 20)
+    breadcrumb = html.replace("class='xxgk_pos column' id='xxgk_pos'", "class='pos'")
+    assert extract_list(breadcrumb, "http://www.bjjs.gov.cn/", AS_OF).state == "unparsed"

@@ -4,9 +4,8 @@ layout, the escaping of scraped text, and LibreOffice opening them."""
 from __future__ import annotations
 
 import csv
+import html
 import re
-import shutil
-import subprocess
 import unicodedata
 import zipfile
 from datetime import datetime, timedelta, timezone
@@ -15,14 +14,16 @@ from typing import Any
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from openpyxl import load_workbook
 
 from govcheck.report.files import write_together
 from govcheck.report.summary import attachment_rows, load_round_report
+from documents import POINTS_PER_MM, below_type_area, pdf_pages, soffice
 from seed_round import ATTACHMENT_1, PREVIOUS, ROUND, moment, store_round, store_verdict
 from support import govcheck, open_store, store_environment
 
-SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 HOSTILE_NAME = '<script>alert("name")</script>渭南'
 HOSTILE_URL = 'https://mp.weixin.qq.com/s/x"><script>alert("url")</script>'
 HOSTILE_DISTRICT = "临渭区<svg onload=alert(1)>"  # printed in a chart's SVG
@@ -40,6 +41,7 @@ def store_hostile_and_review_targets(store: Any) -> None:
     store.upsert("targets", hostile)
     store_verdict(store, ROUND, hostile, "不合格", "14天未更新", [{
         "code": "media.no_update_14d", "label": "14天未更新", "severity": "veto",
+        "rule": {"profile": "national-2019", "code": "media.no_update_14d", "threshold": {"no_update_days": 14, "long_no_update_days": 90}},
         "evidence": {"latest_post_at": moment("2024-01-30T08:00:00"), "latest_posts": [
             {"url": "javascript:alert('post')", "title": "<img src=x onerror=alert(1)>", "time": moment("2024-01-30T08:00:00")},
             {"url": HOSTILE_URL, "title": "正常标题", "time": moment("2024-01-29T08:00:00")},
@@ -81,7 +83,7 @@ def workbook(written):
 
 
 def test_the_workbook_has_the_attachments_and_the_detail_sheets(workbook):
-    assert workbook.sheetnames == ["附件1", "附件2", "全部检查对象", "待人工复核"]
+    assert workbook.sheetnames == ["附件1", "附件2", "全部检查对象", "发现问题", "待人工复核"]
 
 
 def test_attachment_1_is_the_notices_table(workbook):
@@ -114,20 +116,47 @@ def test_the_attachments_are_laid_out_for_printing(workbook):
         assert sheet.column_dimensions["B"].width >= 30 and sheet["A2"].font.b
 
 
-def test_the_detail_sheet_has_every_target_and_finding_with_its_evidence(workbook, written):
+def test_the_target_sheet_has_one_row_per_target_with_its_problems_joined(workbook, written):
     sheet = workbook["全部检查对象"]
+    assert [c.value for c in sheet[2]] == ["序号", "类型", "名称", "类别", "区县", "检查结果", "得分", "突出问题/备注", "发现问题",
+                                           "待复核原因", "发现问题数"]
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert len({row[0] for row in rows}) == len(written["report"].current.results) == 51 + 470 + 1
+    assert len(rows) == len(written["report"].current.results) == 51 + 470 + 1
+    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
     [hostile] = [row for row in rows if row[2] == HOSTILE_NAME]
-    assert hostile[5:10] == ("不合格", 100, "14天未更新", "14天未更新", "单项否决")
-    assert HOSTILE_URL in hostile[12] and "javascript:" not in hostile[12]
-    assert "最新发布时间：2024-01-30 08:00:00" in hostile[11]
-    assert sheet.page_setup.orientation == "landscape" and sheet.auto_filter.ref == f"A2:N{len(rows) + 2}"
+    assert hostile[5:] == ("不合格", "单项否决", "14天未更新", "单项否决：14天未更新", None, 1)
+    [pending] = [row for row in rows if row[5] == "待人工复核"]
+    assert pending[6] is None and pending[9] == REVIEW_REASON
+    assert sheet.page_setup.orientation == "landscape" and sheet.auto_filter.ref == f"A2:K{len(rows) + 2}"
+
+
+def test_a_score_is_printed_only_where_one_was_computed(workbook):
+    # the round's targets are stored with 得分 100: a veto's 不合格 says 单项否决, never 100
+    rows = list(workbook["全部检查对象"].iter_rows(min_row=3, values_only=True))
+    scores = {(row[5], row[6]) for row in rows}
+    assert scores == {("合格", 100), ("不合格", "单项否决"), ("待人工复核", None)}
+
+
+def test_the_findings_sheet_keeps_every_findings_evidence_under_its_targets_number(workbook):
+    targets = {row[2]: row[0] for row in workbook["全部检查对象"].iter_rows(min_row=3, values_only=True)}
+    sheet = workbook["发现问题"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    # 附件1's 6 findings, 附件2's 33 rows of which two print two problems, the hostile and the pending target's
+    assert len(rows) == 6 + 33 + 2 + 1 + 1
+    [hostile] = [row for row in rows if row[2] == HOSTILE_NAME]
+    assert hostile[0] == targets[HOSTILE_NAME]
+    assert hostile[4:8] == ("不合格", "14天未更新", "单项否决", "监测时间点前14天内没有发布（超过90天没有发布为长期无更新）")
+    assert "最新发布时间：2024-01-30 08:00:00" in hostile[8]
+    assert HOSTILE_URL in hostile[9] and "javascript:" not in hostile[9] and "发布 2024-01-29 08:00:00" in hostile[9]
+    assert hostile[11] == "media.no_update_14d"
+    [pending] = [row for row in rows if row[4] == "待人工复核"]
+    assert pending[10] == REVIEW_REASON and "（抓取时间 2024-02-20 10:00:00）" in pending[9]
+    assert sheet.auto_filter.ref == f"A2:L{len(rows) + 2}"
 
 
 def test_the_review_sheet_lists_why_each_check_could_not_be_completed(workbook):
     rows = list(workbook["待人工复核"].iter_rows(min_row=3, values_only=True))
-    assert rows == [(1, "网站", "县级部门网站01", "县级部门网站", "渭南市", REVIEW_REASON, "通知公告 http://127.0.0.1:9/tzgg/ （抓取 2024-02-20 10:00:00）")]
+    assert rows == [(1, "网站", "县级部门网站01", "县级部门网站", "渭南市", REVIEW_REASON, "通知公告 http://127.0.0.1:9/tzgg/ （抓取时间 2024-02-20 10:00:00）")]
 
 
 # -- docx -----------------------------------------------------------------------------------------
@@ -201,6 +230,16 @@ def test_only_web_links_become_links(page):
     assert 'href="https://mp.weixin.qq.com/s/x&quot;&gt;&lt;script&gt;alert(&quot;url&quot;)&lt;/script&gt;"' in page
 
 
+def test_the_evidence_reads_as_words_with_the_moment_each_page_was_read(page):
+    text = html.unescape(page)
+    assert not re.search(r'[{\[]\s*"|"\s*:\s*[{\["\d]', text)  # no rule, threshold or evidence printed as JSON
+    assert "threshold" not in text and "media.no_update_14d" not in text
+    assert "判定规则：监测时间点前14天内没有发布（超过90天没有发布为长期无更新）" in text
+    assert "正常标题 发布 2024-01-29 08:00:00" in text  # a date seen on the page, said to be one
+    assert "（抓取时间 2024-02-20 10:00:00）" in text  # the moment the page was read, named so
+    assert "“抓取时间”是本系统读取该页面的时间，不是信息的发布时间" in text
+
+
 def test_the_page_shows_the_counts_charts_and_evidence(page):
     assert "92%" in page and "提升" in page and "各区县合格率" in page and "与去年第四次检查对比（合格率）" in page
     assert "渭南市民政局 · 市政府工作部门及派出机构网站 · 渭南市 · 不合格 · 多个栏目更新不及时" in page
@@ -232,17 +271,6 @@ def test_an_unknown_round_or_date_is_refused_plainly(written):
 # -- LibreOffice ---------------------------------------------------------------------------------
 
 
-def soffice(tmp_path: Path, target: str, source: Path) -> subprocess.CompletedProcess:
-    """LibreOffice with its own profile (parallel runs must not share one)."""
-    if not Path(SOFFICE).exists():
-        pytest.fail("LibreOffice (soffice) is missing: scripts/bootstrap.sh installs it")
-    profile = (tmp_path / "lo-profile").as_uri()
-    return subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target, "--outdir", str(tmp_path / "converted"), str(source)],
-        capture_output=True, text=True, timeout=300,
-    )
-
-
 def test_libreoffice_reads_every_sheet_of_the_workbook(written, tmp_path: Path):
     every_sheet_as_utf8_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
     result = soffice(tmp_path, every_sheet_as_utf8_csv, written["out"] / "report-2024-1.xlsx")
@@ -250,22 +278,63 @@ def test_libreoffice_reads_every_sheet_of_the_workbook(written, tmp_path: Path):
     sheets = {}
     for path in (tmp_path / "converted").glob("*.csv"):
         sheets[path.stem.removeprefix("report-2024-1-")] = list(csv.reader(path.open(encoding="utf-8")))
-    assert set(sheets) == {"附件1", "附件2", "全部检查对象", "待人工复核"}
+    assert set(sheets) == {"附件1", "附件2", "全部检查对象", "发现问题", "待人工复核"}
     assert sheets["附件1"][4] == ["1", "渭南市民政局", "不合格", "多个栏目更新不及时"]
     assert len(sheets["附件2"]) == 4 + 34
     assert any(row[2] == HOSTILE_NAME for row in sheets["全部检查对象"])
 
 
-def test_libreoffice_converts_the_notice_to_pdf(written, tmp_path: Path):
-    result = soffice(tmp_path, "pdf", written["out"] / "notice-2024-1.docx")
+@pytest.fixture(scope="module")
+def notice_pdf(written, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pdf")
+    result = soffice(folder, "pdf", written["out"] / "notice-2024-1.docx")
     assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "converted" / "notice-2024-1.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) >= 3  # the notice and its two attachments
+    return folder / "converted" / "notice-2024-1.pdf"
+
+
+def test_libreoffice_converts_the_notice_to_pdf(notice_pdf: Path):
+    assert notice_pdf.read_bytes().startswith(b"%PDF")
+    assert len(pdf_pages(notice_pdf)) >= 3  # the notice and its two attachments
+
+
+def test_every_page_of_the_notice_is_numbered_as_gb_t_9704_sets_it(notice_pdf: Path):
+    # GB/T 9704-2012 7.5: "— 1 —" in 4号 below the type area, its top 7 mm below it; odd pages at
+    # the right and even pages at the left, one character in; numbered on through the attachments
+    pages = pdf_pages(notice_pdf)
+    left_margin, right_margin, character = 28 * POINTS_PER_MM, 26 * POINTS_PER_MM, 16
+    for number, page in enumerate(pages, start=1):
+        below = below_type_area(page)
+        assert [w.text for w in below] == ["—", str(number), "—"], f"page {number}"
+        assert abs(below[0].y_min - (page.type_area_bottom + 7 * POINTS_PER_MM)) < 5, f"page {number}"
+        if number % 2:
+            assert abs(below[-1].x_max - (page.width - right_margin - character)) < 2, f"page {number}"
+        else:
+            assert abs(below[0].x_min - (left_margin + character)) < 2, f"page {number}"
+
+
+def test_the_date_stands_four_characters_from_the_right_below_the_signature(notice_pdf: Path, notice):
+    # GB/T 9704-2012 7.3.5.1: 成文日期右空四字, the 发文机关署名 on the line above it
+    right_edge = 595.3 - 26 * POINTS_PER_MM
+    for page in pdf_pages(notice_pdf):
+        lines = list(page.lines().values())
+        texts = ["".join(w.text for w in line) for line in lines]
+        if "2024年2月28日" in texts:
+            dated = texts.index("2024年2月28日")
+            assert texts[dated - 1] == "××市人民政府办公室"
+            assert abs(lines[dated][-1].x_max - (right_edge - 4 * 16)) < 2
+            break
+    else:
+        pytest.fail("no line of the PDF is the notice's date")
+    # centred on the date: 4 characters in, plus half of what the date (6.5 characters: its digits
+    # are half-width) is shorter than the signature (10); fonts decide the printed widths
+    paragraphs = [p for p in notice.paragraphs if p.text in ("××市人民政府办公室", "2024年2月28日")]
+    assert [(p.alignment, p.paragraph_format.right_indent) for p in paragraphs] == [
+        (WD_ALIGN_PARAGRAPH.RIGHT, Pt(4 * 16 + (6.5 - 10) * 16 / 2)), (WD_ALIGN_PARAGRAPH.RIGHT, Pt(4 * 16)),
+    ]
 
 
 def test_the_workbook_is_a_plain_zip_of_xml(written):
     with zipfile.ZipFile(written["out"] / "report-2024-1.xlsx") as archive:
         assert archive.testzip() is None
         names = archive.namelist()
-    assert "xl/workbook.xml" in names and sum(n.startswith("xl/worksheets/sheet") for n in names) == 4
+    assert "xl/workbook.xml" in names and sum(n.startswith("xl/worksheets/sheet") for n in names) == 5

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from govcheck.report.notice import build_notice, new_media_paragraph, problem_sentences, website_paragraph
+from govcheck.report.notice import (
+    build_notice,
+    default_addressees,
+    infer_city,
+    new_media_paragraph,
+    problem_sentences,
+    website_paragraph,
+)
+from govcheck.report.office import Office, OfficeError
 from govcheck.report.summary import RoundReport, TargetResult, load_round_report
 from seed_round import PREVIOUS, ROUND, store_round, store_verdict
 from support import open_store, store_environment
@@ -91,3 +99,82 @@ def _accounts_failing(label: str, count: int) -> list[TargetResult]:
                      findings=({"code": "media.interaction.broken", "label": label, "severity": "veto"},))
         for i in range(count)
     ]
+
+
+# -- the office's details --------------------------------------------------------------------------
+
+WEINAN_OFFICE = Office(
+    source="office.yaml", city="渭南市", issuer="渭南市人民政府办公室", signature="渭南市人民政府办公室",
+    addressees=("各县、市、区人民政府", "市人民政府各工作部门、直属机构", "渭南高新区、经开区、华山景区管委会"),
+    organizers="市政务公开工作领导小组办公室联合市电子网络和大数据中心", section="市政府办信息与政务公开科",
+    telephone="0913-2109218", email="644714438@qq.com", deadline_days=11,
+)
+
+
+def notice_texts(notice) -> list[str]:
+    return [notice.title, notice.addressee, notice.opening, *(t for section in notice.sections for t in section),
+            *notice.attachment_lines, notice.issuer, notice.signature, notice.date_text]
+
+
+def test_an_office_profile_leaves_nothing_to_fill_in(report: RoundReport):
+    notice = build_notice(report, date(2024, 2, 28), WEINAN_OFFICE)
+    assert not [text for text in notice_texts(notice) if "×" in text]
+    assert notice.addressee == "各县、市、区人民政府，市人民政府各工作部门、直属机构，渭南高新区、经开区、华山景区管委会："
+    assert notice.opening.startswith("近期，市政务公开工作领导小组办公室联合市电子网络和大数据中心，按照《政府网站与政务新媒体检查指标》")
+    requirements = dict(notice.sections)["三、下一步工作要求"]
+    # 2024-02-28 + 11 days, over the leap day: the notice's 3月10日
+    assert "并于3月10日前将整改情况书面报市政府办信息与政务公开科（电话：0913-2109218，邮箱：644714438@qq.com）" in requirements
+    assert (notice.signature, notice.date_text) == ("渭南市人民政府办公室", "2024年2月28日")
+
+
+def test_without_a_profile_the_draft_keeps_placeholders_where_nothing_is_known(report: RoundReport):
+    notice = build_notice(report, date(2024, 2, 28))
+    assert notice.signature == "××市人民政府办公室"
+    assert "并于××月××日前将整改情况书面报市政府办公室（电话：××××，邮箱：××××）" in dict(notice.sections)["三、下一步工作要求"]
+    # the addressees are still the kinds of units the round inspects (韩城市 websites, 临渭区 accounts)
+    assert notice.addressee == "各市、区人民政府，市人民政府各工作部门、直属机构："
+    assert notice.opening.startswith("近期，按照《政府网站与政务新媒体检查指标》")
+
+
+def test_a_deadline_is_printed_with_its_year_when_it_falls_in_the_next(report: RoundReport):
+    in_days = build_notice(report, date(2024, 12, 28), WEINAN_OFFICE)
+    assert "并于2025年1月8日前" in dict(in_days.sections)["三、下一步工作要求"]
+    on_a_date = Office(**{**WEINAN_OFFICE.__dict__, "deadline_days": None, "deadline_date": date(2024, 3, 15)})
+    assert "并于3月15日前" in dict(build_notice(report, date(2024, 2, 28), on_a_date).sections)["三、下一步工作要求"]
+
+
+def test_a_deadline_on_or_before_the_notice_date_is_refused_naming_the_file_and_field(report: RoundReport):
+    past = Office(**{**WEINAN_OFFICE.__dict__, "deadline_days": None, "deadline_date": date(2024, 2, 28)})
+    with pytest.raises(OfficeError, match=r"^office\.yaml: 整改期限: 2024-02-28 is not after the notice's date 2024-02-28"):
+        build_notice(report, date(2024, 2, 28), past)
+
+
+def unit(name: str, district: str, category: str = "微信订阅号", kind: str = "account", organizer: str = "") -> TargetResult:
+    return TargetResult(key=f"{kind}:{name}", kind=kind, name=name, category=category, platform="", district=district,
+                        verdict="合格", score=None, labels="", organizer=organizer or name)
+
+
+def test_the_addressees_are_the_kinds_of_units_the_round_inspects():
+    results = [
+        unit("渭南市人民政府", "渭南市", "市政府门户网站", "site"),
+        unit("渭南市民政局", "渭南市", "市政府工作部门及派出机构网站", "site"),
+        unit("渭南市人民政府国有资产监督管理委员会", "渭南市", "市政府工作部门及派出机构网站", "site"),  # a department
+        unit("渭南高新技术产业开发区管理委员会", "渭南市", "市政府工作部门及派出机构网站", "site"),
+        unit("华山景区", "渭南市", organizer="华山风景名胜区管委会"),  # named by its 主办单位
+        unit("临渭发布", "临渭区"),
+        unit("韩城市人民政府", "韩城市", "县级政府门户网站", "site"),
+        unit("合阳县教育局", "合阳县", "县级部门网站", "site"),
+        unit("陕西省重点示范镇 秦东管委会", "潼关县"),  # a county's own: the county is addressed
+    ]
+    assert infer_city(results) == "渭南市"
+    assert default_addressees(results, "渭南市") == (
+        "各县、市、区人民政府", "市人民政府各工作部门、直属机构", "渭南高新技术产业开发区、华山风景名胜区管委会",
+    )
+
+
+def test_only_the_kinds_present_are_addressed():
+    counties_only = [unit("临渭区人民政府", "临渭区", "县级政府门户网站", "site"), unit("华州发布", "华州区")]
+    assert default_addressees(counties_only, "渭南市") == ("各区人民政府",)
+    departments_only = [unit("渭南市民政局", "渭南市", "市政府工作部门及派出机构网站", "site")]
+    assert default_addressees(departments_only, "") == ("市人民政府各工作部门、直属机构",)
+    assert default_addressees([], "渭南市") == ("各有关单位",)

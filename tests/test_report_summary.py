@@ -10,6 +10,7 @@ import pytest
 from govcheck.report.summary import (
     RoundReport,
     Tally,
+    TargetResult,
     attachment_rows,
     attachment_tables,
     change_points,
@@ -20,6 +21,7 @@ from govcheck.report.summary import (
     percent_text,
     problem_counts,
     review_rows,
+    score_cell,
 )
 from govcheck.rounds import RoundError
 from govcheck.store import Store
@@ -176,3 +178,23 @@ def test_only_the_verdicts_asked_for_are_read(store: Store):
     failed = load_round_results(store, ROUND, verdict="不合格")
     assert [(r.name, [f["code"] for f in r.findings]) for r in failed.results] == [
         ("丙局", ["site.home.stale"]), ("已撤销局", ["site.availability.unreachable"])]
+
+
+def scored(verdict: str, score: float | None, *severities: str) -> TargetResult:
+    findings = tuple({"code": f"rule.{n}", "label": f"问题{n}", "severity": severity} for n, severity in enumerate(severities))
+    return TargetResult(key="site:x", kind="site", name="x", category="县级部门网站", platform="", district="",
+                        verdict=verdict, score=score, labels="", findings=findings)
+
+
+@pytest.mark.parametrize(("result", "printed"), [
+    (scored("合格", 100.0), 100.0),
+    (scored("合格", 96.0, "deduct", "note"), 96.0),
+    (scored("不合格", 50.0, "deduct"), 50.0),  # failed on points: the score is why
+    (scored("不合格", 100.0, "veto"), "单项否决"),  # never 得分 100 beside 不合格
+    (scored("不合格", 90.0, "veto", "deduct"), "单项否决"),
+    (scored("不合格", 100.0), None),  # neither a veto nor points explain it: no score to print
+    (scored("待人工复核", 100.0, "review"), None),  # its checks are incomplete
+    (scored("合格", None), None),  # a recorded round keeps no score
+])
+def test_a_score_is_printed_only_where_it_was_computed(result: TargetResult, printed: Any):
+    assert score_cell(result) == printed

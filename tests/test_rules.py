@@ -200,6 +200,7 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
     del data["websites"]["availability"]["reasons"]["refused"]
     del data["new_media"]["no_original"]["reasons"]["unread"]
     del data["new_media"]["renamed"]["review_code"], data["new_media"]["renamed"]["reasons"]  # added later too
+    del data["new_media"]["interaction"]["reasons"]["unrecorded"]
     path = tmp_path / "weinan-2023.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     copied = load_profile(path)
@@ -208,6 +209,7 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
     assert copied.value("new_media", "no_original", "reasons", "unread") == profile.value("new_media", "no_original", "reasons", "unread")
     assert copied.value("new_media", "renamed", "review_code") == profile.value("new_media", "renamed", "review_code")
     assert copied.value("new_media", "renamed", "reasons", "truncated") == profile.value("new_media", "renamed", "reasons", "truncated")
+    assert copied.value("new_media", "interaction", "reasons", "unrecorded") == "互动入口未记录"
     del data["new_media"]["no_original"]["days"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ProfileError, match="new_media.no_original.days"):
@@ -805,10 +807,76 @@ def test_whitespace_in_a_name_is_no_renaming(profile, shown):
         ({"state": "broken", "url": "https://mp.weixin.qq.com/hd", "status": 404, "detail": "HTTP 404"}, [("互动交流链接有误", "veto")]),
         ({"state": "unknown", "url": "https://mp.weixin.qq.com/hd", "detail": "timeout"}, [("账号检查待人工复核", "review")]),
         (None, [("账号检查待人工复核", "review")]),
+        ({"state": "missing", "url": "", "entry": "无"}, [("未提供有效互动功能", "veto")]),
+        ({"state": "ok", "url": "", "entry": "菜单：留言", "in_app": True}, []),
+        ({"state": "unrecorded", "url": ""}, [("账号检查待人工复核", "review")]),
     ],
 )
 def test_interaction_entry_states(profile, interaction, expected):
     assert account_labels([seen(interaction=interaction)], profile) == expected
+
+
+def profile_with(tmp_path, change) -> Profile:
+    """The shipped profile as an office's copy, changed by ``change(data)``."""
+    data = yaml.safe_load(PROFILE_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "copy.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_profile(path)
+
+
+def test_an_entry_is_tried_three_times_a_minute_apart_and_a_lasting_server_error_is_reviewed(profile):
+    rules = profile.section("new_media", "interaction")
+    assert (rules["attempts"], rules["pause_seconds"], rules["server_error"]) == (3, 60, "review")
+    failing = {"state": "server_error", "url": "https://x.example/hd", "status": 503, "detail": "HTTP 503, on each of 3 tries"}
+    (finding,) = evaluate_account(account(), [seen(interaction=failing)], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("media.interaction.review", "review")
+    assert finding.reason == "互动入口https://x.example/hd每次访问均返回服务器错误（HTTP 503, on each of 3 tries），不能证明入口已失效"
+
+
+def test_a_profile_may_count_a_lasting_server_error_as_a_dead_entry(tmp_path):
+    strict = profile_with(tmp_path, lambda d: d["new_media"]["interaction"].update(server_error="broken"))
+    failing = {"state": "server_error", "url": "https://x.example/hd", "status": 503, "detail": "HTTP 503, on each of 3 tries"}
+    assert account_labels([seen(interaction=failing)], strict) == [("互动交流链接有误", "veto")]
+
+
+def test_a_profile_copied_before_entry_tries_loads_and_reviews_a_server_error(tmp_path):
+    def older(data: dict[str, Any]) -> None:
+        for key in ("attempts", "pause_seconds", "server_error"):
+            del data["new_media"]["interaction"][key]
+        del data["new_media"]["interaction"]["reasons"]["server_error"]
+    copied = profile_with(tmp_path, older)
+    failing = {"state": "server_error", "url": "https://x.example/hd", "status": 502, "detail": "HTTP 502"}
+    assert account_labels([seen(interaction=failing)], copied) == [("账号检查待人工复核", "review")]
+
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("attempts", 0, "new_media.interaction.attempts: expected a whole number ≥ 1"),
+    ("pause_seconds", -1, "new_media.interaction.pause_seconds: expected a number ≥ 0"),
+    ("server_error", "fail", "new_media.interaction.server_error: expected one of review, broken"),
+])
+def test_the_entry_tries_of_a_profile_are_checked(tmp_path, key, value, says):
+    with pytest.raises(ProfileError, match=re.escape(says)):
+        profile_with(tmp_path, lambda d: d["new_media"]["interaction"].update({key: value}))
+
+
+def test_an_interaction_entry_not_recorded_is_reviewed_never_failed(profile):
+    target = dict(account(interaction_url=""), interaction_entry="")
+    findings = evaluate_account(target, [seen(interaction={"state": "unrecorded", "url": ""})], AS_OF, profile)
+    (finding,) = findings
+    assert (finding.code, finding.severity, finding.reason) == ("media.interaction.review", "review", "互动入口未记录")
+    assert finding.evidence["interaction_entry"] == ""
+    # an inspector who looked fills it, either way
+    for state, outcome in (("ok", []), ("missing", [("未提供有效互动功能", "veto")])):
+        inspected = manual(interaction={"state": state, "url": ""})
+        assert account_labels([seen(interaction={"state": "unrecorded", "url": ""}), inspected], profile) == outcome
+
+
+def test_the_evidence_keeps_the_register_entry_as_written(profile):
+    target = dict(account(interaction_url=""), interaction_entry="无")
+    (finding,) = evaluate_account(target, [seen(interaction={"state": "missing", "url": "", "entry": "无"})], AS_OF, profile)
+    assert (finding.label, finding.evidence["interaction_entry"], finding.evidence["interaction"]["entry"]) == (
+        "未提供有效互动功能", "无", "无")
 
 
 def test_an_interaction_entry_that_could_not_be_checked_says_why(profile):
@@ -1080,12 +1148,26 @@ def test_an_unreadable_mailbox_is_reviewed_as_a_column_never_failed(profile):
     assert result.verdict == "待人工复核" and codes(list(result.findings)) == ["site.columns.review:市长信箱"]
 
 
-def home_with_channel(links: list[dict[str, str]] | None, read_as: str = "rendered") -> dict[str, Any]:
+# where the sites spider looked for a channel on a home page naming none: a navigation it
+# recognised, whose entries name known sections, and no other place where one may be
+LOOKED_EVERYWHERE = {
+    "navigation": [
+        {"name": "工作动态", "url": HOME_URL + "gzdt/", "kind": "other"},
+        {"name": "政务公开", "url": HOME_URL + "zwgk/", "kind": "other"},
+    ],
+    "pages": [],
+}
+
+
+def home_with_channel(links: list[dict[str, str]] | None, read_as: str = "rendered", search: dict[str, Any] | None = LOOKED_EVERYWHERE) -> dict[str, Any]:
     """The home page as the sites spider records it: looked at in a browser (``read_as``
-    "rendered") when its HTML as fetched showed no channel."""
+    "rendered") when its HTML as fetched showed no channel, and, naming none, the places where
+    one may be looked at (``search``)."""
     observation = {**home(days_before(1)), "method": read_as}
     if links is not None:
         observation["interaction_links"] = links
+    if read_as == "rendered" and search is not None:
+        observation["channel_search"] = search
     return observation
 
 
@@ -1506,3 +1588,130 @@ def test_a_frame_the_browser_could_not_read_is_named_as_an_embedded_page(profile
     [finding] = interaction_findings(observations, profile, target)
     assert finding.severity == "review"
     assert finding.reason.endswith("需人工确认：内嵌页面（http://xczx.weinan.gov.cn/include/head.html）")
+
+
+# == websites: 互动回应差 (1), the proof of absence ====================================================
+
+
+def searched(*pages: dict[str, Any], navigation: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """A channel search as the sites spider records it: the navigation it recognised and the
+    pages where a channel may be, each with what it showed."""
+    return {"navigation": LOOKED_EVERYWHERE["navigation"] if navigation is None else navigation, "pages": list(pages)}
+
+
+def place(name: str, path: str, outcome: str, why: str = "section", **read: Any) -> dict[str, Any]:
+    return {"name": name, "url": HOME_URL + path, "why": why, "outcome": outcome, **read}
+
+
+SECTION = {"name": "政民互动", "url": HOME_URL + "zmhd/", "section": True}
+
+
+def site_whose_home(links: list[dict[str, Any]], search: dict[str, Any] | None, **home: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    target, observations = site_with([column("工作动态", "动态要闻", days_before(1))])
+    observations[3] = {**home_with_channel(links, search=search), **home}
+    return target, observations
+
+
+def test_a_section_is_a_channel_only_through_its_page(profile):
+    form = place("政民互动", "zmhd/", "channel", shows=["留言表单：文本框 nr 与提交按钮“提交”"])
+    target, observations = site_whose_home([SECTION], searched(form))
+    assert interaction_findings(observations, profile, target) == []
+    # the section's page read and understood: nothing on it is a channel
+    target, observations = site_whose_home([SECTION], searched(place("政民互动", "zmhd/", "none")))
+    [finding] = interaction_findings(observations, profile, target)
+    assert (finding.code, finding.severity) == ("site.interaction.no_channel", "veto")
+    assert finding.evidence["channel_search"]["pages"] == [place("政民互动", "zmhd/", "none")]
+
+
+def test_a_page_reached_from_the_home_page_that_shows_a_form_is_a_channel_whatever_its_name(profile):
+    form = place("百姓直通车", "bxztc/", "channel", why="unknown name", page_url=HOME_URL + "bxztc/", shows=["留言表单：文本框 nr 与提交按钮“提交”"])
+    target, observations = site_whose_home([], searched(place("政务服务", "zwfw/", "none", why="navigation"), form))
+    assert interaction_findings(observations, profile, target) == []
+
+
+def test_a_link_to_a_known_platform_is_a_channel(profile):
+    platform = {"name": "", "url": "https://liuyan.www.gov.cn/hudong/", "platform": "liuyan"}
+    target, observations = site_whose_home([platform], None)
+    assert interaction_findings(observations, profile, target) == []
+    observations[3] = with_links(observations[3], broken=[platform["url"]])
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.severity == "review" and finding.reason == "首页互动入口均无法打开：https://liuyan.www.gov.cn/hudong/"
+
+
+def test_a_home_page_whose_channel_places_were_not_looked_at_proves_nothing(profile):
+    # a home page read before channel pages were followed (an older round), or a section whose page was never read
+    for links in ([], [SECTION]):
+        target, observations = site_whose_home(links, None)
+        [finding] = interaction_findings(observations, profile, target)
+        assert (finding.code, finding.severity) == ("site.interaction.review", "review")
+        assert finding.reason == f"首页（{HOME_URL}）未找到互动入口，其导航栏目及疑似入口的页面未读取，不能证明网站无互动入口，需人工确认"
+        assert verdict(target, observations, profile)[0] == "待人工复核"
+
+
+def test_a_home_page_whose_navigation_was_not_recognised_proves_nothing(profile):
+    # a menu written by a script we could not run, or images without names
+    target, observations = site_whose_home([], searched(navigation=[{"name": "", "url": HOME_URL + "a/", "kind": "unnamed"}]))
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.severity == "review"
+    assert finding.reason == f"首页（{HOME_URL}）未识别出导航栏目（有名称的导航项0个），不能证明网站无互动入口，需人工确认"
+
+
+def test_every_place_where_a_channel_may_be_must_be_read_and_understood(profile):
+    pages = [
+        place("政民互动", "zmhd/", "failed", error="HTTP 404", status=404),
+        place("政务服务", "zwfw/", "unclear", why="navigation", shows=["未识别的链接：百姓直通车（http://xczx.weinan.gov.cn/bxztc/）"]),
+        {**place("", "", "unclear", why="script", script="openWin()", shows=["只能由脚本打开，无法读取"]), "url": ""},
+        place("有事您说话", "ysnsh/", "not read", why="unknown name"),
+        place("工作动态", "gzdt/", "none", why="navigation"),
+    ]
+    target, observations = site_whose_home([SECTION], searched(*pages))
+    [finding] = interaction_findings(observations, profile, target)
+    assert (finding.code, finding.severity, finding.label) == ("site.interaction.review", "review", "互动回应情况待人工复核")
+    assert finding.reason == (
+        "首页未找到互动入口，以下可能设有互动入口的页面未能读取或识别，不能证明网站无互动入口，需人工确认："
+        f"政民互动（{HOME_URL}zmhd/：HTTP 404）、政务服务（{HOME_URL}zwfw/：未识别的链接：百姓直通车（http://xczx.weinan.gov.cn/bxztc/））、"
+        "脚本链接（openWin()：只能由脚本打开，无法读取）、有事您说话（http://xczx.weinan.gov.cn/ysnsh/：超出读取页面数上限）"
+    )
+    assert finding.evidence["channel_search"]["pages"] == pages
+    assert verdict(target, observations, profile)[0] == "待人工复核"
+
+
+def test_an_unnamed_link_whose_page_was_read_and_holds_none_no_longer_stands_in_the_way(profile):
+    unnamed = {"name": "", "target": HOME_URL + "hdjl/", "why": "unnamed image"}
+    read = place("", "hdjl/", "none", why="interaction hint")
+    target, observations = site_whose_home([], searched(read), interaction_unresolved=[unnamed])
+    [finding] = interaction_findings(observations, profile, target)
+    assert (finding.code, finding.severity) == ("site.interaction.no_channel", "veto")
+    assert "interaction_unresolved" not in finding.evidence
+    # a script-run channel name is never settled by a read
+    script = {"name": "市长信箱", "target": "openMailbox(3)", "why": "script"}
+    observations[3]["interaction_unresolved"] = [unnamed, script]
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.severity == "review" and finding.evidence["interaction_unresolved"] == [script]
+
+
+def test_a_profile_copy_without_the_proof_of_absence_wording_still_loads(tmp_path):
+    # offices keep copies of the shipped profile: the new review reasons come from national-2019
+    from govcheck.rules.profile import load_profile
+
+    text = (Path(__file__).resolve().parents[1] / "govcheck/rules/profiles/national-2019.yaml").read_text(encoding="utf-8")
+    for key in ("channel_not_searched", "channel_no_navigation", "channel_pages_unread", "platform_hosts", "navigation_min_entries"):
+        text = "\n".join(line for line in text.splitlines() if not line.strip().startswith(f"{key}:"))
+    copy = tmp_path / "local.yaml"
+    copy.write_text(text, encoding="utf-8")
+    local = load_profile(str(copy))
+    assert local.value("websites", "interaction", "reasons", "channel_pages_unread").startswith("首页未找到互动入口")
+    target, observations = site_whose_home([], searched())
+    assert codes(interaction_findings(observations, local, target)) == ["site.interaction.no_channel"]
+
+
+def test_a_home_page_read_only_as_fetched_names_what_else_was_not_proven(profile):
+    # the browser failed on a home page linking only a section, whose page did not load either
+    failed = place("政民互动", "zmhd/", "failed", error="timeout")
+    target, observations = site_whose_home([SECTION], None, method="generic", render_error="timeout", channel_search=searched(failed))
+    [finding] = interaction_findings(observations, profile, target)
+    assert finding.severity == "review" and finding.evidence["render_error"] == "timeout"
+    assert finding.reason == (
+        f"首页（{HOME_URL}）静态页面中未找到互动入口，未能以浏览器打开核实，需人工确认；"
+        f"首页未找到互动入口，以下可能设有互动入口的页面未能读取或识别，不能证明网站无互动入口，需人工确认：政民互动（{HOME_URL}zmhd/：timeout）"
+    )

@@ -1,7 +1,7 @@
 """What an observation cannot establish is never a 不合格.
 
-Each test pins one limit of the evidence: posts that were not read (a failed read, a pinned
-post), visits made after the monitoring time point, a date an inspector saw before a newer
+Each test pins one limit of the evidence: posts that were not read (a failed read), a pinned
+post judged by its date and not by its place on top of the list, visits made after the monitoring time point, a date an inspector saw before a newer
 post was crawled, and the days between a read and a later monitoring time point.
 """
 
@@ -49,13 +49,48 @@ def test_a_failed_read_gives_no_latest_post_from_the_posts_it_saw(profile):
     assert "timeout on page 2" in by_code(findings, "media.posts.review").reason
 
 
-def test_a_pinned_post_never_stands_in_for_the_latest_post_of_a_good_read(profile):
-    pinned = {"title": "置顶", "time": days_before(300), "pinned": True, "original": True}
-    newer = {"title": "新文", "time": days_before(3), "pinned": False, "original": True}
-    observation = seen(latest_post_at=None, posts=[pinned, newer])
+def test_a_fresh_pinned_post_above_older_ones_is_the_latest_post_and_original(profile):
+    # Weibo and Douyin list pinned posts on top: published 3 days before, pinned above January's
+    pinned = {"title": "置顶：春节开放公告", "time": days_before(3), "pinned": True, "original": True}
+    older = [{"title": f"旧文{n}", "time": days_before(30 + n), "pinned": False, "original": n == 0} for n in range(3)]
+    # the latest post read from the list itself (no date recorded), the latest original as the reader gives it
+    observation = seen(latest_post_at=None, latest_original_at=days_before(3), posts=[pinned, *older])
     assert evaluate_account(account(), [observation], AS_OF, profile) == []
-    only_pinned = seen(latest_post_at=None, latest_original_at=days_before(3), posts=[pinned])
-    assert severities(evaluate_account(account(), [only_pinned], AS_OF, profile)) == [("media.posts.review", "review")]
+    assert assess(account(), [observation], AS_OF, profile).verdict == "合格"
+
+
+def test_an_old_pinned_post_on_top_still_fails_on_the_real_dates(profile):
+    # the first place of the list looks fresh, but the pinned post is from last year
+    pinned = {"title": "置顶：办事指南", "time": days_before(300), "pinned": True, "original": True}
+    older = [{"title": f"旧文{n}", "time": days_before(20 + n), "pinned": False, "original": True} for n in range(3)]
+    observation = seen(latest_post_at=None, latest_original_at=days_before(20), posts=[pinned, *older])
+    findings = evaluate_account(account(), [observation], AS_OF, profile)
+    assert severities(findings) == [("media.no_update_14d", "veto")]
+    assert by_code(findings, "media.no_update_14d").evidence["latest_post_at"].date() == days_before(20).date()
+    only_pinned = seen(latest_post_at=None, latest_original_at=days_before(300), posts=[pinned])
+    assert severities(evaluate_account(account(), [only_pinned], AS_OF, profile)) == [("media.long_no_update", "veto")]
+
+
+def test_a_pinned_original_counts_by_its_date_when_the_original_is_read_from_the_list(profile):
+    # the recorded latest original is after the monitoring day: the list gives the one before it
+    later_original = {"title": "原创（监测日后）", "time": AS_OF + timedelta(days=1), "pinned": False, "original": True}
+    reposts = [{"title": f"转发{n}", "time": days_before(1 + n), "pinned": False, "original": False} for n in range(5)]
+    pinned_original = {"title": "置顶：原创", "time": days_before(40), "pinned": True, "original": True}
+    kept = seen(latest_post_at=days_before(1), latest_original_at=later_original["time"],
+                posts=[pinned_original, later_original, *reposts])
+    assert evaluate_account(account(), [kept], AS_OF, profile) == []
+    old_pinned_original = dict(pinned_original, time=days_before(200))
+    stale = seen(latest_post_at=days_before(1), latest_original_at=later_original["time"],
+                 posts=[old_pinned_original, later_original, *reposts])
+    assert severities(evaluate_account(account(), [stale], AS_OF, profile)) == [("media.no_original_3m", "veto")]
+
+
+def test_the_evidence_keeps_which_posts_were_pinned(profile):
+    pinned = {"title": "置顶：办事指南", "time": days_before(300), "pinned": True, "original": True}
+    older = {"title": "旧文", "time": days_before(20), "pinned": False, "original": True}
+    findings = evaluate_account(account(), [seen(latest_post_at=None, posts=[pinned, older])], AS_OF, profile)
+    listed = by_code(findings, "media.no_update_14d").evidence["latest_posts"]
+    assert [(p["title"], p["pinned"]) for p in listed] == [("旧文", False), ("置顶：办事指南", True)]
 
 
 # == probes only up to the monitoring time point ================================================

@@ -51,7 +51,7 @@ MEDIA_AS_OF = "2024-02-23"
 SITES = {"渭南市发展和改革委员会": ("合格", ""), "东岭县人民政府": ("不合格", "多个栏目更新不及时"), "渭南市五零三局": ("不合格", "监测时间点无法访问")}
 # name → (verdict, words of its labels); Douyin's "no account with this 账号ID" waits for the
 # inspectors' search by name (a deleted account and a wrong ID look alike)
-ACCOUNTS = {"合阳县文化和旅游局": ("不合格", "长期无更新"), "澄城县道路运输管理所": ("待人工复核", "no account with 账号ID")}
+ACCOUNTS = {"潼关县文化和旅游局": ("不合格", "14天未更新"), "澄城县道路运输管理所": ("待人工复核", "no account with 账号ID")}
 FAST = {
     "GOVCHECK_PROBE_TIMEOUT": "5",
     "DOWNLOAD_TIMEOUT": "3",

@@ -237,7 +237,7 @@ def oldest_first_site(pager: str, last_page: tuple[str, str] | None):
         path = path.lstrip("/")
         if path in ("", "index.html"):
             news = "".join(f'<li><a href="dt/n{n}.html">市政府第{n}次常务会议研究部署工作</a><span>2024-02-{n + 10:02d}</span></li>' for n in range(1, 6))
-            return Reply(200, f'<html><body><ul class="news">{news}</ul><a href="hdjl/">政民互动</a></body></html>', HTML)
+            return Reply(200, f'<html><body><ul class="news">{news}</ul><a href="hdjl/">市长信箱</a></body></html>', HTML)
         if path == "dt/":
             first = [f"2023-{month:02d}-15" for month in range(1, 11)]
             return Reply(200, f'<html><body><ul class="list">{items(first)}</ul>{pager}</body></html>', HTML)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govcheck.tabular import Problem, TableFileError, read_sheets
-from govcheck.targets import account_key, load_targets, site_key
+from govcheck.targets import account_key, load_targets, registered_interaction_entry, site_key
 
 try:
     from tablefiles import write_csv, write_xlsx, write_yaml
@@ -67,13 +67,14 @@ def expected_documents() -> list[dict]:
          "organizer": "蒲城县人民政府办公室", "columns": []},
         {"key": "account:微博:渭南发布", "kind": "account", "name": "渭南发布", "platform": "微博",
          "account_type": "新浪微博", "account_id": "1669879400", "organizer": "中共渭南市委网信办",
-         "district": "", "interaction_url": "https://weibo.com/u/1669879400"},
+         "district": "", "interaction_entry": "https://weibo.com/u/1669879400",
+         "interaction_url": "https://weibo.com/u/1669879400"},
         {"key": "account:微信:渭南发布", "kind": "account", "name": "渭南发布", "platform": "微信",
          "account_type": "微信订阅号", "account_id": "gh_0123456789ab", "organizer": "中共渭南市委网信办",
-         "district": "", "interaction_url": ""},
+         "district": "", "interaction_entry": "", "interaction_url": ""},
         {"key": "account:抖音:蒲城发布", "kind": "account", "name": "蒲城发布", "platform": "抖音",
          "account_type": "抖音短视频", "account_id": "", "organizer": "蒲城县融媒体中心",
-         "district": "蒲城县", "interaction_url": ""},
+         "district": "蒲城县", "interaction_entry": "", "interaction_url": ""},
     ]
 
 
@@ -505,6 +506,58 @@ def test_well_formed_urls_pass_including_chinese_domain_names(tmp_path, url):
     sheets["新媒体"][1][6] = url
     docs = load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
     assert docs[2]["url"] == docs[0]["columns"][0]["url"] == docs[3]["interaction_url"] == url
+
+
+# --- 互动入口: not recorded, 无, a URL, or a place in the app ------------------------------------
+
+@pytest.mark.parametrize(("written", "kind", "text", "url"), [
+    ("", "unrecorded", "", ""),
+    ("无", "none", "无", ""),
+    (" 无 ", "none", "无", ""),
+    ("https://mp.weixin.qq.com/s/hd", "url", "https://mp.weixin.qq.com/s/hd", "https://mp.weixin.qq.com/s/hd"),
+    ("菜单：留言", "in_app", "菜单：留言", ""),
+    ("菜单:互动", "in_app", "菜单:互动", ""),
+    ("自动回复", "in_app", "自动回复", ""),
+    ("关键词回复“留言”", "in_app", "关键词回复“留言”", ""),
+    ("底部菜单 - 政民互动", "in_app", "底部菜单 - 政民互动", ""),
+    ("私信", "in_app", "私信", ""),
+])
+def test_the_interaction_entry_is_one_of_four_things(tmp_path, written, kind, text, url):
+    sheets = {"新媒体": [ACCOUNT_HEADER, ["渭南发布", "微信", "微信订阅号", "wnfb", "", "", written]]}
+    (account,) = load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
+    assert (account["interaction_entry"], account["interaction_url"]) == (text, url)
+    entry = registered_interaction_entry(account)
+    assert (entry.kind, entry.text, entry.url) == (kind, text, url)
+
+
+@pytest.mark.parametrize(("written", "says"), [
+    ("mp.weixin.qq.com/s/hd", "mp.weixin.qq.com/s/hd 不是有效的网址，应以 http:// 或 https:// 开头"),
+    ("www.weinan.gov.cn", "www.weinan.gov.cn 不是有效的网址，应以 http:// 或 https:// 开头"),
+    ("菜单：留言 https://x.gov.cn/ly", "菜单：留言 https://x.gov.cn/ly 中含有网址：网址请单独填写"),
+    ("没有", "没有 含义不明确：已核实没有互动入口请填写“无”，未核实请留空"),
+    ("无互动入口", "无互动入口 含义不明确"),
+    ("暂无", "暂无 含义不明确"),
+    ("未开通留言", "未开通留言 含义不明确"),
+    ("不详", "不详 含义不明确"),
+    ("有", "有 不是有效的互动入口，应为 http:// 或 https:// 开头的网址、“无”（已核实没有互动入口）"
+           "或应用内入口的位置（如 菜单：留言、自动回复）；未核实请留空"),
+    ("/", "/ 不是有效的互动入口"),
+    ("见附件", "见附件 不是有效的互动入口"),
+])
+def test_an_interaction_entry_that_is_none_of_them_is_refused_with_the_row(tmp_path, written, says):
+    sheets = {"新媒体": [ACCOUNT_HEADER, ["渭南发布", "微信", "微信订阅号", "wnfb", "", "", "无"],
+                         ["渭南水务", "微信", "微信订阅号", "", "", "", written]]}
+    with pytest.raises(TableFileError) as exc:
+        load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
+    assert located(exc) == [("targets.xlsx", "新媒体", 3, "互动入口")]
+    assert exc.value.problems[0].message.startswith(says)
+
+
+def test_a_target_stored_before_the_entry_was_kept_reads_its_url_or_not_recorded():
+    stored = {"key": "account:微信:渭南发布", "interaction_url": "https://mp.weixin.qq.com/s/hd"}
+    assert registered_interaction_entry(stored).kind == "url"
+    assert registered_interaction_entry({"interaction_url": ""}).kind == "unrecorded"  # never "none"
+    assert registered_interaction_entry({"interaction_entry": "随手改的"}).kind == "unrecorded"
 
 
 def test_sites_of_a_file_without_a_column_sheet_say_nothing_about_columns(tmp_path):

@@ -40,3 +40,17 @@ def test_a_filled_in_observation_sheet_imports(tmp_path):
     (observation,) = load_manual_observations(path, {"account:微信:华阴文化"})
 
     assert observation["current_name"] == "华阴文旅" and observation["inspector"] == "张三"
+
+
+def test_the_register_says_what_an_interaction_entry_may_be_and_offers_the_usual_ones(tmp_path):
+    path = write_targets_template(tmp_path / "register.xlsx")
+    sheet = openpyxl.load_workbook(path)["新媒体"]
+    (entry,) = [v for v in sheet.data_validations.dataValidation if "G2" in str(v.sqref)]
+    assert entry.formula1 == '"无,菜单：留言,自动回复"' and not entry.showErrorMessage  # a URL may be typed in
+    assert entry.promptTitle == "互动入口" and "已核实没有" in entry.prompt and "未核实请留空" in entry.prompt
+    workbook = openpyxl.load_workbook(path)
+    workbook["新媒体"].append(["渭南水务", "微信", "微信订阅号", "wnsw", "渭南市水务局", "渭南市", "无"])
+    workbook["新媒体"].append(["渭南政务", "微信", "微信服务号", "wnzw", "渭南市政务服务中心", "渭南市", "菜单：留言"])
+    workbook.save(path)
+    entries = [d["interaction_entry"] for d in load_targets(path)]
+    assert entries == ["无", "菜单：留言"]

@@ -23,7 +23,6 @@ from govcheck.extract.wechat import (
     evidence_posts,
     is_original,
     is_wechat_id,
-    latest_times,
     match_card,
     match_mp_account,
     read_appmsg,
@@ -261,17 +260,6 @@ def test_credentials_are_removed_from_urls_and_messages():
     message = "Getting https://mp.weixin.qq.com/cgi-bin/searchbiz?query=x&token=123456&lang=zh_CN took too long (key=K3Y)"
     assert "123456" not in redact_text(message) and "K3Y" not in redact_text(message)
     assert "query=x" in redact_text(message)
-
-
-def test_pinned_posts_never_count_and_originals_are_counted_apart():
-    posts = [
-        {"id": "p", "time": at("2024-02-22 10:00"), "original": True, "pinned": True},
-        {"id": "a", "time": at("2024-02-20 10:00"), "original": False, "pinned": False},
-        {"id": "b", "time": at("2024-01-02 10:00"), "original": True, "pinned": False},
-        {"id": "c", "time": None, "time_text": "??", "original": True, "pinned": False},
-    ]
-    assert latest_times(posts) == (at("2024-02-20 10:00"), at("2024-01-02 10:00"))
-    assert latest_times(posts[:1]) == (None, None)
 
 
 def test_evidence_keeps_three_months_and_always_the_newest_posts():

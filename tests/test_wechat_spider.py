@@ -36,6 +36,7 @@ from govcheck.dates import SHANGHAI
 from govcheck.registry import import_targets
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import wechat as wechat_replica
+from govcheck.replicas.targets import wechat_row
 from govcheck.spiders.wechat import (
     AccountRun,
     ClientSource,
@@ -58,7 +59,8 @@ MP_TOKEN = "1873526491"
 CLIENT_KEY = "8f3a91c0d2e4b6a7c9e1f3a5b7d9e1f3a5b7c9d1e3f5a7b9"
 CLIENT_UIN = "MTk4NzY1NDMyMQ=="
 SECRETS = (MP_COOKIE, "c2VjcmV0LWNvb2tpZS03NzQx", MP_TOKEN, CLIENT_KEY, CLIENT_UIN)
-FAST = ["WECHAT_DOWNLOAD_DELAY=0", "GOVCHECK_PROGRESS_INTERVAL=1", "DOWNLOAD_TIMEOUT=3"]
+FAST = ["WECHAT_DOWNLOAD_DELAY=0", "GOVCHECK_PROGRESS_INTERVAL=1", "DOWNLOAD_TIMEOUT=3",
+        "GOVCHECK_INTERACTION_RETRY_PAUSE=0.2"]
 
 
 def at(text: str) -> datetime:
@@ -337,15 +339,7 @@ def states() -> list[dict[str, Any]]:
 
 
 def targets_document(base: str) -> dict[str, list[dict[str, str]]]:
-    rows = []
-    for state in states():
-        row = {"账号名称": state["registered_name"], "平台": "微信", "账号类型": "微信订阅号",
-               "账号ID": state.get("registered_id", state["wechat_id"]), "主办单位": state["registered_name"],
-               "区县": "渭南市"}
-        if state.get("interaction", "none") != "none":
-            row["互动入口"] = f"{base}/wechat/menu/{state['wechat_id']}.html"
-        rows.append(row)
-    return {"新媒体": rows}
+    return {"新媒体": [wechat_row(state, f"{base}/wechat") for state in states()]}
 
 
 class RecordingRoute:
@@ -422,6 +416,8 @@ def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tup
         ("渭南市城市管理执法局", ("不合格", "搜索不到")),
         ("渭南市交通运输局", ("合格", "")),
         ("渭南市统计局", ("合格", "")),
+        ("渭南市人力资源和社会保障局", ("待人工复核", "互动入口未记录")),
+        ("渭南市政务服务中心", ("合格", "")),
     ],
 )
 def test_each_account_gets_the_notice_label_its_state_calls_for(crawled, name, expected):
@@ -451,9 +447,22 @@ def test_a_stale_account_is_measured_from_its_latest_article(crawled):
     assert seen["latest_post_at"] == at("2024-02-03 10:00") and seen["latest_original_at"] == at("2024-02-03 10:00")
     lamps = observation(crawled, "渭南市路灯管理站")
     assert lamps["latest_post_at"] == at("2023-09-26 11:00")
-    assert lamps["interaction"]["state"] == "broken" and lamps["interaction"]["detail"] == "the page says 链接已过期"
-    assert observation(crawled, "渭南二黄")["interaction"]["detail"] == "HTTP 404"
-    assert observation(crawled, "渭南地方志")["interaction"] == {"state": "missing", "url": "", "builtin": False}
+    assert lamps["interaction"]["state"] == "broken"
+    assert lamps["interaction"]["detail"] == "the page says 链接已过期, on each of 3 tries"
+    assert observation(crawled, "渭南二黄")["interaction"]["detail"] == "HTTP 404, on each of 3 tries"
+    assert observation(crawled, "渭南地方志")["interaction"] == {"state": "missing", "url": "", "entry": "无"}
+
+
+def test_the_register_tells_none_from_not_recorded_and_keeps_an_entry_inside_the_app(crawled):
+    # 无: the office looked and found none; empty: nobody looked; 菜单：我要留言: it opens inside WeChat
+    assert observation(crawled, "渭南水务")["interaction"] == {"state": "missing", "url": "", "entry": "无"}
+    assert observation(crawled, "渭南市人力资源和社会保障局")["interaction"] == {"state": "unrecorded", "url": ""}
+    finding = next(f for f in crawled["store"].find("findings", {"round": "2024-1"})
+                   if f["target_key"] == "account:微信:渭南市人力资源和社会保障局")
+    assert (finding["code"], finding["severity"], finding["reason"]) == ("media.interaction.review", "review", "互动入口未记录")
+    in_app = observation(crawled, "渭南市政务服务中心")["interaction"]
+    assert in_app == {"state": "ok", "url": "", "entry": "菜单：我要留言", "in_app": True}
+    assert not [path for path, _ in crawled["requests"] if path.startswith("menu/wnszwfw") or path.startswith("menu/wnsrsj")]
 
 
 def test_a_renamed_account_is_recognised_by_its_wechat_id(crawled):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from govcheck.dates import SHANGHAI
+from govcheck.extract.posts import latest_times
 from govcheck.extract.weibo import (
     Fetched,
     Target,
@@ -284,7 +285,7 @@ def test_a_list_of_reposts_is_read_back_past_the_history_and_then_known_without_
                             "originals not determined")
 
 
-def test_pinned_posts_neither_stop_the_reading_nor_count_as_originals():
+def test_old_pinned_originals_neither_stop_the_reading_nor_hide_the_latest_original():
     pinned = [card(weibo_time("2022-06-01 09:00"), id="p1", mblogtype=2),
               card(weibo_time("2021-06-01 09:00"), id="p2", title={"text": "置顶"})]
     cards = daily_cards("2024-02-23 08:00", 20, original_every=0)
@@ -292,6 +293,22 @@ def test_pinned_posts_neither_stop_the_reading_nor_count_as_originals():
     read, urls = drive(pages(profile_body(), page_body(pinned + cards[:10]), page_body(cards[10:])))
     assert read.pages_read == 2 and read.originals_known
     assert [p["id"] for p in read.posts[:2]] == ["p1", "p2"] and all(p["pinned"] for p in read.posts[:2])
+    assert latest_times(trusted_posts(read.posts), AS_OF) == (at("2024-02-23 08:00"), at("2024-02-08 08:00"))
+
+
+def test_a_fresh_pinned_post_above_january_posts_is_the_latest_post():
+    pinned = card(weibo_time("2024-02-20 12:00"), id="pinned", isTop=1)
+    january = daily_cards("2024-01-20 10:00", 9, original_every=3)
+    read, _ = drive(pages(profile_body(statuses_count=10), page_body([pinned, *january])))
+    assert read.originals_known and read.error == ""
+    assert latest_times(trusted_posts(read.posts), AS_OF) == (at("2024-02-20 12:00"), at("2024-02-20 12:00"))
+
+
+def test_an_undated_pinned_post_may_be_the_newest_so_nothing_below_it_gives_the_latest():
+    cards = [card("置顶的某天", id="pinned", mblogtype=2), card(weibo_time("2024-02-01 08:00"), id="a")]
+    read, _ = drive(pages(profile_body(), page_body(cards)))
+    assert read.error == "post list page 1: created_at not understood ('置顶的某天')"
+    assert trusted_posts(read.posts) == [] and read.originals_known is False
 
 
 def test_posts_after_as_of_do_not_end_the_search_for_the_latest_original():

@@ -28,16 +28,18 @@ from typing import Any
 import pytest
 import yaml
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from govcheck import settings as project_settings
 from govcheck.credentials import secret
 from govcheck.extract.wording import page_text
 from govcheck.registry import import_manual_observations, import_targets
+from govcheck.rules import load_profile
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import weibo as weibo_replica
 from govcheck.replicas.targets import weibo_row
-from govcheck.spiders.accounts import entry_outcome
-from govcheck.spiders.weibo import COOKIE_VARIABLE, backoff_delay
+from govcheck.spiders.accounts import entry_outcome, entry_state
+from govcheck.spiders.weibo import COOKIE_VARIABLE, WeiboSpider, backoff_delay
 from govcheck.store import SHANGHAI
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
@@ -49,8 +51,9 @@ COOKIE_PARTS = ("_2A25LwEeEDeRhGeFN7lcY-S7MyzuIHXVo1aVMrDV8PUNbmtAGLXf2kW9NQ9pRi
                 "0033WrSXqPxfM725Ws9jqgMF55529P9D9W5")
 COOKIE = f"SUB={COOKIE_PARTS[0]}; SUBP={COOKIE_PARTS[1]}"
 BACKOFF = 0.3
+ENTRY_PAUSE = 0.4  # between two tries of an interaction entry (the profile's 60 s, shortened)
 FAST = ["WEIBO_DOWNLOAD_DELAY=0", f"WEIBO_BACKOFF_SECONDS={BACKOFF}", "WEIBO_RETRIES=2", "DOWNLOAD_TIMEOUT=3",
-        "GOVCHECK_PROGRESS_INTERVAL=1"]
+        "GOVCHECK_PROGRESS_INTERVAL=1", f"GOVCHECK_INTERACTION_RETRY_PAUSE={ENTRY_PAUSE}"]
 RELATIVE_ACCOUNTS = ("澄城县人民政府", "韩城市人民政府")
 
 
@@ -147,6 +150,8 @@ def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tup
         ("渭南市公安局交通警察支队", ("不合格", "已改名(渭南交警)系统中未改名")),
         ("蒲城县人民政府", ("合格", "")),
         ("大荔县人民政府", ("合格", "")),
+        ("合阳县人民政府", ("合格", "")),
+        ("潼关县人民政府", ("不合格", "14天未更新")),
         ("澄城县人民政府", ("合格", "")),
         ("韩城市人民政府", ("不合格", "14天未更新")),
         ("渭南市住房和城乡建设局", ("不合格", "互动交流链接有误")),
@@ -191,13 +196,31 @@ def test_an_account_of_fresh_reposts_is_read_back_past_three_months_without_an_o
     assert not any(p["original"] for p in seen["posts"]) and seen["posts"][0]["repost_of"] == "陕西发布"
 
 
-def test_a_pinned_original_is_evidence_but_never_the_latest_original(crawled):
+def test_an_old_pinned_original_counts_by_its_date_and_is_too_old(crawled):
     seen = observation(crawled, "陕西富平到贤派出所")
     pinned = seen["posts"][0]  # on top of the list, as the account shows it
     assert (pinned["pinned"], pinned["original"], pinned["time"]) == (True, True, at("2023-06-01 09:00"))
-    assert seen["latest_post_at"] == at("2024-02-21 11:00") and seen["latest_original_at"] is None
+    assert seen["latest_post_at"] == at("2024-02-21 11:00") and seen["latest_original_at"] == at("2023-06-01 09:00")
     assert seen["originals_known"] is True
     assert seen["oldest_post_read"] == at("2023-10-27 11:00")  # how far the list was read: pinned posts aside
+
+
+def test_a_fresh_pinned_post_above_january_posts_is_the_latest_post(crawled):
+    seen = observation(crawled, "合阳县人民政府")
+    pinned = seen["posts"][0]
+    assert (pinned["pinned"], pinned["time"]) == (True, at("2024-02-20 12:00"))
+    assert seen["posts"][1]["time"] == at("2024-01-29 10:00")
+    assert (seen["latest_post_at"], seen["latest_original_at"]) == (at("2024-02-20 12:00"), at("2024-02-20 12:00"))
+    assert seen["pages_read"] == 1
+
+
+def test_an_old_pinned_post_on_top_is_judged_by_the_real_dates(crawled):
+    seen = observation(crawled, "潼关县人民政府")
+    assert (seen["posts"][0]["pinned"], seen["posts"][0]["time"]) == (True, at("2023-05-01 10:00"))
+    assert seen["latest_post_at"] == at("2024-01-27 10:00")
+    finding = next(f for f in crawled["store"].find("findings", {"round": "2024-1", "target_key": "account:微博:潼关县人民政府"}))
+    assert (finding["code"], finding["evidence"]["age_days"]) == ("media.no_update_14d", 27)
+    assert all(p["pinned"] is False for p in finding["evidence"]["latest_posts"])  # the newest posts, by date
 
 
 def test_an_original_older_than_three_months_is_found_and_reported(crawled):
@@ -266,7 +289,7 @@ def test_comments_are_built_in_unless_the_register_names_an_entry(crawled):
     checked = observation(crawled, "渭南发布")["interaction"]
     assert (checked["state"], checked["url"]) == ("ok", f"{crawled['base']}/hd/2803301701.html")
     broken = observation(crawled, "渭南市住房和城乡建设局")["interaction"]
-    assert (broken["state"], broken["detail"]) == ("broken", "HTTP 404")
+    assert (broken["state"], broken["detail"]) == ("broken", "HTTP 404, on each of 3 tries")
 
 
 def test_an_account_registered_by_its_profile_address_is_read_by_its_uid(crawled):
@@ -350,7 +373,8 @@ def test_the_cookie_goes_with_every_api_request_and_nowhere_else(crawled):
     api = [r for r in requests if r["path"].startswith("api/")]
     assert api and all(r["headers"].get("Cookie") == COOKIE for r in api)
     entries = [r for r in requests if r["path"].startswith("hd/")]
-    assert len(entries) == 2 and not any(COOKIE_PARTS[0] in " ".join(r["headers"].values()) for r in entries)
+    # 渭南发布's entry once, 渭南市住房和城乡建设局's (HTTP 404) on each of its three tries
+    assert len(entries) == 4 and not any(COOKIE_PARTS[0] in " ".join(r["headers"].values()) for r in entries)
     anonymous = crawled["later_requests"].seen
     assert anonymous and not any("Cookie" in r["headers"] for r in anonymous)
     assert observation(crawled, "渭南发布")["operator_cookie"] is True
@@ -386,6 +410,12 @@ EDGE_ACCOUNTS = [
     {"uid": "3100000007", "registered_name": "渭南市水务局", "interaction": "ok_with_alerts"},
     {"uid": "3100000008", "registered_name": "渭南市审计局", "interaction": "redirect_loop"},
     {"uid": "3100000009", "registered_name": "渭南市农业农村局", "interaction": "http_503"},
+    # a gateway's 502 on the first try, then the page
+    {"uid": "3100000011", "registered_name": "渭南市商务局", "interaction": "ok",
+     "interaction_fails": {"status": 502, "first": 1}},
+    # a 503 on the first two tries, then the page says it is gone: not every try said so
+    {"uid": "3100000012", "registered_name": "渭南市林业局", "interaction": "gone",
+     "interaction_fails": {"status": 503, "first": 2}},
 ]
 EDGE_SERIES = {"newest": "2024-02-22 10:00", "every_days": 2, "count": 5, "text": "工作动态", "original_every": 1}
 # ten fresh reposts of the 3000 posts the profile counts; page 2 answers 这里还没有内容
@@ -419,9 +449,11 @@ def edges(tmp_path_factory: pytest.TempPathFactory) -> Any:
     [
         ("渭南市信访局", "ok", "", ("合格", "")),
         ("渭南市水务局", "ok", "", ("合格", "")),  # 参数错误 and 系统繁忙 only in its scripts
-        ("渭南市民政局", "broken", "HTTP 404", ("不合格", "互动交流链接有误")),
-        ("渭南市农业农村局", "broken", "HTTP 503", ("不合格", "互动交流链接有误")),
-        ("渭南市财政局", "broken", "the page says 页面不存在", ("不合格", "互动交流链接有误")),
+        ("渭南市民政局", "broken", "HTTP 404, on each of 3 tries", ("不合格", "互动交流链接有误")),
+        ("渭南市农业农村局", "server_error", "HTTP 503, on each of 3 tries", ("待人工复核", "每次访问均返回服务器错误")),
+        ("渭南市财政局", "broken", "the page says 页面不存在, on each of 3 tries", ("不合格", "互动交流链接有误")),
+        ("渭南市商务局", "ok", "", ("合格", "")),
+        ("渭南市林业局", "server_error", "HTTP 503; HTTP 503; the page says 页面不存在 (3 tries)", ("待人工复核", "服务器错误")),
         ("渭南市人力资源和社会保障局", "unknown", "HTTP 403", ("待人工复核", "HTTP 403")),
         ("渭南市医疗保障局", "unknown", "HTTP 429", ("待人工复核", "HTTP 429")),
         ("渭南市司法局", "unknown", "the page says 系统繁忙", ("待人工复核", "the page says 系统繁忙")),
@@ -433,6 +465,36 @@ def test_an_interaction_entry_fails_only_when_it_is_gone(edges, name, state, det
     assert seen["state"] == state and seen["detail"].startswith(detail)
     judged, labels = verdict(edges, name)
     assert judged == expected[0] and expected[1] in labels
+
+
+def entry_requests(edges: dict[str, Any], uid: str) -> list[dict[str, Any]]:
+    return [r for r in edges["requests"].seen if r["path"] == f"hd/{uid}.html"]
+
+
+def test_an_entry_that_answers_502_once_is_tried_again_after_a_pause_and_passes(edges):
+    seen = observation(edges, "渭南市商务局")["interaction"]
+    assert [(a["status"], a["detail"]) for a in seen["attempts"]] == [(502, "HTTP 502"), (200, "")]
+    first, second = entry_requests(edges, "3100000011")
+    assert second["at"] - first["at"] >= ENTRY_PAUSE
+    assert seen["attempts"][1]["fetched_at"] > seen["attempts"][0]["fetched_at"]
+
+
+def test_an_entry_gone_on_every_try_fails_and_a_server_error_on_every_try_is_reviewed(edges):
+    gone = observation(edges, "渭南市民政局")["interaction"]
+    assert [a["status"] for a in gone["attempts"]] == [404, 404, 404]
+    requests = entry_requests(edges, "3100000004")
+    assert len(requests) == 3 and all(b["at"] - a["at"] >= ENTRY_PAUSE for a, b in zip(requests, requests[1:]))
+    failing = observation(edges, "渭南市农业农村局")["interaction"]
+    assert [a["status"] for a in failing["attempts"]] == [503, 503, 503]
+    review = edges["store"].find_one("findings", {"round": "2024-1", "target_key": "account:微博:渭南市农业农村局"})
+    assert (review["code"], review["severity"]) == ("media.interaction.review", "review")
+    assert review["reason"] == (f"互动入口{edges['base']}/hd/3100000009.html每次访问均返回服务器错误"
+                                "（HTTP 503, on each of 3 tries），不能证明入口已失效")
+
+
+def test_an_entry_that_opens_is_tried_once(edges):
+    assert len(entry_requests(edges, "3100000007")) == 1
+    assert [a["status"] for a in observation(edges, "渭南市水务局")["interaction"]["attempts"]] == [200]
 
 
 def test_a_moved_interaction_entry_is_followed_to_where_it_answers(edges):
@@ -455,11 +517,50 @@ def test_a_list_that_stops_answering_after_page_one_is_left_for_review(edges):
     assert [o["error"] for o in review["evidence"]["observations"]] == [reason]
 
 
+def tried(*states: str) -> list[dict[str, str]]:
+    return [{"state": state, "detail": {"ok": "", "broken": "HTTP 404", "server_error": "HTTP 502",
+                                        "unknown": "timeout"}[state]} for state in states]
+
+
+@pytest.mark.parametrize(("attempts", "expected"), [
+    (tried("ok"), ("ok", "")),
+    (tried("server_error", "ok"), ("ok", "")),
+    (tried("broken"), ("broken", "HTTP 404")),
+    (tried("broken", "broken", "broken"), ("broken", "HTTP 404, on each of 3 tries")),
+    (tried("server_error", "server_error", "server_error"), ("server_error", "HTTP 502, on each of 3 tries")),
+    (tried("server_error", "broken", "broken"), ("server_error", "HTTP 502; HTTP 404; HTTP 404 (3 tries)")),
+    (tried("broken", "unknown", "broken"), ("unknown", "HTTP 404; timeout; HTTP 404 (3 tries)")),
+])
+def test_only_what_every_try_of_an_entry_says_counts(attempts, expected):
+    assert entry_state(attempts) == expected
+
+
+def spider_with(profile: Any, **settings: Any) -> Any:
+    spider = WeiboSpider.from_crawler(get_crawler(WeiboSpider, settings), round="2024-1")
+    spider.profile = profile
+    return spider
+
+
+def test_the_tries_of_an_entry_and_their_pause_come_from_the_profile(tmp_path):
+    shipped = load_profile("national-2019")
+    assert (spider_with(shipped).entry_tries, spider_with(shipped).entry_pause) == (3, 60)
+    assert spider_with(shipped, GOVCHECK_INTERACTION_RETRY_PAUSE=0.5).entry_pause == 0.5  # tests and demos only
+    data = yaml.safe_load((REPO / "govcheck" / "rules" / "profiles" / "national-2019.yaml").read_text(encoding="utf-8"))
+    for key in ("attempts", "pause_seconds"):
+        del data["new_media"]["interaction"][key]
+    older = tmp_path / "older.yaml"
+    older.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    copied = spider_with(load_profile(older))
+    assert (copied.entry_tries, copied.entry_pause) == (1, 0)  # a copy made before the keys: one try, as then
+
+
 def test_an_entry_answer_is_read_by_its_status_then_by_what_a_visitor_reads():
     gone, busy = project_settings.INTERACTION_ERROR_TEXTS, project_settings.INTERACTION_BUSY_TEXTS
     expired = (REPO / "tests" / "data" / "wechat" / "mp_article_link_expired.html").read_text(encoding="utf-8")
     assert entry_outcome(200, page_text(expired), gone, busy) == ("broken", "the page says 链接已过期")
     assert entry_outcome(410, "", gone, busy) == ("broken", "HTTP 410")
+    assert entry_outcome(502, "", gone, busy) == ("server_error", "HTTP 502")
+    assert entry_outcome(521, "", gone, busy)[0] == "unknown"  # a CDN's answer to crawlers
     assert entry_outcome(401, "", gone, busy)[0] == "unknown"
     assert entry_outcome(418, "", gone, busy)[0] == "unknown"
     # a page saying it is busy and gone at once is not counted against the account

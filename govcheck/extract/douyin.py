@@ -31,8 +31,8 @@ the rules can be pinned without a browser. What the answers mean:
 - **current name**: the profile's ``nickname``; without the profile, the ``author.nickname``
   of a work whose ``author.sec_uid`` is the account's (a co-creation shows another account as
   its author); else unknown. Every author's name is kept in ``names_seen``.
-- **posts**: ``create_time`` is epoch seconds; ``is_top`` marks a pinned work, which never
-  counts as the latest post. Private, deleted or prohibited works are left out (a visitor
+- **posts**: ``create_time`` is epoch seconds; ``is_top`` marks a pinned work, which counts
+  by its date like any other (:mod:`govcheck.extract.posts`). Private, deleted or prohibited works are left out (a visitor
   does not see them) and counted.
 - **originals**: Douyin publishes no original/repost marker in these answers (reposts sit in
   a separate tab), so ``originals_known`` is always False and each post's ``original`` None;
@@ -52,6 +52,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from parsel import Selector
 
 from govcheck.dates import from_epoch
+from govcheck.extract.posts import latest_times
 
 __all__ = [
     "PROFILE_PATH",
@@ -69,7 +70,6 @@ __all__ = [
     "profile_says_not_found",
     "read_account",
     "read_posts",
-    "latest_post_time",
     "evidence_posts",
 ]
 
@@ -294,8 +294,8 @@ def _hidden(item: dict[str, Any]) -> bool:
 def read_posts(
     answer: Captured, base_url: str, sec_uid: str = ""
 ) -> tuple[list[dict[str, Any]], list[str], int, bool, str, str | None]:
-    """(posts newest first with pinned ones first, author names, hidden count, has_more, problem,
-    the nickname of the works' author whose sec_uid is ``sec_uid``, or None).
+    """(posts as the page lists them, pinned ones first, then newest first; author names, hidden
+    count, has_more, problem, the nickname of the works' author whose sec_uid is ``sec_uid``, or None).
 
     A work may be a co-creation published by another account: only an author with the
     account's own sec_uid names the account.
@@ -416,15 +416,9 @@ def read_account(
 # -- what the observation keeps ----------------------------------------------------------
 
 
-def latest_post_time(posts: list[dict[str, Any]]) -> datetime | None:
-    """The newest non-pinned post's time: a pinned work never counts as the latest."""
-    times = [p["time"] for p in posts if not p.get("pinned") and p.get("time")]
-    return max(times) if times else None
-
-
 def evidence_posts(posts: list[dict[str, Any]], as_of: datetime, days: int = 90, limit: int = 30) -> list[dict[str, Any]]:
     """Pinned works, works of the last ``days`` before ``as_of`` and always the newest one."""
-    newest = latest_post_time(posts)
+    newest, _ = latest_times(posts)
     since = as_of - timedelta(days=days)
     kept = [
         p for p in posts

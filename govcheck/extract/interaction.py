@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -62,19 +63,61 @@ __all__ = [
     "channel_links",
     "extract_messages",
     "interaction_links",
+    "is_staff_mail",
+    "names_channel_section",
     "names_interaction_channel",
+    "names_excluded_channel",
     "reply_state",
 ]
 
-# a name that says "this is where citizens write to the government"
-_CHANNEL_WORDS = re.compile(r"互动|留言|信箱|咨询|问政|写信|来信|民意|诉求|12345")
-# petition and discipline-report channels do not count (2019 指标 互动回应差 (1))
-_NOT_CHANNEL_WORDS = re.compile(r"信访|举报|纪检|纪委|监察|巡视|巡察")
+# A name that says "citizens write to the government here", grown from real home pages (市长信箱,
+# 我要写信, 建言献策, 投诉与建议, 意见征集, 咨询留言, 12345热线…); 12329, 12333, 12315: other hotlines.
+_WRITE_IN_WORDS = re.compile(
+    r"留言|信箱|邮箱|咨询|问政|写信|来信|民意|诉求|建言|献策|投诉|建议|意见|求助|热线|民声|问计|(?<![0-9])123[0-9]{2}(?![0-9])"
+)
+# A name of the section where channels sit (政民互动, 互动交流, 公众参与, 互动平台): the channel
+# itself is on the section's page, which has to be read to know it is there.
+_SECTION_WORDS = re.compile(r"互动|公众参与|参与互动")
+# Not a channel for the indicator, whatever else the name says: petition (信访) and discipline
+# reports (纪检举报; a 投诉举报 complaint channel does count), published letters and answers
+# (来信选登, 回应关切), interviews, staff mail (政务邮箱), replies to deputies' proposals (建议提案),
+# the site's error report (我要纠错).
+_NOT_CHANNEL_WORDS = re.compile(
+    r"信访|纪检|纪委|监委|监察|巡视|巡察|违纪|腐败|(?<!投诉)举报(?!.*投诉)|选登|回应关切|舆情回应|访谈"
+    r"|政务邮箱|办公邮箱|邮件登录|邮箱登录|提案|纠错|找错"
+)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def names_interaction_channel(name: str) -> bool:
-    """True for 政民互动, 市长信箱, 在线咨询, 我要写信…; False for 信访, 纪委举报信箱 and other names."""
-    return bool(_CHANNEL_WORDS.search(name)) and not _NOT_CHANNEL_WORDS.search(name)
+    """True for 政民互动, 市长信箱, 在线咨询, 我要写信, 建言献策, 投诉建议…; False for 信访, 纪委举报信箱,
+    来信选登 and other names. Sections (政民互动) count: see names_channel_section. Spaces inside a
+    name are ignored: icon blocks print short labels spread out (``投  诉``)."""
+    name = _SPACES.sub("", name)
+    return bool(_WRITE_IN_WORDS.search(name) or _SECTION_WORDS.search(name)) and not _NOT_CHANNEL_WORDS.search(name)
+
+
+def names_channel_section(name: str) -> bool:
+    """True for the name of a section where channels sit (政民互动, 互动交流, 公众参与) that names
+    no channel itself (互动留言 does): a link to it is not yet a channel, its page is read."""
+    name = _SPACES.sub("", name)
+    return bool(_SECTION_WORDS.search(name)) and not _WRITE_IN_WORDS.search(name) and not _NOT_CHANNEL_WORDS.search(name)
+
+
+# staff webmail (mail.gov.cn, mail.bjft.gov.cn): the unit's own mail, never a channel for citizens
+_STAFF_MAIL_HOST = re.compile(r"^(web)?mail[0-9]*\.|\.(web)?mail[0-9]*\.|^e?mail$")
+
+
+def is_staff_mail(url: str) -> bool:
+    """Whether a link goes to the unit's staff webmail (a mail.… host)."""
+    return bool(_STAFF_MAIL_HOST.search((urlsplit(url).hostname or "").lower()))
+
+
+def names_excluded_channel(name: str) -> bool:
+    """A name the indicator leaves out (信访, 纪检举报), or that is no write-in channel (来信选登, 政务邮箱)."""
+    return bool(_NOT_CHANNEL_WORDS.search(_SPACES.sub("", name)))
 
 
 @dataclass(frozen=True)
@@ -161,10 +204,11 @@ def _channel_links(found: dict[str, str], unresolved: dict[tuple[str, str], str]
     )
 
 
-def channel_links(html: str, base_url: str) -> ChannelLinks:
+def channel_links(html: str, base_url: str, news: Collection[str] = ()) -> ChannelLinks:
     """The links, buttons and other elements of a page that name an interaction channel, and
     those that may be one but cannot be read. Any host counts: county departments often link
-    to the portal's shared 政民互动 platform."""
+    to the portal's shared 政民互动 platform. ``news``: the URLs of the page's dated list
+    entries, whose titles are never a channel's name (年夜饭零投诉 …)."""
     root = _shown_tree(html)
     if root is None:
         return ChannelLinks((), ())
@@ -183,7 +227,7 @@ def channel_links(html: str, base_url: str) -> ChannelLinks:
         url = _resolve(href, base_url) or _script_url(a, base_url)
         name = _link_title(a) if a.tag == "a" else _squash(a.get("alt") or a.get("title") or "")
         if name:
-            if not _is_channel_name(name):
+            if not _is_channel_name(name) or url in news or (url and is_staff_mail(url)):
                 continue
             if url:
                 found.setdefault(url, name)

@@ -151,7 +151,7 @@ def _content_tree(html: str) -> lxml.html.HtmlElement | None:
 # class/id words of page furniture: exact words, and prefixes (side→sidebar, nav→navbar…)
 _NOISE_WORDS = {
     "head", "header", "footer", "foot", "bottom", "copyright", "banquan", "bq", "aside", "daohang", "dh",
-    "crumb", "crumbs", "curmb", "curmbs", "breadcrumb", "breadcrumbs", "position", "location", "pos", "dqwz",
+    "crumb", "crumbs", "curmb", "curmbs", "breadcrumb", "breadcrumbs", "position", "location", "dqwz",
     "weizhi", "rank", "ranking", "phb", "paihang", "djph", "rdph", "rdgz", "rdtj", "jrgz", "jrtt", "today",
     "yqlj", "friend", "friendlink", "links", "share", "weather",
 }
@@ -185,13 +185,18 @@ def _noisy_element(el: etree._Element) -> bool:
     return el.tag in _NOISE_TAGS or _noisy_words(el.get("class"), el.get("id"))
 
 
+# "pos" is a breadcrumb (当前位置) only as a class of its own or with "current": in a compound
+# (xxgk_pos, zmhd_pos) it names where a block sits in the layout, news blocks included
+_POSITION_TOKENS = {"pos", "curpos", "cur-pos", "cur_pos", "current-pos", "current_pos", "nowpos", "now-pos", "now_pos"}
+
+
 @lru_cache(maxsize=4096)
 def _noisy_words(class_value: str | None, id_value: str | None) -> bool:
     for word in _class_words(class_value, id_value):
         bare = word.rstrip("0123456789")
         if bare in _NOISE_WORDS or any(bare.startswith(p) for p in _NOISE_PREFIXES):
             return True
-    return False
+    return any(token.rstrip("0123456789") in _POSITION_TOKENS for token in f"{class_value or ''} {id_value or ''}".lower().split())
 
 
 def _short_text(el: etree._Element, limit: int = 24) -> str | None:
@@ -552,10 +557,51 @@ class _ItemReader:
             element=el,
             title=title,
             url=best[1],
-            date=found[1] if found else None,
+            date=_with_year_of_url(found[1], found[0], best[1]) if found else None,
             date_text=found[0] if found else None,
             text=text,
         )
+
+
+# a publish date in an entry's address: TRS t20180315_4755, /201803/, /2017-03/13/, /2018/3/20/, _20180320
+_URL_DATES = (
+    re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?![0-9])"),
+    re.compile(r"/((?:19|20)[0-9]{2})[-/]?(0?[1-9]|1[0-2])/(?:(0?[1-9]|[12][0-9]|3[01])/)?"),
+)
+_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+
+
+def _url_date(url: str) -> tuple[int, int, int | None] | None:
+    """The (year, month, day or None) an entry's address carries, when it carries one."""
+    path = urlsplit(url).path
+    for pattern in _URL_DATES:
+        if match := pattern.search(path):
+            year, month, day = match.groups()
+            return int(year), int(month), int(day) if day else None
+    return None
+
+
+def _with_year_of_url(when: datetime, date_text: str, url: str) -> datetime:
+    """A date printed without its year (``03-15``) takes the year of the entry's address when the
+    address dates the same day (/ggtz/201803/t20180315_4755.html), or only a month and the same
+    month (/202310/…): the monitoring point's year is only a guess, wrong for a list that still
+    shows items of earlier years. A January date in a December folder is of the next year. An
+    address dating another day or month says nothing sure, and the guess stands: it is never
+    older than the truth, so it never makes a page look stale."""
+    if _YEAR.search(date_text):
+        return when
+    dated = _url_date(url)
+    if dated is None:
+        return when
+    year, month, day = dated
+    if day is None and month == 12 and when.month == 1:
+        year += 1
+    elif month != when.month or day not in (None, when.day):
+        return when
+    try:
+        return when.replace(year=year)
+    except ValueError:  # 02-29 in a year without one
+        return when
 
 
 def _entry(item: _Item) -> ListEntry:
@@ -727,14 +773,60 @@ def _beside(marker: etree._Element, list_parent: etree._Element) -> bool:
 # ---------------------------------------------------------------------------------------------
 # selectors
 
-def _select(root: etree._Element, selector: str) -> list[etree._Element]:
+class SelectorError(ValueError):
+    """A register's 选择器 that cannot select a page's elements; the message says why."""
+
+
+# XPath 1.0's functions and node tests: a predicate's unknown function (or variable) is only
+# found when it is evaluated on a matching element, so it is looked for in the text.
+XPATH_FUNCTIONS = frozenset(
+    "last position count id local-name namespace-uri name string concat starts-with contains substring-before "
+    "substring-after substring string-length normalize-space translate boolean not true false lang number sum "
+    "floor ceiling round node text comment processing-instruction".split()
+)
+_XPATH_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+_XPATH_CALL = re.compile(r"(?<![\w.:-])([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+
+
+def _unknown_functions(expression: str) -> list[str]:
+    text = _XPATH_LITERAL.sub("''", expression)
+    return [m.group(1) for m in _XPATH_CALL.finditer(text) if m.group(1) not in XPATH_FUNCTIONS]
+
+
+@lru_cache(maxsize=256)
+def compile_selector(selector: str) -> etree.XPath:
+    """A 选择器 as the XPath that finds its elements: CSS, or XPath when it starts with ``/``
+    or ``(``. Raises SelectorError when it does not compile, or when it gives something other
+    than elements (``count(//li)``, an unknown function, a variable): the register import
+    refuses it at its row, so a crawl never meets it."""
     selector = selector.strip()
     if selector.startswith(("/", "(")):
-        found = root.xpath(selector)
+        expression = selector
     else:
-        from cssselect import HTMLTranslator
+        from cssselect import HTMLTranslator, SelectorError as CssError
 
-        found = root.xpath(HTMLTranslator().css_to_xpath(selector))
+        try:
+            expression = HTMLTranslator().css_to_xpath(selector)
+        except CssError as error:
+            hint = " (an XPath starts with / or ( )" if any(c in selector for c in "/@(") else ""
+            raise SelectorError(f"not valid CSS{hint}: {error}") from None
+    unknown = _unknown_functions(expression)
+    if unknown:
+        raise SelectorError(f"not valid XPath: unknown function {unknown[0]}()")
+    if "$" in _XPATH_LITERAL.sub("''", expression):
+        raise SelectorError("not valid XPath: a variable ($…), which nothing gives a value")
+    try:
+        compiled = etree.XPath(expression)
+        found = compiled(lxml.html.fromstring("<html><body><p>x</p></body></html>"))
+    except etree.XPathError as error:
+        raise SelectorError(f"not valid XPath: {error}") from None
+    if not isinstance(found, list):
+        raise SelectorError(f"gives a {type(found).__name__}, not the page's elements")
+    return compiled
+
+
+def _select(root: etree._Element, selector: str) -> list[etree._Element]:
+    found = compile_selector(selector)(root)
     return [el for el in found if isinstance(el, etree._Element) and isinstance(el.tag, str)]
 
 

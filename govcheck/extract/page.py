@@ -8,10 +8,11 @@ HTML. Gathering them here keeps the spider thin and lets the reading run in work
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from govcheck.extract.channel_search import ChannelSearch, merge_channel_searches, news_urls, plan_channel_search
 from govcheck.extract.interaction import (
     ChannelLinks,
     MessageList,
@@ -19,6 +20,7 @@ from govcheck.extract.interaction import (
     channel_links_in_frames,
     extract_messages,
     merge_channel_links,
+    names_channel_section,
 )
 from govcheck.extract.links import is_outbound
 from govcheck.extract.listing import (
@@ -43,6 +45,8 @@ class PageReading:
     serious_errors: tuple[Hit, ...]
     interaction_links: tuple[tuple[str, str], ...]  # home pages only
     interaction_unresolved: tuple[tuple[str, str, str], ...]  # home pages only: (name, target, why), see ChannelLinks
+    # home pages naming no write-in channel: where one may be yet (govcheck.extract.channel_search)
+    channel_search: ChannelSearch | None
     messages: MessageList | None  # interaction columns only
     links: tuple[str, ...]
     # a column's list that runs from old to new and says it goes on over more pages: its newest
@@ -61,9 +65,15 @@ def read_page(
     home: bool = False,
     interaction_column: bool = False,
     navigation: bool = False,
+    platform_hosts: Collection[str] = (),
 ) -> PageReading:
+    """``platform_hosts``: the profile's words of unified platforms' hosts (12345, liuyan…)."""
     page = extract_list(html, url, as_of, selector, home=home)
-    channels = channel_links(html, url) if home else ChannelLinks((), ())
+    news = news_urls(page)
+    channels = channel_links(html, url, news=news) if home else ChannelLinks((), ())
+    search = None
+    if home and not names_a_write_in_channel(channels.found):
+        search = plan_channel_search(html, url, read_at, news=news, platform_hosts=platform_hosts)
     return PageReading(
         page=page,
         list_needs_a_browser=page.state == "unparsed" and list_needs_a_browser(html, as_of),
@@ -71,10 +81,36 @@ def read_page(
         serious_errors=serious_errors(html, terms),
         interaction_links=channels.found,
         interaction_unresolved=channels.unresolved,
+        channel_search=search,
         messages=extract_messages(html, url, read_at) if interaction_column else None,
         links=tuple(extract_links(html, url)),
         more_pages=more_pages(html, url) if not home and page.state == "entries" and oldest_first(page) else None,
     )
+
+
+def channel_link_records(reading: PageReading) -> list[dict[str, object]]:
+    """A home page's ``interaction_links`` as observations record them: ``{name, url}``, with
+    ``section: true`` for a section holding channels (政民互动: it counts through its page) and
+    ``platform: word`` for a link to a known unified platform (a channel by its host)."""
+    records: list[dict[str, object]] = [
+        {"name": name, "url": link, **({"section": True} if names_channel_section(name) else {})}
+        for name, link in reading.interaction_links
+    ]
+    if reading.channel_search is not None:
+        records += [{"name": name, "url": link, "platform": word} for name, link, word in reading.channel_search.platforms]
+    return records
+
+
+def leaves_a_channel_to_find(reading: PageReading) -> bool:
+    """Whether a home page's reading names no channel and links to no known platform: the places
+    where one may be are then to be read (reading.channel_search)."""
+    search = reading.channel_search
+    return search is not None and not names_a_write_in_channel(reading.interaction_links) and not search.platforms
+
+
+def names_a_write_in_channel(found: Sequence[tuple[str, str]]) -> bool:
+    """Whether a page's channel links name a channel, not only a section holding channels (政民互动)."""
+    return any(not names_channel_section(name) for name, _ in found)
 
 
 def serious_errors(html: str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
@@ -85,24 +121,40 @@ def serious_errors(html: str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
 
 
 def with_frames(
-    reading: PageReading, frames: Sequence[tuple[str, str | None]], site_url: str, as_of: datetime, *, home: bool = False
+    reading: PageReading,
+    frames: Sequence[tuple[str, str | None]],
+    site_url: str,
+    as_of: datetime,
+    *,
+    home: bool = False,
+    platform_hosts: Collection[str] = (),
 ) -> PageReading:
     """A rendered page's reading with what its frames show (``(url, html)``, html None when the
     browser could not give it): page.content() holds the main frame only, and a list, a menu or
     a channel shown in an <iframe> is part of the page a visitor sees. The list takes the lists
     of frames on the site's own host (with_frame_lists), the navigation the menus of any frame,
-    and a home page's channels those of its frames (an unreadable frame as unresolved)."""
+    and a home page's channels and places to look for one those of its frames (an unreadable
+    frame as unresolved)."""
     if not frames:
         return reading
     channels = ChannelLinks(reading.interaction_links, reading.interaction_unresolved)
+    search = reading.channel_search
     if home:
         channels = merge_channel_links([channels, channel_links_in_frames(frames)])
+        search = None
+        if not names_a_write_in_channel(channels.found):
+            searches = [
+                plan_channel_search(html, url, as_of, news=news_urls(extract_list(html, url, as_of, home=True)), platform_hosts=platform_hosts)
+                for url, html in _frame_documents(frames)
+            ]
+            search = merge_channel_searches([reading.channel_search or ChannelSearch((), (), (), ()), *searches])
     return replace(
         reading,
         page=with_frame_lists(reading.page, frames, site_url, as_of, home=home),
         navigation=tuple(navigation_with_frames(reading.navigation, frames)),
         interaction_links=channels.found,
         interaction_unresolved=channels.unresolved,
+        channel_search=search,
     )
 
 

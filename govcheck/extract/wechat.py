@@ -68,7 +68,6 @@ __all__ = [
     "read_appmsg",
     "read_getmsg",
     "is_original",
-    "latest_times",
     "evidence_posts",
     "comparable_name",
 ]
@@ -497,17 +496,6 @@ def _newest_first(post: dict[str, Any]) -> tuple[int, float, str]:
 
 
 # -- what the posts say ---------------------------------------------------------------------
-
-
-def latest_times(posts: list[dict[str, Any]], as_of: datetime | None = None) -> tuple[datetime | None, datetime | None]:
-    """The newest non-pinned post time and the newest original non-pinned post time.
-
-    With ``as_of``, posts after it are left out (a later post says nothing of the state then).
-    """
-    times = [p["time"] for p in posts if p.get("time") and not p.get("pinned") and (as_of is None or p["time"] <= as_of)]
-    originals = [t["time"] for t in posts if t.get("time") and not t.get("pinned") and t.get("original") is True
-                 and (as_of is None or t["time"] <= as_of)]
-    return (max(times) if times else None), (max(originals) if originals else None)
 
 
 def evidence_posts(posts: list[dict[str, Any]], as_of: datetime, days: int = 92, limit: int = 30) -> list[dict[str, Any]]:

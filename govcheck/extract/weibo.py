@@ -25,8 +25,10 @@ What the answers mean (every failure is a reason for 待人工复核, never an a
   points to a ``url`` (the visitor check, the passport login), or a redirect (not followed).
 - **posts**: ``retweeted_status`` marks a repost (``original`` False); a pinned post
   (``mblogtype`` 2, older answers ``isTop`` 1 or a ``title.text`` 置顶; up to two, page 1
-  only) is kept as evidence but never counts as the latest post or original. Posts of other
-  users that a list may carry are skipped.
+  only) counts by its date like any other (:mod:`govcheck.extract.posts`), but its place in
+  the list says nothing of its age: how far back the list was read, and whether the latest
+  original has been seen, are told by the posts that are not pinned. Posts of other users
+  that a list may carry are skipped.
 
 Dates: ``created_at`` is ``Tue Feb 20 10:00:00 +0800 2024`` or, in older answers, a form the
 server wrote against its own clock at the moment it answered: 刚刚, 5分钟前, 今天 10:30,
@@ -323,17 +325,20 @@ def read_posts(
 
 
 def trusted_posts(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The posts above the first undated one (pinned ones aside): below it, the list order no
-    longer says which post is the newest, so the latest post must be found above it."""
+    """The posts above the first undated one: below it, the list order no longer says which
+    post is the newest, so the latest post must be found above it. An undated pinned post may
+    be the newest of all: the posts above it (only pinned ones) are all that is trusted then."""
     for index, post in enumerate(posts):
-        if not post.get("pinned") and post.get("time") is None:
+        if post.get("time") is None:
             return posts[:index]
     return posts
 
 
 def window_covered(posts: list[dict[str, Any]], as_of: datetime, history_start: datetime) -> bool:
-    """Enough is known: an original (not pinned) up to as_of was seen — the latest original,
-    the latest post being at or above it — or the list reaches back before ``history_start``."""
+    """Enough is known: an original (not pinned) up to as_of was seen — the latest original
+    of the list, the latest post being at or above it, and the pinned posts, all on page 1,
+    read before it — or the list reaches back before ``history_start``. A pinned post sits on
+    top whatever its age, so it tells neither."""
     listed = [p for p in posts if not p.get("pinned") and p.get("time")]
     if any(p["original"] and p["time"] <= as_of for p in listed):
         return True
@@ -386,7 +391,7 @@ Reading = Generator[str, Fetched, WeiboRead]
 
 
 def _undated(posts: list[dict[str, Any]]) -> list[str]:
-    return [p["time_text"] or "(none)" for p in posts if not p.get("pinned") and p.get("time") is None]
+    return [p["time_text"] or "(none)" for p in posts if p.get("time") is None]
 
 
 def read_account(target: Target) -> Reading:

@@ -85,14 +85,14 @@ def douyin_row(state: Mapping[str, Any], base_url: str) -> dict[str, str]:
 
 
 def wechat_row(state: Mapping[str, Any], base_url: str) -> dict[str, str]:
-    entry = "" if state.get("interaction", "none") == "none" else f"{base_url}/menu/{state['wechat_id']}.html"
     account_id = state.get("registered_id", state["wechat_id"])
-    return account_row(state["registered_name"], "微信", state.get("account_type", "微信订阅号"), account_id, state, entry)
+    return account_row(state["registered_name"], "微信", state.get("account_type", "微信订阅号"), account_id, state,
+                       wechat.register_entry(state, base_url))
 
 
 def weibo_row(state: Mapping[str, Any], base_url: str) -> dict[str, str]:
-    entry = "" if state.get("interaction", "none") == "none" else f"{base_url}/hd/{state['uid']}.html"
-    return account_row(state["registered_name"], "微博", "新浪微博", state.get("registered_id", state["uid"]), state, entry)
+    return account_row(state["registered_name"], "微博", "新浪微博", state.get("registered_id", state["uid"]), state,
+                       weibo.register_entry(state, base_url))
 
 
 PLATFORMS = (

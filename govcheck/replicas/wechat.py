@@ -26,7 +26,9 @@ and ``WECHAT_MP_BASE_URL=http://127.0.0.1:PORT/wechat/mp``. Paths below the pref
   Without ``key``/``uin``: ``{"ret": -3, "errmsg": "no session"}``.
 - ``mp/s?__biz=…&mid=…&idx=…``: an article page, or the 链接已过期 page for an unknown one.
 - ``menu/<wechat_id>.html``: the account's interaction entry (its menu's 互动 page), as
-  its state says: ok, HTTP 404, or the 链接已过期 page.
+  its state says: ok, HTTP NNN, or the 链接已过期 page. :func:`register_entry` is what the
+  register files as its 互动入口: this page's URL, ``无`` (``none``), the place in the app
+  (``in_app``) or nothing (``unrecorded``).
 
 The answers come from the account states of a YAML file (schema at the top of
 ``replica/platforms/wechat/accounts.yaml``), re-read when the file changes.
@@ -58,7 +60,9 @@ BEHAVIOURS = ("ok", "not_found")
 SOGOU_BEHAVIOURS = ("ok", "hidden", "captcha", "no_latest", "hang")
 MP_BEHAVIOURS = ("ok", "hidden", "session_expired", "frequency_control", "search_disabled", "hang", "malformed")
 CLIENT_BEHAVIOURS = ("ok", "no_session", "refused", "hang", "malformed")
-INTERACTIONS = ("none", "ok", "http_404", "expired")
+# the 互动入口 filed in the register, and what its page (if any) answers; besides these, http_NNN
+INTERACTIONS = ("unrecorded", "none", "in_app", "ok", "expired")
+IN_APP_ENTRY = "菜单：留言"
 MP_ERRORS = {"session_expired": (200003, "invalid session"), "frequency_control": (200013, "freq control"),
              "search_disabled": (200002, "invalid args")}
 
@@ -117,7 +121,7 @@ def load_states(path: Path) -> list[dict[str, Any]]:
             "sogou": str(raw.get("sogou") or "ok"),
             "mp": str(raw.get("mp") or "ok"),
             "client": str(raw.get("client") or "ok"),
-            "interaction": str(raw.get("interaction") or "none"),
+            "interaction": str(raw.get("interaction") or "unrecorded"),
         }
         for key, allowed in (("behaviour", BEHAVIOURS), ("sogou", SOGOU_BEHAVIOURS), ("mp", MP_BEHAVIOURS),
                              ("client", CLIENT_BEHAVIOURS), ("interaction", INTERACTIONS)):
@@ -130,6 +134,19 @@ def load_states(path: Path) -> list[dict[str, Any]]:
         accounts.append(account)
     return accounts
 
+
+
+def register_entry(state: Mapping[str, Any], base_url: str) -> str:
+    """The 互动入口 the register files for an account state (``base_url``: where the route is
+    served, e.g. ``http://127.0.0.1:PORT/wechat``)."""
+    interaction = str(state.get("interaction") or "unrecorded")
+    if interaction == "unrecorded":
+        return ""
+    if interaction == "none":
+        return "无"
+    if interaction == "in_app":
+        return str(state.get("in_app_entry") or IN_APP_ENTRY)
+    return f"{base_url.rstrip('/')}/menu/{state['wechat_id']}.html"
 
 
 def _message(account: Mapping[str, Any], index: int, post: Mapping[str, Any]) -> dict[str, Any]:
@@ -517,7 +534,7 @@ def _article(accounts: list[dict[str, Any]], parameters: dict[str, str]) -> Repl
 
 def _menu(accounts: list[dict[str, Any]], wechat_id: str) -> Reply:
     account = next((a for a in accounts if a["wechat_id"] == wechat_id), None)
-    state = account["interaction"] if account else "none"
+    state = account["interaction"] if account else "unrecorded"
     if state == "ok":
         title = f"{account['name']} 互动交流"
         body = "<form action='#'><p>留言咨询</p><textarea name='content'></textarea><button>提交</button></form>"

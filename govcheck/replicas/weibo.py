@@ -16,12 +16,14 @@ spider's ``WEIBO_API_BASE_URL`` is then ``http://127.0.0.1:PORT/weibo``). Paths 
   ``group`` is wrapped in a ``card_type`` 11 card's ``card_group``. Past the last page, and
   for both containers of an unknown or ``not_found`` uid: ``{ok: 0, msg: 这里还没有内容,
   data{cards: []}}``, as the real API answers.
-- ``hd/UID.html``: an interaction entry named in the targets file, as its state says: a 留言
+- ``hd/UID.html``: an interaction entry named in the targets file (:func:`register_entry`:
+  what the register files, this page's URL, ``无`` or a place in the app), as its state says: a 留言
   page (``ok``; ``ok_with_alerts``: its scripts hold the form's error messages, 参数错误 and
   系统繁忙，请稍后再试, shown only when a submission fails), a 302 to that page
   (``redirect``) or to itself for ever (``redirect_loop``), a busy page (``busy``: 系统繁忙，
   请稍后再试, HTTP 200), a page that says it does not exist (``gone``, HTTP 200), or HTTP NNN
-  (``http_NNN``).
+  (``http_NNN``); with ``interaction_fails: {status, first}`` its first ``first`` requests
+  answer HTTP ``status`` instead (a gateway's 502 before the page answers).
 
 The replica answers at its clock: the ``clock`` of the states file (or the one given to
 :func:`route`, else the real time). It sends it as the ``Date`` header, serves no post
@@ -55,7 +57,8 @@ PAGE_SIZE = 10
 BEHAVIOURS = ("ok", "not_found", "captcha")
 PINNED_MARKERS = ("mblogtype", "isTop", "title")
 # interaction entries (hd/UID.html); besides these, http_NNN answers HTTP NNN
-INTERACTIONS = ("none", "ok", "ok_with_alerts", "redirect", "redirect_loop", "busy", "gone")
+INTERACTIONS = ("unrecorded", "none", "in_app", "ok", "ok_with_alerts", "redirect", "redirect_loop", "busy", "gone")
+IN_APP_ENTRY = "私信"
 NOTHING_HERE = {"ok": 0, "msg": "这里还没有内容", "data": {"cards": []}}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -70,6 +73,7 @@ def route(states_file: Path, clock: datetime | None = None) -> Route:
     """The replica's route over the account states of ``states_file``, answering at ``clock``."""
     states = StatesFile(Path(states_file), load_states)
     served: dict[str, int] = {}  # requests answered per uid, for the rate-limited states
+    entry_served: dict[str, int] = {}  # requests of each uid's entry page, for the failing-first states
     lock = threading.Lock()
 
     def answer(path: str, query: dict[str, list[str]], headers: Mapping[str, str]) -> Reply | None:
@@ -85,7 +89,11 @@ def route(states_file: Path, clock: datetime | None = None) -> Route:
                 count = served[uid]
             reply = _get_index(account, container[:6], uid, parameters, now, count)
         elif path.startswith("hd/") and path.endswith(".html"):
-            reply = _entry(states.read()[1].get(path[len("hd/"):-len(".html")]), parameters)
+            uid = path[len("hd/"):-len(".html")]
+            with lock:
+                entry_served[uid] = entry_served.get(uid, 0) + 1
+                count = entry_served[uid]
+            reply = _entry(states.read()[1].get(uid), parameters, count)
         else:
             return None
         reply.headers["Date"] = format_datetime(now.astimezone(timezone.utc), usegmt=True)
@@ -107,11 +115,15 @@ def load_states(path: Path) -> tuple[datetime | None, dict[str, dict[str, Any]]]
         if not uid.isdigit():
             raise ValueError(f"{path}: account {number} has no numeric uid")
         account = {**raw, "uid": uid, "behaviour": str(raw.get("behaviour") or "ok"),
-                   "interaction": str(raw.get("interaction") or "none")}
+                   "interaction": str(raw.get("interaction") or "unrecorded")}
         if account["behaviour"] not in BEHAVIOURS and not account["behaviour"].startswith("http_"):
             raise ValueError(f"{path}: account {uid}: unknown behaviour {account['behaviour']!r}")
         if account["interaction"] not in INTERACTIONS and not _is_http(account["interaction"]):
             raise ValueError(f"{path}: account {uid}: unknown interaction {account['interaction']!r}")
+        failing = raw.get("interaction_fails")
+        if failing is not None and (not isinstance(failing, dict) or not 400 <= int(failing.get("status", 0)) < 600
+                                    or int(failing.get("first", 0)) < 1):
+            raise ValueError(f"{path}: account {uid}: interaction_fails needs a status 400–599 and first ≥ 1")
         limited = raw.get("rate_limited")
         if limited is not None and (not isinstance(limited, dict)
                                     or int(limited.get("status", 0)) not in (418, 429, 432)):
@@ -332,6 +344,20 @@ def _card(account: Mapping[str, Any], post: Mapping[str, Any], now: datetime) ->
     return card
 
 
+def register_entry(state: Mapping[str, Any], base_url: str) -> str:
+    """The 互动入口 the register files for an account state (``base_url``: where the route is
+    served): nothing (``unrecorded``: the platform's own comments), ``无`` (``none``), the place
+    in the app (``in_app``), else the address of its entry page."""
+    interaction = str(state.get("interaction") or "unrecorded")
+    if interaction == "unrecorded":
+        return ""
+    if interaction == "none":
+        return "无"
+    if interaction == "in_app":
+        return str(state.get("in_app_entry") or IN_APP_ENTRY)
+    return f"{base_url.rstrip('/')}/hd/{state['uid']}.html"
+
+
 def _is_http(interaction: str) -> bool:
     code = interaction[len("http_"):]
     return interaction.startswith("http_") and code.isdigit() and 100 <= int(code) < 600
@@ -342,8 +368,13 @@ function failed(code) { alert(code === 400 ? "参数错误" : "系统繁忙，�
 </script>"""
 
 
-def _entry(account: Mapping[str, Any] | None, parameters: Mapping[str, str]) -> Reply:
-    """An interaction entry named in the targets file (a 留言 page of the office)."""
+def _entry(account: Mapping[str, Any] | None, parameters: Mapping[str, str], count: int = 1) -> Reply:
+    """An interaction entry named in the targets file (a 留言 page of the office), at its
+    ``count``-th request."""
+    failing = (account or {}).get("interaction_fails")
+    if failing and count <= int(failing["first"]):  # a server's bad moment before it answers as its state says
+        status = int(failing["status"])
+        return Reply(status, f"<html><body><h1>{status}</h1><p>nginx</p></body></html>", HTML)
     kind = "http_404" if account is None else account["interaction"]
     if kind == "http_404":
         return Reply(404, "<html><body>404 Not Found</body></html>", HTML)

@@ -671,8 +671,7 @@ def targets_document(register: Register, base_url: str) -> dict[str, list[dict[s
     for account in register.accounts:
         state = {"organizer": account.name, "district": account.district}
         if account.platform == "微信":
-            menu = wechat_state(account, register.media_as_of)["interaction"]
-            entry = "" if menu == "none" else f"{base_url}/wechat/menu/{account.account_id}.html"
+            entry = wechat.register_entry(wechat_state(account, register.media_as_of), f"{base_url}/wechat")
             accounts.append(account_row(account.name, "微信", account.account_type, account.account_id, state, entry))
         else:
             accounts.append(account_row(account.name, account.platform, account.account_type, account.account_id, state))

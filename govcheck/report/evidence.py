@@ -1,17 +1,20 @@
-"""A finding's stored evidence as a reader sees it: its links (with what and when) and its facts.
+"""A finding's stored evidence as a reader sees it: its links (with what and when), its facts,
+and the rule that fired with its threshold, all in Chinese words.
 
 Evidence documents differ by rule (probes, stale columns, posts, broken links…), so they are
 walked generically: every mapping holding an http(s) URL becomes a link, labelled with the
-name, title or date it carries, the error or answer met there and its fetch time; the scalar
-facts at the top level are printed under Chinese names, with an account's interaction entry,
-its sources and the observations it was judged on. Only http(s) URLs are links: a scraped ``javascript:`` or
-``data:`` value is never turned into one.
+name, title or date it carries (最新发布 2023-12-01, 发布 2024-01-30: dates seen on the page),
+the error or answer met there and its 抓取时间 (when govcheck read the page, never a
+publication date); the scalar facts at the top level are printed under Chinese names, with an
+account's interaction entry, its sources and the observations it was judged on. The rule is
+worded from its stored threshold (:func:`rule_text`), never printed as data. Only http(s) URLs
+are links: a scraped ``javascript:`` or ``data:`` value is never turned into one.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,9 +33,9 @@ FACT_NAMES: dict[str, str] = {
     "status": "HTTP状态",
     "newest_date": "最新发布日期",
     "age_days": "距监测日天数",
-    "latest_post_read_at": "最新发布的读取时间",
-    "latest_original_read_at": "最近原创的读取时间",
-    "age_days_at_read": "读取当日距最近发布天数",
+    "latest_post_read_at": "发布记录抓取时间",
+    "latest_original_read_at": "原创记录抓取时间",
+    "age_days_at_read": "抓取当日距最新发布天数",
     "latest_post_at": "最新发布时间",
     "latest_original_at": "最近原创时间",
     "originals_known": "可区分原创",
@@ -48,15 +51,26 @@ FACT_NAMES: dict[str, str] = {
 }
 # how a page was read (an observation's ``method``)
 READING_METHOD_NAMES = {"rendered": "浏览器渲染", "generic": "静态页面", "selector": "静态页面（指定位置）", "detail": "详情页"}
+# what reading a page gave (an observation's ``state``, govcheck.extract.listing)
+READING_STATE_NAMES = {"entries": "读到信息列表", "empty": "暂无信息", "unparsed": "未能识别信息列表", "failed": "读取失败"}
 # an account's interaction entry (the rules' states) and which source gave each of its fields
-INTERACTION_STATE_NAMES = {"ok": "正常", "missing": "未提供", "broken": "链接有误", "unknown": "无法确认"}
+INTERACTION_STATE_NAMES = {"ok": "正常", "missing": "未提供", "broken": "链接有误", "unknown": "无法确认", "unrecorded": "未记录",
+                           "server_error": "服务器错误"}
 SOURCE_FIELD_NAMES = {
     "found": "账号存在", "current_name": "当前名称", "latest_post_at": "最新发布时间",
     "interaction": "互动入口", "originals": "原创",
 }
 # what a link is called, from the fields of the mapping that holds it
 LINK_NAME_FIELDS = ("name", "column", "title", "wrong", "source", "key")
-LINK_DATE_FIELDS = ("newest_date", "date", "time", "asked")
+# dates seen on the page, by field, with what each is
+LINK_DATE_FIELDS = {"newest_date": "最新发布", "date": "发布", "time": "发布", "asked": "留言"}
+FETCHED = "抓取时间"  # the moment govcheck read the page
+# the short names of failed fetches (govcheck.fetch_errors) in words
+ERROR_NAMES = {
+    "timeout": "超时未打开", "dns": "域名无法解析", "connection refused": "连接被拒绝", "connection reset": "连接中断",
+    "redirect loop": "重定向循环",
+}
+PROBE_KEY = re.compile(r"^probe-(\d+)$")  # one of a round's probes of a site
 URL_FIELDS = ("url", "home_url", "interaction_url")
 # why a probe was left out of the availability count (the rules' ``not_counted``)
 NOT_COUNTED_NAMES = {
@@ -82,8 +96,13 @@ class EvidenceLink:
         """One line: label, URL and fetch time."""
         parts = [self.label, self.url] if self.label else [self.url]
         if self.fetched_at:
-            parts.append(f"（抓取 {self.fetched_at}）")
+            parts.append(fetched_text(self.fetched_at))
         return " ".join(parts)
+
+
+def fetched_text(moment: str) -> str:
+    """（抓取时间 2024-02-20 10:00:05）: when the page was read."""
+    return f"（{FETCHED} {moment}）"
 
 
 def is_web_url(value: Any) -> bool:
@@ -103,19 +122,18 @@ def moment_text(value: Any) -> str:
 
 
 def value_text(value: Any) -> str:
+    """A stored value in words: lists joined with 、, a mapping as its fields, never as data."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (datetime, date)):
         return moment_text(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (list, dict)):
-        return compact_json(value)
+    if isinstance(value, Mapping):
+        return duration_text(value) or "，".join(f"{key} {value_text(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return "、".join(value_text(item) for item in value)
     return str(value)
-
-
-def compact_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=moment_text)
 
 
 def evidence_links(evidence: Any) -> list[EvidenceLink]:
@@ -167,14 +185,20 @@ class _Blank(dict):
 
 def _link_label(mapping: dict[str, Any]) -> str:
     """What the mapping says about its URL: its name or title, its date, the error met there."""
-    parts = [next((str(mapping[f]) for f in LINK_NAME_FIELDS if mapping.get(f) not in (None, "")), "")]
+    name = next((str(mapping[f]) for f in LINK_NAME_FIELDS if mapping.get(f) not in (None, "")), "")
+    probe = PROBE_KEY.match(name)
+    if probe:
+        name = f"第{probe.group(1)}次访问"
+    elif name.startswith("probe-"):  # a scheduled probe, keyed by its time (printed as 抓取时间)
+        name = "定时访问"
+    parts = [name]
     field = next((f for f in LINK_DATE_FIELDS if mapping.get(f)), None)
     if field is not None:
-        parts.append(("最新 " if field == "newest_date" else "") + moment_text(mapping[field]))
+        parts.append(f"{LINK_DATE_FIELDS[field]} {moment_text(mapping[field])}")
     if isinstance(mapping.get("not_counted"), str):  # a visit's; the top level counts them in a mapping
         parts.append(NOT_COUNTED_NAMES.get(mapping["not_counted"], f"未计入：{mapping['not_counted']}"))
     if mapping.get("error"):
-        parts.append(str(mapping["error"]))
+        parts.append(ERROR_NAMES.get(str(mapping["error"]), str(mapping["error"])))
     elif mapping.get("detail"):
         parts.append(str(mapping["detail"]))  # an interaction entry's answer, e.g. HTTP 404
     return " ".join(part for part in parts if part)
@@ -206,6 +230,8 @@ def evidence_facts(evidence: Any) -> str:
 def _fact_text(field: str, value: Any) -> str:
     if field == "read_as":
         return READING_METHOD_NAMES.get(str(value), str(value))
+    if field == "state":
+        return READING_STATE_NAMES.get(str(value), str(value))
     return value_text(value)
 
 
@@ -224,6 +250,8 @@ def _interaction_text(interaction: Mapping[str, Any]) -> str:
     text = INTERACTION_STATE_NAMES.get(state, state)
     if interaction.get("builtin"):
         text += "（平台自带评论、私信）"
+    if interaction.get("entry"):  # what the register says: 无, or the place in the app
+        text += f"（登记为：{interaction['entry']}）"
     said = interaction.get("detail") or (f"HTTP {interaction['status']}" if interaction.get("status") else "")
     return f"{text}（{said}）" if said and state != "ok" else text
 
@@ -240,7 +268,7 @@ def _observation_text(observation: Mapping[str, Any]) -> str:
     if observation.get("inspector"):
         parts.append(f"检查人 {observation['inspector']}")
     if observation.get("fetched_at"):
-        parts.append(f"抓取 {moment_text(observation['fetched_at'])}")
+        parts.append(f"{FETCHED} {moment_text(observation['fetched_at'])}")
     if observation.get("posts_read") is not None:
         parts.append(f"读取发布数 {observation['posts_read']}")
     if observation.get("oldest_post_read"):
@@ -251,8 +279,84 @@ def _observation_text(observation: Mapping[str, Any]) -> str:
 
 
 def rule_text(rule: Any) -> str:
-    """``site.home.stale {"stale_days":14}``: which rule fired with which threshold."""
+    """The rule that fired, in words, with the thresholds it was judged by: 首页超过14天无新信息.
+
+    Worded by the rule's code from the threshold stored with the finding (the profile's values
+    of that round); a rule without wording of its own lists its thresholds by name."""
     if not isinstance(rule, Mapping):
         return ""
-    threshold = rule.get("threshold")
-    return f"{rule.get('code', '')} {compact_json(threshold)}".strip() if threshold not in (None, {}, []) else str(rule.get("code", ""))
+    code = str(rule.get("code") or "").split(":", 1)[0]
+    threshold = rule.get("threshold") if isinstance(rule.get("threshold"), Mapping) else {}
+    family = next((prefix for prefix in RULE_WORDS if code == prefix or code.startswith(f"{prefix}.")), None)
+    if family is not None:
+        try:
+            return RULE_WORDS[family](threshold)
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            pass  # a threshold of another shape than ours: listed by name below
+    return "；".join(f"{THRESHOLD_NAMES.get(key, key)}：{value_text(value)}" for key, value in threshold.items())
+
+
+DURATION_UNITS = (("years", "年"), ("months", "个月"), ("weeks", "周"), ("days", "天"))
+
+
+def duration_text(value: Any) -> str:
+    """{months: 6} → 6个月, {years: 1, months: 6} → 1年6个月; "" when ``value`` is no duration."""
+    if not isinstance(value, Mapping) or not value or not set(value) <= {unit for unit, _ in DURATION_UNITS}:
+        return ""
+    return "".join(f"{value_text(value[unit])}{word}" for unit, word in DURATION_UNITS if value.get(unit))
+
+
+def _percent(ratio: Any) -> str:
+    return f"{float(ratio) * 100:g}%"
+
+
+def _availability(t: Mapping[str, Any]) -> str:
+    window = f"监测时段（{t['window_days']}天）" if t.get("window_days") else "监测时段"
+    return (
+        f"访问超过{t['probe_timeout_seconds']}秒未打开记为失败；监测时间点的各次访问均失败，"
+        f"或{window}内访问满{t['min_probes_for_ratio']}次且失败占{_percent(t['failure_ratio'])}及以上"
+    )
+
+
+def _columns(t: Mapping[str, Any]) -> str:
+    periods = "、".join(f"{item['type']}{duration_text({k: v for k, v in item.items() if k != 'type'})}" for item in t["stale_after"])
+    return (
+        f"栏目更新期限：{periods}；{'、'.join(t['timely_types'])}栏目超期{t['stale_veto_count']}个及以上，"
+        f"或{'、'.join(t['should_update_types'])}栏目超期{t['long_stale_veto_count']}个及以上（不足时为提示）"
+    )
+
+
+def _posts(t: Mapping[str, Any]) -> str:
+    return f"监测时间点前{t['no_update_days']}天内没有发布（超过{t['long_no_update_days']}天没有发布为长期无更新）"
+
+
+RULE_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "site.availability": _availability,
+    "site.home": lambda t: f"首页超过{t['stale_days']}天没有新信息",
+    "site.columns.blank": lambda t: f"空白栏目{t['blank_veto_count']}个及以上（不足时为提示）",
+    "site.columns": _columns,
+    "site.interaction": lambda t: (
+        f"监测时间点前{duration_text(t['window'])}内的留言超过{duration_text(t['reply_within'])}未回复，或网站没有可用的互动渠道"
+    ),
+    "site.wording.serious": lambda t: f"页面出现严重表述错误（词表：{value_text(t['word_lists'])}）",
+    "site.links.broken": lambda t: f"每个不可用链接扣{value_text(t['points_per_link'])}分，最多扣{value_text(t['max_points'])}分",
+    "media.not_found": lambda t: "平台上找不到该账号",
+    "media.found": lambda t: "平台上找不到该账号",
+    "media.no_update_14d": _posts,
+    "media.long_no_update": _posts,
+    "media.posts": _posts,
+    "media.no_original_3m": lambda t: f"监测时间点前{t['no_original_days']}天内没有原创信息",
+    "media.originals": lambda t: f"监测时间点前{t['no_original_days']}天内没有原创信息",
+    "media.renamed": lambda t: f"平台显示的名称与登记名称“{t['registered_name']}”不一致",
+    "media.interaction": lambda t: "没有互动入口，或互动入口不能正常打开",
+}
+# thresholds by name, for a rule worded by none of the above
+THRESHOLD_NAMES = {
+    "stale_days": "首页更新期限（天）", "no_update_days": "更新期限（天）", "long_no_update_days": "长期无更新（天）",
+    "no_original_days": "原创期限（天）", "failure_ratio": "访问失败占比", "min_probes_for_ratio": "按比例判定的最少访问次数",
+    "probe_timeout_seconds": "访问超时（秒）", "window_days": "监测时段（天）", "stale_veto_count": "超期栏目数",
+    "long_stale_veto_count": "长期未更新栏目数", "blank_veto_count": "空白栏目数", "timely_types": "栏目类型",
+    "should_update_types": "应更新栏目类型", "stale_after": "更新期限", "window": "留言时段", "reply_within": "答复期限",
+    "word_lists": "词表", "points_per_link": "每个链接扣分", "max_points": "最多扣分", "registered_name": "登记名称",
+    "interaction_state": "互动入口状态", "found": "账号存在",
+}

@@ -5,7 +5,9 @@ No script, stylesheet, font or image is loaded from anywhere: the page opens off
 string that came from a crawl or a register (names, labels, reasons, URLs, evidence) is
 escaped; only http(s) URLs become links. Evidence is shown for targets with findings only,
 each target collapsed (``<details>``) inside its verdict group, so a 100,000-target round stays
-a page a browser opens: the complete evidence of every finding is in the xlsx.
+a page a browser opens: the complete evidence of every finding is in the xlsx. Evidence reads
+as words: the rule and its threshold (:func:`govcheck.report.evidence.rule_text`), the dates
+seen on each page, and each page's 抓取时间, the moment govcheck read it (not a publication date).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from typing import Any
 
 from govcheck.report.evidence import (
     SEVERITY_NAMES,
+    FETCHED,
     EvidenceLink,
     evidence_facts,
     evidence_links,
+    fetched_text,
     is_web_url,
     moment_text,
     rule_text,
@@ -256,7 +260,8 @@ def evidence_section(results: Sequence[TargetResult]) -> str:
         ("合格（有问题提示）", [r for r in results if r.verdict == PASS and r.findings]),
     ]
     parts = ['<h2>检查证据</h2><p class="note">不合格和有问题提示的对象，点击展开；每条发现最多显示'
-             f"{LINKS_PER_FINDING}个证据链接，全部发现和证据见汇总表（xlsx）“全部检查对象”工作表。</p>"]
+             f"{LINKS_PER_FINDING}个证据链接，全部发现和证据见汇总表（xlsx）“发现问题”工作表。"
+             f"“最新发布”“发布”是页面上所见信息的日期；“{FETCHED}”是本系统读取该页面的时间，不是信息的发布时间。</p>"]
     for name, members in groups:
         if not members:
             continue
@@ -285,8 +290,8 @@ def findings_list(findings: Sequence[dict[str, Any]]) -> str:
     items = []
     for finding in findings:
         severity = SEVERITY_NAMES.get(finding.get("severity", ""), finding.get("severity", ""))
-        rule = rule_text(finding.get("rule")) or finding.get("code", "")
-        parts = [f"<b>{esc(finding.get('label', ''))}</b> {esc(severity)} · 规则 {esc(rule)}"]
+        rule = rule_text(finding.get("rule"))
+        parts = [f"<b>{esc(finding.get('label', ''))}</b> {esc(severity)}" + (f" · 判定规则：{esc(rule)}" if rule else "")]
         if finding.get("severity") == "review" and finding.get("reason"):
             parts.append(f"原因：{esc(finding['reason'])}")
         facts = evidence_facts(finding.get("evidence"))
@@ -301,7 +306,7 @@ def links_list(links: Iterable[EvidenceLink]) -> str:
     links = list(links)
     shown = "".join(
         f"<li>{esc(item.label + ' ') if item.label else ''}{link(item.url)}"
-        f"{esc('（抓取 ' + item.fetched_at + '）') if item.fetched_at else ''}</li>"
+        f"{esc(fetched_text(item.fetched_at)) if item.fetched_at else ''}</li>"
         for item in links[:LINKS_PER_FINDING]
     )
     more = f"<li>另有{len(links) - LINKS_PER_FINDING}个链接，见汇总表</li>" if len(links) > LINKS_PER_FINDING else ""

@@ -1,9 +1,12 @@
 """The words of the notice draft (通报), modelled on the Weinan notice of 2024-02-28.
 
 Sections 一 (websites) and 二 (new media) are written from the round's counts, rates, change
-and failing units; section 三 and the addressee, issuer and deadline are fixed text with
-placeholders (××) for the office to fill in. Prose uses full-width punctuation as the notice
-does; the 突出问题 cells keep the profile's labels as they are.
+and failing units; section 三 is fixed text with the office's own details: the rectification
+deadline, the section that receives the reports, its telephone and e-mail, and the issuer
+(:mod:`govcheck.report.office`). Without an office profile these stay placeholders (××) for
+the office to fill in. The addressees (主送机关) are the profile's, or else derived from the
+kinds of units the round inspects (:func:`default_addressees`). Prose uses full-width
+punctuation as the notice does; the 突出问题 cells keep the profile's labels as they are.
 
 Failing units are named by problem: websites all by name (the notice names each of its
 four), new-media accounts by their first two names then 等 (市卫生健康委、澄城公安等微信公众号
@@ -12,7 +15,8 @@ four), new-media accounts by their first two names then 等 (市卫生健康委�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,16 +30,28 @@ from govcheck.report.summary import (
     change_text,
     percent_text,
 )
-from govcheck.report.titles import full_date, local_day, relative_round_name, round_name, year_month
+from govcheck.report.office import Office
+from govcheck.report.titles import full_date, local_day, month_day, relative_round_name, round_name, year_month
+from govcheck.targets import SITE_CATEGORIES
 
-ADDRESSEE = "各县、市、区人民政府，市人民政府各工作部门、直属机构："
-ISSUER = "××市人民政府办公室"
+# What the notice says where no office profile tells it more (the office fills in the ××).
+UNKNOWN_ISSUER = "××市人民政府办公室"
+UNKNOWN_DEADLINE = "××月××日"
+UNKNOWN_SECTION = "市政府办公室"
+UNKNOWN_CONTACT = "××××"
 SECTION_THREE = (
     "在今后工作中，各级各部门要夯实管理责任，认真做好政府网站与政务新媒体运维工作，按照“谁开设、谁负责”"
     "“谁主管、谁负责”的原则，严格执行常态化监管和信息发布审核制度，及时充分转载涉及群众切身利益的重要民生信息，"
-    "扩大知晓率，提高传播力，同时，持续提升政府网站和政务新媒体服务能力。针对存在问题立即整改，并于××月××日前"
-    "将整改情况书面报市政府办公室（电话：××××，邮箱：××××），对逾期未整改单位将在年终绩效评估中扣除相应分值。"
+    "扩大知晓率，提高传播力，同时，持续提升政府网站和政务新媒体服务能力。针对存在问题立即整改，并于{deadline}前"
+    "将整改情况书面报{section}（电话：{telephone}，邮箱：{email}），对逾期未整改单位将在年终绩效评估中扣除相应分值。"
 )
+CITY_PORTAL, CITY_DEPARTMENTS = SITE_CATEGORIES[0], SITE_CATEGORIES[1]
+COUNTY_CATEGORIES = SITE_CATEGORIES[2:]
+# county-level governments by the last character of their name, in the order notices list them
+COUNTY_KINDS = ("县", "市", "区", "旗")
+ZONE_WORDS = ("管理委员会", "管委会")  # a development zone's or scenic area's administration
+ZONE_ENDINGS = ("区", "园")  # what such a zone's name ends with: 开发区, 高新区, 风景名胜区, 产业园
+NO_ADDRESSEE = "各有关单位"  # a round without targets names no kind of unit
 SITE_NAMES_SHOWN = 10  # websites named per problem before 等N个网站
 ACCOUNT_NAMES_SHOWN = 2  # accounts named per problem before 等
 
@@ -73,33 +89,127 @@ class Notice:
     opening: str
     sections: tuple[tuple[str, str], ...]  # (heading, paragraph)
     attachment_lines: tuple[str, ...]  # 附件：1.…  2.…
-    issuer: str
-    date_text: str
+    issuer: str  # 发文机关
+    signature: str  # 发文机关署名, printed above the date
+    date_text: str  # 成文日期
     attachments: tuple[AttachmentTable, ...]
 
 
-def build_notice(report: RoundReport, notice_date: date) -> Notice:
+def build_notice(report: RoundReport, notice_date: date, office: Office | None = None) -> Notice:
+    """The notice of the round, dated ``notice_date``, with the office's details when given
+    (raises OfficeError when the office's deadline is not after that date)."""
     name = round_name(report.round_id)
     tables = attachment_tables(report)
+    organizers = f"{office.organizers}，" if office and office.organizers else ""
+    city = office.city if office else infer_city(report.current.results)
+    addressees = (office.addressees if office else ()) or default_addressees(report.current.results, city)
     return Notice(
         title=f"关于{name}政府网站与政务新媒体全面检查情况的通报",
-        addressee=ADDRESSEE,
+        addressee="，".join(addressees) + "：",
         opening=(
-            f"近期，按照《政府网站与政务新媒体检查指标》，组织开展全市{name}政府网站与政务新媒体全面检查，"
+            f"近期，{organizers}按照《政府网站与政务新媒体检查指标》，组织开展全市{name}政府网站与政务新媒体全面检查，"
             "现将检查情况通报如下。"
         ),
         sections=(
             ("一、政府网站检查情况", website_paragraph(report)),
             ("二、政务新媒体检查情况", new_media_paragraph(report)),
-            ("三、下一步工作要求", SECTION_THREE),
+            ("三、下一步工作要求", section_three(office, notice_date)),
         ),
         attachment_lines=tuple(
             f"{'附件：' if number == 1 else '　　　'}{number}.{table.title}" for number, table in enumerate(tables, start=1)
         ),
-        issuer=ISSUER,
+        issuer=office.issuer if office else UNKNOWN_ISSUER,
+        signature=office.signature if office else UNKNOWN_ISSUER,
         date_text=full_date(notice_date),
         attachments=tuple(tables),
     )
+
+
+def section_three(office: Office | None, notice_date: date) -> str:
+    """下一步工作要求, with the office's deadline and contacts (×× without a profile)."""
+    if office is None:
+        return SECTION_THREE.format(deadline=UNKNOWN_DEADLINE, section=UNKNOWN_SECTION, telephone=UNKNOWN_CONTACT,
+                                    email=UNKNOWN_CONTACT)
+    due = office.deadline(notice_date)
+    # within the notice's year the day is enough (3月10日前), as the notice prints it
+    deadline = month_day(due) if due.year == notice_date.year else full_date(due)
+    return SECTION_THREE.format(deadline=deadline, section=office.section, telephone=office.telephone, email=office.email)
+
+
+def office_lines(office: Office, notice_date: date) -> list[str]:
+    """What a notice dated ``notice_date`` prints of the office, one line each (for a check)."""
+    addressees = "，".join(office.addressees) + "：" if office.addressees else "（按本轮检查对象的单位生成）"
+    return [
+        f"城市：{office.city}",
+        f"发文机关：{office.issuer}",
+        f"发文机关署名：{office.signature}",
+        f"主送机关：{addressees}",
+        f"检查组织单位：{office.organizers or '（不写）'}",
+        f"整改要求：{section_three(office, notice_date).split('针对存在问题立即整改，', 1)[1]}",
+        f"成文日期：{full_date(notice_date)}，整改期限：{full_date(office.deadline(notice_date))}",
+    ]
+
+
+# -- the addressees ----------------------------------------------------------------------------------
+
+
+def infer_city(results: Iterable[TargetResult]) -> str:
+    """The city a round inspects, when no profile names it: the district of its portal
+    (市政府门户网站), else the most frequent district of the city's department websites; "" when neither."""
+    results = list(results)
+    for category in (CITY_PORTAL, CITY_DEPARTMENTS):
+        districts = Counter(r.district for r in results if r.kind == "site" and r.category == category and r.district)
+        if districts:
+            return districts.most_common(1)[0][0]
+    return ""
+
+
+def default_addressees(results: Iterable[TargetResult], city: str) -> tuple[str, ...]:
+    """主送机关 from the kinds of units the round inspects, as a city's notice lists them:
+
+    - 各县、市、区人民政府 when it inspects county-level units (a district other than the city,
+      or a county-level website), naming only the kinds of county it has (县, 市, 区, 旗);
+    - 市人民政府各工作部门、直属机构 when it inspects city departments (a department website,
+      or a unit of the city other than its portal);
+    - the city-level 管委会 that run inspected websites or accounts (高新区, 经开区, 景区…),
+      by their names: 渭南高新技术产业开发区、华山风景名胜区管委会. A 管委会 within a county is
+      the county's to address.
+    """
+    counties: list[str] = []
+    zones: list[str] = []
+    departments = False
+    for result in results:
+        county_level = (result.district and result.district != city) if city else result.category in COUNTY_CATEGORIES
+        if county_level or result.category in COUNTY_CATEGORIES:
+            if result.district and result.district not in counties:
+                counties.append(result.district)
+            continue
+        zone = zone_name(result.organizer) or zone_name(result.name)
+        if zone:
+            if zone not in zones:
+                zones.append(zone)
+        elif result.category != CITY_PORTAL:
+            departments = True
+    level = city[-1] if city else "市"
+    lines = []
+    if counties:
+        kinds = [kind for kind in COUNTY_KINDS if any(d.endswith(kind) for d in counties)]
+        lines.append(f"各{'、'.join(kinds)}人民政府" if kinds else "各县（市、区）人民政府")
+    if departments:
+        lines.append(f"{level}人民政府各工作部门、直属机构")
+    if zones:
+        lines.append("、".join(zones) + "管委会")
+    return tuple(lines) or (NO_ADDRESSEE,)
+
+
+def zone_name(unit: str) -> str:
+    """渭南高新技术产业开发区管理委员会 → 渭南高新技术产业开发区; "" for a unit that is not the
+    管委会 of a zone (开发区, 高新区, 景区, 园区…): a 国有资产监督管理委员会 is a department."""
+    for word in ZONE_WORDS:
+        if word in unit:
+            zone = unit.split(word, 1)[0].strip()
+            return zone if zone.endswith(ZONE_ENDINGS) else ""
+    return ""
 
 
 def website_paragraph(report: RoundReport) -> str:

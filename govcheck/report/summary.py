@@ -65,6 +65,7 @@ class TargetResult:
     labels: str  # the 突出问题 / 备注 cell; for 待人工复核 the reasons
     findings: tuple[dict[str, Any], ...] = ()
     register_order: tuple[Any, ...] = ()
+    organizer: str = ""  # 主办单位 in the register
 
     @property
     def noted(self) -> bool:
@@ -77,6 +78,11 @@ class TargetResult:
         reasons = list(dict.fromkeys(r for r in reasons if r))
         return reasons or ([self.labels] if self.verdict == REVIEW and self.labels else [])
 
+    @property
+    def vetoed(self) -> bool:
+        """不合格 by a veto (单项否决): its points say nothing of the verdict."""
+        return self.verdict == FAIL and any(f.get("severity") == "veto" for f in self.findings)
+
     def problems(self) -> list[dict[str, Any]]:
         """The findings that make the 突出问题 cell: vetoes of a failed target (its deductions
         when points alone failed it), else the notes and deductions of a pass."""
@@ -86,6 +92,23 @@ class TargetResult:
         if self.verdict == PASS:
             return [f for f in self.findings if f.get("severity") in ("note", "deduct")]
         return []
+
+
+VETOED = "单项否决"
+
+
+def score_cell(result: TargetResult) -> float | str | None:
+    """得分 as the reports print it: the score where it decided or could decide the verdict (a
+    合格, a 不合格 on points); 单项否决 for a target a veto failed; nothing for one under review
+    (its checks are incomplete), one without a stored score (a recorded round), or a 不合格 that
+    neither a veto nor its points explain (never 100 beside 不合格)."""
+    if result.vetoed:
+        return VETOED
+    if result.score is None or result.verdict == REVIEW:
+        return None
+    if result.verdict == FAIL and not any(f.get("severity") == "deduct" for f in result.findings):
+        return None
+    return result.score
 
 
 def result_from(verdict: dict[str, Any], target: dict[str, Any] | None, findings: Sequence[dict[str, Any]]) -> TargetResult:
@@ -104,6 +127,7 @@ def result_from(verdict: dict[str, Any], target: dict[str, Any] | None, findings
         labels=verdict.get("labels") or "",
         findings=tuple(ordered),
         register_order=register_order(target),
+        organizer=target.get("organizer") or "",
     )
 
 

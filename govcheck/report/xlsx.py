@@ -1,4 +1,9 @@
-"""The Excel workbooks: a round's 附件1, 附件2, 全部检查对象 and 待人工复核; a re-check's 整改复查.
+"""The Excel workbooks: a round's 附件1, 附件2, 全部检查对象, 发现问题 and 待人工复核; a re-check's
+整改复查 and 复查明细.
+
+全部检查对象 has one row per target (its problems joined in one cell, 得分 only where a score
+was computed); 发现问题 has one row per finding with its evidence (the rule and threshold in
+words, the facts, the links with their 抓取时间), numbered by the target's 序号 in 全部检查对象.
 
 Laid out for printing as an office sends them: A4, the title and 检查时间 rows merged across
 the table, thin borders, wrapped text, column widths, the header row repeated on every
@@ -29,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from govcheck.report.evidence import SEVERITY_NAMES, evidence_facts, evidence_links, rule_text
 from govcheck.report.recheck import RecheckReport
-from govcheck.report.summary import KIND_NAMES, RoundReport, TargetResult, attachment_tables, review_rows
+from govcheck.report.summary import KIND_NAMES, REVIEW, RoundReport, TargetResult, attachment_tables, review_rows, score_cell
 from govcheck.report.titles import round_name
 from govcheck.report.xmltext import xml_text
 
@@ -73,21 +78,32 @@ class _DataRows:
 
 # -- a round ---------------------------------------------------------------------------------
 
-DETAIL_COLUMNS = (
+TARGET_COLUMNS = (
     Column("序号", 7, center=True),
     Column("类型", 8, center=True),
     Column("名称", 30),
     Column("类别", 22),
     Column("区县", 12),
     Column("检查结果", 11, center=True),
-    Column("得分", 7, center=True),
+    Column("得分", 10, center=True),
     Column("突出问题/备注", 30),
+    Column("发现问题", 36),
+    Column("待复核原因", 40),
+    Column("发现问题数", 10, center=True),
+)
+FINDING_COLUMNS = (
+    Column("序号", 7, center=True),  # the target's 序号 in 全部检查对象
+    Column("类型", 8, center=True),
+    Column("名称", 30),
+    Column("区县", 12),
+    Column("检查结果", 11, center=True),
     Column("发现问题", 26),
     Column("性质", 11, center=True),
-    Column("规则及阈值", 30),
+    Column("规则及阈值", 40),
     Column("证据", 40),
-    Column("证据链接", 70),
+    Column("证据链接（抓取时间为读取页面的时间）", 70),
     Column("待复核原因", 40),
+    Column("指标代码", 22),
 )
 REVIEW_COLUMNS = (
     Column("序号", 7, center=True),
@@ -102,7 +118,7 @@ ATTACHMENT_WIDTHS = {"序号": 7, "网站名称": 40, "账号名称": 34, "账�
 
 
 def write_round_xlsx(report: RoundReport, path: Path) -> Path:
-    """附件1, 附件2, every target with its findings and evidence, and the 待人工复核 list."""
+    """附件1, 附件2, every target (one row each), every finding with its evidence, and the 待人工复核 list."""
     name = round_name(report.round_id)
     sheets = [
         SheetLayout(
@@ -115,12 +131,24 @@ def write_round_xlsx(report: RoundReport, path: Path) -> Path:
         )
         for table in attachment_tables(report)
     ]
+    numbered = list(enumerate(report.current.results, start=1))
     sheets.append(
         SheetLayout(
             name="全部检查对象",
-            title=f"{name}政府网站与政务新媒体全面检查结果明细（含证据）",
-            columns=DETAIL_COLUMNS,
-            rows=detail_rows(report.current.results),
+            title=f"{name}政府网站与政务新媒体全面检查结果（每个检查对象一行）",
+            columns=TARGET_COLUMNS,
+            rows=target_rows(numbered),
+            landscape=True,
+            filter=True,
+            fit_heights=False,
+        )
+    )
+    sheets.append(
+        SheetLayout(
+            name="发现问题",
+            title=f"{name}政府网站与政务新媒体全面检查发现问题及证据（序号同“全部检查对象”）",
+            columns=FINDING_COLUMNS,
+            rows=finding_rows(numbered),
             landscape=True,
             filter=True,
             fit_heights=False,
@@ -142,25 +170,37 @@ def write_round_xlsx(report: RoundReport, path: Path) -> Path:
     return write_workbook(path, sheets)
 
 
-def detail_rows(results: Iterable[TargetResult]) -> Iterator[tuple[Any, ...]]:
-    """One row per finding (a target without findings: one row), the target repeated on each."""
-    for number, result in enumerate(results, start=1):
-        target_cells = (
+def target_rows(numbered: Iterable[tuple[int, TargetResult]]) -> Iterator[tuple[Any, ...]]:
+    """One row per target: its verdict, 得分 where computed, and its findings joined, one a line."""
+    for number, result in numbered:
+        yield (
             number, KIND_NAMES.get(result.kind, ""), result.name, result.category, result.district,
-            result.verdict, result.score, result.labels,
+            result.verdict, score_cell(result), result.labels,
+            "\n".join(finding_line(f) for f in result.findings),
+            "\n".join(result.review_reasons()) if result.verdict == REVIEW else "",
+            len(result.findings) or None,
         )
-        if not result.findings:
-            yield target_cells
-            continue
+
+
+def finding_line(finding: dict[str, Any]) -> str:
+    """单项否决：14天未更新."""
+    severity = finding.get("severity", "")
+    return f"{SEVERITY_NAMES.get(severity, severity)}：{finding.get('label', '')}"
+
+
+def finding_rows(numbered: Iterable[tuple[int, TargetResult]]) -> Iterator[tuple[Any, ...]]:
+    """One row per finding, with the target's 序号 and name, the rule in words and the evidence."""
+    for number, result in numbered:
         for finding in result.findings:
             yield (
-                *target_cells,
+                number, KIND_NAMES.get(result.kind, ""), result.name, result.district, result.verdict,
                 finding.get("label", ""),
                 SEVERITY_NAMES.get(finding.get("severity", ""), finding.get("severity", "")),
                 rule_text(finding.get("rule")),
                 evidence_facts(finding.get("evidence")),
                 "\n".join(_link_lines(finding)),
                 finding.get("reason", "") if finding.get("severity") == "review" else "",
+                finding.get("code", ""),
             )
 
 
@@ -212,9 +252,9 @@ def write_recheck_xlsx(report: RecheckReport, path: Path) -> Path:
         ),
         SheetLayout(
             name="复查明细",
-            title=f"{report.title}明细（含证据）",
-            columns=DETAIL_COLUMNS,
-            rows=detail_rows(report.rechecked),
+            title=f"{report.title}：复查发现问题及证据（序号同“整改复查”）",
+            columns=FINDING_COLUMNS,
+            rows=finding_rows((row.number, row.recheck) for row in report.rows if row.recheck is not None),
             landscape=True,
             filter=True,
             fit_heights=False,

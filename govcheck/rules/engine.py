@@ -696,12 +696,17 @@ def site_interaction_findings(
 ) -> list[Finding]:
     """互动回应差: overdue messages in an interaction column; no interaction channel at all.
 
-    "No channel" is a veto only when it is proven: no 互动交流 column registered or discovered,
-    and the home page, read as a browser shows it (``method`` "rendered": menus are often
-    written by script), links to none and shows no link that may be one but could not be
-    read (``interaction_unresolved``: a channel-named link run by a script, an unnamed image
-    link in an interaction block): those are for an inspector. A channel we could not read is
-    the column rules' review (栏目…读取失败), never a veto.
+    A channel is a 互动交流 column registered or discovered, a home-page link naming one (市长信箱,
+    建言献策…) or leading to a known unified platform's host, that opens, or a page reached from
+    the home page that is one (``channel_search.pages``: a message form, a list of messages, a
+    platform, a link naming a channel; a section such as 政民互动 counts only through its page).
+
+    "No channel" is a veto only with a proof of absence: the home page was read as a browser
+    shows it (``method`` "rendered": menus are often written by script), its navigation was
+    recognised, and every place where a channel may be was read and understood to hold none
+    (every page of ``channel_search`` ``none``; no link that may be one left unread,
+    ``interaction_unresolved``). Anything less is for an inspector, with what was looked for and
+    where. A channel we could not read is the column rules' review (栏目…读取失败), never a veto.
     """
     rules = profile.section("websites", "interaction")
     threshold = _interaction_threshold(profile)
@@ -722,32 +727,82 @@ def site_interaction_findings(
         "registered_interaction_columns": [],
         "interaction_links": [dict(link) for link in links],
     }
-    # links that may be a channel but could not be read: "none" is not proven while they stand
-    unresolved = [dict(u) for u in home.get("interaction_unresolved") or [] if isinstance(u, Mapping)]
+    search = home.get("channel_search") if isinstance(home.get("channel_search"), Mapping) else None
+    pages = [p for p in (search or {}).get("pages") or [] if isinstance(p, Mapping)]
+    if search is not None:
+        evidence["channel_search"] = search
+    # a section (政民互动) is where channels sit: it counts through its page, read below
+    named = [link for link in links if not link.get("section")]
+    broken = {b.get("url") for b in (home.get("links") or {}).get("broken") or []}
+    if any(link.get("url") not in broken for link in named):
+        return []  # a channel link opens
+    if any(page.get("outcome") == "channel" for page in pages):
+        return []  # a page reached from the home page is a channel
+    # links that may be a channel but could not be read: "none" is not proven while they stand,
+    # unless their page was read and holds none
+    read_none = {page.get("url") for page in pages if page.get("outcome") == "none"}
+    unresolved = [
+        dict(u) for u in home.get("interaction_unresolved") or [] if isinstance(u, Mapping) and u.get("target") not in read_none
+    ]
     if unresolved:
         evidence["interaction_unresolved"] = unresolved
-    if not links and not unresolved:
+    reasons = []
+    if named:
+        reasons.append(rules["reasons"]["channel_broken"].format(urls="、".join(link.get("url", "") for link in named)))
+    if unresolved:
+        unnamed = {"unnamed image": "无文字图片链接", "frame": "内嵌页面"}
+        listed = "、".join(f"{u.get('name') or unnamed.get(u.get('why'), '无文字链接')}（{u.get('target', '')}）" for u in unresolved)
+        reasons.append(rules["reasons"]["channel_unresolved"].format(links=listed))
+    if not reasons:
         evidence["columns_seen"] = [o.get("key", "") for o in columns]
         evidence["read_as"] = home.get("method", "")
-        if home.get("method") != "rendered":
+        rendered = home.get("method") == "rendered"
+        if not rendered:
             if home.get("render_error"):
                 evidence["render_error"] = home["render_error"]
             # menus are often written by script: the HTML as fetched does not prove there is none
-            reason = rules["reasons"]["channel_not_rendered"].format(url=home.get("url", ""))
-            return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]
-        return [_finding(profile, rules["codes"]["no_channel"], rules["labels"]["no_channel"], severity, threshold, as_of, evidence, points=points)]
-    reasons = []
-    if links:
-        broken = {b.get("url") for b in (home.get("links") or {}).get("broken") or []}
-        if not all(link.get("url") in broken for link in links):
-            return []  # a channel link opens
-        reasons.append(rules["reasons"]["channel_broken"].format(urls="、".join(link.get("url", "") for link in links)))
-    if unresolved:
-        unnamed = {"unnamed image": "无文字图片链接", "frame": "内嵌页面"}
-        named = "、".join(f"{u.get('name') or unnamed.get(u.get('why'), '无文字链接')}（{u.get('target', '')}）" for u in unresolved)
-        reasons.append(rules["reasons"]["channel_unresolved"].format(links=named))
+            reasons.append(rules["reasons"]["channel_not_rendered"].format(url=home.get("url", "")))
+        if rendered or search is not None:
+            reasons += _absence_not_proven(home.get("url", ""), search, pages, rules)
+        if not reasons:
+            return [_finding(profile, rules["codes"]["no_channel"], rules["labels"]["no_channel"], severity, threshold, as_of, evidence, points=points)]
     reason = profile.review_separator.join(reasons)
     return [_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)]
+
+
+# how many places an absence review names in its reason (the evidence lists them all)
+_PLACES_NAMED = 5
+
+
+def _absence_not_proven(
+    url: str, search: Mapping[str, Any] | None, pages: Sequence[Mapping[str, Any]], rules: Mapping[str, Any]
+) -> list[str]:
+    """Why a rendered home page showing no channel does not prove there is none (empty: it does):
+    the places where one may be were not looked for, the navigation was not recognised, or a
+    page where one may be was not read, or read and not understood."""
+    if search is None:
+        return [rules["reasons"]["channel_not_searched"].format(url=url)]
+    reasons = []
+    named = [entry for entry in search.get("navigation") or [] if isinstance(entry, Mapping) and entry.get("name")]
+    if len(named) < rules.get("navigation_min_entries", 2):
+        reasons.append(rules["reasons"]["channel_no_navigation"].format(url=url, count=len(named)))
+    open_pages = [page for page in pages if page.get("outcome") != "none"]
+    if open_pages:
+        listed = "、".join(_place(page) for page in open_pages[:_PLACES_NAMED])
+        if len(open_pages) > _PLACES_NAMED:
+            listed += f"等{len(open_pages)}处"
+        reasons.append(rules["reasons"]["channel_pages_unread"].format(pages=listed))
+    return reasons
+
+
+def _place(page: Mapping[str, Any]) -> str:
+    """A place where a channel may be, as a review reason names it: 政务服务（URL：why）."""
+    why = {"failed": page.get("error") or "读取失败", "not read": "超出读取页面数上限"}.get(
+        page.get("outcome", ""), "；".join(page.get("shows") or []) or "未能识别"
+    )
+    unnamed = {"unnamed image": "无文字图片链接", "unnamed link": "无文字链接", "interaction hint": "无文字链接", "script": "脚本链接", "empty block": "空的互动区块"}
+    name = page.get("name") or unnamed.get(page.get("why", ""), "无文字链接")
+    return f"{name}（{page.get('url') or page.get('script', '')}：{why}）"
 
 
 def _message_findings(channels: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile) -> list[Finding]:
@@ -942,7 +997,8 @@ def _field_value(observation: Mapping[str, Any], name: str) -> Any:
         return _latest_post_time(observation.get("posts"))
     if name == "interaction":
         interaction = observation.get("interaction")
-        if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown"):
+        # unknown, and not recorded in the register: an inspector's state fills it
+        if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown", "unrecorded"):
             return None
         return interaction
     if name == "originals":
@@ -960,8 +1016,9 @@ def _is_manual(observation: Mapping[str, Any]) -> bool:
 
 
 def _latest_post_time(posts: Any) -> datetime | None:
-    """The newest post of a list read in full; pinned posts are never the latest."""
-    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping) and not p.get("pinned")]
+    """The newest post of a list read in full, by date: a pinned post counts by its date (its
+    place on top of the list says nothing of its age)."""
+    times = [_instant(p.get("time")) for p in posts or [] if isinstance(p, Mapping)]
     known = [t for t in times if t is not None]
     return max(known) if known else None
 
@@ -1299,8 +1356,8 @@ def _latest_post_until(
         latest, read_at, basis = recorded, state.read_at.get("latest_post_at"), "latest_post_at"
         latest_from = {"field": basis, "source": state.taken_from.get(basis, "")}
     else:
-        # pinned posts are never the latest (an old pinned post must not make an account look alive or dead)
-        times = (p.get("time") for p in state.posts or () if not p.get("pinned"))
+        # by date, pinned posts included: pinning moves a post to the top, not its date
+        times = (p.get("time") for p in state.posts or ())
         latest, later_in_list = _latest_until(times, as_of, profile)
         later, read_at, basis = later or later_in_list, state.read_at.get("posts"), "posts"
         latest_from = {"field": basis, "source": state.posts_source} if latest is not None else None
@@ -1317,7 +1374,7 @@ def _latest_original_until(state: AccountState, as_of: datetime, profile: Profil
     recorded, later = _latest_until([state.latest_original_at], as_of, profile)
     if recorded is not None or not later:
         return recorded, later, state.read_at.get("originals")
-    originals = (p.get("time") for p in state.posts or () if p.get("original") is True and not p.get("pinned"))
+    originals = (p.get("time") for p in state.posts or () if p.get("original") is True)
     from_list, _ = _latest_until(originals, as_of, profile)
     return from_list, True, state.read_at.get("posts")
 
@@ -1378,19 +1435,33 @@ def original_findings(target: Mapping[str, Any], state: AccountState, as_of: dat
 
 
 def interaction_findings(target: Mapping[str, Any], state: AccountState, as_of: datetime, profile: Profile) -> list[Finding]:
-    """missing → 未提供有效互动功能, broken → 互动交流链接有误, unknown → review, ok → nothing."""
+    """missing (the register says 无, or an inspector saw none) → 未提供有效互动功能, broken (every
+    try said the entry is gone) → 互动交流链接有误, server_error (a server error on every try) → review,
+    or 互动交流链接有误 where the profile's ``server_error`` says ``broken``, unknown → review,
+    unrecorded (the register's 互动入口 left empty: nobody looked) → review, ok (a working entry,
+    a place in the app, the platform's own comments) → nothing."""
     rules = profile.section("new_media", "interaction")
     interaction = dict(state.interaction or {})
     state_name = interaction.get("state") or "unknown"
-    evidence = _account_evidence(target, state, interaction=interaction, interaction_url=target.get("interaction_url", ""))
+    evidence = _account_evidence(
+        target, state, interaction=interaction, interaction_url=target.get("interaction_url", ""),
+        interaction_entry=target.get("interaction_entry", target.get("interaction_url", "")),
+    )
     threshold = {"interaction_state": ["ok"]}
     if state_name == "ok":
         return []
+    if state_name == "server_error" and rules.get("server_error", "review") == "broken":
+        state_name = "broken"  # the profile counts a server error on every try as a dead entry
     if state_name in ("missing", "broken"):
         severity, points = _judged(profile, rules)
         return [_finding(profile, rules["codes"][state_name], rules["labels"][state_name], severity, threshold, as_of, evidence, points=points)]
     url = interaction.get("url") or target.get("interaction_url") or "(none)"
-    reason = rules["reasons"]["unknown"].format(url=url, detail=interaction.get("detail") or state.error or "not checked")
+    if state_name == "unrecorded":
+        reason = rules["reasons"]["unrecorded"]
+    elif state_name == "server_error":
+        reason = rules["reasons"]["server_error"].format(url=url, detail=interaction.get("detail") or "HTTP 5xx")
+    else:
+        reason = rules["reasons"]["unknown"].format(url=url, detail=interaction.get("detail") or state.error or "not checked")
     review_label = profile.value("new_media", "review_label")
     return [_finding(profile, rules["codes"]["review"], review_label, "review", threshold, as_of, evidence, reason)]
 

@@ -41,6 +41,8 @@ PROFILES_FOLDER = "profiles"
 PROFILE_SUFFIXES = (".yaml", ".yml")
 SEVERITIES = ("veto", "deduct", "note")  # `review` is the engine's, never a profile's choice
 DURATION_UNITS = ("days", "months", "years")
+# what an account's 互动入口 answering a server error on every try is worth
+SERVER_ERROR_OUTCOMES = ("review", "broken")
 
 
 class ProfileError(ValueError):
@@ -499,6 +501,9 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.interaction.reasons.channel_broken", _text),
     ("websites.interaction.reasons.channel_unresolved", _text),
     ("websites.interaction.reasons.channel_not_rendered", _text),
+    ("websites.interaction.reasons.channel_not_searched", _text),
+    ("websites.interaction.reasons.channel_no_navigation", _text),
+    ("websites.interaction.reasons.channel_pages_unread", _text),
     ("websites.serious_errors.code", _text),
     ("websites.serious_errors.severity", _severity),
     ("websites.serious_errors.label", _text),
@@ -547,17 +552,29 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("new_media.interaction.labels.missing", _text),
     ("new_media.interaction.labels.broken", _text),
     ("new_media.interaction.reasons.unknown", _text),
+    ("new_media.interaction.reasons.unrecorded", _text),
+    ("new_media.interaction.reasons.server_error", _text),
 )
 
 # Keys the engine reads when present, with what they must hold. A profile copied before a key
 # was added keeps its behaviour without it (and so do the rounds stored with it).
 OPTIONAL: tuple[tuple[str, Check], ...] = (
+    # words of unified platforms' hosts whose links are channels; without it, none is known
+    ("websites.interaction.platform_hosts", _texts),
+    # proof of absence: the fewest named navigation entries of a recognised navigation (2 without it)
+    ("websites.interaction.navigation_min_entries", _count),
     # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
     ("websites.availability.window_days", _count),
     # the span the failed visits of a one-shot round must cover (the probes are spaced by it);
     # copies made before it space their probes by probe_interval_seconds and need no span
     ("websites.availability.probe_span_seconds", _positive),
     ("websites.availability.probe_interval_seconds", _number),
+    # the tries of an account's 互动入口 URL and the pause between them; without them one try
+    ("new_media.interaction.attempts", _count),
+    ("new_media.interaction.pause_seconds", _number),
+    # what a server error on every try is worth; without it review (never a false 不合格)
+    ("new_media.interaction.server_error", lambda v: "" if v in SERVER_ERROR_OUTCOMES else
+     f"expected one of {', '.join(SERVER_ERROR_OUTCOMES)}"),
 )
 
 

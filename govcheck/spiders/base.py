@@ -12,6 +12,7 @@ import tldextract
 from govcheck.items import ObservationItem
 from govcheck.rounds import get_round, monitoring_point, parse_as_of, start_round
 from govcheck.rules import Profile, load_profile
+from govcheck.runs import new_run_id
 from govcheck.store import SHANGHAI, Store, store_for
 
 
@@ -28,7 +29,8 @@ class RoundSpider(scrapy.Spider):
 
     Arguments (``-a NAME=VALUE``): ``round`` (required), ``as_of``, ``media_as_of`` and
     ``profile`` (to start the round when it does not exist yet), ``targets`` (comma-separated target keys
-    or names, to inspect only those).
+    or names, to inspect only those), ``run`` (the run id this crawl belongs to, which every
+    observation carries: ``govcheck run`` and ``govcheck schedule`` give one; else a new run).
     """
 
     target_kind: str = ""
@@ -40,6 +42,7 @@ class RoundSpider(scrapy.Spider):
         profile: str | None = None,
         media_as_of: str | None = None,
         targets: str | None = None,
+        run: str | None = None,
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -53,6 +56,9 @@ class RoundSpider(scrapy.Spider):
         self.target_filter = {t.strip() for t in targets.split(",") if t.strip()} if targets else None
         self.targets: dict[str, dict[str, Any]] = {}
         self.target_keys: list[str] = []
+        self.run_id = run or new_run_id()
+        # targets with at least one stored observation (the classification pipeline adds them)
+        self.observed_target_keys: set[str] = set()
 
     @property
     def store(self) -> Store:

@@ -54,12 +54,12 @@ from govcheck.extract.douyin import (
     evidence_url,
     is_posts_api,
     is_profile_api,
-    latest_post_time,
     profile_says_not_found,
     profile_url,
     read_account,
     sec_uid_of,
 )
+from govcheck.extract.posts import latest_times
 from govcheck.credentials import secret_value
 from govcheck.fetch_errors import describe_failure
 from govcheck.items import ObservationItem
@@ -233,7 +233,7 @@ class DouyinSpider(AccountSpider):
             "found": read.found,
             "current_name": read.current_name,
             "posts": evidence_posts(read.posts, self.as_of),
-            "latest_post_at": latest_post_time(read.posts),
+            "latest_post_at": latest_times(read.posts)[0],
             # Douyin shows no original/repost marker: the rules give 待人工复核 for
             # 3个月无原创 unless an inspector records the latest original by hand.
             "latest_original_at": None,

@@ -15,6 +15,11 @@ round gives the same observations when several processes share its queue.
 A site registered without columns is inspected through the columns its home page's
 navigation links to (``discovered: true``), typed by their names.
 
+A home page naming no interaction channel (only a section such as 政民互动, or nothing) of a
+site without a 互动交流 column has the places where one may be read, most likely first, at most
+GOVCHECK_CHANNEL_PAGES of them, until one is a channel (``channel_search``: the rules' proof of
+absence; govcheck.extract.channel_search says what the places are and what a page shows).
+
 Pages are read in a browser when their column is marked ``playwright`` or ``splash`` (Splash
 when SPLASH_URL is set, through govcheck.splash; else Playwright), and when a list page's
 HTML has no entries but loads them by script (Playwright). Every page read in a browser keeps
@@ -45,7 +50,8 @@ from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
 from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
-from govcheck.extract.page import PageReading, with_frames
+from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
+from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
@@ -111,6 +117,7 @@ def shows_a_channel(site: dict[str, Any], reading: PageReading, discovered: Sequ
         any(c.get("type") == INTERACTION_TYPE for c in columns)
         or bool(reading.interaction_links)
         or bool(reading.interaction_unresolved)
+        or bool(reading.channel_search and (reading.channel_search.platforms or reading.channel_search.shows))
     )
 
 
@@ -317,9 +324,10 @@ class SitesSpider(RoundSpider):
             home=meta["kind"] == "home",
             interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
             navigation=discover,
+            platform_hosts=self.platform_hosts,
         )
         frames = page_method_result(response, frame_documents) or []  # rendered pages only
-        reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home")
+        reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts)
         page = reading.page
         if meta["first_page"] is not None:
             yield self.with_last_page(meta, response.url, page)
@@ -354,6 +362,10 @@ class SitesSpider(RoundSpider):
             if stale_here and last_page and last_page != response.url:
                 yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
                 return
+        if meta["kind"] == "home" and self.needs_a_channel_search(site, reading, discovered):
+            # No channel named: "none" fails the site only once every place where one may be was
+            # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
+            observation.data["channel_search"] = await self.search_for_a_channel(response.url, reading)
         if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
@@ -375,9 +387,10 @@ class SitesSpider(RoundSpider):
     ) -> bool:
         """Whether a page read as fetched counts against its site where a browser may show more.
 
-        A home page: no interaction channel (互动回应差 would veto) or no column in the navigation
-        of a site registered without columns (nothing to check); menus are often written by
-        script. A home page with only old dates (首页不更新), a stale column (栏目不更新) or a blank
+        A home page: no interaction channel shown or proven by a page reached from it (互动回应差
+        would veto; a section such as 政民互动 whose page shows none proves nothing) or no column
+        in the navigation of a site registered without columns (nothing to check); menus are
+        often written by script. A home page with only old dates (首页不更新), a stale column (栏目不更新) or a blank
         one (空白栏目), when the page runs scripts or shows frames: its news may be written by a
         script file or shown in an <iframe>, which leave no other sign in the HTML, and its
         暂无信息 may be a placeholder that its scripts hide once they have filled the list.
@@ -387,7 +400,11 @@ class SitesSpider(RoundSpider):
             if state != "entries":
                 return False
             registered_without_columns = not site.get("columns")
-            if not shows_a_channel(site, reading, discovered) or (registered_without_columns and not discovered):
+            search = observation.data.get("channel_search")
+            proven = bool(search) and any(page["outcome"] == "channel" for page in search["pages"])
+            if not proven and (search is not None or not shows_a_channel(site, reading, discovered)):
+                return True
+            if registered_without_columns and not discovered:
                 return True
             return self.home_is_stale(site, observation) and depends_on_a_browser(html)
         counts_against = state == "empty" or (state == "entries" and self.column_is_stale(observation.data))
@@ -456,6 +473,8 @@ class SitesSpider(RoundSpider):
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
         self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
+        self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
+        self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
         self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
         self.link_answers: dict[str, asyncio.Future] = {}  # URL → its answer, once per round and process
@@ -471,7 +490,7 @@ class SitesSpider(RoundSpider):
             "word_list": self.word_list,
         }
         if meta["kind"] == "home":
-            read["interaction_links"] = [{"name": name, "url": link} for name, link in reading.interaction_links]
+            read["interaction_links"] = channel_link_records(reading)
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
         listed = reading.messages
         if listed is not None:
@@ -509,6 +528,97 @@ class SitesSpider(RoundSpider):
                 "type_guess": guess, "first_level": entry.first_level,
             })
         return columns
+
+    # -- looking for an interaction channel the home page does not name ------------------
+
+    def needs_a_channel_search(self, site: dict[str, Any], reading: PageReading, discovered: Sequence[dict[str, Any]]) -> bool:
+        """Whether the home page, as finally read, leaves the site without a channel it names:
+        no 互动交流 column (the rules judge its messages instead), no link naming a channel or to
+        a known platform (a section such as 政民互动 is not yet one), no message form on it."""
+        columns = [*(site.get("columns") or []), *discovered]
+        return leaves_a_channel_to_find(reading) and not any(c.get("type") == INTERACTION_TYPE for c in columns)
+
+    async def search_for_a_channel(self, home_url: str, reading: PageReading) -> dict[str, Any]:
+        """The ``channel_search`` of a home page naming no channel: its navigation as recognised,
+        and each place where a channel may be, read in order (most likely first), until one is a
+        channel or GOVCHECK_CHANNEL_PAGES were read; the rest are listed as not read."""
+        search = reading.channel_search
+        assert search is not None
+        record: dict[str, Any] = {
+            "navigation": [{"name": e.name, "url": e.url, "kind": e.kind} for e in search.navigation],
+            "pages": [],
+            "candidates": len(search.candidates),
+            "budget": self.channel_pages,
+        }
+        if search.shows:  # the home page itself shows a message form or messages
+            shown = {"name": "首页", "url": home_url, "why": "home", "page_url": home_url, "fetched_at": self.now()}
+            record["pages"].append({**shown, "outcome": "channel", "shows": list(search.shows)})
+            return record
+        known = frozenset(reading.links)
+        for candidate in search.candidates[: self.channel_pages]:
+            page = await self.read_channel_candidate(candidate, known)
+            record["pages"].append(page)
+            if page["outcome"] == "channel":
+                return record
+        for candidate in search.candidates[self.channel_pages:]:
+            record["pages"].append({"name": candidate.name, "url": candidate.url, "why": candidate.why, "script": candidate.script, "outcome": "not read"})
+        return record
+
+    async def read_channel_candidate(self, candidate: Candidate, known: frozenset[str]) -> dict[str, Any]:
+        """One place where a channel may be, read (in Chromium too when it runs scripts or shows a
+        frame and shows no channel as fetched): what it is, with the page read and why."""
+        record: dict[str, Any] = {"name": candidate.name, "url": candidate.url, "why": candidate.why}
+        if not candidate.url:
+            why = "区块为空，由脚本填充，无法读取" if candidate.why == "empty block" else "只能由脚本打开，无法读取"
+            return {**record, "script": candidate.script, "outcome": "unclear", "shows": [why]}
+        request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES})
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as error:  # our failure to read it proves nothing
+            return {**record, "fetched_at": self.now(), "outcome": "failed", "error": describe_error(error)}
+        record.update(page_url=response.url, fetched_at=self.now(), status=response.status, method="generic")
+        if not 200 <= response.status < 300:
+            return {**record, "outcome": "failed", "error": f"HTTP {response.status}"}
+        try:
+            html = response.text
+        except AttributeError:  # a document, an image: no page a channel is on
+            kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
+        seen = self.channel_page(html, response.url, candidate, known)
+        if seen.outcome != "channel" and depends_on_a_browser(html):
+            rendered = await self.rendered_channel_page(response.url, candidate, known)
+            if isinstance(rendered, str):
+                return {**record, "outcome": "failed", "error": f"rendered: {rendered}", "as_fetched": {"outcome": seen.outcome, "shows": list(seen.shows)}}
+            record["method"], seen = "rendered", rendered
+        return {**record, "outcome": seen.outcome, "shows": list(seen.shows)}
+
+    def channel_page(self, html: str, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage:
+        return read_channel_page(
+            html, url, self.now(), whole_page=candidate.whole_page, known_urls=known, platform_hosts=self.platform_hosts
+        )
+
+    async def rendered_channel_page(self, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage | str:
+        """The page as a browser shows it, frames included; the error when the browser failed."""
+        meta = {
+            "handle_httpstatus_list": ERROR_STATUSES,
+            "playwright": True,
+            "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle"), PageMethod(frame_documents)],
+        }
+        try:
+            response = await self.crawler.engine.download_async(scrapy.Request(url, dont_filter=True, meta=meta))
+            html = response.text
+        except Exception as error:
+            return describe_error(error)
+        if not 200 <= response.status < 300:
+            return f"HTTP {response.status}"
+        documents = [(response.url, html), *(page_method_result(response, frame_documents) or [])]
+        return combine_channel_pages(
+            [
+                self.channel_page(document, frame_url, candidate, known) if document is not None else ChannelPage("unclear", (f"内嵌页面无法读取：{frame_url}",))
+                for frame_url, document in documents
+                if frame_url.lower().startswith(("http://", "https://"))
+            ]
+        )
 
     # -- links ------------------------------------------------------------------------
 

@@ -30,9 +30,10 @@ no source could read the account, ``found`` is None and ``error`` names each sou
 (``sogou: captcha page; mp: not configured; client: not configured``) → 待人工复核.
 A later source never overrules an earlier "found" with "not found".
 
-The 互动入口 comes from the targets file (the menu is only visible in the client): none →
-未提供有效互动功能; the base class fetches it and reads an error page (链接已过期, HTTP 404…)
-as 互动交流链接有误.
+The 互动入口 comes from the targets file (the menu is only visible in the client): ``无`` →
+未提供有效互动功能; empty → not recorded (待人工复核); a place in the app (菜单：留言) →
+present; a URL: the base class fetches it and reads an error page (链接已过期, HTTP 404…) as
+互动交流链接有误.
 
 Settings (besides the base URLs): ``WECHAT_SOURCES`` (order, default ``sogou,mp,client``),
 ``WECHAT_MAX_PAGES`` (list pages per JSON source, default 8), ``WECHAT_HISTORY_DAYS`` (how far
@@ -59,6 +60,7 @@ from scrapy.logformatter import LogFormatter
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from govcheck.extract.posts import latest_times
 from govcheck.extract.wechat import (
     MpAccount,
     appmsg_url,
@@ -66,7 +68,6 @@ from govcheck.extract.wechat import (
     evidence_posts,
     getmsg_url,
     is_wechat_id,
-    latest_times,
     match_card,
     match_mp_account,
     read_appmsg,

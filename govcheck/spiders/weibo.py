@@ -10,7 +10,8 @@ list reaches back past ``WEIBO_HISTORY_DAYS``. What the answers mean, how dates 
 :mod:`govcheck.extract.weibo`; this module fetches and keeps the evidence.
 
 Comments and private messages are built into every account (``interaction_builtin``): the
-interaction is ok unless the targets file names another 互动入口, which is then checked.
+interaction is ok unless the targets file says otherwise (``无``, a place in the app, or a URL,
+which is then checked).
 
 Politeness and failures:
 
@@ -44,7 +45,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from govcheck.extract.douyin import evidence_posts
-from govcheck.extract.wechat import latest_times
+from govcheck.extract.posts import latest_times
 from govcheck.extract.weibo import (
     RATE_LIMIT_STATUSES,
     Fetched,
@@ -206,7 +207,7 @@ class WeiboSpider(AccountSpider):
             "current_name": read.current_name,
             # in list order: the pinned posts first, as the account shows them
             "posts": evidence_posts(posts, self.as_of, days=history_days),
-            # up to as_of, pinned posts never count; later posts stay in the evidence only
+            # the newest by date up to as_of, pinned posts included; later posts stay in the evidence only
             "latest_post_at": latest,
             "latest_original_at": latest_original if read.originals_known else None,
             "originals_known": read.originals_known,
@@ -218,7 +219,8 @@ class WeiboSpider(AccountSpider):
             "verified_reason": read.verified_reason,
             "posts_read": len(posts),
             "pages_read": read.pages_read,
-            # how far back the list was read (the evidence keeps only the last three months)
+            # how far back the list was read (the evidence keeps only the last three months); a
+            # pinned post sits on top whatever its age, so it says nothing of that
             "oldest_post_read": min((p["time"] for p in posts if p.get("time") and not p.get("pinned")), default=None),
             "rate_limited_answers": read.rate_limited_answers,
             "operator_cookie": bool(self.cookie),
