@@ -37,18 +37,21 @@ from govcheck.replicas.weinan import (
 from govcheck.report import write_round_reports
 from govcheck.report.office import OfficeError, load_office
 from govcheck.rounds import finish_round, parse_as_of, start_round
+from govcheck.rules import load_profile
 from govcheck.store import SHANGHAI, Store
 
 # The replica ships with the source checkout, beside the package.
 DEFAULT_REPLICA = Path(__file__).resolve().parents[1] / "replica" / "weinan"
 DEMO_ROUND = "2024-1"
 OFFICE_FILE = "office.yaml"  # the office profile of the replica's notice
-PROFILE = "national-2019"
-# The replica is local and on one host: probes a second apart, short timeouts, no politeness
-# delays and more requests at a time to that host keep the demo within minutes. A real round
-# keeps the profile's and the settings' values.
+# The replica's rules profile (replica/weinan/profile.yaml): national-2019 with the probe span of
+# 站点无法访问 compressed to seconds, so that the round takes minutes and still shows
+# 监测时间点无法访问; its findings name it.
+PROFILE_FILE = "profile.yaml"
+# The replica is local and on one host: short timeouts, no politeness delays and more requests
+# at a time to that host keep the demo within minutes. A real round keeps the profile's and the
+# settings' values.
 DEMO_SETTINGS: dict[str, Any] = {
-    "GOVCHECK_PROBE_INTERVAL": 1,
     "GOVCHECK_PROBE_TIMEOUT": 5,
     "GOVCHECK_LINK_TIMEOUT": 5,
     "DOWNLOAD_TIMEOUT": 5,
@@ -79,6 +82,7 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
     except OfficeError as error:
         raise UserError(f"the replica's office profile cannot be used:\n{error}") from error
     register = weinan.register
+    profile = str(folder / PROFILE_FILE)
     out.mkdir(parents=True, exist_ok=True)
     store = Store.from_environment()
     print(f"demo: store: {store.description}")
@@ -92,11 +96,12 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI)).describe())
         keys = target_keys(register)
         forget_other_targets(store, [previous.round_id, DEMO_ROUND], keys)
-        store_previous_round(store, register, previous)
+        store_previous_round(store, register, previous, profile)
         print(f"demo: round {previous.round_id} stored from its recorded results ({previous.file}), not crawled")
-        print(f"demo: crawling round {DEMO_ROUND} as of {register.as_of} (new media {register.media_as_of})")
+        print(f"demo: crawling round {DEMO_ROUND} as of {register.as_of} (new media {register.media_as_of}), "
+              f"rules profile {load_profile(profile).name} ({PROFILE_FILE} of the replica: national-2019, probes over seconds)")
         run_round(
-            store, DEMO_ROUND, register.as_of.isoformat(), PROFILE, targets=",".join(keys),
+            store, DEMO_ROUND, register.as_of.isoformat(), profile, targets=",".join(keys),
             settings={**DEMO_SETTINGS, **weinan.settings()}, media_as_of_text=register.media_as_of.isoformat(),
             inspected_from_text=register.inspected_from.isoformat(),
         )
@@ -133,7 +138,7 @@ def forget_other_targets(store: Store, rounds: list[str], keys: list[str]) -> No
             print(f"demo: round {round_id}: {removed} stored documents of targets outside the register removed")
 
 
-def store_previous_round(store: Store, register: Register, previous: PreviousRound) -> None:
+def store_previous_round(store: Store, register: Register, previous: PreviousRound, profile: str) -> None:
     """Round ``previous.round_id`` with the recorded verdict of every target of the register.
 
     No observations or findings: the round was not crawled. The round and each verdict carry
@@ -141,7 +146,7 @@ def store_previous_round(store: Store, register: Register, previous: PreviousRou
     """
     now = datetime.now(SHANGHAI)
     as_of, media_as_of = parse_as_of(previous.as_of.isoformat()), parse_as_of(previous.media_as_of.isoformat())
-    document = start_round(store, previous.round_id, as_of, PROFILE, now, media_as_of)
+    document = start_round(store, previous.round_id, as_of, profile, now, media_as_of)
     store.save_round({**document, "recorded_from": previous.file})
     targets = {t["key"]: t for t in store.find("targets", {"key": {"$in": target_keys(register)}})}
     for key in target_keys(register):
@@ -158,7 +163,7 @@ def store_previous_round(store: Store, register: Register, previous: PreviousRou
             "score": None,  # not recorded
             "labels": labels or "",
             "finding_codes": [],
-            "profile": PROFILE,
+            "profile": document["profile"],
             "as_of": media_as_of if target["kind"] == "account" else as_of,
             "recorded_from": previous.file,
         }

@@ -135,8 +135,12 @@ ADDONS = {"govcheck.distributed.SharedRoundAddon": 0}
 
 
 # -- inspection -----------------------------------------------------------------------
-# Overrides of the profile's probe spacing (seconds) and timeout, for tests and demos only;
-# None keeps the rules profile's values.
+# Overrides of the profile's probe spacing (seconds) and timeout, for tests and benches that do
+# not judge availability; None keeps the rules profile's values. A site's probes are spaced
+# probe_span_seconds / (probe_count − 1) apart by the profile (30 minutes over 3 probes in
+# national-2019); spaced closer, its failed probes cannot cover that span and are reviewed,
+# never 监测时间点无法访问. A demo or test that must show that label runs with a profile whose span
+# is short (replica/weinan/profile.yaml, tests/data/profile-short-probe-span.yaml).
 GOVCHECK_PROBE_INTERVAL = None
 GOVCHECK_PROBE_TIMEOUT = None
 # A probe that got no answer (timeout, name lookup, connection) counts as a failed visit only

@@ -16,6 +16,10 @@ from govcheck.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 REPLICA = REPO / "replica"
+# national-2019 with the probe span of 站点无法访问 compressed to 0.4 s: a round that must show
+# 监测时间点无法访问 runs with it (--profile), since national-2019 spreads a site's probes over
+# 30 minutes. Rounds that do not judge availability keep national-2019 and GOVCHECK_PROBE_INTERVAL=0.
+SHORT_PROBE_SPAN_PROFILE = REPO / "tests" / "data" / "profile-short-probe-span.yaml"
 
 # Set by scripts/test.sh, which builds and starts FerretDB on loopback.
 TEST_MONGO_URI = os.environ.get("GOVCHECK_TEST_MONGO_URI")

@@ -142,6 +142,16 @@ def test_attachment_2_is_the_notices(demo: dict[str, Any]):
     assert attachment(demo["report"], "附件2") == corrected("附件2", seed_table("附件2", ACCOUNT_COLUMNS))
 
 
+def test_the_unreachable_site_is_failed_under_the_demo_profile_s_short_probe_span(demo: dict[str, Any]):
+    # 附件1 row 4: the demo's profile is national-2019 with the probe span compressed to seconds
+    # (replica/weinan/profile.yaml), and the finding says so
+    finding = demo["store"].find_one("findings", {"round": ROUND, "target_key": "site:韩城市财政局", "code": "site.availability.unreachable"})
+    assert (finding["label"], finding["rule"]["profile"]) == ("监测时间点无法访问", "national-2019-demo")
+    assert (finding["rule"]["threshold"]["probe_count"], finding["rule"]["threshold"]["probe_span_seconds"]) == (3, 2)
+    assert finding["evidence"]["failed"] == 3 and finding["evidence"]["failed_span_seconds"] >= 2
+    assert "rules profile national-2019-demo" in demo["stdout"]
+
+
 def test_the_attachments_carry_the_notices_titles_and_inspection_times(demo: dict[str, Any]):
     printed = seed_text().splitlines()
     for table in attachment_tables(demo["report"]):

@@ -37,9 +37,11 @@ def day(value: datetime | None) -> str | None:
 
 NO_DATES = next(c for s in MANIFEST["sites"] if s["slug"] == "no-dates" for c in s["columns"] if c["name"] == "通知公告")
 DETAILS = {d["case"]: d for d in NO_DATES["details"]}
+# every detail page the manifest describes (no-dates, related-dates…)
+ALL_DETAILS = [d for s in MANIFEST["sites"] for c in s["columns"] for d in c.get("details", [])]
 
 
-@pytest.mark.parametrize("detail", [pytest.param(d, id=d["case"]) for d in NO_DATES["details"]])
+@pytest.mark.parametrize("detail", [pytest.param(d, id=d["case"]) for d in ALL_DETAILS])
 def test_each_detail_page_gives_the_printed_and_the_declared_date(detail):
     found = publish_date(detail["path"])
     assert day(found.visible) == detail["expected_visible"]
@@ -139,3 +141,42 @@ def test_a_message_page_is_dated_by_when_the_message_was_left():
 
 def test_an_empty_page_has_no_date():
     assert extract_publish_date("", AS_OF) == PublishDate(None, None, None, None)
+
+
+# -- blocks of links to other articles ---------------------------------------------------------
+
+DETAIL_FIXTURES = Path(__file__).parent / "data" / "detail"
+
+
+@pytest.mark.parametrize("fixture, printed", [
+    # 相关文章 under the article, its entries labelled 发布时间 (the article's own label is 日期)
+    ("related-articles.html", "日期：2023-06-12"),
+    # 相关链接： leading a block of inline links, each followed by 发布时间 (the article's date has no label)
+    ("related-links-inline.html", "2023-05-18"),
+    # 上一篇/下一篇 lines with the neighbours' 发布时间 (the article's own label is 时间)
+    ("previous-next.html", "时间：2023-09-26"),
+    # a 热点排行 box beside the article, whose title itself says 热点
+    ("hot-ranking-and-hot-title.html", "时间：2023-07-03"),
+    # a policy's 相关解读, published after it, both labelled 发布日期 (the policy's above its title)
+    ("policy-with-interpretation.html", "发布日期：2023-04-28"),
+])
+def test_a_date_in_a_block_of_links_to_other_articles_is_never_the_publish_date(fixture, printed):
+    html = (DETAIL_FIXTURES / fixture).read_text(encoding="utf-8")
+    found = extract_publish_date(html, AS_OF)
+    assert found.visible_text == printed
+    assert found.date.date() < date(2024, 1, 1), "the other articles' dates are all later than the article's own"
+
+
+def test_an_article_whose_short_title_reads_like_a_widget_heading_keeps_its_date():
+    html = """<html><body><div class="article"><h1>热点问题解答</h1>
+      <div class="info">时间：2023-07-03 <a href="javascript:window.print()">【打印】</a></div>
+      <div class="content"><p>正文……<a href="/fj/1.docx">附件</a></p></div></div></body></html>"""
+    assert extract_publish_date(html, AS_OF).visible_text == "时间：2023-07-03"
+
+
+def test_a_related_block_heading_is_never_taken_for_the_title():
+    html = """<html><body><div class="con"><div class="tit">县教育局召开教师节表彰大会</div>
+      <div class="sub">2023-09-10　来源：县教育局</div></div>
+      <div class="xgxw"><h2>相关新闻</h2><ul><li><a href="/a.html">县教育局开展春季开学安全检查</a></li>
+      <li>2024-02-19</li></ul></div></body></html>"""
+    assert extract_publish_date(html, AS_OF).visible.date() == date(2023, 9, 10)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govcheck.extract.columns import column_type_for_name
+from govcheck.extract.columns import column_type_for_name, column_type_guess, discovered_column_type
 from govcheck.extract.interaction import (
     ChannelLinks,
     MessageList,
@@ -24,7 +24,7 @@ from govcheck.extract.interaction import (
     names_interaction_channel,
     reply_state,
 )
-from govcheck.extract.listing import decode_html
+from govcheck.extract.listing import NavigationEntry, decode_html
 from govcheck.extract.page import read_page
 from govcheck.spiders.sites import SitesSpider
 
@@ -208,7 +208,8 @@ def test_each_replica_home_page_links_the_channels_the_manifest_lists(site):
     "name, column_type",
     [
         ("南塬要闻", "动态要闻"), ("工作动态", "动态要闻"), ("新闻发布", "动态要闻"), ("通知公告", "通知公告"), ("公告公示", "通知公告"),
-        ("政策文件", "政策文件"), ("政策解读", "政策文件"), ("人事任免", "人事信息"), ("规划计划", "规划计划"), ("工作计划", "规划计划"),
+        ("政府公告", "通知公告"), ("政策文件", "政策文件"), ("县政府文件", "政策文件"), ("规范性文件", "政策文件"),
+        ("人事任免", "人事信息"), ("规划计划", "规划计划"), ("工作计划", "规划计划"),
         ("政务咨询", "互动交流"), ("领导信箱", "互动交流"), ("在线留言", "互动交流"), ("文明创建", "其他"), ("机构概况", "其他"),
         ("网上信访", "其他"), ("新闻发布会", "其他"),
     ],
@@ -217,9 +218,32 @@ def test_discovered_columns_are_typed_by_what_their_names_say(name, column_type)
     assert column_type_for_name(name) == column_type
 
 
-def test_the_discovered_replica_columns_have_the_types_their_names_say():
-    site = next(s for s in MANIFEST["sites"] if s.get("register_columns") is False)
-    assert [(c["name"], column_type_for_name(c["name"])) for c in site["columns"]] == [(c["name"], c["type"]) for c in site["columns"]]
+@pytest.mark.parametrize(
+    "name, guess",
+    [
+        # an interpretation, a download area, laws, photos, topics: not the type their words suggest
+        ("政策解读", "政策文件"), ("文件下载", "政策文件"), ("政策法规", "政策文件"), ("法规文件", "政策文件"),
+        ("图片新闻", "动态要闻"), ("新闻专题", "动态要闻"), ("新闻中心", "动态要闻"), ("视频新闻", "动态要闻"),
+        ("招聘公告", "通知公告"), ("人事动态", "人事信息"), ("最新政策", "政策文件"),
+    ],
+)
+def test_a_name_that_leaves_a_doubt_is_other_with_its_guess_kept(name, guess):
+    assert (column_type_for_name(name), column_type_guess(name)) == ("其他", guess)
+
+
+@pytest.mark.parametrize("first_level, expected", [(True, ("通知公告", "通知公告")), (False, ("其他", "通知公告"))])
+def test_a_discovered_column_of_a_submenu_is_other_whatever_its_name(first_level, expected):
+    assert discovered_column_type(NavigationEntry("通知公告", "http://www.example.gov.cn/tzgg/", first_level)) == expected
+
+
+def test_a_discovered_interaction_column_is_typed_by_its_name_at_any_level():
+    assert discovered_column_type(NavigationEntry("领导信箱", "http://www.example.gov.cn/ldxx/", False)) == ("互动交流", "互动交流")
+
+
+def test_the_discovered_replica_columns_have_the_types_their_names_and_levels_give():
+    for site in (s for s in MANIFEST["sites"] if s.get("register_columns") is False):
+        typed = [(c["name"], discovered_column_type(NavigationEntry(c["name"], c["path"], c.get("first_level", True)))) for c in site["columns"]]
+        assert typed == [(c["name"], (c["type"], c.get("type_guess", c["type"]))) for c in site["columns"]], site["slug"]
 
 
 def test_message_dates_are_never_after_the_read_time():

@@ -349,7 +349,7 @@ def test_pages_with_entries_or_saying_empty_are_not_worth_rendering(slug, name):
 
 @pytest.mark.parametrize("site_", HOMES)
 def test_discover_columns_finds_the_columns_in_the_home_navigation(site_):
-    found = dict((url, name) for name, url in discover_columns(read(site_["home"]), ORIGIN + site_["home"]))
+    found = {entry.url: entry.name for entry in discover_columns(read(site_["home"]), ORIGIN + site_["home"])}
     for col in site_["columns"]:
         assert found.get(ORIGIN + col["path"]) == col["name"], col["name"]
     assert ORIGIN + site_["home"] not in found
@@ -358,8 +358,15 @@ def test_discover_columns_finds_the_columns_in_the_home_navigation(site_):
 
 def test_a_menu_item_gives_way_to_its_submenu_entry_for_the_same_page():
     home = site("fresh-trs")["home"]
-    names = [name for name, _ in discover_columns(read(home), ORIGIN + home)]
+    names = [entry.name for entry in discover_columns(read(home), ORIGIN + home)]
     assert "动态要闻" in names and "新闻中心" not in names
+
+
+def test_entries_of_a_dropdown_under_the_bar_are_not_first_level():
+    home = site("fresh-trs")["home"]
+    levels = {entry.name: entry.first_level for entry in discover_columns(read(home), ORIGIN + home)}
+    # 新闻中心 → 动态要闻, 信息公开 → 通知公告, 政策文件…: the bar's entries open these submenus
+    assert levels == {"动态要闻": False, "通知公告": False, "政策文件": False, "人事信息": False, "规划计划": False, "互动交流": True}
 
 
 def test_extract_links_gives_absolute_links_including_the_broken_ones():
@@ -543,6 +550,55 @@ def test_a_pagination_bar_says_the_list_goes_on_and_names_the_last_page():
     # a script's source is not what the page shows
     scripted = dated_list(OLD_TO_NEW, '<script>var label = "下一页";</script>')
     assert more_pages(scripted, "http://x.gov.cn/tzgg/") is None
+
+
+NAV_BASE = "http://www.example.gov.cn/"
+
+
+def levels_of(html: str) -> dict[str, bool]:
+    return {entry.name: entry.first_level for entry in discover_columns(html, NAV_BASE)}
+
+
+@pytest.mark.parametrize("menu", [
+    pytest.param("""<div class="nav"><ul>
+        <li><a href="/xwzx/">新闻中心</a><div class="twonav"><a href="/xwzx/gzdt/">工作动态</a><a href="/xwzx/tpxw/">图片新闻</a></div></li>
+        <li><a href="/xxgk/">信息公开</a><div class="twonav"><a href="/xxgk/tzgg/">通知公告</a><a href="/xxgk/zcwj/">政策文件</a></div></li>
+        </ul></div>""", id="hover panel inside each entry"),
+    pytest.param("""<div class="navBar"><ul class="nav"><li class="m"><a href="/xwzx/">新闻中心</a></li>
+        <li class="m"><a href="/xxgk/">信息公开</a></li></ul>
+        <div class="subNav"><div><a href="/xwzx/gzdt/">工作动态</a> <a href="/xwzx/tpxw/">图片新闻</a></div>
+        <div><a href="/xxgk/tzgg/">通知公告</a> <a href="/xxgk/zcwj/">政策文件</a></div></div></div>""", id="panels beside the bar"),
+    pytest.param("""<div class="mainNav"><ul>
+        <li><dl><dt><a href="/xwzx/">新闻中心</a></dt><dd class="submenu"><span><a href="/xwzx/gzdt/">工作动态</a></span>
+        <span><a href="/xwzx/tpxw/">图片新闻</a></span></dd></dl></li>
+        <li><dl><dt><a href="/xxgk/">信息公开</a></dt><dd class="submenu"><span><a href="/xxgk/tzgg/">通知公告</a></span>
+        <span><a href="/xxgk/zcwj/">政策文件</a></span></dd></dl></li></ul></div>""", id="dt entries with dd panels"),
+])
+def test_the_bar_s_entries_are_first_level_and_their_menus_are_not(menu):
+    assert levels_of(f"<html><body>{menu}</body></html>") == {
+        "新闻中心": True, "工作动态": False, "图片新闻": False, "信息公开": True, "通知公告": False, "政策文件": False,
+    }
+
+
+def test_a_bar_entry_that_only_heads_its_submenu_has_no_first_level_link():
+    html = """<html><body><div class="menu"><ul>
+      <li><span>信息公开</span><ul><li><a href="/xxgk/tzgg/">通知公告</a></li><li><a href="/xxgk/zcwj/">政策文件</a></li></ul></li>
+      <li><a href="/hdjl/">互动交流</a></li><li><a href="/gzdt/">工作动态</a></li></ul></div></body></html>"""
+    assert levels_of(html) == {"通知公告": False, "政策文件": False, "互动交流": True, "工作动态": True}
+
+
+def test_a_column_both_in_the_bar_and_in_a_dropdown_is_first_level():
+    html = """<html><body><div class="nav"><ul>
+      <li><a href="/xxgk/">信息公开</a><ul class="sub"><li><a href="/tzgg/">通知公告</a></li></ul></li>
+      <li><a href="/tzgg/">通知公告</a></li></ul></div></body></html>"""
+    assert levels_of(html) == {"信息公开": True, "通知公告": True}
+
+
+def test_a_news_block_s_more_link_is_a_column_below_the_first_level_and_never_named_more():
+    html = """<html><body><div class="nav"><ul><li><a href="/gzdt/">工作动态</a></li><li><a href="/hdjl/">互动交流</a></li></ul></div>
+      <div class="box"><h3>通知公告</h3><a class="more" href="/tzgg/">更多</a></div>
+      <div class="box"><h3>工作动态</h3><a class="more" href="/gzdt/">更多</a></div></body></html>"""
+    assert levels_of(html) == {"工作动态": True, "互动交流": True, "通知公告": False}
 
 
 def year_less_list(*items: tuple[str, str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from govcheck.dates import SHANGHAI
-from govcheck.extract.listing import extract_list
+from govcheck.extract.listing import NavigationEntry, extract_list
 from govcheck.extract.page import navigation_with_frames, read_page, with_frame_lists, with_frames
 
 HEADER = """<html><body><div class="nav"><ul>
@@ -15,12 +15,13 @@ HEADER = """<html><body><div class="nav"><ul>
 
 
 def test_the_columns_of_a_menu_in_a_frame_follow_the_page_s_own_each_once():
-    own = [("新闻中心", "http://www.example.gov.cn/xwzx/")]
+    own = [NavigationEntry("新闻中心", "http://www.example.gov.cn/xwzx/", True)]
     frames = [("http://www.example.gov.cn/include/head.html", HEADER)]
+    # the bar of a header shown in a frame is a bar of the page: its entries are first-level
     assert navigation_with_frames(own, frames) == [
-        ("新闻中心", "http://www.example.gov.cn/xwzx/"),
-        ("通知公告", "http://www.example.gov.cn/zwgk/tzgg/"),
-        ("政策文件", "http://www.example.gov.cn/zwgk/zcwj/"),
+        NavigationEntry("新闻中心", "http://www.example.gov.cn/xwzx/", True),
+        NavigationEntry("通知公告", "http://www.example.gov.cn/zwgk/tzgg/", True),
+        NavigationEntry("政策文件", "http://www.example.gov.cn/zwgk/zcwj/", True),
     ]
 
 
@@ -74,7 +75,7 @@ def test_a_rendered_home_page_s_reading_takes_the_list_menu_and_channels_of_its_
     seen = with_frames(own, frames, SITE, AS_OF, home=True)
 
     assert seen.page.newest.date.date() == date(2024, 2, 19)
-    assert ("通知公告", SITE + "zwgk/tzgg/") in seen.navigation
+    assert NavigationEntry("通知公告", SITE + "zwgk/tzgg/", True) in seen.navigation
     assert seen.interaction_links == (("政民互动", SITE + "hdjl/"),)
     assert seen.interaction_unresolved == (("", SITE + "include/mail.html", "frame"),)
     assert with_frames(own, [], SITE, AS_OF, home=True) is own

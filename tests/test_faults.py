@@ -17,11 +17,12 @@ from pymongo import MongoClient
 
 from govcheck.replica import ReplicaServer
 from govcheck.replicas.targets import site_rows
-from support import REPLICA, REPO, govcheck, mongo_uri_or_skip
+from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, govcheck, mongo_uri_or_skip
 
 SITES = ["渭南市发展和改革委员会", "渭南市西塬区人民政府", "韩城市财政局"]
 ROUND_SETTINGS = {
-    # probes two seconds apart: the round lasts long enough for the outage to fall inside it
+    # probes two seconds apart (over the 0.4 s span of SHORT_PROBE_SPAN_PROFILE): the round lasts
+    # long enough for the outage to fall inside it
     "GOVCHECK_PROBE_INTERVAL": "2",
     "GOVCHECK_PROBE_TIMEOUT": "5",
     "DOWNLOAD_TIMEOUT": "5",
@@ -51,7 +52,7 @@ def own_server(tmp_path: Path):
 
 def run_arguments(round_id: str) -> list[str]:
     """``govcheck run`` of the round, as its command-line arguments."""
-    arguments = ["run", "--round", round_id, "--as-of", "2024-02-20", "--spider", "sites"]
+    arguments = ["run", "--round", round_id, "--as-of", "2024-02-20", "--spider", "sites", "--profile", str(SHORT_PROBE_SPAN_PROFILE)]
     for name, value in ROUND_SETTINGS.items():
         arguments += ["--set", f"{name}={value}"]
     return arguments

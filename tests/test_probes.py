@@ -243,6 +243,10 @@ def test_a_site_that_only_refused_the_crawler_is_left_for_review(refused, slug):
 
 @pytest.mark.parametrize("slug", [s for s, (_, ok) in REFUSING.items() if ok is False])
 def test_a_missing_page_or_a_server_error_is_still_a_failed_visit(refused, slug):
-    found = availability(refused[slug]["findings"])
-    assert [(f["code"], f["severity"]) for f in found] == [("site.availability.unreachable", "veto")]
-    assert refused[slug]["verdict"]["verdict"] == "不合格"
+    [finding] = availability(refused[slug]["findings"])
+    # counted as a failed visit (not set aside as refused to us) …
+    assert (finding["evidence"]["probes"], finding["evidence"]["failed"], finding["evidence"]["visits_not_counted"]) == (1, 1, [])
+    assert finding["evidence"]["visits"][0]["status"] == REFUSING[slug][0]
+    # … but one visit shows no outage over the profile's span (3 failed visits over 30 minutes)
+    assert finding["severity"] == "review" and "1次访问均失败" in finding["reason"] and "不少于1800秒" in finding["reason"]
+    assert refused[slug]["verdict"]["verdict"] == "待人工复核"

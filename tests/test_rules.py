@@ -67,10 +67,11 @@ def site(name: str = "渭南市乡村振兴局", columns: list[tuple[str, str]] 
     }
 
 
-def probe(number: int, ok: bool, error: str = "") -> dict[str, Any]:
+def probe(number: int, ok: bool, error: str = "", apart: timedelta = timedelta(minutes=15)) -> dict[str, Any]:
+    """A probe of the round; probes are ``apart`` from each other (national-2019 spaces three over 30 minutes)."""
     return {
         "kind": "probe", "key": f"probe-{number}", "url": "http://xczx.weinan.gov.cn/",
-        "fetched_at": AS_OF - timedelta(hours=1, seconds=5 * number), "ok": ok,
+        "fetched_at": AS_OF - timedelta(hours=1) - apart * number, "ok": ok,
         "status": 200 if ok else None, "error": "" if ok else (error or "timeout"), "elapsed_ms": 120,
     }
 
@@ -167,7 +168,8 @@ def test_the_default_profile_is_national_2019_with_the_indicator_values(profile)
     assert load_profile() == profile
     assert profile.name == "national-2019" and "国办秘函〔2019〕19号" in profile.title
     availability = profile.section("websites", "availability")
-    assert (availability["probe_count"], availability["probe_timeout_seconds"], availability["probe_interval_seconds"]) == (3, 15, 5)
+    assert (availability["probe_count"], availability["probe_timeout_seconds"], availability["probe_span_seconds"]) == (3, 15, 1800)
+    assert profile.probe_interval_seconds == 900  # three probes over 30 minutes
     assert (availability["failure_ratio"], availability["min_probes_for_ratio"]) == (0.05, 140)
     assert profile.value("websites", "home_page", "stale_days") == 14
     assert profile.pass_score == 60 and profile.full_score == 100
@@ -212,6 +214,33 @@ def test_a_profile_copied_before_a_review_reason_was_worded_still_loads(tmp_path
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ProfileError, match="new_media.no_original.days"):
         load_profile(path)
+
+
+def test_a_profile_file_may_derive_from_another_and_hold_only_what_it_changes(tmp_path, profile):
+    derived = tmp_path / "weinan-patient.yaml"
+    derived.write_text("extends: national-2019\nwebsites:\n  availability:\n    probe_timeout_seconds: 20\n", encoding="utf-8")
+    patient = load_profile(derived)
+    assert (patient.name, patient.title) == ("weinan-patient", profile.title)
+    assert patient.value("websites", "availability", "probe_timeout_seconds") == 20
+    assert patient.value("websites", "availability", "failure_ratio") == 0.05  # the rest of the mapping is kept
+    assert patient.label_order("websites") == profile.label_order("websites")
+    # a file may derive from a file beside it, which derives from a shipped profile
+    (tmp_path / "county.yaml").write_text("extends: weinan-patient.yaml\nname: county\nscoring:\n  pass_score: 70\n", encoding="utf-8")
+    county = load_profile(tmp_path / "county.yaml")
+    assert (county.name, county.pass_score, county.value("websites", "availability", "probe_timeout_seconds")) == ("county", 70, 20)
+
+
+def test_a_profile_deriving_in_a_loop_or_from_nothing_known_is_refused(tmp_path):
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"extends: a\.yaml, which is extended by it \(a loop\)"):
+        load_profile(tmp_path / "a.yaml")
+    (tmp_path / "c.yaml").write_text("extends: provincial-2030\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"unknown rules profile 'provincial-2030'"):
+        load_profile(tmp_path / "c.yaml")
+    (tmp_path / "d.yaml").write_text("extends: missing.yaml\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"missing\.yaml does not exist"):
+        load_profile(tmp_path / "d.yaml")
 
 
 def test_shipped_profiles_are_read_as_package_resources(profile):
@@ -312,6 +341,71 @@ def test_every_probe_failed_at_the_monitoring_time_point(profile):
     assert (finding.severity, finding.label) == ("veto", "监测时间点无法访问")
     assert [v["error"] for v in finding.evidence["visits"]] == ["timeout"] * 3
     assert [v["key"] for v in finding.evidence["visits"]] == ["probe-1", "probe-2", "probe-3"]
+    assert finding.evidence["failed_span_seconds"] == 1800
+    assert (finding.rule["threshold"]["probe_count"], finding.rule["threshold"]["probe_span_seconds"]) == (3, 1800)
+
+
+def failed_probes(count: int, apart: timedelta) -> list[dict[str, Any]]:
+    return [probe(n, ok=False, apart=apart) for n in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("count, apart, span", [
+    (3, timedelta(seconds=5), "10"),                       # the old one-shot spacing: ten seconds of an outage
+    (3, timedelta(seconds=899, milliseconds=950), "1799.9"),  # just short of the 30 minutes
+    (2, timedelta(minutes=30), "1800"),                    # over the span, but one visit short
+])
+def test_failed_probes_that_do_not_cover_the_span_are_for_an_inspector(profile, count, apart, span):
+    [finding] = [f for f in evaluate_site(site(), [*failed_probes(count, apart), home(days_before(1))], AS_OF, profile)
+                 if f.code.startswith("site.availability")]
+    assert (finding.code, finding.severity, finding.label) == ("site.availability.review", "review", "网站可访问性待人工复核")
+    assert finding.reason == (
+        f"http://xczx.weinan.gov.cn/的{count}次访问均失败，但按记录的时间，失败访问仅跨{span}秒；"
+        "判定监测时间点无法访问需至少3次失败访问、跨度不少于1800秒，请补测或人工核查可访问性"
+    )
+    assert finding.evidence["failed_span_seconds"] == round((count - 1) * apart.total_seconds(), 3)
+    assert (finding.rule["threshold"]["probe_count"], finding.rule["threshold"]["probe_span_seconds"]) == (3, 1800)
+
+
+def test_failed_probes_over_more_than_the_span_fail_the_site(profile):
+    [finding] = [f for f in evaluate_site(site(), [*failed_probes(4, timedelta(hours=1)), home(days_before(1))], AS_OF, profile)
+                 if f.code.startswith("site.availability")]
+    assert (finding.severity, finding.label, finding.evidence["failed_span_seconds"]) == ("veto", "监测时间点无法访问", 3 * 3600)
+
+
+def test_a_profile_copied_before_the_probe_span_keeps_its_spacing_and_asks_no_span(tmp_path):
+    def before_the_span(data: dict[str, Any]) -> None:
+        availability = data["websites"]["availability"]
+        del availability["probe_span_seconds"], availability["reasons"]["short_span"]
+        availability["probe_interval_seconds"] = 5
+    copied = load_profile(write_variant(tmp_path, before_the_span))
+    assert copied.probe_interval_seconds == 5
+    [finding] = [f for f in evaluate_site(site(), [*failed_probes(3, timedelta(seconds=5)), home(days_before(1))], AS_OF, copied)
+                 if f.code.startswith("site.availability")]
+    assert (finding.severity, finding.label) == ("veto", "监测时间点无法访问")
+    assert "probe_span_seconds" not in finding.rule["threshold"] and "failed_span_seconds" not in finding.evidence
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda a: a.pop("probe_span_seconds"), r"missing key websites\.availability\.probe_span_seconds"),
+    (lambda a: a.update(probe_interval_seconds=5), r"websites\.availability\.probe_interval_seconds: not used with probe_span_seconds"),
+    (lambda a: a.update(probe_count=1), r"websites\.availability\.probe_count: 1 probe cannot cover"),
+    (lambda a: a.update(probe_span_seconds=0), r"websites\.availability\.probe_span_seconds: expected a number > 0"),
+])
+def test_the_probe_span_needs_probes_to_cover_it(tmp_path, change, message):
+    with pytest.raises(ProfileError, match=message):
+        load_profile(write_variant(tmp_path, lambda d: change(d["websites"]["availability"])))
+
+
+@pytest.mark.parametrize("path", [
+    Path(__file__).parent / "data" / "profile-short-probe-span.yaml",
+    Path(__file__).resolve().parents[1] / "replica" / "weinan" / "profile.yaml",
+])
+def test_the_test_and_demo_profiles_are_national_2019_with_a_short_probe_span_only(path, profile):
+    short = load_profile(path)
+    assert short.name != profile.name and short.value("websites", "availability", "probe_span_seconds") < 60
+    changed = dict(short.data)
+    changed["websites"] = {**short.data["websites"], "availability": profile.section("websites", "availability")}
+    assert {**changed, "name": profile.name} == dict(profile.data)
 
 
 def test_a_week_of_visits_below_five_percent_failures_passes(profile):
@@ -1169,18 +1263,49 @@ def test_an_unreadable_discovered_untyped_column_is_not_reviewed(profile, state)
     assert (result.verdict, result.findings) == ("合格", ())
 
 
+def discovered(observation: dict[str, Any], type_guess: str, first_level: bool) -> dict[str, Any]:
+    """A column observation as the sites spider records one found in the home page's navigation."""
+    return {**observation, "discovered": True, "type_guess": type_guess, "first_level": first_level}
+
+
 def test_an_unreadable_discovered_typed_column_is_reviewed(profile):
-    guessed = column("通知公告", "通知公告", None, state="unparsed", error="no list found")
-    guessed["discovered"] = True
-    [finding] = evaluate_site(site(), [*healthy_site_observations(), guessed], AS_OF, profile)
-    assert finding.code == "site.columns.review:通知公告" and finding.evidence["discovered"] is True
+    typed = discovered(column("通知公告", "通知公告", None, state="unparsed", error="no list found"), "通知公告", True)
+    [finding] = evaluate_site(site(), [*healthy_site_observations(), typed], AS_OF, profile)
+    assert finding.code == "site.columns.review:通知公告"
+    assert (finding.evidence["discovered"], finding.evidence["type_guess"], finding.evidence["first_level"]) == (True, "通知公告", True)
 
 
 def test_discovered_columns_are_judged_by_their_type(profile):
-    stale = [column(f"动态{i}", "动态要闻", days_before(30), index=i) for i in range(5)]
-    for observation in stale:
-        observation["discovered"] = True
+    stale = [discovered(column(f"动态{i}", "动态要闻", days_before(30), index=i), "动态要闻", True) for i in range(5)]
     assert verdict(site(), [*healthy_site_observations(), *stale], profile) == ("不合格", "多个栏目更新不及时")
+
+
+def test_discovered_columns_typed_by_a_guess_never_count_towards_the_veto(profile):
+    # 政策解读, 图片新闻: doubtful names; 通知公告, 政策文件, 工作动态 of a submenu: not first-level
+    guessed = [("政策解读", "政策文件", True), ("图片新闻", "动态要闻", True), ("通知公告", "通知公告", False),
+               ("政策文件", "政策文件", False), ("工作动态", "动态要闻", False)]
+    stale = [discovered(column(name, "其他", days_before(400), index=i), guess, first_level)
+             for i, (name, guess, first_level) in enumerate(guessed)]
+    assert assess(site(), [*healthy_site_observations(), *stale], AS_OF, profile).findings == ()
+    # blank, they are counted as blank columns, and the evidence says what their names suggested
+    blank = [discovered(column(name, "其他", None, state="empty", index=i), guess, first_level)
+             for i, (name, guess, first_level) in enumerate(guessed)]
+    [finding] = evaluate_site(site(), [*healthy_site_observations(), *blank], AS_OF, profile)
+    assert (finding.code, finding.severity) == ("site.columns.blank", "veto")
+    assert [(c["name"], c["type"], c["type_guess"], c["first_level"]) for c in finding.evidence["blank_columns"]] == [
+        (name, "其他", guess, first_level) for name, guess, first_level in guessed
+    ]
+
+
+def test_a_discovered_column_typed_by_an_older_spider_is_judged_as_other(profile):
+    # rounds stored before discovered columns were typed by first level and plain names: the
+    # stored type is a guess of any word at any level
+    stale = [{**column(f"政策解读{i}", "政策文件", days_before(400), index=i), "discovered": True} for i in range(5)]
+    assert assess(site(), [*healthy_site_observations(), *stale], AS_OF, profile).findings == ()
+    blank = {**column("政策解读", "政策文件", None, state="empty"), "discovered": True}
+    [finding] = evaluate_site(site(), [*healthy_site_observations(), blank], AS_OF, profile)
+    [evidence] = finding.evidence["blank_columns"]
+    assert (evidence["type"], evidence["type_guess"], evidence["first_level"]) == ("其他", "政策文件", None)
 
 
 def test_interaction_rules_need_window_and_reply_period(tmp_path):

@@ -162,8 +162,11 @@ def test_a_failed_visit_beside_visits_refused_to_us_is_no_outage(profile):
 def test_probes_without_a_fetch_time_are_still_counted(profile):
     undated = [timed_probe(n, False, None) for n in (1, 2, 3)]
     [finding] = availability(evaluate_site(site(), [*undated, home(days_before(1))], AS_OF, profile))
-    assert (finding.label, finding.severity) == ("监测时间点无法访问", "veto")
+    assert (finding.evidence["probes"], finding.evidence["failed"]) == (3, 3)
     assert finding.evidence["not_counted"] == {"after_as_of": 0, "before_window": 0}
+    # counted, but placed nowhere in time they show no span of an outage: for an inspector
+    assert (finding.severity, finding.evidence["failed_span_seconds"]) == ("review", 0)
+    assert "失败访问仅跨0秒" in finding.reason
 
 
 # == probes only within the monitored week ======================================================

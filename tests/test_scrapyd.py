@@ -41,7 +41,7 @@ from govcheck.schedule import (
     wait_for_jobs,
 )
 from govcheck.store import SHANGHAI, Store
-from support import REPLICA, REPO, govcheck, mongo_uri_or_skip
+from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, govcheck, mongo_uri_or_skip
 
 BIN = Path(sys.executable).parent
 ROUND = "2024-1"
@@ -53,7 +53,6 @@ SITES = {"渭南市发展和改革委员会": ("合格", ""), "东岭县人民�
 # inspectors' search by name (a deleted account and a wrong ID look alike)
 ACCOUNTS = {"潼关县文化和旅游局": ("不合格", "14天未更新"), "澄城县道路运输管理所": ("待人工复核", "no account with 账号ID")}
 FAST = {
-    "GOVCHECK_PROBE_INTERVAL": "0.2",
     "GOVCHECK_PROBE_TIMEOUT": "5",
     "DOWNLOAD_TIMEOUT": "3",
     "RETRY_TIMES": "1",
@@ -160,6 +159,8 @@ def scheduled(deployed: dict[str, Any], replica: ReplicaServer) -> dict[str, Any
     import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
     arguments = RoundArguments(
         ROUND, AS_OF, MEDIA_AS_OF,
+        # national-2019 with a short probe span, a file deriving from the profile in the egg
+        profile=str(SHORT_PROBE_SPAN_PROFILE),
         targets=",".join([*SITES, *ACCOUNTS]),
         # one page-reading worker process, as a large round would start: it must import govcheck from the egg
         settings={"MONGO_DATABASE": deployed["database"], "GOVCHECK_PARSE_PROCESSES": "1", **FAST, **platform_settings(replica.url)},
@@ -224,7 +225,7 @@ def test_the_jobs_started_the_round_with_its_monitoring_time_points(scheduled):
     round_document = scheduled["store"].get_round(ROUND)
     assert round_document["as_of"].isoformat() == "2024-02-20T23:59:59+08:00"
     assert round_document["media_as_of"].isoformat() == "2024-02-23T23:59:59+08:00"
-    assert round_document["profile"] == "national-2019"
+    assert round_document["profile"] == str(SHORT_PROBE_SPAN_PROFILE)
 
 
 def test_the_sites_job_gives_the_verdicts_of_the_websites(scheduled):

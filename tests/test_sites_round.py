@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -22,14 +22,16 @@ from govcheck.extract.links import is_outbound, link_outcome, reached_by_name
 from govcheck.extract.wording import SHIPPED_LIST
 from govcheck.replica import ReplicaServer
 from govcheck.replicas.targets import site_rows
+from govcheck.rules import load_profile
+from govcheck.rules.engine import read_column
 from govcheck.store import Store
-from support import REPLICA, REPO, STORE_KINDS, govcheck, open_store, store_environment
+from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, STORE_KINDS, govcheck, open_store, store_environment
 
 ROUND = "2024-1"
 AS_OF = "2024-02-20"
-# Probes a fraction of a second apart and short timeouts: the replica is local.
+# Short timeouts: the replica is local. The round runs with national-2019's probe span compressed
+# (SHORT_PROBE_SPAN_PROFILE): a site's probes come a fraction of a second apart.
 FAST_SETTINGS = {
-    "GOVCHECK_PROBE_INTERVAL": "0.2",
     "GOVCHECK_PROBE_TIMEOUT": "5",
     "DOWNLOAD_TIMEOUT": "3",
     "RETRY_TIMES": "1",
@@ -48,7 +50,7 @@ def targets_document(base_url: str) -> dict[str, list[dict[str, str]]]:
 
 
 def run_round(env: dict[str, str], **settings: str) -> subprocess.CompletedProcess:
-    arguments = ["run", "--round", ROUND, "--as-of", AS_OF]
+    arguments = ["run", "--round", ROUND, "--as-of", AS_OF, "--profile", str(SHORT_PROBE_SPAN_PROFILE)]
     for name, value in {**FAST_SETTINGS, **settings}.items():
         arguments += ["--set", f"{name}={value}"]
     return govcheck(env, *arguments, timeout=900)
@@ -150,7 +152,7 @@ def test_five_stale_columns_fail_the_site_as_the_notice_words_it(crawled):
     verdict = verdict_of(crawled, site_named("stale-hanweb")["name"])
     assert (verdict["verdict"], verdict["labels"]) == ("不合格", "多个栏目更新不及时")
     finding = crawled["store"].find_one("findings", {"round": ROUND, "target_key": verdict["target_key"], "label": "多个栏目更新不及时"})
-    assert finding["rule"]["profile"] == "national-2019" and finding["rule"]["threshold"]
+    assert finding["rule"]["profile"] == "national-2019-short-probe-span" and finding["rule"]["threshold"]
     assert finding["evidence"], "the stale columns with their URLs and dates"
 
 
@@ -162,9 +164,16 @@ def test_two_stale_columns_pass_with_the_note(crawled):
 def test_a_site_that_never_answers_fails_at_the_monitoring_time_point(crawled):
     verdict = verdict_of(crawled, "韩城市财政局")
     assert (verdict["verdict"], verdict["labels"]) == ("不合格", "监测时间点无法访问")
-    probes = crawled["store"].find("observations", {"round": ROUND, "target_key": "site:韩城市财政局", "kind": "probe"})
+    probes = crawled["store"].find("observations", {"round": ROUND, "target_key": "site:韩城市财政局", "kind": "probe"}, sort=[("key", 1)])
     assert [p["error"] for p in probes] == ["timeout"] * 3
     assert all(p["fetched_at"] and p["url"].endswith("/_hang/") and p["elapsed_ms"] >= 4000 for p in probes)
+    # each probe was sent the profile's spacing (0.4 s over 3 probes) after the one before failed
+    failed_at = [p["fetched_at"] for p in probes]
+    assert all((later - earlier).total_seconds() >= 0.2 + 4 for earlier, later in zip(failed_at, failed_at[1:]))
+    finding = crawled["store"].find_one("findings", {"round": ROUND, "target_key": "site:韩城市财政局", "code": "site.availability.unreachable"})
+    assert finding["rule"]["profile"] == "national-2019-short-probe-span"
+    assert (finding["rule"]["threshold"]["probe_count"], finding["rule"]["threshold"]["probe_span_seconds"]) == (3, 0.4)
+    assert finding["evidence"]["failed_span_seconds"] >= 0.4
 
 
 @pytest.mark.parametrize("name, error", BROKEN_SITES)
@@ -383,6 +392,25 @@ def test_every_other_page_was_scanned_and_has_no_listed_wording(crawled):
                 assert observation["word_list"] == SHIPPED_LIST
 
 
+# -- dates on detail pages -----------------------------------------------------------------
+
+
+def test_a_stale_column_stays_stale_when_its_detail_pages_link_to_fresh_articles(crawled):
+    site = site_named("related-dates")
+    column = next(c for c in site["columns"] if c["expected_method"] == "detail")
+    observation = observations_of(crawled, site, "column")[column["name"]]
+    assert observation["method"] == "detail"
+    # each page lists later articles (相关文章, 相关链接, 上一篇) with 2024-02 dates; its own date is old
+    assert [(d["url"], day(d["date"])) for d in observation["detail_pages"]] == [
+        (crawled["base_url"] + d["path"], d["expected_date"]) for d in column["details"]
+    ]
+    assert day(observation["newest_date"]) == column["expected_newest"] == "2023-07-14"
+    finding = finding_of(crawled, site, "site.columns.stale")
+    assert (finding["severity"], finding["label"]) == ("note", "个别栏目更新不及时")
+    [stale] = finding["evidence"]["stale_columns"]
+    assert (stale["name"], day(stale["newest_date"]), stale["threshold_date"]) == (column["name"], "2023-07-14", "2023-08-20")
+
+
 # -- discovered columns --------------------------------------------------------------------
 
 
@@ -392,6 +420,20 @@ def test_a_site_registered_without_columns_is_inspected_through_its_navigation(c
     assert target["columns"] == []
     observed = {key: (o["column_type"], o["discovered"]) for key, o in observations_of(crawled, site, "column").items()}
     assert observed == {c["name"]: (c["type"], True) for c in site["columns"]}
+
+
+def test_discovered_columns_of_submenus_or_with_doubtful_names_never_count_towards_the_veto(crawled):
+    site = site_named("discovered-menus")
+    observed = observations_of(crawled, site, "column")
+    assert {key: (o["column_type"], o["type_guess"], o["first_level"]) for key, o in observed.items()} == {
+        c["name"]: (c["type"], c["type_guess"], c["first_level"]) for c in site["columns"]
+    }
+    # judged by what their names suggest, every one would be stale: six columns, 栏目不更新 vetoed
+    profile = load_profile("national-2019")
+    as_of = datetime.fromisoformat(MANIFEST["as_of"])
+    by_guess = [read_column(key, o["type_guess"], o, o["url"], as_of, profile) for key, o in observed.items()]
+    assert [r.status for r in by_guess if r.timely] == ["stale"] * 6
+    assert (verdict_of(crawled, site["name"])["verdict"], verdict_of(crawled, site["name"])["labels"]) == ("合格", "")
 
 
 def test_registered_columns_are_not_marked_discovered(crawled):
@@ -433,7 +475,8 @@ def test_operators_can_crawl_one_site_with_scrapy_itself(tmp_path, replica_sites
 
         import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
         fresh = site_named("fresh-trs")["name"]
-        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh}"]
+        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh}",
+                   "-a", f"profile={SHORT_PROBE_SPAN_PROFILE}"]
         for name, value in FAST_SETTINGS.items():
             command += ["-s", f"{name}={value}"]
 
@@ -461,7 +504,8 @@ def test_the_link_budget_and_the_word_list_are_settings(tmp_path, replica_sites)
 
         import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI))
         fresh, broken = site_named("fresh-trs"), site_named("broken-links")
-        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh['name']},{broken['name']}"]
+        command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}", "-a", f"targets={fresh['name']},{broken['name']}",
+                   "-a", f"profile={SHORT_PROBE_SPAN_PROFILE}"]
         for name, value in {**FAST_SETTINGS, "GOVCHECK_LINKS_PER_SITE": "5", "GOVCHECK_SERIOUS_ERRORS_FILE": str(words)}.items():
             command += ["-s", f"{name}={value}"]
 

@@ -36,7 +36,7 @@ from govcheck.screenshots import load_screenshot
 from govcheck.settings import GOVCHECK_EVIDENCE_ENTRIES
 from govcheck.splash import PAGE_URL, PNG, SplashError, SplashMiddleware, page_url, read_error, rendered_status
 from govcheck.store import Store
-from support import REPLICA, govcheck, open_store, store_environment
+from support import REPLICA, SHORT_PROBE_SPAN_PROFILE, govcheck, open_store, store_environment
 from test_sites_round import AS_OF, FAST_SETTINGS, ROUND, site_named
 
 SITE = site_named("script-column")
@@ -273,7 +273,7 @@ def inspect_register(env: dict[str, str], folder: Path, targets: dict[str, Any],
     targets_file.write_text(yaml.safe_dump(targets, allow_unicode=True), encoding="utf-8")
     imported = govcheck(env, "targets", "import", str(targets_file), timeout=120)
     assert imported.returncode == 0, imported.stderr
-    arguments = ["run", "--round", ROUND, "--as-of", AS_OF]
+    arguments = ["run", "--round", ROUND, "--as-of", AS_OF, "--profile", str(SHORT_PROBE_SPAN_PROFILE)]
     for name, value in {**FAST_SETTINGS, **settings}.items():
         arguments += ["--set", f"{name}={value}"]
     results = []

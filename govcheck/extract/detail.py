@@ -7,7 +7,9 @@ other CMSs ``publishdate`` or ``ArticleDate``. The meta tag is sometimes a stale
 fallback; ``disagree`` flags pages where both exist and differ.
 
 Never a publish date: 页面生成时间 / ``Maketime`` (when the CMS wrote the file), the header's
-``今天是…``, and any date in the header, navigation, sidebars or footer.
+``今天是…``, any date in the header, navigation, sidebars or footer, and any date in a block of
+links to other articles (相关文章, 相关链接, 推荐阅读, 热点排行, 上一篇/下一篇…): those are the other
+articles' dates, often later than this one's, and would make a stale column look fresh.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from datetime import datetime, timedelta, timezone
 from lxml import etree
 
 from govcheck.dates import parse_date, search_date
-from govcheck.extract.listing import _content_tree, _noisy_element, _squash
+from govcheck.extract.listing import (
+    _content_tree,
+    _heads_other_pages,
+    _in_noise,
+    _noisy_element,
+    _other_pages_block,
+    _squash,
+)
 
 __all__ = ["PublishDate", "extract_publish_date"]
 
@@ -92,12 +101,19 @@ def _meta_date(root: etree._Element, as_of: datetime) -> tuple[datetime, str] | 
     return None, None
 
 
-def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
-    """Visible text pieces of the page body in document order, outside page furniture."""
+def _segments(root: etree._Element, title: etree._Element | None) -> list[tuple[str, etree._Element]]:
+    """Visible text pieces of the page body in document order, outside page furniture and
+    outside blocks of links to other articles (a block holding the article's ``title`` is none)."""
     out: list[tuple[str, etree._Element]] = []
+    # the title and what holds it are no block of other articles, nor a widget's heading, whatever
+    # words the title uses (热点, 排行…)
+    title_holders = set() if title is None else {title, *title.iterancestors()}
+    headings: dict[etree._Element, str | None] = dict.fromkeys(title_holders)
 
     def walk(el: etree._Element) -> None:
         if _noisy_element(el):
+            return
+        if el not in title_holders and _other_pages_block(el, headings):
             return
         if el.text and el.text.strip():
             out.append((el.text, el))
@@ -123,17 +139,20 @@ def _title_element(root: etree._Element) -> etree._Element | None:
                      if (m.get("name") or "").lower() == "articletitle"), "")
     if declared:
         for el in scope.iter("h1", "h2", "h3", "h4", "div", "p", "td", "span", "strong"):
-            if _squash(el.text_content()) == declared and not _inside_noise(el):
+            if _squash(el.text_content()) == declared and not _in_noise(el):
                 return el
     for el in scope.iter("h1", "h2"):
-        if _squash(el.text_content()) and not _inside_noise(el) and not _logo(el):
+        text = _squash(el.text_content())
+        # an <h2> may head a block of other articles (相关新闻); an <h1> is the page's own
+        if text and not _in_noise(el) and not _logo(el) and not (el.tag == "h2" and _heads_other_pages(text)):
             return el
     for el in scope.iter():
         if not isinstance(el.tag, str):
             continue
         cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if re.search(r"(^|[\s_\-])(title|tit|article-?title|bt|biaoti)($|[\s_\-])", cls) and _squash(el.text_content()):
-            if not _inside_noise(el):
+        if re.search(r"(^|[\s_\-])(title|tit|article-?title|bt|biaoti)($|[\s_\-])", cls):
+            text = _squash(el.text_content())
+            if text and not _in_noise(el) and not _heads_other_pages(text):
                 return el
     return None
 
@@ -144,15 +163,6 @@ def _logo(el: etree._Element) -> bool:
         if node is None or not isinstance(node.tag, str):
             return False
         if _LOGO.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
-            return True
-        node = node.getparent()
-    return False
-
-
-def _inside_noise(el: etree._Element) -> bool:
-    node = el
-    while node is not None:
-        if _noisy_element(node):
             return True
         node = node.getparent()
     return False
@@ -181,10 +191,10 @@ def _date_after_label(segments: list[tuple[str, etree._Element]], i: int, start:
 
 
 def _visible_date(root: etree._Element, as_of: datetime) -> tuple[datetime, str] | tuple[None, None]:
-    segments = _segments(root)
+    title = _title_element(root)
+    segments = _segments(root, title)
     if not segments:
         return None, None
-    title = _title_element(root)
     title_at = next((n for n, (_, el) in enumerate(segments) if title is not None and _within(el, title)), None)
 
     best: tuple[tuple[int, int, int], str, datetime] | None = None

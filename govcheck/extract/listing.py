@@ -30,6 +30,7 @@ __all__ = [
     "ListEntry",
     "ListPage",
     "MorePages",
+    "NavigationEntry",
     "decode_html",
     "depends_on_a_browser",
     "discover_columns",
@@ -159,7 +160,11 @@ _NOISE_TAGS = {"header", "footer", "nav", "aside"}
 # headings of widgets that repeat other columns' entries with their (newer) dates
 _NOISE_HEADINGS = re.compile(
     r"热点|热门|排行|点击榜|阅读榜|今日关注|今日头条|推荐阅读|相关阅读|相关文章|相关新闻|相关链接|相关信息|友情链接|猜你喜欢|专题专栏"
+    r"|相关稿件|相关报道|延伸阅读|往期回顾"
 )
+# on an article's page, also the blocks pointing at the documents around it: an interpretation is
+# published after its policy (on a column page such a box beside the list is no reason to drop it)
+_OTHER_ARTICLES_HEADINGS = re.compile(f"{_NOISE_HEADINGS.pattern}|相关文件|相关政策|相关解读")
 _CLASS_SPLIT = re.compile(r"[\s_\-]+")
 
 
@@ -208,8 +213,10 @@ def _short_text(el: etree._Element, limit: int = 24) -> str | None:
     return text or None
 
 
-def _noisy_heading(container: etree._Element, short_texts: dict[etree._Element, str | None]) -> bool:
-    """A widget headed 热点排行/今日关注…: look at the headings just before the list and its parents.
+def _noisy_heading(
+    container: etree._Element, short_texts: dict[etree._Element, str | None], headings: re.Pattern[str] = _NOISE_HEADINGS
+) -> bool:
+    """A widget headed 热点排行/今日关注… (``headings``): look at the headings just before the list and its parents.
 
     ``short_texts`` keeps the headings already read on this page: every item of a list looks
     at the same few elements above it.
@@ -225,7 +232,7 @@ def _noisy_heading(container: etree._Element, short_texts: dict[etree._Element, 
             if sibling not in short_texts:
                 short_texts[sibling] = _short_text(sibling)
             text = short_texts[sibling]
-            if text and _NOISE_HEADINGS.search(text):
+            if text and headings.search(text):
                 return True
             sibling = sibling.getprevious()
         node = node.getparent()
@@ -239,6 +246,42 @@ def _in_noise(el: etree._Element) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+# the lines that lead to the previous and the next article (上一篇：<a>…</a> 2024-02-20)
+_NEIGHBOUR_LEAD = re.compile(r"[\s【\[(（]*(上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇)")
+# a block's own first words that head it (相关链接：, 推荐阅读): a heading is a few words, not a sentence
+_HEADING_LENGTH = 8
+
+
+def _lead_text(el: etree._Element) -> str:
+    """The first piece of text an element shows, squashed."""
+    for piece in el.itertext():
+        if piece.strip():
+            return _squash(piece)
+    return ""
+
+
+def _other_pages_block(el: etree._Element, short_texts: dict[etree._Element, str | None]) -> bool:
+    """Whether an element of an article's page is a block of links to other pages, which prints
+    those pages' dates: a widget headed 相关文章, 相关链接, 相关解读, 推荐阅读, 热点排行… (by a heading
+    just before it, or by its own first words), or the 上一篇/下一篇 lines. No date in it belongs
+    to the page it is on.
+
+    ``short_texts``: the headings already read on this page (see _noisy_heading)."""
+    if el.tag != "a" and next(el.iterdescendants("a"), None) is None:
+        return False
+    lead = _lead_text(el)
+    return (
+        bool(_NEIGHBOUR_LEAD.match(lead))
+        or _heads_other_pages(lead)
+        or _noisy_heading(el, short_texts, _OTHER_ARTICLES_HEADINGS)
+    )
+
+
+def _heads_other_pages(text: str) -> bool:
+    """Whether a text is the heading of a block of other pages' links (相关文章, 热点排行 TOP10…)."""
+    return bool(text) and len(_PUNCT.sub("", text)) <= _HEADING_LENGTH and bool(_OTHER_ARTICLES_HEADINGS.search(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -938,36 +981,53 @@ def _same_page(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def discover_columns(html: str, base_url: str) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class NavigationEntry:
+    """A column a home page links to: from its navigation, or from a news block's 更多 link."""
+
+    name: str
+    url: str
+    # an entry of the navigation bar itself (一级栏目), not one of its submenus or hover panels,
+    # nor a news block's 更多 link
+    first_level: bool
+
+
+def discover_columns(html: str, base_url: str) -> list[NavigationEntry]:
     """Columns a home page links to: its navigation menus, then the 更多 links of its news blocks.
 
-    Returns ``(name, absolute url)`` pairs in page order, one per URL; a menu item that opens a
-    submenu gives way to the submenu entry pointing at the same page (信息公开 → 通知公告).
+    One entry per URL, in page order; a menu item that opens a submenu gives way to the submenu
+    entry pointing at the same page (信息公开 → 通知公告), and a submenu entry to an entry of the
+    bar itself that points at the same page.
     """
     root = _content_tree(html)
     if root is None:
         return []
     base_url = _base_href(root, base_url)
-    found: dict[str, tuple[str, bool]] = {}
+    found: dict[str, tuple[str, bool, bool]] = {}  # url → (name, opens a submenu, first level)
 
-    def add(name: str, url: str | None, is_parent: bool) -> None:
+    def add(name: str, url: str | None, is_parent: bool, first_level: bool) -> None:
         name = _squash(name).strip("·>»+ 　")
-        if not url or not name or name in _NOT_COLUMNS or not 2 <= len(name) <= 15:
-            return
+        if not url or not name or name in _NOT_COLUMNS or not 2 <= len(name) <= 15 or _MORE.match(name):
+            return  # a 更多 link names no column: its block's heading does (below)
         if not _same_site(url, base_url) or _same_page(url, base_url):
             return
-        if url not in found or (found[url][1] and not is_parent):
-            found[url] = (name, is_parent)
+        if url not in found:
+            found[url] = (name, is_parent, first_level)
+            return
+        _, known_is_parent, known_first_level = found[url]
+        if not is_parent and (known_is_parent or (first_level and not known_first_level)):
+            found[url] = (name, is_parent, first_level)
 
     navs = [el for el in root.iter() if isinstance(el.tag, str) and _nav_container(el)]
     navs = [el for el in navs if not any(other is not el and _is_ancestor(other, el) for other in navs)]
     for nav in navs:
+        bar = _bar_entries(nav)
         for a in nav.iter("a"):
             holder = a.getparent()
             is_parent = holder is not None and any(
                 x is not a and x.tag in ("ul", "div", "dl", "ol") and x.find(".//a") is not None for x in holder
             )
-            add(_link_title(a), _resolve(a.get("href"), base_url), is_parent)
+            add(_link_title(a), _resolve(a.get("href"), base_url), is_parent, a in bar)
 
     for a in root.iter("a"):
         if not _MORE.match(_squash(a.text_content())) or _in_noise(a):
@@ -980,10 +1040,53 @@ def discover_columns(html: str, base_url: str) -> list[tuple[str, str]]:
             name = _squash(" ".join(t for el in node.iter() if el is not a and not _is_ancestor(a, el)
                                     for t in _own_texts(el, a)))
             if name:
-                add(name, url, False)
+                add(name, url, False, False)
                 break
             node = node.getparent()
-    return [(name, url) for url, (name, _) in found.items()]
+    return [NavigationEntry(name, url, first_level) for url, (name, _, first_level) in found.items()]
+
+
+# a list inside a bar's entry is its submenu (dd: the panel of a dt entry)
+_SUBMENU_TAGS = {"ul", "ol", "dd"}
+
+
+def _bar_entries(nav: etree._Element) -> set[etree._Element]:
+    """The links of a navigation container's bar: the entries of its shallowest group of sibling
+    elements of one tag that each hold a link (the most of them on a tie), each entry's own link.
+    What else the container holds (submenus, hover panels, banners) is below the first level."""
+    best: tuple[int, int] | None = None
+    entries: list[etree._Element] = []
+    depth_of = {nav: 0}
+    for el in nav.iter():
+        if not isinstance(el.tag, str):
+            continue
+        depth = depth_of[el] if el is not nav else 0
+        by_tag: dict[str, list[etree._Element]] = {}
+        for child in el:
+            if isinstance(child.tag, str):
+                depth_of[child] = depth + 1
+                if child.tag == "a" or next(child.iter("a"), None) is not None:
+                    by_tag.setdefault(child.tag, []).append(child)
+        for items in by_tag.values():
+            rank = (depth, -len(items))
+            if len(items) >= 2 and (best is None or rank < best):
+                best, entries = rank, items
+    return {link for item in entries if (link := _own_link(item)) is not None}
+
+
+def _own_link(item: etree._Element) -> etree._Element | None:
+    """The link of a bar's entry itself: its first link, unless that one sits in a submenu (the
+    entry is then a heading without a link of its own)."""
+    if item.tag == "a":
+        return item
+    for a in item.iter("a"):
+        node = a.getparent()
+        while node is not None and node is not item:
+            if node.tag in _SUBMENU_TAGS:
+                return None
+            node = node.getparent()
+        return a
+    return None
 
 
 def _is_ancestor(ancestor: etree._Element, el: etree._Element) -> bool:

@@ -26,6 +26,7 @@ from govcheck.extract.links import is_outbound
 from govcheck.extract.listing import (
     ListPage,
     MorePages,
+    NavigationEntry,
     discover_columns,
     extract_links,
     extract_list,
@@ -40,7 +41,7 @@ from govcheck.extract.wording import Hit, Term, find_serious_errors, page_texts
 class PageReading:
     page: ListPage
     list_needs_a_browser: bool  # no list in the HTML, but scripts or a frame may show one (see listing)
-    navigation: tuple[tuple[str, str], ...]  # (name, URL) of the navigation's columns, when asked for
+    navigation: tuple[NavigationEntry, ...]  # the navigation's columns, when asked for
     serious_errors: tuple[Hit, ...]
     interaction_links: tuple[tuple[str, str], ...]  # home pages only
     interaction_unresolved: tuple[tuple[str, str, str], ...]  # home pages only: (name, target, why), see ChannelLinks
@@ -165,16 +166,17 @@ def _frame_documents(frames: Sequence[tuple[str, str | None]]) -> Iterator[tuple
 
 
 def navigation_with_frames(
-    navigation: Sequence[tuple[str, str]], frames: Sequence[tuple[str, str | None]]
-) -> list[tuple[str, str]]:
-    """The page's navigation columns, then those of a menu shown in its frames, each URL once."""
-    seen = {url for _, url in navigation}
+    navigation: Sequence[NavigationEntry], frames: Sequence[tuple[str, str | None]]
+) -> list[NavigationEntry]:
+    """The page's navigation columns, then those of a menu shown in its frames (a frame's bar is
+    a bar of the page: a header shown in an <iframe>), each URL once."""
+    seen = {entry.url for entry in navigation}
     combined = list(navigation)
     for url, html in _frame_documents(frames):
-        for name, link in discover_columns(html, url):
-            if link not in seen:
-                seen.add(link)
-                combined.append((name, link))
+        for entry in discover_columns(html, url):
+            if entry.url not in seen:
+                seen.add(entry.url)
+                combined.append(entry)
     return combined
 
 

@@ -11,6 +11,7 @@ its rule ``{profile, code, threshold, as_of}`` and the evidence it rests on.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -293,11 +294,13 @@ def availability_findings(
             *(visit(p, not_counted="refused") for p in sorted(refused, key=_natural_key)),
         ],
     }
+    span_required = rules.get("probe_span_seconds")  # none in profiles made before it: no span asked
     threshold = {
         "failure_ratio": rules["failure_ratio"],
         "min_probes_for_ratio": rules["min_probes_for_ratio"],
         "probe_timeout_seconds": rules["probe_timeout_seconds"],
         **({"window_days": window_days} if window_days else {}),
+        **({"probe_count": rules["probe_count"], "probe_span_seconds": span_required} if span_required is not None else {}),
     }
     severity, points = _judged(profile, rules)
 
@@ -322,11 +325,30 @@ def availability_findings(
     round_visits = [*measured, *late]
     round_failed = [p for p in round_visits if not p["ok"]]
     if len(round_failed) == len(round_visits) and not refused:
+        if span_required is not None:
+            # An outage at the monitoring time point is shown by enough failed visits spread over
+            # the span, as recorded (first to last failure); fewer, or closer, may be seconds of it.
+            moments = [m for m in (_instant(p.get("fetched_at")) for p in round_failed) if m is not None]
+            span_seen = (max(moments) - min(moments)).total_seconds() if moments else 0.0
+            evidence["failed_span_seconds"] = round(span_seen, 3)
+            if len(round_failed) < rules["probe_count"] or span_seen < span_required:
+                reason = rules["reasons"]["short_span"].format(
+                    url=target.get("url", ""), failed=len(round_failed), count=rules["probe_count"],
+                    span_seen=_seconds_text(span_seen), span_required=_seconds_text(span_required),
+                )
+                return [review(reason)]
         # Every visit at the monitoring time point failed: the notice's 监测时间点无法访问.
         return [_finding(profile, rules["code"], rules["labels"]["all_failed"], severity, threshold, as_of, evidence, points=points)]
     if round_failed:
         return [review(rules["reasons"]["partial"].format(failed=len(round_failed), probes=len(round_visits) + len(refused)))]
     return []
+
+
+def _seconds_text(seconds: float) -> str:
+    """Seconds as a reason prints them (1800, 12.3, 0.4), cut to a tenth, never rounded up: a span
+    short of the one required never reads as long as it."""
+    tenths = math.floor(seconds * 10 + 1e-6)
+    return f"{tenths // 10}.{tenths % 10}".removesuffix(".0")
 
 
 def _natural_key(observation: Mapping[str, Any]) -> list[Any]:
@@ -412,6 +434,13 @@ def read_column(
 ) -> ColumnReading:
     """Classifies one column; an unreadable one is never counted as stale or blank."""
     reasons = profile.section("websites", "columns", "reasons")
+    guess = None
+    if observation is not None and observation.get("discovered"):
+        guess = observation.get("type_guess")
+        if guess is None and column_type not in ("其他", INTERACTION_TYPE):
+            # found in the navigation by an older spider, which typed a column by any word of its
+            # name at any level: a guess, never enough to count it towards a veto
+            guess, column_type = column_type, "其他"
     kind = profile.column_type(column_type) or profile.column_type("其他")
     timely = bool(kind and kind.timely)
     should_update = bool(kind and kind.should_update)
@@ -436,7 +465,8 @@ def read_column(
     if threshold_date is not None:
         evidence["threshold_date"] = threshold_date
     if observation.get("discovered"):
-        evidence["discovered"] = True
+        # what its name suggested (type is what it is judged by) and whether it is first-level
+        evidence.update(discovered=True, type_guess=guess or column_type, first_level=observation.get("first_level"))
     if observation.get("last_page"):  # listed old to new: the newest entries were read on its last page
         evidence["last_page"] = observation["last_page"]
     if state == "empty" and observation.get("render_error"):

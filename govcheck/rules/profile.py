@@ -3,6 +3,10 @@
 A profile is a YAML file shipped in ``govcheck/rules/profiles/`` (read through
 importlib.resources, so it works from a zipped egg under scrapyd) or any ``.yaml`` path.
 It is validated when loaded: a missing or mistyped key is an error naming that key.
+
+A profile file may derive from another (``extends: national-2019``, or a path relative to the
+file): it then holds only what it changes, mappings merged key by key over the other's, any
+other value replacing the other's.
 """
 
 from __future__ import annotations
@@ -135,6 +139,16 @@ class Profile:
                 return rank
         return len(self.label_order(part))
 
+    @property
+    def probe_interval_seconds(self) -> float:
+        """Seconds between a site's probes of a one-shot round: the span its failed probes must
+        cover, over the gaps between them; a profile made before the span keeps its interval."""
+        availability = self.data["websites"]["availability"]
+        span = availability.get("probe_span_seconds")
+        if span is None:
+            return float(availability["probe_interval_seconds"])
+        return float(span) / (availability["probe_count"] - 1)
+
     def column_type(self, name: str) -> ColumnType | None:
         """How a 栏目类型 is judged (None for a type the profile does not know)."""
         columns = self.data["websites"]["columns"]
@@ -190,11 +204,16 @@ def load_profile(name: str | Path = DEFAULT_PROFILE) -> Profile:
     ones, and for an invalid profile, naming the key that is missing or wrong.
     """
     if isinstance(name, Path) or _looks_like_path(str(name)):
-        path = Path(name)
-        return _profile_from_text(
-            _read_profile_file(path), str(path), default_name=path.stem, reasons_from=_shipped_profile(DEFAULT_PROFILE)
-        )
+        return _profile_file(Path(name), ())
     return _shipped_profile(str(name))
+
+
+def _profile_file(path: Path, derived_from_it: tuple[str, ...]) -> Profile:
+    """A profile file; ``derived_from_it``: the files (resolved) extending it, to refuse a loop."""
+    return _profile_from_text(
+        _read_profile_file(path), str(path), default_name=path.stem, reasons_from=_shipped_profile(DEFAULT_PROFILE),
+        folder=path.parent, derived_from_it=(*derived_from_it, str(path.resolve())),
+    )
 
 
 def _read_profile_file(path: Path) -> str:
@@ -227,7 +246,14 @@ def _shipped_profile(name: str) -> Profile:
     raise ProfileError(f"unknown rules profile {name!r}; available: {available} (or give a path to a .yaml file)")
 
 
-def _profile_from_text(text: str, origin: str, default_name: str, reasons_from: Profile | None = None) -> Profile:
+def _profile_from_text(
+    text: str,
+    origin: str,
+    default_name: str,
+    reasons_from: Profile | None = None,
+    folder: Path | None = None,
+    derived_from_it: tuple[str, ...] = (),
+) -> Profile:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -235,12 +261,49 @@ def _profile_from_text(text: str, origin: str, default_name: str, reasons_from: 
     if not isinstance(data, dict):
         raise ProfileError(f"rules profile {origin}: expected a mapping at the top level")
     data.setdefault("name", default_name)
+    if "extends" in data:
+        data = _extended(data, origin, folder, derived_from_it)
     if reasons_from is not None:
         _fill_review_outcomes(data, reasons_from)
     problems = validate_profile(data)
     if problems:
         raise ProfileError(f"rules profile {origin} is invalid: " + "; ".join(problems))
     return Profile(name=data["name"], title=data["title"], data=_frozen(data), origin=origin)
+
+
+def _extended(data: dict[str, Any], origin: str, folder: Path | None, chain: tuple[str, ...]) -> dict[str, Any]:
+    """The data of a profile that ``extends`` another: the other's, with this one's over it."""
+    base = data.pop("extends")
+    if not isinstance(base, str) or not base.strip():
+        raise ProfileError(f"rules profile {origin}: extends: expected the name of a shipped profile or the path of a .yaml file")
+    if _looks_like_path(base):
+        path = Path(base) if Path(base).is_absolute() or folder is None else folder / base
+        if str(path.resolve()) in chain:
+            raise ProfileError(f"rules profile {origin}: extends: {base}, which is extended by it (a loop)")
+        extended = _profile_file(path, chain)
+    else:
+        extended = _shipped_profile(base)
+    return _merged(_thawed(extended.data), data)
+
+
+def _merged(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` over it: mappings merged key by key, any other value replaced."""
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _thawed(value: Any) -> Any:
+    """A loaded profile's read-only data as plain YAML data again."""
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    return value
 
 
 def _fill_review_outcomes(data: dict[str, Any], default: Profile) -> None:
@@ -373,7 +436,6 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.availability.severity", _severity),
     ("websites.availability.probe_count", _count),
     ("websites.availability.probe_timeout_seconds", _positive),
-    ("websites.availability.probe_interval_seconds", _number),
     ("websites.availability.failure_ratio", _ratio),
     ("websites.availability.min_probes_for_ratio", _count),
     ("websites.availability.labels.ratio", _text),
@@ -383,6 +445,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.availability.reasons.no_probes", _text),
     ("websites.availability.reasons.refused", _text),
     ("websites.availability.reasons.before_window", _text),
+    ("websites.availability.reasons.short_span", _text),
     ("websites.home_page.code", _text),
     ("websites.home_page.review_code", _text),
     ("websites.home_page.severity", _severity),
@@ -502,6 +565,10 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("websites.interaction.navigation_min_entries", _count),
     # the monitored window of 站点无法访问; without it every visit up to the monitoring point counts
     ("websites.availability.window_days", _count),
+    # the span the failed visits of a one-shot round must cover (the probes are spaced by it);
+    # copies made before it space their probes by probe_interval_seconds and need no span
+    ("websites.availability.probe_span_seconds", _positive),
+    ("websites.availability.probe_interval_seconds", _number),
     # the tries of an account's 互动入口 URL and the pause between them; without them one try
     ("new_media.interaction.attempts", _count),
     ("new_media.interaction.pause_seconds", _number),
@@ -598,6 +665,22 @@ def _validate_relations(data: dict[str, Any]) -> list[str]:
             "every target would fail"
         )
     availability = data["websites"]["availability"]
+    span, interval = availability.get("probe_span_seconds"), availability.get("probe_interval_seconds")
+    if span is None and interval is None:
+        problems.append(
+            "missing key websites.availability.probe_span_seconds (the span a site's failed probes must cover; "
+            "profiles made before it give probe_interval_seconds instead)"
+        )
+    elif span is not None and interval is not None:
+        problems.append(
+            "websites.availability.probe_interval_seconds: not used with probe_span_seconds, which spaces the probes "
+            "(span / (probe_count − 1)); remove it"
+        )
+    elif span is not None and availability["probe_count"] < 2:
+        problems.append(
+            f"websites.availability.probe_count: {availability['probe_count']} probe cannot cover "
+            f"websites.availability.probe_span_seconds ({span}): give at least 2"
+        )
     if availability["min_probes_for_ratio"] <= availability["probe_count"]:
         problems.append(
             f"websites.availability.min_probes_for_ratio: {availability['min_probes_for_ratio']} is not above "

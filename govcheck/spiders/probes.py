@@ -10,8 +10,14 @@ ratio over every probe of the round once ``min_probes_for_ratio`` of the profile
     scrapy crawl probes -a round=2024-1 [-a as_of=2024-02-20] [-a targets=site:名称,…]
 
 A visit is the same as the sites spider's probes: the profile's ``probe_timeout_seconds``
-(or GOVCHECK_PROBE_TIMEOUT), no retry, the HTTP status or the network error recorded.
-No browser is started: plain HTTP only.
+(or GOVCHECK_PROBE_TIMEOUT), no retry, the HTTP status or the network error recorded, a failure
+without an answer counted only with a network witness. No browser is started: plain HTTP only.
+
+The schedule spaces these visits (hourly, as in ``govcheck schedule``'s example): each run makes
+one visit a site and asks for no other (``spaces_probes``). Until the week's visits reach
+``min_probes_for_ratio``, they are judged with the round's own probes as one round's are: a site
+fails 监测时间点无法访问 only when at least ``probe_count`` visits failed over at least
+``probe_span_seconds`` (first to last failure); runs of the job an hour apart cover that span.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ class ProbesSpider(SitesSpider):
     in_round_crawl = False
     # Scrapy's own HTTP handlers (the base of DOWNLOAD_HANDLERS): a probe never needs Chromium.
     custom_settings = {"DOWNLOAD_HANDLERS": {}}
+    # One visit a site per run: the schedule spaces the runs.
+    spaces_probes = False
 
     async def start(self) -> AsyncIterator[Any]:
         sites = self.load_targets()

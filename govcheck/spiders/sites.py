@@ -41,15 +41,15 @@ import scrapy
 from playwright.async_api import Error as PlaywrightError
 from pymongo.errors import PyMongoError
 from scrapy import signals
-from scrapy.exceptions import StopDownload
+from scrapy.exceptions import DontCloseSpider, StopDownload
 from scrapy.http import Headers, Request, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
-from govcheck.extract.columns import column_type_for_name
+from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage, depends_on_a_browser
+from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
 from govcheck.extract.wording import load_terms
@@ -132,32 +132,64 @@ class SitesSpider(RoundSpider):
     name = "sites"
     target_kind = "site"
 
+    # A site's probes of the round follow one another (follow_probe); the probes job makes one a run.
+    spaces_probes = True
+
     async def start(self) -> AsyncIterator[Any]:
         sites = self.load_targets()
-        availability = self.profile.section("websites", "availability")
-        probe_count = int(availability["probe_count"])
-        interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", availability["probe_interval_seconds"])
         self.prepare_probes()
         self.prepare_page_checks()
-        self.logger.info("%d sites, %d probes each, as of %s", len(sites), probe_count, self.as_of)
+        self.logger.info(
+            "%d sites, %d probes each, %.1f s apart, as of %s", len(sites), self.probe_count, self.probe_interval, self.as_of
+        )
         for site in sites:
-            yield self.probe_request(site, 1)
+            first = self.probe_request(site, 1)
+            yield first
+            if not isinstance(first, scrapy.Request):  # the URL cannot be fetched: no visit to space
+                for number in range(2, self.probe_count + 1):
+                    yield self.probe_request(site, number)
             yield self.page_request(site, site["url"], kind="home", key="home")
             for column in site.get("columns") or []:
                 yield self.page_request(site, column["url"], kind="column", key=column["name"], column=column)
-        # Later probes are spaced so that one slow moment of a server is not read as an outage.
-        for number in range(2, probe_count + 1 if sites else 0):
-            await asyncio.sleep(interval)
-            for site in sites:
-                yield self.probe_request(site, number)
 
     # -- availability ------------------------------------------------------------------
 
     def prepare_probes(self) -> None:
-        """The probes' timeout, and the witness of our own network for those that fail."""
+        """The probes' timeout and spacing, and the witness of our own network for those that fail."""
         availability = self.profile.section("websites", "availability")
         self.probe_timeout = self.setting_or("GOVCHECK_PROBE_TIMEOUT", availability["probe_timeout_seconds"])
+        self.probe_count = int(availability["probe_count"])
+        self.probe_interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", self.profile.probe_interval_seconds)
         self.network = NetworkWitness(self.crawler, self.now)
+        self.waiting_probes: set[asyncio.Task[None]] = set()
+        self.crawler.signals.connect(self.wait_for_probes, signal=signals.spider_idle)
+        self.crawler.signals.connect(self.drop_waiting_probes, signal=signals.spider_closed)
+
+    def follow_probe(self, meta: dict[str, Any]) -> None:
+        """Asks for a site's next probe of the round ``probe_interval`` seconds after this one's
+        answer (or failure): each failed visit then comes at least that long after the one before,
+        so that a site down all along covers the profile's span (probe_span_seconds), whatever the
+        requests waited in our queue. The process that read the answer asks, which holds in a
+        round shared by several processes too (the request goes to the shared queue)."""
+        number = meta["probe"]
+        if not self.spaces_probes or not isinstance(number, int) or number >= self.probe_count:
+            return
+        task = asyncio.ensure_future(self.probe_later(self.targets[meta["target_key"]], number + 1))
+        self.waiting_probes.add(task)
+        task.add_done_callback(self.waiting_probes.discard)
+
+    async def probe_later(self, site: dict[str, Any], number: int) -> None:
+        await asyncio.sleep(self.probe_interval)
+        self.crawler.engine.crawl(self.probe_request(site, number))
+
+    def wait_for_probes(self) -> None:
+        """Keeps the crawl open while a probe waits for its time (Scrapy's spider_idle)."""
+        if self.waiting_probes:
+            raise DontCloseSpider
+
+    def drop_waiting_probes(self) -> None:
+        for task in list(self.waiting_probes):
+            task.cancel()
 
     def probe_request(self, site: dict[str, Any], number: int | str) -> scrapy.Request | ObservationItem:
         meta = {
@@ -174,6 +206,7 @@ class SitesSpider(RoundSpider):
         return scrapy.Request(site["url"], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, meta=meta)
 
     def parse_probe(self, response: Response) -> ObservationItem:
+        self.follow_probe(response.meta)
         status = response.status
         if 200 <= status < 300:
             return self.probe_observation(response.meta, ok=True, status=status, error="")
@@ -191,11 +224,12 @@ class SitesSpider(RoundSpider):
         """No answer: a failed visit if another server answered us meanwhile, else no visit (our
         own network may have been down; govcheck.network)."""
         failed_at = self.now()  # the visit's moment, not the end of the wait for a witness
+        self.follow_probe(failure.request.meta)
         error = describe_failure(failure)
         # A timeout came after exactly the probe's timeout on the wire (the time since the request
         # was made would add its wait in our own queue).
         on_wire = self.probe_timeout if error == "timeout" else None
-        witness = await self.network.witness(on_wire or 0)
+        witness = await self.network.witness(on_wire or 0, failure.request.url)
         meta = failure.request.meta
         if witness is None:
             why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
@@ -476,18 +510,23 @@ class SitesSpider(RoundSpider):
             )
         return read
 
-    def discovered_columns(self, navigation: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Columns of the home page's navigation, typed by their names, as targets-file columns."""
+    def discovered_columns(self, navigation: Sequence[NavigationEntry]) -> list[dict[str, Any]]:
+        """Columns of the home page's navigation as targets-file columns, typed by their names
+        where those leave no doubt and the column is first-level (govcheck.extract.columns)."""
         limit = self.settings.getint("GOVCHECK_DISCOVERED_COLUMNS", 12)
         columns: list[dict[str, Any]] = []
         names: set[str] = set()
-        for name, link in navigation[:limit]:
-            key, number = name, 1
+        for entry in navigation[:limit]:
+            key, number = entry.name, 1
             while key in names:  # two menu entries of one name: keys stay distinct
                 number += 1
-                key = f"{name}({number})"
+                key = f"{entry.name}({number})"
             names.add(key)
-            columns.append({"name": key, "url": link, "type": column_type_for_name(name), "render": "", "selector": "", "discovered": True})
+            column_type, guess = discovered_column_type(entry)
+            columns.append({
+                "name": key, "url": entry.url, "type": column_type, "render": "", "selector": "", "discovered": True,
+                "type_guess": guess, "first_level": entry.first_level,
+            })
         return columns
 
     # -- looking for an interaction channel the home page does not name ------------------
@@ -741,6 +780,9 @@ class SitesSpider(RoundSpider):
                 column_type=column.get("type", "其他"),
                 discovered=bool(column.get("discovered")),
             )
+            if column.get("discovered"):
+                # how it was typed: what its name suggests, and whether it is a first-level column
+                data.update(type_guess=column.get("type_guess", ""), first_level=bool(column.get("first_level")))
         return self.observation(meta["target_key"], meta["kind"], meta["key"], **data)
 
     @staticmethod
