@@ -23,7 +23,7 @@ from govcheck.extract.wording import SHIPPED_LIST
 from govcheck.replica import ReplicaServer
 from govcheck.replicas.targets import site_rows
 from govcheck.rules import load_profile
-from govcheck.rules.engine import read_column
+from govcheck.rules import read_column
 from govcheck.store import Store
 from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, STORE_KINDS, govcheck, open_store, store_environment
 

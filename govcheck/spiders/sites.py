@@ -57,7 +57,7 @@ from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
-from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings, read_column
+from govcheck.rules import INTERACTION_TYPE, check_messages, home_page_findings, read_column
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
