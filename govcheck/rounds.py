@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from govcheck.rules import Assessment, assess, load_profile
-from govcheck.rules.profile import profile_reference
+from govcheck.rules import Assessment, assess, load_profile, profile_reference
 from govcheck.runs import FINISHED, INCOMPLETE, INTERRUPTED, RUNNING, SEVERITY, DEFAULT_STALE_SECONDS, part_is_dead
 from govcheck.store import SHANGHAI, Store, StoreError
 

@@ -43,9 +43,10 @@ from govcheck.rules.profile import (
     ProfileError,
     available_profiles,
     load_profile,
+    profile_reference,
 )
 from govcheck.rules.verdict import assess, score_of, verdict_of
-from govcheck.rules.websites import column_findings, evaluate_site
+from govcheck.rules.websites import column_findings, counts_against, evaluate_site
 from govcheck.rules.wording import serious_error_findings
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "blank_column_findings",
     "check_messages",
     "column_findings",
+    "counts_against",
     "evaluate_account",
     "evaluate_site",
     "found_findings",
@@ -76,6 +78,7 @@ __all__ = [
     "load_profile",
     "merge_account_observations",
     "original_findings",
+    "profile_reference",
     "read_column",
     "read_columns",
     "rename_findings",

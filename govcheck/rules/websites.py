@@ -1,15 +1,16 @@
-"""Every finding about a website, indicator by indicator (:func:`evaluate_site`).
+"""Every finding about a website, indicator by indicator (:func:`evaluate_site`), and the one
+question the spider asks the rules while it reads a site (:func:`counts_against`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from govcheck.rules.availability import availability_findings
 from govcheck.rules.blank import blank_column_findings
-from govcheck.rules.columns import column_threshold, read_columns, unreadable_column_findings
+from govcheck.rules.columns import column_threshold, read_column, read_columns, unreadable_column_findings
 from govcheck.rules.common import Finding, new_finding, normalised_as_of, of_kind
 from govcheck.rules.freshness import home_page_findings, stale_column_findings
 from govcheck.rules.interaction import site_interaction_findings
@@ -58,3 +59,23 @@ def column_findings(
         *blank_column_findings(readings, as_of, profile),
         *unreadable_column_findings(readings, as_of, profile),
     ]
+
+
+def counts_against(
+    target: Mapping[str, Any], page: Mapping[str, Any], as_of: datetime, profile: Profile
+) -> Literal["stale", "blank"] | None:
+    """Whether one reading of a home or column page counts against its site under the round's
+    profile, and why: ``stale`` (首页不更新 fails the site; a column reads stale for 栏目不更新),
+    ``blank`` (a column reads blank for 空白栏目), or None.
+
+    The spider asks it of a page read as fetched, to decide whether to look again where a
+    browser may show more (or a list's last page); what the round finally concludes is the
+    rules' own, from the observations stored.
+    """
+    as_of = normalised_as_of(as_of, profile)
+    if page.get("kind") == "home":
+        findings = home_page_findings(target, [page], as_of, profile)
+        return "stale" if any(f.severity in ("veto", "deduct") for f in findings) else None
+    name = page.get("column_name") or page.get("key", "")
+    reading = read_column(name, page.get("column_type", "其他"), page, page.get("url", ""), as_of, profile)
+    return reading.status if reading.status in ("stale", "blank") else None

@@ -57,7 +57,7 @@ from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
-from govcheck.rules import INTERACTION_TYPE, check_messages, home_page_findings, read_column
+from govcheck.rules import INTERACTION_TYPE, counts_against
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
@@ -356,7 +356,7 @@ class SitesSpider(RoundSpider):
         if reading.more_pages is not None:
             # The list runs from old to new over more pages: this page may not show the newest
             # entries. Old on this one, they are read on the last page when a link names it.
-            stale_here = self.column_is_stale(observation.data)
+            stale_here = self.page_counts_against(site, observation) == "stale"
             last_page = reading.more_pages.last_page_url
             observation.data["more_pages"] = {"says": reading.more_pages.says, "last_page_url": last_page}
             if stale_here and last_page and last_page != response.url:
@@ -406,19 +406,12 @@ class SitesSpider(RoundSpider):
                 return True
             if registered_without_columns and not discovered:
                 return True
-            return self.home_is_stale(site, observation) and depends_on_a_browser(html)
-        counts_against = state == "empty" or (state == "entries" and self.column_is_stale(observation.data))
-        return counts_against and depends_on_a_browser(html)
+            return self.page_counts_against(site, observation) == "stale" and depends_on_a_browser(html)
+        return self.page_counts_against(site, observation) is not None and depends_on_a_browser(html)
 
-    def home_is_stale(self, site: dict[str, Any], observation: ObservationItem) -> bool:
-        """Whether this reading of the home page fails 首页不更新, by the round's own rule."""
-        findings = home_page_findings(site, [observation.to_document()], self.as_of, self.profile)
-        return any(finding.severity in ("veto", "deduct") for finding in findings)
-
-    def column_is_stale(self, data: dict[str, Any]) -> bool:
-        """Whether this reading of a column (an observation's data) counts as stale (栏目不更新), by the round's own rule."""
-        reading = read_column(data["column_name"], data.get("column_type", "其他"), data, data.get("url", ""), self.as_of, self.profile)
-        return reading.status == "stale"
+    def page_counts_against(self, site: dict[str, Any], observation: ObservationItem) -> str | None:
+        """Whether this reading of a page counts against its site (stale or blank), by the round's own rules."""
+        return counts_against(site, observation.to_document(), self.as_of, self.profile)
 
     # -- rendering JavaScript pages -----------------------------------------------------
 
@@ -502,12 +495,7 @@ class SitesSpider(RoundSpider):
                 }
                 for m in listed.messages
             ]
-            read.update(
-                messages_state=listed.state,
-                messages=messages,
-                # the rules recompute this from `messages`; kept here for whoever reads the observation
-                unanswered=list(check_messages(messages, self.as_of, self.profile).overdue),
-            )
+            read.update(messages_state=listed.state, messages=messages)
         return read
 
     def discovered_columns(self, navigation: Sequence[NavigationEntry]) -> list[dict[str, Any]]:
