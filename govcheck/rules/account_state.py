@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from govcheck.rules.common import calendar_date, instant, local
+from govcheck.observations import AccountObservation
+from govcheck.rules.common import ObservationLike, as_observation, calendar_date, instant, local
 from govcheck.rules.profile import Profile
 
 
@@ -40,28 +41,28 @@ class AccountState:
     read_at: dict[str, datetime | None] = field(default_factory=dict)
 
 
-def _source_name(observation: Mapping[str, Any]) -> str:
-    name = observation.get("source") or ("manual" if observation.get("manual") else "crawl")
-    inspector = observation.get("inspector")
+def _source_name(observation: AccountObservation) -> str:
+    name = observation.source or ("manual" if observation.manual else "crawl")
+    inspector = observation.inspector
     return f"{name} ({inspector})" if inspector else str(name)
 
 
-def _field_value(observation: Mapping[str, Any], name: str) -> Any:
+def _field_value(observation: AccountObservation, name: str) -> Any:
     """A field of one observation, None when it is unknown there."""
     if name == "found":
-        found = observation.get("found")
+        found = observation.found
         return found if isinstance(found, bool) else None
     if name == "current_name":
-        text = (observation.get("current_name") or "").strip()
+        text = (observation.current_name or "").strip()
         return text or None
     if name == "latest_post_at":
-        latest = instant(observation.get("latest_post_at"))
-        if latest is not None or observation.get("error"):
+        latest = instant(observation.latest_post_at)
+        if latest is not None or observation.error:
             # A read that failed may have stopped before the newest post: its posts give no latest.
             return latest
-        return _latest_post_time(observation.get("posts"))
+        return _latest_post_time(observation.posts)
     if name == "interaction":
-        interaction = observation.get("interaction")
+        interaction = observation.interaction
         # unknown, and not recorded in the register: an inspector's state fills it
         if not isinstance(interaction, Mapping) or interaction.get("state") in (None, "", "unknown", "unrecorded"):
             return None
@@ -69,15 +70,15 @@ def _field_value(observation: Mapping[str, Any], name: str) -> Any:
     if name == "originals":
         # The pair is one fact: latest_original_at is meaningful only when originals are known,
         # and "no original seen" only from a read that did not fail.
-        if observation.get("originals_known") is not True:
+        if observation.originals_known is not True:
             return None
-        latest = instant(observation.get("latest_original_at"))
-        return None if latest is None and observation.get("error") else (latest,)
+        latest = instant(observation.latest_original_at)
+        return None if latest is None and observation.error else (latest,)
     raise KeyError(name)
 
 
-def _is_manual(observation: Mapping[str, Any]) -> bool:
-    return bool(observation.get("manual") or observation.get("source") == "manual")
+def _is_manual(observation: AccountObservation) -> bool:
+    return bool(observation.manual or observation.source == "manual")
 
 
 def _latest_post_time(posts: Any) -> datetime | None:
@@ -88,32 +89,37 @@ def _latest_post_time(posts: Any) -> datetime | None:
     return max(known) if known else None
 
 
-def _source_evidence(observation: Mapping[str, Any], profile: Profile) -> dict[str, Any]:
-    interaction = observation.get("interaction") if isinstance(observation.get("interaction"), Mapping) else {}
-    posts = observation.get("posts")
+def _source_evidence(observation: AccountObservation, profile: Profile) -> dict[str, Any]:
+    interaction = observation.interaction if isinstance(observation.interaction, Mapping) else {}
+    posts = observation.posts
     return {
-        "source": observation.get("source", ""),
-        "manual": bool(observation.get("manual")),
-        "key": observation.get("key", ""),
-        "url": observation.get("url", ""),  # the account's page as this source read it
-        "fetched_at": local(observation.get("fetched_at"), profile),
-        "inspector": observation.get("inspector", ""),
-        "screenshot": observation.get("screenshot", ""),
-        "found": observation.get("found"),
-        "current_name": observation.get("current_name"),
-        "latest_post_at": local(observation.get("latest_post_at"), profile),
-        "latest_original_at": local(observation.get("latest_original_at"), profile),
-        "originals_known": observation.get("originals_known"),
+        "source": observation.source,
+        "manual": bool(observation.manual),
+        "key": observation.key,
+        "url": _or_blank(observation.url),  # the account's page as this source read it
+        "fetched_at": local(observation.fetched_at, profile),
+        "inspector": _or_blank(observation.inspector),
+        "screenshot": _or_blank(observation.screenshot),
+        "found": observation.found,
+        "current_name": observation.current_name,
+        "latest_post_at": local(observation.latest_post_at, profile),
+        "latest_original_at": local(observation.latest_original_at, profile),
+        "originals_known": observation.originals_known,
         # all the posts the source read (the observation keeps only the last months' as evidence)
-        "posts_read": observation.get("posts_read", None if posts is None else len(posts)),
-        "oldest_post_read": local(observation.get("oldest_post_read"), profile),
+        "posts_read": observation.posts_read if observation.posts_read is not None else None if posts is None else len(posts),
+        "oldest_post_read": local(observation.oldest_post_read, profile),
         "interaction": dict(interaction),
-        "error": observation.get("error", ""),
+        "error": _or_blank(observation.error),
     }
 
 
+def _or_blank(text: str | None) -> str:
+    """A text an observation may leave out, as the evidence prints it."""
+    return "" if text is None else text
+
+
 def merge_account_observations(
-    observations: Sequence[Mapping[str, Any]], profile: Profile, as_of: datetime | None = None
+    observations: Sequence[ObservationLike], profile: Profile, as_of: datetime | None = None
 ) -> AccountState:
     """Crawled observations first, then manual ones: a manual value fills what the crawl left
     unknown and, where both have a value, the manual one wins (the inspector saw the account).
@@ -123,18 +129,18 @@ def merge_account_observations(
     (``as_of``) wins, whoever saw it; on a tie, or when no source proves one up to that day,
     the order above decides. ``taken_from`` names the source of every value used.
     """
-    ordered = sorted(observations, key=_is_manual)
+    ordered = sorted((as_observation(o, AccountObservation) for o in observations), key=_is_manual)
     values: dict[str, Any] = {}
     taken_from: dict[str, str] = {}
     inspected: set[str] = set()
     read_at: dict[str, datetime | None] = {}
-    seen: dict[str, list[tuple[datetime, Any, Mapping[str, Any]]]] = {name: [] for name in _LATEST_SEEN_FIELDS}
+    seen: dict[str, list[tuple[datetime, Any, AccountObservation]]] = {name: [] for name in _LATEST_SEEN_FIELDS}
     last_day = calendar_date(as_of, profile) if as_of is not None else None
 
-    def take(name: str, value: Any, observation: Mapping[str, Any]) -> None:
+    def take(name: str, value: Any, observation: AccountObservation) -> None:
         values[name] = value
         taken_from[name] = _source_name(observation)
-        read_at[name] = instant(observation.get("fetched_at"))
+        read_at[name] = instant(observation.fetched_at)
         if _is_manual(observation):
             inspected.add(name)
         else:
@@ -156,20 +162,20 @@ def merge_account_observations(
             take(name, value, observation)
     # The post list: the first one read (a list, even empty) by an observation without an error.
     posts_read_by = next(
-        (o for o in ordered if isinstance(o.get("posts"), list) and not o.get("error")), None
+        (o for o in ordered if isinstance(o.posts, list) and not o.error), None
     )
-    posts = None if posts_read_by is None else tuple(posts_read_by["posts"])
+    posts = None if posts_read_by is None or posts_read_by.posts is None else tuple(posts_read_by.posts)
     if posts_read_by is not None:
-        read_at["posts"] = instant(posts_read_by.get("fetched_at"))
+        read_at["posts"] = instant(posts_read_by.fetched_at)
     if "interaction" not in values:
         # Nobody could tell the state: keep what the check saw (its URL and why) for the reason.
-        unknown = [o["interaction"] for o in ordered if isinstance(o.get("interaction"), Mapping)]
+        unknown = [o.interaction for o in ordered if isinstance(o.interaction, Mapping)]
         if unknown:
             values["interaction"] = max(unknown, key=lambda i: bool(i.get("detail") or i.get("url")))
-    errors = [f"{_source_name(o)}: {o['error']}" for o in ordered if o.get("error")]
+    errors = [f"{_source_name(o)}: {o.error}" for o in ordered if o.error]
     originals = values.get("originals")
     originals_source = next(
-        (str(o.get("source") or "") for o in ordered if o.get("originals_known") is not None), ""
+        (str(o.source or "") for o in ordered if o.originals_known is not None), ""
     )
     return AccountState(
         found=values.get("found"),
@@ -189,8 +195,8 @@ def merge_account_observations(
     )
 
 
-def _proof_rank(candidate: tuple[datetime, Any, Mapping[str, Any]]) -> tuple[datetime, bool, datetime]:
+def _proof_rank(candidate: tuple[datetime, Any, AccountObservation]) -> tuple[datetime, bool, datetime]:
     """Orders the sources proving a post date: the date, then the inspector's, then the latest read."""
     moment, _, observation = candidate
-    read = instant(observation.get("fetched_at")) or datetime.min.replace(tzinfo=timezone.utc)
+    read = instant(observation.fetched_at) or datetime.min.replace(tzinfo=timezone.utc)
     return instant(moment), _is_manual(observation), read

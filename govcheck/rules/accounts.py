@@ -16,10 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from govcheck.observations import AccountObservation
 from govcheck.rules.account_state import AccountState, merge_account_observations
 from govcheck.rules.common import (
     EVIDENCE_ITEMS,
     Finding,
+    ObservationLike,
     age_days,
     calendar_date,
     instant,
@@ -45,11 +47,11 @@ def _account_evidence(target: Mapping[str, Any], state: AccountState, **extra: A
 
 
 def evaluate_account(
-    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], observations: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[Finding]:
     """Every finding about a new-media account, from its (merged) observations."""
     as_of = normalised_as_of(as_of, profile)
-    accounts = of_kind(observations, "account")
+    accounts = of_kind(observations, AccountObservation)
     state = merge_account_observations(accounts, profile, as_of)
     if not accounts or state.found is not True:
         return found_findings(target, state, bool(accounts), as_of, profile)

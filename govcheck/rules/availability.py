@@ -15,19 +15,21 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-from govcheck.rules.common import Finding, instant, judged, local, new_finding
+from govcheck.observations import ProbeObservation
+from govcheck.rules.common import Finding, ObservationLike, as_observation, instant, judged, local, new_finding
 from govcheck.rules.profile import Profile
 
 
 def availability_findings(
-    target: Mapping[str, Any], probes: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], probes: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[Finding]:
     """站点无法访问: the week's failure ratio when measured, else what a one-shot round can say."""
     rules = profile.section("websites", "availability")
-    visits = [p for p in probes if isinstance(p.get("ok"), bool)]
+    probes = [as_observation(p, ProbeObservation) for p in probes]
+    visits = [p for p in probes if isinstance(p.ok, bool)]
     # A probe without ok is no visit: the site refused us (a crawler block, a rate limit), which
     # says nothing about whether visitors reach it. Kept in the evidence with why.
-    refused = [p for p in probes if not isinstance(p.get("ok"), bool)]
+    refused = [p for p in probes if not isinstance(p.ok, bool)]
     # A visit after the monitoring time point says nothing about the site at that point (an
     # hourly job may go on running after it): when visits up to the point were made, the later
     # ones are not counted. Nor are visits before the monitored window (``window_days``, the
@@ -40,7 +42,7 @@ def availability_findings(
     window_starts = as_of - timedelta(days=window_days) if window_days else None
     measured, late, early = [], [], []
     for probe in visits:
-        moment = instant(probe.get("fetched_at"))
+        moment = instant(probe.fetched_at)
         if moment is not None and moment > as_of:
             late.append(probe)
         elif moment is not None and window_starts is not None and moment < window_starts:
@@ -50,18 +52,18 @@ def availability_findings(
     only_later = not measured and not early
     if only_later:
         measured, late = late, []
-    failed = [p for p in measured if not p["ok"]]
+    failed = [p for p in measured if not p.ok]
 
-    def visit(probe: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    def visit(probe: ProbeObservation, **extra: Any) -> dict[str, Any]:
         return {
-            "key": probe.get("key", ""),
-            "url": probe.get("url", ""),
-            "fetched_at": local(probe.get("fetched_at"), profile),
-            "ok": probe.get("ok"),
-            "status": probe.get("status"),
-            "error": probe.get("error", ""),
-            "elapsed_ms": probe.get("elapsed_ms"),
-            **({"network_witness": probe["network_witness"]} if probe.get("network_witness") else {}),
+            "key": probe.key,
+            "url": probe.url,
+            "fetched_at": local(probe.fetched_at, profile),
+            "ok": probe.ok,
+            "status": probe.status,
+            "error": probe.error,
+            "elapsed_ms": probe.elapsed_ms,
+            **({"network_witness": probe.network_witness} if probe.network_witness else {}),
             **extra,
         }
 
@@ -92,7 +94,7 @@ def availability_findings(
         return new_finding(profile, rules["review_code"], rules["labels"]["review"], "review", threshold, as_of, evidence, reason)
 
     if not measured and refused:
-        errors = "；".join(dict.fromkeys(str(p.get("error") or "no detail") for p in refused))
+        errors = "；".join(dict.fromkeys(str(p.error or "no detail") for p in refused))
         return [review(rules["reasons"]["refused"].format(url=target.get("url", ""), count=len(refused), errors=errors))]
     if not measured and early:
         return [review(rules["reasons"]["before_window"].format(url=target.get("url", ""), count=len(early), days=window_days))]
@@ -107,12 +109,12 @@ def availability_findings(
     # One-shot round: its visits straddle the monitoring time point at most by minutes, so the
     # later ones count here too; a visit refused to us means the server answered.
     round_visits = [*measured, *late]
-    round_failed = [p for p in round_visits if not p["ok"]]
+    round_failed = [p for p in round_visits if not p.ok]
     if len(round_failed) == len(round_visits) and not refused:
         if span_required is not None:
             # An outage at the monitoring time point is shown by enough failed visits spread over
             # the span, as recorded (first to last failure); fewer, or closer, may be seconds of it.
-            moments = [m for m in (instant(p.get("fetched_at")) for p in round_failed) if m is not None]
+            moments = [m for m in (instant(p.fetched_at) for p in round_failed) if m is not None]
             span_seen = (max(moments) - min(moments)).total_seconds() if moments else 0.0
             evidence["failed_span_seconds"] = round(span_seen, 3)
             if len(round_failed) < rules["probe_count"] or span_seen < span_required:
@@ -135,6 +137,6 @@ def _seconds_text(seconds: float) -> str:
     return f"{tenths // 10}.{tenths % 10}".removesuffix(".0")
 
 
-def _natural_key(observation: Mapping[str, Any]) -> list[Any]:
+def _natural_key(observation: ProbeObservation) -> list[Any]:
     """probe-2 before probe-10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(observation.get("key", "")))]
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(observation.key))]

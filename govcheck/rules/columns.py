@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from govcheck.observations import ColumnObservation, PageObservation
 from govcheck.rules.common import (
     EVIDENCE_ITEMS,
     INTERACTION_TYPE,
     Finding,
+    ObservationLike,
+    as_observation,
     calendar_date,
     latest_until,
     local,
@@ -39,16 +42,16 @@ def entry_evidence(entries: Iterable[Mapping[str, Any]], profile: Profile) -> li
     ]
 
 
-def unread_detail_pages(observation: Mapping[str, Any]) -> bool:
+def unread_detail_pages(observation: PageObservation) -> bool:
     """Whether a list's dates were read on its detail pages and one could not be read: its
     newest date is then the newest of those read, a lower bound."""
-    return any(detail.get("error") for detail in observation.get("detail_pages") or [])
+    return any(detail.get("error") for detail in observation.detail_pages or [])
 
 
-def newest_date(observation: Mapping[str, Any], as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
+def newest_date(observation: PageObservation, as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:
     """The newest publish date of a page read up to the monitoring day (the spider's newest_date
     or its dated entries), and whether entries dated after that day were seen."""
-    dates = [observation.get("newest_date"), *(e.get("date") for e in observation.get("entries") or [])]
+    dates = [observation.newest_date, *(e.get("date") for e in observation.entries or [])]
     return latest_until(dates, as_of, profile)
 
 
@@ -67,13 +70,14 @@ class ColumnReading:
 
 
 def read_column(
-    name: str, column_type: str, observation: Mapping[str, Any] | None, url: str, as_of: datetime, profile: Profile
+    name: str, column_type: str, observation: ObservationLike | None, url: str, as_of: datetime, profile: Profile
 ) -> ColumnReading:
     """Classifies one column; an unreadable one is never counted as stale or blank."""
     reasons = profile.section("websites", "columns", "reasons")
+    observation = None if observation is None else as_observation(observation, ColumnObservation)
     guess = None
-    if observation is not None and observation.get("discovered"):
-        guess = observation.get("type_guess")
+    if observation is not None and observation.discovered:
+        guess = observation.type_guess
         if guess is None and column_type not in ("其他", INTERACTION_TYPE):
             # found in the navigation by an older spider, which typed a column by any word of its
             # name at any level: a guess, never enough to count it towards a veto
@@ -84,51 +88,51 @@ def read_column(
     if observation is None:
         evidence = {"name": name, "type": column_type, "url": url, "observed": False}
         return ColumnReading(name, column_type, url, "review", evidence, reason=reasons["missing"].format(column=name, url=url))
-    url = observation.get("url") or url
-    state = observation.get("state", "")
+    url = observation.url or url
+    state = observation.state
     newest, later_seen = newest_date(observation, as_of, profile)
     evidence = {
         "name": name,
         "type": column_type,
         "url": url,
-        "fetched_at": local(observation.get("fetched_at"), profile),
-        "status": observation.get("status"),
-        "method": observation.get("method", ""),
+        "fetched_at": local(observation.fetched_at, profile),
+        "status": observation.status,
+        "method": observation.method,
         "state": state,
         "newest_date": local(newest, profile),
-        "newest_date_seen": local(observation.get("newest_date"), profile),
+        "newest_date_seen": local(observation.newest_date, profile),
     }
     threshold_date = kind.stale_before(calendar_date(as_of, profile)) if kind else None
     if threshold_date is not None:
         evidence["threshold_date"] = threshold_date
-    if observation.get("discovered"):
+    if observation.discovered:
         # what its name suggested (type is what it is judged by) and whether it is first-level
-        evidence.update(discovered=True, type_guess=guess or column_type, first_level=observation.get("first_level"))
-    if observation.get("last_page"):  # listed old to new: the newest entries were read on its last page
-        evidence["last_page"] = observation["last_page"]
-    if state == "empty" and observation.get("render_error"):
+        evidence.update(discovered=True, type_guess=guess or column_type, first_level=observation.first_level)
+    if observation.last_page:  # listed old to new: the newest entries were read on its last page
+        evidence["last_page"] = observation.last_page
+    if state == "empty" and observation.render_error:
         # the page runs scripts that may fill its list and hide its 暂无信息, and our browser could not open it
-        evidence["render_error"] = observation["render_error"]
-        reason = reasons["blank_render_failed"].format(column=name, url=url, error=observation["render_error"])
+        evidence["render_error"] = observation.render_error
+        reason = reasons["blank_render_failed"].format(column=name, url=url, error=observation.render_error)
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
     if state == "empty":
         return ColumnReading(name, column_type, url, "blank", evidence, timely, should_update)
-    if state != "entries" and observation.get("discovered") and threshold_date is None and column_type != INTERACTION_TYPE:
+    if state != "entries" and observation.discovered and threshold_date is None and column_type != INTERACTION_TYPE:
         # A navigation entry we guessed to be an untyped column (机构概况, 网上办事…) whose page
         # has no list: nothing the indicator checks, and not the site's fault.
         return ColumnReading(name, column_type, url, "unchecked", evidence)
     if state != "entries":
-        reason = reasons["unread"].format(column=name, url=url, state=state or "no state", error=observation.get("error") or "no detail")
+        reason = reasons["unread"].format(column=name, url=url, state=state or "no state", error=observation.error or "no detail")
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
     if threshold_date is None:
         return ColumnReading(name, column_type, url, "unchecked", evidence)
     newest_day = calendar_date(newest, profile)
     if newest_day is None:
-        evidence["entries"] = entry_evidence(observation.get("entries") or [], profile)
+        evidence["entries"] = entry_evidence(observation.entries or [], profile)
         if later_seen:
             reason = reasons["later_only"].format(column=name, url=url, as_of=as_of.date().isoformat())
-        elif observation.get("error"):  # e.g. a detail page that could not be read
-            reason = reasons["unread"].format(column=name, url=url, state=state, error=observation["error"])
+        elif observation.error:  # e.g. a detail page that could not be read
+            reason = reasons["unread"].format(column=name, url=url, state=state, error=observation.error)
         else:
             reason = reasons["undated"].format(column=name, url=url)
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
@@ -136,35 +140,36 @@ def read_column(
         return ColumnReading(name, column_type, url, "fresh", evidence, timely, should_update)
     if unread_detail_pages(observation):
         # an entry whose detail page was not read may be newer than the dates read
-        evidence["entries"] = entry_evidence(observation.get("entries") or [], profile)
-        reason = reasons["unread"].format(column=name, url=url, state=state, error=observation.get("error") or "detail pages not read")
+        evidence["entries"] = entry_evidence(observation.entries or [], profile)
+        reason = reasons["unread"].format(column=name, url=url, state=state, error=observation.error or "detail pages not read")
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
-    if observation.get("more_pages"):
+    if observation.more_pages:
         # a list running from old to new that goes on: its newest entries are on a later page
-        evidence["more_pages"] = observation["more_pages"]
-        reason = reasons["oldest_first"].format(column=name, url=url, date=newest_day.isoformat(), says=observation["more_pages"].get("says", ""))
+        evidence["more_pages"] = observation.more_pages
+        reason = reasons["oldest_first"].format(column=name, url=url, date=newest_day.isoformat(), says=observation.more_pages.get("says", ""))
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
-    if observation.get("render_error"):
+    if observation.render_error:
         # the page may show a newer list in a browser, and ours could not open it
-        evidence["render_error"] = observation["render_error"]
-        reason = reasons["render_failed"].format(column=name, url=url, date=newest_day.isoformat(), error=observation["render_error"])
+        evidence["render_error"] = observation.render_error
+        reason = reasons["render_failed"].format(column=name, url=url, date=newest_day.isoformat(), error=observation.render_error)
         return ColumnReading(name, column_type, url, "review", evidence, reason=reason)
     return ColumnReading(name, column_type, url, "stale", evidence, timely, should_update)
 
 
 def read_columns(
-    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], observations: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[ColumnReading]:
     """Every column of the target (observed or not) and every column observed."""
-    by_name = {str(o.get("key") or o.get("column_name")): o for o in observations}
+    columns = [as_observation(o, ColumnObservation) for o in observations]
+    by_name = {str(o.key or o.column_name): o for o in columns}
     readings = []
     registered = [c for c in target.get("columns") or [] if c.get("name")]
     for column in registered:
         observation = by_name.pop(column["name"], None)
-        column_type = (observation or {}).get("column_type") or column.get("type") or "其他"
+        column_type = (observation.column_type if observation else None) or column.get("type") or "其他"
         readings.append(read_column(column["name"], column_type, observation, column.get("url", ""), as_of, profile))
     for name, observation in by_name.items():  # observed, though no longer registered
-        readings.append(read_column(name, observation.get("column_type") or "其他", observation, "", as_of, profile))
+        readings.append(read_column(name, observation.column_type or "其他", observation, "", as_of, profile))
     return readings
 
 

@@ -18,10 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from govcheck.observations import OBSERVATION_KINDS, Observation
 from govcheck.rules.profile import Profile
 
+
+# what the rules take for an observation: a typed one, or the document the store gave back
+ObservationLike = Observation | Mapping[str, Any]
+KindOfObservation = TypeVar("KindOfObservation", bound=Observation)
 
 Severity = Literal["veto", "deduct", "note", "review"]
 Verdict = Literal["合格", "不合格", "待人工复核"]
@@ -157,8 +162,25 @@ def judged(profile: Profile, section: Mapping[str, Any], severity_key: str = "se
     return severity, points
 
 
-def of_kind(observations: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:
-    return [o for o in observations if o.get("kind") == kind]
+def as_observation(observation: ObservationLike, kind: type[KindOfObservation]) -> KindOfObservation:
+    """An observation of a kind as the rules read it: typed, from its stored document if need be
+    (govcheck.observations; a stored document of an older round loads as well)."""
+    if isinstance(observation, kind):
+        return observation
+    if isinstance(observation, Observation):
+        raise TypeError(f"a {observation.kind} observation where a {kind.__name__} was expected")
+    named = OBSERVATION_KINDS.get(observation.get("kind"))  # a home page where a page is asked for…
+    return (named if named is not None and issubclass(named, kind) else kind).from_document(observation)  # type: ignore[return-value]
+
+
+def kind_of(observation: ObservationLike) -> Any:
+    """The kind of an observation, typed or stored (``probe``, ``home``…)."""
+    return observation.kind if isinstance(observation, Observation) else observation.get("kind")
+
+
+def of_kind(observations: Iterable[ObservationLike], kind: type[KindOfObservation]) -> list[KindOfObservation]:
+    """The observations of one kind among a target's, typed."""
+    return [as_observation(o, kind) for o in observations if kind_of(o) == kind.kind]
 
 
 def latest_until(moments: Iterable[Any], as_of: datetime, profile: Profile) -> tuple[datetime | None, bool]:

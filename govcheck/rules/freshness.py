@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from govcheck.rules.columns import ColumnReading, column_threshold, entry_evidence, newest_date, unread_detail_pages
-from govcheck.rules.common import Finding, age_days, calendar_date, judged, local, new_finding
+from govcheck.observations import HomeObservation
+from govcheck.rules.common import Finding, ObservationLike, age_days, as_observation, calendar_date, judged, local, new_finding
 from govcheck.rules.profile import Profile
 
 
 def home_page_findings(
-    target: Mapping[str, Any], homes: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], homes: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[Finding]:
     """首页不更新: the home page's newest entry older than stale_days calendar days."""
     rules = profile.section("websites", "home_page")
@@ -32,39 +33,39 @@ def home_page_findings(
 
     if not homes:
         return review(reasons["missing"].format(url=url), {"url": url, "observed": False})
-    home = homes[0]
-    url = home.get("url") or url
+    home = as_observation(homes[0], HomeObservation)
+    url = home.url or url
     newest, later_seen = newest_date(home, as_of, profile)
     evidence = {
         "url": url,
-        "fetched_at": local(home.get("fetched_at"), profile),
-        "status": home.get("status"),
-        "state": home.get("state", ""),
+        "fetched_at": local(home.fetched_at, profile),
+        "status": home.status,
+        "state": home.state,
         "newest_date": local(newest, profile),
-        "newest_date_seen": local(home.get("newest_date"), profile),
-        "entries": entry_evidence(home.get("entries") or [], profile),
+        "newest_date_seen": local(home.newest_date, profile),
+        "entries": entry_evidence(home.entries or [], profile),
     }
-    state = home.get("state", "")
+    state = home.state
     if state != "entries":
         # failed / unparsed / empty / anything unknown: we could not see the home page's news
         if state in ("failed", "unparsed"):
-            return review(reasons["unread"].format(url=url, state=state, error=home.get("error") or "no detail"), evidence)
+            return review(reasons["unread"].format(url=url, state=state, error=home.error or "no detail"), evidence)
         return review(reasons["undated"].format(url=url, state=state or "no state"), evidence)
     age = age_days(newest, as_of, profile)
     if age is None and later_seen:
         return review(reasons["later_only"].format(url=url, as_of=as_of.date().isoformat()), evidence)
-    if age is None and home.get("error"):  # e.g. a detail page that could not be read
-        return review(reasons["unread"].format(url=url, state=state, error=home["error"]), evidence)
+    if age is None and home.error:  # e.g. a detail page that could not be read
+        return review(reasons["unread"].format(url=url, state=state, error=home.error), evidence)
     if age is None:
         return review(reasons["undated"].format(url=url, state=state), evidence)
     evidence["age_days"] = age
     if age > rules["stale_days"] and unread_detail_pages(home):
         # an entry whose detail page was not read may be newer than the dates read
-        return review(reasons["unread"].format(url=url, state=state, error=home.get("error") or "detail pages not read"), evidence)
-    if age > rules["stale_days"] and home.get("render_error"):
+        return review(reasons["unread"].format(url=url, state=state, error=home.error or "detail pages not read"), evidence)
+    if age > rules["stale_days"] and home.render_error:
         # the page may show newer news in a browser, and ours could not open it
-        evidence["render_error"] = home["render_error"]
-        return review(reasons["render_failed"].format(url=url, date=calendar_date(newest, profile).isoformat(), error=home["render_error"]), evidence)
+        evidence["render_error"] = home.render_error
+        return review(reasons["render_failed"].format(url=url, date=calendar_date(newest, profile).isoformat(), error=home.render_error), evidence)
     if age > rules["stale_days"]:
         severity, points = judged(profile, rules)
         return [new_finding(profile, rules["code"], rules["labels"]["stale"], severity, threshold, as_of, evidence, points=points)]

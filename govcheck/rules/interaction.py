@@ -15,7 +15,18 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from govcheck.rules.common import INTERACTION_TYPE, Finding, calendar_date, judged, local, new_finding, normalised_as_of
+from govcheck.observations import ColumnObservation, HomeObservation
+from govcheck.rules.common import (
+    INTERACTION_TYPE,
+    Finding,
+    ObservationLike,
+    as_observation,
+    calendar_date,
+    judged,
+    local,
+    new_finding,
+    normalised_as_of,
+)
 from govcheck.rules.profile import Profile
 
 
@@ -81,8 +92,8 @@ def _interaction_threshold(profile: Profile) -> dict[str, Any]:
 
 def site_interaction_findings(
     target: Mapping[str, Any],
-    homes: Sequence[Mapping[str, Any]],
-    columns: Sequence[Mapping[str, Any]],
+    homes: Sequence[ObservationLike],
+    columns: Sequence[ObservationLike],
     as_of: datetime,
     profile: Profile,
 ) -> list[Finding]:
@@ -103,29 +114,30 @@ def site_interaction_findings(
     rules = profile.section("websites", "interaction")
     threshold = _interaction_threshold(profile)
     severity, points = judged(profile, rules)
-    channels = [o for o in columns if o.get("column_type") == INTERACTION_TYPE]
+    columns = [as_observation(o, ColumnObservation) for o in columns]
+    channels = [o for o in columns if o.column_type == INTERACTION_TYPE]
     registered = [c for c in target.get("columns") or [] if c.get("type") == INTERACTION_TYPE]
     if channels or registered:
         return _message_findings(channels, as_of, profile)
-    home = homes[0] if homes else None
-    links = home.get("interaction_links") if home else None
-    if not isinstance(links, list) or home.get("state") != "entries":
+    home = as_observation(homes[0], HomeObservation) if homes else None
+    links = home.interaction_links if home else None
+    if home is None or not isinstance(links, list) or home.state != "entries":
         # Not read, or read without its content showing (a page built by script): "none" would
         # not be proven, and the home page's own review already says why.
         return []
     evidence = {
-        "home_url": home.get("url", ""),
-        "fetched_at": local(home.get("fetched_at"), profile),
+        "home_url": home.url,
+        "fetched_at": local(home.fetched_at, profile),
         "registered_interaction_columns": [],
         "interaction_links": [dict(link) for link in links],
     }
-    search = home.get("channel_search") if isinstance(home.get("channel_search"), Mapping) else None
+    search = home.channel_search if isinstance(home.channel_search, Mapping) else None
     pages = [p for p in (search or {}).get("pages") or [] if isinstance(p, Mapping)]
     if search is not None:
         evidence["channel_search"] = search
     # a section (政民互动) is where channels sit: it counts through its page, read below
     named = [link for link in links if not link.get("section")]
-    broken = {b.get("url") for b in (home.get("links") or {}).get("broken") or []}
+    broken = {b.get("url") for b in (home.links or {}).get("broken") or []}
     if any(link.get("url") not in broken for link in named):
         return []  # a channel link opens
     if any(page.get("outcome") == "channel" for page in pages):
@@ -134,7 +146,7 @@ def site_interaction_findings(
     # unless their page was read and holds none
     read_none = {page.get("url") for page in pages if page.get("outcome") == "none"}
     unresolved = [
-        dict(u) for u in home.get("interaction_unresolved") or [] if isinstance(u, Mapping) and u.get("target") not in read_none
+        dict(u) for u in home.interaction_unresolved or [] if isinstance(u, Mapping) and u.get("target") not in read_none
     ]
     if unresolved:
         evidence["interaction_unresolved"] = unresolved
@@ -146,16 +158,16 @@ def site_interaction_findings(
         listed = "、".join(f"{u.get('name') or unnamed.get(u.get('why'), '无文字链接')}（{u.get('target', '')}）" for u in unresolved)
         reasons.append(rules["reasons"]["channel_unresolved"].format(links=listed))
     if not reasons:
-        evidence["columns_seen"] = [o.get("key", "") for o in columns]
-        evidence["read_as"] = home.get("method", "")
-        rendered = home.get("method") == "rendered"
+        evidence["columns_seen"] = [o.key for o in columns]
+        evidence["read_as"] = home.method
+        rendered = home.method == "rendered"
         if not rendered:
-            if home.get("render_error"):
-                evidence["render_error"] = home["render_error"]
+            if home.render_error:
+                evidence["render_error"] = home.render_error
             # menus are often written by script: the HTML as fetched does not prove there is none
-            reasons.append(rules["reasons"]["channel_not_rendered"].format(url=home.get("url", "")))
+            reasons.append(rules["reasons"]["channel_not_rendered"].format(url=home.url))
         if rendered or search is not None:
-            reasons += _absence_not_proven(home.get("url", ""), search, pages, rules)
+            reasons += _absence_not_proven(home.url, search, pages, rules)
         if not reasons:
             return [new_finding(profile, rules["codes"]["no_channel"], rules["labels"]["no_channel"], severity, threshold, as_of, evidence, points=points)]
     reason = profile.review_separator.join(reasons)
@@ -197,24 +209,24 @@ def _place(page: Mapping[str, Any]) -> str:
     return f"{name}（{page.get('url') or page.get('script', '')}：{why}）"
 
 
-def _message_findings(channels: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile) -> list[Finding]:
+def _message_findings(channels: Sequence[ColumnObservation], as_of: datetime, profile: Profile) -> list[Finding]:
     rules = profile.section("websites", "interaction")
     threshold = _interaction_threshold(profile)
     overdue_columns, unknown_columns, reasons = [], [], []
     for observation in channels:
-        if observation.get("state") not in ("entries", "empty") or "messages_state" not in observation:
+        if observation.state not in ("entries", "empty") or observation.messages_state is None:
             continue  # not read (the column review says why), or read before messages were observed
-        name, url = observation.get("key", ""), observation.get("url", "")
-        if observation.get("messages_state") == "unparsed":
+        name, url = observation.key, observation.url
+        if observation.messages_state == "unparsed":
             reasons.append(rules["reasons"]["no_messages"].format(column=name, url=url))
             continue
-        check = check_messages(observation.get("messages") or [], as_of, profile)
+        check = check_messages(observation.messages or [], as_of, profile)
         column_evidence = {
             "column": name,
             "url": url,
-            "fetched_at": local(observation.get("fetched_at"), profile),
-            "discovered": bool(observation.get("discovered")),
-            "messages_read": len(observation.get("messages") or []),
+            "fetched_at": local(observation.fetched_at, profile),
+            "discovered": bool(observation.discovered),
+            "messages_read": len(observation.messages or []),
             "messages_in_window": check.considered,
             "window_start": check.window_start,
             "overdue_before": check.overdue_before,

@@ -10,29 +10,30 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from govcheck.rules.common import Finding, new_finding
+from govcheck.observations import PageObservation
+from govcheck.rules.common import Finding, ObservationLike, as_observation, new_finding
 from govcheck.rules.profile import Profile
 
 
 def link_findings(
-    target: Mapping[str, Any], pages: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], pages: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[Finding]:
     """Broken links of the home and column pages: points per distinct broken URL, up to max_points.
 
     Unchecked links (our timeout, walls, rate limits) are listed and never counted.
     """
     rules = profile.section("websites", "links")
-    checked_pages = [p for p in pages if isinstance(p.get("links"), Mapping)]
+    checked_pages = [p for p in (as_observation(page, PageObservation) for page in pages) if isinstance(p.links, Mapping)]
     broken: dict[str, dict[str, Any]] = {}
     unchecked: dict[str, dict[str, Any]] = {}
     for page in checked_pages:
         for kind, found in (("broken", broken), ("unchecked", unchecked)):
-            for link in page["links"].get(kind) or []:
+            for link in page.links.get(kind) or []:
                 entry = found.setdefault(link.get("url", ""), {
                     "url": link.get("url", ""), "status": link.get("status"), "error": link.get("error", ""),
                     "outbound": bool(link.get("outbound")), "found_on": [],
                 })
-                entry["found_on"].append(page.get("url", ""))
+                entry["found_on"].append(page.url)
     for url in broken:
         unchecked.pop(url, None)  # broken seen from one page, unchecked from another: broken
     if not broken:
@@ -44,9 +45,9 @@ def link_findings(
         "broken": list(broken.values()),
         "broken_count": len(broken),
         "unchecked": list(unchecked.values()),
-        "pages_checked": [p.get("url", "") for p in checked_pages],
-        "links_found": sum(int(p["links"].get("found") or 0) for p in checked_pages),
-        "links_skipped": sum(int(p["links"].get("skipped") or 0) for p in checked_pages),
+        "pages_checked": [p.url for p in checked_pages],
+        "links_found": sum(int(p.links.get("found") or 0) for p in checked_pages),
+        "links_skipped": sum(int(p.links.get("skipped") or 0) for p in checked_pages),
     }
     threshold = {"points_per_link": per_link, "max_points": rules["max_points"]}
     label = rules["label"].format(count=len(broken))

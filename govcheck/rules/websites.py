@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from govcheck.observations import ColumnObservation, HomeObservation, ProbeObservation
 from govcheck.rules.availability import availability_findings
 from govcheck.rules.blank import blank_column_findings
 from govcheck.rules.columns import column_threshold, read_column, read_columns, unreadable_column_findings
-from govcheck.rules.common import Finding, new_finding, normalised_as_of, of_kind
+from govcheck.rules.common import Finding, ObservationLike, as_observation, kind_of, new_finding, normalised_as_of, of_kind
 from govcheck.rules.freshness import home_page_findings, stale_column_findings
 from govcheck.rules.interaction import site_interaction_findings
 from govcheck.rules.links import link_findings
@@ -20,14 +21,14 @@ from govcheck.rules.wording import serious_error_findings
 
 
 def evaluate_site(
-    target: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], observations: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[Finding]:
     """Every finding about a website: availability, home page, columns."""
     as_of = normalised_as_of(as_of, profile)
-    homes, columns = of_kind(observations, "home"), of_kind(observations, "column")
+    homes, columns = of_kind(observations, HomeObservation), of_kind(observations, ColumnObservation)
     return [
         *serious_error_findings(target, [*homes, *columns], as_of, profile),
-        *availability_findings(target, of_kind(observations, "probe"), as_of, profile),
+        *availability_findings(target, of_kind(observations, ProbeObservation), as_of, profile),
         *home_page_findings(target, homes, as_of, profile),
         *column_findings(target, columns, as_of, profile, homes),
         *site_interaction_findings(target, homes, columns, as_of, profile),
@@ -37,21 +38,21 @@ def evaluate_site(
 
 def column_findings(
     target: Mapping[str, Any],
-    observations: Sequence[Mapping[str, Any]],
+    observations: Sequence[ObservationLike],
     as_of: datetime,
     profile: Profile,
-    homes: Sequence[Mapping[str, Any]],
+    homes: Sequence[ObservationLike],
 ) -> list[Finding]:
     """栏目不更新 (stale, long stale, blank) with the notes below the veto counts, and a review per
     unreadable column; a review when the home page's navigation (``homes``, read for a site
     registered without columns: ``discovered_columns``) showed none."""
     readings = read_columns(target, observations, as_of, profile)
-    homes_without_columns = [h for h in homes if h.get("discovered_columns") == 0]
+    homes_without_columns = [h for h in (as_observation(h, HomeObservation) for h in homes) if h.discovered_columns == 0]
     if not readings and homes_without_columns:
         # Registered without columns, and the home page's navigation showed none: no column was
         # checked, so the site has not passed this indicator either.
         rules = profile.section("websites", "columns")
-        evidence = {"home_url": homes_without_columns[0].get("url", ""), "discovered_columns": 0}
+        evidence = {"home_url": homes_without_columns[0].url, "discovered_columns": 0}
         reason = rules["reasons"]["none_found"]
         return [new_finding(profile, rules["codes"]["review"], rules["labels"]["review"], "review", column_threshold(profile), as_of, evidence, reason)]
     return [
@@ -62,7 +63,7 @@ def column_findings(
 
 
 def counts_against(
-    target: Mapping[str, Any], page: Mapping[str, Any], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], page: ObservationLike, as_of: datetime, profile: Profile
 ) -> Literal["stale", "blank"] | None:
     """Whether one reading of a home or column page counts against its site under the round's
     profile, and why: ``stale`` (首页不更新 fails the site; a column reads stale for 栏目不更新),
@@ -73,9 +74,9 @@ def counts_against(
     rules' own, from the observations stored.
     """
     as_of = normalised_as_of(as_of, profile)
-    if page.get("kind") == "home":
+    if kind_of(page) == HomeObservation.kind:
         findings = home_page_findings(target, [page], as_of, profile)
         return "stale" if any(f.severity in ("veto", "deduct") for f in findings) else None
-    name = page.get("column_name") or page.get("key", "")
-    reading = read_column(name, page.get("column_type", "其他"), page, page.get("url", ""), as_of, profile)
+    column = as_observation(page, ColumnObservation)
+    reading = read_column(column.column_name or column.key, column.column_type or "其他", column, column.url, as_of, profile)
     return reading.status if reading.status in ("stale", "blank") else None

@@ -10,12 +10,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from govcheck.rules.common import Finding, judged, local, new_finding
+from govcheck.observations import PageObservation
+from govcheck.rules.common import Finding, ObservationLike, as_observation, judged, local, new_finding
 from govcheck.rules.profile import Profile
 
 
 def serious_error_findings(
-    target: Mapping[str, Any], pages: Sequence[Mapping[str, Any]], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], pages: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[Finding]:
     """A known wrong wording on the home page or a column page: one veto listing every hit.
 
@@ -29,20 +30,21 @@ def serious_error_findings(
     from govcheck.extract.wording import Hit, correction_cue  # the one list of correction words
 
     rules = profile.section("websites", "serious_errors")
+    read = [as_observation(page, PageObservation) for page in pages]
     hits = [
         {
-            "page": page.get("kind", ""),
-            "key": page.get("key", ""),
-            "url": page.get("url", ""),
-            "fetched_at": local(page.get("fetched_at"), profile),
+            "page": page.kind,
+            "key": page.key,
+            "url": page.url,
+            "fetched_at": local(page.fetched_at, profile),
             "wrong": hit.get("wrong", ""),
             "right": hit.get("right", ""),
             "snippet": hit.get("snippet", ""),
             "hidden": hit.get("hidden") is True,
-            "word_list": page.get("word_list", ""),
+            "word_list": page.word_list if page.word_list is not None else "",
         }
-        for page in pages
-        for hit in page.get("serious_errors") or []
+        for page in read
+        for hit in page.serious_errors or []
     ]
     if not hits:
         return []
