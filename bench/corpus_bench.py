@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 from govcheck.corpus import LabelledPage, home_observation, load_corpus, rounds  # noqa: E402
 from govcheck.extract.listing import extract_list  # noqa: E402
 from govcheck.rules import load_profile  # noqa: E402
-from govcheck.rules.engine import evaluate_site, home_page_findings  # noqa: E402
+from govcheck.rules import evaluate_site, home_page_findings  # noqa: E402
 
 DEFAULT_FOLDER = REPO.parent / "shared" / "corpus"
 PROFILE = load_profile()

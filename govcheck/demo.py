@@ -163,7 +163,7 @@ def store_previous_round(store: Store, register: Register, previous: PreviousRou
             "score": None,  # not recorded
             "labels": labels or "",
             "finding_codes": [],
-            "profile": document["profile"],
+            "profile": document["profile_name"],  # as a crawled round's verdicts name it
             "as_of": media_as_of if target["kind"] == "account" else as_of,
             "recorded_from": previous.file,
         }

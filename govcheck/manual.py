@@ -32,6 +32,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from govcheck.observations import AccountObservation
 from govcheck.tabular import Problem, Problems, Row, TableFileError, clean_text, read_sheets
 from govcheck.targets import PLATFORMS, account_key
 
@@ -142,22 +143,21 @@ def load_manual_observations(path: Path, known_accounts: set[str]) -> list[dict]
                 f"{state_text} 不是有效值，应为 {'、'.join(INTERACTION_STATES)} 之一")
 
         found = v["当前名称"] != NOT_FOUND
-        observations.append({
-            "target_key": key,
-            "kind": "account",
-            "key": "account",
-            "source": "manual",
-            "manual": True,
-            "found": found,
-            "current_name": (v["当前名称"] or None) if found else None,
-            "latest_post_at": times["最新发布时间"],
-            "latest_original_at": times["最近原创时间"],
-            "originals_known": bool(v["最近原创时间"]),
-            "interaction": {"state": state, "url": ""},
-            "screenshot": v["截图文件"],
-            "inspector": v["检查人"],
-            "fetched_at": None,
-        })
+        observations.append(AccountObservation(
+            target_key=key or "",
+            key="account",
+            source="manual",
+            manual=True,
+            found=found,
+            current_name=(v["当前名称"] or None) if found else None,
+            latest_post_at=times["最新发布时间"],
+            latest_original_at=times["最近原创时间"],
+            originals_known=bool(v["最近原创时间"]),
+            interaction={"state": state, "url": ""},
+            screenshot=v["截图文件"],
+            inspector=v["检查人"],
+            fetched_at=None,
+        ).to_document())
 
     if problems:
         raise TableFileError(problems)

@@ -1,4 +1,4 @@
-"""Item pipelines, one step each: normalise dates → validate → store → classify."""
+"""Item pipelines, one step each: validate → normalise dates → store → classify."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from govcheck.dates import parse_date
-from govcheck.items import OBSERVATION_KINDS, ObservationItem
+from govcheck.items import ObservationItem
+from govcheck.observations import Observation, ObservationError, PageObservation
 from govcheck.rounds import classify_round, get_round, monitoring_point
 from govcheck.store import Store, StoreError, store_for, with_store_retries
 
@@ -22,16 +23,6 @@ logger = logging.getLogger(__name__)
 TARGETS_OBSERVED_STAT = "govcheck/targets_observed"
 # the close reason of a spider stopped by the store's refusal to write
 STORE_FAILED = "store_failed"
-# fields every observation of a kind must carry (see docs/schema.md)
-REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "probe": ("url", "ok"),
-    "home": ("url", "state"),
-    "column": ("url", "state", "column_type"),
-    "account": ("source",),
-}
-# required fields that may hold None: a probe answered to us, not to visitors (a crawler block,
-# a rate limit, an anti-crawler challenge), or not made, is no visit (ok None)
-NULLABLE_FIELDS: dict[str, tuple[str, ...]] = {"probe": ("ok",)}
 # lists whose members carry a date: (list field, text field, date field)
 DATED_LISTS = (("entries", "date_text", "date"), ("posts", "time_text", "time"))
 
@@ -73,46 +64,33 @@ class DateNormalisationPipeline(_RoundPipeline):
     here when the spider left it out.
     """
 
-    async def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        data = adapter["data"]
-        as_of = await self.as_of(adapter["round"], adapter["kind"])
+    async def process_item(self, item: ObservationItem) -> ObservationItem:
+        as_of = await self.as_of(str(item.round), item.kind)
         for list_field, text_field, date_field in DATED_LISTS:
-            for member in data.get(list_field) or []:
+            for member in getattr(item, list_field, None) or []:
                 if member.get(date_field) is None and member.get(text_field):
                     member[date_field] = parse_date(member[text_field], as_of)
-        if data.get("entries") and data.get("newest_date") is None:
-            dates = [e["date"] for e in data["entries"] if e.get("date")]
-            data["newest_date"] = max(dates) if dates else None
+        if isinstance(item, PageObservation) and item.entries and item.newest_date is None:
+            dates = [e["date"] for e in item.entries if e.get("date")]
+            item.newest_date = max(dates) if dates else None
         return item
 
 
 class ValidationPipeline:
-    """Drops items that break the observation schema, saying which field is wrong.
+    """Drops items that break the observation schema (govcheck.observations), naming the
+    target, kind, key and field, before anything else reads them: nothing half-written is stored.
 
     A dropped observation is missing from the round, and a target with missing
     observations is assessed 待人工复核, never 不合格.
     """
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        kind = adapter.get("kind")
-        if kind not in OBSERVATION_KINDS:
-            raise DropItem(f"observation of {adapter.get('target_key')}: unknown kind {kind!r}")
-        for field in ("round", "target_key", "key"):
-            if not adapter.get(field):
-                raise DropItem(f"{kind} observation: field {field!r} is empty")
-        data = adapter["data"]
-        nullable = NULLABLE_FIELDS.get(kind, ())
-        missing = [f for f in REQUIRED_FIELDS[kind] if f not in data or (data[f] is None and f not in nullable)]
-        if missing:
-            raise DropItem(
-                f"{kind} observation {adapter['key']!r} of {adapter['target_key']}: "
-                f"missing {', '.join(missing)}"
-            )
-        for name, value in data.items():
-            if isinstance(value, datetime) and value.tzinfo is None:
-                raise DropItem(f"{kind} observation of {adapter['target_key']}: {name} has no timezone")
+        if not isinstance(item, Observation):
+            raise DropItem(f"not an observation: {item!r}")
+        try:
+            item.validate()
+        except ObservationError as error:
+            raise DropItem(str(error)) from None
         return item
 
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from govcheck.rules import Assessment, assess, load_profile
-from govcheck.rules.profile import profile_reference
+from govcheck.rules import Assessment, assess, load_profile, profile_reference
 from govcheck.runs import FINISHED, INCOMPLETE, INTERRUPTED, RUNNING, SEVERITY, DEFAULT_STALE_SECONDS, part_is_dead
 from govcheck.store import SHANGHAI, Store, StoreError
 
@@ -97,7 +96,7 @@ def start_round(
     if not ROUND_ID.match(round_id):
         raise RoundError(f"round {round_id!r}: expected YEAR-N, e.g. 2024-1")
     profile = profile_reference(profile)  # a file by its absolute path: the round is used from other folders
-    load_profile(profile)  # fail before crawling when the profile does not exist
+    profile_name = load_profile(profile).name  # fails before crawling when the profile does not exist
     existing = store.get_round(round_id)
     media_as_of = media_as_of or as_of
     if existing and (existing["as_of"], monitoring_point(existing, "account")) != (as_of, media_as_of):
@@ -111,6 +110,8 @@ def start_round(
         "as_of": as_of,
         "media_as_of": media_as_of,
         "profile": profile,
+        # what the reports print and the findings name: a file's folder is this machine's
+        "profile_name": profile_name,
         "started_at": existing["started_at"] if existing else started_at,
         "status": "running",
     }

@@ -41,7 +41,7 @@ from typing import Any
 
 from govcheck.distributed import REDIS_URL_SETTING
 from govcheck.rounds import ROUND_ID, RoundError, parse_as_of
-from govcheck.rules.profile import profile_reference
+from govcheck.rules import profile_reference
 from govcheck.runs import new_run_id
 from govcheck.store import SHANGHAI
 

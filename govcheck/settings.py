@@ -66,8 +66,8 @@ LOG_LEVEL = os.environ.get("GOVCHECK_LOG_LEVEL", "INFO")
 
 # -- pipelines: one step each, in this order ------------------------------------------
 ITEM_PIPELINES = {
-    "govcheck.pipelines.DateNormalisationPipeline": 100,
-    "govcheck.pipelines.ValidationPipeline": 200,
+    "govcheck.pipelines.ValidationPipeline": 100,
+    "govcheck.pipelines.DateNormalisationPipeline": 200,
     "govcheck.pipelines.ObservationStorePipeline": 300,
     "govcheck.pipelines.ClassificationPipeline": 400,
 }

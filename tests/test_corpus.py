@@ -32,7 +32,7 @@ from govcheck import settings as govcheck_settings
 from govcheck.corpus import LabelledPage, home_observation, load_corpus, rounds
 from govcheck.replica import ReplicaServer
 from govcheck.rules import load_profile
-from govcheck.rules.engine import evaluate_site, home_page_findings
+from govcheck.rules import evaluate_site, home_page_findings
 from support import REPO, govcheck, open_store, store_environment
 
 CORPUS = REPO.parent / "shared" / "corpus"

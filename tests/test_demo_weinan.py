@@ -267,6 +267,16 @@ def test_the_html_evidence_reads_as_words(demo: dict[str, Any]):
     assert re.search(r"通知公告 最新发布 2023-\d\d-\d\d http://127\.0\.0\.1:\d+/\S+（抓取时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d）", text)
 
 
+def test_the_reports_name_the_rules_profile_never_the_folder_it_was_read_from(demo: dict[str, Any]):
+    page = (demo["out"] / f"report-{ROUND}.html").read_text(encoding="utf-8")
+    assert "规则：national-2019-demo" in page  # the replica's profile.yaml by its own name
+    for written in demo["out"].iterdir():
+        if written.suffix in (".html", ".csv", ".yaml", ".json"):
+            assert str(REPO) not in written.read_text(encoding="utf-8"), written.name
+    recorded = {v["profile"] for v in demo["store"].find("verdicts", {"round": PREVIOUS})}
+    assert recorded == {"national-2019-demo"}  # as the crawled round's verdicts name it
+
+
 # -- how the round was made ---------------------------------------------------------------------
 
 

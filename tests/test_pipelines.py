@@ -8,12 +8,14 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from govcheck.items import ObservationItem
+from govcheck.observations import ColumnObservation
 from govcheck.pipelines import ObservationStorePipeline
 from govcheck.store import store_for
 
 
 def column(key: str, **data) -> ObservationItem:
-    return ObservationItem("2024-1", "site:渭南市民政局", "column", key, {"url": f"http://a.example/{key}/", "state": "entries", **data})
+    fields = {"url": f"http://a.example/{key}/", "state": "entries", **data}
+    return ColumnObservation(round="2024-1", target_key="site:渭南市民政局", key=key, **fields)
 
 
 def pipeline_on(store_location: dict[str, str], **settings) -> ObservationStorePipeline:

@@ -221,8 +221,7 @@ def refused(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 @pytest.mark.parametrize("slug", REFUSING)
 def test_login_walls_crawler_blocks_and_rate_limits_are_no_visit(refused, slug):
     status, ok = REFUSING[slug]
-    [yielded] = refused[slug]["probes"]  # what the spider yields, before any pipeline
-    probe = yielded["data"]
+    [probe] = refused[slug]["probes"]  # what the spider yields, before any pipeline: the observation's fields
     assert probe["status"] == status and probe["ok"] is ok
     assert f"HTTP {status}" in probe["error"]
     if ok is None:

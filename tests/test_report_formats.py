@@ -19,6 +19,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from govcheck.report.files import write_together
+from govcheck.report.html import profile_name
 from govcheck.report.summary import attachment_rows, load_round_report
 from documents import POINTS_PER_MM, below_type_area, pdf_pages, soffice
 from seed_round import ATTACHMENT_1, PREVIOUS, ROUND, moment, store_round, store_verdict
@@ -247,6 +248,15 @@ def test_the_page_shows_the_counts_charts_and_evidence(page):
 
 
 # -- all or nothing ------------------------------------------------------------------------------
+
+
+def test_the_page_names_the_rules_profile(page):
+    assert "规则：national-2019" in html.unescape(page)
+
+
+def test_a_round_stored_without_its_profiles_name_is_printed_by_the_files_name_not_its_folder():
+    assert profile_name({"profile": "/srv/office/rules/weinan.yaml"}) == "weinan.yaml"
+    assert profile_name({"profile": "/srv/office/rules/weinan.yaml", "profile_name": "weinan-2024"}) == "weinan-2024"
 
 
 def test_a_failing_writer_leaves_the_folder_as_it_was(tmp_path: Path):

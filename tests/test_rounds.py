@@ -108,6 +108,13 @@ def test_a_profile_file_is_recorded_by_its_absolute_path(store: Store, tmp_path,
     assert classify_round(store, "2024-1") == []
 
 
+def test_a_round_records_its_profiles_own_name_for_the_reports(store: Store, tmp_path):
+    custom = tmp_path / "my-city.yaml"
+    custom.write_text("extends: national-2019\nname: weinan-2024\n", encoding="utf-8")
+    assert start_round(store, "2024-1", parse_as_of("2024-02-20"), str(custom), STARTED)["profile_name"] == "weinan-2024"
+    assert start_round(store, "2024-2", parse_as_of("2024-05-20"), "national-2019", STARTED)["profile_name"] == "national-2019"
+
+
 def test_a_shipped_profile_is_recorded_by_its_name(store: Store, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert start_round(store, "2024-1", parse_as_of("2024-02-20"), "national-2019", STARTED)["profile"] == "national-2019"

@@ -6,7 +6,9 @@ test says otherwise; "N days before" means a publish time on the calendar day N 
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import re
 import subprocess
 import sys
@@ -21,7 +23,7 @@ import bson
 import pytest
 import yaml
 
-import govcheck.rules.engine as engine_module
+import govcheck.rules as rules_package
 import govcheck.rules.profile as profile_module
 from govcheck.rules import (
     Assessment,
@@ -30,6 +32,7 @@ from govcheck.rules import (
     ProfileError,
     assess,
     available_profiles,
+    counts_against,
     evaluate_account,
     evaluate_site,
     load_profile,
@@ -974,10 +977,37 @@ def test_an_as_of_in_2019_gives_the_same_results_whatever_the_clock(profile):
     assert assess(target, observations, as_of, profile).verdict == "合格"
 
 
+def rule_modules() -> list[Any]:
+    """Every module of the rules package."""
+    return [importlib.import_module(f"govcheck.rules.{m.name}") for m in pkgutil.iter_modules(rules_package.__path__)]
+
+
 def test_no_rule_reads_the_clock():
-    for module in (engine_module, profile_module):
+    modules = rule_modules()
+    assert profile_module in modules and len(modules) > 5
+    for module in modules:
         source = inspect.getsource(module)
         assert not re.search(r"\b(now|today|utcnow)\(|time\.time\(", source), module.__name__
+
+
+# == the spider's question: does this reading count against the site? ===========================
+
+
+def test_a_page_counts_against_its_site_as_the_rules_read_it(profile):
+    target = site(columns=[("工作动态", "动态要闻"), ("通知公告", "通知公告")])
+    assert counts_against(target, home(days_before(15)), AS_OF, profile) == "stale"
+    assert counts_against(target, home(days_before(14)), AS_OF, profile) is None
+    assert counts_against(target, home(None, state="failed", error="timeout"), AS_OF, profile) is None
+    assert counts_against(target, column("工作动态", "动态要闻", days_before(15)), AS_OF, profile) == "stale"
+    assert counts_against(target, column("工作动态", "动态要闻", days_before(14)), AS_OF, profile) is None
+    assert counts_against(target, column("通知公告", "通知公告", None, state="empty"), AS_OF, profile) == "blank"
+    assert counts_against(target, column("通知公告", "通知公告", None, state="unparsed"), AS_OF, profile) is None
+
+
+def test_a_stale_home_page_counts_against_its_site_only_where_the_profile_fails_it(profile, tmp_path):
+    noted = load_profile(write_variant(tmp_path, lambda d: d["websites"]["home_page"].update(severity="note")))
+    assert counts_against(site(), home(days_before(30)), AS_OF, profile) == "stale"
+    assert counts_against(site(), home(days_before(30)), AS_OF, noted) is None
 
 
 # == websites: 不可用链接 (deduction) ===========================================================
@@ -1090,6 +1120,16 @@ def test_a_message_unanswered_for_over_three_months_fails_the_site(profile, aske
         assert column_evidence["overdue_before"] == "2023-11-20" and column_evidence["window_start"] == "2023-02-20"
         assert [m["asked_text"] for m in column_evidence["unanswered"]] == [asked]
         assert column_evidence["unanswered"][0]["url"] == f"{HOME_URL}hdjl/{asked}.html"
+
+
+@pytest.mark.parametrize("stored_unanswered", [[], [message("2023-11-19", status="待回复", replied=False)]])
+def test_a_stored_unanswered_list_of_an_older_round_is_not_read(profile, stored_unanswered):
+    # Rounds stored before the spider kept only what it saw carry the messages it judged overdue
+    # (``unanswered``): the rules recompute them from ``messages``, so such a round assesses the same.
+    messages = [message("2023-11-19", status="待回复", replied=False), message("2024-01-10", status="待回复", replied=False)]
+    now = assess(*site_with([mailbox(messages)]), AS_OF, profile)
+    before = assess(*site_with([mailbox(messages, unanswered=stored_unanswered)]), AS_OF, profile)
+    assert before == now and codes(now.findings) == ["site.interaction.unanswered"]
 
 
 @pytest.mark.parametrize("asked, counted", [("2023-02-20", True), ("2023-02-19", False)])

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from govcheck.rules import Profile, assess, evaluate_account, evaluate_site, load_profile
-from govcheck.rules.engine import read_column
+from govcheck.rules import read_column
 from test_rules import AS_OF, PROFILE_FILE, SHANGHAI, account, by_code, codes, column, days_before, home, manual, seen, site
 
 

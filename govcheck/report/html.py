@@ -13,9 +13,9 @@ seen on each page, and each page's 抓取时间, the moment govcheck read it (no
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from govcheck.report.evidence import (
@@ -188,6 +188,12 @@ def round_charts(report: RoundReport) -> str:
 # -- a round -------------------------------------------------------------------------------------
 
 
+def profile_name(round_document: Mapping[str, Any]) -> str:
+    """The round's rules profile as a report prints it: by its name, never by the folder of the
+    file it was read from (a round stored before it kept its name: the file's name)."""
+    return str(round_document.get("profile_name") or PurePath(str(round_document.get("profile", ""))).name)
+
+
 def write_round_html(report: RoundReport, path: Path) -> Path:
     name = round_name(report.round_id)
     title = f"{name}政府网站与政务新媒体全面检查情况"
@@ -195,7 +201,7 @@ def write_round_html(report: RoundReport, path: Path) -> Path:
     meta = (
         f"监测时间点：网站 {esc(moment_text(round_document['as_of']))}，"
         f"新媒体 {esc(moment_text(round_document.get('media_as_of') or round_document['as_of']))}"
-        f"；规则：{esc(round_document.get('profile', ''))}"
+        f"；规则：{esc(profile_name(round_document))}"
     )
     body = [
         f"<h1>{esc(title)}</h1><p class=\"meta\">{meta}</p>",

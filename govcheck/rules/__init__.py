@@ -1,18 +1,41 @@
-"""The rules: profiles (thresholds and printed texts as data) and the engine that applies them.
+"""The rules: profiles (thresholds and printed texts as data) and the rules that apply them,
+one module per indicator family. Callers import from here.
 
     profile = load_profile("national-2019")          # or a path to a .yaml file
     assessment = assess(target, observations, as_of, profile)
+
+Where each indicator lives:
+
+- ``availability``: 站点无法访问
+- ``freshness``: 首页不更新, 栏目不更新 (1) stale and (2) long stale
+- ``blank``: 栏目不更新 (3) 空白栏目
+- ``columns``: how a column page reads (fresh, stale, blank, unreadable), for both above
+- ``interaction``: 互动回应差 (1) channels, with the proof of absence, and (2) messages
+- ``wording``: 严重表述错误
+- ``links``: 网站可用性 (broken links)
+- ``websites``: every website finding together (:func:`evaluate_site`), and the spider's one
+  question to the rules (:func:`counts_against`)
+- ``account_state`` and ``accounts``: the new-media rules over the merged observations of an account
+- ``verdict``: the score and the verdict (:func:`assess`)
+- ``common``: findings, time helpers and how a finding is made
 """
 
-from govcheck.rules.engine import (
-    AccountState,
-    Assessment,
-    Finding,
-    assess,
+from govcheck.rules.account_state import AccountState, merge_account_observations
+from govcheck.rules.accounts import (
     evaluate_account,
-    evaluate_site,
-    merge_account_observations,
+    found_findings,
+    interaction_findings,
+    original_findings,
+    rename_findings,
+    update_findings,
 )
+from govcheck.rules.availability import availability_findings
+from govcheck.rules.blank import blank_column_findings
+from govcheck.rules.columns import ColumnReading, read_column, read_columns, unreadable_column_findings
+from govcheck.rules.common import INTERACTION_TYPE, Assessment, Finding, Severity, Verdict
+from govcheck.rules.freshness import home_page_findings, stale_column_findings
+from govcheck.rules.interaction import MessageCheck, check_messages, site_interaction_findings
+from govcheck.rules.links import link_findings
 from govcheck.rules.profile import (
     DEFAULT_PROFILE,
     ColumnType,
@@ -20,20 +43,50 @@ from govcheck.rules.profile import (
     ProfileError,
     available_profiles,
     load_profile,
+    profile_reference,
 )
+from govcheck.rules.verdict import assess, score_of, verdict_of
+from govcheck.rules.websites import column_findings, counts_against, evaluate_site
+from govcheck.rules.wording import serious_error_findings
 
 __all__ = [
     "DEFAULT_PROFILE",
+    "INTERACTION_TYPE",
     "AccountState",
     "Assessment",
+    "ColumnReading",
     "ColumnType",
     "Finding",
+    "MessageCheck",
     "Profile",
     "ProfileError",
+    "Severity",
+    "Verdict",
     "assess",
+    "availability_findings",
     "available_profiles",
+    "blank_column_findings",
+    "check_messages",
+    "column_findings",
+    "counts_against",
     "evaluate_account",
     "evaluate_site",
+    "found_findings",
+    "home_page_findings",
+    "interaction_findings",
+    "link_findings",
     "load_profile",
     "merge_account_observations",
+    "original_findings",
+    "profile_reference",
+    "read_column",
+    "read_columns",
+    "rename_findings",
+    "score_of",
+    "serious_error_findings",
+    "site_interaction_findings",
+    "stale_column_findings",
+    "unreadable_column_findings",
+    "update_findings",
+    "verdict_of",
 ]

@@ -10,6 +10,7 @@ import scrapy.downloadermiddlewares.cookies
 import tldextract
 
 from govcheck.items import ObservationItem
+from govcheck.observations import observation_class
 from govcheck.rounds import get_round, monitoring_point, parse_as_of, start_round
 from govcheck.rules import Profile, load_profile
 from govcheck.runs import new_run_id
@@ -95,4 +96,7 @@ class RoundSpider(scrapy.Spider):
         return datetime.now(SHANGHAI)
 
     def observation(self, target_key: str, kind: str, key: str, **data: Any) -> ObservationItem:
-        return ObservationItem(round=self.round_id, target_key=target_key, kind=kind, key=key, data=data)
+        """An observation of this round, of the class its kind names (govcheck.observations): the
+        one way spiders make them. A field the schema does not name goes to ``extra``, where the
+        validation pipeline refuses it but for an account's platform evidence."""
+        return observation_class(kind).from_document({**data, "round": self.round_id, "target_key": target_key, "key": key})

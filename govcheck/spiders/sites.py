@@ -55,9 +55,10 @@ from govcheck.extract.page import PageReading, channel_link_records, leaves_a_ch
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
+from govcheck.observations import PageObservation
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
-from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings, read_column
+from govcheck.rules import INTERACTION_TYPE, counts_against
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
@@ -337,7 +338,7 @@ class SitesSpider(RoundSpider):
             yield self.page_request(site, response.url, meta["kind"], meta["key"], column or None, rendered=True)
             return
         fetched = meta["read_as_fetched"]
-        if fetched is not None and page.state != "entries" and not (page.state == fetched.data["state"] == "empty"):
+        if fetched is not None and page.state != "entries" and not (page.state == fetched.state == "empty"):
             # the browser showed less than the HTML as fetched (an error page, an empty shell); a
             # blank column that the browser shows blank too is blank
             why = f"rendered page: {page.state}" + (f" ({page.reason})" if page.reason else "")
@@ -356,16 +357,16 @@ class SitesSpider(RoundSpider):
         if reading.more_pages is not None:
             # The list runs from old to new over more pages: this page may not show the newest
             # entries. Old on this one, they are read on the last page when a link names it.
-            stale_here = self.column_is_stale(observation.data)
+            stale_here = self.page_counts_against(site, observation) == "stale"
             last_page = reading.more_pages.last_page_url
-            observation.data["more_pages"] = {"says": reading.more_pages.says, "last_page_url": last_page}
+            observation.more_pages = {"says": reading.more_pages.says, "last_page_url": last_page}
             if stale_here and last_page and last_page != response.url:
                 yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
                 return
         if meta["kind"] == "home" and self.needs_a_channel_search(site, reading, discovered):
             # No channel named: "none" fails the site only once every place where one may be was
             # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
-            observation.data["channel_search"] = await self.search_for_a_channel(response.url, reading)
+            observation.channel_search = await self.search_for_a_channel(response.url, reading)
         if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
@@ -382,7 +383,7 @@ class SitesSpider(RoundSpider):
         site: dict[str, Any],
         reading: PageReading,
         discovered: Sequence[dict[str, Any]],
-        observation: ObservationItem,
+        observation: PageObservation,
         html: str,
     ) -> bool:
         """Whether a page read as fetched counts against its site where a browser may show more.
@@ -400,25 +401,18 @@ class SitesSpider(RoundSpider):
             if state != "entries":
                 return False
             registered_without_columns = not site.get("columns")
-            search = observation.data.get("channel_search")
+            search = observation.channel_search
             proven = bool(search) and any(page["outcome"] == "channel" for page in search["pages"])
             if not proven and (search is not None or not shows_a_channel(site, reading, discovered)):
                 return True
             if registered_without_columns and not discovered:
                 return True
-            return self.home_is_stale(site, observation) and depends_on_a_browser(html)
-        counts_against = state == "empty" or (state == "entries" and self.column_is_stale(observation.data))
-        return counts_against and depends_on_a_browser(html)
+            return self.page_counts_against(site, observation) == "stale" and depends_on_a_browser(html)
+        return self.page_counts_against(site, observation) is not None and depends_on_a_browser(html)
 
-    def home_is_stale(self, site: dict[str, Any], observation: ObservationItem) -> bool:
-        """Whether this reading of the home page fails 首页不更新, by the round's own rule."""
-        findings = home_page_findings(site, [observation.to_document()], self.as_of, self.profile)
-        return any(finding.severity in ("veto", "deduct") for finding in findings)
-
-    def column_is_stale(self, data: dict[str, Any]) -> bool:
-        """Whether this reading of a column (an observation's data) counts as stale (栏目不更新), by the round's own rule."""
-        reading = read_column(data["column_name"], data.get("column_type", "其他"), data, data.get("url", ""), self.as_of, self.profile)
-        return reading.status == "stale"
+    def page_counts_against(self, site: dict[str, Any], observation: PageObservation) -> str | None:
+        """Whether this reading of a page counts against its site (stale or blank), by the round's own rules."""
+        return counts_against(site, observation, self.as_of, self.profile)
 
     # -- rendering JavaScript pages -----------------------------------------------------
 
@@ -502,12 +496,7 @@ class SitesSpider(RoundSpider):
                 }
                 for m in listed.messages
             ]
-            read.update(
-                messages_state=listed.state,
-                messages=messages,
-                # the rules recompute this from `messages`; kept here for whoever reads the observation
-                unanswered=list(check_messages(messages, self.as_of, self.profile).overdue),
-            )
+            read.update(messages_state=listed.state, messages=messages)
         return read
 
     def discovered_columns(self, navigation: Sequence[NavigationEntry]) -> list[dict[str, Any]]:
@@ -705,35 +694,36 @@ class SitesSpider(RoundSpider):
             details.append(detail)
         return details
 
-    def with_last_page(self, meta: dict[str, Any], url: str, page: ListPage) -> ObservationItem:
+    def with_last_page(self, meta: dict[str, Any], url: str, page: ListPage) -> PageObservation:
         """The first page's observation of a column listed old to new, its newest date and
         entries joined by those of the last page: the column's newest entries are there."""
-        first_page: ObservationItem = meta["first_page"]
+        first_page: PageObservation = meta["first_page"]
         if page.state != "entries" or page.newest is None:
             return self.unread_page(meta, url, page.state, None, page.reason or "no dated list on the last page")
-        data = first_page.data
-        data["newest_date"] = max(date for date in (data["newest_date"], page.newest.date) if date is not None)
-        data["entries"] = self.newest_entries([*self.evidence_entries(page), *data["entries"]])
+        first_page.newest_date = max(date for date in (first_page.newest_date, page.newest.date) if date is not None)
+        first_page.entries = self.newest_entries([*self.evidence_entries(page), *first_page.entries])
         # read to its end: no longer a list whose newest entries we have not seen
-        more_pages = data.pop("more_pages")
-        data["last_page"] = {"url": url, "newest_date": page.newest.date, "fetched_at": self.now(), "says": more_pages["says"]}
+        more_pages, first_page.more_pages = first_page.more_pages, None
+        assert more_pages is not None  # what sent us to the last page
+        first_page.last_page = {"url": url, "newest_date": page.newest.date, "fetched_at": self.now(), "says": more_pages["says"]}
         return first_page
 
     def page_failed(self, failure: Failure) -> ObservationItem:
         request = failure.request
         return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
 
-    def unread_page(self, meta: dict[str, Any], url: str, state: str, status: int | None, error: str) -> ObservationItem:
+    def unread_page(self, meta: dict[str, Any], url: str, state: str, status: int | None, error: str) -> PageObservation:
         """The observation of a page that could not be read: as failed (or unparsed), or, when
         only its rendering failed, its reading as fetched with the browser's error."""
-        first_page = meta.get("first_page")
+        first_page: PageObservation | None = meta.get("first_page")
         if first_page is not None:
-            first_page.data["more_pages"]["last_page_error"] = f"{state}: {error}"
+            assert first_page.more_pages is not None  # a first page is followed to its last for its more_pages
+            first_page.more_pages["last_page_error"] = f"{state}: {error}"
             return first_page
-        fetched = meta.get("read_as_fetched")
+        fetched: PageObservation | None = meta.get("read_as_fetched")
         if fetched is None:
             return self.page_observation(meta, url, state=state, status=status, error=error)
-        fetched.data["render_error"] = error
+        fetched.render_error = error
         return fetched
 
     def page_observation(
@@ -746,7 +736,7 @@ class SitesSpider(RoundSpider):
         error: str = "",
         details: list[dict[str, Any]] | None = None,
         read: dict[str, Any] | None = None,
-    ) -> ObservationItem:
+    ) -> PageObservation:
         column = meta.get("column") or {}
         newest_date = page.newest.date if page and page.newest else None
         if details is not None:
@@ -783,7 +773,9 @@ class SitesSpider(RoundSpider):
             if column.get("discovered"):
                 # how it was typed: what its name suggests, and whether it is a first-level column
                 data.update(type_guess=column.get("type_guess", ""), first_level=bool(column.get("first_level")))
-        return self.observation(meta["target_key"], meta["kind"], meta["key"], **data)
+        observation = self.observation(meta["target_key"], meta["kind"], meta["key"], **data)
+        assert isinstance(observation, PageObservation)
+        return observation
 
     @staticmethod
     def reading_method(meta: dict[str, Any]) -> str:
