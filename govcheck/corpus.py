@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from govcheck.dates import SHANGHAI, search_date
-from govcheck.extract.listing import decode_html
+from govcheck.extract.html import decode_html
 from govcheck.extract.page import channel_link_records, leaves_a_channel_to_find, read_page
 
 __all__ = ["LabelledPage", "ROUND_DAYS", "home_observation", "load_corpus", "rounds"]

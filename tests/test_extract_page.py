@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from govcheck.dates import SHANGHAI
-from govcheck.extract.listing import NavigationEntry, extract_list
+from govcheck.extract.listing import extract_list
+from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.page import navigation_with_frames, read_page, with_frame_lists, with_frames
 
 HEADER = """<html><body><div class="nav"><ul>

@@ -49,7 +49,10 @@ from twisted.python.failure import Failure
 from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
+from govcheck.extract.browser_hints import depends_on_a_browser
+from govcheck.extract.html import Document
+from govcheck.extract.listing import ListEntry, ListPage
+from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
 from govcheck.extract.wording import load_terms
@@ -367,7 +370,7 @@ class SitesSpider(RoundSpider):
             # No channel named: "none" fails the site only once every place where one may be was
             # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
             observation.channel_search = await self.search_for_a_channel(response.url, reading)
-        if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
+        if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
             # this reading stands.
@@ -384,7 +387,6 @@ class SitesSpider(RoundSpider):
         reading: PageReading,
         discovered: Sequence[dict[str, Any]],
         observation: PageObservation,
-        html: str,
     ) -> bool:
         """Whether a page read as fetched counts against its site where a browser may show more.
 
@@ -407,8 +409,8 @@ class SitesSpider(RoundSpider):
                 return True
             if registered_without_columns and not discovered:
                 return True
-            return self.page_counts_against(site, observation) == "stale" and depends_on_a_browser(html)
-        return self.page_counts_against(site, observation) is not None and depends_on_a_browser(html)
+            return self.page_counts_against(site, observation) == "stale" and reading.depends_on_a_browser
+        return self.page_counts_against(site, observation) is not None and reading.depends_on_a_browser
 
     def page_counts_against(self, site: dict[str, Any], observation: PageObservation) -> str | None:
         """Whether this reading of a page counts against its site (stale or blank), by the round's own rules."""
@@ -573,17 +575,18 @@ class SitesSpider(RoundSpider):
         except AttributeError:  # a document, an image: no page a channel is on
             kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
-        seen = self.channel_page(html, response.url, candidate, known)
-        if seen.outcome != "channel" and depends_on_a_browser(html):
+        document = Document(html)  # parsed once for both readers
+        seen = self.channel_page(document, response.url, candidate, known)
+        if seen.outcome != "channel" and depends_on_a_browser(document):
             rendered = await self.rendered_channel_page(response.url, candidate, known)
             if isinstance(rendered, str):
                 return {**record, "outcome": "failed", "error": f"rendered: {rendered}", "as_fetched": {"outcome": seen.outcome, "shows": list(seen.shows)}}
             record["method"], seen = "rendered", rendered
         return {**record, "outcome": seen.outcome, "shows": list(seen.shows)}
 
-    def channel_page(self, html: str, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage:
+    def channel_page(self, page: Document | str, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage:
         return read_channel_page(
-            html, url, self.now(), whole_page=candidate.whole_page, known_urls=known, platform_hosts=self.platform_hosts
+            page, url, self.now(), whole_page=candidate.whole_page, known_urls=known, platform_hosts=self.platform_hosts
         )
 
     async def rendered_channel_page(self, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage | str:
