@@ -15,7 +15,6 @@ import pytest
 
 from govcheck.extract.douyin import (
     Captured,
-    evidence_posts,
     evidence_url,
     is_posts_api,
     is_profile_api,
@@ -23,7 +22,7 @@ from govcheck.extract.douyin import (
     read_account,
     sec_uid_of,
 )
-from govcheck.extract.posts import latest_times
+from govcheck.extract.posts import evidence_posts, latest_times
 from govcheck.store import SHANGHAI
 
 DATA = Path(__file__).parent / "data" / "douyin"

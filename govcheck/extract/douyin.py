@@ -45,14 +45,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from parsel import Selector
 
 from govcheck.dates import from_epoch
-from govcheck.extract.posts import latest_times
 
 __all__ = [
     "PROFILE_PATH",
@@ -70,7 +68,6 @@ __all__ = [
     "profile_says_not_found",
     "read_account",
     "read_posts",
-    "evidence_posts",
 ]
 
 PROFILE_PATH = "/aweme/v1/web/user/profile/other/"
@@ -411,17 +408,3 @@ def read_account(
     else:
         reason = "the page loaded no post list"
     return DouyinRead(found=None, current_name=name or None, error=reason, aweme_count=aweme_count, names_seen=names_seen)
-
-
-# -- what the observation keeps ----------------------------------------------------------
-
-
-def evidence_posts(posts: list[dict[str, Any]], as_of: datetime, days: int = 90, limit: int = 30) -> list[dict[str, Any]]:
-    """Pinned works, works of the last ``days`` before ``as_of`` and always the newest one."""
-    newest, _ = latest_times(posts)
-    since = as_of - timedelta(days=days)
-    kept = [
-        p for p in posts
-        if p.get("pinned") or (p.get("time") and p["time"] >= since) or (newest and p.get("time") == newest)
-    ]
-    return kept[:limit]

@@ -50,7 +50,6 @@ from govcheck.extract.douyin import (
     Captured,
     DouyinRead,
     captcha_title,
-    evidence_posts,
     evidence_url,
     is_posts_api,
     is_profile_api,
@@ -59,7 +58,7 @@ from govcheck.extract.douyin import (
     read_account,
     sec_uid_of,
 )
-from govcheck.extract.posts import latest_times
+from govcheck.extract.posts import evidence_posts, latest_times
 from govcheck.credentials import secret_value
 from govcheck.fetch_errors import describe_failure
 from govcheck.items import ObservationItem

@@ -60,12 +60,11 @@ from scrapy.logformatter import LogFormatter
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from govcheck.extract.posts import latest_times
+from govcheck.extract.posts import evidence_posts, latest_times, newest_first
 from govcheck.extract.wechat import (
     MpAccount,
     appmsg_url,
     biz_of,
-    evidence_posts,
     getmsg_url,
     is_wechat_id,
     match_card,
@@ -98,6 +97,10 @@ SECRET_META = {"dont_retry": True, "dont_redirect": True, "dont_merge_cookies": 
 NO_REFERRER = {"referrer_policy": "no-referrer"}
 MP_PAGE_SIZE = 5
 CLIENT_PAGE_SIZE = 10
+# The evidence keeps the articles of the last EVIDENCE_DAYS and always the EVIDENCE_NEWEST
+# newest (a message of several articles shares one date).
+EVIDENCE_DAYS = 92
+EVIDENCE_NEWEST = 3
 
 
 # -- what a source tells ---------------------------------------------------------------------
@@ -469,7 +472,7 @@ def combine(results: list[SourceResult], untried: Iterable[str], as_of: datetime
         "url": chosen.url,
         "found": chosen.found,
         "current_name": chosen.current_name or next((r.current_name for r in found if r.current_name), None),
-        "posts": evidence_posts(posts, as_of),
+        "posts": evidence_posts(sorted(posts, key=newest_first), as_of, days=EVIDENCE_DAYS, newest=EVIDENCE_NEWEST),
         "latest_post_at": latest,
         "latest_original_at": latest_original if chosen.originals_known else None,
         "originals_known": chosen.originals_known,

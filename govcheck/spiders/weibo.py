@@ -44,8 +44,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from govcheck.extract.douyin import evidence_posts
-from govcheck.extract.posts import latest_times
+from govcheck.extract.posts import evidence_posts, latest_times
 from govcheck.extract.weibo import (
     RATE_LIMIT_STATUSES,
     Fetched,
