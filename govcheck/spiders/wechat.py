@@ -50,12 +50,12 @@ generator): the spider needs Scrapy's memory queues (no ``JOBDIR``).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Union
+from typing import Any
 
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, Response
 from scrapy.logformatter import LogFormatter
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
@@ -80,21 +80,12 @@ from govcheck.extract.wechat import (
     sogou_search_url,
 )
 from govcheck.credentials import secret
-from govcheck.fetch_errors import describe_failure
-from govcheck.items import ObservationItem
+from govcheck.extract.reading import Fetch, Fetched, Observing, guarded
 from govcheck.spiders.accounts import AccountSpider
 
 SOURCE_PREFIX = "wechat-"
 DEFAULT_SOURCES = "sogou,mp,client"
 NOT_CONFIGURED = "not configured"
-# Statuses handed to the sources (redirects are still followed for Sogou: its anti-spider
-# page is reached through one).
-ERROR_STATUSES = list(range(400, 600))
-# Requests that carry credentials: no retry (its log line would show the URL), no redirect
-# (MP sends an expired session to the login page), the Cookie header sent as given.
-SECRET_META = {"dont_retry": True, "dont_redirect": True, "dont_merge_cookies": True, "handle_httpstatus_all": True}
-# Every request of this spider: no Referer, since the previous page may be an MP URL with a token.
-NO_REFERRER = {"referrer_policy": "no-referrer"}
 MP_PAGE_SIZE = 5
 CLIENT_PAGE_SIZE = 10
 # The evidence keeps the articles of the last EVIDENCE_DAYS and always the EVIDENCE_NEWEST
@@ -104,16 +95,6 @@ EVIDENCE_NEWEST = 3
 
 
 # -- what a source tells ---------------------------------------------------------------------
-
-
-@dataclass
-class FetchFailed:
-    """Sent to a source instead of a response when the fetch itself failed."""
-
-    reason: str
-
-
-Reply = Union[Response, FetchFailed]
 
 
 @dataclass
@@ -173,18 +154,19 @@ class SourceResult:
         return self
 
 
-SourceRead = Generator[Request, Reply, SourceResult]
+SourceRead = Generator[Fetch, Fetched, SourceResult]
 
 
-def _status_reason(reply: Response) -> str:
-    if 300 <= reply.status < 400:
-        return f"redirected (HTTP {reply.status}): login required"
-    return f"HTTP {reply.status}"
+def _status_reason(status: int | None) -> str:
+    if status is not None and 300 <= status < 400:
+        return f"redirected (HTTP {status}): login required"
+    return f"HTTP {status}"
 
 
-def body_text(reply: Response) -> str:
-    """The answer's text ("" for a body Scrapy could not decode as text)."""
-    return reply.text if isinstance(reply, TextResponse) else ""
+def secret_fetch(url: str, headers: dict[str, str] | None = None) -> Fetch:
+    """A fetch that carries credentials: no retry (its log line would show the URL), no
+    redirect (MP sends an expired session to the login page), the Cookie header sent as given."""
+    return Fetch(url, headers=headers or {}, follow_redirects=False, retry=False, own_cookies=True)
 
 
 def search_queries(target: Target) -> list[str]:
@@ -207,7 +189,7 @@ def _window_covered(posts: list[dict[str, Any]], target: Target) -> bool:
 
 
 class Source:
-    """Reads one account from one place. ``read`` yields requests, receives their replies and
+    """Reads one account from one place. ``read`` yields fetches, is sent what they brought and
     returns a :class:`SourceResult`; a source that cannot run says why in ``unavailable``."""
 
     name = ""
@@ -235,15 +217,15 @@ class SogouSource(Source):
             return result.failed("nothing to search for (no 账号ID, no name)")
         undetermined: list[str] = []
         for query in queries:
-            reply = yield Request(result.fetched(sogou_search_url(self.base_url, query)),
-                                  meta={"handle_httpstatus_list": ERROR_STATUSES})
-            if isinstance(reply, FetchFailed):
-                return result.failed(reply.reason)
+            # redirects followed: Sogou's anti-spider page is reached through one
+            reply = yield Fetch(result.fetched(sogou_search_url(self.base_url, query)))
+            if reply.error:
+                return result.failed(reply.error)
             if reply.url != result.fetched_urls[-1]:
                 result.fetched(reply.url)
-            if not 200 <= reply.status < 300:
-                return result.failed(_status_reason(reply))
-            page = read_sogou(body_text(reply), reply.url)
+            if reply.status is None or not 200 <= reply.status < 300:
+                return result.failed(_status_reason(reply.status))
+            page = read_sogou(reply.text, reply.url)
             if page.kind == "captcha":
                 return result.failed("captcha page")
             if page.kind == "unparsed":
@@ -284,8 +266,8 @@ class MpSource(Source):
     def unavailable(self) -> str:
         return "" if self._cookie and self._token else NOT_CONFIGURED
 
-    def _request(self, url: str) -> Request:
-        return Request(url, headers={"Cookie": self._cookie, "Referer": f"{self.base_url}/"}, meta=dict(SECRET_META))
+    def _fetch(self, url: str) -> Fetch:
+        return secret_fetch(url, {"Cookie": self._cookie, "Referer": f"{self.base_url}/"})
 
     def read(self, target: Target) -> SourceRead:
         result = SourceResult(self.name)
@@ -295,12 +277,12 @@ class MpSource(Source):
         match: MpAccount | None = None
         listed_any = False
         for query in queries:
-            reply = yield self._request(result.fetched(searchbiz_url(self.base_url, query, self._token)))
-            if isinstance(reply, FetchFailed):
-                return result.failed(reply.reason)
-            if not 200 <= reply.status < 300:
-                return result.failed(_status_reason(reply))
-            answer = read_searchbiz(body_text(reply))
+            reply = yield self._fetch(result.fetched(searchbiz_url(self.base_url, query, self._token)))
+            if reply.error:
+                return result.failed(reply.error)
+            if reply.status is None or not 200 <= reply.status < 300:
+                return result.failed(_status_reason(reply.status))
+            answer = read_searchbiz(reply.text)
             if answer.error:
                 return result.failed(answer.error)
             result.names_seen += [f"{a.nickname} ({a.alias or a.fakeid})" for a in answer.accounts]
@@ -318,12 +300,12 @@ class MpSource(Source):
         posts: list[dict[str, Any]] = []
         begin = 0
         for page in range(target.max_pages):
-            reply = yield self._request(result.fetched(appmsg_url(self.base_url, match.fakeid, self._token, begin, MP_PAGE_SIZE)))
-            if isinstance(reply, FetchFailed):
-                return result.failed(f"article list: {reply.reason}")
-            if not 200 <= reply.status < 300:
-                return result.failed(f"article list: {_status_reason(reply)}")
-            answer = read_appmsg(body_text(reply))
+            reply = yield self._fetch(result.fetched(appmsg_url(self.base_url, match.fakeid, self._token, begin, MP_PAGE_SIZE)))
+            if reply.error:
+                return result.failed(f"article list: {reply.error}")
+            if reply.status is None or not 200 <= reply.status < 300:
+                return result.failed(f"article list: {_status_reason(reply.status)}")
+            answer = read_appmsg(reply.text)
             if answer.error:
                 return result.failed(f"article list: {answer.error}")
             if page == 0 and not answer.listed:
@@ -362,12 +344,12 @@ class ClientSource(Source):
         offset = 0
         for page in range(target.max_pages):
             url = getmsg_url(self.base_url, biz, self._key, self._uin, offset, CLIENT_PAGE_SIZE)
-            reply = yield Request(result.fetched(url), meta=dict(SECRET_META))
-            if isinstance(reply, FetchFailed):
-                return result.failed(reply.reason)
-            if not 200 <= reply.status < 300:
-                return result.failed(_status_reason(reply))
-            answer = read_getmsg(body_text(reply))
+            reply = yield secret_fetch(result.fetched(url))
+            if reply.error:
+                return result.failed(reply.error)
+            if reply.status is None or not 200 <= reply.status < 300:
+                return result.failed(_status_reason(reply.status))
+            answer = read_getmsg(reply.text)
             if answer.error:
                 return result.failed(answer.error)
             if page == 0 and not answer.listed:
@@ -388,16 +370,13 @@ class ClientSource(Source):
 # -- the chain ---------------------------------------------------------------------------------
 
 
-class AccountRun:
-    """One account's way through the sources: which one is reading, what each said."""
+class SourceChain:
+    """One account's way through the sources: which are still to be asked, what each said."""
 
-    def __init__(self, account: dict[str, Any], sources: list[Source], target: Target) -> None:
-        self.account = account
+    def __init__(self, sources: list[Source], target: Target) -> None:
         self.pending = list(sources)
         self.target = target
         self.results: list[SourceResult] = []
-        self.reading: SourceRead | None = None
-        self.current: Source | None = None
 
     def record(self, result: SourceResult) -> None:
         if result.found is False and any(r.found for r in self.results):
@@ -410,6 +389,30 @@ class AccountRun:
     @property
     def done(self) -> bool:
         return any(r.complete for r in self.results) or not self.pending
+
+
+def read_sources(target: Target, sources: list[Source]) -> Generator[Fetch, Fetched, SourceChain]:
+    """Asks the sources in order until one gives a definite answer (see the module docstring)."""
+    chain = SourceChain(sources, target)
+    while not chain.done:
+        source = chain.pending.pop(0)
+        reason = source.unavailable()
+        if reason:
+            chain.record(SourceResult(source.name, error=reason))
+            continue
+        # a source's bug must not lose the account: the next sources are asked
+        chain.record((yield from guarded(
+            source.read(target),
+            lambda reason, name=source.name: SourceResult(name, error=redact_text(reason)),
+            f"wechat source {source.name} on {target.name or target.account_id}",
+        )))
+    return chain
+
+
+def observe(target: Target, sources: list[Source]) -> Observing:
+    """The account's observation fields: the sources' answers combined."""
+    chain = yield from read_sources(target, sources)
+    return combine(chain.results, [s.name for s in chain.pending], target.as_of)
 
 
 def source_outcome(result: SourceResult) -> dict[str, str]:
@@ -562,9 +565,7 @@ class WechatSpider(AccountSpider):
             self._sources = self.build_sources()
         return self._sources
 
-    # -- the chain, driven by Scrapy's callbacks ---------------------------------------------
-
-    def account_requests(self, account: dict[str, Any]) -> Iterable[Request | ObservationItem]:
+    def observe(self, account: dict[str, Any]) -> Observing:
         target = Target(
             name=account.get("name") or "",
             account_id=(account.get("account_id") or "").strip(),
@@ -572,54 +573,4 @@ class WechatSpider(AccountSpider):
             history_days=int(self.setting_or("WECHAT_HISTORY_DAYS", 92)),
             max_pages=max(1, int(self.setting_or("WECHAT_MAX_PAGES", 8))),
         )
-        run = AccountRun(account, self.sources, target)
-        yield from self.advance(run, None)
-
-    def advance(self, run: AccountRun, reply: Reply | None) -> Iterator[Request | ObservationItem]:
-        """Feeds the reply to the reading source; starts the next source when one is done."""
-        while True:
-            if run.reading is None:
-                if run.done:
-                    yield self.conclude(run)
-                    return
-                run.current = run.pending.pop(0)
-                reason = run.current.unavailable()
-                if reason:
-                    run.record(SourceResult(run.current.name, error=reason))
-                    continue
-                run.reading = run.current.read(run.target)
-                reply = None
-            try:
-                request = run.reading.send(reply)  # type: ignore[arg-type]
-            except StopIteration as stop:
-                run.reading = None
-                run.record(stop.value)
-                continue
-            except Exception as error:  # a source's bug must not lose the account: 待人工复核
-                run.reading = None
-                self.logger.exception("wechat source %s failed on %s", run.current.name if run.current else "?",
-                                      run.account.get("key"))
-                run.record(SourceResult(run.current.name if run.current else "?",
-                                        error=redact_text(f"internal error: {type(error).__name__}")))
-                continue
-            meta = {**request.meta, "wechat_run": run, **NO_REFERRER}
-            yield request.replace(callback=self.on_reply, errback=self.on_failure, dont_filter=True, meta=meta)
-            return
-
-    def on_reply(self, response: Response) -> Iterator[Request | ObservationItem]:
-        yield from self.advance(response.meta["wechat_run"], response)
-
-    def on_failure(self, failure: Failure) -> Iterator[Request | ObservationItem]:
-        reason = redact_text(describe_failure(failure))
-        yield from self.advance(failure.request.meta["wechat_run"], FetchFailed(reason))
-
-    def conclude(self, run: AccountRun) -> Request | ObservationItem:
-        untried = [s.name for s in run.pending]
-        fields = combine(run.results, untried, self.as_of)
-        if fields["found"] is None:
-            self.logger.info("%s: not read (%s)", run.account["key"], fields["error"])
-        outcome = self.finish(run.account, **fields)
-        if isinstance(outcome, Request):
-            # the interaction entry is another site: it must not get the MP URL (with its token) as Referer
-            outcome.meta.update(NO_REFERRER)
-        return outcome
+        return observe(target, self.sources)
