@@ -34,7 +34,7 @@ from govcheck.extract.wechat import (
     sogou_posts,
     sogou_search_url,
 )
-from govcheck.spiders.wechat import EVIDENCE_DAYS, EVIDENCE_NEWEST
+from govcheck.extract.wechat_sources import EVIDENCE_DAYS, EVIDENCE_NEWEST
 
 DATA = Path(__file__).parent / "data" / "wechat"
 SOGOU_URL = "https://weixin.sogou.com/weixin?type=1&query=%E9%AB%98%E8%80%83&ie=utf8"

@@ -38,18 +38,17 @@ from govcheck.registry import import_targets
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import wechat as wechat_replica
 from govcheck.replicas.targets import wechat_row
-from govcheck.spiders.accounts import request_for
-from govcheck.spiders.wechat import (
+from govcheck.extract.wechat_sources import (
     ClientSource,
     MpSource,
-    RedactingLogFormatter,
     SogouSource,
     SourceChain,
     SourceResult,
     Target,
     combine,
-    secret,
 )
+from govcheck.spiders.accounts import request_for
+from govcheck.spiders.wechat import RedactingLogFormatter, secret
 from readers import drive
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
