@@ -29,26 +29,27 @@ from typing import Any
 
 import pytest
 import yaml
-from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.http import Request, TextResponse
 from scrapy.settings import Settings
 
 from govcheck.dates import SHANGHAI
+from govcheck.extract.reading import Fetch, Fetched
 from govcheck.registry import import_targets
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import wechat as wechat_replica
 from govcheck.replicas.targets import wechat_row
-from govcheck.spiders.wechat import (
-    AccountRun,
+from govcheck.extract.wechat_sources import (
     ClientSource,
-    FetchFailed,
     MpSource,
-    RedactingLogFormatter,
     SogouSource,
+    SourceChain,
     SourceResult,
     Target,
     combine,
-    secret,
 )
+from govcheck.spiders.accounts import request_for
+from govcheck.spiders.wechat import RedactingLogFormatter, secret
+from readers import drive
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
 DATA = Path(__file__).parent / "data" / "wechat"
@@ -70,27 +71,18 @@ def at(text: str) -> datetime:
 # -- driving one source by hand ------------------------------------------------------------------
 
 
-def drive(read: Any, answer: Callable[[Request], Any]) -> tuple[SourceResult, list[Request]]:
-    """Runs a source's reading: each request it yields gets ``answer(request)`` back."""
-    requests: list[Request] = []
-    reply = None
-    try:
-        while True:
-            request = read.send(reply)
-            requests.append(request)
-            reply = answer(request)
-    except StopIteration as stop:
-        return stop.value, requests
-
-
-def html_reply(name_or_text: str, url: str | None = None) -> Callable[[Request], HtmlResponse]:
+def html_reply(name_or_text: str, url: str | None = None) -> Callable[[Fetch], Fetched]:
     path = DATA / name_or_text
-    body = path.read_bytes() if path.suffix and path.exists() else name_or_text.encode("utf-8")
-    return lambda request: HtmlResponse(url=url or request.url, body=body, encoding="utf-8", request=request)
+    text = path.read_text(encoding="utf-8") if path.suffix and path.exists() else name_or_text
+    return lambda fetch: Fetched(url or fetch.url, 200, text)
 
 
-def json_reply(document: Any) -> TextResponse:
-    return TextResponse(url="http://x/", body=json.dumps(document, ensure_ascii=False).encode(), encoding="utf-8")
+def json_reply(document: Any) -> Fetched:
+    return Fetched("http://x/", 200, json.dumps(document, ensure_ascii=False))
+
+
+def not_answered(reason: str) -> Callable[[Fetch], Fetched]:
+    return lambda fetch: Fetched(fetch.url, error=reason)
 
 
 def sample_items(name: str) -> list[dict]:
@@ -139,12 +131,12 @@ def test_sogou_says_not_found_only_when_every_search_says_nothing_was_found():
     assert (other.found, other.posts, other.index_only) == (None, None, False)
     assert other.error == "1 accounts listed for '渭南市公安局高新分局', none with this 账号ID or name"
     assert other.names_seen == ["高新警讯 (gxjx110)"]
-    failed, _ = drive(SogouSource("https://weixin.sogou.com").read(target), lambda r: FetchFailed("timeout"))
+    failed, _ = drive(SogouSource("https://weixin.sogou.com").read(target), not_answered("timeout"))
     assert (failed.found, failed.error) == (None, "timeout")
 
 
-def mp_answers(items: list[dict], total: int) -> Callable[[Request], TextResponse]:
-    def answer(request: Request) -> TextResponse:
+def mp_answers(items: list[dict], total: int) -> Callable[[Fetch], Fetched]:
+    def answer(request: Fetch) -> Fetched:
         if "searchbiz" in request.url:
             return json_reply({"base_resp": {"ret": 0, "err_msg": "ok"}, "total": 1, "list": [
                 {"fakeid": "MjM5MDQ4MzU5NQ==", "nickname": "手机中国", "alias": "cnmo_weixin", "service_type": 1}]})
@@ -158,7 +150,8 @@ def test_mp_reads_the_article_list_until_the_whole_list_is_read():
     items = sample_items("mp_cgi_appmsg_list_ex_items_2020.jsonl")
     target = Target(name="手机中国", account_id="cnmo_weixin", as_of=at("2020-11-07 23:59"))
     source = MpSource("https://mp.weixin.qq.com", MP_COOKIE, MP_TOKEN)
-    result, requests = drive(source.read(target), mp_answers(items, total=26))
+    result, fetches = drive(source.read(target), mp_answers(items, total=26))
+    requests = [request_for(fetch) for fetch in fetches]  # as the spider sends them
     assert len(requests) == 1 + 6  # the search, then 26 articles 5 at a time
     assert (result.found, result.current_name, result.biz) == (True, "手机中国", "MjM5MDQ4MzU5NQ==")
     assert len(result.posts) == 26 and result.originals_known and result.complete
@@ -205,7 +198,7 @@ def test_an_expired_mp_session_fails_the_source_and_an_unconfigured_one_is_said_
     assert ClientSource("https://mp.weixin.qq.com", CLIENT_KEY, "").unavailable() == "not configured"
 
 
-def getmsg_answer(messages: list[dict], more: int) -> Callable[[Request], TextResponse]:
+def getmsg_answer(messages: list[dict], more: int) -> Callable[[Fetch], Fetched]:
     return lambda request: json_reply({"ret": 0, "errmsg": "ok", "msg_count": len(messages), "can_msg_continue": more,
                                        "next_offset": 10, "general_msg_list": json.dumps({"list": messages})})
 
@@ -267,7 +260,7 @@ def test_a_partial_answer_is_kept_and_a_complete_one_wins():
 
 def test_sogou_not_finding_an_account_asks_the_next_sources_and_alone_establishes_nothing():
     not_in_sogou = SourceResult("sogou", found=False, posts=[], index_only=True, note="no account found for '渭南二黄'")
-    run = AccountRun({"key": "account:微信:渭南二黄"}, [SogouSource("https://weixin.sogou.com")], Target("渭南二黄", "", at("2024-02-23")))
+    run = SourceChain([SogouSource("https://weixin.sogou.com")], Target("渭南二黄", "", at("2024-02-23")))
     run.record(not_in_sogou)
     assert not not_in_sogou.complete and not run.done  # the MP search (WeChat's own) is still asked
     in_mp = SourceResult("mp", found=True, current_name="渭南二黄", originals_known=True,

@@ -32,14 +32,15 @@ from scrapy.utils.test import get_crawler
 
 from govcheck import settings as project_settings
 from govcheck.credentials import secret
+from govcheck.extract.account_entry import entry_outcome, entry_state
 from govcheck.extract.wording import page_text
 from govcheck.registry import import_manual_observations, import_targets
 from govcheck.rules import load_profile
 from govcheck.replica import ReplicaServer
 from govcheck.replicas import weibo as weibo_replica
 from govcheck.replicas.targets import weibo_row
-from govcheck.spiders.accounts import entry_outcome, entry_state
-from govcheck.spiders.weibo import COOKIE_VARIABLE, WeiboSpider, backoff_delay
+from govcheck.spiders.accounts import backoff_delay
+from govcheck.spiders.weibo import COOKIE_VARIABLE, WeiboSpider
 from govcheck.store import SHANGHAI
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
