@@ -24,8 +24,8 @@ import yaml
 from govcheck.access import parse_proxies
 from govcheck.dates import SHANGHAI
 from govcheck.registry import import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas import wechat as wechat_replica
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas import wechat as wechat_replica
 from support import REPLICA, REPO, open_store, store_environment
 
 STATES = REPLICA / "platforms" / "wechat" / "accounts.yaml"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from support import REPLICA, REPO, govcheck, open_store, store_environment
 
 # scrapy-playwright's log line when it starts its Node.js driver

@@ -30,7 +30,7 @@ import yaml
 
 from govcheck import settings as govcheck_settings
 from govcheck.corpus import LabelledPage, home_observation, load_corpus, rounds
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from govcheck.rules import load_profile
 from govcheck.rules.engine import evaluate_site, home_page_findings
 from support import REPO, govcheck, open_store, store_environment

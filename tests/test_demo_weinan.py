@@ -27,7 +27,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from govcheck.replicas.weinan import RegisterError, inspector_observations, load_register
+from govcheck_demo.replicas.weinan import RegisterError, inspector_observations, load_register
 from govcheck.report.notice import build_notice, default_addressees, infer_city
 from govcheck.report.summary import RoundReport, attachment_tables, change_text, load_round_report, percent_text
 from govcheck.targets import SITE_CATEGORIES

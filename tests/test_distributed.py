@@ -27,8 +27,8 @@ import yaml
 from scrapy.settings import Settings
 
 from govcheck.distributed import RoundKeys, SharedRoundAddon
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas.targets import site_rows
 from support import REPLICA, REPO, govcheck, open_store, store_environment
 
 ROUND = "2024-1"

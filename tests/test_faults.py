@@ -15,8 +15,8 @@ import pytest
 import yaml
 from pymongo import MongoClient
 
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas.targets import site_rows
 from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, govcheck, mongo_uri_or_skip
 
 SITES = ["渭南市发展和改革委员会", "渭南市西塬区人民政府", "韩城市财政局"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from support import REPLICA, SHORT_PROBE_SPAN_PROFILE, govcheck, open_store, store_environment
 from test_site_faults import import_register
 

@@ -23,8 +23,8 @@ import pytest
 import yaml
 
 from govcheck.registry import import_targets
-from govcheck.replica import Reply, ReplicaServer
-from govcheck.replicas.targets import site_row
+from govcheck_demo.replica import Reply, ReplicaServer
+from govcheck_demo.replicas.targets import site_row
 from govcheck.store import SHANGHAI
 from support import REPO, open_store, store_environment
 

@@ -10,7 +10,7 @@ import yaml
 from docx import Document
 from openpyxl import load_workbook
 
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from govcheck.report.recheck import NOT_RECHECKED, load_recheck_report, run_recheck
 from govcheck.rounds import RoundError
 from govcheck.store import Store

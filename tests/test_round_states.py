@@ -18,7 +18,7 @@ import yaml
 from docx import Document
 from openpyxl import load_workbook
 
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replicas.targets import site_rows
 from govcheck.rounds import counted_observations, record_round_state, round_state
 from govcheck.store import SHANGHAI, Store
 from support import REPLICA, REPO, govcheck, open_store

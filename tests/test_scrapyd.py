@@ -27,8 +27,8 @@ import pytest
 import yaml
 
 from govcheck.registry import import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import platform_settings, replica_routes, targets_document
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas.targets import platform_settings, replica_routes, targets_document
 from govcheck.schedule import (
     Job,
     PlannedJob,

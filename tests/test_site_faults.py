@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from support import REPLICA, govcheck, open_store, store_environment
 
 HEALTHY_HOME = "/fresh-trs/"
@@ -89,7 +89,7 @@ def test_probes_of_the_healthy_home_pages_all_succeeded(round_with_faults):
 
 # -- detail pages that could not be read ---------------------------------------------------------
 
-from govcheck.replica import Reply  # noqa: E402
+from govcheck_demo.replica import Reply  # noqa: E402
 
 
 def undated_home(path: str, query: Any, headers: Any) -> Reply:

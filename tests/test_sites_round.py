@@ -20,8 +20,8 @@ import yaml
 
 from govcheck.extract.links import is_outbound, link_outcome, reached_by_name
 from govcheck.extract.wording import SHIPPED_LIST
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas.targets import site_rows
 from govcheck.rules import load_profile
 from govcheck.rules.engine import read_column
 from govcheck.store import Store

@@ -1,6 +1,6 @@
 """Columns marked splash, rendered by a Splash server through govcheck.splash.SplashMiddleware.
 
-The Splash server is govcheck.replicas.splash: Splash's HTTP API on 127.0.0.1, rendering
+The Splash server is govcheck_demo.replicas.splash: Splash's HTTP API on 127.0.0.1, rendering
 with Debian's Chromium. First the endpoint and the middleware over real HTTP, then whole
 rounds of the script-column replica site (its 通知公告 list is filled by script) on the
 embedded store: the rendered entries, a screenshot per rendered column, and a render that
@@ -29,8 +29,8 @@ from scrapy.utils.request import fingerprint
 from scrapy.utils.test import get_crawler
 
 from govcheck.extract.listing import extract_list
-from govcheck.replicas.splash import SplashServer
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replicas.splash import SplashServer
+from govcheck_demo.replicas.targets import site_rows
 from govcheck.rounds import parse_as_of
 from govcheck.screenshots import load_screenshot
 from govcheck.settings import GOVCHECK_EVIDENCE_ENTRIES

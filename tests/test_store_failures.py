@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replicas.targets import site_rows
 from govcheck.store import Store, StoreWriteError
 from seed_round import ROUND as SEEDED_ROUND, store_round
 from support import REPLICA, REPO, govcheck, open_store

@@ -34,9 +34,9 @@ from scrapy.settings import Settings
 
 from govcheck.dates import SHANGHAI
 from govcheck.registry import import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas import wechat as wechat_replica
-from govcheck.replicas.targets import wechat_row
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas import wechat as wechat_replica
+from govcheck_demo.replicas.targets import wechat_row
 from govcheck.spiders.wechat import (
     AccountRun,
     ClientSource,

@@ -35,9 +35,9 @@ from govcheck.credentials import secret
 from govcheck.extract.wording import page_text
 from govcheck.registry import import_manual_observations, import_targets
 from govcheck.rules import load_profile
-from govcheck.replica import ReplicaServer
-from govcheck.replicas import weibo as weibo_replica
-from govcheck.replicas.targets import weibo_row
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas import weibo as weibo_replica
+from govcheck_demo.replicas.targets import weibo_row
 from govcheck.spiders.accounts import entry_outcome, entry_state
 from govcheck.spiders.weibo import COOKIE_VARIABLE, WeiboSpider, backoff_delay
 from govcheck.store import SHANGHAI
