@@ -6,7 +6,7 @@ what may never happen on any of them.
 - A labelled newest date is never read as another date: it is read right, or the page is
   reviewed (no date read).
 
-Each page is read at its own time (govcheck.corpus): its labelled newest date or its
+Each page is read at its own time (tests/corpus.py): its labelled newest date or its
 generation stamp. The pure reading (the spider's reading path: extract.page → observation →
 rules) runs on every page; then the pages are served from a loopback server and crawled by the
 sites spider, one round per group of pages saved about the same time. Nothing reaches outside
@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from govcheck import settings as govcheck_settings
-from govcheck.corpus import LabelledPage, home_observation, load_corpus, rounds
+from corpus import LabelledPage, home_observation, load_corpus, rounds
 from govcheck_demo.replica import ReplicaServer
 from govcheck.rules import load_profile
 from govcheck.rules.engine import evaluate_site, home_page_findings
