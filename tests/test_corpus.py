@@ -177,6 +177,8 @@ def crawled(guard, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     yield results
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_every_corpus_page_is_crawled_and_judged(crawled):
     for page in HOMES:
         assert crawled["verdicts"][page.name] is not None, page.name
@@ -184,12 +186,16 @@ def test_every_corpus_page_is_crawled_and_judged(crawled):
         assert home is not None and home["status"] == 200, page.name
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("page", by_name(WITH_A_CHANNEL))
 def test_a_crawled_page_labelled_with_a_channel_is_never_failed_for_none(crawled, page):
     codes = {f["code"] for f in crawled["findings"][page.name]}
     assert "site.interaction.no_channel" not in codes, (page.name, crawled["observations"][page.name].get("channel_search"))
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("page", by_name(HOMES))
 def test_a_crawled_page_s_newest_date_is_the_labelled_one_or_reviewed(crawled, page):
     home, as_of = crawled["observations"][page.name], crawled["as_of"][page.name]
@@ -200,6 +206,8 @@ def test_a_crawled_page_s_newest_date_is_the_labelled_one_or_reviewed(crawled, p
     assert read == page.newest_date, page.name
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_nothing_left_the_machine(crawled):
     # What the pages link to on their real hosts went to the guard, which refused it: the detail
     # pages and channel candidates the spider asked for (Scrapy), and what Chromium asked for

@@ -34,6 +34,8 @@ from govcheck.targets import SITE_CATEGORIES
 from documents import below_type_area, pdf_pages, soffice
 from support import REPO, govcheck, open_store, store_environment
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # the demo round crawls 521 targets, Douyin's in Chromium
+
 SEED = Path(__file__).parent / "data" / "seed_weinan_2024_1.txt"
 ROUND, PREVIOUS = "2024-1", "2023-4"
 SITE_COLUMNS = ("序号", "网站名称", "检查结果", "突出问题")

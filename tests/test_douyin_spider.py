@@ -29,6 +29,8 @@ from govcheck.spiders.douyin import storage_state
 from govcheck.store import SHANGHAI
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Douyin's pages are read in Chromium
+
 ROUND = "2024-1"
 AS_OF = "2024-02-23"
 STATES = REPLICA / "platforms" / "douyin" / "accounts.yaml"

@@ -65,6 +65,9 @@ def observation_count(uri: str, database: str) -> int:
         return 0
 
 
+@pytest.mark.browser  # 西塬区's home page writes its channel by script, so it is read in Chromium
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_a_store_restart_mid_round_loses_no_observation_and_changes_no_verdict(own_server, tmp_path):
     folder, port = own_server
     # a short server selection: each write fails fast during the outage and is retried

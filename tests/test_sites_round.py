@@ -27,6 +27,8 @@ from govcheck.rules.engine import read_column
 from govcheck.store import Store
 from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, STORE_KINDS, govcheck, open_store, store_environment
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # the replica round crawls a script-loaded column in Chromium
+
 ROUND = "2024-1"
 AS_OF = "2024-02-20"
 # Short timeouts: the replica is local. The round runs with national-2019's probe span compressed
