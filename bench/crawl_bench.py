@@ -47,7 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from govcheck import settings as govcheck_settings  # noqa: E402
-from govcheck.replica import ReplicaServer  # noqa: E402
+from govcheck_demo.replica import ReplicaServer  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CONCURRENCY = {"CONCURRENT_REQUESTS": "64", "CONCURRENT_REQUESTS_PER_DOMAIN": "64", "LOG_LEVEL": "INFO"}

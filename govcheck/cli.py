@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govcheck.audit import QUESTIONS, QuestionError, ask
+from govcheck.row_output import QUERY_COLUMNS, print_verdict_summary, write_rows
 from govcheck.store import SHANGHAI, Store
+from govcheck.user_errors import UserError
 
 if TYPE_CHECKING:
     from govcheck.report.office import Office
@@ -55,17 +56,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RoundError, ProfileError, StoreError) as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return 1
-
-
-class UserError(Exception):
-    """A problem with what the operator asked or gave; printed without a traceback.
-
-    ``exit_code``: 1, or 2 for a command line that cannot be run as written (as argparse's own).
-    """
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -277,7 +267,7 @@ def store_write_errors() -> tuple[type[BaseException], ...]:
 
 def command_targets_import(arguments: argparse.Namespace) -> int:
     from govcheck.registry import import_targets
-    from govcheck.tabular import TableFileError
+    from govcheck.table_reader import TableFileError
 
     store = open_store()
     try:
@@ -371,6 +361,7 @@ def command_classify(arguments: argparse.Namespace) -> int:
 def command_report(arguments: argparse.Namespace) -> int:
     from govcheck.report import write_round_reports
     from govcheck.report.office import OfficeError
+    from govcheck.rounds import report_refusal
 
     notice_date = notice_date_of(arguments.date)
     office = read_office(arguments.office) if arguments.office else None
@@ -430,26 +421,6 @@ def command_office_check(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def report_refusal(store: Store, round_id: str, force: bool = False) -> str | None:
-    """None when the round's reports may be written as they are; the 未完成 mark they must carry
-    when it is not finished and ``force`` is given; else UserError saying its state and what to do.
-    A round without verdicts has nothing to report, forced or not."""
-    from govcheck.rounds import record_round_state, round_state
-
-    state = round_state(store, round_id)
-    record_round_state(store, state)
-    if not store.count("verdicts", {"round": round_id}):
-        raise UserError(f"round {round_id} has no verdicts: nothing to report ({state.describe()}); crawl it with govcheck run --round {round_id}")
-    if state.finished:
-        return None
-    if not force:
-        raise UserError(
-            f"{state.describe()}. Reports are written for finished rounds only: run it again "
-            f"(govcheck run --round {round_id} --as-of …), or write them anyway, each marked 未完成, with --force"
-        )
-    return state.watermark()
-
-
 def command_recheck(arguments: argparse.Namespace) -> int:
     from govcheck.report import write_recheck_files
     from govcheck.report.recheck import load_recheck_report, run_recheck
@@ -483,7 +454,7 @@ def command_recheck(arguments: argparse.Namespace) -> int:
 
 def command_observe_import(arguments: argparse.Namespace) -> int:
     from govcheck.registry import import_manual_observations
-    from govcheck.tabular import TableFileError
+    from govcheck.table_reader import TableFileError
 
     store = open_store()
     try:
@@ -541,14 +512,6 @@ def refresh_round_states(store: Store, round_id: str | None) -> None:
         record_round_state(store, round_state(store, document["round"]))
 
 
-QUERY_COLUMNS = {
-    "verdicts": ["round", "target_key", "name", "category", "district", "verdict", "score", "labels"],
-    "findings": ["round", "target_key", "code", "label", "severity", "reason"],
-    "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error", "run"],
-    "targets": ["key", "name", "category", "account_type", "district", "url"],
-    "rounds": ["round", "as_of", "profile", "status", "started_at", "finished_at", "run", "status_why"],
-    "runs": ["round", "run", "part", "state", "started_at", "heartbeat_at", "finished_at", "stopped"],
-}
 QUERY_SORT = {
     "verdicts": [("round", 1), ("target_key", 1)],
     "findings": [("round", 1), ("target_key", 1), ("code", 1)],
@@ -589,12 +552,9 @@ def command_schedule(arguments: argparse.Namespace) -> int:
 
 
 def command_demo(arguments: argparse.Namespace) -> int:
-    from govcheck.demo import run_demo
+    from govcheck_demo.weinan_round import run_demo
 
     return run_demo(arguments.out, arguments.replica)
-
-
-# -- output -----------------------------------------------------------------------------
 
 
 def parse_setting(text: str) -> tuple[str, str]:
@@ -602,29 +562,6 @@ def parse_setting(text: str) -> tuple[str, str]:
     if not separator or not name:
         raise UserError(f"--set {text!r}: expected NAME=VALUE")
     return name.strip(), value
-
-
-def print_verdict_summary(round_id: str, verdicts: list[dict[str, Any]]) -> None:
-    counts = Counter(v["verdict"] for v in verdicts)
-    print(
-        f"round {round_id}: {len(verdicts)} targets — "
-        + ", ".join(f"{label} {counts.get(label, 0)}" for label in ("合格", "不合格", "待人工复核"))
-    )
-    for verdict in verdicts:
-        if verdict["verdict"] != "合格" or verdict.get("labels"):
-            print(f"  {verdict['verdict']}\t{verdict['name']}\t{verdict.get('labels', '')}")
-
-
-def write_rows(rows: list[dict[str, Any]], columns: list[str], output_format: str, out: Path | None) -> None:
-    from govcheck.tables import format_rows
-
-    text = format_rows(rows, columns, output_format)
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
-        print(f"{len(rows)} rows written to {out}")
-    else:
-        sys.stdout.write(text)
 
 
 if __name__ == "__main__":

@@ -382,3 +382,21 @@ def record_round_state(store: Store, state: RoundState) -> None:
             store.upsert("rounds", {"round": state.round_id, **summary})
     except StoreError:
         pass
+
+
+def report_refusal(store: Store, round_id: str, force: bool = False) -> str | None:
+    """None when the round's reports may be written as they are; the 未完成 mark they must carry
+    when it is not finished and ``force`` is given; else RoundError saying its state and what to do.
+    A round without verdicts has nothing to report, forced or not."""
+    state = round_state(store, round_id)
+    record_round_state(store, state)
+    if not store.count("verdicts", {"round": round_id}):
+        raise RoundError(f"round {round_id} has no verdicts: nothing to report ({state.describe()}); crawl it with govcheck run --round {round_id}")
+    if state.finished:
+        return None
+    if not force:
+        raise RoundError(
+            f"{state.describe()}. Reports are written for finished rounds only: run it again "
+            f"(govcheck run --round {round_id} --as-of …), or write them anyway, each marked 未完成, with --force"
+        )
+    return state.watermark()

@@ -11,7 +11,7 @@ Chinese headers exactly (order free, extra columns such as 备注 are ignored):
     账号名称 | 平台 | 账号类型 | 账号ID | 主办单位 | 区县 | 互动入口
 
 Any other sheet is refused (its rows would be lost), except sheets of explanations such as
-说明 or 填表说明 and blank sheets; see :mod:`govcheck.tabular`.
+说明 or 填表说明 and blank sheets; see :mod:`govcheck.table_reader`.
 
 Header columns that must be present: all of the above except 渲染方式, 选择器 and 互动入口
 (the optional ones; a missing one means "" on every row).  A YAML file has no header row: a
@@ -56,8 +56,8 @@ text is refused at its row, never met by the crawl.
 problem, each located by file, sheet, row and column; it returns nothing half.  The problems of
 the file's shape (a misspelt sheet name, a missing header column, a sheet over the row cap) and
 of its rows are found in one pass and reported together (the first
-:data:`govcheck.tabular.MAX_PROBLEMS`, and how many more).  The CSV and
-YAML forms are described in :mod:`govcheck.tabular`.
+:data:`govcheck.table_reader.MAX_PROBLEMS`, and how many more).  The CSV and
+YAML forms are described in :mod:`govcheck.table_reader`.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from govcheck.extract.listing import SelectorError, compile_selector
-from govcheck.tabular import Problem, Problems, Row, Sheet, TableFileError, clean_text, read_sheets
+from govcheck.table_reader import Problem, Problems, Row, Sheet, TableFileError, clean_text, read_sheets
 
 __all__ = [
     "SITE_CATEGORIES",

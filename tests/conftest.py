@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from govcheck.store import Store
 from support import REPLICA, STORE_KINDS, open_store, store_environment
 

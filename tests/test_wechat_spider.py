@@ -35,9 +35,9 @@ from scrapy.settings import Settings
 from govcheck.dates import SHANGHAI
 from govcheck.extract.reading import Fetch, Fetched
 from govcheck.registry import import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas import wechat as wechat_replica
-from govcheck.replicas.targets import wechat_row
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas import wechat as wechat_replica
+from govcheck_demo.replicas.targets import wechat_row
 from govcheck.extract.wechat_sources import (
     ClientSource,
     MpSource,
@@ -413,10 +413,12 @@ def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tup
         ("渭南市政务服务中心", ("合格", "")),
     ],
 )
+@pytest.mark.slow
 def test_each_account_gets_the_notice_label_its_state_calls_for(crawled, name, expected):
     assert verdict(crawled, name) == expected
 
 
+@pytest.mark.slow
 def test_every_account_is_observed_once_in_bounded_time(crawled):
     for state in states():
         assert observation(crawled, state["registered_name"])["source"].startswith("wechat")
@@ -424,6 +426,7 @@ def test_every_account_is_observed_once_in_bounded_time(crawled):
     assert crawled["elapsed"] < 60, crawled["elapsed"]
 
 
+@pytest.mark.slow
 def test_three_months_without_original_comes_from_the_mp_article_list(crawled):
     seen = observation(crawled, "华阴市退役军人事务局")
     assert (seen["source"], seen["found"], seen["error"], seen["originals_known"]) == ("wechat-mp", True, "", True)
@@ -435,6 +438,7 @@ def test_three_months_without_original_comes_from_the_mp_article_list(crawled):
     assert sum("cgi-bin/appmsg" in u for u in seen["fetched_urls"]) == 4
 
 
+@pytest.mark.slow
 def test_a_stale_account_is_measured_from_its_latest_article(crawled):
     seen = observation(crawled, "渭南市卫生健康委员会")
     assert seen["latest_post_at"] == at("2024-02-03 10:00") and seen["latest_original_at"] == at("2024-02-03 10:00")
@@ -446,6 +450,7 @@ def test_a_stale_account_is_measured_from_its_latest_article(crawled):
     assert observation(crawled, "渭南地方志")["interaction"] == {"state": "missing", "url": "", "entry": "无"}
 
 
+@pytest.mark.slow
 def test_the_register_tells_none_from_not_recorded_and_keeps_an_entry_inside_the_app(crawled):
     # 无: the office looked and found none; empty: nobody looked; 菜单：我要留言: it opens inside WeChat
     assert observation(crawled, "渭南水务")["interaction"] == {"state": "missing", "url": "", "entry": "无"}
@@ -458,6 +463,7 @@ def test_the_register_tells_none_from_not_recorded_and_keeps_an_entry_inside_the
     assert not [path for path, _ in crawled["requests"] if path.startswith("menu/wnszwfw") or path.startswith("menu/wnsrsj")]
 
 
+@pytest.mark.slow
 def test_a_renamed_account_is_recognised_by_its_wechat_id(crawled):
     seen = observation(crawled, "渭南市公安局高新分局")
     assert (seen["found"], seen["current_name"], seen["wechat_id"]) == (True, "高新警讯", "wngxfj")
@@ -465,18 +471,21 @@ def test_a_renamed_account_is_recognised_by_its_wechat_id(crawled):
     assert "query=wngxfj" in seen["fetched_urls"][0]
 
 
+@pytest.mark.slow
 def test_an_account_without_id_is_searched_by_its_name(crawled):
     seen = observation(crawled, "渭南水务")
     assert "query=%E6%B8%AD%E5%8D%97%E6%B0%B4%E5%8A%A1" in seen["fetched_urls"][0]
     assert (seen["found"], seen["wechat_id"]) == (True, "wnsw_gov")
 
 
+@pytest.mark.slow
 def test_an_account_neither_sogou_nor_the_mp_search_finds_is_not_found(crawled):
     seen = observation(crawled, "渭南市城市管理执法局")
     assert (seen["source"], seen["found"], seen["error"], seen["posts"]) == ("wechat-mp", False, "", [])
     assert [s["outcome"] for s in seen["sources"]] == ["not found", "not found", "not tried"]
 
 
+@pytest.mark.slow
 def test_when_sogou_refuses_the_next_sources_read_the_account(crawled):
     statistics = observation(crawled, "渭南市统计局")
     assert statistics["source"] == "wechat-mp" and statistics["sources"][0] == {
@@ -490,6 +499,7 @@ def test_when_sogou_refuses_the_next_sources_read_the_account(crawled):
     assert transport["latest_original_at"] == at("2024-02-21 10:00")
 
 
+@pytest.mark.slow
 def test_when_every_source_refuses_the_account_is_left_for_review(crawled):
     seen = observation(crawled, "渭南市教育局")
     assert (seen["source"], seen["found"], seen["posts"], seen["latest_post_at"]) == ("wechat", None, [], None)
@@ -497,6 +507,7 @@ def test_when_every_source_refuses_the_account_is_left_for_review(crawled):
     assert verdict(crawled, "渭南市教育局")[0] == "待人工复核"
 
 
+@pytest.mark.slow
 def test_our_timeout_is_a_failed_source_never_an_answer(crawled):
     seen = observation(crawled, "渭南市文化和旅游局")
     assert (seen["found"], seen["posts"]) == (None, [])
@@ -505,6 +516,7 @@ def test_our_timeout_is_a_failed_source_never_an_answer(crawled):
     assert verdict(crawled, "渭南市文化和旅游局")[0] == "待人工复核"
 
 
+@pytest.mark.slow
 def test_a_card_without_its_latest_article_is_found_but_not_judged_stale(crawled):
     seen = observation(crawled, "渭南市气象局")
     assert (seen["source"], seen["found"], seen["current_name"], seen["posts"]) == ("wechat-sogou", True, "渭南市气象局", [])
@@ -513,6 +525,7 @@ def test_a_card_without_its_latest_article_is_found_but_not_judged_stale(crawled
     assert judged == "待人工复核" and "长期无更新" not in labels and "the account card shows no latest article" in labels
 
 
+@pytest.mark.slow
 def test_with_no_credentials_a_captcha_leaves_the_account_for_review(crawled):
     seen = observation(crawled, "渭南市教育局", "2024-2")
     assert seen["found"] is None
@@ -522,6 +535,7 @@ def test_with_no_credentials_a_captcha_leaves_the_account_for_review(crawled):
     assert "WeChat sources in order: sogou (ready), mp (not configured), client (not configured)" in crawled["runs"][1].stderr
 
 
+@pytest.mark.slow
 def test_with_sogou_alone_staleness_is_judged_and_originals_are_left_for_review(crawled):
     stale = observation(crawled, "渭南市卫生健康委员会", "2024-2")
     assert (stale["source"], stale["originals_known"], stale["error"]) == ("wechat-sogou", False, "")
@@ -532,6 +546,7 @@ def test_with_sogou_alone_staleness_is_judged_and_originals_are_left_for_review(
     assert len(crawled["store"].find("verdicts", {"round": "2024-2"})) == 4
 
 
+@pytest.mark.slow
 def test_with_sogou_alone_an_account_missing_from_its_index_is_left_for_review(crawled):
     # WeChat's own search (MP) says it is gone in round 2024-1; Sogou alone cannot say so
     seen = observation(crawled, "渭南市城市管理执法局", "2024-2")
@@ -541,6 +556,7 @@ def test_with_sogou_alone_an_account_missing_from_its_index_is_left_for_review(c
     assert judged == "待人工复核" and "WeChat's own search was not available" in labels
 
 
+@pytest.mark.slow
 def test_credentials_reach_only_the_mp_host_and_are_never_logged_or_stored(crawled):
     for run in crawled["runs"]:
         for value in SECRETS:

@@ -24,7 +24,7 @@ Errors are Splash's JSON ``{"error": STATUS, "type", "description", "info"}``: 4
 not load: ``info {type: "Network"|"HTTP", code, text, url}``; Qt's network codes: 1 refused,
 2 reset, 3 host not found, 4 timeout, 99 other), 504 GlobalTimeoutError (``info {timeout}``).
 
-    python -m govcheck.replicas.splash [--port 8050]
+    python -m govcheck_demo.replicas.splash [--port 8050]
 """
 
 from __future__ import annotations

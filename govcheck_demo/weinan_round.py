@@ -1,7 +1,7 @@
 """The demo round: Weinan's 2024 round-1 inspection replayed on a replica, end to end.
 
 The replica (``replica/weinan``: 51 government websites and 470 new-media accounts, see
-:mod:`govcheck.replicas.weinan`) is served on 127.0.0.1; its register is imported as an
+:mod:`govcheck_demo.replicas.weinan`) is served on 127.0.0.1; its register is imported as an
 operator would import the city's targets file; round 2024-1 is crawled as of the notice's
 monitoring time points (websites 2024-02-20, new media 2024-02-23) on the embedded store;
 the inspectors' own observations are imported where a platform shows no original marker
@@ -21,10 +21,16 @@ from typing import Any
 
 import yaml
 
-from govcheck.cli import QUERY_COLUMNS, UserError, print_verdict_summary, report_refusal, write_rows
 from govcheck.crawl import run_round
 from govcheck.registry import import_manual_observations, import_targets
-from govcheck.replicas.weinan import (
+from govcheck.report import write_round_reports
+from govcheck.report.office import OfficeError, load_office
+from govcheck.rounds import finish_round, parse_as_of, report_refusal, start_round
+from govcheck.row_output import QUERY_COLUMNS, print_verdict_summary, write_rows
+from govcheck.rules import load_profile
+from govcheck.store import SHANGHAI, Store
+from govcheck.user_errors import UserError
+from govcheck_demo.replicas.weinan import (
     REGISTER_FILE,
     PreviousRound,
     Register,
@@ -34,11 +40,6 @@ from govcheck.replicas.weinan import (
     load_previous_round,
     target_keys,
 )
-from govcheck.report import write_round_reports
-from govcheck.report.office import OfficeError, load_office
-from govcheck.rounds import finish_round, parse_as_of, start_round
-from govcheck.rules import load_profile
-from govcheck.store import SHANGHAI, Store
 
 # The replica ships with the source checkout, beside the package.
 DEFAULT_REPLICA = Path(__file__).resolve().parents[1] / "replica" / "weinan"
