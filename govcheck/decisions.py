@@ -141,7 +141,7 @@ def apply_decision(assessment: Assessment, decision: Mapping[str, Any] | None, p
         severity="veto" if failed else DECIDED,  # type: ignore[arg-type]
         rule={"profile": profile.name, "code": CODE, "threshold": {}, "decision": decision["id"]},
         evidence={
-            "inspector": decision["inspector"],
+            "decided_by": decision["inspector"],
             "decided_at": decision["decided_at"],
             "decision_reason": decision["reason"],
             "settled": [f.reason or f.label for f in reviews],
@@ -163,7 +163,7 @@ def decided_fields(assessment: Assessment) -> dict[str, Any]:
     ``decision`` (its id); empty when the rules alone gave the verdict."""
     for finding in assessment.findings:
         if finding.code == CODE:
-            return {"decided_by": finding.evidence["inspector"], "decision": finding.rule["decision"]}
+            return {"decided_by": finding.evidence["decided_by"], "decision": finding.rule["decision"]}
     return {"decided_by": None, "decision": None}
 
 

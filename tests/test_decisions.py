@@ -38,7 +38,7 @@ def test_a_pass_settles_the_review_and_names_the_inspector_beside_the_notes():
     assert (settled.verdict, settled.labels) == ("合格", "个别栏目更新不及时,人工复核（张三）")
     assert [(f.code, f.severity) for f in settled.findings] == [("site.columns.stale", "note"), ("review.decision", "decision")]
     evidence = settled.findings[-1].evidence
-    assert evidence["inspector"] == "张三" and evidence["settled"] == ["本轮未读取首页http://www.weinan.gov.cn/"]
+    assert evidence["decided_by"] == "张三" and evidence["settled"] == ["本轮未读取首页http://www.weinan.gov.cn/"]
     assert evidence["reviewed"][0]["evidence"]["url"] == "http://www.weinan.gov.cn/"  # the pages looked at stay linked
 
 

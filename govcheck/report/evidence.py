@@ -49,7 +49,7 @@ FACT_NAMES: dict[str, str] = {
     "read_as": "读取方式",
     "render_error": "浏览器读取失败",
     # an inspector's decision on a review (govcheck.decisions)
-    "inspector": "复核人",
+    "decided_by": "复核人",
     "decided_at": "复核时间",
     "decision_reason": "复核理由",
     "settled": "复核事项",
