@@ -9,13 +9,13 @@ home page of 华阴市人民政府 was not read, and WeChat answered 临渭交�
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
@@ -173,7 +173,7 @@ def document_text(path: Path) -> str:
 
 
 def test_inspectors_decide_a_website_and_an_account_and_the_figures_and_reports_follow(
-    console_store: tuple[Console, Store], page: Page, tmp_path: Path
+    console_store: tuple[Console, Store], store_location: dict[str, str], page: Page, tmp_path: Path
 ):
     console, store = console_store
     before = totals(page, console)
@@ -210,6 +210,11 @@ def test_inspectors_decide_a_website_and_an_account_and_the_figures_and_reports_
     verdicts = {v["target_key"]: v for v in store.find("verdicts", {"round": ROUND, "target_key": {"$in": [SITE, ACCOUNT]}})}
     assert (verdicts[SITE]["verdict"], verdicts[SITE]["decided_by"]) == ("合格", "张三")
     assert (verdicts[ACCOUNT]["verdict"], verdicts[ACCOUNT]["labels"]) == ("不合格", "搜索不到,人工复核（李四）")
+
+    # the CLI's queries say who decided, and the decided items are no longer reviews
+    listed = govcheck(store_location, "query", "--round", ROUND, "--filter", json.dumps({"target_key": ACCOUNT}))
+    assert listed.returncode == 0 and "搜索不到,人工复核（李四）" in listed.stdout
+    assert "临渭交警" not in govcheck(store_location, "query", "--ask", "reviews", "--round", ROUND).stdout
 
     # the three documents, written by the button and downloaded, carry the decisions
     page.goto(f"{console.url}/rounds/{ROUND}")

@@ -30,6 +30,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp
 
 from govcheck.console.security import (
     CSRF_FIELD,
@@ -87,7 +88,7 @@ class ConsoleConfig:
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
 
-def create_app(config: ConsoleConfig) -> Starlette:
+def create_app(config: ConsoleConfig) -> ASGIApp:
     environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
     templates = Jinja2Templates(env=environment)
     console = _Console(config, templates)
@@ -106,11 +107,11 @@ def create_app(config: ConsoleConfig) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [
-        Middleware(SecurityHeaders),
         Middleware(SessionMiddleware, secret_key=config.secret, session_cookie="govcheck_console", same_site="strict"),
         Middleware(LoginRequired, required=config.login_required),
     ]
-    return Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: console.error})
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: console.error})
+    return SecurityHeaders(app)  # outside Starlette's own error middleware: its 500 answers carry the headers too
 
 
 class _Console:
