@@ -64,6 +64,31 @@ def record_decision(
     ``before`` is the verdict as it stood, ``after`` the one the decision gives; ``settles``
     the review findings it was made on (their codes), so that a re-run with other reasons for
     doubt is not settled by it."""
+    inspector, reason, label, verdict, settles = checked_decision(store, round_id, target_key, outcome, inspector, reason, label)
+    document = {
+        "id": uuid.uuid4().hex,
+        "round": round_id,
+        "target_key": target_key,
+        "outcome": outcome,
+        "label": label if outcome == FAIL else "",
+        "reason": reason,
+        "inspector": inspector,
+        "decided_at": decided_at,
+        "before": {"verdict": verdict.get("verdict", ""), "labels": verdict.get("labels", "")},
+        "after": {"verdict": outcome, "label": label if outcome == FAIL else ""},
+        "settles": settles,
+    }
+    if screenshot:
+        document["screenshot"] = dict(screenshot)
+    store.upsert(COLLECTION, document)
+    return document
+
+
+def checked_decision(
+    store: Store, round_id: str, target_key: str, outcome: str, inspector: str, reason: str, label: str = ""
+) -> tuple[str, str, str, dict[str, Any], list[str]]:
+    """A decision's inspector, reason and label in plain words, the verdict it is about and the
+    review codes it settles; DecisionError naming the field when it cannot be recorded."""
     inspector, reason, label = (" ".join(str(v or "").split()) for v in (inspector, reason, label))
     if outcome not in OUTCOMES:
         raise DecisionError(f"decision: {outcome!r} is none of {', '.join(OUTCOMES)}")
@@ -83,23 +108,7 @@ def record_decision(
     if not reviewed and not _decided(findings):
         raise DecisionError(f"{target_key} is {verdict.get('verdict')} by the rules in round {round_id}: nothing to review")
     settles = sorted({f["code"] for f in reviewed}) or _settled_codes(findings)
-    document = {
-        "id": uuid.uuid4().hex,
-        "round": round_id,
-        "target_key": target_key,
-        "outcome": outcome,
-        "label": label if outcome == FAIL else "",
-        "reason": reason,
-        "inspector": inspector,
-        "decided_at": decided_at,
-        "before": {"verdict": verdict.get("verdict", ""), "labels": verdict.get("labels", "")},
-        "after": {"verdict": outcome, "label": label if outcome == FAIL else ""},
-        "settles": settles,
-    }
-    if screenshot:
-        document["screenshot"] = dict(screenshot)
-    store.upsert(COLLECTION, document)
-    return document
+    return inspector, reason, label, verdict, settles
 
 
 def decisions_of(store: Store, round_id: str, target_key: str | None = None) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, sync_playwright
 
 from govcheck.rounds import classify_round
+from govcheck.screenshots import save_screenshot
 from govcheck.settings import PLAYWRIGHT_LAUNCH_OPTIONS
 from govcheck.store import Store
 from support import REPO, govcheck, open_store, store_environment
@@ -66,6 +67,11 @@ def copy_demo(demo_folder: Path, env: dict[str, str]) -> Store:
     account = store.find_one("observations", {"round": ROUND, "target_key": ACCOUNT, "kind": "account"})
     store.upsert("observations", {**account, "found": None, "latest_post_at": None, "latest_original_at": None,
                                   "posts": [], "posts_read": 0, "error": CAPTCHA, "interaction": None})
+    # one of the site's columns was read in a browser, its screenshot kept (GridFS, or a file beside the embedded store)
+    column = store.find_one("observations", {"round": ROUND, "target_key": SITE, "kind": "column"})
+    shot = save_screenshot(store, ROUND, SITE, "column", column["key"], png(Path(env["GOVCHECK_DATA_DIR"]).parent / "column.png").read_bytes(),
+                           column["fetched_at"])
+    store.upsert("observations", {**column, "screenshot": shot})
     verdicts = {a.target_key: a.verdict for a in classify_round(store, ROUND, [SITE, ACCOUNT])}
     assert verdicts == {SITE: "待人工复核", ACCOUNT: "待人工复核"}
     return store
@@ -179,6 +185,19 @@ def test_inspectors_decide_a_website_and_an_account_and_the_figures_and_reports_
     before = totals(page, console)
     assert before["网站"][:4] == ["51", "46", "4", "1"] and before["新媒体"][:4] == ["470", "436", "33", "1"]
 
+    # the round's targets, filtered as an inspector filters them
+    page.goto(f"{console.url}/rounds/{ROUND}/targets")
+    page.select_option("select[name=kind]", "site")
+    page.select_option("select[name=verdict]", "不合格")
+    page.click("form.filters button[type=submit]")
+    names = page.locator("#targets tbody tr td:first-child").all_inner_texts()
+    assert sorted(names) == sorted(["渭南市民政局", "渭南市住房和城乡建设局", "渭南市应急管理局", "韩城市财政局"])
+    page.goto(f"{console.url}/rounds/{ROUND}/targets")
+    page.select_option("select[name=problem]", "监测时间点无法访问")
+    page.select_option("select[name=district]", "韩城市")
+    page.click("form.filters button[type=submit]")
+    assert page.locator("#targets tbody tr td:first-child").all_inner_texts() == ["韩城市财政局"]
+
     response = page.goto(f"{console.url}/rounds/{ROUND}/queue")
     assert response.headers["content-security-policy"].startswith("default-src 'none'")
     items = page.locator("section.item")
@@ -196,6 +215,12 @@ def test_inspectors_decide_a_website_and_an_account_and_the_figures_and_reports_
     after = totals(page, console)
     assert after["网站"][:4] == ["51", "47", "4", "0"] and after["网站"][4] == "92.2%"
     assert after["新媒体"][:4] == ["470", "436", "34", "0"] and after["新媒体"][4] == "92.8%"
+
+    # the site's page: its screenshots inline, its earlier round
+    page.goto(f"{console.url}/rounds/{ROUND}/target?{urllib.parse.urlencode({'key': SITE})}")
+    assert page.locator("figure img.shot").evaluate("image => image.complete && image.naturalWidth") == 4
+    assert [row.split("\t")[:2] for row in page.locator("#history tbody tr").all_inner_texts()] == [
+        ["2024-1", "合格"], ["2023-4", "合格"]]
 
     # the account's page: its verdict, the decision appended with before → after, its screenshot inline
     page.goto(f"{console.url}/rounds/{ROUND}/target?{urllib.parse.urlencode({'key': ACCOUNT})}")

@@ -41,7 +41,7 @@ from govcheck.console.security import (
     csrf_token,
 )
 from govcheck.console.users import verify
-from govcheck.decisions import FAIL, OUTCOMES, PASS, DecisionError, decisions_of, record_decision
+from govcheck.decisions import FAIL, OUTCOMES, DecisionError, checked_decision, decisions_of, record_decision
 from govcheck.report.evidence import SEVERITY_NAMES, evidence_facts, evidence_links, moment_text, rule_text
 from govcheck.report.html import round_charts, totals_table
 from govcheck.report.summary import (
@@ -319,7 +319,9 @@ class _Console:
         screenshot = None
         upload = form.get("screenshot")
         now = datetime.now(SHANGHAI)
+        fields = (str(form.get("outcome", "")), inspector, str(form.get("reason", "")))
         try:
+            checked_decision(self.store, round_id, key, *fields, label=str(form.get("label", "")))  # before a screenshot is kept
             if isinstance(upload, UploadFile) and upload.filename:
                 png = await upload.read(MAX_UPLOAD + 1)
                 if len(png) > MAX_UPLOAD:
@@ -327,10 +329,7 @@ class _Console:
                 if not png.startswith(PNG_SIGNATURE):
                     raise DecisionError("截图: a PNG image is expected (截图工具保存的 .png)")
                 screenshot = save_screenshot(self.store, round_id, key, "decision", now.strftime("%Y%m%dT%H%M%S%f"), png, now)
-            decision = record_decision(
-                self.store, round_id, key, str(form.get("outcome", "")), inspector, str(form.get("reason", "")), now,
-                label=str(form.get("label", "")), screenshot=screenshot,
-            )
+            decision = record_decision(self.store, round_id, key, *fields, now, label=str(form.get("label", "")), screenshot=screenshot)
         except DecisionError as error:
             request.session["flash"] = {"error": True, "text": f"未记录：{error}"}
             return RedirectResponse(back, status_code=303)
