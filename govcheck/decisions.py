@@ -120,13 +120,14 @@ def decisions_of(store: Store, round_id: str, target_key: str | None = None) -> 
 
 
 def latest_decisions(store: Store, round_id: str, target_keys: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
-    """The latest decision on each decided target of a round."""
-    query: dict[str, Any] = {"round": round_id}
-    if target_keys is not None:
-        query["target_key"] = {"$in": sorted(set(target_keys))}
+    """The latest decision on each decided target of a round (of ``target_keys`` when given).
+
+    Read by round: a round's decisions are few, its targets may be 100,000."""
+    wanted = None if target_keys is None else set(target_keys)
     latest: dict[str, dict[str, Any]] = {}
-    for decision in store.find(COLLECTION, query, sort=[("decided_at", 1), ("id", 1)]):
-        latest[decision["target_key"]] = decision
+    for decision in decisions_of(store, round_id):
+        if wanted is None or decision["target_key"] in wanted:
+            latest[decision["target_key"]] = decision
     return latest
 
 
