@@ -225,6 +225,8 @@ def test_inspectors_decide_a_website_and_an_account_and_the_figures_and_reports_
     # the account's page: its verdict, the decision appended with before → after, its screenshot inline
     page.goto(f"{console.url}/rounds/{ROUND}/target?{urllib.parse.urlencode({'key': ACCOUNT})}")
     assert page.locator("#verdict").inner_text() == "不合格"
+    line = page.locator("p", has=page.locator("#verdict")).inner_text()
+    assert "搜索不到,人工复核（李四）" in line and "单项否决" in line and "得分" not in line  # no 100 beside 不合格
     assert "待人工复核 → 不合格" in page.locator("#decisions").inner_text()
     assert page.locator("#decisions img.shot").evaluate("image => image.complete && image.naturalWidth") == 4
 

@@ -57,6 +57,8 @@ from govcheck.report.summary import (
     load_round_results,
     percent_text,
     problem_name,
+    result_from,
+    score_cell,
     tally,
 )
 from govcheck.report.titles import round_name, round_parts
@@ -247,7 +249,7 @@ class _Console:
         return self.page(
             request, "target.html", round=document, name=round_name(round_id), verdict=verdict, target=target,
             findings=[self.finding_words(f) for f in findings], screenshots=screenshots, decisions=decisions,
-            history=history, reviewable=reviewable, labels=self.label_choices(document, verdict.get("kind", "site")),
+            history=history, reviewable=reviewable, score=score_cell(result_from(verdict, target, findings)), labels=self.label_choices(document, verdict.get("kind", "site")),
             outcomes=OUTCOMES, inspector=self.inspector_name(request), target_url=self.target_url,
         )
 
