@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
@@ -273,6 +274,16 @@ def test_a_form_without_its_csrf_token_is_refused(console_store: tuple[Console, 
         assert "CSRF" in answer.text() and answer.headers["content-security-policy"]
     assert store.count("decisions") == 0
     assert store.find_one("verdicts", {"round": ROUND, "target_key": SITE})["verdict"] == "待人工复核"
+
+
+@pytest.mark.parametrize("store_location", ["embedded"], indirect=True)
+def test_on_loopback_a_page_of_another_host_rebound_to_this_machine_is_refused(console_store: tuple[Console, Store]):
+    console, _ = console_store
+    asked = urllib.request.Request(f"{console.url}/rounds/{ROUND}/queue", headers={"Host": f"evil.example:{console.port}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(asked, timeout=30)
+    assert refused.value.code == 400 and refused.value.headers["content-security-policy"]
+    assert urllib.request.urlopen(f"http://localhost:{console.port}/rounds/{ROUND}/queue", timeout=30).status == 200
 
 
 @pytest.mark.parametrize("store_location", ["embedded"], indirect=True)

@@ -36,6 +36,7 @@ from govcheck.console.security import (
     CSRF_FIELD,
     MAX_UPLOAD,
     LoginRequired,
+    LoopbackHostsOnly,
     SecurityHeaders,
     checked_form,
     csrf_token,
@@ -108,7 +109,8 @@ def create_app(config: ConsoleConfig) -> ASGIApp:
         Route("/rounds/{round_id}/screenshot", console.screenshot),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    middleware = [
+    middleware = [] if config.login_required else [Middleware(LoopbackHostsOnly)]
+    middleware += [
         Middleware(SessionMiddleware, secret_key=config.secret, session_cookie="govcheck_console", same_site="strict"),
         Middleware(LoginRequired, required=config.login_required),
     ]

@@ -5,6 +5,9 @@
   nosniff, no framing and no referrer (links to the inspected sites do not reveal the console).
 - Bound to anything but loopback, every page but the login asks for a signed-in user
   (:class:`LoginRequired`); on 127.0.0.1 the machine's own user is trusted, as the CLI is.
+- Bound to loopback, a request naming another host (``Host: evil.example``: a page of another
+  site whose name was rebound to 127.0.0.1) is refused (:class:`LoopbackHostsOnly`): that page
+  would otherwise read the console, and its CSRF tokens, as its own.
 - Every form carries the session's CSRF token, checked on every POST before anything is read
   or written (:func:`checked_form`).
 - Scraped text reaches pages only through Jinja2's autoescape (govcheck.console.app).
@@ -16,6 +19,7 @@ import hmac
 import ipaddress
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -88,6 +92,25 @@ class LoginRequired:
         else:
             response = PlainTextResponse("请先登录（login required）", status_code=403)
         await response(scope, receive, send)
+
+
+class LoopbackHostsOnly:
+    """Answers only requests addressed to this machine by a loopback name (127.0.0.1, ::1, localhost)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            try:
+                name = urlsplit(f"//{host}").hostname or ""
+            except ValueError:
+                name = ""
+            if not is_loopback(name):
+                await PlainTextResponse("此控制台只接受本机地址（127.0.0.1）的访问", status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def csrf_token(request: Request) -> str:
