@@ -31,6 +31,7 @@ A round, step by step:
   govcheck query --ask failures-by-district --round 2024-1
   govcheck report --round 2024-1 --previous 2023-4 --office office.yaml --out reports   # 附件1/附件2 .xlsx, notice .docx, .html
   govcheck recheck --round 2024-2 --from 2024-1 --as-of 2024-03-15  # 整改复查 of the 不合格 targets
+  govcheck serve                                 # the console: figures, review queue, decisions, reports
 """
 
 
@@ -224,6 +225,23 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="Scrapy setting for the jobs (repeatable)")
     schedule.add_argument("--wait", action="store_true", help="wait until every job has finished")
     schedule.set_defaults(handler=command_schedule)
+
+    serve = commands.add_parser(
+        "serve",
+        help="the office's console in the browser: rounds, figures, targets, the review queue, decisions, reports",
+        description="Serves the console on http://127.0.0.1:8020 (reading the same store as the other commands): "
+        "rounds with their figures, a round's targets and their evidence, the 待人工复核 queue where inspectors "
+        "record decisions (appended to the decisions collection), and the round's report files. Bound to another "
+        "address (--host 0.0.0.0) every visitor must log in: --users names a file of users and argon2 password "
+        "hashes, written by --add-user NAME (the password is read twice from the terminal, or once from standard input).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only, no login)")
+    serve.add_argument("--port", type=int, default=8020, help="port (default 8020)")
+    serve.add_argument("--users", type=Path, metavar="FILE", help="users file (YAML, argon2 hashes); required off loopback")
+    serve.add_argument("--add-user", metavar="NAME", help="add NAME to --users (or set their password) and exit")
+    serve.add_argument("--out", type=Path, default=Path("reports"), help="folder for the report files, one folder a round (default ./reports)")
+    serve.add_argument("--office", type=Path, metavar="FILE", help="the office profile printed in the notice (as govcheck report --office)")
+    serve.set_defaults(handler=command_serve)
 
     demo = commands.add_parser(
         "demo",
@@ -549,6 +567,38 @@ def command_schedule(arguments: argparse.Namespace) -> int:
     except ScheduleError as error:
         raise UserError(str(error)) from error
     return 0
+
+
+def command_serve(arguments: argparse.Namespace) -> int:
+    from govcheck.console.server import ServeError, console_config, serve
+    from govcheck.console.users import UsersFileError, add_user
+
+    try:
+        if arguments.add_user:
+            if arguments.users is None:
+                raise UserError("--add-user needs --users FILE", exit_code=2)
+            add_user(arguments.users, arguments.add_user, read_new_password())
+            print(f"{arguments.users}: user {arguments.add_user} saved")
+            return 0
+        office = read_office(arguments.office) if arguments.office else None
+        config = console_config(open_store(), arguments.host, arguments.users, arguments.out, office)
+    except (ServeError, UsersFileError) as error:
+        raise UserError(str(error)) from error
+    print(f"govcheck console: http://{arguments.host}:{arguments.port}/ ({'login required' if config.login_required else 'this machine only, no login'})")
+    serve(config, arguments.host, arguments.port)
+    return 0
+
+
+def read_new_password() -> str:
+    """Twice from a terminal, once from standard input otherwise (scripts)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise UserError("the two passwords differ")
+    return first
 
 
 def command_demo(arguments: argparse.Namespace) -> int:
