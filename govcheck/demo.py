@@ -23,6 +23,7 @@ import yaml
 
 from govcheck.cli import QUERY_COLUMNS, UserError, print_verdict_summary, report_refusal, write_rows
 from govcheck.crawl import run_round
+from govcheck.network_policy import allowed_networks
 from govcheck.registry import import_manual_observations, import_targets
 from govcheck.replicas.weinan import (
     REGISTER_FILE,
@@ -65,6 +66,8 @@ DEMO_SETTINGS: dict[str, Any] = {
     "WEIBO_DOWNLOAD_DELAY": 0,
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
     "GOVCHECK_INTERACTION_RETRY_PAUSE": 1,
+    # the replica is served on loopback, which the network policy otherwise refuses
+    "GOVCHECK_ALLOW_PRIVATE_ADDRESSES": "127.0.0.0/8, ::1",
 }
 
 
@@ -93,7 +96,8 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         targets_file.write_text(
             yaml.safe_dump(weinan.targets_document(), allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
-        print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI)).describe())
+        allowed = allowed_networks(DEMO_SETTINGS["GOVCHECK_ALLOW_PRIVATE_ADDRESSES"])
+        print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI), allowed_networks=allowed).describe())
         keys = target_keys(register)
         forget_other_targets(store, [previous.round_id, DEMO_ROUND], keys)
         store_previous_round(store, register, previous, profile)

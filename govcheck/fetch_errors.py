@@ -14,6 +14,8 @@ from twisted.internet import error as internet_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from govcheck.policy_middleware import AddressRefused
+
 # Scrapy 2.19 wraps Twisted's errors in its own; both kinds are named here.
 TIMEOUT_ERRORS = (DownloadTimeoutError, internet_error.TimeoutError, internet_error.TCPTimedOutError)
 DNS_ERRORS = (CannotResolveHostError, internet_error.DNSLookupError)
@@ -42,6 +44,8 @@ def describe_error(exception: BaseException) -> str:
         return "connection refused"
     if isinstance(exception, RESET_ERRORS):
         return "connection reset"
+    if isinstance(exception, AddressRefused):  # never sent: its text says why (network policy)
+        return str(exception)
     if isinstance(exception, IgnoreRequest) and "redirect" in str(exception).lower():
         return "redirect loop"
     return f"{type(exception).__name__}: {exception}"[:300]

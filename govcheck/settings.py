@@ -112,6 +112,8 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 # middleware (govcheck/splash.py; scrapy-splash no longer runs on current Scrapy). It comes
 # after the cookies and user-agent middlewares, whose headers it hands to Splash.
 DOWNLOADER_MIDDLEWARES = {
+    # first: a URL taken from a page is checked before any other middleware sends or rewrites it
+    "govcheck.policy_middleware.NetworkPolicyMiddleware": 50,
     "govcheck.splash.SplashMiddleware": 725,
     # before Scrapy's HttpProxyMiddleware (750), which applies the proxy it chooses
     "govcheck.access.PlatformAccessMiddleware": 740,
@@ -124,6 +126,17 @@ SPLASH_TIMEOUT = 30
 SPLASH_WAIT = 1.0
 # Splash server for columns marked `splash` (unset: such columns are rendered by Playwright).
 SPLASH_URL = os.environ.get("SPLASH_URL") or None
+
+# -- network policy (govcheck/network_policy.py, docs/deploy.md) ------------------------
+# URLs taken from pages (links checked, last pages, detail pages, discovered columns, places a
+# channel may be) are fetched only when every address their host resolves to is public:
+# loopback, private, link-local, multicast, reserved and unspecified addresses are refused, the
+# refusal kept as evidence (a link unchecked, a page reviewed). The register refuses a 网址 that
+# is such an address at import. Networks listed here (CIDR or single addresses, separated by
+# commas or spaces; a list in Python settings) are allowed all the same: tests and the demo
+# allow their loopback replicas ("127.0.0.0/8, ::1"); an office may allow its own intranet.
+# Empty: public addresses only. The import reads the environment variable of this name.
+GOVCHECK_ALLOW_PRIVATE_ADDRESSES = os.environ.get("GOVCHECK_ALLOW_PRIVATE_ADDRESSES", "")
 
 # -- several machines sharing one round (govcheck.distributed, docs/deploy.md) ------------
 # Redis URL of the round's shared request queue and dupefilter (scrapy-redis). Unset: the

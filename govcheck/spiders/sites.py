@@ -57,6 +57,7 @@ from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
+from govcheck.policy_middleware import SAME_HOST_AS, TAKEN_FROM_PAGE
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings, read_column
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
@@ -289,6 +290,8 @@ class SitesSpider(RoundSpider):
             "handle_httpstatus_list": ERROR_STATUSES,
             "read_as_fetched": read_as_fetched,
             "first_page": first_page,
+            TAKEN_FROM_PAGE: first_page is not None or bool(column and column.get("discovered")),
+            SAME_HOST_AS: first_page.data["url"] if first_page is not None else None,  # a last page stays on its list's host
         }
         problem = url_problem(url)
         if problem:
@@ -571,7 +574,7 @@ class SitesSpider(RoundSpider):
         if not candidate.url:
             why = "区块为空，由脚本填充，无法读取" if candidate.why == "empty block" else "只能由脚本打开，无法读取"
             return {**record, "script": candidate.script, "outcome": "unclear", "shows": [why]}
-        request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES})
+        request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES, TAKEN_FROM_PAGE: True})
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as error:  # our failure to read it proves nothing
@@ -662,7 +665,7 @@ class SitesSpider(RoundSpider):
             url,
             method=method,
             dont_filter=True,
-            meta={"link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
+            meta={"link_check": True, TAKEN_FROM_PAGE: True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
         )
         try:
             response = await self.crawler.engine.download_async(request)
@@ -683,7 +686,7 @@ class SitesSpider(RoundSpider):
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
-                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True))
+                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True, meta={TAKEN_FROM_PAGE: True}))
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
