@@ -57,6 +57,13 @@ USER_AGENT = (
 RETRY_TIMES = 2
 # A page that does not answer in this time counts as not fetched (-> 待人工复核).
 DOWNLOAD_TIMEOUT = 30
+# Size limits (bytes). A page whose body, as sent or as unpacked (gzip, deflate, br, zstd: Scrapy
+# stops unpacking at the limit), is larger than DOWNLOAD_MAXSIZE is not read: its observation
+# says `too_large` (→ 待人工复核), never a site failure; over DOWNLOAD_WARNSIZE a warning is
+# logged. Real government pages are under 2 MiB; Scrapy's defaults (1 GiB / 32 MiB) let one
+# hostile page fill the crawl's memory. Probes and link checks read the headers only.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Redirect loops end here and are reported as such.
 REDIRECT_MAX_TIMES = 10
 # Cookies matter only for platform sessions; keep them per spider.

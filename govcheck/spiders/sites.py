@@ -162,6 +162,7 @@ class SitesSpider(RoundSpider):
         self.probe_count = int(availability["probe_count"])
         self.probe_interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", self.profile.probe_interval_seconds)
         self.network = NetworkWitness(self.crawler, self.now)
+        self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)  # probes read headers only
         self.waiting_probes: set[asyncio.Task[None]] = set()
         self.crawler.signals.connect(self.wait_for_probes, signal=signals.spider_idle)
         self.crawler.signals.connect(self.drop_waiting_probes, signal=signals.spider_closed)
@@ -675,8 +676,9 @@ class SitesSpider(RoundSpider):
 
     @staticmethod
     def stop_link_download(headers: Headers, body_length: int, request: Request, spider: Any) -> None:
-        """A link check needs the status only: the body of a GET is not downloaded."""
-        if request.meta.get("link_check") and request.method != "HEAD":
+        """A link check or a probe needs the status only: the body of a GET is not downloaded
+        (a huge or endless page then says the site answers, never that it is down)."""
+        if (request.meta.get("link_check") and request.method != "HEAD") or "probe" in request.meta:
             raise StopDownload(fail=False)
 
     async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
