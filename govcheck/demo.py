@@ -68,6 +68,8 @@ DEMO_SETTINGS: dict[str, Any] = {
     "GOVCHECK_INTERACTION_RETRY_PAUSE": 1,
     # the replica is served on loopback, which the network policy otherwise refuses
     "GOVCHECK_ALLOW_PRIVATE_ADDRESSES": "127.0.0.0/8, ::1",
+    # and nothing leaves it: Chromium reaches loopback only, whatever a page asks
+    "GOVCHECK_CHROMIUM_LOOPBACK_ONLY": True,
 }
 
 

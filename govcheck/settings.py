@@ -6,6 +6,8 @@ shell chooses the database without editing files.
 
 import os
 
+from govcheck.chromium import QUIET_ARGS
+
 BOT_NAME = "govcheck"
 SPIDER_MODULES = ["govcheck.spiders"]
 NEWSPIDER_MODULE = "govcheck.spiders"
@@ -98,21 +100,21 @@ DOWNLOAD_HANDLERS = {
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
-# Debian's chromium: Playwright's own browser download does not work on our machines.
-# --no-sandbox because inspections often run as root in containers;
-# --disable-background-networking so Chromium makes no calls of its own to the internet.
+# Debian's chromium: Playwright's own browser download does not work on our machines. The
+# arguments turn off the calls Chromium makes of its own to Google's hosts (govcheck.chromium).
+# The sandbox is not set here: GOVCHECK_CHROMIUM_SANDBOX decides it when the browser starts.
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": os.environ.get("GOVCHECK_CHROMIUM", "/usr/bin/chromium"),
     "headless": True,
-    "args": [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ],
+    "args": list(QUIET_ARGS),
 }
+# Chromium's sandbox: "auto" sandboxes whenever govcheck does not run as root and, as root,
+# launches with --no-sandbox and a warning in the log (run as a non-root user: docs/deploy.md);
+# True always (as root Chromium then refuses to start); False never (warned too).
+GOVCHECK_CHROMIUM_SANDBOX = os.environ.get("GOVCHECK_CHROMIUM_SANDBOX", "auto")
+# Tests and the demo: Chromium reaches nothing but loopback (every other name resolves to
+# nothing, every other address goes to a closed proxy), whatever a page or the browser asks.
+GOVCHECK_CHROMIUM_LOOPBACK_ONLY = os.environ.get("GOVCHECK_CHROMIUM_LOOPBACK_ONLY", "") == "1"
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 # Columns marked splash are rendered by the Splash server at SPLASH_URL through our own
