@@ -605,6 +605,7 @@ class SitesSpider(RoundSpider):
         """The page as a browser shows it, frames included; the error when the browser failed."""
         meta = {
             "handle_httpstatus_list": ERROR_STATUSES,
+            TAKEN_FROM_PAGE: True,
             "playwright": True,
             "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle"), PageMethod(frame_documents)],
         }
