@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "Address",
     "Network",
+    "NetworkPolicyError",
     "ALLOW_SETTING",
     "address_kind",
     "address_problem",
@@ -87,11 +88,15 @@ def literal_address_kind(url: str, allowed: Sequence[Network] = ()) -> str | Non
     return address_kind(address, allowed)
 
 
+class NetworkPolicyError(ValueError):
+    """GOVCHECK_ALLOW_PRIVATE_ADDRESSES names something that is no network; str() names it."""
+
+
 def allowed_networks(value: str | Iterable[str] | None) -> tuple[Network, ...]:
     """The networks of GOVCHECK_ALLOW_PRIVATE_ADDRESSES: a list, or one text separated by
     commas or spaces (``"127.0.0.0/8, ::1"``); a bare address is a network of one.
 
-    Raises ValueError naming the entry that is no network."""
+    Raises NetworkPolicyError naming the entry that is no network."""
     if not value:
         return ()
     entries = value.replace(",", " ").split() if isinstance(value, str) else [str(v).strip() for v in value]
@@ -102,7 +107,7 @@ def allowed_networks(value: str | Iterable[str] | None) -> tuple[Network, ...]:
         try:
             networks.append(ipaddress.ip_network(entry, strict=False))
         except ValueError as error:
-            raise ValueError(f"{ALLOW_SETTING}: {entry!r} is not an IP address or network ({error})") from None
+            raise NetworkPolicyError(f"{ALLOW_SETTING}: {entry!r} is not an IP address or network ({error})") from None
     return tuple(networks)
 
 

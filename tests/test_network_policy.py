@@ -11,6 +11,7 @@ import yaml
 from govcheck.network_policy import address_kind, address_problem, allowed_networks, literal_address_kind
 from govcheck.tabular import TableFileError
 from govcheck.targets import load_targets
+from support import govcheck
 
 LOOPBACK = allowed_networks("127.0.0.0/8, ::1")
 
@@ -113,3 +114,11 @@ def test_the_import_reads_the_allowed_networks_from_the_environment(tmp_path, mo
     monkeypatch.setenv("GOVCHECK_ALLOW_PRIVATE_ADDRESSES", "")
     with pytest.raises(TableFileError, match="内网地址"):
         load_targets(path)
+
+
+def test_a_bad_allowed_network_is_a_plain_error_of_the_import(tmp_path):
+    path = register(tmp_path, "http://www.weinan.gov.cn/")
+    imported = govcheck({"GOVCHECK_DATA_DIR": str(tmp_path / "var"), "GOVCHECK_MONGO_URI": "", "GOVCHECK_ALLOW_PRIVATE_ADDRESSES": "10.0.0.0/33"},
+                        "targets", "import", str(path))
+    assert imported.returncode == 1 and "Traceback" not in imported.stderr
+    assert imported.stderr.startswith("govcheck: GOVCHECK_ALLOW_PRIVATE_ADDRESSES: '10.0.0.0/33' is not an IP address or network")
