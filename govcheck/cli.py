@@ -45,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["GOVCHECK_MONGO_URI"] = arguments.mongo_uri
     if arguments.data_dir:
         os.environ["GOVCHECK_DATA_DIR"] = str(arguments.data_dir)
+    from govcheck.network_policy import NetworkPolicyError
     from govcheck.rounds import RoundError
     from govcheck.rules import ProfileError
     from govcheck.store import StoreError
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return error.exit_code
-    except (RoundError, ProfileError, StoreError) as error:
+    except (RoundError, ProfileError, StoreError, NetworkPolicyError) as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return 1
 

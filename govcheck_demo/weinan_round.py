@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from govcheck.crawl import run_round
+from govcheck.network_policy import allowed_networks
 from govcheck.registry import import_manual_observations, import_targets
 from govcheck.report import write_round_reports
 from govcheck.report.office import OfficeError, load_office
@@ -66,6 +67,10 @@ DEMO_SETTINGS: dict[str, Any] = {
     "WEIBO_DOWNLOAD_DELAY": 0,
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
     "GOVCHECK_INTERACTION_RETRY_PAUSE": 1,
+    # the replica is served on loopback, which the network policy otherwise refuses
+    "GOVCHECK_ALLOW_PRIVATE_ADDRESSES": "127.0.0.0/8, ::1",
+    # and nothing leaves it: Chromium reaches loopback only, whatever a page asks
+    "GOVCHECK_CHROMIUM_LOOPBACK_ONLY": True,
 }
 
 
@@ -94,7 +99,8 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         targets_file.write_text(
             yaml.safe_dump(weinan.targets_document(), allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
-        print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI)).describe())
+        allowed = allowed_networks(DEMO_SETTINGS["GOVCHECK_ALLOW_PRIVATE_ADDRESSES"])
+        print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI), allowed_networks=allowed).describe())
         keys = target_keys(register)
         forget_other_targets(store, [previous.round_id, DEMO_ROUND], keys)
         store_previous_round(store, register, previous, profile)

@@ -62,6 +62,7 @@ from govcheck.observations import PageObservation
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
 from govcheck.rules import INTERACTION_TYPE, counts_against
+from govcheck.policy_middleware import SAME_HOST_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
@@ -165,6 +166,7 @@ class SitesSpider(RoundSpider):
         self.probe_count = int(availability["probe_count"])
         self.probe_interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", self.profile.probe_interval_seconds)
         self.network = NetworkWitness(self.crawler, self.now)
+        self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)  # probes read headers only
         self.waiting_probes: set[asyncio.Task[None]] = set()
         self.crawler.signals.connect(self.wait_for_probes, signal=signals.spider_idle)
         self.crawler.signals.connect(self.drop_waiting_probes, signal=signals.spider_closed)
@@ -293,6 +295,8 @@ class SitesSpider(RoundSpider):
             "handle_httpstatus_list": ERROR_STATUSES,
             "read_as_fetched": read_as_fetched,
             "first_page": first_page,
+            TAKEN_FROM_PAGE: first_page is not None or bool(column and column.get("discovered")),
+            SAME_HOST_AS: first_page.data["url"] if first_page is not None else None,  # a last page stays on its list's host
         }
         problem = url_problem(url)
         if problem:
@@ -562,7 +566,7 @@ class SitesSpider(RoundSpider):
         if not candidate.url:
             why = "区块为空，由脚本填充，无法读取" if candidate.why == "empty block" else "只能由脚本打开，无法读取"
             return {**record, "script": candidate.script, "outcome": "unclear", "shows": [why]}
-        request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES})
+        request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES, TAKEN_FROM_PAGE: True})
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as error:  # our failure to read it proves nothing
@@ -593,6 +597,7 @@ class SitesSpider(RoundSpider):
         """The page as a browser shows it, frames included; the error when the browser failed."""
         meta = {
             "handle_httpstatus_list": ERROR_STATUSES,
+            TAKEN_FROM_PAGE: True,
             "playwright": True,
             "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle"), PageMethod(frame_documents)],
         }
@@ -654,7 +659,7 @@ class SitesSpider(RoundSpider):
             url,
             method=method,
             dont_filter=True,
-            meta={"link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
+            meta={"link_check": True, TAKEN_FROM_PAGE: True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
         )
         try:
             response = await self.crawler.engine.download_async(request)
@@ -664,8 +669,9 @@ class SitesSpider(RoundSpider):
 
     @staticmethod
     def stop_link_download(headers: Headers, body_length: int, request: Request, spider: Any) -> None:
-        """A link check needs the status only: the body of a GET is not downloaded."""
-        if request.meta.get("link_check") and request.method != "HEAD":
+        """A link check or a probe needs the status only: the body of a GET is not downloaded
+        (a huge or endless page then says the site answers, never that it is down)."""
+        if (request.meta.get("link_check") and request.method != "HEAD") or "probe" in request.meta:
             raise StopDownload(fail=False)
 
     async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
@@ -675,7 +681,7 @@ class SitesSpider(RoundSpider):
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
-                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True))
+                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True, meta={TAKEN_FROM_PAGE: True}))
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
