@@ -204,6 +204,15 @@ GOVCHECK_DISCOVERED_COLUMNS = 12
 GOVCHECK_SERIOUS_ERRORS_FILE = os.environ.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None
 
 FEED_EXPORT_ENCODING = "utf-8"
+# A feed (`scrapy crawl sites -O observed.jsonl`) holds each observation as the store keeps it,
+# its kind included (govcheck/feeds.py).
+FEED_EXPORTERS = {
+    "json": "govcheck.feeds.ObservationJsonExporter",
+    "jsonlines": "govcheck.feeds.ObservationJsonLinesExporter",
+    "jsonl": "govcheck.feeds.ObservationJsonLinesExporter",
+    "jl": "govcheck.feeds.ObservationJsonLinesExporter",
+    "csv": "govcheck.feeds.ObservationCsvExporter",
+}
 
 # -- platforms ------------------------------------------------------------------------
 # Proxy per spider, as JSON or a mapping: {"wechat": "http://user:pass@proxy:3128", ...}; spiders

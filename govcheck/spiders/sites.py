@@ -296,7 +296,7 @@ class SitesSpider(RoundSpider):
             "read_as_fetched": read_as_fetched,
             "first_page": first_page,
             TAKEN_FROM_PAGE: first_page is not None or bool(column and column.get("discovered")),
-            SAME_HOST_AS: first_page.data["url"] if first_page is not None else None,  # a last page stays on its list's host
+            SAME_HOST_AS: first_page.url if first_page is not None else None,  # a last page stays on its list's host
         }
         problem = url_problem(url)
         if problem:
