@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
 from govcheck.fetch_errors import describe_error
+from govcheck.politeness import REQUEST_KIND
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class NetworkWitness:
         for url in self.check_urls:
             request = scrapy.Request(
                 url, method="HEAD", dont_filter=True,
-                meta={"download_timeout": self.check_timeout, "dont_retry": True, "handle_httpstatus_all": True},
+                meta={"download_timeout": self.check_timeout, "dont_retry": True, "handle_httpstatus_all": True, REQUEST_KIND: "network_check"},
             )
             try:
                 response = await self.crawler.engine.download_async(request)

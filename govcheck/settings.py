@@ -29,6 +29,14 @@ GOVCHECK_STORE_BATCH_SIZE = 100
 # Government sites are small servers: few parallel requests per site.
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Our downloader holds CONCURRENT_REQUESTS_PER_DOMAIN (the per-host limit; per IP address with
+# CONCURRENT_REQUESTS_PER_IP) for every request: scheduled ones, those callbacks download
+# themselves (link checks, detail pages) and browser renders. Scrapy 2.14–2.19's own downloader
+# lets every request queued for a host in one turn of the asyncio loop out at once
+# (govcheck/politeness.py, docs/scrapy-slot-bug.md). It also bounds the transfers by
+# CONCURRENT_REQUESTS and, with GOVCHECK_REDIS_URL, shares the per-host limit between the
+# nodes of a round through leases in Redis.
+DOWNLOADER = "govcheck.politeness.PoliteDownloader"
 # Items and requests of one response handled at once. Our callbacks yield one observation and
 # at most a dozen requests each; Scrapy starts this many asyncio tasks per response whatever it
 # yields (its default, 100, took a third of the reactor's time on a sites round).
@@ -117,6 +125,10 @@ SPLASH_URL = os.environ.get("SPLASH_URL") or None
 GOVCHECK_REDIS_URL = os.environ.get("GOVCHECK_REDIS_URL") or None
 # How long a joining worker waits for the seeding worker to fill the queue (seconds).
 GOVCHECK_REDIS_WAIT_SECONDS = 600
+# The per-host limit across the nodes of a round: a node's lease on a host lasts this long
+# (seconds) unless renewed (every third of it while the request runs), so a node that crashed
+# holds no host longer than this (govcheck/leases.py).
+GOVCHECK_HOST_LEASE_SECONDS = 30
 ADDONS = {"govcheck.distributed.SharedRoundAddon": 0}
 
 

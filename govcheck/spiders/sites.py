@@ -51,6 +51,7 @@ from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
+from govcheck.politeness import HOLDS_HOST, REQUEST_KIND
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings, read_column
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
@@ -62,6 +63,8 @@ from govcheck.targets import url_problem
 # Error answers reach the callbacks (they are evidence); 3xx stay with the redirect middleware
 # so that redirect loops end as such.
 ERROR_STATUSES = list(range(400, 600))
+# Scheduler and host-queue priority of availability probes (pages and the rest: 0).
+PROBE_PRIORITY = 10
 
 
 def unfetchable(problem: str) -> str:
@@ -160,11 +163,16 @@ class SitesSpider(RoundSpider):
             "download_timeout": self.probe_timeout,
             "dont_retry": True,  # each probe is one visit, as the indicator counts them
             "handle_httpstatus_list": ERROR_STATUSES,
+            REQUEST_KIND: "probe",
         }
         problem = url_problem(site["url"])
         if problem:  # our register's fault, not the site's: no visit (ok None), with why
             return self.probe_observation(meta, ok=None, status=None, error=unfetchable(problem))
-        return scrapy.Request(site["url"], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, meta=meta)
+        # Probes go first, in the scheduler and in their host's queue: a visit is made when it is
+        # due, not after the pages queued for the same host.
+        return scrapy.Request(
+            site["url"], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, meta=meta, priority=PROBE_PRIORITY
+        )
 
     def parse_probe(self, response: Response) -> ObservationItem:
         status = response.status
@@ -248,6 +256,7 @@ class SitesSpider(RoundSpider):
             "handle_httpstatus_list": ERROR_STATUSES,
             "read_as_fetched": read_as_fetched,
             "first_page": first_page,
+            REQUEST_KIND: "render" if render else "page",
         }
         problem = url_problem(url)
         if problem:
@@ -376,10 +385,11 @@ class SitesSpider(RoundSpider):
         for columns marked splash when SPLASH_URL is set (govcheck.splash), else Playwright."""
         if (column or {}).get("render") == "splash" and self.settings.get("SPLASH_URL"):
             arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.settings.getfloat("SPLASH_WAIT", 1.0)}
-            return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}}
+            return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}, HOLDS_HOST: True}
         return {
             "renderer": "playwright",
             "playwright": True,
+            HOLDS_HOST: True,  # a browser loads the page and what it pulls from its host
             # Lists are filled by XHR after the load event: wait until the network is quiet.
             "playwright_page_methods": [
                 PageMethod("wait_for_load_state", "networkidle"),
@@ -513,7 +523,7 @@ class SitesSpider(RoundSpider):
             url,
             method=method,
             dont_filter=True,
-            meta={"link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
+            meta={"link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout, REQUEST_KIND: "link"},
         )
         try:
             response = await self.crawler.engine.download_async(request)
@@ -534,7 +544,8 @@ class SitesSpider(RoundSpider):
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
-                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True))
+                request = scrapy.Request(entry.url, dont_filter=True, meta={REQUEST_KIND: "detail"})
+                response = await self.crawler.engine.download_async(request)
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)

@@ -1,0 +1,295 @@
+"""The per-host limit, held for every request a crawl makes: govcheck's Scrapy downloader.
+
+Never more requests in flight on one host than the per-host limit
+(``CONCURRENT_REQUESTS_PER_DOMAIN``, or ``CONCURRENT_REQUESTS_PER_IP`` when set), whatever sends
+them: scheduled requests (probes, pages, last pages, renders) and those a callback downloads
+itself with ``engine.download_async`` (link checks, detail pages, network checks). A *host* is
+what Scrapy keys its download slots by: the URL's host name (its IP address with
+``CONCURRENT_REQUESTS_PER_IP``), so ``a.gov.cn`` and ``b.gov.cn`` are two hosts even when one
+server answers both, and two ports of one name are one host.
+
+What this downloader changes in Scrapy's (``DOWNLOADER = "govcheck.politeness.PoliteDownloader"``):
+
+- **A request counts as transferring from the moment it leaves its slot's queue.** Scrapy
+  2.14.0 up to at least 2.19.0, under the asyncio reactor (the default since 2.13), hands
+  each request taken from the queue to a task that adds it to ``slot.transferring`` only when
+  it first runs, so the loop of ``Downloader._process_queue`` sees free transfer slots until
+  the queue is empty: every request queued for a host in one turn of the event loop went out
+  at once (32 on one host with a limit of 4 when ``CONCURRENT_REQUESTS`` was 32). Up to 2.13
+  the transfer was counted at once; Twisted's own reactor runs the task at once, so it does not
+  show there. Upstream report: docs/scrapy-slot-bug.md.
+- **The slot is the request's own host.** Scrapy keeps a request's ``download_slot`` across a
+  redirect, so a redirect to another host was counted against the first one.
+- **CONCURRENT_REQUESTS bounds the transfers**, not only the requests the engine pulled from the
+  scheduler: ``download_async`` requests went past it. When it is reached, the host seen to
+  answer slowest gets the next free transfer (hosts not yet seen first): a round can end no
+  sooner than its slowest host allows, so that host is kept busy.
+- **Within a host, higher ``Request.priority`` goes first** (availability probes), then in order.
+- **A browser's visit holds the whole host** (``meta["holds_host"]``, set on renders): no other
+  request of ours goes to the page's host while Chromium or Splash loads the page and what it
+  pulls from there (the browser's own requests are limited per host by govcheck.browser). A
+  Splash render also takes one transfer of the Splash server's slot, as before.
+- **Several nodes share the limit** when ``GOVCHECK_REDIS_URL`` is set: a transfer also takes a
+  lease on its host in Redis (govcheck.leases), so N nodes of a round still put at most the limit
+  on one host.
+
+Waiting for the host happens before the download handler starts, so a request's timeout and
+its ``download_latency`` (what a probe records as its time on the wire) do not include it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+from collections import deque
+from time import monotonic
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+from twisted.python.failure import Failure
+from scrapy.core.downloader import Downloader, Slot, _slot_jitter
+from scrapy.resolver import dnscache
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import _schedule_coro
+from scrapy.utils.httpobj import urlparse_cached
+
+from govcheck.leases import HostLeases, Lease
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from twisted.internet.defer import Deferred
+
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+# Request meta: this request is a browser's visit to a page; it holds the whole share of the
+# page's host (meta["splash_page_url"] for a POST to Splash, else the request's own URL).
+HOLDS_HOST = "holds_host"
+# Request meta: what the request is for (probe, page, render, link, detail…), counted in the
+# crawl's stats as politeness/transfers/<kind>.
+REQUEST_KIND = "request_kind"
+# The page a POST to Splash renders (govcheck.splash sets it; imported here would be a circle).
+SPLASH_PAGE_URL = "splash_page_url"
+# How fast a host's seen answer time follows new answers (exponential moving average).
+LATENCY_WEIGHT = 0.3
+
+
+class PriorityQueue(deque):
+    """A slot's queue of ``(request, deferred)``: appended behind every request of the same or a
+    higher priority, so higher priorities leave first and equal ones in order."""
+
+    def append(self, entry: tuple[Request, Deferred[Response]]) -> None:
+        priority = entry[0].priority
+        position = len(self)
+        while position and self[position - 1][0].priority < priority:
+            position -= 1
+        self.insert(position, entry)
+
+
+class HostSlot(Slot):
+    """A download slot that counts *units*: one per transfer, the whole share for a browser's visit."""
+
+    __slots__ = ("key", "used", "latency", "waiting_capacity", "waiting_slots", "holders")
+
+    def __init__(self, key: str, concurrency: int, delay: float, jitter: float) -> None:
+        super().__init__(concurrency, delay, jitter)
+        self.key = key
+        self.queue = PriorityQueue()
+        self.used = 0  # units taken (transfers, whole-host holds, browser requests to this host)
+        self.latency: float | None = None  # seen answer time, seconds (None: never answered yet)
+        self.waiting_capacity = False  # queued for a free transfer under CONCURRENT_REQUESTS
+        self.waiting_slots: set[HostSlot] = set()  # slots whose head request needs units of this one
+        self.holders: deque[Any] = deque()  # futures of browser requests waiting for a unit
+
+    def free_transfer_slots(self) -> int:
+        return self.concurrency - self.used
+
+    def seen(self, seconds: float) -> None:
+        self.latency = seconds if self.latency is None else self.latency + LATENCY_WEIGHT * (seconds - self.latency)
+
+
+class PoliteDownloader(Downloader):
+    """Scrapy's downloader with the per-host limit held for every request (see the module)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.slots: dict[str, HostSlot] = {}  # type: ignore[assignment]
+        self.transfers = 0
+        self._capacity_queue: list[tuple[float, int, HostSlot]] = []
+        self._order = itertools.count()
+        self._holding: dict[Request, list[tuple[HostSlot, int]]] = {}
+        self.leases = HostLeases.from_settings(crawler.settings)
+        self.stats = crawler.stats
+
+    # -- slots --------------------------------------------------------------------------
+
+    def get_slot_key(self, request: Request) -> str:
+        """The request's own host (or its IP address with CONCURRENT_REQUESTS_PER_IP), never a
+        ``download_slot`` carried over from the request it was redirected from."""
+        return self.host_key(urlparse_cached(request).hostname or "")
+
+    def host_key(self, hostname: str) -> str:
+        return dnscache.get(hostname, hostname) if self.ip_concurrency else hostname
+
+    def _get_slot(self, request: Request, spider: Any = None) -> tuple[str, HostSlot]:
+        key = self.get_slot_key(request)
+        return key, self.slot_for(key)
+
+    def slot_for(self, key: str) -> HostSlot:
+        if key not in self.slots:
+            slot_settings = self.per_slot_settings.get(key, {})
+            concurrency = slot_settings.get("concurrency", self.ip_concurrency or self.domain_concurrency)
+            delay = slot_settings.get("delay", self._delay)
+            self.slots[key] = HostSlot(key, concurrency, delay, _slot_jitter(slot_settings, self._jitter))
+            self._start_slot_gc()
+        return self.slots[key]
+
+    def holds(self, slot: HostSlot, request: Request) -> list[tuple[HostSlot, int]]:
+        """The slots a request takes units of while it transfers, and how many."""
+        if not request.meta.get(HOLDS_HOST):
+            return [(slot, 1)]
+        page = Request(request.meta.get(SPLASH_PAGE_URL) or request.url)
+        page_slot = self.slot_for(self.get_slot_key(page))
+        if page_slot is slot:
+            return [(slot, max(1, slot.concurrency))]
+        return [(slot, 1), (page_slot, max(1, page_slot.concurrency))]
+
+    def _slot_gc(self, age: float = 60) -> None:
+        # a slot whose units another slot's request holds (a Splash render) stays
+        mintime = monotonic() - age
+        for key, slot in list(self.slots.items()):
+            if not slot.active and not slot.used and not slot.holders and slot.lastseen + slot.delay <= mintime:
+                self.slots.pop(key).close()
+
+    # -- taking requests from a slot's queue --------------------------------------------
+
+    def _process_queue(self, slot: HostSlot) -> None:  # type: ignore[override]
+        if slot.latercall:
+            return
+        now = monotonic()
+        delay = slot.download_delay()
+        if delay:
+            penalty = delay - now + slot.lastseen
+            if penalty > 0:
+                slot.latercall = call_later(penalty, self._latercall, slot)
+                return
+        self._grant_holders(slot)
+        while slot.queue:
+            request, queue_dfd = slot.queue[0]
+            holds = self.holds(slot, request)
+            short = [other for other, units in holds if other.free_transfer_slots() < units]
+            if short:
+                for other in short:
+                    if other is not slot:
+                        other.waiting_slots.add(slot)
+                break
+            if 0 < self.total_concurrency <= self.transfers:
+                self._wait_for_capacity(slot)
+                break
+            slot.queue.popleft()
+            slot.lastseen = now
+            # the fix: counted as transferring now, not when the download task first runs
+            for other, units in holds:
+                other.used += units
+            slot.transferring.add(request)
+            self._holding[request] = holds
+            self.transfers += 1
+            self.stats.inc_value(f"politeness/transfers/{request.meta.get(REQUEST_KIND) or 'other'}")
+            self.stats.max_value("politeness/most_units_on_a_host", max(other.used for other, _ in holds))
+            _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
+            if delay:  # one request per delay, as Scrapy's
+                self._process_queue(slot)
+                break
+
+    def _wait_for_capacity(self, slot: HostSlot) -> None:
+        if slot.waiting_capacity:
+            return
+        slot.waiting_capacity = True
+        # slowest first; a host never seen yet before all (its answer time is unknown)
+        rank = -(slot.latency if slot.latency is not None else float("inf"))
+        heapq.heappush(self._capacity_queue, (rank, next(self._order), slot))
+
+    def _release(self, slot: HostSlot, request: Request, started: float) -> None:
+        holds = self._holding.pop(request, [])
+        for other, units in holds:
+            other.used -= units
+        slot.transferring.discard(request)
+        self.transfers -= 1
+        slot.seen(monotonic() - started)
+        self._process_queue(slot)
+        for other, _ in holds:
+            self._wake(other)
+        while self._capacity_queue and not (0 < self.total_concurrency <= self.transfers):
+            _, _, waiting = heapq.heappop(self._capacity_queue)
+            waiting.waiting_capacity = False
+            self._process_queue(waiting)
+
+    def _wake(self, slot: HostSlot) -> None:
+        """Units of ``slot`` came free: its own queue, and the slots whose head request needs them."""
+        if slot.waiting_slots:
+            waiting, slot.waiting_slots = slot.waiting_slots, set()
+            for other in waiting:
+                self._process_queue(other)
+        self._process_queue(slot)
+
+    async def _wait_for_download(self, slot: HostSlot, request: Request, queue_dfd: Deferred[Response]) -> None:  # type: ignore[override]
+        started = monotonic()
+        lease: Lease | None = None
+        try:
+            if self.leases is not None:
+                holds = self._holding.get(request, [])
+                try:
+                    lease = await self.leases.acquire([(other.key, units, other.concurrency) for other, units in holds])
+                except BaseException:  # the crawl is being stopped
+                    queue_dfd.errback(Failure())
+                    raise
+                started = monotonic()
+            await super()._wait_for_download(slot, request, queue_dfd)
+        finally:
+            if lease is not None:
+                self.leases.release(lease)
+            self._release(slot, request, started)
+
+    # -- browser requests of a page being rendered (govcheck.browser) --------------------
+
+    async def hold(self, hostname: str) -> Lease | None:
+        """Waits for one unit of a host for a request the browser makes while rendering a page
+        of another host, and takes it; give it back with :meth:`unhold`."""
+        slot = self.slot_for(self.host_key(hostname))
+        if slot.free_transfer_slots() <= 0 or slot.holders:
+            granted = asyncio.get_running_loop().create_future()
+            slot.holders.append(granted)
+            await granted
+        else:
+            slot.used += 1
+        if self.leases is None:
+            return None
+        try:
+            return await self.leases.acquire([(slot.key, 1, slot.concurrency)])
+        except BaseException:
+            self.unhold(hostname, None)
+            raise
+
+    def unhold(self, hostname: str, lease: Lease | None) -> None:
+        if lease is not None and self.leases is not None:
+            self.leases.release(lease)
+        slot = self.slot_for(self.host_key(hostname))
+        slot.used -= 1
+        self._wake(slot)
+
+    def _grant_holders(self, slot: HostSlot) -> None:
+        """Browser requests waiting for a unit of this host go before its queue: the page that
+        made them holds a transfer of its own meanwhile."""
+        while slot.holders and slot.free_transfer_slots() > 0:
+            granted = slot.holders.popleft()
+            if not granted.done():
+                slot.used += 1
+                granted.set_result(None)
+
+    def close(self) -> None:
+        super().close()
+        if self.leases is not None:
+            self.leases.close()
