@@ -93,6 +93,8 @@ class HostCounts:
     in_flight: int = 0
     peak: int = 0
     busy: float = 0.0  # seconds spent answering (the latency it applied)
+    first: float = 0.0  # time.monotonic() of its first request
+    last: float = 0.0  # and of its last answer
     methods: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)
 
@@ -201,7 +203,7 @@ class LatencyWeb:
         the key ``*`` those of every host together."""
         async def copy() -> dict[str, HostCounts]:
             return {
-                host: HostCounts(c.in_flight, c.peak, c.busy, Counter(c.methods), Counter(c.kinds))
+                host: HostCounts(c.in_flight, c.peak, c.busy, c.first, c.last, Counter(c.methods), Counter(c.kinds))
                 for host, c in [*self.counts.items(), ("*", self.overall)]
             }
         assert self._loop is not None
@@ -295,6 +297,7 @@ class LatencyWeb:
         address = request.transport.get_extra_info("sockname")[0] if request.transport else ""
         counts, overall = self.counts.setdefault(address, HostCounts()), self.overall
         for counted in (counts, overall):
+            counted.first = counted.first or time.monotonic()
             counted.in_flight += 1
             counted.peak = max(counted.peak, counted.in_flight)
             counted.methods[request.method] += 1
@@ -320,6 +323,7 @@ class LatencyWeb:
         finally:
             counts.in_flight -= 1
             overall.in_flight -= 1
+            counts.last = overall.last = time.monotonic()
 
     def _serve(self) -> None:
         loop = asyncio.new_event_loop()

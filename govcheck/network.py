@@ -24,7 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
 from govcheck.fetch_errors import describe_error
-from govcheck.politeness import REQUEST_KIND
+from govcheck.politeness import REQUEST_KIND, download_now
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class NetworkWitness:
                 meta={"download_timeout": self.check_timeout, "dont_retry": True, "handle_httpstatus_all": True, REQUEST_KIND: "network_check"},
             )
             try:
-                response = await self.crawler.engine.download_async(request)
+                response = await download_now(self.crawler, request)
             except Exception as error:  # this one did not answer either: try the next
                 self.crawler.spider.logger.warning("network check %s: %s", url, describe_error(error))
                 continue

@@ -48,6 +48,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
+from twisted.internet.defer import inlineCallbacks
 from twisted.python.failure import Failure
 from scrapy.core.downloader import Downloader, Slot, _slot_jitter
 from scrapy.resolver import dnscache
@@ -58,6 +59,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from govcheck.leases import HostLeases, Lease
 
 if TYPE_CHECKING:
+    from collections.abc import Generator
+
     from scrapy.crawler import Crawler
     from twisted.internet.defer import Deferred
 
@@ -71,10 +74,21 @@ HOLDS_HOST = "holds_host"
 # Request meta: what the request is for (probe, page, render, link, detail…), counted in the
 # crawl's stats as politeness/transfers/<kind>.
 REQUEST_KIND = "request_kind"
+# Request meta: a request a callback downloads itself (download_now), outside the scheduler.
+OUTSIDE_SCHEDULER = "outside_scheduler"
 # The page a POST to Splash renders (govcheck.splash sets it; imported here would be a circle).
 SPLASH_PAGE_URL = "splash_page_url"
 # How fast a host's seen answer time follows new answers (exponential moving average).
 LATENCY_WEIGHT = 0.3
+
+
+async def download_now(crawler: Crawler, request: Request) -> Response:
+    """Downloads a request from a callback, past the scheduler (``engine.download_async``), within
+    the per-host and global limits like every other. It does not hold back the engine from
+    taking scheduled requests meanwhile: a round's link checks, queued for a few hosts, would
+    otherwise keep the pages of every other host waiting in the scheduler."""
+    request.meta[OUTSIDE_SCHEDULER] = True
+    return await crawler.engine.download_async(request)
 
 
 class PriorityQueue(deque):
@@ -118,11 +132,28 @@ class PoliteDownloader(Downloader):
         super().__init__(crawler)
         self.slots: dict[str, HostSlot] = {}  # type: ignore[assignment]
         self.transfers = 0
+        self.outside_scheduler = 0  # requests in the downloader sent by download_now
         self._capacity_queue: list[tuple[float, int, HostSlot]] = []
         self._order = itertools.count()
         self._holding: dict[Request, list[tuple[HostSlot, int]]] = {}
         self.leases = HostLeases.from_settings(crawler.settings)
         self.stats = crawler.stats
+
+    # -- what the engine may send ------------------------------------------------------
+
+    @inlineCallbacks
+    def fetch(self, request: Request, spider: Any = None) -> Generator[Deferred[Any], Any, Response | Request]:
+        outside = bool(request.meta.get(OUTSIDE_SCHEDULER))
+        self.outside_scheduler += outside
+        try:
+            return (yield super().fetch(request))
+        finally:
+            self.outside_scheduler -= outside
+
+    def needs_backout(self) -> bool:
+        """The engine takes no more scheduled requests while CONCURRENT_REQUESTS of them are in
+        the downloader; those callbacks download themselves (download_now) do not count here."""
+        return 0 < self.total_concurrency <= len(self.active) - self.outside_scheduler
 
     # -- slots --------------------------------------------------------------------------
 
@@ -186,7 +217,7 @@ class PoliteDownloader(Downloader):
                     if other is not slot:
                         other.waiting_slots.add(slot)
                 break
-            if 0 < self.total_concurrency <= self.transfers:
+            if 0 < self.total_concurrency <= self.transfers or self._outranked(slot):
                 self._wait_for_capacity(slot)
                 break
             slot.queue.popleft()
@@ -204,13 +235,32 @@ class PoliteDownloader(Downloader):
                 self._process_queue(slot)
                 break
 
+    @staticmethod
+    def _rank(slot: HostSlot) -> float:
+        """Slowest host first; a host not seen yet before all (its answer time is unknown)."""
+        return -(slot.latency if slot.latency is not None else float("inf"))
+
     def _wait_for_capacity(self, slot: HostSlot) -> None:
-        if slot.waiting_capacity:
-            return
-        slot.waiting_capacity = True
-        # slowest first; a host never seen yet before all (its answer time is unknown)
-        rank = -(slot.latency if slot.latency is not None else float("inf"))
-        heapq.heappush(self._capacity_queue, (rank, next(self._order), slot))
+        if not slot.waiting_capacity:
+            slot.waiting_capacity = True
+            heapq.heappush(self._capacity_queue, (self._rank(slot), next(self._order), slot))
+
+    def _first_waiting(self) -> HostSlot | None:
+        while self._capacity_queue and not self._capacity_queue[0][2].waiting_capacity:
+            heapq.heappop(self._capacity_queue)  # served meanwhile
+        return self._capacity_queue[0][2] if self._capacity_queue else None
+
+    def _outranked(self, slot: HostSlot) -> bool:
+        """Whether a slower host waits for a transfer under CONCURRENT_REQUESTS: it goes first."""
+        first = self._first_waiting()
+        return first is not None and first is not slot and self._rank(first) < self._rank(slot)
+
+    def _serve_waiting(self) -> None:
+        """Free transfers go to the waiting hosts, slowest first."""
+        while not (0 < self.total_concurrency <= self.transfers) and (first := self._first_waiting()) is not None:
+            heapq.heappop(self._capacity_queue)
+            first.waiting_capacity = False
+            self._process_queue(first)
 
     def _release(self, slot: HostSlot, request: Request, started: float) -> None:
         holds = self._holding.pop(request, [])
@@ -219,13 +269,12 @@ class PoliteDownloader(Downloader):
         slot.transferring.discard(request)
         self.transfers -= 1
         slot.seen(monotonic() - started)
-        self._process_queue(slot)
+        if slot.queue:
+            # the transfer that ended is no claim on the next one: the slowest waiting host gets it
+            self._wait_for_capacity(slot)
         for other, _ in holds:
             self._wake(other)
-        while self._capacity_queue and not (0 < self.total_concurrency <= self.transfers):
-            _, _, waiting = heapq.heappop(self._capacity_queue)
-            waiting.waiting_capacity = False
-            self._process_queue(waiting)
+        self._serve_waiting()
 
     def _wake(self, slot: HostSlot) -> None:
         """Units of ``slot`` came free: its own queue, and the slots whose head request needs them."""

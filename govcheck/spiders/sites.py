@@ -51,7 +51,7 @@ from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
-from govcheck.politeness import HOLDS_HOST, REQUEST_KIND
+from govcheck.politeness import HOLDS_HOST, REQUEST_KIND, download_now
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings, read_column
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
@@ -63,8 +63,10 @@ from govcheck.targets import url_problem
 # Error answers reach the callbacks (they are evidence); 3xx stay with the redirect middleware
 # so that redirect loops end as such.
 ERROR_STATUSES = list(range(400, 600))
-# Scheduler and host-queue priority of availability probes (pages and the rest: 0).
+# Priorities in the scheduler and in a host's queue: availability probes first, link checks
+# last (the pages before them lead to more requests of the site); the rest 0.
 PROBE_PRIORITY = 10
+LINK_PRIORITY = -10
 
 
 def unfetchable(problem: str) -> str:
@@ -523,10 +525,11 @@ class SitesSpider(RoundSpider):
             url,
             method=method,
             dont_filter=True,
+            priority=LINK_PRIORITY,
             meta={"link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout, REQUEST_KIND: "link"},
         )
         try:
-            response = await self.crawler.engine.download_async(request)
+            response = await download_now(self.crawler, request)
         except Exception as error:  # the error is the answer
             return None, describe_error(error)
         return response.status, "" if answered(response.status) else f"HTTP {response.status}"
@@ -545,7 +548,7 @@ class SitesSpider(RoundSpider):
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
                 request = scrapy.Request(entry.url, dont_filter=True, meta={REQUEST_KIND: "detail"})
-                response = await self.crawler.engine.download_async(request)
+                response = await download_now(self.crawler, request)
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
