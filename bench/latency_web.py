@@ -58,6 +58,8 @@ TOPICS = 10
 SIBLINGS = 5
 NEWS_COLUMNS = 4
 NEWS_ENTRIES = 5
+MEDIA_IMAGES = 12  # images of /media.html (linked from nowhere: for tests of rendered pages)
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 
 
 def site_address(index: int) -> str:
@@ -287,6 +289,12 @@ class LatencyWeb:
             return 200, page("政民互动", f"{self.navigation(site)}<h1>政民互动</h1><p>我要咨询</p>"), "other"
         if parts[0] == "zt" and len(parts) == 2 and parts[1][1:-5].isdigit():
             return 200, page("专题", "<h1>专题</h1>"), "other"
+        if parts == ["media.html"]:
+            # a page a browser loads a dozen more things for (Chromium opens six connections a host)
+            images = "".join(f'<img src="/img/{n}.svg" width="10" height="10">' for n in range(MEDIA_IMAGES))
+            return 200, page("图片新闻", f"<h1>图片新闻</h1>{images}"), "other"
+        if parts[0] == "img" and len(parts) == 2:
+            return 200, SVG, "image"
         if parts == ["cgi", "old.asp"]:
             return 500, page("500", "Internal Server Error"), "missing"
         return 404, page("404", "页面不存在"), "missing"
@@ -319,7 +327,8 @@ class LatencyWeb:
                 counted.kinds[kind] += 1
                 counted.busy += wait
             await asyncio.sleep(wait)
-            return web.Response(status=status, text=body, content_type="text/html", charset="utf-8")
+            content_type = "image/svg+xml" if kind == "image" else "text/html"
+            return web.Response(status=status, text=body, content_type=content_type, charset="utf-8")
         finally:
             counts.in_flight -= 1
             overall.in_flight -= 1

@@ -197,7 +197,9 @@ class PoliteDownloader(Downloader):
 
     # -- taking requests from a slot's queue --------------------------------------------
 
-    def _process_queue(self, slot: HostSlot) -> None:  # type: ignore[override]
+    def _process_queue(self, slot: HostSlot, first_in_line: bool = False) -> None:  # type: ignore[override]
+        """Takes requests from the slot's queue while its host and CONCURRENT_REQUESTS allow;
+        ``first_in_line``: the slot was chosen for a free transfer (no slower host goes first)."""
         if slot.latercall:
             return
         now = monotonic()
@@ -217,7 +219,7 @@ class PoliteDownloader(Downloader):
                     if other is not slot:
                         other.waiting_slots.add(slot)
                 break
-            if 0 < self.total_concurrency <= self.transfers or self._outranked(slot):
+            if 0 < self.total_concurrency <= self.transfers or (not first_in_line and self._outranked(slot)):
                 self._wait_for_capacity(slot)
                 break
             slot.queue.popleft()
@@ -251,16 +253,20 @@ class PoliteDownloader(Downloader):
         return self._capacity_queue[0][2] if self._capacity_queue else None
 
     def _outranked(self, slot: HostSlot) -> bool:
-        """Whether a slower host waits for a transfer under CONCURRENT_REQUESTS: it goes first."""
-        first = self._first_waiting()
-        return first is not None and first is not slot and self._rank(first) < self._rank(slot)
+        """Whether a slower host waits for a transfer under CONCURRENT_REQUESTS: it goes first.
+        (Ranks as they were when the hosts began to wait: the queue's order, so no two hosts
+        can keep sending each other to the back.)"""
+        if self._first_waiting() is None:
+            return False
+        rank, _, first = self._capacity_queue[0]
+        return first is not slot and rank < self._rank(slot)
 
     def _serve_waiting(self) -> None:
         """Free transfers go to the waiting hosts, slowest first."""
         while not (0 < self.total_concurrency <= self.transfers) and (first := self._first_waiting()) is not None:
             heapq.heappop(self._capacity_queue)
             first.waiting_capacity = False
-            self._process_queue(first)
+            self._process_queue(first, first_in_line=True)
 
     def _release(self, slot: HostSlot, request: Request, started: float) -> None:
         holds = self._holding.pop(request, [])

@@ -157,10 +157,13 @@ GOVCHECK_DETAIL_PAGES = 3
 # (at most 4); 0: always read in the crawling process.
 GOVCHECK_PARSE_PROCESSES = None
 GOVCHECK_PARSE_POOL_MIN_SITES = 100
-# Broken links: at most this many distinct links of a site's home and column pages are
-# checked (HEAD, then GET when HEAD is refused); outbound links too unless switched off.
-# GOVCHECK_LINK_TIMEOUT (seconds) None: the profile's link timeout.
-GOVCHECK_LINKS_PER_SITE = 100
+# Broken links of a site's home and column pages (HEAD, then GET when HEAD is refused or
+# fails; govcheck/link_answers.py); outbound links too unless switched off. At most the rules
+# profile's websites.links.checked_per_site links of a site get a request of their own;
+# GOVCHECK_LINKS_PER_SITE overrides that (tests and demos; None: the profile's). Each URL is
+# asked once per round: the round's own page fetches and other sites' checks answer it too
+# (across the nodes of a round through Redis). GOVCHECK_LINK_TIMEOUT (seconds) None: DOWNLOAD_TIMEOUT.
+GOVCHECK_LINKS_PER_SITE = None
 GOVCHECK_CHECK_OUTBOUND_LINKS = True
 GOVCHECK_LINK_TIMEOUT = None
 # A site registered without columns: at most this many columns discovered from its home

@@ -4,7 +4,9 @@
 
 ``way``: ``scheduled`` yields every request from ``start()`` (through the scheduler);
 ``download_async`` yields one request per host whose callback downloads the others itself with
-``engine.download_async``, as the sites spider's link checks and detail pages do.
+``engine.download_async``, as the sites spider's link checks and detail pages do; ``render``
+renders each host's /media.html in Chromium (a dozen images) besides the scheduled pages;
+``splash`` renders each home page through the Splash server at SPLASH_URL besides them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ class ManyPagesSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for home in self.hosts:
-            if self.way == "scheduled":
+            if self.way == "render":
+                meta = {"playwright": True, "holds_host": True}
+                yield scrapy.Request(f"{home}media.html", dont_filter=True, callback=self.parse, meta=meta)
+            if self.way == "splash":
+                meta = {"splash": {"endpoint": "render.html", "args": {"wait": 0.1}}, "holds_host": True}
+                yield scrapy.Request(home, dont_filter=True, callback=self.parse, meta=meta)
+            if self.way in ("scheduled", "render", "splash"):
                 for url in self.pages(home):
                     yield scrapy.Request(url, dont_filter=True, callback=self.parse)
             else:

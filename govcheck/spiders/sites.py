@@ -31,6 +31,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from playwright.async_api import Error as PlaywrightError
@@ -51,6 +52,8 @@ from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
+from govcheck.distributed import round_prefix
+from govcheck.link_answers import LinkAnswers
 from govcheck.politeness import HOLDS_HOST, REQUEST_KIND, download_now
 from govcheck.rules.engine import INTERACTION_TYPE, check_messages, home_page_findings, read_column
 from govcheck.screenshots import save_screenshot
@@ -67,6 +70,8 @@ ERROR_STATUSES = list(range(400, 600))
 # last (the pages before them lead to more requests of the site); the rest 0.
 PROBE_PRIORITY = 10
 LINK_PRIORITY = -10
+# Answers to HEAD that say the server does not do HEAD (not that the link is broken).
+HEAD_REFUSED = (405, 501)
 
 
 def unfetchable(problem: str) -> str:
@@ -273,6 +278,8 @@ class SitesSpider(RoundSpider):
         meta = response.meta
         if meta["rendered"]:
             meta["screenshot"] = await self.keep_screenshot(meta, response)
+        else:
+            self.page_answers_links(meta, response.url, response.status, "")
         if not 200 <= response.status < 300:
             yield self.unread_page(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
             return
@@ -316,7 +323,7 @@ class SitesSpider(RoundSpider):
         read = self.page_reading(meta, reading)
         if discover:
             read["discovered_columns"] = len(discovered)
-        read["links"] = await self.check_links(site, reading.links)
+        read["links"] = await self.check_links(site, reading.links, home=meta["kind"] == "home")
         details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
@@ -433,12 +440,18 @@ class SitesSpider(RoundSpider):
         if processes:
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
-        self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
+        self.links_per_site = int(self.setting_or("GOVCHECK_LINKS_PER_SITE", self.profile.section("websites", "links")["checked_per_site"]))
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
         self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
-        self.link_answers: dict[str, asyncio.Future] = {}  # URL → its answer, once per round and process
-        self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
+        # a link to a page being fetched waits for that fetch as long as the fetch may take
+        page_wait = self.settings.getfloat("DOWNLOAD_TIMEOUT", 30) * (self.settings.getint("RETRY_TIMES", 2) + 1) + 60
+        redis_url = self.settings.get("GOVCHECK_REDIS_URL") or None
+        self.link_book = LinkAnswers(self.now, page_wait, redis_url, round_prefix(self.name, self.round_id))
+        self.refuses_head: set[str] = set()  # hosts that answered HEAD with 405 or 501: their links are asked with GET
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
+        self.crawler.signals.connect(self.page_on_its_way, signal=signals.request_reached_downloader)
+        for settled in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            self.crawler.signals.connect(self.home_page_settled, signal=settled)
 
     def page_reading(self, meta: dict[str, Any], reading: PageReading) -> dict[str, Any]:
         """What a read page shows besides its list: wording errors, interaction links or messages."""
@@ -485,19 +498,20 @@ class SitesSpider(RoundSpider):
 
     # -- links ------------------------------------------------------------------------
 
-    async def check_links(self, site: dict[str, Any], links: Sequence[str]) -> dict[str, Any]:
-        """The page's links checked: how many, and the broken and unchecked ones with their answers."""
-        given = self.links_of_site.setdefault(site["key"], set())
-        chosen, skipped = [], 0
-        for link in links:
-            if not self.check_outbound and is_outbound(link, site["url"]):
-                skipped += 1
-            elif link in given or len(given) < self.links_per_site:
-                given.add(link)
-                chosen.append(link)
-            else:
-                skipped += 1  # over the site's budget: counted, not checked
-        answers = await asyncio.gather(*(self.link_answer(link) for link in chosen))
+    async def check_links(self, site: dict[str, Any], links: Sequence[str], home: bool = False) -> dict[str, Any]:
+        """The page's links checked: how many, and the broken and unchecked ones with their answers.
+
+        Links the round answers anyway (its pages, another site's check) are answered without a
+        request; the others get one within the site's budget (websites.links.checked_per_site),
+        the home page's first (the indicator names them first): the other pages' wait for it."""
+        wanted = [link for link in links if self.check_outbound or not is_outbound(link, site["url"])]
+        if not home:
+            await self.link_book.wait_for_home_links(site["key"])
+        own_checks = set(await self.link_book.give(site["key"], wanted, self.links_per_site))
+        if home:
+            self.link_book.home_links_given(site["key"])
+        chosen = [link for link in wanted if link in own_checks or self.link_book.known(link)]
+        answers = await asyncio.gather(*(self.link_book.answer(link, self.fetch_link_answer) for link in chosen))
         resolver_proven = reached_by_name(site["url"])
         broken, unchecked = [], []
         for link, (status, error, checked_at) in zip(chosen, answers):
@@ -505,28 +519,53 @@ class SitesSpider(RoundSpider):
             if outcome != "ok":
                 record = {"url": link, "status": status, "error": error, "outbound": is_outbound(link, site["url"]), "checked_at": checked_at}
                 (broken if outcome == "broken" else unchecked).append(record)
-        return {"found": len(links), "checked": len(chosen), "skipped": skipped, "broken": broken, "unchecked": unchecked}
+        return {"found": len(links), "checked": len(chosen), "skipped": len(links) - len(chosen), "broken": broken, "unchecked": unchecked}
 
-    def link_answer(self, url: str) -> asyncio.Future:
-        if url not in self.link_answers:
-            self.link_answers[url] = asyncio.ensure_future(self.fetch_link_answer(url))
-        return self.link_answers[url]
+    def page_on_its_way(self, request: Request, spider: Any) -> None:
+        """A page or detail page of the round reached the downloader: links to it wait for it."""
+        if request.meta.get(REQUEST_KIND) in ("page", "detail") and "redirect_urls" not in request.meta:
+            self.link_book.page_requested(request.url)
 
-    async def fetch_link_answer(self, url: str) -> tuple[int | None, str, datetime]:
-        """(status, error, when): HEAD first; GET when HEAD is refused or fails, except after our
-        timeout (a server that does not answer HEAD in time will not answer GET either)."""
-        status, error = await self.try_link(url, "HEAD")
-        if not answered(status) and error != "timeout":
-            status, error = await self.try_link(url, "GET")
-        return status, error, self.now()
+    def home_page_settled(self, item: Any, **_: Any) -> None:
+        """A home page's observation is out, read or not: its site's other pages need not wait for
+        its links any longer (those that were read were given before)."""
+        if isinstance(item, ObservationItem) and item.kind == "home":
+            self.link_book.home_links_given(item.target_key)
+
+    def page_answers_links(self, meta: dict[str, Any], url: str, status: int | None, error: str) -> None:
+        """A page fetched (not rendered) answers the links to it, at the address it was asked at."""
+        asked_at = (meta.get("redirect_urls") or [url])[0]
+        if status is not None and not answered(status):
+            error = f"HTTP {status}"
+        self.link_book.page_answered(asked_at, status, error)
+
+    async def fetch_link_answer(self, url: str) -> tuple[int | None, str]:
+        """(status, error): HEAD first, unless the host refused HEAD before; GET when HEAD is
+        refused or fails, except after our timeout (a server that does not answer HEAD in time
+        will not answer GET either). HEAD is not retried: what it does not answer, GET does."""
+        host = urlsplit(url).hostname or ""
+        if host not in self.refuses_head:
+            status, error = await self.try_link(url, "HEAD")
+            if answered(status) or error == "timeout":
+                return status, error
+            if status in HEAD_REFUSED:
+                self.refuses_head.add(host)
+        return await self.try_link(url, "GET")
 
     async def try_link(self, url: str, method: str) -> tuple[int | None, str]:
         request = Request(
             url,
             method=method,
+            # A GET is dropped after its headers (stop_link_download); on a kept-alive connection
+            # that can cut the next request sent on it, which Twisted then sends again: the host
+            # would get one request more than we count. So the connection ends with the answer.
+            headers={"Connection": "close"} if method != "HEAD" else None,
             dont_filter=True,
             priority=LINK_PRIORITY,
-            meta={"link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout, REQUEST_KIND: "link"},
+            meta={
+                "link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout,
+                "dont_retry": method == "HEAD", REQUEST_KIND: "link",
+            },
         )
         try:
             response = await download_now(self.crawler, request)
@@ -549,6 +588,7 @@ class SitesSpider(RoundSpider):
             try:
                 request = scrapy.Request(entry.url, dont_filter=True, meta={REQUEST_KIND: "detail"})
                 response = await download_now(self.crawler, request)
+                self.link_book.page_answered(entry.url, response.status, "" if answered(response.status) else f"HTTP {response.status}")
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
@@ -557,6 +597,7 @@ class SitesSpider(RoundSpider):
                 published = extract_publish_date(response.text, self.as_of)
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
+                self.link_book.page_answered(entry.url, None, detail["error"])  # unless its answer came
             else:
                 detail.update(
                     date=published.date,
@@ -586,7 +627,10 @@ class SitesSpider(RoundSpider):
 
     def page_failed(self, failure: Failure) -> ObservationItem:
         request = failure.request
-        return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
+        error = describe_failure(failure)
+        if not request.meta.get("rendered"):
+            self.page_answers_links(request.meta, request.url, None, error)
+        return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=error)
 
     def unread_page(self, meta: dict[str, Any], url: str, state: str, status: int | None, error: str) -> ObservationItem:
         """The observation of a page that could not be read: as failed (or unparsed), or, when
