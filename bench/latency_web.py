@@ -99,6 +99,7 @@ class HostCounts:
     last: float = 0.0  # and of its last answer
     methods: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)
+    paths: Counter = field(default_factory=Counter)  # (method, path): only with count_paths
 
     @property
     def requests(self) -> int:
@@ -125,12 +126,14 @@ class LatencyWeb:
         jitter: float = 0.2,
         as_of: date = date(2024, 2, 20),
         port: int = 0,
+        count_paths: bool = False,
     ) -> None:
         chance = random.Random(seed)
         self.columns = columns
         self.entries = entries
         self.jitter = jitter
         self.as_of = as_of
+        self.count_paths = count_paths  # requests per (method, path) of each host, for tests
         self.sites = [
             Site(
                 index=i,
@@ -205,7 +208,7 @@ class LatencyWeb:
         the key ``*`` those of every host together."""
         async def copy() -> dict[str, HostCounts]:
             return {
-                host: HostCounts(c.in_flight, c.peak, c.busy, c.first, c.last, Counter(c.methods), Counter(c.kinds))
+                host: HostCounts(c.in_flight, c.peak, c.busy, c.first, c.last, Counter(c.methods), Counter(c.kinds), Counter(c.paths))
                 for host, c in [*self.counts.items(), ("*", self.overall)]
             }
         assert self._loop is not None
@@ -309,6 +312,8 @@ class LatencyWeb:
             counted.in_flight += 1
             counted.peak = max(counted.peak, counted.in_flight)
             counted.methods[request.method] += 1
+        if self.count_paths:
+            counts.paths[(request.method, request.path)] += 1
         try:
             site = self._by_address.get(address)
             if site is not None:

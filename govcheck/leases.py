@@ -2,8 +2,9 @@
 
 Each node of a round shared over Redis (govcheck.distributed) keeps its own per-host limit in
 its downloader (govcheck.politeness); alone, N nodes would put N times the limit on a host.
-So when ``GOVCHECK_REDIS_URL`` is set, every transfer also takes a lease on its host in Redis
-before it starts and gives it back when it ends:
+So when ``GOVCHECK_REDIS_URL`` (the shared round's) or ``GOVCHECK_HOST_LEASES_URL`` (every job
+of a node: the scheduled probes and the platforms' spiders too) is set, every transfer also
+takes a lease on its host in that Redis before it starts and gives it back when it ends:
 
 - a host's leases are the members of one sorted set (``govcheck:hosts:<host>``) scored by when
   they expire, in Redis's own clock (``TIME`` inside the scripts: the nodes' clocks may differ);
@@ -106,8 +107,9 @@ class HostLeases:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> HostLeases | None:
-        """Leases when the crawl shares its round over Redis (GOVCHECK_REDIS_URL), else None."""
-        url = settings.get("GOVCHECK_REDIS_URL")
+        """Leases in GOVCHECK_HOST_LEASES_URL's Redis, else in the round's (GOVCHECK_REDIS_URL) when
+        the round is shared; None when neither is set."""
+        url = settings.get("GOVCHECK_HOST_LEASES_URL") or settings.get("GOVCHECK_REDIS_URL")
         if not url:
             return None
         return cls(url, settings.getfloat("GOVCHECK_HOST_LEASE_SECONDS", 30.0))
@@ -175,9 +177,15 @@ class HostLeases:
             self._warned = now
             logger.warning(message)
 
-    def close(self) -> None:
+    async def drain(self) -> None:
+        """Gives back every lease still held, waits for Redis to have them all, and disconnects."""
         if self._renewing is not None:
             self._renewing.cancel()
             self._renewing = None
         for lease in list(self._held):
             self.release(lease)
+        if self._releasing:
+            await asyncio.gather(*self._releasing, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

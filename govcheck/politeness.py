@@ -21,7 +21,10 @@ What this downloader changes in Scrapy's (``DOWNLOADER = "govcheck.politeness.Po
 - **The slot is the request's own host.** Scrapy keeps a request's ``download_slot`` across a
   redirect, so a redirect to another host was counted against the first one.
 - **CONCURRENT_REQUESTS bounds the transfers**, not only the requests the engine pulled from the
-  scheduler: ``download_async`` requests went past it. When it is reached, the host seen to
+  scheduler: ``download_async`` requests went past it. The engine may hand the downloader
+  ``GOVCHECK_DOWNLOADER_QUEUE`` times as many scheduled requests, to wait at their hosts: a
+  page there is sure to be fetched soon, so a link to it waits for its answer (a page still in
+  the scheduler is checked instead), and a slow host always has its next pages at hand. When it is reached, the host seen to
   answer slowest gets the next free transfer (hosts not yet seen first): a round can end no
   sooner than its slowest host allows, so that host is kept busy.
 - **Within a host, higher ``Request.priority`` goes first** (availability probes), then in order.
@@ -46,8 +49,9 @@ import logging
 from collections import deque
 from time import monotonic
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from twisted.internet.defer import inlineCallbacks
 from twisted.python.failure import Failure
 from scrapy.core.downloader import Downloader, Slot, _slot_jitter
@@ -133,10 +137,13 @@ class PoliteDownloader(Downloader):
         self.slots: dict[str, HostSlot] = {}  # type: ignore[assignment]
         self.transfers = 0
         self.outside_scheduler = 0  # requests in the downloader sent by download_now
+        self.queue_factor = max(1, crawler.settings.getint("GOVCHECK_DOWNLOADER_QUEUE", 1))
         self._capacity_queue: list[tuple[float, int, HostSlot]] = []
         self._order = itertools.count()
         self._holding: dict[Request, list[tuple[HostSlot, int]]] = {}
         self.leases = HostLeases.from_settings(crawler.settings)
+        if self.leases is not None:
+            crawler.signals.connect(self._give_leases_back, signal=signals.spider_closed)
         self.stats = crawler.stats
 
     # -- what the engine may send ------------------------------------------------------
@@ -151,9 +158,10 @@ class PoliteDownloader(Downloader):
             self.outside_scheduler -= outside
 
     def needs_backout(self) -> bool:
-        """The engine takes no more scheduled requests while CONCURRENT_REQUESTS of them are in
-        the downloader; those callbacks download themselves (download_now) do not count here."""
-        return 0 < self.total_concurrency <= len(self.active) - self.outside_scheduler
+        """The engine takes no more scheduled requests while GOVCHECK_DOWNLOADER_QUEUE times
+        CONCURRENT_REQUESTS of them are in the downloader (queued at their hosts or
+        transferring); those callbacks download themselves (download_now) do not count here."""
+        return 0 < self.total_concurrency * self.queue_factor <= len(self.active) - self.outside_scheduler
 
     # -- slots --------------------------------------------------------------------------
 
@@ -182,8 +190,8 @@ class PoliteDownloader(Downloader):
         """The slots a request takes units of while it transfers, and how many."""
         if not request.meta.get(HOLDS_HOST):
             return [(slot, 1)]
-        page = Request(request.meta.get(SPLASH_PAGE_URL) or request.url)
-        page_slot = self.slot_for(self.get_slot_key(page))
+        page_host = urlsplit(request.meta.get(SPLASH_PAGE_URL) or request.url).hostname or ""
+        page_slot = self.slot_for(self.host_key(page_host))
         if page_slot is slot:
             return [(slot, max(1, slot.concurrency))]
         return [(slot, 1), (page_slot, max(1, page_slot.concurrency))]
@@ -317,7 +325,12 @@ class PoliteDownloader(Downloader):
         if slot.free_transfer_slots() <= 0 or slot.holders:
             granted = asyncio.get_running_loop().create_future()
             slot.holders.append(granted)
-            await granted
+            try:
+                await granted
+            except asyncio.CancelledError:  # the browser gave up on the request
+                if granted.done() and not granted.cancelled():
+                    self.unhold(hostname, None)
+                raise
         else:
             slot.used += 1
         if self.leases is None:
@@ -344,7 +357,6 @@ class PoliteDownloader(Downloader):
                 slot.used += 1
                 granted.set_result(None)
 
-    def close(self) -> None:
-        super().close()
+    async def _give_leases_back(self) -> None:
         if self.leases is not None:
-            self.leases.close()
+            await self.leases.drain()

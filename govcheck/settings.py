@@ -125,9 +125,13 @@ SPLASH_URL = os.environ.get("SPLASH_URL") or None
 GOVCHECK_REDIS_URL = os.environ.get("GOVCHECK_REDIS_URL") or None
 # How long a joining worker waits for the seeding worker to fill the queue (seconds).
 GOVCHECK_REDIS_WAIT_SECONDS = 600
-# The per-host limit across the nodes of a round: a node's lease on a host lasts this long
-# (seconds) unless renewed (every third of it while the request runs), so a node that crashed
-# holds no host longer than this (govcheck/leases.py).
+# The per-host limit across nodes: every request takes a lease on its host in this Redis (a
+# node's environment, so that all its jobs share the limit with the other nodes: the probes
+# job beside a round, the platforms' spiders). Unset: the round's GOVCHECK_REDIS_URL when the
+# round is shared, else none (govcheck/leases.py).
+GOVCHECK_HOST_LEASES_URL = os.environ.get("GOVCHECK_HOST_LEASES_URL") or None
+# A node's lease on a host lasts this long (seconds) unless renewed (every third of it while
+# the request runs), so a node that crashed holds no host longer than this.
 GOVCHECK_HOST_LEASE_SECONDS = 30
 ADDONS = {"govcheck.distributed.SharedRoundAddon": 0}
 
@@ -159,7 +163,8 @@ GOVCHECK_PARSE_PROCESSES = None
 GOVCHECK_PARSE_POOL_MIN_SITES = 100
 # Broken links of a site's home and column pages (HEAD, then GET when HEAD is refused or
 # fails; govcheck/link_answers.py); outbound links too unless switched off. At most the rules
-# profile's websites.links.checked_per_site links of a site get a request of their own;
+# profile's websites.links.checked_per_site links of a site's own host, and as many of other
+# hosts, get a request of their own (its home page's first);
 # GOVCHECK_LINKS_PER_SITE overrides that (tests and demos; None: the profile's). Each URL is
 # asked once per round: the round's own page fetches and other sites' checks answer it too
 # (across the nodes of a round through Redis). GOVCHECK_LINK_TIMEOUT (seconds) None: DOWNLOAD_TIMEOUT.

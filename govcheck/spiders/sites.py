@@ -270,6 +270,9 @@ class SitesSpider(RoundSpider):
             return self.page_observation(meta, url, status=None, state="failed", error=unfetchable(problem))
         if render:
             meta.update(self.rendering(column))
+            if rendered and kind == "home":
+                # the site's other pages do not wait for a render's links (the scheduler may hold it)
+                self.link_book.home_links_given(site["key"])
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta=meta
         )
@@ -278,8 +281,6 @@ class SitesSpider(RoundSpider):
         meta = response.meta
         if meta["rendered"]:
             meta["screenshot"] = await self.keep_screenshot(meta, response)
-        else:
-            self.page_answers_links(meta, response.url, response.status, "")
         if not 200 <= response.status < 300:
             yield self.unread_page(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
             return
@@ -443,13 +444,20 @@ class SitesSpider(RoundSpider):
         self.links_per_site = int(self.setting_or("GOVCHECK_LINKS_PER_SITE", self.profile.section("websites", "links")["checked_per_site"]))
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
         self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
-        # a link to a page being fetched waits for that fetch as long as the fetch may take
+        # a link to a page in the downloader waits for it as long as the page's fetch may take
         page_wait = self.settings.getfloat("DOWNLOAD_TIMEOUT", 30) * (self.settings.getint("RETRY_TIMES", 2) + 1) + 60
         redis_url = self.settings.get("GOVCHECK_REDIS_URL") or None
         self.link_book = LinkAnswers(self.now, page_wait, redis_url, round_prefix(self.name, self.round_id))
-        self.refuses_head: set[str] = set()  # hosts that answered HEAD with 405 or 501: their links are asked with GET
+        self.crawler.signals.connect(self.link_book.drain, signal=signals.spider_closed)
+        # the registered pages of each site: their own observations answer the links to them
+        self.registered_pages = {
+            key: {url for url in [site["url"], *(c["url"] for c in site.get("columns") or [])] if not url_problem(url)}
+            for key, site in self.targets.items()
+        }
+        self.head_answers: dict[str, asyncio.Future[bool]] = {}  # host → whether it answers HEAD (not 405/501)
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
         self.crawler.signals.connect(self.page_on_its_way, signal=signals.request_reached_downloader)
+        self.crawler.signals.connect(self.page_answered, signal=signals.response_received)
         for settled in (signals.item_scraped, signals.item_dropped, signals.item_error):
             self.crawler.signals.connect(self.home_page_settled, signal=settled)
 
@@ -501,13 +509,23 @@ class SitesSpider(RoundSpider):
     async def check_links(self, site: dict[str, Any], links: Sequence[str], home: bool = False) -> dict[str, Any]:
         """The page's links checked: how many, and the broken and unchecked ones with their answers.
 
-        Links the round answers anyway (its pages, another site's check) are answered without a
-        request; the others get one within the site's budget (websites.links.checked_per_site),
-        the home page's first (the indicator names them first): the other pages' wait for it."""
-        wanted = [link for link in links if self.check_outbound or not is_outbound(link, site["url"])]
+        Links to the site's registered pages are answered by those pages' own observations (in
+        the rules: ``pages``); links the round answers anyway (a page it fetched, another site's
+        check) without a request; the others get one within the site's budget
+        (websites.links.checked_per_site: so many of the site's own host, and so many of other
+        hosts), the home page's first (the indicator names them first)."""
+        registered = self.registered_pages.get(site["key"], set())
+        pages = list(dict.fromkeys(link for link in links if link in registered))
+        wanted = [link for link in links if link not in registered and (self.check_outbound or not is_outbound(link, site["url"]))]
         if not home:
-            await self.link_book.wait_for_home_links(site["key"])
-        own_checks = set(await self.link_book.give(site["key"], wanted, self.links_per_site))
+            await self.link_book.wait_for_home_links(site["key"], site["url"])
+        # The budget is our load on the site's host; links to other hosts have one of the same
+        # size (most of them are shared portals, answered once for every site).
+        own_checks = set()
+        for outbound in (False, True):
+            group = [link for link in wanted if is_outbound(link, site["url"]) == outbound]
+            budget_of = f"{site['key']}:outbound" if outbound else site["key"]
+            own_checks.update(await self.link_book.give(budget_of, group, self.links_per_site))
         if home:
             self.link_book.home_links_given(site["key"])
         chosen = [link for link in wanted if link in own_checks or self.link_book.known(link)]
@@ -519,12 +537,19 @@ class SitesSpider(RoundSpider):
             if outcome != "ok":
                 record = {"url": link, "status": status, "error": error, "outbound": is_outbound(link, site["url"]), "checked_at": checked_at}
                 (broken if outcome == "broken" else unchecked).append(record)
-        return {"found": len(links), "checked": len(chosen), "skipped": len(links) - len(chosen), "broken": broken, "unchecked": unchecked}
+        checked = len(chosen) + sum(1 for link in links if link in registered)
+        return {"found": len(links), "checked": checked, "skipped": len(links) - checked, "broken": broken, "unchecked": unchecked, "pages": pages}
 
     def page_on_its_way(self, request: Request, spider: Any) -> None:
         """A page or detail page of the round reached the downloader: links to it wait for it."""
         if request.meta.get(REQUEST_KIND) in ("page", "detail") and "redirect_urls" not in request.meta:
             self.link_book.page_requested(request.url)
+
+    def page_answered(self, response: Response, request: Request, spider: Any) -> None:
+        """A page or detail page of the round was fetched (the engine's signal: before any
+        callback, so no link waits for the scraper)."""
+        if request.meta.get(REQUEST_KIND) in ("page", "detail"):
+            self.page_answers_links(request.meta, request.url, response.status, "")
 
     def home_page_settled(self, item: Any, **_: Any) -> None:
         """A home page's observation is out, read or not: its site's other pages need not wait for
@@ -540,16 +565,22 @@ class SitesSpider(RoundSpider):
         self.link_book.page_answered(asked_at, status, error)
 
     async def fetch_link_answer(self, url: str) -> tuple[int | None, str]:
-        """(status, error): HEAD first, unless the host refused HEAD before; GET when HEAD is
-        refused or fails, except after our timeout (a server that does not answer HEAD in time
-        will not answer GET either). HEAD is not retried: what it does not answer, GET does."""
+        """(status, error): HEAD first, unless the host refused HEAD; GET when HEAD is refused or
+        fails, except after our timeout (a server that does not answer HEAD in time will not
+        answer GET either). HEAD is not retried: what it does not answer, GET does. A host's
+        first check goes alone; the others wait for its answer to know whether HEAD is worth it."""
         host = urlsplit(url).hostname or ""
-        if host not in self.refuses_head:
-            status, error = await self.try_link(url, "HEAD")
-            if answered(status) or error == "timeout":
-                return status, error
-            if status in HEAD_REFUSED:
-                self.refuses_head.add(host)
+        does_head = self.head_answers.get(host)
+        first = does_head is None
+        if first:
+            does_head = self.head_answers[host] = asyncio.get_running_loop().create_future()
+        elif not await asyncio.shield(does_head):
+            return await self.try_link(url, "GET")
+        status, error = await self.try_link(url, "HEAD")
+        if first:
+            does_head.set_result(status not in HEAD_REFUSED)
+        if answered(status) or error == "timeout":
+            return status, error
         return await self.try_link(url, "GET")
 
     async def try_link(self, url: str, method: str) -> tuple[int | None, str]:
@@ -588,7 +619,6 @@ class SitesSpider(RoundSpider):
             try:
                 request = scrapy.Request(entry.url, dont_filter=True, meta={REQUEST_KIND: "detail"})
                 response = await download_now(self.crawler, request)
-                self.link_book.page_answered(entry.url, response.status, "" if answered(response.status) else f"HTTP {response.status}")
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
