@@ -69,7 +69,7 @@ class LinkAnswers:
         self.page_wait = page_wait
         self.answers: dict[str, asyncio.Future[Answer]] = {}
         self.fetching: set[str] = set()  # URLs whose future a page fetch of this process will settle
-        self.checks: dict[str, asyncio.Task] = {}  # URL → its link check, once started
+        self.checks: dict[str, asyncio.Task] = {}  # URL → its link check, while it runs
         self.given: dict[str, set[str]] = {}  # budget key → links given a check (without Redis)
         self.redis_url = redis_url
         self.prefix = shared_prefix
@@ -168,6 +168,8 @@ class LinkAnswers:
             status, error = await check(url)
         except Exception as exception:  # noqa: BLE001 - the answer is that it failed
             status, error = None, f"{type(exception).__name__}: {exception}"
+        finally:
+            self.checks.pop(url, None)  # the future holds the answer: a large round keeps no task per URL
         if not future.done():
             future.set_result((status, error, self.clock()))
             self._share(url, future.result())
