@@ -22,7 +22,8 @@ What this downloader changes in Scrapy's (``DOWNLOADER = "govcheck.politeness.Po
   redirect, so a redirect to another host was counted against the first one.
 - **CONCURRENT_REQUESTS bounds the transfers**, not only the requests the engine pulled from the
   scheduler: ``download_async`` requests went past it. The engine may hand the downloader
-  ``GOVCHECK_DOWNLOADER_QUEUE`` times as many scheduled requests, to wait at their hosts: a
+  ``GOVCHECK_DOWNLOADER_QUEUE`` times as many scheduled requests (not on a node of a shared
+  round: the other nodes could not take them), to wait at their hosts: a
   page there is sure to be fetched soon, so a link to it waits for its answer (a page still in
   the scheduler is checked instead), and a slow host always has its next pages at hand. When it is reached, the host seen to
   answer slowest gets the next free transfer (hosts not yet seen first): a round can end no
@@ -137,7 +138,11 @@ class PoliteDownloader(Downloader):
         self.slots: dict[str, HostSlot] = {}  # type: ignore[assignment]
         self.transfers = 0
         self.outside_scheduler = 0  # requests in the downloader sent by download_now
-        self.queue_factor = max(1, crawler.settings.getint("GOVCHECK_DOWNLOADER_QUEUE", 1))
+        # A node of a shared round queues no request ahead of its transfer: what it holds at its
+        # hosts the other nodes cannot take, so the first node to start took the round's start
+        # and the last one ended it alone.
+        shared = bool(crawler.settings.get("GOVCHECK_REDIS_URL"))
+        self.queue_factor = 1 if shared else max(1, crawler.settings.getint("GOVCHECK_DOWNLOADER_QUEUE", 1))
         self._capacity_queue: list[tuple[float, int, HostSlot]] = []
         self._order = itertools.count()
         self._holding: dict[Request, list[tuple[HostSlot, int]]] = {}

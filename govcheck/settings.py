@@ -45,7 +45,8 @@ DOWNLOADER = "govcheck.politeness.PoliteDownloader"
 # Scheduled requests the engine hands to the downloader ahead of their transfer, as a multiple
 # of CONCURRENT_REQUESTS: they wait at their hosts, so a slow host has its next pages at hand
 # and a link to one of them waits for its fetch instead of being checked (300-site round:
-# 57.9 link checks a site with 4 against 61.3 with Scrapy's 1, the time the same).
+# 57.9 link checks a site with 4 against 61.3 with Scrapy's 1, the time the same). A node of a
+# shared round (GOVCHECK_REDIS_URL) takes 1: requests one node holds the others cannot take.
 GOVCHECK_DOWNLOADER_QUEUE = 4
 # Items and requests of one response handled at once. Our callbacks yield one observation and
 # at most a dozen requests each; Scrapy starts this many asyncio tasks per response whatever it

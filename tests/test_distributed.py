@@ -252,23 +252,36 @@ def test_two_crawlers_on_their_own_put_twice_their_limit_on_a_host():
     assert max(peaks.values()) > NODE_LIMIT, peaks
 
 
+def wait_for_workers(server: redis.Redis, count: int, timeout: float = 120) -> None:
+    """Until ``count`` crawlers of the round have opened (a busy machine starts them slowly)."""
+    deadline = time.monotonic() + timeout
+    while int(server.get(RoundKeys.of("sites", ROUND).workers) or 0) < count:
+        assert time.monotonic() < deadline, "the joining node did not start"
+        time.sleep(0.2)
+
+
 def test_two_nodes_of_a_round_put_at_most_the_limit_on_a_host(redis_url, tmp_path):
     server = redis.Redis.from_url(redis_url)
     server.flushdb()
-    with LatencyWeb(2, 8, latency=(0.2, 0.3)) as web, store_environment("embedded", tmp_path) as env:
+    with LatencyWeb(2, 16, latency=(0.4, 0.6)) as web, store_environment("embedded", tmp_path) as env:
         targets = tmp_path / "targets.yaml"
         targets.write_text(yaml.safe_dump(web.targets(), allow_unicode=True), encoding="utf-8")
         assert govcheck(env, "targets", "import", str(targets)).returncode == 0
         feeds = [tmp_path / f"node-{number}.jsonl" for number in range(2)]
         nodes = []
-        for number in range(2):
-            command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", "round=2024-1", "-a", f"as_of={AS_OF}"]
+        # The joining node first, the seeding node once it is up: both take part in the round.
+        # Each node alone could fill both hosts (CONCURRENT_REQUESTS 2 × NODE_LIMIT), so the
+        # other one's requests must wait for their leases.
+        for number in (1, 0):
+            command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", f"round={ROUND}", "-a", f"as_of={AS_OF}"]
             command += ["-a", "seed=1"] if number == 0 else []
             settings = {**FAST_SETTINGS, "GOVCHECK_REDIS_URL": redis_url, "CONCURRENT_REQUESTS_PER_DOMAIN": str(NODE_LIMIT),
-                        "FEEDS": json.dumps({feeds[number].as_uri(): {"format": "jsonlines"}})}
+                        "CONCURRENT_REQUESTS": str(2 * NODE_LIMIT), "FEEDS": json.dumps({feeds[number].as_uri(): {"format": "jsonlines"}})}
             for name, value in settings.items():
                 command += ["-s", f"{name}={value}"]
             nodes.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env={**os.environ, **env}))
+            if number == 1:
+                wait_for_workers(server, 1)
         outputs = [node.communicate(timeout=300) for node in nodes]
         for node, (_, stderr) in zip(nodes, outputs):
             assert node.returncode == 0, stderr[-3000:]
