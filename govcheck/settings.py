@@ -48,6 +48,17 @@ DOWNLOADER = "govcheck.politeness.PoliteDownloader"
 # 57.9 link checks a site with 4 against 61.3 with Scrapy's 1, the time the same). A node of a
 # shared round (GOVCHECK_REDIS_URL) takes 1: requests one node holds the others cannot take.
 GOVCHECK_DOWNLOADER_QUEUE = 4
+# Seconds a request we gave up on (our timeout, a download we cancelled) keeps its host's
+# transfer after it ended: Scrapy drops the connection, but the server may still be working on
+# the request, and the host's next request would make one more than the limit there (a
+# 2,000-site round saw 5–7 on hosts limited to 4). None: the request's own timeout
+# (DOWNLOAD_TIMEOUT 30, a probe's 15): a server still at work after that long gets as long
+# again, which with 30 covers the 60 s after which common front ends (nginx's
+# proxy_read_timeout) give up on their backend themselves; a host that times out on every
+# request is then asked at half the pace, which is what a struggling server needs. It holds
+# the host only, not CONCURRENT_REQUESTS; a timer gives it back, and so does the crawl's close.
+# 0: freed at once (Scrapy's way).
+GOVCHECK_TIMEOUT_HOLD_SECONDS = None
 # Items and requests of one response handled at once. Our callbacks yield one observation and
 # at most a dozen requests each; Scrapy starts this many asyncio tasks per response whatever it
 # yields (its default, 100, took a third of the reactor's time on a sites round).
