@@ -30,9 +30,9 @@ def web() -> Iterator[LatencyWeb]:
         yield served
 
 
-def crawl_many_pages(web: LatencyWeb, way: str, per_host: int = 40, **settings: str) -> dict[str, int]:
+def crawl_many_pages(web: LatencyWeb, way: str, per_host: int = 40, answered: bool = True, **settings: str) -> dict[str, int]:
     """The most requests in flight on each host while the test spider fetched ``per_host`` pages
-    of each (under ``*``: on all of them together)."""
+    of each (under ``*``: on all of them together); ``answered``: every page was read."""
     web.reset()
     urls = ",".join(web.home_url(site) for site in web.sites)
     command = [sys.executable, "-m", "scrapy", "runspider", "tests/politeness_spider.py", "-a", f"urls={urls}", "-a", f"way={way}", "-a", f"per_host={per_host}"]
@@ -41,7 +41,8 @@ def crawl_many_pages(web: LatencyWeb, way: str, per_host: int = 40, **settings: 
     run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     rendered = 1 if way in ("render", "splash") else 0
-    assert f"'pages_read': {(per_host + rendered) * len(web.sites)}" in run.stderr, run.stderr[-3000:]
+    if answered:
+        assert f"'pages_read': {(per_host + rendered) * len(web.sites)}" in run.stderr, run.stderr[-3000:]
     return {host: counts.peak for host, counts in web.snapshot().items()}
 
 
@@ -72,6 +73,42 @@ def test_concurrent_requests_bounds_the_transfers_of_every_host_together(web, do
         assert peaks["*"] > 6, peaks
     else:
         assert peaks["*"] == most and max(peaks[site.address] for site in web.sites) <= LIMIT, peaks
+
+
+@pytest.fixture(scope="module")
+def slow_web() -> Iterator[LatencyWeb]:
+    """Hosts that answer in 0.7 s, every time: longer than the client's timeout below."""
+    with LatencyWeb(2, 2, latency=(0.7, 0.7), jitter=0) as served:
+        yield served
+
+
+def crawl_timing_out(web: LatencyWeb, **settings: str) -> dict[str, int]:
+    """Eight pages a host, none answered within DOWNLOAD_TIMEOUT 0.5 s (not retried): the server
+    goes on working on each for 0.2 s after we gave up on it."""
+    peaks = crawl_many_pages(
+        web, "scheduled", per_host=8, answered=False,
+        CONCURRENT_REQUESTS_PER_DOMAIN="2", DOWNLOAD_TIMEOUT="0.5", RETRY_ENABLED="False", **settings,
+    )
+    # every page was asked for: a host held after a timeout is given back by its timer
+    assert {host: counts.requests for host, counts in web.snapshot().items() if host != "*"} == {
+        site.address: 8 for site in web.sites
+    }
+    return peaks
+
+
+def test_a_request_we_timed_out_keeps_its_host_until_the_server_may_be_done(slow_web):
+    """Scrapy drops the connection of a request it timed out; the server may still be working
+    on it, so the host's transfer is held a while longer (GOVCHECK_TIMEOUT_HOLD_SECONDS, by
+    default the request's own timeout) before the host's next request goes."""
+    peaks = crawl_timing_out(slow_web)
+    assert {peaks[site.address] for site in slow_web.sites} == {2}, peaks
+
+
+def test_without_the_hold_a_host_gets_more_than_the_limit_after_our_timeouts(slow_web):
+    """What the hold is for (the gap a 2,000-site round found): freed at once, the transfer of
+    a timed-out request goes to the host's next request while the server still serves the old."""
+    peaks = crawl_timing_out(slow_web, GOVCHECK_TIMEOUT_HOLD_SECONDS="0")
+    assert max(peaks[site.address] for site in slow_web.sites) > 2, peaks
 
 
 SCRAPY_PLAYWRIGHT = '{"http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"}'
