@@ -95,6 +95,11 @@ class SharedRoundAddon:
                 settings.set(name, value, priority="addon")
 
 
+def round_prefix(spider_name: str, round_id: str) -> str:
+    """The start of every Redis key of one spider's part of one round (the link answers' too)."""
+    return f"govcheck:{spider_name}:{round_id}"
+
+
 @dataclass(frozen=True)
 class RoundKeys:
     """The Redis keys of one spider's part of one round."""
@@ -107,7 +112,7 @@ class RoundKeys:
 
     @classmethod
     def of(cls, spider_name: str, round_id: str) -> RoundKeys:
-        prefix = f"govcheck:{spider_name}:{round_id}"
+        prefix = round_prefix(spider_name, round_id)
         return cls(f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:seeding", f"{prefix}:workers", f"{prefix}:run")
 
     @classmethod
@@ -165,6 +170,9 @@ class SeedOnce:
             return
         keys = RoundKeys.of_spider(spider)
         server = get_redis_from_settings(self.crawler.settings)
+        # a re-run of the round checks its links afresh (govcheck.link_answers)
+        prefix = round_prefix(spider.name, spider.round_id)
+        server.delete(f"{prefix}:links", *server.scan_iter(match=f"{prefix}:given:*"), *server.scan_iter(match=f"{prefix}:home:*"))
         server.set(keys.seeding, SEEDING, ex=KEY_SECONDS)
         count = 0
         try:

@@ -28,6 +28,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
 from govcheck.fetch_errors import describe_error
+from govcheck.politeness import REQUEST_KIND, download_now
 
 
 # how many hosts' latest answers are kept to ask again
@@ -126,10 +127,10 @@ class NetworkWitness:
         """A HEAD request to ``url`` within the check timeout: its answer, or None."""
         request = scrapy.Request(
             url, method="HEAD", dont_filter=True,
-            meta={"download_timeout": self.check_timeout, "dont_retry": True, "handle_httpstatus_all": True},
+            meta={"download_timeout": self.check_timeout, "dont_retry": True, "handle_httpstatus_all": True, REQUEST_KIND: "network_check"},
         )
         try:
-            response = await self.crawler.engine.download_async(request)
+            response = await download_now(self.crawler, request)
         except Exception as error:
             self.crawler.spider.logger.warning("network check %s: %s", url, describe_error(error))
             return None

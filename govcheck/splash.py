@@ -37,7 +37,9 @@ browser's business: the POST is never redirected by Scrapy.
 Settings: ``SPLASH_URL`` (or ``meta["splash"]["splash_url"]``); ``SPLASH_TIMEOUT``, Splash's
 ``timeout`` argument unless the request gives one (the POST's own download timeout is that plus
 a margin, so Splash's 504 arrives first). Renders share the Splash host's download slot: at
-most CONCURRENT_REQUESTS_PER_DOMAIN at once. A Splash server behind a proxy with basic auth:
+most CONCURRENT_REQUESTS_PER_DOMAIN at once; a render with ``meta["holds_host"]`` (the sites
+spider's) also holds the whole share of the page's own host while Splash loads it
+(govcheck.politeness). A Splash server behind a proxy with basic auth:
 ``SPLASH_USER`` and ``SPLASH_PASS``, credentials read like every other (environment, else
 GOVCHECK_SECRETS_FILE), never settings, so never printed with the crawl's settings.
 """

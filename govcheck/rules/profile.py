@@ -487,6 +487,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.links.severity", _severity),
     ("websites.links.max_points", _number),
     ("websites.links.label", _text),
+    ("websites.links.checked_per_site", _count),
     ("websites.interaction.codes.unanswered", _text),
     ("websites.interaction.codes.no_channel", _text),
     ("websites.interaction.codes.review", _text),

@@ -36,6 +36,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from playwright.async_api import Error as PlaywrightError
@@ -61,6 +62,9 @@ from govcheck.items import ObservationItem
 from govcheck.observations import PageObservation
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
+from govcheck.distributed import round_prefix
+from govcheck.link_answers import LinkAnswers
+from govcheck.politeness import HOLDS_HOST, REQUEST_KIND, download_now
 from govcheck.rules import INTERACTION_TYPE, counts_against
 from govcheck.policy_middleware import SAME_HOST_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
@@ -73,6 +77,12 @@ from govcheck.targets import url_problem
 # Error answers reach the callbacks (they are evidence); 3xx stay with the redirect middleware
 # so that redirect loops end as such.
 ERROR_STATUSES = list(range(400, 600))
+# Priorities in the scheduler and in a host's queue: availability probes first, link checks
+# last (the pages before them lead to more requests of the site); the rest 0.
+PROBE_PRIORITY = 10
+LINK_PRIORITY = -10
+# Answers to HEAD that say the server does not do HEAD (not that the link is broken).
+HEAD_REFUSED = (405, 501)
 
 
 def unfetchable(problem: str) -> str:
@@ -205,11 +215,16 @@ class SitesSpider(RoundSpider):
             "download_timeout": self.probe_timeout,
             "dont_retry": True,  # each probe is one visit, as the indicator counts them
             "handle_httpstatus_list": ERROR_STATUSES,
+            REQUEST_KIND: "probe",
         }
         problem = url_problem(site["url"])
         if problem:  # our register's fault, not the site's: no visit (ok None), with why
             return self.probe_observation(meta, ok=None, status=None, error=unfetchable(problem))
-        return scrapy.Request(site["url"], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, meta=meta)
+        # Probes go first, in the scheduler and in their host's queue: a visit is made when it is
+        # due, not after the pages queued for the same host.
+        return scrapy.Request(
+            site["url"], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, meta=meta, priority=PROBE_PRIORITY
+        )
 
     def parse_probe(self, response: Response) -> ObservationItem:
         self.follow_probe(response.meta)
@@ -297,12 +312,16 @@ class SitesSpider(RoundSpider):
             "first_page": first_page,
             TAKEN_FROM_PAGE: first_page is not None or bool(column and column.get("discovered")),
             SAME_HOST_AS: first_page.url if first_page is not None else None,  # a last page stays on its list's host
+            REQUEST_KIND: "render" if render else "page",
         }
         problem = url_problem(url)
         if problem:
             return self.page_observation(meta, url, status=None, state="failed", error=unfetchable(problem))
         if render:
             meta.update(self.rendering(column))
+            if rendered and kind == "home":
+                # the site's other pages do not wait for a render's links (the scheduler may hold it)
+                self.link_book.home_links_given(site["key"])
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta=meta
         )
@@ -355,7 +374,7 @@ class SitesSpider(RoundSpider):
         read = self.page_reading(meta, reading)
         if discover:
             read["discovered_columns"] = len(discovered)
-        read["links"] = await self.check_links(site, reading.links)
+        read["links"] = await self.check_links(site, reading.links, home=meta["kind"] == "home")
         details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
@@ -427,10 +446,11 @@ class SitesSpider(RoundSpider):
         for columns marked splash when SPLASH_URL is set (govcheck.splash), else Playwright."""
         if (column or {}).get("render") == "splash" and self.settings.get("SPLASH_URL"):
             arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.settings.getfloat("SPLASH_WAIT", 1.0)}
-            return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}}
+            return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}, HOLDS_HOST: True}
         return {
             "renderer": "playwright",
             "playwright": True,
+            HOLDS_HOST: True,  # a browser loads the page and what it pulls from its host
             # Lists are filled by XHR after the load event: wait until the network is quiet.
             "playwright_page_methods": [
                 PageMethod("wait_for_load_state", "networkidle"),
@@ -472,14 +492,27 @@ class SitesSpider(RoundSpider):
         if processes:
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
-        self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
+        self.links_per_site = int(self.setting_or("GOVCHECK_LINKS_PER_SITE", self.profile.section("websites", "links")["checked_per_site"]))
         self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
         self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
         self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
-        self.link_answers: dict[str, asyncio.Future] = {}  # URL → its answer, once per round and process
-        self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
+        # a link to a page in the downloader waits for it as long as the page's fetch may take
+        page_wait = self.settings.getfloat("DOWNLOAD_TIMEOUT", 30) * (self.settings.getint("RETRY_TIMES", 2) + 1) + 60
+        redis_url = self.settings.get("GOVCHECK_REDIS_URL") or None
+        self.link_book = LinkAnswers(self.now, page_wait, redis_url, round_prefix(self.name, self.round_id))
+        self.crawler.signals.connect(self.link_book.drain, signal=signals.spider_closed)
+        # the registered pages of each site: their own observations answer the links to them
+        self.registered_pages = {
+            key: {url for url in [site["url"], *(c["url"] for c in site.get("columns") or [])] if not url_problem(url)}
+            for key, site in self.targets.items()
+        }
+        self.head_answers: dict[str, asyncio.Future[bool]] = {}  # host → whether it answers HEAD (not 405/501)
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
+        self.crawler.signals.connect(self.page_on_its_way, signal=signals.request_reached_downloader)
+        self.crawler.signals.connect(self.page_answered, signal=signals.response_received)
+        for settled in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            self.crawler.signals.connect(self.home_page_settled, signal=settled)
 
     def page_reading(self, meta: dict[str, Any], reading: PageReading) -> dict[str, Any]:
         """What a read page shows besides its list: wording errors, interaction links or messages."""
@@ -619,19 +652,30 @@ class SitesSpider(RoundSpider):
 
     # -- links ------------------------------------------------------------------------
 
-    async def check_links(self, site: dict[str, Any], links: Sequence[str]) -> dict[str, Any]:
-        """The page's links checked: how many, and the broken and unchecked ones with their answers."""
-        given = self.links_of_site.setdefault(site["key"], set())
-        chosen, skipped = [], 0
-        for link in links:
-            if not self.check_outbound and is_outbound(link, site["url"]):
-                skipped += 1
-            elif link in given or len(given) < self.links_per_site:
-                given.add(link)
-                chosen.append(link)
-            else:
-                skipped += 1  # over the site's budget: counted, not checked
-        answers = await asyncio.gather(*(self.link_answer(link) for link in chosen))
+    async def check_links(self, site: dict[str, Any], links: Sequence[str], home: bool = False) -> dict[str, Any]:
+        """The page's links checked: how many, and the broken and unchecked ones with their answers.
+
+        Links to the site's registered pages are answered by those pages' own observations (in
+        the rules: ``pages``); links the round answers anyway (a page it fetched, another site's
+        check) without a request; the others get one within the site's budget
+        (websites.links.checked_per_site: so many of the site's own host, and so many of other
+        hosts), the home page's first (the indicator names them first)."""
+        registered = self.registered_pages.get(site["key"], set())
+        pages = list(dict.fromkeys(link for link in links if link in registered))
+        wanted = [link for link in links if link not in registered and (self.check_outbound or not is_outbound(link, site["url"]))]
+        if not home:
+            await self.link_book.wait_for_home_links(site["key"], site["url"])
+        # The budget is our load on the site's host; links to other hosts have one of the same
+        # size (most of them are shared portals, answered once for every site).
+        own_checks = set()
+        for outbound in (False, True):
+            group = [link for link in wanted if is_outbound(link, site["url"]) == outbound]
+            budget_of = f"{site['key']}:outbound" if outbound else site["key"]
+            own_checks.update(await self.link_book.give(budget_of, group, self.links_per_site))
+        if home:
+            self.link_book.home_links_given(site["key"])
+        chosen = [link for link in wanted if link in own_checks or self.link_book.known(link)]
+        answers = await asyncio.gather(*(self.link_book.answer(link, self.fetch_link_answer) for link in chosen))
         resolver_proven = reached_by_name(site["url"])
         broken, unchecked = [], []
         for link, (status, error, checked_at) in zip(chosen, answers):
@@ -639,30 +683,69 @@ class SitesSpider(RoundSpider):
             if outcome != "ok":
                 record = {"url": link, "status": status, "error": error, "outbound": is_outbound(link, site["url"]), "checked_at": checked_at}
                 (broken if outcome == "broken" else unchecked).append(record)
-        return {"found": len(links), "checked": len(chosen), "skipped": skipped, "broken": broken, "unchecked": unchecked}
+        checked = len(chosen) + sum(1 for link in links if link in registered)
+        return {"found": len(links), "checked": checked, "skipped": len(links) - checked, "broken": broken, "unchecked": unchecked, "pages": pages}
 
-    def link_answer(self, url: str) -> asyncio.Future:
-        if url not in self.link_answers:
-            self.link_answers[url] = asyncio.ensure_future(self.fetch_link_answer(url))
-        return self.link_answers[url]
+    def page_on_its_way(self, request: Request, spider: Any) -> None:
+        """A page or detail page of the round reached the downloader: links to it wait for it."""
+        if request.meta.get(REQUEST_KIND) in ("page", "detail") and "redirect_urls" not in request.meta:
+            self.link_book.page_requested(request.url)
 
-    async def fetch_link_answer(self, url: str) -> tuple[int | None, str, datetime]:
-        """(status, error, when): HEAD first; GET when HEAD is refused or fails, except after our
-        timeout (a server that does not answer HEAD in time will not answer GET either)."""
+    def page_answered(self, response: Response, request: Request, spider: Any) -> None:
+        """A page or detail page of the round was fetched (the engine's signal: before any
+        callback, so no link waits for the scraper)."""
+        if request.meta.get(REQUEST_KIND) in ("page", "detail"):
+            self.page_answers_links(request.meta, request.url, response.status, "")
+
+    def home_page_settled(self, item: Any, **_: Any) -> None:
+        """A home page's observation is out, read or not: its site's other pages need not wait for
+        its links any longer (those that were read were given before)."""
+        if isinstance(item, ObservationItem) and item.kind == "home":
+            self.link_book.home_links_given(item.target_key)
+
+    def page_answers_links(self, meta: dict[str, Any], url: str, status: int | None, error: str) -> None:
+        """A page fetched (not rendered) answers the links to it, at the address it was asked at."""
+        asked_at = (meta.get("redirect_urls") or [url])[0]
+        if status is not None and not answered(status):
+            error = f"HTTP {status}"
+        self.link_book.page_answered(asked_at, status, error)
+
+    async def fetch_link_answer(self, url: str) -> tuple[int | None, str]:
+        """(status, error): HEAD first, unless the host refused HEAD; GET when HEAD is refused or
+        fails, except after our timeout (a server that does not answer HEAD in time will not
+        answer GET either). HEAD is not retried: what it does not answer, GET does. A host's
+        first check goes alone; the others wait for its answer to know whether HEAD is worth it."""
+        host = urlsplit(url).hostname or ""
+        does_head = self.head_answers.get(host)
+        first = does_head is None
+        if first:
+            does_head = self.head_answers[host] = asyncio.get_running_loop().create_future()
+        elif not await asyncio.shield(does_head):
+            return await self.try_link(url, "GET")
         status, error = await self.try_link(url, "HEAD")
-        if not answered(status) and error != "timeout":
-            status, error = await self.try_link(url, "GET")
-        return status, error, self.now()
+        if first:
+            does_head.set_result(status not in HEAD_REFUSED)
+        if answered(status) or error == "timeout":
+            return status, error
+        return await self.try_link(url, "GET")
 
     async def try_link(self, url: str, method: str) -> tuple[int | None, str]:
         request = Request(
             url,
             method=method,
+            # A GET is dropped after its headers (stop_link_download); on a kept-alive connection
+            # that can cut the next request sent on it, which Twisted then sends again: the host
+            # would get one request more than we count. So the connection ends with the answer.
+            headers={"Connection": "close"} if method != "HEAD" else None,
             dont_filter=True,
-            meta={"link_check": True, TAKEN_FROM_PAGE: True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
+            priority=LINK_PRIORITY,
+            meta={
+                "link_check": True, TAKEN_FROM_PAGE: True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout,
+                "dont_retry": method == "HEAD", REQUEST_KIND: "link",
+            },
         )
         try:
-            response = await self.crawler.engine.download_async(request)
+            response = await download_now(self.crawler, request)
         except Exception as error:  # the error is the answer
             return None, describe_error(error)
         return response.status, "" if answered(response.status) else f"HTTP {response.status}"
@@ -681,7 +764,8 @@ class SitesSpider(RoundSpider):
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
-                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True, meta={TAKEN_FROM_PAGE: True}))
+                request = scrapy.Request(entry.url, dont_filter=True, meta={TAKEN_FROM_PAGE: True, REQUEST_KIND: "detail"})
+                response = await download_now(self.crawler, request)
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
@@ -690,6 +774,7 @@ class SitesSpider(RoundSpider):
                 published = extract_publish_date(response.text, self.as_of)
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
+                self.link_book.page_answered(entry.url, None, detail["error"])  # unless its answer came
             else:
                 detail.update(
                     date=published.date,
@@ -719,7 +804,10 @@ class SitesSpider(RoundSpider):
 
     def page_failed(self, failure: Failure) -> ObservationItem:
         request = failure.request
-        return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
+        error = describe_failure(failure)
+        if not request.meta.get("rendered"):
+            self.page_answers_links(request.meta, request.url, None, error)
+        return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=error)
 
     def unread_page(self, meta: dict[str, Any], url: str, state: str, status: int | None, error: str) -> PageObservation:
         """The observation of a page that could not be read: as failed (or unparsed), or, when
