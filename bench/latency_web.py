@@ -20,6 +20,9 @@ links, a third of them to other hosts):
   special-topic pages of the site (``/zt/``), the home pages of five other sites of the web (a
   city's sites link to each other), and a footer of ten links to shared portals (other hosts,
   answered fast, as large portals are);
+- ``/hdjl/``: the 政民互动 section, linking its 我要咨询 channel, as real sites do (the home
+  page names only the section: the round reads the section's page, finds the channel there and
+  looks no further);
 - ``/cN/``: the navigation, a dated list of entries (newest first, within the weeks before
   the monitoring day), the footer; ``/cN/tM.html``: an entry with its date;
 - broken links, as real sites have them: a portal page that is gone (404, linked from every
@@ -289,7 +292,7 @@ class LatencyWeb:
                 return 200, self.entry(site, column, int(name[1:-5])), "entry"
             return 404, page("404", "页面不存在"), "missing"
         if parts == ["hdjl"]:
-            return 200, page("政民互动", f"{self.navigation(site)}<h1>政民互动</h1><p>我要咨询</p>"), "other"
+            return 200, page("政民互动", f"{self.navigation(site)}<h1>政民互动</h1><p><a href='/hdjl/zx.html'>我要咨询</a></p>"), "other"
         if parts[0] == "zt" and len(parts) == 2 and parts[1][1:-5].isdigit():
             return 200, page("专题", "<h1>专题</h1>"), "other"
         if parts == ["media.html"]:
