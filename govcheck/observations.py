@@ -203,6 +203,8 @@ class HomeObservation(PageObservation):
     interaction_unresolved: list[dict[str, Any]] | None = optional()
     channel_search: dict[str, Any] | None = optional()
     discovered_columns: int | None = optional()
+    # 服务不实用 (1): the service entries, navigation and unclear places (govcheck.extract.services)
+    services: dict[str, Any] | None = optional()
 
 
 @dataclass(kw_only=True)

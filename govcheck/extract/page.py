@@ -23,6 +23,7 @@ from govcheck.extract.interaction import (
     names_channel_section,
 )
 from govcheck.extract.links import is_outbound
+from govcheck.extract.services import ServiceSearch, find_service_entries, merge_service_searches
 from govcheck.extract.listing import (
     ListPage,
     MorePages,
@@ -52,6 +53,8 @@ class PageReading:
     # a column's list that runs from old to new and says it goes on over more pages: its newest
     # entries may be on a later page (listing.oldest_first, listing.more_pages)
     more_pages: MorePages | None
+    # home pages only: the service entries, navigation and unclear places (服务不实用 (1))
+    services: ServiceSearch | None = None
 
 
 def read_page(
@@ -66,8 +69,10 @@ def read_page(
     interaction_column: bool = False,
     navigation: bool = False,
     platform_hosts: Collection[str] = (),
+    portal_hosts: Collection[str] = (),
 ) -> PageReading:
-    """``platform_hosts``: the profile's words of unified platforms' hosts (12345, liuyan…)."""
+    """``platform_hosts``: the profile's words of unified platforms' hosts (12345, liuyan…);
+    ``portal_hosts``: those of 政务服务网 portals (zwfw…)."""
     page = extract_list(html, url, as_of, selector, home=home)
     news = news_urls(page)
     channels = channel_links(html, url, news=news) if home else ChannelLinks((), ())
@@ -85,6 +90,7 @@ def read_page(
         messages=extract_messages(html, url, read_at) if interaction_column else None,
         links=tuple(extract_links(html, url)),
         more_pages=more_pages(html, url) if not home and page.state == "entries" and oldest_first(page) else None,
+        services=find_service_entries(html, url, portal_hosts=portal_hosts, news=news) if home else None,
     )
 
 
@@ -128,6 +134,7 @@ def with_frames(
     *,
     home: bool = False,
     platform_hosts: Collection[str] = (),
+    portal_hosts: Collection[str] = (),
 ) -> PageReading:
     """A rendered page's reading with what its frames show (``(url, html)``, html None when the
     browser could not give it): page.content() holds the main frame only, and a list, a menu or
@@ -139,7 +146,11 @@ def with_frames(
         return reading
     channels = ChannelLinks(reading.interaction_links, reading.interaction_unresolved)
     search = reading.channel_search
+    services = reading.services
     if home:
+        services = merge_service_searches(
+            [services or ServiceSearch((), (), ()), *(find_service_entries(html, url, portal_hosts=portal_hosts) for url, html in _frame_documents(frames))]
+        )
         channels = merge_channel_links([channels, channel_links_in_frames(frames)])
         search = None
         if not names_a_write_in_channel(channels.found):
@@ -155,6 +166,7 @@ def with_frames(
         interaction_links=channels.found,
         interaction_unresolved=channels.unresolved,
         channel_search=search,
+        services=services,
     )
 
 

@@ -13,6 +13,7 @@ Where each indicator lives:
 - ``interaction``: 互动回应差 (1) channels, with the proof of absence, and (2) messages
 - ``wording``: 严重表述错误
 - ``links``: 网站可用性 (broken links)
+- ``services``: 服务不实用 (1) no service entry, with the proof of absence
 - ``websites``: every website finding together (:func:`evaluate_site`), and the spider's one
   question to the rules (:func:`counts_against`)
 - ``account_state`` and ``accounts``: the new-media rules over the merged observations of an account
@@ -45,6 +46,7 @@ from govcheck.rules.profile import (
     load_profile,
     profile_reference,
 )
+from govcheck.rules.services import service_findings, services_required
 from govcheck.rules.verdict import assess, score_of, verdict_of
 from govcheck.rules.websites import column_findings, counts_against, evaluate_site
 from govcheck.rules.wording import serious_error_findings
@@ -84,6 +86,8 @@ __all__ = [
     "rename_findings",
     "score_of",
     "serious_error_findings",
+    "service_findings",
+    "services_required",
     "site_interaction_findings",
     "stale_column_findings",
     "unreadable_column_findings",

@@ -52,6 +52,7 @@ from govcheck.extract.links import answered, is_outbound, link_outcome, reached_
 from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
+from govcheck.extract.services import service_record
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
@@ -326,9 +327,12 @@ class SitesSpider(RoundSpider):
             interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
             navigation=discover,
             platform_hosts=self.platform_hosts,
+            portal_hosts=self.portal_hosts or (),
         )
         frames = page_method_result(response, frame_documents) or []  # rendered pages only
-        reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts)
+        reading = with_frames(
+            reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts, portal_hosts=self.portal_hosts or ()
+        )
         page = reading.page
         if meta["first_page"] is not None:
             yield self.with_last_page(meta, response.url, page)
@@ -407,7 +411,10 @@ class SitesSpider(RoundSpider):
                 return True
             if registered_without_columns and not discovered:
                 return True
-            return self.page_counts_against(site, observation) == "stale" and depends_on_a_browser(html)
+            counts = self.page_counts_against(site, observation)
+            if counts == "no service":
+                return True  # 服务不实用 would veto: a service menu is often written by script
+            return counts == "stale" and depends_on_a_browser(html)
         return self.page_counts_against(site, observation) is not None and depends_on_a_browser(html)
 
     def page_counts_against(self, site: dict[str, Any], observation: PageObservation) -> str | None:
@@ -468,6 +475,9 @@ class SitesSpider(RoundSpider):
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
         self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
         self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
+        services = self.profile.section("websites").get("services")
+        # None: the profile does not check 服务不实用 (a copy made before it)
+        self.portal_hosts = tuple(services.get("portal_hosts") or ()) if services else None
         self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
         self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
@@ -486,6 +496,8 @@ class SitesSpider(RoundSpider):
         if meta["kind"] == "home":
             read["interaction_links"] = channel_link_records(reading)
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
+            if reading.services is not None and self.portal_hosts is not None:
+                read["services"] = service_record(reading.services)
         listed = reading.messages
         if listed is not None:
             messages = [
