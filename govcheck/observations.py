@@ -184,6 +184,8 @@ class PageObservation(Observation):
     last_page: dict[str, Any] | None = optional()
     links: dict[str, Any] | None = optional()
     serious_errors: list[dict[str, Any]] | None = optional()
+    # links of gambling, porn or violence, shown or hidden (govcheck.extract.bad_links)
+    bad_links: list[dict[str, Any]] | None = optional()
     word_list: str | None = optional()
 
     def to_document(self) -> dict[str, Any]:

@@ -348,6 +348,34 @@ def test_portals_show_their_service_entry_and_departments_are_exempt(crawled):
     assert not [f for f in site_findings(crawled, department) if f["code"].startswith("site.services")]
 
 
+def test_a_hacked_page_with_hidden_gambling_links_fails_naming_each_technique(crawled):
+    site = site_named("hacked")
+    finding = finding_of(crawled, site, "site.security.bad_links")
+    assert (finding["severity"], finding["label"]) == ("veto", "存在暗链")
+    seen = [(link["url"], link["text"], link["techniques"], link["page_url"]) for link in finding["evidence"]["links"]]
+    home_url = crawled["base_url"] + site["home"]
+    assert seen == [(crawled["base_url"] + b["url"], b["text"], b["techniques"], home_url) for b in site["expected_bad_links"]]
+    assert all(link["element"].startswith("<a ") for link in finding["evidence"]["links"])
+    assert (verdict_of(crawled, site["name"])["verdict"], verdict_of(crawled, site["name"])["labels"]) == ("不合格", "存在暗链")
+
+
+def test_a_link_with_an_ambiguous_word_is_reviewed_never_failed(crawled):
+    site = site_named("lottery-link")
+    finding = finding_of(crawled, site, "site.security.review")
+    assert (finding["severity"], finding["label"]) == ("review", "疑似不良链接待人工复核")
+    assert "中国福利彩票" in finding["reason"] and finding["evidence"]["links"] == []
+    assert verdict_of(crawled, site["name"])["verdict"] == "待人工复核"
+
+
+def test_no_other_page_carries_a_bad_link(crawled):
+    for site in manifest_sites():
+        if site.get("expected_bad_links"):
+            continue
+        for kind in ("home", "column"):
+            for key, observation in observations_of(crawled, site, kind).items():
+                assert observation["bad_links"] == [], (site["slug"], key)
+
+
 def test_channels_named_as_real_sites_name_them_pass(crawled):
     # 建言献策 and 投诉建议 were failed as "no channel" by a shorter word list
     for slug, name in (("jianyan", "建言献策"), ("tousu", "投诉建议")):

@@ -23,6 +23,7 @@ from govcheck.extract.interaction import (
     names_channel_section,
 )
 from govcheck.extract.links import is_outbound
+from govcheck.extract.bad_links import BadLink, find_bad_links
 from govcheck.extract.services import ServiceSearch, find_service_entries, merge_service_searches
 from govcheck.extract.listing import (
     ListPage,
@@ -55,6 +56,8 @@ class PageReading:
     more_pages: MorePages | None
     # home pages only: the service entries, navigation and unclear places (服务不实用 (1))
     services: ServiceSearch | None = None
+    # links whose words or host are gambling, porn or violence, shown or hidden (安全 links)
+    bad_links: tuple[BadLink, ...] = ()
 
 
 def read_page(
@@ -91,6 +94,7 @@ def read_page(
         links=tuple(extract_links(html, url)),
         more_pages=more_pages(html, url) if not home and page.state == "entries" and oldest_first(page) else None,
         services=find_service_entries(html, url, portal_hosts=portal_hosts, news=news) if home else None,
+        bad_links=find_bad_links(html, url, news=news),
     )
 
 

@@ -14,6 +14,7 @@ Where each indicator lives:
 - ``wording``: 严重表述错误
 - ``links``: 网站可用性 (broken links)
 - ``services``: 服务不实用 (1) no service entry, with the proof of absence
+- ``security``: 安全 links (gambling, porn, violence; shown or hidden) and later dates (伪造发稿日期?)
 - ``websites``: every website finding together (:func:`evaluate_site`), and the spider's one
   question to the rules (:func:`counts_against`)
 - ``account_state`` and ``accounts``: the new-media rules over the merged observations of an account
@@ -46,6 +47,7 @@ from govcheck.rules.profile import (
     load_profile,
     profile_reference,
 )
+from govcheck.rules.security import bad_link_findings, future_date_findings
 from govcheck.rules.services import service_findings, services_required
 from govcheck.rules.verdict import assess, score_of, verdict_of
 from govcheck.rules.websites import column_findings, counts_against, evaluate_site
@@ -67,6 +69,7 @@ __all__ = [
     "assess",
     "availability_findings",
     "available_profiles",
+    "bad_link_findings",
     "blank_column_findings",
     "check_messages",
     "column_findings",
@@ -74,6 +77,7 @@ __all__ = [
     "evaluate_account",
     "evaluate_site",
     "found_findings",
+    "future_date_findings",
     "home_page_findings",
     "interaction_findings",
     "link_findings",

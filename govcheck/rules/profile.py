@@ -579,8 +579,24 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("websites.services", lambda v: _section_problem(v, SERVICES_KEYS)),
     # proof of absence of 服务不实用: the fewest named navigation entries (2 without it)
     ("websites.services.navigation_min_entries", _count),
+    # 安全 links and later dates; a profile without it does not check them (govcheck.rules.security)
+    ("websites.security", lambda v: _section_problem(v, SECURITY_KEYS)),
 )
 
+# what websites.security must hold when present
+SECURITY_KEYS: tuple[tuple[str, Check], ...] = (
+    ("list", _text),
+    ("codes.bad_links", _text),
+    ("codes.review", _text),
+    ("codes.future_dates", _text),
+    ("severity", _severity),
+    ("labels.hidden", _text),
+    ("labels.shown", _text),
+    ("labels.review", _text),
+    ("labels.future_dates", _text),
+    ("reasons.ambiguous", _text),
+    ("reasons.future_dates", _text),
+)
 
 # what websites.services must hold when present: key path → check
 SERVICES_KEYS: tuple[tuple[str, Check], ...] = (

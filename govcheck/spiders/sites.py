@@ -52,6 +52,7 @@ from govcheck.extract.links import answered, is_outbound, link_outcome, reached_
 from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
+from govcheck.extract.bad_links import bad_link_record
 from govcheck.extract.services import service_record
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
@@ -492,6 +493,7 @@ class SitesSpider(RoundSpider):
                 {"wrong": h.wrong, "right": h.right, "snippet": h.snippet, "hidden": h.hidden} for h in reading.serious_errors
             ],
             "word_list": self.word_list,
+            "bad_links": [bad_link_record(link) for link in reading.bad_links],
         }
         if meta["kind"] == "home":
             read["interaction_links"] = channel_link_records(reading)
