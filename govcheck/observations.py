@@ -207,6 +207,8 @@ class HomeObservation(PageObservation):
     discovered_columns: int | None = optional()
     # 服务不实用 (1): the service entries, navigation and unclear places (govcheck.extract.services)
     services: dict[str, Any] | None = optional()
+    # 功能设计 marks: 网站标识码, ICP, 公安备案, 党政机关网站标识, 找错 (govcheck.extract.marks)
+    marks: dict[str, Any] | None = optional()
 
 
 @dataclass(kw_only=True)

@@ -24,6 +24,7 @@ from govcheck.extract.interaction import (
 )
 from govcheck.extract.links import is_outbound
 from govcheck.extract.bad_links import BadLink, find_bad_links
+from govcheck.extract.marks import SiteMarks, find_site_marks
 from govcheck.extract.services import ServiceSearch, find_service_entries, merge_service_searches
 from govcheck.extract.listing import (
     ListPage,
@@ -58,6 +59,8 @@ class PageReading:
     services: ServiceSearch | None = None
     # links whose words or host are gambling, porn or violence, shown or hidden (安全 links)
     bad_links: tuple[BadLink, ...] = ()
+    # home pages only: 网站标识码, ICP, 公安备案, 党政机关网站标识, 找错 (功能设计)
+    marks: SiteMarks | None = None
 
 
 def read_page(
@@ -95,6 +98,7 @@ def read_page(
         more_pages=more_pages(html, url) if not home and page.state == "entries" and oldest_first(page) else None,
         services=find_service_entries(html, url, portal_hosts=portal_hosts, news=news) if home else None,
         bad_links=find_bad_links(html, url, news=news),
+        marks=find_site_marks(html, url) if home else None,
     )
 
 

@@ -53,6 +53,7 @@ from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depen
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
 from govcheck.extract.bad_links import bad_link_record
+from govcheck.extract.marks import marks_record
 from govcheck.extract.services import service_record
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
@@ -498,6 +499,8 @@ class SitesSpider(RoundSpider):
         if meta["kind"] == "home":
             read["interaction_links"] = channel_link_records(reading)
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
+            if reading.marks is not None:
+                read["marks"] = marks_record(reading.marks)
             if reading.services is not None and self.portal_hosts is not None:
                 read["services"] = service_record(reading.services)
         listed = reading.messages
