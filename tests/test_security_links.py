@@ -180,3 +180,22 @@ def test_the_notice_names_the_new_problems_as_notices_do(profile):
         [failed("南塬县水务局", "site.security.bad_links", "存在暗链"), failed("南塬县人民政府", "site.services.none", "服务不实用")], "site"
     )
     assert sentences == ["南塬县水务局网站存在暗链等链接不良内容的安全隐患", "南塬县人民政府网站未提供办事服务，服务不实用"]
+
+
+def test_a_frame_of_a_gambling_host_is_found_and_a_zero_sized_one_named_so():
+    html = page('<iframe src="http://www.bet365.example/" width="0" height="0" frameborder="0"></iframe>'
+                '<iframe src="http://www.cwl.gov.cn/" width="300" height="200" title="福利彩票"></iframe>')
+    links = find_bad_links(html, URL)
+    assert [(link.url, link.term, link.strength, link.techniques) for link in links] == [
+        ("http://www.bet365.example/", "bet365", "definite", ("zero size",)),
+        ("http://www.cwl.gov.cn/", "彩票", "ambiguous", ()),
+    ]
+
+
+def test_a_rendered_page_s_frames_are_scanned_too():
+    from govcheck.extract.page import read_page, with_frames
+
+    html = page('<iframe src="http://www.nanyuan.gov.cn/ad.html"></iframe>')
+    reading = read_page(html, URL, AS_OF, AS_OF, ())
+    framed = with_frames(reading, [("http://www.nanyuan.gov.cn/ad.html", page('<div style="display:none"><a href="http://a.example/">澳门百家乐</a></div>'))], URL, AS_OF)
+    assert [(link.text, link.techniques) for link in framed.bad_links] == [("澳门百家乐", ("display:none",))]

@@ -2,8 +2,9 @@
 hidden, and how they are hidden. Plain functions over HTML, no Scrapy.
 
 A hacked government page carries such links hidden from its visitors but read by search
-engines (暗链). :func:`find_bad_links` reads every link of the page (``<a>``, ``<area>``, and the
-links a script writes with ``document.write`` or ``innerHTML``) against the word and host list
+engines (暗链). :func:`find_bad_links` reads every link of the page (``<a>``, ``<area>``, the
+frames it shows (``<iframe>``, ``<frame>``: their address) and the links a script writes with
+``document.write`` or ``innerHTML``) against the word and host list
 (govcheck/data/bad_links.txt: each entry with its category, ``definite`` or ``ambiguous``, and
 its source) and records, for each hit, the element, what matched and the hiding techniques seen
 on the link or an element around it:
@@ -11,8 +12,8 @@ on the link or an element around it:
 - ``display:none`` (also the ``hidden`` attribute), ``visibility:hidden``, ``opacity:0``;
 - ``off-screen``: absolutely positioned far outside the page (left/top ≤ −500px), or text pushed
   out by ``text-indent``/``margin`` ≤ −500px;
-- ``zero size``: a width or height of at most 1px with overflow hidden; ``zero font-size``: a
-  font size of at most 1px;
+- ``zero size``: a width or height of at most 1px with overflow hidden (a frame: its own width
+  or height attribute or style of at most 1px); ``zero font-size``: a font size of at most 1px;
 - ``colour as background``: the text colour equals the background colour of the nearest element
   that sets one (the page white when none does);
 - ``script``: written into the page by an inline script.
@@ -194,7 +195,11 @@ def _techniques(link: etree._Element, rules: Sequence[tuple[str | None, str | No
         if any(v is not None and v <= _FAR for v in [*offsets, *pushed]):
             found.append("off-screen")
         sizes = [_px(style[name]) for name in ("width", "height") if name in style]
-        if style.get("overflow") == "hidden" and any(v is not None and v <= 1 for v in sizes):
+        if node.tag in ("iframe", "frame"):  # a frame shows nothing outside its own box
+            sizes += [_px(node.get(name) or "") for name in ("width", "height") if node.get(name)]
+            if any(v is not None and v <= 1 for v in sizes):
+                found.append("zero size")
+        elif style.get("overflow") == "hidden" and any(v is not None and v <= 1 for v in sizes):
             found.append("zero size")
         if "font-size" in style and (size := _px(style["font-size"])) is not None and size <= 1:
             found.append("zero font-size")
@@ -249,8 +254,8 @@ def find_bad_links(
         return ()
     rules = _style_rules(root)
     found: list[BadLink] = []
-    for link in root.iter("a", "area"):
-        url = _resolve(link.get("href"), base_url) or ""
+    for link in root.iter("a", "area", "iframe", "frame"):
+        url = _resolve(link.get("src" if link.tag in ("iframe", "frame") else "href"), base_url) or ""
         text = " ".join(part for part in (link.text_content() if link.tag == "a" else "", link.get("title") or "", link.get("alt") or "",
                                           *(img.get("alt") or "" for img in link.iter("img"))) if part.strip())
         term = _match(text, url, terms)

@@ -175,6 +175,8 @@ def with_frames(
         interaction_unresolved=channels.unresolved,
         channel_search=search,
         services=services,
+        # a frame's links are the page's: a hidden link in a frame is hidden from its visitors too
+        bad_links=(*reading.bad_links, *(link for url, html in _frame_documents(frames) for link in find_bad_links(html, url))),
     )
 
 
