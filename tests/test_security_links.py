@@ -199,3 +199,14 @@ def test_a_rendered_page_s_frames_are_scanned_too():
     reading = read_page(html, URL, AS_OF, AS_OF, ())
     framed = with_frames(reading, [("http://www.nanyuan.gov.cn/ad.html", page('<div style="display:none"><a href="http://a.example/">澳门百家乐</a></div>'))], URL, AS_OF)
     assert [(link.text, link.techniques) for link in framed.bad_links] == [("澳门百家乐", ("display:none",))]
+
+
+def test_links_on_the_detail_pages_and_channel_pages_read_count_with_their_own_address(profile):
+    observation = home([])
+    observation["detail_pages"] = [{"title": "通知", "url": URL + "d.html", "date": None, "bad_links": [hit("真人荷官", techniques=["off-screen"])]}]
+    observation["channel_search"] = {"pages": [{"name": "政民互动", "url": URL + "zmhd/", "page_url": URL + "zmhd/index.html", "outcome": "none",
+                                                "bad_links": [hit("中国福利彩票", strength="ambiguous")]}]}
+    [finding] = bad_link_findings(target(), [observation], AS_OF, profile)
+    assert finding.severity == "veto" and finding.label == "存在暗链"
+    assert [link["page_url"] for link in finding.evidence["links"]] == [URL + "d.html"]
+    assert [link["page_url"] for link in finding.evidence["ambiguous"]] == [URL + "zmhd/index.html"]

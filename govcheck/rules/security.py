@@ -40,6 +40,15 @@ def bad_link_findings(
         page = as_observation(observation, PageObservation)
         for hit in page.bad_links or []:
             hits.append({**hit, "page": page.key, "page_url": page.url, "fetched_at": local(page.fetched_at, profile)})
+        # the pages read from it: the detail pages of a list without dates, the places looked at for a channel
+        search = getattr(page, "channel_search", None)
+        read_from = [*(page.detail_pages or []), *((search or {}).get("pages") or [] if isinstance(search, Mapping) else [])]
+        for other in read_from:
+            if not isinstance(other, Mapping):
+                continue
+            for hit in other.get("bad_links") or []:
+                url = other.get("page_url") or other.get("url", "")
+                hits.append({**hit, "page": page.key, "page_url": url, "fetched_at": local(other.get("fetched_at") or page.fetched_at, profile)})
     if not hits:
         return []
     definite = [h for h in hits if h.get("strength") == "definite"]

@@ -52,7 +52,7 @@ from govcheck.extract.links import answered, is_outbound, link_outcome, reached_
 from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
-from govcheck.extract.bad_links import bad_link_record
+from govcheck.extract.bad_links import bad_link_record, find_bad_links
 from govcheck.extract.marks import marks_record
 from govcheck.extract.services import service_record
 from govcheck.extract.wording import load_terms
@@ -590,6 +590,7 @@ class SitesSpider(RoundSpider):
         except AttributeError:  # a document, an image: no page a channel is on
             kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
+        record["bad_links"] = [bad_link_record(link) for link in find_bad_links(html, response.url)]
         seen = self.channel_page(html, response.url, candidate, known)
         if seen.outcome != "channel" and depends_on_a_browser(html):
             rendered = await self.rendered_channel_page(response.url, candidate, known)
@@ -696,6 +697,7 @@ class SitesSpider(RoundSpider):
                     details.append(detail)
                     continue
                 published = extract_publish_date(response.text, self.as_of)
+                detail["bad_links"] = [bad_link_record(link) for link in find_bad_links(response.text, response.url)]
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
             else:
