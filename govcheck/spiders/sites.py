@@ -501,7 +501,7 @@ class SitesSpider(RoundSpider):
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
             if reading.marks is not None:
                 read["marks"] = marks_record(reading.marks)
-            if reading.services is not None and self.portal_hosts is not None:
+            if reading.services is not None:
                 read["services"] = service_record(reading.services)
         listed = reading.messages
         if listed is not None:
