@@ -95,7 +95,7 @@ def test_the_list_names_a_category_strength_and_source_for_every_entry(tmp_path)
     wrong.write_text("text\t赌场\t赌博\tcertain\tx\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bad.txt, line 1"):
         load_bad_link_terms(wrong)
-    assert BAD_LINKS_FILE.name == "bad_links.txt"
+    assert BAD_LINKS_FILE == "bad_links.txt"
 
 
 def corpus_homes() -> list[LabelledPage]:
@@ -210,3 +210,28 @@ def test_links_on_the_detail_pages_and_channel_pages_read_count_with_their_own_a
     assert finding.severity == "veto" and finding.label == "存在暗链"
     assert [link["page_url"] for link in finding.evidence["links"]] == [URL + "d.html"]
     assert [link["page_url"] for link in finding.evidence["ambiguous"]] == [URL + "zmhd/index.html"]
+
+
+def test_the_shipped_lists_load_from_a_zipped_egg(tmp_path):
+    """Scrapyd runs the spiders from a zipped egg: the lists are read as package data."""
+    import subprocess
+    import sys
+    import zipfile
+
+    import govcheck
+
+    package = Path(govcheck.__file__).parent
+    egg = tmp_path / "govcheck.egg"
+    with zipfile.ZipFile(egg, "w") as archive:
+        for file in package.rglob("*"):
+            if file.is_file() and "__pycache__" not in file.parts:
+                archive.write(file, f"govcheck/{file.relative_to(package)}")
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import govcheck; assert govcheck.__file__.startswith(sys.argv[1]), govcheck.__file__; "
+        "from govcheck.extract import bad_links, services; "
+        "print(len(bad_links.load_bad_link_terms()), len(services.service_words()))"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(egg)], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr
+    terms, words = (int(n) for n in done.stdout.split())
+    assert terms == len(load_bad_link_terms()) and words > 5

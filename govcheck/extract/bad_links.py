@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,7 +42,7 @@ from govcheck.extract.listing import _parse, _resolve
 
 __all__ = ["BadLink", "BadLinkTerm", "bad_link_record", "find_bad_links", "load_bad_link_terms"]
 
-BAD_LINKS_FILE = Path(__file__).resolve().parent.parent / "data" / "bad_links.txt"
+BAD_LINKS_FILE = "bad_links.txt"  # in govcheck/data (read as package data: eggs are zipped)
 _CATEGORIES = ("赌博", "色情", "暴力")
 _STRENGTHS = ("definite", "ambiguous")
 _ELEMENT_CHARS = 300  # of the element kept as evidence
@@ -76,14 +77,18 @@ def _normalised(text: str) -> str:
 
 
 @cache
-def load_bad_link_terms(path: Path = BAD_LINKS_FILE) -> tuple[BadLinkTerm, ...]:
-    """The entries of the bad-link list; ValueError naming the file and line of a wrong one."""
+def load_bad_link_terms(path: Path | None = None) -> tuple[BadLinkTerm, ...]:
+    """The entries of the bad-link list at ``path`` (None: the shipped one); ValueError naming the
+    file and line of a wrong one."""
+    shipped = resources.files("govcheck") / "data" / BAD_LINKS_FILE
+    text = (path or shipped).read_text(encoding="utf-8")
+    name = path.name if path else BAD_LINKS_FILE
     terms = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        where = f"bad-link list {path.name}, line {number}"
+        where = f"bad-link list {name}, line {number}"
         if len(fields) != 5 or not all(f.strip() for f in fields):
             raise ValueError(f"{where}: expected where, word, category, strength and source separated by tabs")
         kind, word, category, strength, source = (f.strip() for f in fields)
@@ -91,7 +96,7 @@ def load_bad_link_terms(path: Path = BAD_LINKS_FILE) -> tuple[BadLinkTerm, ...]:
             raise ValueError(f"{where}: where must be text or host, category one of {'/'.join(_CATEGORIES)}, strength definite or ambiguous")
         terms.append(BadLinkTerm(kind, _normalised(word), category, strength, source))
     if not terms:
-        raise ValueError(f"bad-link list {path.name}: no entries")
+        raise ValueError(f"bad-link list {name}: no entries")
     return tuple(terms)
 
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,7 +32,7 @@ from govcheck.extract.listing import _base_href, _shown_tree
 
 __all__ = ["ServiceEntry", "ServiceSearch", "find_service_entries", "merge_service_searches", "service_words"]
 
-SERVICE_ENTRIES_FILE = Path(__file__).resolve().parent.parent / "data" / "service_entries.txt"
+SERVICE_ENTRIES_FILE = "service_entries.txt"  # in govcheck/data (read as package data: eggs are zipped)
 
 # path segments of service sections (办事大厅 bsdt, 办事指南 bszn, 网上办事 wsbs, 政务服务 zwfw…):
 # an unnamed link there may be a service entry a visitor sees as an image
@@ -64,19 +65,22 @@ class ServiceSearch:
 
 
 @cache
-def service_words(path: Path = SERVICE_ENTRIES_FILE) -> tuple[str, ...]:
-    """The words of the service-entry list (the first field of each line)."""
+def service_words(path: Path | None = None) -> tuple[str, ...]:
+    """The words of the service-entry list at ``path`` (None: the shipped one), the first field of each line."""
+    shipped = resources.files("govcheck") / "data" / SERVICE_ENTRIES_FILE
+    text = (path or shipped).read_text(encoding="utf-8")
+    name = path.name if path else SERVICE_ENTRIES_FILE
     words = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         word = line.split("\t", 1)[0].strip()
         if len(word) < 2:
-            raise ValueError(f"service-entry list {path.name}, line {number}: the word {word!r} is too short")
+            raise ValueError(f"service-entry list {name}, line {number}: the word {word!r} is too short")
         words.append(word)
     if not words:
-        raise ValueError(f"service-entry list {path.name}: no entries")
+        raise ValueError(f"service-entry list {name}: no entries")
     return tuple(words)
 
 
