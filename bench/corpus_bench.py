@@ -4,7 +4,7 @@
 
 FOLDER (default ../shared/corpus beside the checkout) holds labels.json and the pages it names
 (its README says what each label means). Every page is read at its own time, through the
-sites spider's reading path and the rules (govcheck.corpus: the home observation the spider
+sites spider's reading path and the rules (tests/corpus.py: the home observation the spider
 would record, the pages it links to not read, as they are not in the corpus). Printed per kind:
 
 - interaction channel (home pages), by label: ``found`` (named, a known platform's host, or a
@@ -26,8 +26,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the corpus reader the corpus test uses
 
-from govcheck.corpus import LabelledPage, home_observation, load_corpus, rounds  # noqa: E402
+from corpus import LabelledPage, home_observation, load_corpus, rounds  # noqa: E402
 from govcheck.extract.listing import extract_list  # noqa: E402
 from govcheck.rules import load_profile  # noqa: E402
 from govcheck.rules import evaluate_site, home_page_findings  # noqa: E402

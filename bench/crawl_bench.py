@@ -47,7 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from govcheck import settings as govcheck_settings  # noqa: E402
-from govcheck.replica import ReplicaServer  # noqa: E402
+from govcheck_demo.replica import ReplicaServer  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CONCURRENCY = {"CONCURRENT_REQUESTS": "64", "CONCURRENT_REQUESTS_PER_DOMAIN": "64", "LOG_LEVEL": "INFO"}
@@ -209,7 +209,8 @@ def bare_urls(base_url: str, sites: int, columns: int) -> list[str]:
 
 def run_govcheck(folder: Path, extra: dict[str, str], number: int) -> Run:
     """One sites round on a fresh embedded store."""
-    env = {"GOVCHECK_DATA_DIR": str(folder / f"var{number}"), "GOVCHECK_MONGO_URI": ""}
+    # the replica is on loopback, which the network policy refuses unless allowed
+    env = {"GOVCHECK_DATA_DIR": str(folder / f"var{number}"), "GOVCHECK_MONGO_URI": "", "GOVCHECK_ALLOW_PRIVATE_ADDRESSES": "127.0.0.0/8, ::1"}
     subprocess.run([sys.executable, "-m", "govcheck.cli", "targets", "import", str(folder / "targets.yaml")],
                    env={**os.environ, **env}, cwd=REPO, check=True, capture_output=True)
     # the same URLs as the bare spider: no link checks (they would add requests the bare spider does not make)

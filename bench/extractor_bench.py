@@ -25,7 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from govcheck.extract.listing import decode_html, extract_list  # noqa: E402
+from govcheck.extract.html import decode_html  # noqa: E402
+from govcheck.extract.listing import extract_list  # noqa: E402
 
 
 def load(folder: Path) -> list[tuple[str, bytes, dict]]:

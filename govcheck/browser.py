@@ -5,6 +5,9 @@ Playwright driver (a Node.js process of about 130 MB) for each when the engine s
 rounds render nothing: a sites round on plain HTML pages would carry two idle drivers. Here
 http and https share one handler per crawler, and Playwright starts at the first request
 with ``meta["playwright"]``; requests without it go to Scrapy's own HTTP handler as before.
+
+Chromium's sandbox and the arguments that keep it on loopback in tests and the demo are
+decided here, at the handler's start, from the settings (govcheck.chromium).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from govcheck.chromium import launch_options
+
 _handlers: weakref.WeakKeyDictionary[Crawler, BrowserOnDemandHandler] = weakref.WeakKeyDictionary()
 
 
@@ -25,6 +30,11 @@ class BrowserOnDemandHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        self.config.launch_options = launch_options(
+            self.config.launch_options,
+            crawler.settings.get("GOVCHECK_CHROMIUM_SANDBOX", "auto"),
+            crawler.settings.getbool("GOVCHECK_CHROMIUM_LOOPBACK_ONLY"),
+        )
         # scrapy-playwright starts its driver on engine_started; we start it on demand instead
         crawler.signals.disconnect(self._engine_started, signal=signals.engine_started)
         crawler.signals.disconnect(self._maybe_launch_in_thread, signal=signals.engine_started)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govcheck.audit import QUESTIONS, QuestionError, ask
+from govcheck.row_output import QUERY_COLUMNS, print_verdict_summary, write_rows
 from govcheck.store import SHANGHAI, Store
+from govcheck.user_errors import UserError
 
 if TYPE_CHECKING:
     from govcheck.report.office import Office
@@ -30,6 +31,7 @@ A round, step by step:
   govcheck query --ask failures-by-district --round 2024-1
   govcheck report --round 2024-1 --previous 2023-4 --office office.yaml --out reports   # 附件1/附件2 .xlsx, notice .docx, .html
   govcheck recheck --round 2024-2 --from 2024-1 --as-of 2024-03-15  # 整改复查 of the 不合格 targets
+  govcheck serve                                 # the console: figures, review queue, decisions, reports
 """
 
 
@@ -43,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["GOVCHECK_MONGO_URI"] = arguments.mongo_uri
     if arguments.data_dir:
         os.environ["GOVCHECK_DATA_DIR"] = str(arguments.data_dir)
+    from govcheck.network_policy import NetworkPolicyError
     from govcheck.rounds import RoundError
     from govcheck.rules import ProfileError
     from govcheck.store import StoreError
@@ -52,20 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return error.exit_code
-    except (RoundError, ProfileError, StoreError) as error:
+    except (RoundError, ProfileError, StoreError, NetworkPolicyError) as error:
         print(f"govcheck: {error}", file=sys.stderr)
         return 1
-
-
-class UserError(Exception):
-    """A problem with what the operator asked or gave; printed without a traceback.
-
-    ``exit_code``: 1, or 2 for a command line that cannot be run as written (as argparse's own).
-    """
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,6 +227,23 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--wait", action="store_true", help="wait until every job has finished")
     schedule.set_defaults(handler=command_schedule)
 
+    serve = commands.add_parser(
+        "serve",
+        help="the office's console in the browser: rounds, figures, targets, the review queue, decisions, reports",
+        description="Serves the console on http://127.0.0.1:8020 (reading the same store as the other commands): "
+        "rounds with their figures, a round's targets and their evidence, the 待人工复核 queue where inspectors "
+        "record decisions (appended to the decisions collection), and the round's report files. Bound to another "
+        "address (--host 0.0.0.0) every visitor must log in: --users names a file of users and argon2 password "
+        "hashes, written by --add-user NAME (the password is read twice from the terminal, or once from standard input).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only, no login)")
+    serve.add_argument("--port", type=int, default=8020, help="port (default 8020)")
+    serve.add_argument("--users", type=Path, metavar="FILE", help="users file (YAML, argon2 hashes); required off loopback")
+    serve.add_argument("--add-user", metavar="NAME", help="add NAME to --users (or set their password) and exit")
+    serve.add_argument("--out", type=Path, default=Path("reports"), help="folder for the report files, one folder a round (default ./reports)")
+    serve.add_argument("--office", type=Path, metavar="FILE", help="the office profile printed in the notice (as govcheck report --office)")
+    serve.set_defaults(handler=command_serve)
+
     demo = commands.add_parser(
         "demo",
         help="replay Weinan's 2024 round-1 inspection on the bundled replica (embedded store)",
@@ -277,7 +286,7 @@ def store_write_errors() -> tuple[type[BaseException], ...]:
 
 def command_targets_import(arguments: argparse.Namespace) -> int:
     from govcheck.registry import import_targets
-    from govcheck.tabular import TableFileError
+    from govcheck.table_reader import TableFileError
 
     store = open_store()
     try:
@@ -371,6 +380,7 @@ def command_classify(arguments: argparse.Namespace) -> int:
 def command_report(arguments: argparse.Namespace) -> int:
     from govcheck.report import write_round_reports
     from govcheck.report.office import OfficeError
+    from govcheck.rounds import report_refusal
 
     notice_date = notice_date_of(arguments.date)
     office = read_office(arguments.office) if arguments.office else None
@@ -430,26 +440,6 @@ def command_office_check(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def report_refusal(store: Store, round_id: str, force: bool = False) -> str | None:
-    """None when the round's reports may be written as they are; the 未完成 mark they must carry
-    when it is not finished and ``force`` is given; else UserError saying its state and what to do.
-    A round without verdicts has nothing to report, forced or not."""
-    from govcheck.rounds import record_round_state, round_state
-
-    state = round_state(store, round_id)
-    record_round_state(store, state)
-    if not store.count("verdicts", {"round": round_id}):
-        raise UserError(f"round {round_id} has no verdicts: nothing to report ({state.describe()}); crawl it with govcheck run --round {round_id}")
-    if state.finished:
-        return None
-    if not force:
-        raise UserError(
-            f"{state.describe()}. Reports are written for finished rounds only: run it again "
-            f"(govcheck run --round {round_id} --as-of …), or write them anyway, each marked 未完成, with --force"
-        )
-    return state.watermark()
-
-
 def command_recheck(arguments: argparse.Namespace) -> int:
     from govcheck.report import write_recheck_files
     from govcheck.report.recheck import load_recheck_report, run_recheck
@@ -483,7 +473,7 @@ def command_recheck(arguments: argparse.Namespace) -> int:
 
 def command_observe_import(arguments: argparse.Namespace) -> int:
     from govcheck.registry import import_manual_observations
-    from govcheck.tabular import TableFileError
+    from govcheck.table_reader import TableFileError
 
     store = open_store()
     try:
@@ -541,14 +531,6 @@ def refresh_round_states(store: Store, round_id: str | None) -> None:
         record_round_state(store, round_state(store, document["round"]))
 
 
-QUERY_COLUMNS = {
-    "verdicts": ["round", "target_key", "name", "category", "district", "verdict", "score", "labels"],
-    "findings": ["round", "target_key", "code", "label", "severity", "reason"],
-    "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error", "run"],
-    "targets": ["key", "name", "category", "account_type", "district", "url"],
-    "rounds": ["round", "as_of", "profile", "status", "started_at", "finished_at", "run", "status_why"],
-    "runs": ["round", "run", "part", "state", "started_at", "heartbeat_at", "finished_at", "stopped"],
-}
 QUERY_SORT = {
     "verdicts": [("round", 1), ("target_key", 1)],
     "findings": [("round", 1), ("target_key", 1), ("code", 1)],
@@ -588,13 +570,42 @@ def command_schedule(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_serve(arguments: argparse.Namespace) -> int:
+    from govcheck.console.server import ServeError, console_config, serve
+    from govcheck.console.users import UsersFileError, add_user
+
+    try:
+        if arguments.add_user:
+            if arguments.users is None:
+                raise UserError("--add-user needs --users FILE", exit_code=2)
+            add_user(arguments.users, arguments.add_user, read_new_password())
+            print(f"{arguments.users}: user {arguments.add_user} saved")
+            return 0
+        office = read_office(arguments.office) if arguments.office else None
+        config = console_config(open_store(), arguments.host, arguments.users, arguments.out, office)
+    except (ServeError, UsersFileError) as error:
+        raise UserError(str(error)) from error
+    print(f"govcheck console: http://{arguments.host}:{arguments.port}/ ({'login required' if config.login_required else 'this machine only, no login'})")
+    serve(config, arguments.host, arguments.port)
+    return 0
+
+
+def read_new_password() -> str:
+    """Twice from a terminal, once from standard input otherwise (scripts)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise UserError("the two passwords differ")
+    return first
+
+
 def command_demo(arguments: argparse.Namespace) -> int:
-    from govcheck.demo import run_demo
+    from govcheck_demo.weinan_round import run_demo
 
     return run_demo(arguments.out, arguments.replica)
-
-
-# -- output -----------------------------------------------------------------------------
 
 
 def parse_setting(text: str) -> tuple[str, str]:
@@ -602,29 +613,6 @@ def parse_setting(text: str) -> tuple[str, str]:
     if not separator or not name:
         raise UserError(f"--set {text!r}: expected NAME=VALUE")
     return name.strip(), value
-
-
-def print_verdict_summary(round_id: str, verdicts: list[dict[str, Any]]) -> None:
-    counts = Counter(v["verdict"] for v in verdicts)
-    print(
-        f"round {round_id}: {len(verdicts)} targets — "
-        + ", ".join(f"{label} {counts.get(label, 0)}" for label in ("合格", "不合格", "待人工复核"))
-    )
-    for verdict in verdicts:
-        if verdict["verdict"] != "合格" or verdict.get("labels"):
-            print(f"  {verdict['verdict']}\t{verdict['name']}\t{verdict.get('labels', '')}")
-
-
-def write_rows(rows: list[dict[str, Any]], columns: list[str], output_format: str, out: Path | None) -> None:
-    from govcheck.tables import format_rows
-
-    text = format_rows(rows, columns, output_format)
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
-        print(f"{len(rows)} rows written to {out}")
-    else:
-        sys.stdout.write(text)
 
 
 if __name__ == "__main__":

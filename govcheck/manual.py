@@ -2,7 +2,7 @@
 
 Where no API can be used (WeChat above all), inspectors look at the account by hand and fill a
 table, sheet ``人工观察`` (or the workbook's only sheet; CSV and YAML as in
-:mod:`govcheck.tabular`, a CSV needs no ``表`` column):
+:mod:`govcheck.table_reader`, a CSV needs no ``表`` column):
 
 账号名称 | 平台 | 最新发布时间 | 最近原创时间 | 当前名称 | 互动入口状态 | 截图文件 | 检查人
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from govcheck.observations import AccountObservation
-from govcheck.tabular import Problem, Problems, Row, TableFileError, clean_text, read_sheets
+from govcheck.table_reader import Problem, Problems, Row, TableFileError, clean_text, read_sheets
 from govcheck.targets import PLATFORMS, account_key
 
 __all__ = [

@@ -26,6 +26,7 @@ account's platform evidence).
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -124,7 +125,7 @@ class Observation:
         for name in ("round", "target_key", "key"):
             if not getattr(self, name):
                 raise ObservationError(self, name, "is empty")
-        hints = typing.get_type_hints(type(self))
+        hints = _field_types(type(self))
         for item in fields(self):
             value = getattr(self, item.name)
             if item.metadata.get("required") and not item.metadata.get("nullable") and value in (None, ""):
@@ -140,6 +141,12 @@ class Observation:
         for name, value in self.to_document().items():
             if isinstance(value, datetime) and value.tzinfo is None:
                 raise ObservationError(self, name, "has no time zone")
+
+
+@functools.cache
+def _field_types(kind_class: type[Observation]) -> dict[str, Any]:
+    """The fields' types of a class, resolved once (resolving them was half of a validation)."""
+    return typing.get_type_hints(kind_class)
 
 
 def _hint_text(hint: Any) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from govcheck.manual import load_manual_observations
+from govcheck.network_policy import Network
 from govcheck.rounds import classify_round, get_round
 from govcheck.rules import ProfileError, load_profile
 from govcheck.store import Store
@@ -31,7 +32,9 @@ class ImportSummary:
         return "\n".join(lines)
 
 
-def import_targets(store: Store, path: Path, imported_at: datetime) -> ImportSummary:
+def import_targets(
+    store: Store, path: Path, imported_at: datetime, allowed_networks: tuple[Network, ...] | None = None
+) -> ImportSummary:
     """Validates the whole file (raising TableFileError) before writing anything, then upserts by key.
 
     Every target of the file is written in one call. On the embedded store that is one
@@ -40,9 +43,9 @@ def import_targets(store: Store, path: Path, imported_at: datetime) -> ImportSum
     fails alone and the others are written, and the error names it; the file's validation has
     refused everything the store could refuse for its content, and importing the corrected file
     again is idempotent.  A file without a 栏目 sheet keeps the columns stored for its sites (a
-    new site has none).
+    new site has none).  ``allowed_networks``: as for :func:`govcheck.targets.load_targets`.
     """
-    documents = load_targets(path)
+    documents = load_targets(path, allowed_networks)
     stored = {t["key"]: t for t in store.find("targets")}
     stored_keys = set(stored)
     summary = ImportSummary(file=path)

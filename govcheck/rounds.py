@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from govcheck.decisions import apply_decision, decided_fields, latest_decisions
 from govcheck.rules import Assessment, assess, load_profile, profile_reference
 from govcheck.runs import FINISHED, INCOMPLETE, INTERRUPTED, RUNNING, SEVERITY, DEFAULT_STALE_SECONDS, part_is_dead
 from govcheck.store import SHANGHAI, Store, StoreError
@@ -148,6 +149,7 @@ def classify_round(
         keys = sorted(set(target_keys))
     targets = {t["key"]: t for t in store.find("targets", {"key": {"$in": keys}})}
     window = window_runs(store, round_id)
+    decisions = latest_decisions(store, round_id, keys)  # inspectors' decisions on reviews (govcheck.decisions)
     assessments = []
     for target_key in keys:
         target = targets.get(target_key)
@@ -155,10 +157,11 @@ def classify_round(
             continue  # observations of a target removed from the registry: nothing to judge
         as_of = monitoring_point(round_document, target["kind"])
         counted = counted_observations(store.observations_of(round_id, target_key), window)
-        assessment = assess(target, counted.observations, as_of, profile)
+        assessment = apply_decision(assess(target, counted.observations, as_of, profile), decisions.get(target_key), profile, target["kind"])
         store.save_assessment(
             round_id,
-            {**verdict_document(target, assessment, profile.name, as_of), "run": counted.run, "manual": counted.manual},
+            {**verdict_document(target, assessment, profile.name, as_of), "run": counted.run, "manual": counted.manual,
+             **decided_fields(assessment)},
             [finding.to_document() for finding in assessment.findings],
         )
         assessments.append(assessment)
@@ -382,3 +385,21 @@ def record_round_state(store: Store, state: RoundState) -> None:
             store.upsert("rounds", {"round": state.round_id, **summary})
     except StoreError:
         pass
+
+
+def report_refusal(store: Store, round_id: str, force: bool = False) -> str | None:
+    """None when the round's reports may be written as they are; the 未完成 mark they must carry
+    when it is not finished and ``force`` is given; else RoundError saying its state and what to do.
+    A round without verdicts has nothing to report, forced or not."""
+    state = round_state(store, round_id)
+    record_round_state(store, state)
+    if not store.count("verdicts", {"round": round_id}):
+        raise RoundError(f"round {round_id} has no verdicts: nothing to report ({state.describe()}); crawl it with govcheck run --round {round_id}")
+    if state.finished:
+        return None
+    if not force:
+        raise RoundError(
+            f"{state.describe()}. Reports are written for finished rounds only: run it again "
+            f"(govcheck run --round {round_id} --as-of …), or write them anyway, each marked 未完成, with --force"
+        )
+    return state.watermark()

@@ -6,6 +6,8 @@ shell chooses the database without editing files.
 
 import os
 
+from govcheck.chromium import QUIET_ARGS
+
 BOT_NAME = "govcheck"
 SPIDER_MODULES = ["govcheck.spiders"]
 NEWSPIDER_MODULE = "govcheck.spiders"
@@ -57,6 +59,13 @@ USER_AGENT = (
 RETRY_TIMES = 2
 # A page that does not answer in this time counts as not fetched (-> 待人工复核).
 DOWNLOAD_TIMEOUT = 30
+# Size limits (bytes). A page whose body, as sent or as unpacked (gzip, deflate, br, zstd: Scrapy
+# stops unpacking at the limit), is larger than DOWNLOAD_MAXSIZE is not read: its observation
+# says `too_large` (→ 待人工复核), never a site failure; over DOWNLOAD_WARNSIZE a warning is
+# logged. Real government pages are under 2 MiB; Scrapy's defaults (1 GiB / 32 MiB) let one
+# hostile page fill the crawl's memory. Probes and link checks read the headers only.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Redirect loops end here and are reported as such.
 REDIRECT_MAX_TIMES = 10
 # Cookies matter only for platform sessions; keep them per spider.
@@ -91,27 +100,29 @@ DOWNLOAD_HANDLERS = {
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
-# Debian's chromium: Playwright's own browser download does not work on our machines.
-# --no-sandbox because inspections often run as root in containers;
-# --disable-background-networking so Chromium makes no calls of its own to the internet.
+# Debian's chromium: Playwright's own browser download does not work on our machines. The
+# arguments turn off the calls Chromium makes of its own to Google's hosts (govcheck.chromium).
+# The sandbox is not set here: GOVCHECK_CHROMIUM_SANDBOX decides it when the browser starts.
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": os.environ.get("GOVCHECK_CHROMIUM", "/usr/bin/chromium"),
     "headless": True,
-    "args": [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ],
+    "args": list(QUIET_ARGS),
 }
+# Chromium's sandbox: "auto" sandboxes whenever govcheck does not run as root and, as root,
+# launches with --no-sandbox and a warning in the log (run as a non-root user: docs/deploy.md);
+# True always (as root Chromium then refuses to start); False never (warned too).
+GOVCHECK_CHROMIUM_SANDBOX = os.environ.get("GOVCHECK_CHROMIUM_SANDBOX", "auto")
+# Tests and the demo: Chromium reaches nothing but loopback (every other name resolves to
+# nothing, every other address goes to a closed proxy), whatever a page or the browser asks.
+GOVCHECK_CHROMIUM_LOOPBACK_ONLY = os.environ.get("GOVCHECK_CHROMIUM_LOOPBACK_ONLY", "") == "1"
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 # Columns marked splash are rendered by the Splash server at SPLASH_URL through our own
 # middleware (govcheck/splash.py; scrapy-splash no longer runs on current Scrapy). It comes
 # after the cookies and user-agent middlewares, whose headers it hands to Splash.
 DOWNLOADER_MIDDLEWARES = {
+    # first: a URL taken from a page is checked before any other middleware sends or rewrites it
+    "govcheck.policy_middleware.NetworkPolicyMiddleware": 50,
     "govcheck.splash.SplashMiddleware": 725,
     # before Scrapy's HttpProxyMiddleware (750), which applies the proxy it chooses
     "govcheck.access.PlatformAccessMiddleware": 740,
@@ -124,6 +135,17 @@ SPLASH_TIMEOUT = 30
 SPLASH_WAIT = 1.0
 # Splash server for columns marked `splash` (unset: such columns are rendered by Playwright).
 SPLASH_URL = os.environ.get("SPLASH_URL") or None
+
+# -- network policy (govcheck/network_policy.py, docs/deploy.md) ------------------------
+# URLs taken from pages (links checked, last pages, detail pages, discovered columns, places a
+# channel may be) are fetched only when every address their host resolves to is public:
+# loopback, private, link-local, multicast, reserved and unspecified addresses are refused, the
+# refusal kept as evidence (a link unchecked, a page reviewed). The register refuses a 网址 that
+# is such an address at import. Networks listed here (CIDR or single addresses, separated by
+# commas or spaces; a list in Python settings) are allowed all the same: tests and the demo
+# allow their loopback replicas ("127.0.0.0/8, ::1"); an office may allow its own intranet.
+# Empty: public addresses only. The import reads the environment variable of this name.
+GOVCHECK_ALLOW_PRIVATE_ADDRESSES = os.environ.get("GOVCHECK_ALLOW_PRIVATE_ADDRESSES", "")
 
 # -- several machines sharing one round (govcheck.distributed, docs/deploy.md) ------------
 # Redis URL of the round's shared request queue and dupefilter (scrapy-redis). Unset: the

@@ -39,6 +39,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "findings": ("round", "target_key", "code"),
     "verdicts": ("round", "target_key"),
     "runs": ("round", "run", "part"),
+    "decisions": ("id",),  # appended, never replaced (govcheck.decisions)
 }
 
 # indexes for the upsert keys (unique) and the usual audit questions
@@ -54,6 +55,7 @@ INDEXES: dict[str, list[tuple[tuple[str, ...], bool]]] = {
         (("target_key", "round"), False),
     ],
     "runs": [(KEYS["runs"], True)],
+    "decisions": [(KEYS["decisions"], True), (("round", "target_key"), False)],
 }
 
 

@@ -11,7 +11,7 @@ Chinese headers exactly (order free, extra columns such as 备注 are ignored):
     账号名称 | 平台 | 账号类型 | 账号ID | 主办单位 | 区县 | 互动入口
 
 Any other sheet is refused (its rows would be lost), except sheets of explanations such as
-说明 or 填表说明 and blank sheets; see :mod:`govcheck.tabular`.
+说明 or 填表说明 and blank sheets; see :mod:`govcheck.table_reader`.
 
 Header columns that must be present: all of the above except 有无办事服务, 渲染方式, 选择器 and
 互动入口 (the optional ones; a missing one means "" on every row).  A YAML file has no header row: a
@@ -28,7 +28,12 @@ is the name ``"卤阳湖开发区 行政审批服务中心"``.  渲染方式 is 
 true, false, or absent).
 
 网址 must be an absolute http(s) URL with a valid host — a domain name (Chinese labels
-allowed) or an IP address — and, when given, a port 1-65535 (:func:`url_problem`).
+allowed) or an IP address — and, when given, a port 1-65535 (:func:`url_problem`).  A 网址,
+栏目地址 or 互动入口 written as an IP address must be a public one (govcheck.network_policy):
+loopback, private, link-local (169.254.169.254, the cloud metadata service), multicast,
+reserved and unspecified addresses are refused at their row unless the networks in the
+GOVCHECK_ALLOW_PRIVATE_ADDRESSES environment variable allow them (the tests' and the demo's
+loopback replicas, an office's intranet).
 
 互动入口 (an account's interaction entry) is one of four things (:func:`read_interaction_entry`):
 
@@ -60,8 +65,8 @@ text is refused at its row, never met by the crawl.
 problem, each located by file, sheet, row and column; it returns nothing half.  The problems of
 the file's shape (a misspelt sheet name, a missing header column, a sheet over the row cap) and
 of its rows are found in one pass and reported together (the first
-:data:`govcheck.tabular.MAX_PROBLEMS`, and how many more).  The CSV and
-YAML forms are described in :mod:`govcheck.tabular`.
+:data:`govcheck.table_reader.MAX_PROBLEMS`, and how many more).  The CSV and
+YAML forms are described in :mod:`govcheck.table_reader`.
 """
 
 from __future__ import annotations
@@ -75,7 +80,8 @@ from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from govcheck.extract.listing import SelectorError, compile_selector
-from govcheck.tabular import Problem, Problems, Row, Sheet, TableFileError, clean_text, read_sheets
+from govcheck.network_policy import ALLOW_SETTING, Network, environment_allowed_networks, literal_address_kind
+from govcheck.table_reader import Problem, Problems, Row, Sheet, TableFileError, clean_text, read_sheets
 
 __all__ = [
     "SITE_CATEGORIES",
@@ -269,12 +275,29 @@ def _allowed(values) -> str:
     return "、".join(v if v else "空" for v in values)
 
 
+_ADDRESS_KINDS = {
+    "loopback": "本机回环", "private": "内网", "link-local": "链路本地", "multicast": "组播",
+    "reserved": "保留", "unspecified": "未指定", "non-public": "非公网",
+}
+
+
 class _Checker:
     """Collects problems while reading one file (after those of its shape, ``problems``)."""
 
-    def __init__(self, fname: str, problems: Problems):
+    def __init__(self, fname: str, problems: Problems, allowed: tuple[Network, ...] = ()):
         self.fname = fname
         self.problems = problems
+        self.allowed = allowed
+
+    def public_address(self, row: Row, column: str, url: str) -> bool:
+        """A URL whose host is an IP address must be a public one (govcheck.network_policy)."""
+        kind = literal_address_kind(url, self.allowed)
+        if kind is None:
+            return True
+        self.add(row.sheet, row.number, column,
+                 f"{url} 的主机是{_ADDRESS_KINDS[kind]}地址，不检查非公网地址"
+                 f"（测试或内网站点请在环境变量 {ALLOW_SETTING} 中列出允许的网段）")
+        return False
 
     def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(self.fname, sheet, row, column, message))
@@ -308,7 +331,7 @@ class _Checker:
     def url(self, row: Row, column: str, value: str) -> bool:
         problem = url_problem(value)
         if problem is None:
-            return True
+            return self.public_address(row, column, value)
         if value:
             self.add(row.sheet, row.number, column, f"{value} 不是有效的网址，{problem}")
         return False
@@ -337,16 +360,19 @@ def _resolve_column_url(value: str, site_url: str | None) -> tuple[str | None, s
                   f"或以 / 开头的站内路径")
 
 
-def load_targets(path: Path) -> list[dict]:
+def load_targets(path: Path, allowed_networks: tuple[Network, ...] | None = None) -> list[dict]:
     """Read and check a targets file; return the target documents (sites, then accounts).
 
-    Raises :class:`TableFileError` listing every problem of the file.
+    ``allowed_networks``: non-public networks a URL's IP address may be in; None reads them from
+    the GOVCHECK_ALLOW_PRIVATE_ADDRESSES environment variable. Raises :class:`TableFileError`
+    listing every problem of the file.
     """
     path = Path(path)
     fname = path.name
     problems = Problems()
     sheets = read_sheets(path, [SITE_SHEET, COLUMN_SHEET, ACCOUNT_SHEET], problems=problems)
-    check = _Checker(fname, problems)
+    allowed = environment_allowed_networks() if allowed_networks is None else allowed_networks
+    check = _Checker(fname, problems, allowed)
     if not any(sheet.present for sheet in sheets.values()):
         check.add("", None, None,
                   f"文件中没有 {SITE_SHEET}、{COLUMN_SHEET}、{ACCOUNT_SHEET} 中的任何一张表")
@@ -412,6 +438,8 @@ def load_targets(path: Path) -> list[dict]:
             url, message = _resolve_column_url(v["栏目地址"], site_urls.get(site_name))
             if message:
                 check.add(row.sheet, row.number, "栏目地址", message)
+            elif url and not check.public_address(row, "栏目地址", url):
+                url = None
         if not (site_name and column_name):
             continue
         if (site_name, column_name) in column_rows:
@@ -447,6 +475,8 @@ def load_targets(path: Path) -> list[dict]:
         entry, problem = read_interaction_entry(v["互动入口"])
         if problem:
             check.add(row.sheet, row.number, "互动入口", problem)
+        elif entry and entry.url:
+            check.public_address(row, "互动入口", entry.url)
         if not (name and platform):
             continue
         if (platform, name) in accounts:

@@ -24,8 +24,8 @@ import yaml
 from govcheck.access import parse_proxies
 from govcheck.dates import SHANGHAI
 from govcheck.registry import import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas import wechat as wechat_replica
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas import wechat as wechat_replica
 from support import REPLICA, REPO, open_store, store_environment
 
 STATES = REPLICA / "platforms" / "wechat" / "accounts.yaml"
@@ -118,6 +118,7 @@ def through_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         yield {"store": store, "wechat": wechat_relayed, "sites": proxy.relayed[len(wechat_relayed):], "base": server.url}
 
 
+@pytest.mark.slow
 def test_the_platform_spider_reaches_the_platform_through_its_proxy(through_proxy):
     relayed = through_proxy["wechat"]
     assert relayed and all(url.startswith(f"{through_proxy['base']}/wechat/") for url, _ in relayed)
@@ -125,6 +126,7 @@ def test_the_platform_spider_reaches_the_platform_through_its_proxy(through_prox
     assert {auth for _, auth in relayed} == {expected}
 
 
+@pytest.mark.slow
 def test_the_account_is_assessed_as_without_a_proxy(through_proxy):
     def verdict(round_id: str) -> tuple[str, str, list[str]]:
         found = through_proxy["store"].find_one("verdicts", {"round": round_id, "target_key": f"account:微信:{ACCOUNT}"})
@@ -136,6 +138,7 @@ def test_the_account_is_assessed_as_without_a_proxy(through_proxy):
     assert seen["found"] is True and seen["latest_post_at"] is not None
 
 
+@pytest.mark.slow
 def test_spiders_without_a_proxy_go_direct(through_proxy):
     assert through_proxy["sites"] == []
     home = through_proxy["store"].find_one("observations", {"round": "2024-1", "target_key": "site:渭南市统计局", "kind": "home"})

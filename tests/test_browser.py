@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from support import REPLICA, REPO, govcheck, open_store, store_environment
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # every test but one crawls a small site that needs Chromium
 
 # scrapy-playwright's log line when it starts its Node.js driver
 DRIVER_STARTED = "Starting download handler"

@@ -6,7 +6,7 @@ what may never happen on any of them.
 - A labelled newest date is never read as another date: it is read right, or the page is
   reviewed (no date read).
 
-Each page is read at its own time (govcheck.corpus): its labelled newest date or its
+Each page is read at its own time (tests/corpus.py): its labelled newest date or its
 generation stamp. The pure reading (the spider's reading path: extract.page → observation →
 rules) runs on every page; then the pages are served from a loopback server and crawled by the
 sites spider, one round per group of pages saved about the same time. Nothing reaches outside
@@ -29,8 +29,8 @@ import pytest
 import yaml
 
 from govcheck import settings as govcheck_settings
-from govcheck.corpus import LabelledPage, home_observation, load_corpus, rounds
-from govcheck.replica import ReplicaServer
+from corpus import LabelledPage, home_observation, load_corpus, rounds
+from govcheck_demo.replica import ReplicaServer
 from govcheck.rules import load_profile
 from govcheck.rules import evaluate_site, home_page_findings
 from support import REPO, govcheck, open_store, store_environment
@@ -177,6 +177,8 @@ def crawled(guard, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     yield results
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_every_corpus_page_is_crawled_and_judged(crawled):
     for page in HOMES:
         assert crawled["verdicts"][page.name] is not None, page.name
@@ -184,12 +186,16 @@ def test_every_corpus_page_is_crawled_and_judged(crawled):
         assert home is not None and home["status"] == 200, page.name
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("page", by_name(WITH_A_CHANNEL))
 def test_a_crawled_page_labelled_with_a_channel_is_never_failed_for_none(crawled, page):
     codes = {f["code"] for f in crawled["findings"][page.name]}
     assert "site.interaction.no_channel" not in codes, (page.name, crawled["observations"][page.name].get("channel_search"))
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize("page", by_name(HOMES))
 def test_a_crawled_page_s_newest_date_is_the_labelled_one_or_reviewed(crawled, page):
     home, as_of = crawled["observations"][page.name], crawled["as_of"][page.name]
@@ -200,6 +206,8 @@ def test_a_crawled_page_s_newest_date_is_the_labelled_one_or_reviewed(crawled, p
     assert read == page.newest_date, page.name
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_nothing_left_the_machine(crawled):
     # What the pages link to on their real hosts went to the guard, which refused it: the detail
     # pages and channel candidates the spider asked for (Scrapy), and what Chromium asked for

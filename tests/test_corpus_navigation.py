@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from govcheck.extract.columns import discovered_column_type
-from govcheck.extract.listing import NavigationEntry, decode_html, discover_columns
+from govcheck.extract.html import decode_html
+from govcheck.extract.navigation import NavigationEntry, discover_columns
 from support import REPO
 
 CORPUS = REPO.parent / "shared" / "corpus"

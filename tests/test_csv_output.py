@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import yaml
 
-from govcheck.tables import format_rows, spreadsheet_text
+from govcheck.row_output import format_rows, spreadsheet_text
 from support import govcheck, open_store
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"

@@ -27,12 +27,14 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from govcheck.replicas.weinan import RegisterError, inspector_observations, load_register
+from govcheck_demo.replicas.weinan import RegisterError, inspector_observations, load_register
 from govcheck.report.notice import build_notice, default_addressees, infer_city
 from govcheck.report.summary import RoundReport, attachment_tables, change_text, load_round_report, percent_text
 from govcheck.targets import SITE_CATEGORIES
 from documents import below_type_area, pdf_pages, soffice
 from support import REPO, govcheck, open_store, store_environment
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # the demo round crawls 521 targets, Douyin's in Chromium
 
 SEED = Path(__file__).parent / "data" / "seed_weinan_2024_1.txt"
 ROUND, PREVIOUS = "2024-1", "2023-4"

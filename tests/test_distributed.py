@@ -27,8 +27,8 @@ import yaml
 from scrapy.settings import Settings
 
 from govcheck.distributed import RoundKeys, SharedRoundAddon
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas.targets import site_rows
 from support import REPLICA, REPO, govcheck, open_store, store_environment
 
 ROUND = "2024-1"
@@ -164,6 +164,10 @@ def observation_keys(store: Any) -> Counter:
 # -- what the shared round must give --------------------------------------------------------
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.redis
+@pytest.mark.slow
 def test_every_target_is_inspected_exactly_once_across_the_workers(rounds):
     seen = Counter((o["target_key"], o["kind"], o["key"]) for observed in rounds["observed"] for o in observed)
     assert [key for key, times in seen.items() if times != 1] == []
@@ -171,17 +175,29 @@ def test_every_target_is_inspected_exactly_once_across_the_workers(rounds):
     assert seen == observation_keys(rounds["single"])
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.redis
+@pytest.mark.slow
 def test_the_workers_shared_the_work(rounds):
     shares = [len(observed) for observed in rounds["observed"]]
     assert sum(1 for share in shares if share) >= 2, shares
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.redis
+@pytest.mark.slow
 def test_verdicts_and_findings_are_those_of_the_single_process_run(rounds):
     assert verdict_rows(rounds["shared"]) == verdict_rows(rounds["single"])
     assert finding_rows(rounds["shared"]) == finding_rows(rounds["single"])
     assert len(verdict_rows(rounds["shared"])) == len(rounds["single"].find("targets"))
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.redis
+@pytest.mark.slow
 def test_a_crawler_reading_its_pages_in_a_worker_process_shares_the_round_alike(rounds):
     readers = ["page-reading workers: 1" in log for log in rounds["logs"]]
     assert readers == [number == PAGES_READ_IN_A_WORKER_PROCESS for number in range(WORKERS)]
@@ -189,6 +205,10 @@ def test_a_crawler_reading_its_pages_in_a_worker_process_shares_the_round_alike(
     assert {"home", "column"} <= {item["kind"] for item in rounds["observed"][PAGES_READ_IN_A_WORKER_PROCESS]}
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.redis
+@pytest.mark.slow
 def test_one_worker_seeds_and_the_last_one_to_finish_assesses_the_round(rounds):
     logs = rounds["logs"]
     assert "this process seeds the shared sites queue" in logs[0]
@@ -199,6 +219,10 @@ def test_one_worker_seeds_and_the_last_one_to_finish_assesses_the_round(rounds):
     assert any(f"round 2024-1: {sites} targets assessed (last sites process of the round)" in log for log in logs)
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.redis
+@pytest.mark.slow
 def test_the_workers_are_one_run_of_the_round_and_it_is_finished(rounds):
     from govcheck.rounds import round_state
 
@@ -210,6 +234,10 @@ def test_the_workers_are_one_run_of_the_round_and_it_is_finished(rounds):
     assert round_state(shared, ROUND).state == "finished"
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.redis
+@pytest.mark.slow
 def test_the_round_leaves_an_empty_queue_and_no_running_workers_in_redis(rounds):
     keys = RoundKeys.of("sites", ROUND)
     server = rounds["redis"]
@@ -221,6 +249,8 @@ def test_the_round_leaves_an_empty_queue_and_no_running_workers_in_redis(rounds)
 # -- joining without a seed, and the switch itself ------------------------------------------------
 
 
+@pytest.mark.redis
+@pytest.mark.slow
 def test_a_joining_worker_that_no_process_seeds_gives_up_with_a_clear_error(redis_url, tmp_path):
     with store_environment("embedded", tmp_path) as env, ReplicaServer(REPLICA / "sites") as replica:
         import_replica_targets(env, tmp_path, replica.url)

@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 
 from govcheck.extract.douyin import (
-    Captured,
-    evidence_posts,
     evidence_url,
     is_posts_api,
     is_profile_api,
@@ -23,7 +21,8 @@ from govcheck.extract.douyin import (
     read_account,
     sec_uid_of,
 )
-from govcheck.extract.posts import latest_times
+from govcheck.extract.posts import evidence_posts, latest_times
+from govcheck.extract.reading import Fetched
 from govcheck.store import SHANGHAI
 
 DATA = Path(__file__).parent / "data" / "douyin"
@@ -38,12 +37,12 @@ def data(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
 
 
-def profile(text: str | None = None, status: int = 200) -> Captured:
-    return Captured(PROFILE_URL, status, data("profile_other_ok.json") if text is None else text)
+def profile(text: str | None = None, status: int = 200) -> Fetched:
+    return Fetched(PROFILE_URL, status, data("profile_other_ok.json") if text is None else text)
 
 
-def posts(text: str | None = None, status: int = 200) -> Captured:
-    return Captured(POSTS_URL, status, data("aweme_post_ok.json") if text is None else text)
+def posts(text: str | None = None, status: int = 200) -> Fetched:
+    return Fetched(POSTS_URL, status, data("aweme_post_ok.json") if text is None else text)
 
 
 def posts_json(**changes) -> str:
@@ -229,7 +228,7 @@ def test_the_profile_saying_the_user_does_not_exist_is_left_for_a_search_by_name
     assert (read.found, read.error, read.current_name, read.posts) == (None, NO_SUCH_USER, None, [])
     assert read_account(BASE, missing, None, 200, "").error == NO_SUCH_USER
     typo = "MS4wLjABAAAAwrongwrongwrongwrongwrong"
-    elsewhere = Captured(PROFILE_URL.replace(SEC_UID, typo), 200, data("profile_other_not_found.json"))
+    elsewhere = Fetched(PROFILE_URL.replace(SEC_UID, typo), 200, data("profile_other_not_found.json"))
     assert f"no account with 账号ID {typo} (用户不存在)" in read_account(BASE, elsewhere, None, 200, "").error
 
 

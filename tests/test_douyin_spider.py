@@ -23,11 +23,13 @@ import pytest
 import yaml
 
 from govcheck.registry import import_manual_observations, import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas import douyin
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas import douyin
 from govcheck.spiders.douyin import storage_state
 from govcheck.store import SHANGHAI
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Douyin's pages are read in Chromium
 
 ROUND = "2024-1"
 AS_OF = "2024-02-23"

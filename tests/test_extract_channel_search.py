@@ -11,13 +11,12 @@ import pytest
 from govcheck.extract.channel_search import (
     Candidate,
     ChannelPage,
-    NavigationEntry,
     combine_channel_pages,
-    name_kind,
     plan_channel_search,
     platform_word,
     read_channel_page,
 )
+from govcheck.extract.interaction import name_kind
 from govcheck.extract.page import read_page, with_frames
 
 HOME = "http://www.example.gov.cn/"
@@ -65,13 +64,13 @@ def test_the_places_to_look_on_a_home_page_naming_no_channel():
         <a href="/files/report.pdf">工作报告</a><a href="http://www.shaanxi.gov.cn/">陕西省人民政府</a>
         <a href="javascript:void(0)" onclick="openWin()">有事您说话</a><a href="/xw/list.html">更多</a></div>"""
     )
-    assert search.navigation == (
-        NavigationEntry("新闻中心", HOME + "xwzx/", "other"),
-        NavigationEntry("政务公开", HOME + "zwgk/", "other"),
-        NavigationEntry("政务服务", HOME + "zwfw/", "unknown"),
-        NavigationEntry("政民互动", HOME + "zmhd/", "section"),
-        NavigationEntry("网上信访", HOME + "xf/", "excluded"),
-    )
+    assert [(entry.name, entry.url, entry.kind) for entry in search.navigation] == [
+        ("新闻中心", HOME + "xwzx/", "other"),
+        ("政务公开", HOME + "zwgk/", "other"),
+        ("政务服务", HOME + "zwfw/", "unknown"),
+        ("政民互动", HOME + "zmhd/", "section"),
+        ("网上信访", HOME + "xf/", "excluded"),
+    ]
     # the likeliest first: the section, then the navigation entry we cannot name, then the rest;
     # news titles, documents, other units and known furniture need no read
     assert search.candidates == (

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from govcheck.extract.detail import PublishDate, extract_publish_date
-from govcheck.extract.listing import decode_html, extract_list
+from govcheck.extract.html import decode_html
+from govcheck.extract.listing import extract_list
 
 SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
 MANIFEST = yaml.safe_load((SITES / "manifest.yaml").read_text(encoding="utf-8"))

@@ -24,7 +24,8 @@ from govcheck.extract.interaction import (
     names_interaction_channel,
     reply_state,
 )
-from govcheck.extract.listing import NavigationEntry, decode_html
+from govcheck.extract.html import decode_html
+from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.page import read_page
 from govcheck.spiders.sites import SitesSpider
 

@@ -15,18 +15,12 @@ import lxml.html
 import pytest
 import yaml
 
-from govcheck.extract.listing import (
-    ListPage,
-    _absolute,
-    decode_html,
-    depends_on_a_browser,
-    discover_columns,
-    extract_links,
-    extract_list,
-    list_needs_a_browser,
-    more_pages,
-    oldest_first,
-)
+from govcheck.extract.browser_hints import depends_on_a_browser, list_needs_a_browser
+from govcheck.extract.html import absolute_url, decode_html
+from govcheck.extract.links import extract_links
+from govcheck.extract.listing import ListPage, extract_list
+from govcheck.extract.navigation import discover_columns
+from govcheck.extract.pagination import more_pages, oldest_first
 
 SITES = Path(__file__).resolve().parents[1] / "replica" / "sites"
 MANIFEST = yaml.safe_load((SITES / "manifest.yaml").read_text(encoding="utf-8"))
@@ -411,14 +405,14 @@ def test_links_of_an_unfilled_page_template_are_no_links():
 
 @pytest.mark.parametrize("base", BASES)
 def test_plain_relative_links_join_as_urljoin_joins_them(base):
-    # _absolute joins hrefs of plain path segments without urljoin: the answer must be the same
+    # absolute_url joins hrefs of plain path segments without urljoin: the answer must be the same
     for href in PLAIN_HREFS:
         try:
             joined = urldefrag(urljoin(base, href.strip().replace("\\", "/")))[0]
         except ValueError:
             joined = None
         expected = joined if joined and urlsplit(joined).scheme in ("http", "https") else None
-        assert _absolute(href, base) == expected, href
+        assert absolute_url(href, base) == expected, href
 
 
 # --- conflicting signals ----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from govcheck.dates import SHANGHAI
-from govcheck.extract.listing import NavigationEntry, extract_list
+from govcheck.extract.listing import extract_list
+from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.page import navigation_with_frames, read_page, with_frame_lists, with_frames
 
 HEADER = """<html><body><div class="nav"><ul>
@@ -92,7 +93,7 @@ def test_the_marks_of_every_real_home_page_are_read_as_its_label_says():
 
     import pytest
 
-    from govcheck.corpus import load_corpus
+    from corpus import load_corpus
     from govcheck.extract.marks import find_site_marks
 
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import govcheck
-from govcheck.extract.listing import decode_html
+from govcheck.extract.html import decode_html
 from govcheck.extract.page import serious_errors
 from govcheck.extract.wording import (
     SHIPPED_LIST,
@@ -144,7 +144,7 @@ def test_the_sample_list_loads_from_a_zipped_egg(tmp_path):
     package = Path(govcheck.__file__).parent
     egg = tmp_path / "govcheck.egg"
     with zipfile.ZipFile(egg, "w") as archive:
-        for name in ("__init__.py", "dates.py", "extract/__init__.py", "extract/listing.py", "extract/wording.py", "data/serious_errors.txt"):
+        for name in ("__init__.py", "dates.py", "extract/__init__.py", "extract/html.py", "extract/wording.py", "data/serious_errors.txt"):
             archive.write(package / name, f"govcheck/{name}")
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]); from govcheck.extract import wording; "

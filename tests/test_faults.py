@@ -15,8 +15,8 @@ import pytest
 import yaml
 from pymongo import MongoClient
 
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas.targets import site_rows
 from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, govcheck, mongo_uri_or_skip
 
 SITES = ["渭南市发展和改革委员会", "渭南市西塬区人民政府", "韩城市财政局"]
@@ -65,6 +65,9 @@ def observation_count(uri: str, database: str) -> int:
         return 0
 
 
+@pytest.mark.browser  # 西塬区's home page writes its channel by script, so it is read in Chromium
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_a_store_restart_mid_round_loses_no_observation_and_changes_no_verdict(own_server, tmp_path):
     folder, port = own_server
     # a short server selection: each write fails fast during the outage and is retried

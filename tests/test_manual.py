@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from govcheck.manual import INTERACTION_STATES, load_manual_observations, parse_time
-from govcheck.tabular import TableFileError
+from govcheck.table_reader import TableFileError
 
 try:
     from tablefiles import write_csv, write_xlsx, write_yaml

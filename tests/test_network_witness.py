@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from support import REPLICA, SHORT_PROBE_SPAN_PROFILE, govcheck, open_store, store_environment
 from test_site_faults import import_register
 
@@ -48,6 +48,7 @@ def lone_site_round(tmp_path, check_urls: list[str] | None, site_url: str = "{re
         }
 
 
+@pytest.mark.slow
 def test_probes_that_timed_out_with_no_other_answer_are_no_visits_and_the_site_is_reviewed(tmp_path):
     crawled = lone_site_round(tmp_path, check_urls=None)
 
@@ -60,6 +61,7 @@ def test_probes_that_timed_out_with_no_other_answer_are_no_visits_and_the_site_i
     assert crawled["verdict"]["verdict"] == "待人工复核"
 
 
+@pytest.mark.slow
 def test_refused_connections_with_no_other_answer_are_no_visits_made_when_they_failed(tmp_path):
     crawled = lone_site_round(tmp_path, check_urls=None, site_url=f"http://127.0.0.1:{closed_port()}/")
 
@@ -69,6 +71,7 @@ def test_refused_connections_with_no_other_answer_are_no_visits_made_when_they_f
     assert crawled["verdict"]["verdict"] == "待人工复核"
 
 
+@pytest.mark.slow
 def test_a_check_url_that_answers_lets_the_probes_fail_the_site(tmp_path):
     crawled = lone_site_round(tmp_path, check_urls=["{replica}/fresh-trs/"])
 
@@ -81,6 +84,7 @@ def test_a_check_url_that_answers_lets_the_probes_fail_the_site(tmp_path):
     assert all(v["network_witness"]["url"].endswith("/fresh-trs/") for v in finding["evidence"]["visits"])
 
 
+@pytest.mark.slow
 def test_check_urls_that_do_not_answer_either_leave_the_site_for_review(tmp_path):
     crawled = lone_site_round(tmp_path, check_urls=[f"http://127.0.0.1:{closed_port()}/"])
 
@@ -104,6 +108,7 @@ def round_with_one_site_down(tmp_path_factory: pytest.TempPathFactory) -> dict[s
         yield open_store(env)
 
 
+@pytest.mark.slow
 def test_another_sites_answers_witness_that_our_network_worked(round_with_one_site_down):
     store = round_with_one_site_down
     probes = store.find("observations", {"target_key": f"site:{DOWN}", "kind": "probe"}, sort=[("key", 1)])

@@ -1,11 +1,12 @@
-"""The latest post and the latest original of an account: by date over all posts, pinned or not."""
+"""The latest post and the latest original of an account: by date over all posts, pinned or not;
+the posts kept as evidence: one rule for every platform."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from govcheck.dates import SHANGHAI
-from govcheck.extract.posts import latest_times
+from govcheck.extract.posts import evidence_posts, latest_times
 
 
 def at(text: str) -> datetime:
@@ -45,3 +46,24 @@ def test_posts_after_as_of_are_left_out():
     posts = [post("later", "2024-02-25 09:00", pinned=True), post("before", "2024-02-19 10:00", original=False)]
     assert latest_times(posts, at("2024-02-23 23:59")) == (at("2024-02-19 10:00"), None)
     assert latest_times(posts) == (at("2024-02-25 09:00"), at("2024-02-25 09:00"))
+
+
+def kept(posts: list[dict], as_of: str, **policy: int) -> list[str]:
+    return [p["id"] for p in evidence_posts(posts, at(as_of), **policy)]
+
+
+def test_evidence_keeps_the_window_the_pinned_posts_and_the_newest_in_the_lists_order():
+    posts = [post("pinned-old", "2023-06-01 09:00", pinned=True), post("recent", "2024-02-20 10:00"),
+             post("autumn", "2023-10-01 10:00"), post("summer", "2023-08-01 10:00")]
+    assert kept(posts, "2024-02-23 23:59") == ["pinned-old", "recent"]
+    # long after: the newest by date still, wherever the list puts it
+    assert kept(posts, "2025-06-01 00:00") == ["pinned-old", "recent"]
+    assert kept(posts, "2025-06-01 00:00", newest=2) == ["pinned-old", "recent", "autumn"]
+    assert kept(posts, "2024-02-23 23:59", days=200) == ["pinned-old", "recent", "autumn"]
+    assert kept(posts, "2024-02-23 23:59", days=300, limit=2) == ["pinned-old", "recent"]
+
+
+def test_an_undated_post_is_kept_as_one_of_the_newest_only_when_fewer_are_dated():
+    posts = [post("undated", None), post("old", "2023-01-01 10:00")]
+    assert kept(posts, "2024-02-23 23:59") == ["old"]
+    assert kept(posts, "2024-02-23 23:59", newest=3) == ["undated", "old"]

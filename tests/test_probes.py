@@ -23,8 +23,8 @@ import pytest
 import yaml
 
 from govcheck.registry import import_targets
-from govcheck.replica import Reply, ReplicaServer
-from govcheck.replicas.targets import site_row
+from govcheck_demo.replica import Reply, ReplicaServer
+from govcheck_demo.replicas.targets import site_row
 from govcheck.store import SHANGHAI
 from support import REPO, open_store, store_environment
 
@@ -118,6 +118,7 @@ def availability(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [f for f in findings if f["code"].startswith("site.availability.")]
 
 
+@pytest.mark.slow
 def test_every_run_visits_each_site_once_and_adds_a_probe_of_its_own(week):
     for slug in FAILING_VISITS:
         probes = week["after"][slug]["probes"]
@@ -126,6 +127,7 @@ def test_every_run_visits_each_site_once_and_adds_a_probe_of_its_own(week):
         assert all(re.fullmatch(r"probe-\d{8}T\d{6}\.\d{3}", p["key"]) for p in probes), probes[0]["key"]
 
 
+@pytest.mark.slow
 def test_failed_visits_are_recorded_with_what_went_wrong(week):
     failed = [p for p in week["after"]["flaky"]["probes"] if not p["ok"]]
     assert len(failed) == 7
@@ -133,12 +135,14 @@ def test_failed_visits_are_recorded_with_what_went_wrong(week):
     assert all(p["error"] and p["fetched_at"] and p["url"].endswith("/flaky/") for p in failed)
 
 
+@pytest.mark.slow
 def test_before_the_window_is_complete_failures_leave_the_site_for_review(week):
     found = availability(week["before"]["flaky"]["findings"])
     assert [(f["severity"], f["reason"]) for f in found] == [("review", "139次探测中7次失败；单次检查无法按指标的一周比例判定")]
     assert week["before"]["flaky"]["verdict"]["verdict"] == "待人工复核"
 
 
+@pytest.mark.slow
 def test_five_percent_of_a_weeks_probes_failing_is_site_unreachable(week):
     found = availability(week["after"]["flaky"]["findings"])
     assert [(f["code"], f["label"], f["severity"]) for f in found] == [("site.availability.unreachable", "站点无法访问", "veto")]
@@ -149,12 +153,14 @@ def test_five_percent_of_a_weeks_probes_failing_is_site_unreachable(week):
     assert (verdict["verdict"], verdict["labels"]) == ("不合格", "站点无法访问")
 
 
+@pytest.mark.slow
 def test_fewer_failures_than_five_percent_raise_no_availability_finding(week):
     assert availability(week["after"]["steady"]["findings"]) == []
     # without a home-page read of the round, the site stays for review, never 不合格
     assert week["after"]["steady"]["verdict"]["verdict"] == "待人工复核"
 
 
+@pytest.mark.slow
 def test_the_probe_job_starts_no_browser(week):
     assert "Launching browser" not in week["logs"] and "playwright" not in week["logs"].lower()
 
@@ -219,10 +225,10 @@ def refused(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("slug", REFUSING)
+@pytest.mark.slow
 def test_login_walls_crawler_blocks_and_rate_limits_are_no_visit(refused, slug):
     status, ok = REFUSING[slug]
-    [yielded] = refused[slug]["probes"]  # what the spider yields, before any pipeline
-    probe = yielded["data"]
+    [probe] = refused[slug]["probes"]  # what the spider yields, before any pipeline: the observation's fields
     assert probe["status"] == status and probe["ok"] is ok
     assert f"HTTP {status}" in probe["error"]
     if ok is None:
@@ -230,6 +236,7 @@ def test_login_walls_crawler_blocks_and_rate_limits_are_no_visit(refused, slug):
 
 
 @pytest.mark.parametrize("slug", [s for s, (_, ok) in REFUSING.items() if ok is None])
+@pytest.mark.slow
 def test_a_site_that_only_refused_the_crawler_is_left_for_review(refused, slug):
     [finding] = availability(refused[slug]["findings"])
     assert finding["severity"] == "review"
@@ -242,6 +249,7 @@ def test_a_site_that_only_refused_the_crawler_is_left_for_review(refused, slug):
 
 
 @pytest.mark.parametrize("slug", [s for s, (_, ok) in REFUSING.items() if ok is False])
+@pytest.mark.slow
 def test_a_missing_page_or_a_server_error_is_still_a_failed_visit(refused, slug):
     [finding] = availability(refused[slug]["findings"])
     # counted as a failed visit (not set aside as refused to us) …

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import govcheck.tabular as tabular
-from govcheck.tabular import MAX_PROBLEMS, TableFileError
+import govcheck.table_reader as table_reader
+from govcheck.table_reader import MAX_PROBLEMS, TableFileError
 from govcheck.targets import load_targets
 from support import REPO
 
@@ -76,7 +76,7 @@ def test_the_files_shape_and_its_rows_are_reported_in_one_pass(tmp_path, file_na
 
 
 def test_a_sheet_over_the_row_cap_is_read_to_the_cap_and_said_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(tabular, "MAX_ROWS", 3)
+    monkeypatch.setattr(table_reader, "MAX_ROWS", 3)
     sheets = valid_sheets()
     sheets["网站"] += [[f"站点{n}", f"http://s{n}.example.gov.cn/", "县级部门网站", "", "", ""] for n in range(5)]
     for file_name, write in WRITERS:
@@ -89,18 +89,18 @@ def test_a_sheet_over_the_row_cap_is_read_to_the_cap_and_said_once(tmp_path, mon
 
 def test_a_cell_over_the_cap_is_refused_where_it_is(tmp_path):
     sheets = valid_sheets()
-    sheets["网站"][1][4] = "办" * (tabular.MAX_CELL_CHARS + 1)
+    sheets["网站"][1][4] = "办" * (table_reader.MAX_CELL_CHARS + 1)
     with pytest.raises(TableFileError) as refused:
         load_targets(write_xlsx(tmp_path / "targets.xlsx", sheets))
     assert located(refused) == [("targets.xlsx", "网站", 2, "主办单位")]
-    assert f"超过上限 {tabular.MAX_CELL_CHARS}" in refused.value.problems[0].message
+    assert f"超过上限 {table_reader.MAX_CELL_CHARS}" in refused.value.problems[0].message
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     bomb = tmp_path / "targets.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/worksheets/sheet1.xml", "w") as part:
         zeros = b"\0" * (1 << 20)
-        for _ in range(tabular.MAX_UNPACKED_BYTES // len(zeros) + 1):
+        for _ in range(table_reader.MAX_UNPACKED_BYTES // len(zeros) + 1):
             part.write(zeros)
     assert bomb.stat().st_size < 1 << 20
     with pytest.raises(TableFileError) as refused:
@@ -111,7 +111,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".csv", ".yaml"])
 def test_a_text_file_over_its_size_cap_is_not_read(tmp_path, monkeypatch, suffix):
-    monkeypatch.setitem(tabular.MAX_FILE_BYTES, suffix, 1000)
+    monkeypatch.setitem(table_reader.MAX_FILE_BYTES, suffix, 1000)
     path = tmp_path / f"targets{suffix}"
     path.write_text("网站:\n" + "  - {网站名称: 甲}\n" * 100, encoding="utf-8")
     with pytest.raises(TableFileError) as refused:
@@ -168,8 +168,8 @@ def test_a_million_row_workbook_fails_fast_and_small(tmp_path):
     first, *printed = result.stdout.splitlines()
     returncode, peak_kb = map(int, first.split())
     assert returncode == 1
-    assert printed[0] == f"govcheck: {workbook}: nothing imported, {2 * tabular.MAX_ROWS + 1} problem(s):"
+    assert printed[0] == f"govcheck: {workbook}: nothing imported, {2 * table_reader.MAX_ROWS + 1} problem(s):"
     assert len(printed) == 1 + MAX_PROBLEMS + 1  # the first problems, and how many more
-    assert printed[1] == f"  targets.xlsx, 工作表 网站, 第 {tabular.MAX_ROWS + 2} 行: 工作表超过 {tabular.MAX_ROWS} 行的上限：从此行起未读取，请分成几个文件导入"
-    assert printed[-1] == f"  ……另有 {2 * tabular.MAX_ROWS + 1 - MAX_PROBLEMS} 个问题未列出（共 {2 * tabular.MAX_ROWS + 1} 个）"
+    assert printed[1] == f"  targets.xlsx, 工作表 网站, 第 {table_reader.MAX_ROWS + 2} 行: 工作表超过 {table_reader.MAX_ROWS} 行的上限：从此行起未读取，请分成几个文件导入"
+    assert printed[-1] == f"  ……另有 {2 * table_reader.MAX_ROWS + 1 - MAX_PROBLEMS} 个问题未列出（共 {2 * table_reader.MAX_ROWS + 1} 个）"
     assert peak_kb < 300_000, f"{peak_kb} KB"

@@ -118,7 +118,7 @@ def unstorable_register(monkeypatch) -> None:
         {"key": "site:渭南市民政局", "kind": "site", "name": "渭南市民政局", "url": "http://mzj.weinan.gov.cn/", "columns": []},
         {"key": "account:微博:示例", "kind": "account", "name": "示例\ud83d发布", "platform": "微博"},
     ]
-    monkeypatch.setattr(govcheck.registry, "load_targets", lambda path: documents)
+    monkeypatch.setattr(govcheck.registry, "load_targets", lambda path, allowed_networks=None: documents)
 
 
 def test_a_register_the_store_refuses_writes_none_of_its_targets(store, tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 
 
 def fetch(url: str, timeout: float = 5):

@@ -10,7 +10,7 @@ import yaml
 from docx import Document
 from openpyxl import load_workbook
 
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from govcheck.report.recheck import NOT_RECHECKED, load_recheck_report, run_recheck
 from govcheck.rounds import RoundError
 from govcheck.store import Store
@@ -128,6 +128,8 @@ def rechecked(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield {"store": store, "out": folder / "out", "stdout": result.stdout}
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_recheck_crawls_only_the_failed_targets(rechecked):
     store = rechecked["store"]
     rechecked_names = {v["name"] for v in store.find("verdicts", {"round": RECHECK})}
@@ -137,6 +139,8 @@ def test_the_recheck_crawls_only_the_failed_targets(rechecked):
     assert (round_document["recheck_of"], round_document["as_of"].date().isoformat()) == (FIRST, "2024-02-20")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_each_failed_target_gets_its_status_with_evidence(rechecked):
     sheet = load_workbook(rechecked["out"] / "recheck-2024-2.xlsx")["整改复查"]
     rows = {row[2]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
@@ -152,6 +156,8 @@ def test_each_failed_target_gets_its_status_with_evidence(rechecked):
     assert "已整改 1, 未整改 1, 待人工复核 2" in rechecked["stdout"]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_recheck_is_written_in_the_three_formats(rechecked):
     out = rechecked["out"]
     assert sorted(p.name for p in out.iterdir()) == ["recheck-2024-2.docx", "recheck-2024-2.html", "recheck-2024-2.xlsx"]

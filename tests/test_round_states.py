@@ -18,7 +18,7 @@ import yaml
 from docx import Document
 from openpyxl import load_workbook
 
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replicas.targets import site_rows
 from govcheck.rounds import counted_observations, record_round_state, round_state
 from govcheck.store import SHANGHAI, Store
 from support import REPLICA, REPO, govcheck, open_store
@@ -74,6 +74,7 @@ def env(tmp_path: Path, replica_sites) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("sent, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.slow
 def test_a_signal_during_the_crawl_interrupts_the_round_and_the_command_says_so(env, tmp_path, sent, code):
     store = open_store(env)
     process = start_run(env, SLOW)
@@ -90,6 +91,7 @@ def test_a_signal_during_the_crawl_interrupts_the_round_and_the_command_says_so(
     assert round_state(store, ROUND).state == "interrupted"
 
 
+@pytest.mark.slow
 def test_an_interrupted_round_has_no_report_unless_forced_and_then_every_file_says_unfinished(env, tmp_path):
     store = open_store(env)
     process = start_run(env, SLOW)
@@ -116,6 +118,8 @@ def test_an_interrupted_round_has_no_report_unless_forced_and_then_every_file_sa
     assert "<title>【未完成】" in page and 'class="unfinished"' in page and "本轮检查未完成" in page
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_killed_run_leaves_a_round_the_next_command_finds_interrupted(env, tmp_path):
     store = open_store(env)
     process = start_run(env, SLOW)
@@ -137,6 +141,7 @@ def test_a_killed_run_leaves_a_round_the_next_command_finds_interrupted(env, tmp
     assert govcheck(env, "report", "--round", ROUND, "--out", str(tmp_path / "reports")).returncode == 0
 
 
+@pytest.mark.slow
 def test_a_run_stopped_early_by_a_limit_is_incomplete_and_exits_3(env):
     store = open_store(env)
     result = subprocess.run(run_arguments({**QUICK, "CLOSESPIDER_ITEMCOUNT": "1"}), cwd=REPO, env={**os.environ, **env},
@@ -146,6 +151,8 @@ def test_a_run_stopped_early_by_a_limit_is_incomplete_and_exits_3(env):
     assert round_state(store, ROUND).state == "incomplete"
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_column_removed_between_two_runs_is_not_judged_on_the_first_runs_evidence(env, tmp_path, replica_sites):
     store = open_store(env)
     first = subprocess.run(run_arguments(QUICK), cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)

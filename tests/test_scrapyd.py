@@ -27,8 +27,8 @@ import pytest
 import yaml
 
 from govcheck.registry import import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import platform_settings, replica_routes, targets_document
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas.targets import platform_settings, replica_routes, targets_document
 from govcheck.schedule import (
     Job,
     PlannedJob,
@@ -185,12 +185,16 @@ def verdicts(scheduled: dict[str, Any]) -> dict[str, tuple[str, str]]:
 # -- deployment -------------------------------------------------------------------------------
 
 
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_scrapyd_deploy_uploads_the_project_and_the_node_lists_its_spiders(deployed):
     assert deployed["deployment"].returncode == 0, deployed["deployment"].stderr
     assert '"status": "ok"' in deployed["deployment"].stdout
     assert {"sites", "probes", "douyin"} <= set(list_spiders(deployed["node"]))
 
 
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_the_stored_egg_carries_the_rules_profile_and_the_spiders_load_it_from_there(deployed, tmp_path):
     egg = next((deployed["folder"] / "eggs" / "govcheck").glob("*.egg"))
     # scrapyd's own runner activates the egg; the package and its profile must come from it.
@@ -208,6 +212,9 @@ def test_the_stored_egg_carries_the_rules_profile_and_the_spiders_load_it_from_t
 # -- a round through schedule.json -----------------------------------------------------------
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_both_jobs_finish_cleanly(scheduled):
     # Scrapy's messages for an exception in a callback, a pipeline or a signal handler
     failures = ("Spider error processing", "Error processing", "Error caught on signal handler", "Error while")
@@ -217,10 +224,16 @@ def test_both_jobs_finish_cleanly(scheduled):
     assert scheduled["elapsed"] < 120, scheduled["elapsed"]
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_the_sites_job_read_its_pages_in_a_worker_process(scheduled):
     assert "page-reading workers: 1" in scheduled["logs"]["sites"]
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_the_jobs_started_the_round_with_its_monitoring_time_points(scheduled):
     round_document = scheduled["store"].get_round(ROUND)
     assert round_document["as_of"].isoformat() == "2024-02-20T23:59:59+08:00"
@@ -228,11 +241,17 @@ def test_the_jobs_started_the_round_with_its_monitoring_time_points(scheduled):
     assert round_document["profile"] == str(SHORT_PROBE_SPAN_PROFILE)
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_the_sites_job_gives_the_verdicts_of_the_websites(scheduled):
     found = verdicts(scheduled)
     assert {name: found.get(name) for name in SITES} == SITES
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_the_douyin_job_gives_the_verdicts_of_the_accounts(scheduled):
     found = verdicts(scheduled)
     for name, (expected, words) in ACCOUNTS.items():
@@ -240,10 +259,16 @@ def test_the_douyin_job_gives_the_verdicts_of_the_accounts(scheduled):
         assert verdict == expected and words in labels, (name, found[name])
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_only_the_targets_named_in_the_job_arguments_are_inspected(scheduled):
     assert set(verdicts(scheduled)) == {*SITES, *ACCOUNTS}
 
 
+@pytest.mark.browser
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_govcheck_schedule_starts_an_hourly_probe_run_and_waits_for_it(deployed, scheduled):
     site = "渭南市发展和改革委员会"
     before = {p["key"] for p in scheduled["store"].find("observations", {"round": ROUND, "target_key": f"site:{site}", "kind": "probe"})}
@@ -306,6 +331,8 @@ def test_an_unreachable_node_is_named_without_its_credentials():
     assert "s3cret" not in message
 
 
+@pytest.mark.mongo
+@pytest.mark.slow
 def test_waiting_gives_up_naming_the_unfinished_jobs(deployed):
     job = Job(deployed["node"], "sites", "no-such-job")
     with pytest.raises(ScheduleError, match="no-such-job"):

@@ -108,6 +108,8 @@ def rendered_rounds(request, replica_sites, tmp_path_factory) -> Iterator[dict[s
 RENDERED = (SCRIPT_COLUMN["name"], AUTO_RENDERED)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_every_page_rendered_by_playwright_keeps_a_screenshot(rendered_rounds):
     store, observed = rendered_rounds["store"], rendered_rounds["observations"]
     for name in RENDERED:
@@ -120,6 +122,8 @@ def test_every_page_rendered_by_playwright_keeps_a_screenshot(rendered_rounds):
     assert plain and all(c["method"] == "generic" and "screenshot" not in c for c in plain)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_rerunning_the_round_keeps_one_screenshot_per_rendered_page(rendered_rounds):
     store, first = rendered_rounds["store"], rendered_rounds["first"]
     assert len(first["stored"]) == len(RENDERED)

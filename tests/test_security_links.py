@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from govcheck.corpus import LabelledPage, load_corpus
+from corpus import LabelledPage, load_corpus
 from govcheck.extract.bad_links import BAD_LINKS_FILE, bad_link_record, find_bad_links, load_bad_link_terms
 from govcheck.rules import bad_link_findings, evaluate_site, future_date_findings, load_profile
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from govcheck.corpus import LabelledPage, load_corpus
+from corpus import LabelledPage, load_corpus
 from govcheck.extract.services import find_service_entries, service_record, service_words
 from govcheck.rules import evaluate_site, load_profile, service_findings, services_required
 from govcheck.targets import load_targets
@@ -198,7 +198,7 @@ def test_a_profile_without_the_services_section_does_not_check_them(profile, tmp
 def test_the_register_column_is_read_and_a_wrong_value_named(tmp_path):
     import yaml
 
-    from govcheck.tabular import TableFileError
+    from govcheck.table_reader import TableFileError
 
     rows = [
         {"网站名称": "甲县人民政府", "网址": "http://a.gov.cn/", "网站类别": "县级政府门户网站", "区县": "甲县", "主办单位": "甲", "有无办事服务": "无"},

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from govcheck.replica import ReplicaServer
+from govcheck_demo.replica import ReplicaServer
 from support import REPLICA, govcheck, open_store, store_environment
 
 HEALTHY_HOME = "/fresh-trs/"
@@ -61,17 +61,20 @@ def round_with_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
         yield {"run": run, "store": open_store(env)}
 
 
+@pytest.mark.slow
 def test_the_round_completes(round_with_faults):
     assert round_with_faults["run"].returncode == 0, round_with_faults["run"].stderr[-3000:]
 
 
 @pytest.mark.parametrize("name", FAULTY_COLUMNS)
+@pytest.mark.slow
 def test_a_faulty_column_never_fails_its_site(round_with_faults, name):
     verdict = round_with_faults["store"].find_one("verdicts", {"target_key": f"site:{name}"})
     assert verdict["verdict"] in ("合格", "待人工复核"), verdict
 
 
 @pytest.mark.parametrize("name", [n for n, (_, error) in FAULTY_COLUMNS.items() if error])
+@pytest.mark.slow
 def test_the_reason_names_what_went_wrong(round_with_faults, name):
     store = round_with_faults["store"]
     column = store.find_one("observations", {"target_key": f"site:{name}", "kind": "column"})
@@ -82,6 +85,7 @@ def test_the_reason_names_what_went_wrong(round_with_faults, name):
     assert verdict["verdict"] == "待人工复核" and expected in verdict["labels"]
 
 
+@pytest.mark.slow
 def test_probes_of_the_healthy_home_pages_all_succeeded(round_with_faults):
     probes = round_with_faults["store"].find("observations", {"kind": "probe"})
     assert len(probes) == 3 * len(FAULTY_COLUMNS) and all(p["ok"] for p in probes)
@@ -89,7 +93,7 @@ def test_probes_of_the_healthy_home_pages_all_succeeded(round_with_faults):
 
 # -- detail pages that could not be read ---------------------------------------------------------
 
-from govcheck.replica import Reply  # noqa: E402
+from govcheck_demo.replica import Reply  # noqa: E402
 
 
 def undated_home(path: str, query: Any, headers: Any) -> Reply:
@@ -147,6 +151,8 @@ def round_with_detail_faults(tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 
 @pytest.mark.parametrize("name", DETAIL_FAULTS)
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_detail_page_not_read_beside_old_ones_leaves_the_home_page_for_review_with_the_reason(round_with_detail_faults, name):
     store = round_with_detail_faults
     slug, _, error = DETAIL_FAULTS[name]
@@ -163,6 +169,8 @@ def test_a_detail_page_not_read_beside_old_ones_leaves_the_home_page_for_review_
     assert first["url"] in findings[0]["reason"]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_recent_date_read_beside_a_detail_page_not_read_shows_the_home_page_updated(round_with_detail_faults):
     store = round_with_detail_faults
     name, slug, dates = RECENT_BESIDE_A_FAULT
@@ -272,6 +280,7 @@ def round_with_oldest_first_columns(tmp_path_factory: pytest.TempPathFactory) ->
         }
 
 
+@pytest.mark.slow
 def test_a_column_listed_old_to_new_is_read_on_its_last_page(round_with_oldest_first_columns):
     crawled = round_with_oldest_first_columns["渭南市正序新近局"]
     column = crawled["column"]
@@ -282,6 +291,7 @@ def test_a_column_listed_old_to_new_is_read_on_its_last_page(round_with_oldest_f
     assert (crawled["verdict"]["verdict"], crawled["verdict"]["finding_codes"]) == ("合格", [])
 
 
+@pytest.mark.slow
 def test_a_column_old_on_its_last_page_too_is_stale(round_with_oldest_first_columns):
     crawled = round_with_oldest_first_columns["渭南市正序陈旧局"]
     assert crawled["column"]["newest_date"].date().isoformat() == "2023-11-20"
@@ -289,6 +299,7 @@ def test_a_column_old_on_its_last_page_too_is_stale(round_with_oldest_first_colu
 
 
 @pytest.mark.parametrize("name", ["渭南市正序无尾页局", "渭南市正序尾页错局"])
+@pytest.mark.slow
 def test_a_column_listed_old_to_new_whose_last_page_was_not_read_is_reviewed_not_counted_stale(round_with_oldest_first_columns, name):
     crawled = round_with_oldest_first_columns[name]
     column, verdict = crawled["column"], crawled["verdict"]
@@ -328,6 +339,7 @@ def round_with_an_unfetchable_url(tmp_path_factory: pytest.TempPathFactory) -> d
         yield {"run": run, "store": open_store(env)}
 
 
+@pytest.mark.slow
 def test_an_unfetchable_url_fails_alone_and_the_round_goes_on(round_with_an_unfetchable_url):
     run, store = round_with_an_unfetchable_url["run"], round_with_an_unfetchable_url["store"]
     assert run.returncode == 0, run.stderr[-3000:]
@@ -337,6 +349,7 @@ def test_an_unfetchable_url_fails_alone_and_the_round_goes_on(round_with_an_unfe
     assert store.find_one("verdicts", {"target_key": "site:渭南市正常局"})["verdict"] != "待人工复核"
 
 
+@pytest.mark.slow
 def test_an_unfetchable_url_is_reviewed_with_why_never_failed(round_with_an_unfetchable_url):
     store = round_with_an_unfetchable_url["store"]
     seen = store.find("observations", {"target_key": f"site:{BAD_PORT}"})

@@ -20,11 +20,13 @@ import yaml
 
 from govcheck.extract.links import is_outbound, link_outcome, reached_by_name
 from govcheck.extract.wording import SHIPPED_LIST
-from govcheck.replica import ReplicaServer
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas.targets import site_rows
 from govcheck.rules import check_messages, load_profile, read_column
 from govcheck.store import Store
 from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, STORE_KINDS, govcheck, open_store, store_environment
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # the replica round crawls a script-loaded column in Chromium
 
 ROUND = "2024-1"
 AS_OF = "2024-02-20"

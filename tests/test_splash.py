@@ -1,6 +1,6 @@
 """Columns marked splash, rendered by a Splash server through govcheck.splash.SplashMiddleware.
 
-The Splash server is govcheck.replicas.splash: Splash's HTTP API on 127.0.0.1, rendering
+The Splash server is govcheck_demo.replicas.splash: Splash's HTTP API on 127.0.0.1, rendering
 with Debian's Chromium. First the endpoint and the middleware over real HTTP, then whole
 rounds of the script-column replica site (its 通知公告 list is filled by script) on the
 embedded store: the rendered entries, a screenshot per rendered column, and a render that
@@ -29,8 +29,8 @@ from scrapy.utils.request import fingerprint
 from scrapy.utils.test import get_crawler
 
 from govcheck.extract.listing import extract_list
-from govcheck.replicas.splash import SplashServer
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replicas.splash import SplashServer
+from govcheck_demo.replicas.targets import site_rows
 from govcheck.rounds import parse_as_of
 from govcheck.screenshots import load_screenshot
 from govcheck.settings import GOVCHECK_EVIDENCE_ENTRIES
@@ -66,6 +66,7 @@ def ask_splash(server: SplashServer, endpoint: str, arguments: dict[str, Any]) -
 # -- the Splash-compatible endpoint --------------------------------------------------------
 
 
+@pytest.mark.browser
 def test_the_endpoint_renders_what_the_script_loads(splash_server, replica_sites):
     url = replica_sites.url + SCRIPT_COLUMN["path"]
     status, body = ask_splash(splash_server, "render.json", {"url": url, "html": 1, "png": 1, "history": 1, "wait": 0.5})
@@ -79,6 +80,7 @@ def test_the_endpoint_renders_what_the_script_loads(splash_server, replica_sites
     assert [(h["request"]["url"], h["response"]["status"]) for h in answer["history"]] == [(url, 200)]
 
 
+@pytest.mark.browser
 def test_the_endpoint_gives_the_html_alone_on_render_html(splash_server, replica_sites):
     status, body = ask_splash(splash_server, "render.html", {"url": replica_sites.url + SCRIPT_COLUMN["path"], "wait": 0.5})
     assert status == 200 and DATA["items"][0]["title"] in body.decode("utf-8")
@@ -96,6 +98,7 @@ def test_the_endpoint_gives_the_html_alone_on_render_html(splash_server, replica
         ({"path": "/_reset/script-column/"}, 502, "RenderError", {"type": "Network"}),
     ],
 )
+@pytest.mark.browser
 def test_the_endpoint_answers_errors_as_splash_does(splash_server, replica_sites, arguments, status, kind, info):
     arguments = dict(arguments)
     if "path" in arguments:
@@ -177,6 +180,7 @@ def splash_exchange(server: SplashServer, post: Request) -> Response:
         return Response(post.url, status=error.code, body=error.read(), request=post)
 
 
+@pytest.mark.browser
 def test_splash_answers_become_the_page_response(splash_server, replica_sites):
     splash = middleware(splash_server.url)
     page = column_request(replica_sites.url + SCRIPT_COLUMN["path"])
@@ -190,6 +194,7 @@ def test_splash_answers_become_the_page_response(splash_server, replica_sites):
     assert PAGE_URL not in response.meta and "splash" in response.flags
 
 
+@pytest.mark.browser
 def test_rendered_html_is_utf8_whatever_the_page_declares(splash_server, replica_sites):
     """Splash always answers UTF-8; the GBK site's <meta charset="gbk"> must not decide."""
     gbk = site_named("gbk-site")
@@ -199,6 +204,7 @@ def test_rendered_html_is_utf8_whatever_the_page_declares(splash_server, replica
     assert response.encoding == "utf-8" and gbk["name"] in response.text
 
 
+@pytest.mark.browser
 def test_a_page_error_keeps_its_status(splash_server, replica_sites):
     splash = middleware(splash_server.url)
     post = splash.process_request(column_request(replica_sites.url + "/script-column/gone.html"))
@@ -215,6 +221,7 @@ def test_a_page_error_keeps_its_status(splash_server, replica_sites):
         ("/_reset/script-column/", 10, r"Splash answered 502 RenderError: Error rendering page \(connection reset: ERR_(EMPTY_RESPONSE|CONNECTION_RESET)\)"),
     ],
 )
+@pytest.mark.browser
 def test_splash_errors_fail_the_request_with_their_reason(splash_server, replica_sites, path, timeout, message):
     splash = middleware(splash_server.url, SPLASH_TIMEOUT=timeout)
     post = splash.process_request(column_request(replica_sites.url + path))
@@ -223,6 +230,7 @@ def test_splash_errors_fail_the_request_with_their_reason(splash_server, replica
     assert re.fullmatch(message, str(failed.value)) and failed.value.page_status is None
 
 
+@pytest.mark.browser
 def test_a_redirected_page_answers_under_its_final_url(splash_server, replica_sites):
     """The browser follows redirects (here a folder without its slash); Splash's history shows them."""
     splash = middleware(splash_server.url)
@@ -303,6 +311,8 @@ def splash_round(splash_server, replica_sites, tmp_path_factory) -> Iterator[Sto
         yield open_store(env)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_column_marked_splash_is_read_in_splash(splash_round, replica_sites):
     observed = column_observations(splash_round)
     newest_first = sorted(DATA["items"], key=lambda item: item["date"], reverse=True)[:GOVCHECK_EVIDENCE_ENTRIES]
@@ -314,6 +324,8 @@ def test_a_column_marked_splash_is_read_in_splash(splash_round, replica_sites):
         assert [e["title"] for e in column["entries"]] == [item["title"] for item in newest_first]
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_each_column_read_in_splash_keeps_its_screenshot(splash_round):
     observed = column_observations(splash_round)
     paths = set()
@@ -328,17 +340,23 @@ def test_each_column_read_in_splash_keeps_its_screenshot(splash_round):
     assert len(paths) == len(SPLASH_COLUMNS)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_playwright_column_of_the_same_round_is_rendered_by_playwright(splash_round):
     column = column_observations(splash_round)[SCRIPT_COLUMN["name"]]
     assert (column["method"], column["renderer"], column["state"]) == ("rendered", "playwright", "entries")
     assert load_screenshot(splash_round, column["screenshot"]).startswith(PNG_SIGNATURE)
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_site_read_in_splash_is_assessed_on_what_splash_showed(splash_round):
     verdict = splash_round.find_one("verdicts", {"round": ROUND, "name": SITE["name"]})
     assert (verdict["verdict"], verdict["labels"]) == (SITE["expected_verdict"], SITE["expected_labels"])
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_splash_timeout_is_for_review_never_a_failure(splash_server, replica_sites, tmp_path):
     hanging = replica_sites.url + "/_hang" + SCRIPT_COLUMN["path"]
     targets = register(replica_sites.url, column_row("通知公告（Splash）", hanging, "splash"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govcheck.replicas.targets import site_rows
+from govcheck_demo.replicas.targets import site_rows
 from govcheck.store import Store, StoreWriteError
 from seed_round import ROUND as SEEDED_ROUND, store_round
 from support import REPLICA, REPO, govcheck, open_store
@@ -68,6 +68,8 @@ def import_sites(env: dict[str, str], folder: Path, base_url: str) -> None:
     assert imported.returncode == 0, imported.stderr
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_full_disk_stops_the_round_at_the_first_refused_write_naming_the_file(tmp_path, replica_sites):
     data = tmp_path / "full"
     with small_file_system(data) as mounted:
@@ -144,6 +146,7 @@ def read_only_store(tmp_path: Path) -> Iterator[dict[str, str]]:
                 (data / "var").chmod(0o755)
 
 
+@pytest.mark.slow
 def test_a_read_only_store_still_answers_queries_and_reports(tmp_path):
     with read_only_store(tmp_path) as env:
         query = govcheck(env, "query", "--round", SEEDED_ROUND, "--filter", '{"verdict": "不合格"}', "--format", "json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govcheck.tabular import Problem, TableFileError, read_sheets
+from govcheck.table_reader import Problem, TableFileError, read_sheets
 from govcheck.targets import account_key, load_targets, registered_interaction_entry, site_key
 
 try:
@@ -346,7 +346,7 @@ def test_a_csv_needs_the_sheet_column_and_known_sheet_names(tmp_path):
     assert located(exc) == [("targets.csv", "网址", 6, "表")]
 
 
-# --- tabular ------------------------------------------------------------------------------------
+# --- table_reader ---------------------------------------------------------------------------------
 
 def test_problem_reads_as_the_operator_finds_it():
     p = Problem("targets.xlsx", "栏目", 7, "栏目地址", "不能为空")

@@ -16,11 +16,11 @@ import pytest
 
 from govcheck import settings as project_settings
 from govcheck.dates import SHANGHAI
+from govcheck.extract.posts import evidence_posts
 from govcheck.extract.wechat import (
     MpAccount,
     SogouCard,
     biz_of,
-    evidence_posts,
     is_original,
     is_wechat_id,
     match_card,
@@ -34,6 +34,7 @@ from govcheck.extract.wechat import (
     sogou_posts,
     sogou_search_url,
 )
+from govcheck.extract.wechat_sources import EVIDENCE_DAYS, EVIDENCE_NEWEST
 
 DATA = Path(__file__).parent / "data" / "wechat"
 SOGOU_URL = "https://weixin.sogou.com/weixin?type=1&query=%E9%AB%98%E8%80%83&ie=utf8"
@@ -265,10 +266,10 @@ def test_credentials_are_removed_from_urls_and_messages():
 def test_evidence_keeps_three_months_and_always_the_newest_posts():
     posts = [{"id": str(n), "time": at("2024-02-20 10:00") - (n * (at("2024-01-11") - at("2024-01-01"))),
               "pinned": False} for n in range(40)]
-    kept = evidence_posts(posts, at("2024-02-20 10:00"))
+    kept = evidence_posts(posts, at("2024-02-20 10:00"), days=EVIDENCE_DAYS, newest=EVIDENCE_NEWEST)
     assert [p["id"] for p in kept] == [str(n) for n in range(10)]  # within 92 days: 0, 10, … 90 days old
     old = [{"id": str(n), "time": at("2023-01-01") - (at("2023-01-02") - at("2023-01-01")) * n} for n in range(5)]
-    assert [p["id"] for p in evidence_posts(old, at("2024-02-23 23:59"))] == ["0", "1", "2"]
+    assert [p["id"] for p in evidence_posts(old, at("2024-02-23 23:59"), days=EVIDENCE_DAYS, newest=EVIDENCE_NEWEST)] == ["0", "1", "2"]
 
 
 def test_a_dead_article_page_shows_one_of_the_interaction_error_texts():

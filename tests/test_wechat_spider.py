@@ -29,26 +29,27 @@ from typing import Any
 
 import pytest
 import yaml
-from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.http import Request, TextResponse
 from scrapy.settings import Settings
 
 from govcheck.dates import SHANGHAI
+from govcheck.extract.reading import Fetch, Fetched
 from govcheck.registry import import_targets
-from govcheck.replica import ReplicaServer
-from govcheck.replicas import wechat as wechat_replica
-from govcheck.replicas.targets import wechat_row
-from govcheck.spiders.wechat import (
-    AccountRun,
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas import wechat as wechat_replica
+from govcheck_demo.replicas.targets import wechat_row
+from govcheck.extract.wechat_sources import (
     ClientSource,
-    FetchFailed,
     MpSource,
-    RedactingLogFormatter,
     SogouSource,
+    SourceChain,
     SourceResult,
     Target,
     combine,
-    secret,
 )
+from govcheck.spiders.accounts import request_for
+from govcheck.spiders.wechat import RedactingLogFormatter, secret
+from readers import drive
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
 DATA = Path(__file__).parent / "data" / "wechat"
@@ -70,27 +71,18 @@ def at(text: str) -> datetime:
 # -- driving one source by hand ------------------------------------------------------------------
 
 
-def drive(read: Any, answer: Callable[[Request], Any]) -> tuple[SourceResult, list[Request]]:
-    """Runs a source's reading: each request it yields gets ``answer(request)`` back."""
-    requests: list[Request] = []
-    reply = None
-    try:
-        while True:
-            request = read.send(reply)
-            requests.append(request)
-            reply = answer(request)
-    except StopIteration as stop:
-        return stop.value, requests
-
-
-def html_reply(name_or_text: str, url: str | None = None) -> Callable[[Request], HtmlResponse]:
+def html_reply(name_or_text: str, url: str | None = None) -> Callable[[Fetch], Fetched]:
     path = DATA / name_or_text
-    body = path.read_bytes() if path.suffix and path.exists() else name_or_text.encode("utf-8")
-    return lambda request: HtmlResponse(url=url or request.url, body=body, encoding="utf-8", request=request)
+    text = path.read_text(encoding="utf-8") if path.suffix and path.exists() else name_or_text
+    return lambda fetch: Fetched(url or fetch.url, 200, text)
 
 
-def json_reply(document: Any) -> TextResponse:
-    return TextResponse(url="http://x/", body=json.dumps(document, ensure_ascii=False).encode(), encoding="utf-8")
+def json_reply(document: Any) -> Fetched:
+    return Fetched("http://x/", 200, json.dumps(document, ensure_ascii=False))
+
+
+def not_answered(reason: str) -> Callable[[Fetch], Fetched]:
+    return lambda fetch: Fetched(fetch.url, error=reason)
 
 
 def sample_items(name: str) -> list[dict]:
@@ -139,12 +131,12 @@ def test_sogou_says_not_found_only_when_every_search_says_nothing_was_found():
     assert (other.found, other.posts, other.index_only) == (None, None, False)
     assert other.error == "1 accounts listed for '渭南市公安局高新分局', none with this 账号ID or name"
     assert other.names_seen == ["高新警讯 (gxjx110)"]
-    failed, _ = drive(SogouSource("https://weixin.sogou.com").read(target), lambda r: FetchFailed("timeout"))
+    failed, _ = drive(SogouSource("https://weixin.sogou.com").read(target), not_answered("timeout"))
     assert (failed.found, failed.error) == (None, "timeout")
 
 
-def mp_answers(items: list[dict], total: int) -> Callable[[Request], TextResponse]:
-    def answer(request: Request) -> TextResponse:
+def mp_answers(items: list[dict], total: int) -> Callable[[Fetch], Fetched]:
+    def answer(request: Fetch) -> Fetched:
         if "searchbiz" in request.url:
             return json_reply({"base_resp": {"ret": 0, "err_msg": "ok"}, "total": 1, "list": [
                 {"fakeid": "MjM5MDQ4MzU5NQ==", "nickname": "手机中国", "alias": "cnmo_weixin", "service_type": 1}]})
@@ -158,7 +150,8 @@ def test_mp_reads_the_article_list_until_the_whole_list_is_read():
     items = sample_items("mp_cgi_appmsg_list_ex_items_2020.jsonl")
     target = Target(name="手机中国", account_id="cnmo_weixin", as_of=at("2020-11-07 23:59"))
     source = MpSource("https://mp.weixin.qq.com", MP_COOKIE, MP_TOKEN)
-    result, requests = drive(source.read(target), mp_answers(items, total=26))
+    result, fetches = drive(source.read(target), mp_answers(items, total=26))
+    requests = [request_for(fetch) for fetch in fetches]  # as the spider sends them
     assert len(requests) == 1 + 6  # the search, then 26 articles 5 at a time
     assert (result.found, result.current_name, result.biz) == (True, "手机中国", "MjM5MDQ4MzU5NQ==")
     assert len(result.posts) == 26 and result.originals_known and result.complete
@@ -205,7 +198,7 @@ def test_an_expired_mp_session_fails_the_source_and_an_unconfigured_one_is_said_
     assert ClientSource("https://mp.weixin.qq.com", CLIENT_KEY, "").unavailable() == "not configured"
 
 
-def getmsg_answer(messages: list[dict], more: int) -> Callable[[Request], TextResponse]:
+def getmsg_answer(messages: list[dict], more: int) -> Callable[[Fetch], Fetched]:
     return lambda request: json_reply({"ret": 0, "errmsg": "ok", "msg_count": len(messages), "can_msg_continue": more,
                                        "next_offset": 10, "general_msg_list": json.dumps({"list": messages})})
 
@@ -267,7 +260,7 @@ def test_a_partial_answer_is_kept_and_a_complete_one_wins():
 
 def test_sogou_not_finding_an_account_asks_the_next_sources_and_alone_establishes_nothing():
     not_in_sogou = SourceResult("sogou", found=False, posts=[], index_only=True, note="no account found for '渭南二黄'")
-    run = AccountRun({"key": "account:微信:渭南二黄"}, [SogouSource("https://weixin.sogou.com")], Target("渭南二黄", "", at("2024-02-23")))
+    run = SourceChain([SogouSource("https://weixin.sogou.com")], Target("渭南二黄", "", at("2024-02-23")))
     run.record(not_in_sogou)
     assert not not_in_sogou.complete and not run.done  # the MP search (WeChat's own) is still asked
     in_mp = SourceResult("mp", found=True, current_name="渭南二黄", originals_known=True,
@@ -420,10 +413,12 @@ def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tup
         ("渭南市政务服务中心", ("合格", "")),
     ],
 )
+@pytest.mark.slow
 def test_each_account_gets_the_notice_label_its_state_calls_for(crawled, name, expected):
     assert verdict(crawled, name) == expected
 
 
+@pytest.mark.slow
 def test_every_account_is_observed_once_in_bounded_time(crawled):
     for state in states():
         assert observation(crawled, state["registered_name"])["source"].startswith("wechat")
@@ -431,6 +426,7 @@ def test_every_account_is_observed_once_in_bounded_time(crawled):
     assert crawled["elapsed"] < 60, crawled["elapsed"]
 
 
+@pytest.mark.slow
 def test_three_months_without_original_comes_from_the_mp_article_list(crawled):
     seen = observation(crawled, "华阴市退役军人事务局")
     assert (seen["source"], seen["found"], seen["error"], seen["originals_known"]) == ("wechat-mp", True, "", True)
@@ -442,6 +438,7 @@ def test_three_months_without_original_comes_from_the_mp_article_list(crawled):
     assert sum("cgi-bin/appmsg" in u for u in seen["fetched_urls"]) == 4
 
 
+@pytest.mark.slow
 def test_a_stale_account_is_measured_from_its_latest_article(crawled):
     seen = observation(crawled, "渭南市卫生健康委员会")
     assert seen["latest_post_at"] == at("2024-02-03 10:00") and seen["latest_original_at"] == at("2024-02-03 10:00")
@@ -453,6 +450,7 @@ def test_a_stale_account_is_measured_from_its_latest_article(crawled):
     assert observation(crawled, "渭南地方志")["interaction"] == {"state": "missing", "url": "", "entry": "无"}
 
 
+@pytest.mark.slow
 def test_the_register_tells_none_from_not_recorded_and_keeps_an_entry_inside_the_app(crawled):
     # 无: the office looked and found none; empty: nobody looked; 菜单：我要留言: it opens inside WeChat
     assert observation(crawled, "渭南水务")["interaction"] == {"state": "missing", "url": "", "entry": "无"}
@@ -465,6 +463,7 @@ def test_the_register_tells_none_from_not_recorded_and_keeps_an_entry_inside_the
     assert not [path for path, _ in crawled["requests"] if path.startswith("menu/wnszwfw") or path.startswith("menu/wnsrsj")]
 
 
+@pytest.mark.slow
 def test_a_renamed_account_is_recognised_by_its_wechat_id(crawled):
     seen = observation(crawled, "渭南市公安局高新分局")
     assert (seen["found"], seen["current_name"], seen["wechat_id"]) == (True, "高新警讯", "wngxfj")
@@ -472,18 +471,21 @@ def test_a_renamed_account_is_recognised_by_its_wechat_id(crawled):
     assert "query=wngxfj" in seen["fetched_urls"][0]
 
 
+@pytest.mark.slow
 def test_an_account_without_id_is_searched_by_its_name(crawled):
     seen = observation(crawled, "渭南水务")
     assert "query=%E6%B8%AD%E5%8D%97%E6%B0%B4%E5%8A%A1" in seen["fetched_urls"][0]
     assert (seen["found"], seen["wechat_id"]) == (True, "wnsw_gov")
 
 
+@pytest.mark.slow
 def test_an_account_neither_sogou_nor_the_mp_search_finds_is_not_found(crawled):
     seen = observation(crawled, "渭南市城市管理执法局")
     assert (seen["source"], seen["found"], seen["error"], seen["posts"]) == ("wechat-mp", False, "", [])
     assert [s["outcome"] for s in seen["sources"]] == ["not found", "not found", "not tried"]
 
 
+@pytest.mark.slow
 def test_when_sogou_refuses_the_next_sources_read_the_account(crawled):
     statistics = observation(crawled, "渭南市统计局")
     assert statistics["source"] == "wechat-mp" and statistics["sources"][0] == {
@@ -497,6 +499,7 @@ def test_when_sogou_refuses_the_next_sources_read_the_account(crawled):
     assert transport["latest_original_at"] == at("2024-02-21 10:00")
 
 
+@pytest.mark.slow
 def test_when_every_source_refuses_the_account_is_left_for_review(crawled):
     seen = observation(crawled, "渭南市教育局")
     assert (seen["source"], seen["found"], seen["posts"], seen["latest_post_at"]) == ("wechat", None, [], None)
@@ -504,6 +507,7 @@ def test_when_every_source_refuses_the_account_is_left_for_review(crawled):
     assert verdict(crawled, "渭南市教育局")[0] == "待人工复核"
 
 
+@pytest.mark.slow
 def test_our_timeout_is_a_failed_source_never_an_answer(crawled):
     seen = observation(crawled, "渭南市文化和旅游局")
     assert (seen["found"], seen["posts"]) == (None, [])
@@ -512,6 +516,7 @@ def test_our_timeout_is_a_failed_source_never_an_answer(crawled):
     assert verdict(crawled, "渭南市文化和旅游局")[0] == "待人工复核"
 
 
+@pytest.mark.slow
 def test_a_card_without_its_latest_article_is_found_but_not_judged_stale(crawled):
     seen = observation(crawled, "渭南市气象局")
     assert (seen["source"], seen["found"], seen["current_name"], seen["posts"]) == ("wechat-sogou", True, "渭南市气象局", [])
@@ -520,6 +525,7 @@ def test_a_card_without_its_latest_article_is_found_but_not_judged_stale(crawled
     assert judged == "待人工复核" and "长期无更新" not in labels and "the account card shows no latest article" in labels
 
 
+@pytest.mark.slow
 def test_with_no_credentials_a_captcha_leaves_the_account_for_review(crawled):
     seen = observation(crawled, "渭南市教育局", "2024-2")
     assert seen["found"] is None
@@ -529,6 +535,7 @@ def test_with_no_credentials_a_captcha_leaves_the_account_for_review(crawled):
     assert "WeChat sources in order: sogou (ready), mp (not configured), client (not configured)" in crawled["runs"][1].stderr
 
 
+@pytest.mark.slow
 def test_with_sogou_alone_staleness_is_judged_and_originals_are_left_for_review(crawled):
     stale = observation(crawled, "渭南市卫生健康委员会", "2024-2")
     assert (stale["source"], stale["originals_known"], stale["error"]) == ("wechat-sogou", False, "")
@@ -539,6 +546,7 @@ def test_with_sogou_alone_staleness_is_judged_and_originals_are_left_for_review(
     assert len(crawled["store"].find("verdicts", {"round": "2024-2"})) == 4
 
 
+@pytest.mark.slow
 def test_with_sogou_alone_an_account_missing_from_its_index_is_left_for_review(crawled):
     # WeChat's own search (MP) says it is gone in round 2024-1; Sogou alone cannot say so
     seen = observation(crawled, "渭南市城市管理执法局", "2024-2")
@@ -548,6 +556,7 @@ def test_with_sogou_alone_an_account_missing_from_its_index_is_left_for_review(c
     assert judged == "待人工复核" and "WeChat's own search was not available" in labels
 
 
+@pytest.mark.slow
 def test_credentials_reach_only_the_mp_host_and_are_never_logged_or_stored(crawled):
     for run in crawled["runs"]:
         for value in SECRETS:

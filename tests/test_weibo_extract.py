@@ -18,8 +18,8 @@ import pytest
 
 from govcheck.dates import SHANGHAI
 from govcheck.extract.posts import latest_times
+from govcheck.extract.reading import Fetched
 from govcheck.extract.weibo import (
-    Fetched,
     Target,
     WeiboRead,
     is_pinned,
@@ -33,6 +33,7 @@ from govcheck.extract.weibo import (
     trusted_posts,
     uid_of,
 )
+import readers
 
 DATA = Path(__file__).parent / "data" / "weibo"
 BASE = "https://m.weibo.cn"
@@ -232,19 +233,15 @@ def daily_cards(newest: str, count: int, original_every: int = 0, start: int = 0
     return cards
 
 
+def page_of(url: str) -> int:
+    return 0 if "100505" in url else int(url.split("page=")[1]) if "page=" in url else 1
+
+
 def drive(answer: Callable[[str, int], Fetched], **target: Any) -> tuple[WeiboRead, list[str]]:
     """Reads an account, ``answer(url, page)`` answering each URL the reading asks for."""
     reading = read_account(Target(uid=UID, as_of=AS_OF, base_url=BASE, **target))
-    urls: list[str] = []
-    fetched = None
-    try:
-        while True:
-            url = reading.send(fetched)
-            urls.append(url)
-            page = 0 if "100505" in url else int(url.split("page=")[1]) if "page=" in url else 1
-            fetched = answer(url, page)
-    except StopIteration as stop:
-        return stop.value, urls
+    read, fetches = readers.drive(reading, lambda fetch: answer(fetch.url, page_of(fetch.url)))
+    return read, [f.url for f in fetches]
 
 
 def pages(profile: str, *bodies: str) -> Callable[[str, int], Fetched]:

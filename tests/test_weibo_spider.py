@@ -32,14 +32,15 @@ from scrapy.utils.test import get_crawler
 
 from govcheck import settings as project_settings
 from govcheck.credentials import secret
+from govcheck.extract.account_entry import entry_outcome, entry_state
 from govcheck.extract.wording import page_text
 from govcheck.registry import import_manual_observations, import_targets
 from govcheck.rules import load_profile
-from govcheck.replica import ReplicaServer
-from govcheck.replicas import weibo as weibo_replica
-from govcheck.replicas.targets import weibo_row
-from govcheck.spiders.accounts import entry_outcome, entry_state
-from govcheck.spiders.weibo import COOKIE_VARIABLE, WeiboSpider, backoff_delay
+from govcheck_demo.replica import ReplicaServer
+from govcheck_demo.replicas import weibo as weibo_replica
+from govcheck_demo.replicas.targets import weibo_row
+from govcheck.spiders.accounts import backoff_delay
+from govcheck.spiders.weibo import COOKIE_VARIABLE, WeiboSpider
 from govcheck.store import SHANGHAI
 from support import REPLICA, REPO, account_observation, account_verdict, open_store, store_environment
 
@@ -158,6 +159,7 @@ def verdict(crawled: dict[str, Any], name: str, round_id: str = "2024-1") -> tup
         ("渭南市教育局", ("合格", "")),
     ],
 )
+@pytest.mark.slow
 def test_each_account_gets_the_notice_label_its_state_calls_for(crawled, name, expected):
     assert verdict(crawled, name) == expected
 
@@ -171,6 +173,7 @@ def test_each_account_gets_the_notice_label_its_state_calls_for(crawled, name, e
         ("渭南市人民防空办公室", "deleted, or the register's ID is wrong; search the app by name"),
     ],
 )
+@pytest.mark.slow
 def test_what_could_not_be_read_is_left_for_review_with_its_reason(crawled, name, reason):
     judged, labels = verdict(crawled, name)
     assert judged == "待人工复核" and reason in labels
@@ -178,6 +181,7 @@ def test_what_could_not_be_read_is_left_for_review_with_its_reason(crawled, name
     assert seen["found"] is None and reason in seen["error"]
 
 
+@pytest.mark.slow
 def test_every_account_is_observed_once_in_bounded_time(crawled):
     for state in states():
         assert observation(crawled, state["registered_name"])["source"] == "weibo-api"
@@ -188,6 +192,7 @@ def test_every_account_is_observed_once_in_bounded_time(crawled):
 # -- posts: reposts, pinned, groups, paging -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_account_of_fresh_reposts_is_read_back_past_three_months_without_an_original(crawled):
     seen = observation(crawled, "法治白水")
     assert (seen["found"], seen["error"], seen["originals_known"]) == (True, "", True)
@@ -196,6 +201,7 @@ def test_an_account_of_fresh_reposts_is_read_back_past_three_months_without_an_o
     assert not any(p["original"] for p in seen["posts"]) and seen["posts"][0]["repost_of"] == "陕西发布"
 
 
+@pytest.mark.slow
 def test_an_old_pinned_original_counts_by_its_date_and_is_too_old(crawled):
     seen = observation(crawled, "陕西富平到贤派出所")
     pinned = seen["posts"][0]  # on top of the list, as the account shows it
@@ -205,6 +211,7 @@ def test_an_old_pinned_original_counts_by_its_date_and_is_too_old(crawled):
     assert seen["oldest_post_read"] == at("2023-10-27 11:00")  # how far the list was read: pinned posts aside
 
 
+@pytest.mark.slow
 def test_a_fresh_pinned_post_above_january_posts_is_the_latest_post(crawled):
     seen = observation(crawled, "合阳县人民政府")
     pinned = seen["posts"][0]
@@ -214,6 +221,7 @@ def test_a_fresh_pinned_post_above_january_posts_is_the_latest_post(crawled):
     assert seen["pages_read"] == 1
 
 
+@pytest.mark.slow
 def test_an_old_pinned_post_on_top_is_judged_by_the_real_dates(crawled):
     seen = observation(crawled, "潼关县人民政府")
     assert (seen["posts"][0]["pinned"], seen["posts"][0]["time"]) == (True, at("2023-05-01 10:00"))
@@ -223,11 +231,13 @@ def test_an_old_pinned_post_on_top_is_judged_by_the_real_dates(crawled):
     assert all(p["pinned"] is False for p in finding["evidence"]["latest_posts"])  # the newest posts, by date
 
 
+@pytest.mark.slow
 def test_an_original_older_than_three_months_is_found_and_reported(crawled):
     seen = observation(crawled, "华阴市城市管理执法局")
     assert seen["latest_original_at"] == at("2023-10-20 15:00") and seen["pages_read"] == 2
 
 
+@pytest.mark.slow
 def test_the_latest_original_is_found_by_paging_and_reading_stops_there(crawled):
     seen = observation(crawled, "渭南市生态环境局")
     assert seen["latest_original_at"] == at("2024-01-03 10:00") and seen["latest_post_at"] == at("2024-02-23 08:00")
@@ -237,6 +247,7 @@ def test_the_latest_original_is_found_by_paging_and_reading_stops_there(crawled)
     assert pages == ["1", "2", "3", "4", "5"]
 
 
+@pytest.mark.slow
 def test_two_old_pinned_posts_above_fresh_ones_are_not_the_latest(crawled):
     seen = observation(crawled, "蒲城县人民政府")
     assert [p["pinned"] for p in seen["posts"][:3]] == [True, True, False]
@@ -244,12 +255,14 @@ def test_two_old_pinned_posts_above_fresh_ones_are_not_the_latest(crawled):
     assert seen["latest_post_at"] == at("2024-02-22 09:30") and seen["pages_read"] == 1
 
 
+@pytest.mark.slow
 def test_posts_in_a_card_group_are_unwrapped(crawled):
     seen = observation(crawled, "大荔县人民政府")
     assert seen["latest_post_at"] == at("2024-02-21 18:00")  # only inside a card_type 11 group
     assert any(p["pinned"] and p["time"] == at("2023-08-01 09:00") for p in seen["posts"])
 
 
+@pytest.mark.slow
 def test_a_stale_account_is_measured_from_its_latest_post(crawled):
     assert observation(crawled, "渭南市应急管理局")["latest_post_at"] == at("2024-02-05 10:00")
     assert observation(crawled, "渭南市地方志办公室")["latest_post_at"] == at("2023-10-08 10:00")
@@ -258,12 +271,14 @@ def test_a_stale_account_is_measured_from_its_latest_post(crawled):
 # -- names, not found, interaction ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_renamed_account_shows_its_current_name(crawled):
     seen = observation(crawled, "渭南市公安局交通警察支队")
     assert (seen["found"], seen["current_name"], seen["names_seen"]) == (True, "渭南交警", ["渭南交警"])
     assert seen["url"] == f"{crawled['base']}/u/{uid_of_name('渭南市公安局交通警察支队')}"
 
 
+@pytest.mark.slow
 def test_a_uid_the_api_has_nothing_for_is_not_found_once_an_inspector_searched_the_app(crawled):
     # 这里还没有内容 for the registered uid: the account deleted, or the register's 账号ID wrong
     uid = uid_of_name("渭南市人民防空办公室")
@@ -283,6 +298,7 @@ def test_a_uid_the_api_has_nothing_for_is_not_found_once_an_inspector_searched_t
     assert verdict(crawled, "渭南市人民防空办公室") == ("不合格", "搜索不到")
 
 
+@pytest.mark.slow
 def test_comments_are_built_in_unless_the_register_names_an_entry(crawled):
     builtin = observation(crawled, "渭南市应急管理局")["interaction"]
     assert builtin == {"state": "ok", "url": "", "builtin": True}
@@ -292,6 +308,7 @@ def test_comments_are_built_in_unless_the_register_names_an_entry(crawled):
     assert (broken["state"], broken["detail"]) == ("broken", "HTTP 404, on each of 3 tries")
 
 
+@pytest.mark.slow
 def test_an_account_registered_by_its_profile_address_is_read_by_its_uid(crawled):
     seen = observation(crawled, "渭南发布")
     assert seen["uid"] == "2803301701" and seen["found"] is True and seen["latest_post_at"] == at("2024-02-23 09:00")
@@ -300,6 +317,7 @@ def test_an_account_registered_by_its_profile_address_is_read_by_its_uid(crawled
 # -- rate limits, captcha, backoff ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_rate_limited_answer_is_retried_after_a_backoff_and_then_read(crawled):
     seen = observation(crawled, "渭南市教育局")
     assert (seen["found"], seen["error"], seen["rate_limited_answers"]) == (True, "", 1)
@@ -308,6 +326,7 @@ def test_a_rate_limited_answer_is_retried_after_a_backoff_and_then_read(crawled)
     assert "rate limited (HTTP 418), retry 1 of 2" in crawled["runs"][0].stderr
 
 
+@pytest.mark.slow
 def test_a_lasting_rate_limit_is_retried_with_growing_backoff_then_left_for_review(crawled):
     requests = crawled["requests"].for_uid(uid_of_name("渭南市卫生健康委员会"))
     assert len(requests) == 3 and all(r["query"]["containerid"].startswith("100505") for r in requests)
@@ -316,6 +335,7 @@ def test_a_lasting_rate_limit_is_retried_with_growing_backoff_then_left_for_revi
     assert observation(crawled, "渭南市卫生健康委员会")["rate_limited_answers"] == 2
 
 
+@pytest.mark.slow
 def test_a_captcha_page_is_not_retried(crawled):
     assert len(crawled["requests"].for_uid(uid_of_name("渭南市市场监督管理局"))) == 1
 
@@ -331,6 +351,7 @@ def test_the_backoff_doubles_with_up_to_half_of_it_at_random():
 # -- relative dates --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_relative_dates_are_read_against_the_servers_clock(crawled):
     seen = observation(crawled, "澄城县人民政府")
     # 刚刚 at the replica's 21:00 (its Date header), although the crawl itself ran years later
@@ -342,6 +363,7 @@ def test_relative_dates_are_read_against_the_servers_clock(crawled):
     assert [p["original"] for p in seen["posts"][:4]] == [True, False, True, False]
 
 
+@pytest.mark.slow
 def test_crawled_after_the_monitoring_day_posts_of_yesterday_do_not_count(crawled):
     seen = observation(crawled, "韩城市人民政府", "2024-2")
     newest = seen["posts"][0]
@@ -368,6 +390,7 @@ def test_the_cookie_comes_from_the_environment_or_the_secrets_file(tmp_path, mon
     assert secret(Settings({"GOVCHECK_SECRETS_FILE": str(secrets_file)}), COOKIE_VARIABLE) == "SUB=from-env"
 
 
+@pytest.mark.slow
 def test_the_cookie_goes_with_every_api_request_and_nowhere_else(crawled):
     requests = crawled["requests"].seen
     api = [r for r in requests if r["path"].startswith("api/")]
@@ -383,6 +406,7 @@ def test_the_cookie_goes_with_every_api_request_and_nowhere_else(crawled):
     assert "with the operator's cookie" in crawled["runs"][0].stderr
 
 
+@pytest.mark.slow
 def test_the_cookie_never_reaches_the_logs_or_the_store(crawled):
     for run in crawled["runs"]:
         assert "Crawled (200)" in run.stderr  # DEBUG lines were written
@@ -460,6 +484,7 @@ def edges(tmp_path_factory: pytest.TempPathFactory) -> Any:
         ("渭南市审计局", "unknown", "redirect loop", ("待人工复核", "redirect loop")),
     ],
 )
+@pytest.mark.slow
 def test_an_interaction_entry_fails_only_when_it_is_gone(edges, name, state, detail, expected):
     seen = observation(edges, name)["interaction"]
     assert seen["state"] == state and seen["detail"].startswith(detail)
@@ -471,6 +496,7 @@ def entry_requests(edges: dict[str, Any], uid: str) -> list[dict[str, Any]]:
     return [r for r in edges["requests"].seen if r["path"] == f"hd/{uid}.html"]
 
 
+@pytest.mark.slow
 def test_an_entry_that_answers_502_once_is_tried_again_after_a_pause_and_passes(edges):
     seen = observation(edges, "渭南市商务局")["interaction"]
     assert [(a["status"], a["detail"]) for a in seen["attempts"]] == [(502, "HTTP 502"), (200, "")]
@@ -479,6 +505,7 @@ def test_an_entry_that_answers_502_once_is_tried_again_after_a_pause_and_passes(
     assert seen["attempts"][1]["fetched_at"] > seen["attempts"][0]["fetched_at"]
 
 
+@pytest.mark.slow
 def test_an_entry_gone_on_every_try_fails_and_a_server_error_on_every_try_is_reviewed(edges):
     gone = observation(edges, "渭南市民政局")["interaction"]
     assert [a["status"] for a in gone["attempts"]] == [404, 404, 404]
@@ -492,11 +519,13 @@ def test_an_entry_gone_on_every_try_fails_and_a_server_error_on_every_try_is_rev
                                 "（HTTP 503, on each of 3 tries），不能证明入口已失效")
 
 
+@pytest.mark.slow
 def test_an_entry_that_opens_is_tried_once(edges):
     assert len(entry_requests(edges, "3100000007")) == 1
     assert [a["status"] for a in observation(edges, "渭南市水务局")["interaction"]["attempts"]] == [200]
 
 
+@pytest.mark.slow
 def test_a_moved_interaction_entry_is_followed_to_where_it_answers(edges):
     seen = observation(edges, "渭南市信访局")["interaction"]
     uid = "3100000001"
@@ -505,6 +534,7 @@ def test_a_moved_interaction_entry_is_followed_to_where_it_answers(edges):
     assert asked == [{}, {"moved": "1"}]
 
 
+@pytest.mark.slow
 def test_a_list_that_stops_answering_after_page_one_is_left_for_review(edges):
     seen = observation(edges, "渭南市统计局")
     assert (seen["found"], seen["pages_read"], seen["posts_read"], seen["originals_known"]) == (True, 1, 10, False)

@@ -1,5 +1,5 @@
 """安全 links: links of a page whose words or host are gambling, pornography or violence, shown or
-hidden, and how they are hidden. Plain functions over HTML, no Scrapy.
+hidden, and how they are hidden. Plain functions over a page (its HTML or a parsed Document), no Scrapy.
 
 A hacked government page carries such links hidden from its visitors but read by search
 engines (暗链). :func:`find_bad_links` reads every link of the page (``<a>``, ``<area>``, the
@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from govcheck.extract.listing import _parse, _resolve
+from govcheck.extract.html import Document, as_document, resolve_link
 
 __all__ = ["BadLink", "BadLinkTerm", "bad_link_record", "find_bad_links", "load_bad_link_terms"]
 
@@ -231,7 +231,7 @@ def _script_links(root: etree._Element, base_url: str) -> Iterator[tuple[str, st
             continue
         for match in _WRITTEN_LINK.finditer(text):
             words = re.sub(r"<[^>]*>", "", match.group(2))
-            yield words.strip(), _resolve(match.group(1), base_url) or match.group(1), match.group(0)
+            yield words.strip(), resolve_link(match.group(1), base_url) or match.group(1), match.group(0)
 
 
 # -- the page -----------------------------------------------------------------------------------
@@ -249,18 +249,18 @@ def _match(text: str, url: str, terms: Sequence[BadLinkTerm]) -> BadLinkTerm | N
 
 
 def find_bad_links(
-    html: str, base_url: str, *, terms: Sequence[BadLinkTerm] | None = None, news: Collection[str] = ()
+    page: Document | str, base_url: str, *, terms: Sequence[BadLinkTerm] | None = None, news: Collection[str] = ()
 ) -> tuple[BadLink, ...]:
     """The page's links carrying a term of the list, with how each is hidden (see the module's
     docstring). ``news``: the URLs of the page's dated list entries (their titles are news)."""
     terms = load_bad_link_terms() if terms is None else terms
-    root = _parse(html)
+    root = as_document(page).tree  # read, never changed: the page's other readers share it
     if root is None:
         return ()
     rules = _style_rules(root)
     found: list[BadLink] = []
     for link in root.iter("a", "area", "iframe", "frame"):
-        url = _resolve(link.get("src" if link.tag in ("iframe", "frame") else "href"), base_url) or ""
+        url = resolve_link(link.get("src" if link.tag in ("iframe", "frame") else "href"), base_url) or ""
         text = " ".join(part for part in (link.text_content() if link.tag == "a" else "", link.get("title") or "", link.get("alt") or "",
                                           *(img.get("alt") or "" for img in link.iter("img"))) if part.strip())
         term = _match(text, url, terms)

@@ -40,44 +40,33 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from govcheck.extract.controls import click_handler, control_name, controls, data_url, is_button, is_submit, script_url, start_tag
+from govcheck.extract.html import (
+    Document,
+    as_document,
+    base_url_of,
+    is_hidden,
+    link_title,
+    resolve_link,
+    same_page,
+    squash,
+)
 from govcheck.extract.interaction import (
-    _CONTROLS,
-    _MAX_NAME,
-    _click_handler,
-    _control_name,
-    _hints_channel,
-    _start_tag,
-    _is_button,
-    _is_submit,
-    _script_url,
     channel_links,
     extract_messages,
+    hints_channel,
     is_staff_mail,
+    name_kind,
     names_channel_section,
-    names_excluded_channel,
-    names_interaction_channel,
 )
-from govcheck.extract.listing import (
-    _FORM_CONTROLS,
-    ListPage,
-    _base_href,
-    _content_tree,
-    _drop,
-    extract_list,
-    _hidden,
-    _link_title,
-    _nav_container,
-    _resolve,
-    _same_page,
-    _shown_tree,
-    _squash,
-)
+from govcheck.extract.listing import ListPage, extract_list
+from govcheck.extract.navigation import NavigationEntry, in_navigation, read_navigation
 
 __all__ = [
     "Candidate",
     "ChannelPage",
     "ChannelSearch",
-    "NavigationEntry",
+    "clickables",
     "combine_channel_pages",
     "merge_channel_searches",
     "news_urls",
@@ -86,46 +75,11 @@ __all__ = [
     "read_channel_page",
 ]
 
-NameKind = Literal["channel", "section", "other", "excluded", "unknown", "unnamed"]
-
-# Names understood as no channel: page furniture, and sections of news, disclosure, documents,
-# facts about the unit, services to look things up. Anything not here, not a channel, not left
-# out and not another unit's name is a word we do not know.
-_OTHER_NAMES = re.compile(
-    r"首页|主页|更多|^more$|^>+$|^»$|设为|收藏|无障碍|长者|关怀|适老|english|^en$|繁體|繁体|简体|登录|注册|退出|"
-    r"搜索|检索|网站地图|联系我们|关于|帮助|声明|隐私|版权|免责|上一页|下一页|尾页|末页|打印|关闭|返回|顶部|"
-    r"手机版|移动版|微信|微博|抖音|头条号|客户端|订阅|rss|分享|"
-    r"新闻|要闻|动态|资讯|头条|快讯|图片|视频|媒体|聚焦|公开|公示|公告|通知|通报|年报|目录|政策|文件|法规|规章|"
-    r"解读|概况|简介|领导|机构|职能|走进|历史|规划|计划|统计|数据|财政|预算|决算|采购|招标|人事|招聘|任免|"
-    r"专题|专栏|下载|公报|发布会|查询|指南|天气|英文",
-    re.I,
-)
-# the name of another unit or place: a link to its site holds no channel of this one
-_UNIT_NAME = re.compile(r"(人民政府|政府|政府网|门户网站|局|委员会|委|厅|办公室|街道|[区县市镇乡]|网)$")
-# a channel's name is short: a longer one without a channel word is a title (news, a document)
-_TITLE_LENGTH = 12
-# an image's file name given as its alt text names nothing
-_FILE_NAME = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$", re.I)
 # a link to a file, not to a page a channel could be on
 _DOCUMENT = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|pptx?|zip|rar|7z|jpe?g|png|gif|bmp|mp4|flv|avi|mp3|txt)$", re.I)
 # hosts of petition (信访) and discipline-report (纪检举报) systems: never a channel, whatever
 # the profile's platform words match
 _EXCLUDED_HOSTS = re.compile(r"xinfang|wsxf|jubao|12388|jjjc|ccdi", re.I)
-
-
-def name_kind(name: str) -> NameKind:
-    """What a link's name says it is (see the module's docstring)."""
-    if not name or _FILE_NAME.search(name):
-        return "unnamed"
-    if names_excluded_channel(name):
-        return "excluded"
-    if names_channel_section(name):
-        return "section"
-    if names_interaction_channel(name):
-        return "channel" if len(name) <= _MAX_NAME else "other"
-    if len(name) >= _TITLE_LENGTH or _OTHER_NAMES.search(name) or _UNIT_NAME.search(name):
-        return "other"
-    return "unknown"
 
 
 def platform_word(url: str, platform_hosts: Collection[str]) -> str | None:
@@ -149,15 +103,6 @@ def news_urls(page: ListPage) -> frozenset[str]:
 
 
 # == the places to look on a home page ==========================================================
-
-
-@dataclass(frozen=True)
-class NavigationEntry:
-    """One entry of the home page's navigation, with what its name says (``kind``)."""
-
-    name: str
-    url: str
-    kind: NameKind
 
 
 @dataclass(frozen=True)
@@ -200,7 +145,7 @@ _PRIORITY = ("section", "interaction hint", "navigation", "unknown name", "scrip
 
 
 def plan_channel_search(
-    html: str,
+    page: Document | str,
     base_url: str,
     read_at: datetime,
     *,
@@ -208,23 +153,30 @@ def plan_channel_search(
     platform_hosts: Collection[str] = (),
 ) -> ChannelSearch:
     """The places a person would look for a channel on a home page that names none."""
-    root = _shown_tree(html)
+    document = as_document(page)
+    root = document.shown
     if root is None:
         return ChannelSearch((), (), (), ())
-    base_url = _base_href(root, base_url)
-    shows = tuple(_page_shows(root, html, base_url, read_at))
+    page_url, base_url = base_url, base_url_of(root, base_url)
+    shows = tuple(_page_shows(document, base_url, read_at))
     candidates: list[Candidate] = []
     platforms: dict[str, tuple[str, str, str]] = {}
+
+    def understood(url: str) -> bool:
+        """A link whose address is no place to look: news, the page itself, a document, staff mail."""
+        return url in news or same_page(url, base_url) or bool(_DOCUMENT.search(urlsplit(url).path)) or is_staff_mail(url)
+
     navigation: dict[str, NavigationEntry] = {}
-    for name, url, script, in_nav, image in _clickables(root, base_url):
+    for entry in read_navigation(document, page_url):
+        if not platform_word(entry.url, platform_hosts) and not understood(entry.url):
+            navigation.setdefault(entry.url, entry)
+    for name, url, script, in_nav, image in clickables(document, base_url):
         if url and (word := platform_word(url, platform_hosts)):
             platforms.setdefault(url, (name, url, word))
             continue
-        if url and (url in news or _same_page(url, base_url) or _DOCUMENT.search(urlsplit(url).path) or is_staff_mail(url)):
+        if url and understood(url):
             continue
         kind = name_kind(name)
-        if in_nav and url:
-            navigation.setdefault(url, NavigationEntry(name, url, kind))
         if kind in ("channel", "other", "excluded"):
             continue  # a named channel is read as such (interaction.channel_links); the rest is understood
         if kind == "section":
@@ -238,21 +190,21 @@ def plan_channel_search(
         else:
             why = "unnamed image" if image else "unnamed link"
         candidates.append(Candidate(name, url, why) if url else Candidate(name, "", why, script))
-    for name, target, why in channel_links(html, base_url, news).unresolved:
+    for name, target, why in channel_links(document, base_url, news).unresolved:
         if why in ("unnamed image", "unnamed link"):
             candidates.append(Candidate(name, target, "interaction hint"))
-    candidates.extend(Candidate("", "", "empty block", _start_tag(block)) for block in _empty_channel_blocks(root))
+    candidates.extend(Candidate("", "", "empty block", start_tag(block)) for block in _empty_channel_blocks(document.content))
     return ChannelSearch(tuple(navigation.values()), _ordered(candidates), tuple(platforms.values()), shows)
 
 
-def _empty_channel_blocks(root: etree._Element) -> Iterator[etree._Element]:
+def _empty_channel_blocks(root: etree._Element | None) -> Iterator[etree._Element]:
     """Blocks whose class or id says interaction (zmhd, hdjl, szxx…) that show nothing: a script
     fills them, one our browser may not have run or whose data it could not load. Nobody can say
     what a visitor sees there."""
-    for el in root.iter():
+    for el in () if root is None else root.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "a", "img") or not (el.get("class") or el.get("id")):
             continue
-        if _hints_channel(el.get("class"), el.get("id")) and not _squash(el.text_content()) and next(el.iter("a", "img", "iframe"), None) is None:
+        if hints_channel(el.get("class"), el.get("id")) and not squash(el.text_content()) and next(el.iter("a", "img", "iframe"), None) is None:
             yield el
 
 
@@ -282,39 +234,35 @@ def merge_channel_searches(parts: Sequence[ChannelSearch]) -> ChannelSearch:
     )
 
 
-def _clickables(root: etree._Element, base_url: str) -> Iterator[tuple[str, str | None, str, bool, bool]]:
+def clickables(document: Document, base_url: str) -> Iterator[tuple[str, str | None, str, bool, bool]]:
     """``(name, url, script, in navigation, shows an image)`` of every link and clickable element
     of the page: ``url`` None when no plain address or script says where it goes, ``script``
-    then what runs instead (its onclick or javascript: href). Form controls are read first, as
-    the link reader drops them."""
-    for el in _CONTROLS(root):
+    then what runs instead (its onclick or javascript: href). Form controls are read from the
+    shown tree, links from the tree the list reader reads (without form controls)."""
+    shown, content = document.shown, document.content
+    if shown is None or content is None:
+        return
+    for el in controls(shown):
         if el.tag in ("a", "area") or el.tag == "option":
             continue  # links below; a dropdown's options are mostly other units' sites
-        if not (_is_button(el) or _click_handler(el)) or _is_submit(el):
+        if not (is_button(el) or click_handler(el)) or is_submit(el):
             continue  # a text box; a form's submit is the form's (search, login)
-        name = _control_name(el)
+        name = control_name(el)
         if not name and next(el.iter("img"), None) is None:
             continue  # an unnamed button: a search icon, a slideshow arrow
-        url = _script_url(el, base_url) or next(
-            (u for name_ in ("data-href", "data-url", "data-link") if (u := _resolve(el.get(name_), base_url))), None
-        )
-        yield name, url, _click_handler(el) or _squash(etree.tostring(el, encoding="unicode")[:120]), _in_nav(el), False
-    _drop(root, _FORM_CONTROLS)
-    for a in root.iter("a", "area"):
+        url = script_url(el, base_url) or data_url(el, base_url)
+        yield name, url, click_handler(el) or squash(etree.tostring(el, encoding="unicode")[:120]), in_navigation(el), False
+    for a in content.iter("a", "area"):
         href = a.get("href")
-        url = _resolve(href, base_url) or _script_url(a, base_url)
-        name = _link_title(a) if a.tag == "a" else _squash(a.get("alt") or a.get("title") or "")
+        url = resolve_link(href, base_url) or script_url(a, base_url)
+        name = link_title(a) if a.tag == "a" else squash(a.get("alt") or a.get("title") or "")
         if url is None:
-            script = _squash(a.get("onclick") or "") or _squash(href or "")
+            script = squash(a.get("onclick") or "") or squash(href or "")
             if not script or script.lower().startswith(("mailto:", "tel:")) or (not name and not a.get("onclick")):
                 continue  # an anchor, an address (read as mailto by the channel reader), an empty javascript:; link
-            yield name, None, script[:200], _in_nav(a), next(a.iter("img"), None) is not None
+            yield name, None, script[:200], in_navigation(a), next(a.iter("img"), None) is not None
             continue
-        yield name, url, "", _in_nav(a), next(a.iter("img"), None) is not None
-
-
-def _in_nav(el: etree._Element) -> bool:
-    return any(_nav_container(node) for node in el.iterancestors())
+        yield name, url, "", in_navigation(a), next(a.iter("img"), None) is not None
 
 
 # == what a page shows ============================================================================
@@ -337,7 +285,7 @@ _LISTED = 5  # unknown links named in an unclear outcome
 
 
 def read_channel_page(
-    html: str,
+    page: Document | str,
     url: str,
     read_at: datetime,
     *,
@@ -353,30 +301,31 @@ def read_channel_page(
     shows = []
     if word := platform_word(url, platform_hosts):
         shows.append(f"统一互动平台：{urlsplit(url).hostname}（{word}）")
-    root = _shown_tree(html)
+    document = as_document(page)
+    root = document.shown
     if root is None:
         return ChannelPage("channel", tuple(shows)) if shows else ChannelPage("unclear", ("页面无法解析",))
-    base_url = _base_href(root, url)
-    shows.extend(_page_shows(root, html, base_url, read_at))
+    base_url = base_url_of(root, url)
+    shows.extend(_page_shows(document, base_url, read_at))
     for frame in root.iter("iframe", "frame"):
-        src = _resolve(frame.get("src"), base_url)
+        src = resolve_link(frame.get("src"), base_url)
         if src and (word := platform_word(src, platform_hosts)):
             shows.append(f"内嵌统一互动平台：{src}（{word}）")
-    news = news_urls(extract_list(html, base_url, read_at))
-    channels = channel_links(html, base_url, news)
+    news = news_urls(extract_list(document, base_url, read_at))
+    channels = channel_links(document, base_url, news)
     shows.extend(f"互动入口：{name}（{link}）" for name, link in channels.found if not names_channel_section(name))
-    search = plan_channel_search(html, base_url, read_at, news=news, platform_hosts=platform_hosts)
+    search = plan_channel_search(document, base_url, read_at, news=news, platform_hosts=platform_hosts)
     shows.extend(f"统一互动平台链接：{name or link}（{link}，{word}）" for name, link, word in search.platforms)
     if shows:
         return ChannelPage("channel", tuple(dict.fromkeys(shows)))
     unclear = [f"疑似入口无法读取：{name or why}（{target}）" for name, target, why in channels.unresolved]
     if _PASSWORD(root):
         unclear.append("页面要求登录")
-    content = _content_tree(html)
-    if len(_squash((root if content is None else content).text_content())) < _MIN_TEXT:
+    content = document.content
+    if len(squash((root if content is None else content).text_content())) < _MIN_TEXT:
         unclear.append("页面几乎没有可读内容")
     if whole_page:
-        own = [c for c in search.candidates if not c.url or (c.url not in known_urls and not _same_page(c.url, url))]
+        own = [c for c in search.candidates if not c.url or (c.url not in known_urls and not same_page(c.url, url))]
         named = "、".join(f"{c.name or c.why}（{c.url or c.script}）" for c in own[:_LISTED])
         if own:
             more = f"等{len(own)}个" if len(own) > _LISTED else ""
@@ -392,11 +341,11 @@ def combine_channel_pages(pages: Sequence[ChannelPage]) -> ChannelPage:
     return ChannelPage("none", ())
 
 
-def _page_shows(root: etree._Element, html: str, base_url: str, read_at: datetime) -> Iterator[str]:
+def _page_shows(document: Document, base_url: str, read_at: datetime) -> Iterator[str]:
     """What on a page is a channel by what it is: a message form, a list of messages."""
-    if form := _message_form(root):
+    if document.shown is not None and (form := _message_form(document.shown)):
         yield form
-    listed = extract_messages(html, base_url, read_at)
+    listed = extract_messages(document, base_url, read_at)
     with_replies = [m for m in listed.messages if m.answered is not None or m.replied is not None]
     if listed.state == "messages" and with_replies:
         newest = max(with_replies, key=lambda m: m.asked or read_at)
@@ -408,19 +357,19 @@ def _message_form(root: etree._Element) -> str | None:
     """A visible text area with a submit beside it (in its form, or a button named 提交/发送…
     in the block around it): the text of the submit and the form's action, for evidence."""
     for area in root.iter("textarea"):
-        if _hidden(area) or (area.get("type") or "").lower() == "hidden":
+        if is_hidden(area) or (area.get("type") or "").lower() == "hidden":
             continue
         form = next(area.iterancestors("form"), None)
         scope = form if form is not None else _block_around(area)
-        submit = next((el for el in scope.iter("input", "button") if _is_submit(el)), None) if form is not None else None
+        submit = next((el for el in scope.iter("input", "button") if is_submit(el)), None) if form is not None else None
         if submit is None:
             submit = next(
-                (el for el in scope.iter("input", "button", "a") if _SUBMIT_WORDS.search(_control_name(el) if el.tag != "a" else _link_title(el))),
+                (el for el in scope.iter("input", "button", "a") if _SUBMIT_WORDS.search(control_name(el) if el.tag != "a" else link_title(el))),
                 None,
             )
         if submit is None:
             continue
-        label = _control_name(submit) if submit.tag != "a" else _link_title(submit)
+        label = control_name(submit) if submit.tag != "a" else link_title(submit)
         action = form.get("action") if form is not None else ""
         field = area.get("name") or area.get("id") or ""
         return f"留言表单：文本框{f' {field} ' if field else ''}与提交按钮“{label or '提交'}”" + (f"（提交至 {action}）" if action else "")

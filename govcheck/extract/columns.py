@@ -1,7 +1,7 @@
 """Columns discovered from a home page's navigation: the 栏目类型 they are judged by.
 
 A site registered without columns is inspected through the columns its home page links to
-(``listing.discover_columns``). Their type decides how they are judged, and a wrong type can
+(``navigation.discover_columns``). Their type decides how they are judged, and a wrong type can
 fail a site (栏目不更新 counts stale 动态要闻, 通知公告 and 政策文件 columns). So a discovered
 column takes the type its name suggests only when the indicator would count it as such: its
 name leaves no doubt (the whole name is one of the type's usual forms: 工作动态, 通知公告,
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from govcheck.extract.interaction import names_interaction_channel
-from govcheck.extract.listing import NavigationEntry
+from govcheck.extract.navigation import NavigationEntry
 
 __all__ = ["column_type_for_name", "column_type_guess", "discovered_column_type"]
 

@@ -21,13 +21,14 @@ from datetime import datetime, timedelta, timezone
 from lxml import etree
 
 from govcheck.dates import parse_date, search_date
-from govcheck.extract.listing import (
-    _content_tree,
-    _heads_other_pages,
-    _in_noise,
-    _noisy_element,
-    _other_pages_block,
-    _squash,
+from govcheck.extract.html import (
+    Document,
+    as_document,
+    heads_other_pages,
+    in_furniture,
+    is_furniture,
+    is_other_pages_block,
+    squash,
 )
 
 __all__ = ["PublishDate", "extract_publish_date"]
@@ -111,9 +112,9 @@ def _segments(root: etree._Element, title: etree._Element | None) -> list[tuple[
     headings: dict[etree._Element, str | None] = dict.fromkeys(title_holders)
 
     def walk(el: etree._Element) -> None:
-        if _noisy_element(el):
+        if is_furniture(el):
             return
-        if el not in title_holders and _other_pages_block(el, headings):
+        if el not in title_holders and is_other_pages_block(el, headings):
             return
         if el.text and el.text.strip():
             out.append((el.text, el))
@@ -135,24 +136,24 @@ def _title_element(root: etree._Element) -> etree._Element | None:
     """The article's title: the element printing <meta name="ArticleTitle">, else the first h1/h2."""
     body = root.find("body")
     scope = body if body is not None else root
-    declared = next((_squash(m.get("content") or "") for m in root.iter("meta")
+    declared = next((squash(m.get("content") or "") for m in root.iter("meta")
                      if (m.get("name") or "").lower() == "articletitle"), "")
     if declared:
         for el in scope.iter("h1", "h2", "h3", "h4", "div", "p", "td", "span", "strong"):
-            if _squash(el.text_content()) == declared and not _in_noise(el):
+            if squash(el.text_content()) == declared and not in_furniture(el):
                 return el
     for el in scope.iter("h1", "h2"):
-        text = _squash(el.text_content())
+        text = squash(el.text_content())
         # an <h2> may head a block of other articles (相关新闻); an <h1> is the page's own
-        if text and not _in_noise(el) and not _logo(el) and not (el.tag == "h2" and _heads_other_pages(text)):
+        if text and not in_furniture(el) and not _logo(el) and not (el.tag == "h2" and heads_other_pages(text)):
             return el
     for el in scope.iter():
         if not isinstance(el.tag, str):
             continue
         cls = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         if re.search(r"(^|[\s_\-])(title|tit|article-?title|bt|biaoti)($|[\s_\-])", cls):
-            text = _squash(el.text_content())
-            if text and not _in_noise(el) and not _heads_other_pages(text):
+            text = squash(el.text_content())
+            if text and not in_furniture(el) and not heads_other_pages(text):
                 return el
     return None
 
@@ -213,7 +214,7 @@ def _visible_date(root: etree._Element, as_of: datetime) -> tuple[datetime, str]
             distance = abs(n - title_at) if title_at is not None else n
             key = (_LABEL_RANK[word], before_title, distance)
             if best is None or key < best[0]:
-                best = (key, f"{_squash(text[label.start():label.end()])}{matched.strip()}", when)
+                best = (key, f"{squash(text[label.start():label.end()])}{matched.strip()}", when)
     if best is not None:
         return best[2], best[1]
 
@@ -228,9 +229,9 @@ def _visible_date(root: etree._Element, as_of: datetime) -> tuple[datetime, str]
     return None, None
 
 
-def extract_publish_date(html: str, as_of: datetime) -> PublishDate:
+def extract_publish_date(page: Document | str, as_of: datetime) -> PublishDate:
     """The publish date of a detail page: printed near the title, and from the meta tags."""
-    root = _content_tree(html)
+    root = as_document(page).content
     if root is None:
         return PublishDate(None, None, None, None)
     meta, meta_name = _meta_date(root, as_of)

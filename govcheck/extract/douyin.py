@@ -1,7 +1,8 @@
 """Douyin: what the profile page's own JSON says about an account.
 
-The spider renders ``{base}/user/{sec_uid}`` in Chromium and captures the two JSON answers
-the page's script loads (the requests need the page's ``a_bogus`` signature and
+The reader (:func:`observe`, the one shape of :mod:`govcheck.extract.reading`) asks for one
+fetch: ``{base}/user/{sec_uid}`` rendered in Chromium, capturing the two JSON answers the
+page's script loads (the requests need the page's ``a_bogus`` signature and
 ``msToken``/``ttwid`` cookies):
 
 - ``/aweme/v1/web/user/profile/other/?sec_user_id=…`` →
@@ -10,8 +11,8 @@ the page's script loads (the requests need the page's ``a_bogus`` signature and
   ``{status_code, aweme_list[{aweme_id, desc, create_time, author{nickname}, is_top,
   aweme_type}], has_more, max_cursor}``
 
-Everything here is a plain function over what was captured (HTTP status and body text), so
-the rules can be pinned without a browser. What the answers mean:
+Everything else here is a plain function over what was captured (HTTP status and body text),
+so the rules can be pinned without a browser. What the answers mean:
 
 - **no such user** only when the page itself says the user does not exist: the profile
   JSON's ``status_msg`` says so, or its ``user`` is empty and the page's own not-found element
@@ -44,23 +45,25 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from parsel import Selector
 
 from govcheck.dates import from_epoch
-from govcheck.extract.posts import latest_times
+from govcheck.extract.posts import evidence_posts, latest_times
+from govcheck.extract.reading import Fetch, Fetched, Observing, Reading, Render, guarded
 
 __all__ = [
     "PROFILE_PATH",
     "POSTS_PATH",
     "NOT_FOUND_TEXTS",
     "PAGE_NOT_FOUND_CLASS",
-    "Captured",
     "DouyinRead",
+    "Target",
     "sec_uid_of",
     "profile_url",
     "is_profile_api",
@@ -70,7 +73,10 @@ __all__ = [
     "profile_says_not_found",
     "read_account",
     "read_posts",
-    "evidence_posts",
+    "profile_page_fetch",
+    "read_profile_page",
+    "account_fields",
+    "observe",
 ]
 
 PROFILE_PATH = "/aweme/v1/web/user/profile/other/"
@@ -102,15 +108,6 @@ _NOTE_TYPES = {2, 68, 150}
 TITLE_LENGTH = 80
 
 
-@dataclass(frozen=True)
-class Captured:
-    """One answer seen by the browser: its URL, HTTP status and body text."""
-
-    url: str
-    status: int
-    text: str
-
-
 @dataclass
 class DouyinRead:
     """What one profile page showed; ``found`` None means the check is not complete."""
@@ -123,6 +120,19 @@ class DouyinRead:
     names_seen: list[str] = field(default_factory=list)
     hidden_posts: int = 0
     has_more: bool = False
+    url: str = ""  # the profile page
+    fetched_urls: list[str] = field(default_factory=list)  # the page, then the answers it loaded
+
+
+@dataclass(frozen=True)
+class Target:
+    """One account to read: its 账号ID as registered, the site, the monitoring time point, and
+    whether the browser carries the operator's state (evidence only)."""
+
+    account_id: str
+    base_url: str
+    as_of: datetime
+    logged_in_browser: bool = False
 
 
 # -- addresses ---------------------------------------------------------------------------
@@ -194,7 +204,7 @@ def _page_has_captcha(html: str) -> bool:
     return captcha_title(html) or any(marker in (html or "") for marker in PAGE_CAPTCHA_TEXTS)
 
 
-def _json_problem(what: str, answer: Captured) -> tuple[dict[str, Any] | None, str]:
+def _json_problem(what: str, answer: Fetched) -> tuple[dict[str, Any] | None, str]:
     """The answer's JSON object, or the reason it cannot be used."""
     if not 200 <= answer.status < 300:
         return None, f"{what}: {_http_reason(answer.status)}"
@@ -230,7 +240,7 @@ def _page_says_not_found(html: str) -> str:
     return _says_not_found(shown)
 
 
-def _read_profile(profile: Captured | None, page_html: str) -> tuple[dict[str, Any] | None, str, str]:
+def _read_profile(profile: Fetched | None, page_html: str) -> tuple[dict[str, Any] | None, str, str]:
     """(user, what says there is no such user ("" when nothing does), reason the profile could not be read)."""
     if profile is None:
         return None, "", "profile: not loaded"
@@ -251,7 +261,7 @@ def _read_profile(profile: Captured | None, page_html: str) -> tuple[dict[str, A
     return user, "", ""
 
 
-def profile_says_not_found(profile: Captured) -> bool:
+def profile_says_not_found(profile: Fetched) -> bool:
     """The profile answer itself says the user does not exist (the page may add the text)."""
     return bool(_read_profile(profile, "")[1])
 
@@ -292,7 +302,7 @@ def _hidden(item: dict[str, Any]) -> bool:
 
 
 def read_posts(
-    answer: Captured, base_url: str, sec_uid: str = ""
+    answer: Fetched, base_url: str, sec_uid: str = ""
 ) -> tuple[list[dict[str, Any]], list[str], int, bool, str, str | None]:
     """(posts as the page lists them, pinned ones first, then newest first; author names, hidden
     count, has_more, problem, the nickname of the works' author whose sec_uid is ``sec_uid``, or None).
@@ -329,7 +339,7 @@ def read_posts(
     return posts, names, len(items) - len(shown), bool(_int(data.get("has_more"))), "", own_name
 
 
-def _answer_sec_uid(*answers: Captured | None) -> str:
+def _answer_sec_uid(*answers: Fetched | None) -> str:
     """The sec_uid the captured answers were asked for (their ``sec_user_id``)."""
     for answer in answers:
         if answer is not None:
@@ -341,8 +351,8 @@ def _answer_sec_uid(*answers: Captured | None) -> str:
 
 def read_account(
     base_url: str,
-    profile: Captured | None,
-    posts: Captured | None,
+    profile: Fetched | None,
+    posts: Fetched | None,
     page_status: int | None,
     page_html: str,
     waited_seconds: float | None = None,
@@ -413,15 +423,88 @@ def read_account(
     return DouyinRead(found=None, current_name=name or None, error=reason, aweme_count=aweme_count, names_seen=names_seen)
 
 
-# -- what the observation keeps ----------------------------------------------------------
+# -- reading one account -----------------------------------------------------------------
 
 
-def evidence_posts(posts: list[dict[str, Any]], as_of: datetime, days: int = 90, limit: int = 30) -> list[dict[str, Any]]:
-    """Pinned works, works of the last ``days`` before ``as_of`` and always the newest one."""
-    newest, _ = latest_times(posts)
-    since = as_of - timedelta(days=days)
-    kept = [
-        p for p in posts
-        if p.get("pinned") or (p.get("time") and p["time"] >= since) or (newest and p.get("time") == newest)
-    ]
-    return kept[:limit]
+def _settled(captured: dict[str, Fetched]) -> bool:
+    """The post list arrived, or the profile says there is no such user: read soon."""
+    return "posts" in captured or ("profile" in captured and profile_says_not_found(captured["profile"]))
+
+
+def profile_page_fetch(base_url: str, sec_uid: str) -> Fetch:
+    """The profile page, rendered, with the two answers of this sec_uid it loads. Never
+    retried: each retry is one more page for Douyin's risk control to count (an account not
+    read is 待人工复核 and can be run again alone)."""
+    return Fetch(
+        profile_url(base_url, sec_uid),
+        retry=False,
+        render=Render(
+            capture={"profile": partial(is_profile_api, sec_uid=sec_uid), "posts": partial(is_posts_api, sec_uid=sec_uid)},
+            settled=_settled,
+            refused=lambda title: captcha_title(f"<title>{title}</title>"),
+        ),
+    )
+
+
+def _failure(error: str) -> str:
+    reason = error.splitlines()[0]  # Playwright appends its call log
+    return "timeout: the profile page did not load" if reason == "timeout" else reason
+
+
+def read_profile_page(target: Target, sec_uid: str) -> Reading[DouyinRead]:
+    """What the rendered profile page showed (:func:`read_account`), with the evidence URLs."""
+    page = yield profile_page_fetch(target.base_url, sec_uid)
+    if page.error:
+        read = DouyinRead(found=None, error=_failure(page.error))
+    else:
+        read = read_account(
+            target.base_url,
+            page.captured.get("profile"),
+            page.captured.get("posts"),
+            page.status,
+            page.text,
+            # the watch ran out of time with no post list
+            waited_seconds=page.waited_seconds if "posts" not in page.captured else None,
+            sec_uid=sec_uid,
+        )
+    return replace(read, url=page.url, fetched_urls=[page.url, *(evidence_url(a.url) for a in page.captured.values())])
+
+
+def account_fields(target: Target, read: DouyinRead) -> dict[str, Any]:
+    """The account observation's fields (docs/schema.md) from what the page showed."""
+    return {
+        "url": read.url,
+        "found": read.found,
+        "current_name": read.current_name,
+        "posts": evidence_posts(read.posts, target.as_of),
+        "latest_post_at": latest_times(read.posts)[0],
+        # Douyin shows no original/repost marker: the rules give 待人工复核 for
+        # 3个月无原创 unless an inspector records the latest original by hand.
+        "latest_original_at": None,
+        "originals_known": False,
+        "error": read.error,
+        "fetched_urls": read.fetched_urls,
+        "names_seen": read.names_seen,
+        "works_count": read.aweme_count,
+        "posts_listed": len(read.posts),
+        "hidden_posts": read.hidden_posts,
+        "more_posts": read.has_more,
+        "logged_in_browser": target.logged_in_browser,
+    }
+
+
+def observe(target: Target) -> Observing:
+    """The account's observation fields. A 账号ID that is no sec_uid (a 抖音号) opens no
+    page: 待人工复核 with the reason, nothing fetched."""
+    sec_uid = sec_uid_of(target.account_id)
+    if not sec_uid:
+        given = target.account_id
+        reason = (
+            f"账号ID {given!r} is not a sec_uid (the last part of the profile URL www.douyin.com/user/…): "
+            "cannot open the profile page" if given else "no 账号ID (sec_uid): cannot open the profile page"
+        )
+        return {"url": "", "found": None, "current_name": None, "posts": [], "latest_post_at": None,
+                "latest_original_at": None, "originals_known": False, "error": reason}
+    read = yield from guarded(read_profile_page(target, sec_uid), lambda reason: DouyinRead(found=None, error=reason),
+                              f"douyin {sec_uid}")
+    return account_fields(target, read)

@@ -39,31 +39,43 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from govcheck.dates import parse_date, search_date
-from govcheck.extract.listing import (
-    _FORM_CONTROLS,
-    _absolute,
-    _content_tree,
-    _drop,
-    _in_noise,
-    _is_ancestor,
-    _link_title,
-    _parse,
-    _resolve,
-    _runs_scripts,
-    _says_empty,
-    _short_text,
-    _shown_tree,
-    _squash,
+from govcheck.extract.browser_hints import runs_scripts
+from govcheck.extract.controls import (
+    click_handler,
+    control_name,
+    controls,
+    data_url,
+    is_button,
+    is_submit,
+    script_url,
+    start_tag,
 )
+from govcheck.extract.html import (
+    Document,
+    as_document,
+    in_furniture,
+    is_ancestor,
+    link_title,
+    resolve_link,
+    short_text,
+    squash,
+)
+from govcheck.extract.listing import says_empty
 
 __all__ = [
+    "MAX_CHANNEL_NAME",
     "ChannelLinks",
     "Message",
     "MessageList",
+    "NameKind",
     "channel_links",
+    "channel_links_in_frames",
     "extract_messages",
+    "hints_channel",
     "interaction_links",
     "is_staff_mail",
+    "merge_channel_links",
+    "name_kind",
     "names_channel_section",
     "names_interaction_channel",
     "names_excluded_channel",
@@ -120,6 +132,46 @@ def names_excluded_channel(name: str) -> bool:
     return bool(_NOT_CHANNEL_WORDS.search(_SPACES.sub("", name)))
 
 
+NameKind = Literal["channel", "section", "other", "excluded", "unknown", "unnamed"]
+
+# Names understood as no channel: page furniture, and sections of news, disclosure, documents,
+# facts about the unit, services to look things up. Anything not here, not a channel, not left
+# out and not another unit's name is a word we do not know.
+_OTHER_NAMES = re.compile(
+    r"首页|主页|更多|^more$|^>+$|^»$|设为|收藏|无障碍|长者|关怀|适老|english|^en$|繁體|繁体|简体|登录|注册|退出|"
+    r"搜索|检索|网站地图|联系我们|关于|帮助|声明|隐私|版权|免责|上一页|下一页|尾页|末页|打印|关闭|返回|顶部|"
+    r"手机版|移动版|微信|微博|抖音|头条号|客户端|订阅|rss|分享|"
+    r"新闻|要闻|动态|资讯|头条|快讯|图片|视频|媒体|聚焦|公开|公示|公告|通知|通报|年报|目录|政策|文件|法规|规章|"
+    r"解读|概况|简介|领导|机构|职能|走进|历史|规划|计划|统计|数据|财政|预算|决算|采购|招标|人事|招聘|任免|"
+    r"专题|专栏|下载|公报|发布会|查询|指南|天气|英文",
+    re.I,
+)
+# the name of another unit or place: a link to its site holds no channel of this one
+_UNIT_NAME = re.compile(r"(人民政府|政府|政府网|门户网站|局|委员会|委|厅|办公室|街道|[区县市镇乡]|网)$")
+# a channel's name is short: a longer one without a channel word is a title (news, a document)
+_TITLE_LENGTH = 12
+# an image's file name given as its alt text names nothing
+_FILE_NAME = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$", re.I)
+
+
+def name_kind(name: str) -> NameKind:
+    """What a link's name says it is, for the proof of absence (govcheck.extract.channel_search):
+    ``channel`` (市长信箱), ``section`` where channels sit (政民互动), ``excluded`` by the indicator
+    (信访), ``other`` (page furniture, a known section, another unit, a title), ``unnamed`` (no
+    name, or an image's file name), else ``unknown``: a word we do not know."""
+    if not name or _FILE_NAME.search(name):
+        return "unnamed"
+    if names_excluded_channel(name):
+        return "excluded"
+    if names_channel_section(name):
+        return "section"
+    if names_interaction_channel(name):
+        return "channel" if len(name) <= MAX_CHANNEL_NAME else "other"
+    if len(name) >= _TITLE_LENGTH or _OTHER_NAMES.search(name) or _UNIT_NAME.search(name):
+        return "other"
+    return "unknown"
+
+
 @dataclass(frozen=True)
 class ChannelLinks:
     """The home page's links (and buttons, dropdown options…) to interaction channels.
@@ -142,10 +194,6 @@ class ChannelLinks:
     unresolved: tuple[tuple[str, str, str], ...]
 
 
-# a plain script opening a page: window.open('URL'…), location.href = 'URL', location.assign('URL')
-_SCRIPT_URL = re.compile(
-    r"""(?:window\.open\s*\(|location(?:\.href)?\s*=|location\.(?:assign|replace)\s*\()\s*(['"])([^'"\s]+)\1"""
-)
 _SCRIPT_HREF = re.compile(r"^\s*(javascript:|#|$)", re.I)
 # interaction words in URLs, image files and class names: hdjl (互动交流), szxx (市长信箱), zxzx (在线咨询)…
 _CHANNEL_HINTS = {
@@ -155,23 +203,15 @@ _CHANNEL_HINTS = {
 _HINT_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
-_MAX_NAME = 20  # longer is a block of text, not a channel's name
+MAX_CHANNEL_NAME = 20  # longer is a block of text, not a channel's name
 
 
 def _is_channel_name(name: str) -> bool:
-    return len(name) <= _MAX_NAME and names_interaction_channel(name)
+    return len(name) <= MAX_CHANNEL_NAME and names_interaction_channel(name)
 
 
-def _script_url(a: etree._Element, base_url: str) -> str | None:
-    """The URL an element's script plainly opens (in its onclick or a javascript: href)."""
-    for script in (a.get("onclick"), a.get("href")):
-        if script and (match := _SCRIPT_URL.search(script)):
-            if url := _absolute(match.group(2), base_url):
-                return url
-    return None
-
-
-def _hints_channel(*texts: str | None) -> bool:
+def hints_channel(*texts: str | None) -> bool:
+    """Whether an address, an image file or a class or id holds an interaction word (hdjl, szxx, zmhd…)."""
     return any(word in _CHANNEL_HINTS for text in texts if text for word in _HINT_SPLIT.split(text.lower()))
 
 
@@ -187,10 +227,10 @@ def _in_channel_block(a: etree._Element) -> bool:
         for _ in range(3):
             if sibling is None:
                 break
-            if text := _short_text(sibling):
+            if text := short_text(sibling):
                 return names_interaction_channel(text)
             sibling = sibling.getprevious()
-        if _hints_channel(parent.get("class"), parent.get("id")):
+        if hints_channel(parent.get("class"), parent.get("id")):
             return True
         node = parent
     return False
@@ -204,28 +244,33 @@ def _channel_links(found: dict[str, str], unresolved: dict[tuple[str, str], str]
     )
 
 
-def channel_links(html: str, base_url: str, news: Collection[str] = ()) -> ChannelLinks:
+def channel_links(page: Document | str, base_url: str, news: Collection[str] = ()) -> ChannelLinks:
     """The links, buttons and other elements of a page that name an interaction channel, and
     those that may be one but cannot be read. Any host counts: county departments often link
     to the portal's shared 政民互动 platform. ``news``: the URLs of the page's dated list
     entries, whose titles are never a channel's name (年夜饭零投诉 …)."""
-    root = _shown_tree(html)
-    if root is None:
+    document = as_document(page)
+    news = frozenset(news)
+    return document.remember(("channel_links", base_url, news), lambda: _read_channel_links(document, base_url, news))
+
+
+def _read_channel_links(document: Document, base_url: str, news: frozenset[str]) -> ChannelLinks:
+    shown, root = document.shown, document.content
+    if shown is None or root is None:
         return ChannelLinks((), ())
     found: dict[str, str] = {}
     unresolved: dict[tuple[str, str], str] = {}
     # Buttons and dropdowns can be channels, but the list reader's tree drops them: read them
-    # first, then drop them and read the links from the very tree the list reader sees.
-    for control in _control_channels(root, base_url):
+    # from the shown tree first, then the links from the very tree the list reader sees.
+    for control in _control_channels(shown, base_url):
         if control.url:
             found.setdefault(control.url, control.name)
         else:
             unresolved.setdefault((control.name, control.target[:200]), control.why)
-    _drop(root, _FORM_CONTROLS)
     for a in root.iter("a", "area"):
         href = a.get("href")
-        url = _resolve(href, base_url) or _script_url(a, base_url)
-        name = _link_title(a) if a.tag == "a" else _squash(a.get("alt") or a.get("title") or "")
+        url = resolve_link(href, base_url) or script_url(a, base_url)
+        name = link_title(a) if a.tag == "a" else squash(a.get("alt") or a.get("title") or "")
         if name:
             if not _is_channel_name(name) or url in news or (url and is_staff_mail(url)):
                 continue
@@ -234,14 +279,14 @@ def channel_links(html: str, base_url: str, news: Collection[str] = ()) -> Chann
             elif (href or "").strip().lower().startswith("mailto:"):
                 unresolved.setdefault((name, href.strip()), "mailto")
             elif _SCRIPT_HREF.match(href or "") or a.get("onclick"):
-                target = _squash(a.get("onclick") or "") or _squash(href or "")
+                target = squash(a.get("onclick") or "") or squash(href or "")
                 unresolved.setdefault((name, target[:200]), "script")
             continue
         images = [img.get("src") for img in a.iter("img")]
-        if url and (_hints_channel(url, a.get("class"), a.get("id"), *images) or _in_channel_block(a)):
+        if url and (hints_channel(url, a.get("class"), a.get("id"), *images) or _in_channel_block(a)):
             unresolved.setdefault(("", url), "unnamed image" if images else "unnamed link")
     if not found and not unresolved:
-        for block in _named_blocks(root, html):
+        for block in _named_blocks(root, document):
             unresolved.setdefault((block.name, block.target), block.why)
     return _channel_links(found, unresolved)
 
@@ -250,45 +295,44 @@ def channel_links(html: str, base_url: str, news: Collection[str] = ()) -> Chann
 _NOT_BLOCKS = frozenset({"html", "head", "title", "body", "a", "area", "select", "option", "textarea"})
 
 
-def _named_blocks(root: etree._Element, html: str) -> list[_ControlChannel]:
+def _named_blocks(root: etree._Element, document: Document) -> list[_ControlChannel]:
     """Blocks without a link whose whole text names a channel (``<div class="mailbox">市长信箱</div>``,
     an ``<img alt="在线咨询">``), on a page that runs scripts: a script may open them on a click,
     attached where we cannot see it (``$('.mailbox').click(…)``). Only looked for on a page where
     nothing else names a channel: then "no channel" is not proven while they stand. ``target``
     is how an inspector finds the block: the start tag of the element holding the name, or of
     the nearest element around it with the same text that has a class or id."""
-    page = _parse(html)
-    if page is None or not _runs_scripts(page):
+    if document.tree is None or not runs_scripts(document.tree):
         return []
     blocks = []
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in _NOT_BLOCKS:
             continue
         own = (el.get("alt") or el.get("title") or "") if el.tag == "img" else "".join(filter(None, [el.text, *(child.tail for child in el)]))
-        name = _squash(own)
-        if not _is_channel_name(name) or _squash(el.text_content()) not in ("", name):
+        name = squash(own)
+        if not _is_channel_name(name) or squash(el.text_content()) not in ("", name):
             continue  # not a name, or a name within a longer text
         if next(el.iter("a", "area"), None) is not None or next(el.iterancestors("a", "area"), None) is not None:
             continue  # links are read as links
         holder = el
         while not holder.attrib and (parent := holder.getparent()) is not None and parent.tag not in _NOT_BLOCKS:
-            if _squash(parent.text_content()) != name:
+            if squash(parent.text_content()) != name:
                 break
             holder = parent
-        blocks.append(_ControlChannel(name, target=_start_tag(holder), why="block"))
+        blocks.append(_ControlChannel(name, target=start_tag(holder), why="block"))
     return blocks
 
 
-def channel_links_in_frames(frames: Sequence[tuple[str, str | None]]) -> ChannelLinks:
-    """The channels of a rendered page's frames (``(url, html)``; html None: the browser could
+def channel_links_in_frames(frames: Sequence[tuple[str, Document | str | None]]) -> ChannelLinks:
+    """The channels of a rendered page's frames (``(url, page)``; page None: the browser could
     not give it). A header or menu shown in an <iframe> is part of the page a visitor sees but
     not of its HTML; a frame that could not be read may hold a channel (``why`` "frame",
     ``target`` its URL)."""
     parts = []
-    for url, html in frames:
+    for url, page in frames:
         if not url.lower().startswith(("http://", "https://")):
             continue  # about:blank, srcdoc: nothing a visitor is sent to
-        parts.append(channel_links(html, url) if html is not None else ChannelLinks((), (("", url, "frame"),)))
+        parts.append(channel_links(page, url) if page is not None else ChannelLinks((), (("", url, "frame"),)))
     return merge_channel_links(parts)
 
 
@@ -318,25 +362,18 @@ class _ControlChannel:
     why: str = ""
 
 
-# a URL the site's own script opens on a click (<span data-href="/zmhd/">)
-_URL_ATTRIBUTES = ("data-href", "data-url", "data-link")
-_CLICK_ATTRIBUTES = ("onclick", *_URL_ATTRIBUTES)
-_BUTTON_INPUTS = ("button", "submit", "image")
 # an option value that is an address (a path, a page), not a form's choice code (1, zx)
 _URL_VALUE = re.compile(r"/|\.(s?html?|jsp|aspx?|php)\b", re.I)
-# buttons, inputs, options and clickable elements, in page order: picked by XPath because
-# looking at every element of a home page in Python is slow (``//@onclick/..`` is the fast form)
-_CONTROLS = etree.XPath(" | ".join(["//button", "//input", "//option", *(f"//@{name}/.." for name in _CLICK_ATTRIBUTES)]))
 
 
 def _control_channels(root: etree._Element, base_url: str) -> Iterator[_ControlChannel]:
     """The channels named by buttons, clickable blocks (``<li onclick>``) and dropdown options."""
-    for el in _CONTROLS(root):
+    for el in controls(root):
         if el.tag in ("a", "area"):
             continue  # links are read as links
         if el.tag == "option":
             channel = _option_channel(el, base_url)
-        elif _is_button(el) or _click_handler(el):
+        elif is_button(el) or click_handler(el):
             channel = _clickable_channel(el, base_url)
         else:
             continue  # a text box, a checkbox
@@ -344,52 +381,16 @@ def _control_channels(root: etree._Element, base_url: str) -> Iterator[_ControlC
             yield channel
 
 
-def _input_type(el: etree._Element) -> str:
-    return (el.get("type") or "").strip().lower()
-
-
-def _is_button(el: etree._Element) -> bool:
-    return el.tag == "button" or (el.tag == "input" and _input_type(el) in _BUTTON_INPUTS)
-
-
-def _is_submit(el: etree._Element) -> bool:
-    """A button that sends its form: <button> is one unless typed otherwise."""
-    if el.tag == "button":
-        return _input_type(el) in ("", "submit")
-    return el.tag == "input" and _input_type(el) in ("submit", "image")
-
-
-def _click_handler(el: etree._Element) -> str:
-    """What makes the element clickable: its onclick, else a data-href/data-url."""
-    return next((value for name in _CLICK_ATTRIBUTES if (value := _squash(el.get(name) or ""))), "")
-
-
-def _control_name(el: etree._Element) -> str:
-    """An input is named by its value (alt, title for an image button); anything else as a link
-    is: its text, else its title or image."""
-    if el.tag == "input":
-        return _squash(el.get("value") or el.get("alt") or el.get("title") or "")
-    return _link_title(el)
-
-
 def _clickable_channel(el: etree._Element, base_url: str) -> _ControlChannel | None:
-    name = _control_name(el)
+    name = control_name(el)
     if not _is_channel_name(name):
         return None
-    url = _script_url(el, base_url) or _data_url(el, base_url) or _nearby_link_url(el, base_url) or _submitted_url(el, base_url)
+    url = script_url(el, base_url) or data_url(el, base_url) or _nearby_link_url(el, base_url) or _submitted_url(el, base_url)
     if url:
         return _ControlChannel(name, url)
-    if handler := _click_handler(el):
+    if handler := click_handler(el):
         return _ControlChannel(name, target=handler, why="script")
-    return _ControlChannel(name, target=_start_tag(el), why="button")  # only buttons have no handler
-
-
-def _data_url(el: etree._Element, base_url: str) -> str | None:
-    """The URL in a data-href/data-url, opened by the site's script."""
-    for name in _URL_ATTRIBUTES:
-        if url := _resolve(el.get(name), base_url):
-            return url
-    return None
+    return _ControlChannel(name, target=start_tag(el), why="button")  # only buttons have no handler
 
 
 def _nearby_link_url(el: etree._Element, base_url: str) -> str | None:
@@ -397,7 +398,7 @@ def _nearby_link_url(el: etree._Element, base_url: str) -> str | None:
     (``<button><a href>…</a></button>``): the link reader, which drops buttons, sees the first
     without its name and the second not at all."""
     for a in itertools.chain(el.iterancestors("a"), el.iter("a")):
-        if url := _resolve(a.get("href"), base_url) or _script_url(a, base_url):
+        if url := resolve_link(a.get("href"), base_url) or script_url(a, base_url):
             return url
     return None
 
@@ -405,35 +406,29 @@ def _nearby_link_url(el: etree._Element, base_url: str) -> str | None:
 def _submitted_url(el: etree._Element, base_url: str) -> str | None:
     """Where a submit button sends its form (a 提交留言 form): its formaction, else the form's action."""
     form = next(el.iterancestors("form"), None)
-    if form is None or not _is_submit(el):
+    if form is None or not is_submit(el):
         return None
-    return _resolve(el.get("formaction") or form.get("action"), base_url)
-
-
-def _start_tag(el: etree._Element) -> str:
-    """How an inspector finds a button on the page: ``<button type="button" class="mail">``."""
-    attributes = "".join(f' {name}="{value}"' for name, value in el.items())
-    return _squash(f"<{el.tag}{attributes}>")
+    return resolve_link(el.get("formaction") or form.get("action"), base_url)
 
 
 def _option_channel(option: etree._Element, base_url: str) -> _ControlChannel | None:
     """An entry of a links dropdown (``<select onchange="window.open(this.value)">``): its value
     is the URL. The choices of a form's dropdown (留言类型: 咨询, 投诉) are not links."""
-    name = _squash(option.text_content()) or _squash(option.get("label") or "")
+    name = squash(option.text_content()) or squash(option.get("label") or "")
     if not _is_channel_name(name):
         return None
     value = option.get("value") or ""
-    if _URL_VALUE.search(value) and (url := _resolve(value, base_url)):
+    if _URL_VALUE.search(value) and (url := resolve_link(value, base_url)):
         return _ControlChannel(name, url)
     select = next(option.iterancestors("select"), None)
-    if select is not None and (onchange := _squash(select.get("onchange") or "")):
+    if select is not None and (onchange := squash(select.get("onchange") or "")):
         return _ControlChannel(name, target=onchange, why="script")
     return None
 
 
-def interaction_links(html: str, base_url: str) -> list[tuple[str, str]]:
+def interaction_links(page: Document | str, base_url: str) -> list[tuple[str, str]]:
     """``(name, absolute url)`` of every link of a page that names an interaction channel."""
-    return list(channel_links(html, base_url).found)
+    return list(channel_links(page, base_url).found)
 
 
 # -- reply states --------------------------------------------------------------------------------
@@ -469,7 +464,7 @@ def reply_state(status: str) -> tuple[bool | None, bool]:
     已回复(待审核)), unless it is a progression of steps ending in a final state
     (已受理→已办结): then the message was answered.
     """
-    text = _squash(status)
+    text = squash(status)
     if not text:
         return None, False
     if _INVALID.search(text):
@@ -525,19 +520,19 @@ def _row_link(cells: list[etree._Element], index: int | None, base_url: str) -> 
     scopes = ([cells[index]] if index is not None and index < len(cells) else []) + cells
     for cell in scopes:
         for a in cell.iter("a"):
-            url = _resolve(a.get("href"), base_url)
-            title = _link_title(a)
+            url = resolve_link(a.get("href"), base_url)
+            title = link_title(a)
             if url and title:
                 return title, url
     if index is not None and index < len(cells):
-        return _squash(cells[index].text_content()), ""
+        return squash(cells[index].text_content()), ""
     return "", ""
 
 
 def _date_cell(cells: list[etree._Element], index: int | None, read_at: datetime) -> tuple[datetime | None, str]:
     if index is None or index >= len(cells):
         return None, ""
-    text = _squash(cells[index].text_content())
+    text = squash(cells[index].text_content())
     if not text:
         return None, ""
     when = parse_date(text, read_at)
@@ -555,7 +550,7 @@ def _message(title: str, url: str, asked: tuple[datetime | None, str], answered:
         asked_text=asked[1],
         answered=answered[0],
         answered_text=answered[1],
-        status=_squash(status),
+        status=squash(status),
         replied=replied,
         invalid=invalid,
     )
@@ -564,7 +559,7 @@ def _message(title: str, url: str, asked: tuple[datetime | None, str], answered:
 def _table_messages(table: etree._Element, base_url: str, read_at: datetime) -> list[Message]:
     rows = [r for r in table.iter("tr") if _cells(r)]
     for at, row in enumerate(rows):
-        headers = [_squash(c.text_content()) for c in _cells(row)]
+        headers = [squash(c.text_content()) for c in _cells(row)]
         asked = next((i for i, h in enumerate(headers) if _ASKED_HEADER.search(h)), None)
         if asked is None:
             asked = next((i for i, h in enumerate(headers) if _PLAIN_DATE_HEADER.match(h)), None)
@@ -580,7 +575,7 @@ def _table_messages(table: etree._Element, base_url: str, read_at: datetime) -> 
             question = _date_cell(cells, asked, read_at)
             if not name or question[0] is None:
                 continue
-            status_text = _squash(cells[status].text_content()) if status is not None and status < len(cells) else ""
+            status_text = squash(cells[status].text_content()) if status is not None and status < len(cells) else ""
             messages.append(_message(name, url, question, _date_cell(cells, answered, read_at), status_text))
         return messages
     return []
@@ -630,7 +625,7 @@ def _bordered_text(el: etree._Element) -> str:
             pieces.append(child.tail or "")
 
     walk(el)
-    return _squash("".join(pieces))
+    return squash("".join(pieces))
 
 
 _NEXT_STEP = re.compile(rf"(?:\s*(?:{_ARROWS})\s*|\s+)([^\s:：,，;；|｜]{{2,10}})")
@@ -654,20 +649,20 @@ def _item_status(item: etree._Element) -> str:
     for el in item.iter():
         if not isinstance(el.tag, str) or el.tag == "a" or _inside_link(el, item):
             continue  # a link's text is the title, whatever words it holds (垃圾未处理)
-        own = _squash(el.text or "")
+        own = squash(el.text or "")
         if own and len(own) <= 6 and reply_state(own) != (None, False) and own not in words:
             words.append(own)
     return " ".join(words)
 
 
 def _item_message(item: etree._Element, base_url: str, read_at: datetime) -> Message | None:
-    text = _squash(item.text_content())
+    text = squash(item.text_content())
     if len(text) > 400 or len(_ASKED_LABEL.findall(text)) != 1:
         return None  # not one message: a container of several, or no question date
     asked = _labelled_date(text, _ASKED_LABEL, read_at)
     if asked[0] is None:
         return None
-    links = [(t, u) for a in item.iter("a") if (u := _resolve(a.get("href"), base_url)) and (t := _link_title(a))]
+    links = [(t, u) for a in item.iter("a") if (u := resolve_link(a.get("href"), base_url)) and (t := link_title(a))]
     if not links:
         return None
     title, url = max(links, key=lambda link: len(link[0]))
@@ -677,23 +672,28 @@ def _item_message(item: etree._Element, base_url: str, read_at: datetime) -> Mes
 def _list_messages(root: etree._Element, base_url: str, read_at: datetime) -> list[Message]:
     found: list[tuple[etree._Element, Message]] = []
     for el in root.iter(*_ITEM_TAGS):
-        if _in_noise(el):
+        if in_furniture(el):
             continue
         message = _item_message(el, base_url, read_at)
         if message is not None:
             found.append((el, message))
     # a wrapper around one message matches too: keep the innermost element of each message
     holders = {el for el, _ in found}
-    return [m for el, m in found if not any(other is not el and _is_ancestor(el, other) for other in holders)]
+    return [m for el, m in found if not any(other is not el and is_ancestor(el, other) for other in holders)]
 
 
-def extract_messages(html: str, base_url: str, read_at: datetime) -> MessageList:
+def extract_messages(page: Document | str, base_url: str, read_at: datetime) -> MessageList:
     """The messages of a 留言/咨询 list page, as printed, in page order."""
-    root = _content_tree(html)
+    document = as_document(page)
+    return document.remember(("extract_messages", base_url, read_at), lambda: _read_messages(document, base_url, read_at))
+
+
+def _read_messages(document: Document, base_url: str, read_at: datetime) -> MessageList:
+    root = document.content
     if root is None:
         return MessageList("unparsed", ())
     for table in root.iter("table"):
-        if _in_noise(table):
+        if in_furniture(table):
             continue
         messages = _table_messages(table, base_url, read_at)
         if messages:
@@ -701,7 +701,7 @@ def extract_messages(html: str, base_url: str, read_at: datetime) -> MessageList
     messages = _list_messages(root, base_url, read_at)
     if messages:
         return MessageList("messages", tuple(messages))
-    return MessageList("empty" if _says_empty(root) or _says_no_messages(root) else "unparsed", ())
+    return MessageList("empty" if says_empty(root) or _says_no_messages(root) else "unparsed", ())
 
 
 _NO_MESSAGES = re.compile(r"暂无(留言|信件|来信|咨询|问题|回复)|(没有|无)(相关)?(留言|信件)(记录)?$")
@@ -711,7 +711,7 @@ def _says_no_messages(root: etree._Element) -> bool:
     return any(
         _NO_MESSAGES.search(text.strip())
         for el in root.iter()
-        if isinstance(el.tag, str) and not _in_noise(el)
+        if isinstance(el.tag, str) and not in_furniture(el)
         for text in (el.text, el.tail)
         if text and len(text.strip()) <= 40
     )

@@ -1,8 +1,9 @@
-"""Broken links: what the answer to one link check says about the link. Plain functions, no network.
+"""Broken links: the links of a page, and what the answer to one link check says about the
+link. Plain functions, no network.
 
-The sites spider checks every link of a site's home and column pages once per round (HEAD,
-then GET when HEAD is refused or fails) and records the answer; :func:`link_outcome` decides
-what it means. The rule is "never count our own failure against the site":
+The sites spider checks every link of a site's home and column pages (:func:`extract_links`)
+once per round (HEAD, then GET when HEAD is refused or fails) and records the answer;
+:func:`link_outcome` decides what it means. The rule is "never count our own failure against the site":
 
 - ``ok``: a 2xx or 3xx answer (redirects are followed first).
 - ``broken``: a 404 or 410 answer, a standard 5xx answer (500–505, after the usual retries), a redirect
@@ -23,7 +24,9 @@ import ipaddress
 from typing import Literal
 from urllib.parse import urlsplit
 
-__all__ = ["LinkOutcome", "BROKEN_STATUSES", "link_outcome", "is_outbound", "reached_by_name", "answered"]
+from govcheck.extract.html import Document, as_document, base_url_of, resolve_link
+
+__all__ = ["LinkOutcome", "BROKEN_STATUSES", "extract_links", "link_outcome", "is_outbound", "reached_by_name", "answered"]
 
 LinkOutcome = Literal["ok", "broken", "unchecked"]
 
@@ -32,6 +35,25 @@ LinkOutcome = Literal["ok", "broken", "unchecked"]
 BROKEN_STATUSES = frozenset({404, 410, *range(500, 506)})
 # errors that are an answer from the far end, not a failure of ours
 BROKEN_ERRORS = frozenset({"connection refused", "redirect loop"})
+
+
+def extract_links(page: Document | str, base_url: str) -> list[str]:
+    """Absolute http(s) links of a page (<a>/<area>), in page order, without duplicates or
+    fragments: those a visitor may follow, also in <noscript>, not those in a <template>
+    (markup kept for scripts to copy, never shown as it is)."""
+    root = as_document(page).tree
+    if root is None:
+        return []
+    base_url = base_url_of(root, base_url)
+    templates = set(root.iter("template"))
+    seen: dict[str, None] = {}
+    for el in root.iter("a", "area"):
+        if templates and not templates.isdisjoint(el.iterancestors("template")):
+            continue
+        url = resolve_link(el.get("href"), base_url)
+        if url:
+            seen.setdefault(url, None)
+    return list(seen)
 
 
 def answered(status: int | None) -> bool:

@@ -1,5 +1,5 @@
 """功能设计 marks of a home page (2019 扣分指标, 功能设计): what identifies the site and lets a
-visitor report an error. Plain functions over HTML, no Scrapy.
+visitor report an error. Plain functions over a page (its HTML or a parsed Document), no Scrapy.
 
 :func:`find_site_marks` reads, as a browser shows the page or as its markup carries them:
 
@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from urllib.parse import unquote, urlsplit
 
-from govcheck.extract.listing import _parse, _resolve
+from govcheck.extract.html import Document, as_document, resolve_link
 
 __all__ = ["SiteMarks", "find_site_marks", "marks_record"]
 
@@ -53,16 +53,14 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def find_site_marks(html: str, base_url: str) -> SiteMarks:
+def find_site_marks(page: Document | str, base_url: str) -> SiteMarks:
     """The marks a home page carries (see the module's docstring)."""
-    root = _parse(html)
-    if root is None:
+    document = as_document(page)
+    root, shown_tree = document.tree, document.shown  # read, never changed: the page's other readers share them
+    if root is None or shown_tree is None:
         return SiteMarks()
     scripts = [(s.get("src") or "", s.text or "", s.get("sitecode") or "") for s in root.iter("script")]
-    for element in list(root.iter("script", "style")):  # their words are not shown
-        if (parent := element.getparent()) is not None:
-            parent.remove(element)
-    shown = _text(root.text_content())
+    shown = _text(shown_tree.text_content())  # the words of scripts and styles are not shown
     site_code, where = "", ""
     if match := _SITE_CODE_TEXT.search(shown):
         site_code, where = match.group(1), "text"
@@ -78,8 +76,8 @@ def find_site_marks(html: str, base_url: str) -> SiteMarks:
                 break
     icp = match.group(0) if (match := _ICP.search(shown)) else ""
     police = match.group(0) if (match := _POLICE.search(shown)) else ""
-    urls = [_resolve(el.get(name), base_url) or "" for el in root.iter("a", "img", "iframe", "area") for name in ("href", "src")]
-    urls += [_resolve(src, base_url) or "" for src, _, _ in scripts if src]
+    urls = [resolve_link(el.get(name), base_url) or "" for el in root.iter("a", "img", "iframe", "area") for name in ("href", "src")]
+    urls += [resolve_link(src, base_url) or "" for src, _, _ in scripts if src]
     conac = next((url for url in urls if url and _CONAC.search(_host(url))), "")
     if not conac:  # the badge written by an inline script (document.write(unescape("%3Cscript src=…conac.cn…")))
         written = (_CONAC_URL.search(unquote(body)) for _, body, _ in scripts)
@@ -90,7 +88,7 @@ def find_site_marks(html: str, base_url: str) -> SiteMarks:
     if not error_report:
         named = next((a for a in root.iter("a") if _JIUCUO_NAME.search(_text(a.text_content()) + (a.get("title") or ""))), None)
         if named is not None:
-            error_report = _resolve(named.get("href"), base_url) or _text(named.text_content())
+            error_report = resolve_link(named.get("href"), base_url) or _text(named.text_content())
     return SiteMarks(site_code, where, icp, police, conac, error_report)
 
 

@@ -3,7 +3,8 @@
 The list and its dates, whether a script fills it, the navigation's columns, serious wording
 errors, interaction links and messages, and the page's links are all pure functions of the
 HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
-(govcheck.parsing): the result is plain, picklable data.
+(govcheck.parsing): the result is plain, picklable data. The page is parsed once
+(govcheck.extract.html.Document) and every reader is handed the parsed page.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from govcheck.extract.browser_hints import depends_on_a_browser, list_needs_a_browser
 from govcheck.extract.channel_search import ChannelSearch, merge_channel_searches, news_urls, plan_channel_search
+from govcheck.extract.html import Document, as_document
 from govcheck.extract.interaction import (
     ChannelLinks,
     MessageList,
@@ -22,28 +25,34 @@ from govcheck.extract.interaction import (
     merge_channel_links,
     names_channel_section,
 )
-from govcheck.extract.links import is_outbound
 from govcheck.extract.bad_links import BadLink, find_bad_links
+from govcheck.extract.links import extract_links, is_outbound
+from govcheck.extract.listing import ListPage, extract_list
 from govcheck.extract.marks import SiteMarks, find_site_marks
+from govcheck.extract.navigation import NavigationEntry, discover_columns
+from govcheck.extract.pagination import MorePages, more_pages, oldest_first
 from govcheck.extract.services import ServiceSearch, find_service_entries, merge_service_searches
-from govcheck.extract.listing import (
-    ListPage,
-    MorePages,
-    NavigationEntry,
-    discover_columns,
-    extract_links,
-    extract_list,
-    list_needs_a_browser,
-    more_pages,
-    oldest_first,
-)
 from govcheck.extract.wording import Hit, Term, find_serious_errors, page_texts
+
+__all__ = [
+    "PageReading",
+    "channel_link_records",
+    "leaves_a_channel_to_find",
+    "names_a_write_in_channel",
+    "navigation_with_frames",
+    "read_page",
+    "serious_errors",
+    "with_frame_lists",
+    "with_frames",
+]
 
 
 @dataclass(frozen=True)
 class PageReading:
     page: ListPage
-    list_needs_a_browser: bool  # no list in the HTML, but scripts or a frame may show one (see listing)
+    list_needs_a_browser: bool  # no list in the HTML, but scripts or a frame may show one (see browser_hints)
+    # the page runs scripts or shows a frame: a browser may show it otherwise (see browser_hints)
+    depends_on_a_browser: bool
     navigation: tuple[NavigationEntry, ...]  # the navigation's columns, when asked for
     serious_errors: tuple[Hit, ...]
     interaction_links: tuple[tuple[str, str], ...]  # home pages only
@@ -53,7 +62,7 @@ class PageReading:
     messages: MessageList | None  # interaction columns only
     links: tuple[str, ...]
     # a column's list that runs from old to new and says it goes on over more pages: its newest
-    # entries may be on a later page (listing.oldest_first, listing.more_pages)
+    # entries may be on a later page (pagination.oldest_first, pagination.more_pages)
     more_pages: MorePages | None
     # home pages only: the service entries, navigation and unclear places (服务不实用 (1))
     services: ServiceSearch | None = None
@@ -64,7 +73,7 @@ class PageReading:
 
 
 def read_page(
-    html: str,
+    page: Document | str,
     url: str,
     as_of: datetime,
     read_at: datetime,
@@ -77,28 +86,36 @@ def read_page(
     platform_hosts: Collection[str] = (),
     portal_hosts: Collection[str] = (),
 ) -> PageReading:
-    """``platform_hosts``: the profile's words of unified platforms' hosts (12345, liuyan…);
+    """What the sites spider reads from one page (``page``: the HTML, or the page already parsed)
+    fetched from ``url``: each reader is handed the page parsed once.
+
+    ``platform_hosts``: the profile's words of unified platforms' hosts (12345, liuyan…);
     ``portal_hosts``: those of 政务服务网 portals (zwfw…)."""
-    page = extract_list(html, url, as_of, selector, home=home)
-    news = news_urls(page)
-    channels = channel_links(html, url, news=news) if home else ChannelLinks((), ())
+    document = as_document(page)
+    listed = extract_list(document, url, as_of, selector, home=home)
+    news = news_urls(listed)
+    channels = channel_links(document, url, news=news) if home else ChannelLinks((), ())
     search = None
     if home and not names_a_write_in_channel(channels.found):
-        search = plan_channel_search(html, url, read_at, news=news, platform_hosts=platform_hosts)
+        search = plan_channel_search(document, url, read_at, news=news, platform_hosts=platform_hosts)
+    # whether a script may fill the list is asked of the generic reader's list: a selector's
+    # list is its own reading
+    generic = listed if selector is None else None
     return PageReading(
-        page=page,
-        list_needs_a_browser=page.state == "unparsed" and list_needs_a_browser(html, as_of),
-        navigation=tuple(discover_columns(html, url)) if navigation else (),
-        serious_errors=serious_errors(html, terms),
+        page=listed,
+        list_needs_a_browser=listed.state == "unparsed" and list_needs_a_browser(document, as_of, generic),
+        depends_on_a_browser=depends_on_a_browser(document),
+        navigation=tuple(discover_columns(document, url)) if navigation else (),
+        serious_errors=serious_errors(document, terms),
         interaction_links=channels.found,
         interaction_unresolved=channels.unresolved,
         channel_search=search,
-        messages=extract_messages(html, url, read_at) if interaction_column else None,
-        links=tuple(extract_links(html, url)),
-        more_pages=more_pages(html, url) if not home and page.state == "entries" and oldest_first(page) else None,
-        services=find_service_entries(html, url, portal_hosts=portal_hosts, news=news) if home else None,
-        bad_links=find_bad_links(html, url, news=news),
-        marks=find_site_marks(html, url) if home else None,
+        messages=extract_messages(document, url, read_at) if interaction_column else None,
+        links=tuple(extract_links(document, url)),
+        more_pages=more_pages(document, url) if not home and listed.state == "entries" and oldest_first(listed) else None,
+        services=find_service_entries(document, url, portal_hosts=portal_hosts, news=news) if home else None,
+        bad_links=find_bad_links(document, url, news=news),
+        marks=find_site_marks(document, url) if home else None,
     )
 
 
@@ -127,16 +144,16 @@ def names_a_write_in_channel(found: Sequence[tuple[str, str]]) -> bool:
     return any(not names_channel_section(name) for name, _ in found)
 
 
-def serious_errors(html: str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
+def serious_errors(page: Document | str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
     """The word list's hits in the text the page shows, then those in the text it hides (marked)."""
-    texts = page_texts(html)
+    texts = page_texts(page)
     shown = find_serious_errors(texts.shown, terms)
     return (*shown, *(replace(hit, hidden=True) for hit in find_serious_errors(texts.hidden, terms)))
 
 
 def with_frames(
     reading: PageReading,
-    frames: Sequence[tuple[str, str | None]],
+    frames: Sequence[tuple[str, Document | str | None]],
     site_url: str,
     as_of: datetime,
     *,
@@ -149,9 +166,10 @@ def with_frames(
     a channel shown in an <iframe> is part of the page a visitor sees. The list takes the lists
     of frames on the site's own host (with_frame_lists), the navigation the menus of any frame,
     and a home page's channels and places to look for one those of its frames (an unreadable
-    frame as unresolved)."""
+    frame as unresolved). Each frame is parsed once for all of these."""
     if not frames:
         return reading
+    frames = [(url, None if html is None else as_document(html)) for url, html in frames]
     channels = ChannelLinks(reading.interaction_links, reading.interaction_unresolved)
     search = reading.channel_search
     services = reading.services
@@ -163,8 +181,8 @@ def with_frames(
         search = None
         if not names_a_write_in_channel(channels.found):
             searches = [
-                plan_channel_search(html, url, as_of, news=news_urls(extract_list(html, url, as_of, home=True)), platform_hosts=platform_hosts)
-                for url, html in _frame_documents(frames)
+                plan_channel_search(framed, url, as_of, news=news_urls(extract_list(framed, url, as_of, home=True)), platform_hosts=platform_hosts)
+                for url, framed in _frame_documents(frames)
             ]
             search = merge_channel_searches([reading.channel_search or ChannelSearch((), (), (), ()), *searches])
     return replace(
@@ -180,22 +198,22 @@ def with_frames(
     )
 
 
-def _frame_documents(frames: Sequence[tuple[str, str | None]]) -> Iterator[tuple[str, str]]:
+def _frame_documents(frames: Sequence[tuple[str, Document | str | None]]) -> Iterator[tuple[str, Document | str]]:
     """The frames that are pages with a document: not about:blank or srcdoc, not unreadable."""
-    for url, html in frames:
-        if html is not None and url.lower().startswith(("http://", "https://")):
-            yield url, html
+    for url, page in frames:
+        if page is not None and url.lower().startswith(("http://", "https://")):
+            yield url, page
 
 
 def navigation_with_frames(
-    navigation: Sequence[NavigationEntry], frames: Sequence[tuple[str, str | None]]
+    navigation: Sequence[NavigationEntry], frames: Sequence[tuple[str, Document | str | None]]
 ) -> list[NavigationEntry]:
     """The page's navigation columns, then those of a menu shown in its frames (a frame's bar is
     a bar of the page: a header shown in an <iframe>), each URL once."""
     seen = {entry.url for entry in navigation}
     combined = list(navigation)
-    for url, html in _frame_documents(frames):
-        for entry in discover_columns(html, url):
+    for url, framed in _frame_documents(frames):
+        for entry in discover_columns(framed, url):
             if entry.url not in seen:
                 seen.add(entry.url)
                 combined.append(entry)
@@ -203,7 +221,7 @@ def navigation_with_frames(
 
 
 def with_frame_lists(
-    page: ListPage, frames: Sequence[tuple[str, str | None]], site_url: str, as_of: datetime, *, home: bool = False
+    page: ListPage, frames: Sequence[tuple[str, Document | str | None]], site_url: str, as_of: datetime, *, home: bool = False
 ) -> ListPage:
     """The page's list, followed by the entries of the lists its frames show, when the frames are
     on the site's own host: a visitor sees them as part of the page (older 政务公开 systems show a
@@ -211,9 +229,9 @@ def with_frame_lists(
     their dates never make the site's page look updated."""
     shown = [
         framed
-        for url, html in _frame_documents(frames)
+        for url, document in _frame_documents(frames)
         if not is_outbound(url, site_url)
-        if (framed := extract_list(html, url, as_of, home=home)).state == "entries"
+        if (framed := extract_list(document, url, as_of, home=home)).state == "entries"
     ]
     if not shown:
         return page

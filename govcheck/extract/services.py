@@ -1,5 +1,5 @@
 """服务不实用 (1): where a home page offers its online services, and what on it could not be
-understood. Plain functions over HTML, no Scrapy.
+understood. Plain functions over a page (its HTML or a parsed Document), no Scrapy.
 
 A service entry is a link, button or menu entry named with a word of the service-entry list
 (govcheck/data/service_entries.txt: 办事服务, 政务服务, 网上办事, 办事指南…), or a link to a
@@ -26,9 +26,9 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from govcheck.extract.channel_search import _clickables, name_kind, platform_word
-from govcheck.extract.interaction import names_interaction_channel
-from govcheck.extract.listing import _base_href, _shown_tree
+from govcheck.extract.channel_search import clickables, platform_word
+from govcheck.extract.html import Document, as_document, base_url_of
+from govcheck.extract.interaction import name_kind, names_interaction_channel
 
 __all__ = ["ServiceEntry", "ServiceSearch", "find_service_entries", "merge_service_searches", "service_words"]
 
@@ -90,7 +90,7 @@ def _service_word(name: str, words: Sequence[str]) -> str | None:
 
 
 def find_service_entries(
-    html: str,
+    page: Document | str,
     base_url: str,
     *,
     portal_hosts: Collection[str] = (),
@@ -101,14 +101,15 @@ def find_service_entries(
     navigation it recognised and the places it could not understand. ``news``: the URLs of the
     page's dated list entries, news about services rather than an entry to them."""
     words = service_words() if words is None else words
-    root = _shown_tree(html)
+    document = as_document(page)
+    root = document.shown
     if root is None:
         return ServiceSearch((), (), ())
-    base_url = _base_href(root, base_url)
+    base_url = base_url_of(root, base_url)
     entries: dict[str, ServiceEntry] = {}
     navigation: dict[str, tuple[str, str]] = {}
     unclear: dict[str, tuple[str, str, str]] = {}
-    for name, url, script, in_nav, _image in _clickables(root, base_url):
+    for name, url, script, in_nav, _image in clickables(document, base_url):
         if url in news or len(name) > _MAX_NAME:
             continue  # news, a title: understood, no entry
         where = url or script

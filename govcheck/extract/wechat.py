@@ -36,13 +36,14 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from parsel import Selector
 
 from govcheck.dates import from_epoch
+from govcheck.extract.posts import newest_first
 
 __all__ = [
     "CAPTCHA_TEXTS",
@@ -68,7 +69,6 @@ __all__ = [
     "read_appmsg",
     "read_getmsg",
     "is_original",
-    "evidence_posts",
     "comparable_name",
 ]
 
@@ -419,7 +419,7 @@ def read_appmsg(text: str) -> JsonAnswer:
             "original": is_original(item),
             "pinned": False,
         })
-    posts.sort(key=_newest_first)
+    posts.sort(key=newest_first)
     return JsonAnswer(code=0, posts=posts, total=_int(document.get("app_msg_cnt")), more=bool(items), listed=len(items))
 
 
@@ -446,7 +446,7 @@ def read_getmsg(text: str) -> JsonAnswer:
     for message_item in listed["list"]:
         if isinstance(message_item, dict):
             posts.extend(_message_posts(message_item))
-    posts.sort(key=_newest_first)
+    posts.sort(key=newest_first)
     return JsonAnswer(
         code=0,
         posts=posts,
@@ -488,20 +488,3 @@ def _epoch(value: Any) -> datetime | None:
         return from_epoch(value)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
-
-
-def _newest_first(post: dict[str, Any]) -> tuple[int, float, str]:
-    when = post.get("time")
-    return (0, -when.timestamp(), post.get("id", "")) if when else (1, 0.0, post.get("id", ""))
-
-
-# -- what the posts say ---------------------------------------------------------------------
-
-
-def evidence_posts(posts: list[dict[str, Any]], as_of: datetime, days: int = 92, limit: int = 30) -> list[dict[str, Any]]:
-    """Posts of the last ``days`` before ``as_of`` (and any after it), pinned ones, and always
-    the newest few, newest first, at most ``limit``."""
-    since = as_of - timedelta(days=days)
-    ordered = sorted(posts, key=_newest_first)
-    kept = [p for index, p in enumerate(ordered) if index < 3 or p.get("pinned") or (p.get("time") and p["time"] >= since)]
-    return kept[:limit]

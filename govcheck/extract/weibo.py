@@ -43,6 +43,11 @@ How much is read: pages until the latest original up to as_of has been seen (the
 is then known too: the list is newest first), or the list reaches back past ``history_days``
 before as_of, or it ends; at most ``max_pages``. A list cut short by that limit leaves the
 originals undetermined (``originals_known`` False → 待人工复核 for 3个月无原创).
+
+The reader (:func:`observe`, the one shape of :mod:`govcheck.extract.reading`) asks for each
+answer with the mobile site's own headers and the operator's cookie when there is one (sent as
+the Cookie header, never merged into the cookie jar, never followed through a redirect); the
+spider asks a rate-limited answer again after a backoff and says how often (``retries``).
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from govcheck.dates import parse_date, to_shanghai
+from govcheck.extract.posts import evidence_posts, latest_times
+from govcheck.extract.reading import Fetch, Fetched, Observing, Reading, guarded
 
 __all__ = [
     "PROFILE_CONTAINER",
@@ -65,7 +72,6 @@ __all__ = [
     "RATE_LIMIT_STATUSES",
     "NOT_FOUND_TEXTS",
     "Answer",
-    "Fetched",
     "Profile",
     "Target",
     "WeiboRead",
@@ -81,6 +87,8 @@ __all__ = [
     "trusted_posts",
     "window_covered",
     "read_account",
+    "account_fields",
+    "observe",
 ]
 
 PROFILE_CONTAINER = "100505"
@@ -93,6 +101,8 @@ CAPTCHA_TEXTS = (
     "验证码", "安全验证", "请完成验证", "captcha", "geetest", "Sina Visitor System", "visitor/visitor",
 )
 TITLE_LENGTH = 80
+# What the mobile site's own script sends with its API calls.
+API_HEADERS = {"Accept": "application/json, text/plain, */*", "X-Requested-With": "XMLHttpRequest", "MWeibo-Pwa": "1"}
 _UID = re.compile(r"^[1-9][0-9]{4,11}$")
 _TAG = re.compile(r"<[^>]+>")
 # created_at forms that carry their own year and time: anything else was written against the server's clock.
@@ -149,20 +159,6 @@ def posts_url(base_url: str, uid: str, page: int = 1) -> str:
 
 
 # -- answers -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """One answer as the spider received it (or why it got none: ``error``)."""
-
-    url: str
-    status: int | None = None
-    text: str = ""
-    location: str = ""  # Location header of a redirect
-    date_header: str = ""  # the server's clock when it answered
-    received_at: datetime | None = None
-    retries: int = 0  # rate-limited answers retried before this one
-    error: str = ""  # our side: timeout, connection refused…
 
 
 def server_time(date_header: str, received_at: datetime) -> datetime:
@@ -350,11 +346,16 @@ def window_covered(posts: list[dict[str, Any]], as_of: datetime, history_start: 
 
 @dataclass(frozen=True)
 class Target:
+    """One account to read: its ``uid`` (``""`` when its 账号ID, kept in ``account_id``, names
+    none), the monitoring time point, the API, how far to read, the operator's cookie."""
+
     uid: str
     as_of: datetime
     base_url: str
     history_days: int = 92
     max_pages: int = 10
+    cookie: str = ""  # a ``name=value; …`` header, or ""
+    account_id: str = ""
 
     @property
     def history_start(self) -> datetime:
@@ -386,20 +387,34 @@ class WeiboRead:
         return self
 
 
-# The reading protocol: yields the URL to fetch, receives its Fetched answer, returns the read.
-Reading = Generator[str, Fetched, WeiboRead]
-
-
 def _undated(posts: list[dict[str, Any]]) -> list[str]:
     return [p["time_text"] or "(none)" for p in posts if p.get("time") is None]
 
 
-def read_account(target: Target) -> Reading:
+def api_fetch(target: Target, url: str) -> Fetch:
+    """How an API answer is asked for (see the module docstring)."""
+    headers = {**API_HEADERS, "Referer": account_url(target.base_url, target.uid)}
+    if target.cookie:
+        headers["Cookie"] = target.cookie
+    # a redirect is a login or visitor check: read, not followed (with the cookie)
+    return Fetch(url, headers=headers, follow_redirects=False, own_cookies=True, rate_limited=RATE_LIMIT_STATUSES)
+
+
+def _not_a_uid(account_id: str) -> str:
+    if not account_id:
+        return "no 账号ID (the account's uid): the API cannot be asked"
+    return f"账号ID {account_id!r} is not a Weibo uid (the number in weibo.com/u/…): the API cannot be asked"
+
+
+def read_account(target: Target) -> Reading[WeiboRead]:
     """Reads the profile, then post pages until enough is known (see the module docstring)."""
     read = WeiboRead()
+    if not target.uid:
+        read.error = _not_a_uid(target.account_id)
+        return read
 
-    def fetch(url: str) -> Generator[str, Fetched, Fetched]:
-        fetched = yield url
+    def fetch(url: str) -> Generator[Fetch, Fetched, Fetched]:
+        fetched = yield api_fetch(target, url)
         read.fetched_urls.append(url)
         read.rate_limited_answers += fetched.retries
         return fetched
@@ -472,3 +487,44 @@ def _list_ended(read: WeiboRead, page: int, target: Target) -> WeiboRead:
         return read
     read.originals_known = True
     return read
+
+
+# -- what the observation keeps ----------------------------------------------------------------
+
+
+def account_fields(target: Target, read: WeiboRead) -> dict[str, Any]:
+    """The account observation's fields (docs/schema.md) from what was read."""
+    posts = read.posts
+    latest, latest_original = latest_times(trusted_posts(posts), target.as_of)
+    return {
+        "url": account_url(target.base_url, target.uid) if target.uid else "",
+        "uid": target.uid,
+        "found": read.found,
+        "current_name": read.current_name,
+        # in list order: the pinned posts first, as the account shows them
+        "posts": evidence_posts(posts, target.as_of, days=target.history_days),
+        # the newest by date up to as_of, pinned posts included; later posts stay in the evidence only
+        "latest_post_at": latest,
+        "latest_original_at": latest_original if read.originals_known else None,
+        "originals_known": read.originals_known,
+        "error": read.error,
+        "note": read.note,
+        "fetched_urls": read.fetched_urls,
+        "names_seen": read.names_seen,
+        "statuses_count": read.statuses_count,
+        "verified_reason": read.verified_reason,
+        "posts_read": len(posts),
+        "pages_read": read.pages_read,
+        # how far back the list was read (the evidence keeps only the last three months); a
+        # pinned post sits on top whatever its age, so it says nothing of that
+        "oldest_post_read": min((p["time"] for p in posts if p.get("time") and not p.get("pinned")), default=None),
+        "rate_limited_answers": read.rate_limited_answers,
+        "operator_cookie": bool(target.cookie),
+    }
+
+
+def observe(target: Target) -> Observing:
+    """The account's observation fields, read as :func:`read_account` reads (a failure of the
+    reading itself is one more reason for 待人工复核)."""
+    read = yield from guarded(read_account(target), lambda reason: WeiboRead(error=reason), f"weibo {target.uid}")
+    return account_fields(target, read)

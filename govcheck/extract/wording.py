@@ -30,7 +30,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from govcheck.extract.listing import _parse
+from govcheck.extract.html import NOT_SHOWN, Document, as_document, drop
 
 __all__ = [
     "SHIPPED_LIST",
@@ -116,8 +116,6 @@ def load_terms(path: str | Path | None = None) -> tuple[tuple[Term, ...], str]:
     return tuple(terms.values()), name
 
 
-_HIDDEN = ("script", "style", "noscript", "template")
-
 # Between two blocks page_text puts BLOCK_BREAK (U+2029 PARAGRAPH SEPARATOR). It is whitespace
 # to everyone else (str.split, \s: a snippet shows it as a space), but the matcher keeps it, so
 # no wording is found across it.
@@ -156,14 +154,12 @@ def _is_hidden(el: etree._Element) -> bool:
     return el.get("hidden") is not None or bool(_HIDING_STYLE.search(el.get("style") or ""))
 
 
-def page_texts(html: str) -> PageText:
+def page_texts(page: Document | str) -> PageText:
     """The text a page shows and the text it hides, without scripts and styles."""
-    root = _parse(html)
+    root = as_document(page).copy_of_tree()  # its own copy: blocks are marked in the text
     if root is None:
         return PageText("", "")
-    for el in list(root.iter(*_HIDDEN)):
-        if el.getparent() is not None:
-            el.drop_tree()
+    drop(root, NOT_SHOWN)
     for el in root.iter(*_BLOCKS):
         el.text = BLOCK_BREAK + (el.text or "")
         el.tail = BLOCK_BREAK + (el.tail or "")
@@ -181,9 +177,9 @@ def _squashed_breaks(text: str) -> str:
     return _BREAKS.sub(BLOCK_BREAK, text).strip(BLOCK_BREAK)
 
 
-def page_text(html: str) -> str:
+def page_text(page: Document | str) -> str:
     """All the text of the page, shown and hidden (see page_texts), as one text."""
-    texts = page_texts(html)
+    texts = page_texts(page)
     return BLOCK_BREAK.join(text for text in (texts.shown, texts.hidden) if text)
 
 

@@ -48,6 +48,11 @@ FACT_NAMES: dict[str, str] = {
     "fetched_at": "抓取时间",
     "read_as": "读取方式",
     "render_error": "浏览器读取失败",
+    # an inspector's decision on a review (govcheck.decisions)
+    "decided_by": "复核人",
+    "decided_at": "复核时间",
+    "decision_reason": "复核理由",
+    "settled": "复核事项",
 }
 # how a page was read (an observation's ``method``)
 READING_METHOD_NAMES = {"rendered": "浏览器渲染", "generic": "静态页面", "selector": "静态页面（指定位置）", "detail": "详情页"}
@@ -83,7 +88,7 @@ NESTED_LINKS = {
     # a column listed old to new whose last page was not read
     "more_pages": ("last_page_url", "末页（{says}）未读取 {last_page_error}"),
 }
-SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核"}
+SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核", "decision": "人工复核"}
 
 
 @dataclass(frozen=True)
@@ -352,6 +357,7 @@ RULE_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "media.originals": lambda t: f"监测时间点前{t['no_original_days']}天内没有原创信息",
     "media.renamed": lambda t: f"平台显示的名称与登记名称“{t['registered_name']}”不一致",
     "media.interaction": lambda t: "没有互动入口，或互动入口不能正常打开",
+    "review.decision": lambda t: "检查未能自动完成，由检查人人工复核作出结论",
 }
 # thresholds by name, for a rule worded by none of the above
 THRESHOLD_NAMES = {

@@ -1,7 +1,9 @@
 """One self-contained HTML page per report: counts, charts (inline SVG), the 附件 tables, the
 待人工复核 list and each target's evidence.
 
-No script, stylesheet, font or image is loaded from anywhere: the page opens offline. Every
+No script, stylesheet, font or image is loaded from anywhere: the page opens offline, and its
+Content-Security-Policy (``CSP``, a meta tag) holds it to that: no script runs, nothing is
+fetched, no form is sent, should a scraped string ever get past the escaping. Every
 string that came from a crawl or a register (names, labels, reasons, URLs, evidence) is
 escaped; only http(s) URLs become links. Evidence is shown for targets with findings only,
 each target collapsed (``<details>``) inside its verdict group, so a 100,000-target round stays
@@ -71,6 +73,11 @@ ul.findings{margin:4px 0 8px 0}ul.links{margin:2px 0;font-size:13px;word-break:b
 """
 
 
+# Inline styles only (the page's <style> and the 未完成 banner's style attribute); everything
+# else refused. Links still open: a CSP does not restrict following an <a href>.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
 def esc(value: Any) -> str:
     """Any value as escaped HTML text (quotes included, so it is safe in attributes too)."""
     return html.escape(clean("" if value is None else str(value)), quote=True)
@@ -90,6 +97,7 @@ def verdict_class(verdict: str) -> str:
 def page(title: str, body: Iterable[str]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
         + "".join(body)

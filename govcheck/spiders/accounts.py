@@ -1,95 +1,83 @@
-"""What the new-media spiders share: their platform's targets and the interaction check.
+"""What the new-media spiders share: their platform's targets and the one fetch loop.
 
-A platform spider reads what it can of an account (found? current name, posts) and then
-calls :meth:`AccountSpider.finish`, which checks the account's interaction entry and yields
-the one ``account`` observation of the round (docs/schema.md).
+Every platform is read by a reader of :mod:`govcheck.extract` (the one shape,
+:mod:`govcheck.extract.reading`): a generator that yields what to fetch next and is sent what
+came back. A platform spider only says which reader reads an account (:meth:`AccountSpider.observe`)
+and how a fetch is sent where the platform needs more (Douyin's browser); this class runs the
+loop: each :class:`~govcheck.extract.reading.Fetch` becomes a request, each answer or failure a
+:class:`~govcheck.extract.reading.Fetched` sent back, the platform's reading first and then the
+interaction entry's (:mod:`govcheck.extract.account_entry`), and :meth:`AccountSpider.finish`
+yields the one ``account`` observation of the round (docs/schema.md).
 
-An entry with a web address is opened up to ``attempts`` times (rules profile,
-``new_media.interaction``), ``pause_seconds`` apart (``GOVCHECK_INTERACTION_RETRY_PAUSE``
-overrides the pause for tests and demos), until it opens: one answer of a busy server or of a
-moment's outage says nothing about the entry a visitor finds. What every try answered decides
-(:func:`entry_state`); each try is kept in the evidence (``attempts``).
+A fetch's ``rate_limited`` answers (Weibo's 418/429/432) are asked again after a backoff of
+``rate_limit_backoff`` × 2^retry seconds, plus up to half of it at random (so accounts do not
+retry in step), at most ``rate_limit_retries`` times (none unless the platform spider says).
+A fetch's ``delay`` (the pause between two tries of an interaction entry, the rules profile's
+``new_media.interaction.pause_seconds``, which ``GOVCHECK_INTERACTION_RETRY_PAUSE`` overrides
+for tests and demos) is waited before its request is sent. No request tells the next host where
+we came from (no Referer unless the reader gives one): platform URLs may carry tokens.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+import random
+from collections.abc import AsyncIterator, Generator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from govcheck.extract.links import link_outcome
-from govcheck.extract.wording import page_text
+from govcheck.extract.account_entry import EntryCheck, read_interaction
+from govcheck.extract.reading import Fetch, Fetched, Observing
 from govcheck.fetch_errors import describe_failure
 from govcheck.items import ObservationItem
 from govcheck.spiders.base import RoundSpider
-from govcheck.targets import InteractionEntry, registered_interaction_entry
+from govcheck.targets import registered_interaction_entry
 
-# interaction states (see the rules profile): ok, missing, broken, unknown and unrecorded
-# (→ 待人工复核)
-
-# Error answers of an interaction entry reach the callback (they are evidence); 3xx stay with
-# the redirect middleware, so that a moved entry is followed to where it answers and a
-# redirect loop ends in the errback (unknown).
+# Error answers are handed to the reader (they are evidence); 3xx stay with the redirect
+# middleware when the fetch follows redirects, so that a moved page is followed to where it
+# answers and a redirect loop ends in the errback.
 ERROR_STATUSES = list(range(400, 600))
+# The loop's own bookkeeping in a request's meta.
+VISIT, FETCH, RETRIES = "account_visit", "account_fetch", "account_rate_limit_retries"
 
 
-def entry_outcome(
-    status: int, text: str, gone_texts: Iterable[str], busy_texts: Iterable[str]
-) -> tuple[str, str]:
-    """(state, detail) of one answer of an interaction entry: its status (read as the link
-    checker reads it), then, for a 2xx answer, what its page says to a visitor (``text``).
-
-    Never counts our own trouble against the account: a refusal (401/403/418/429 and other
-    4xx: login walls, crawler blocks, rate limits) or a busy page is ``unknown`` with the reason.
-    404/410 and a page saying the entry is gone are ``broken``; a standard server error
-    (500–505) is ``server_error``: the server failed us this time, which does not say the
-    entry is gone.
-    """
-    outcome = link_outcome(status, "", resolver_proven=True)
-    if outcome == "broken" and status >= 500:
-        return "server_error", f"HTTP {status}"
-    if outcome == "broken":
-        return "broken", f"HTTP {status}"
-    if outcome != "ok":
-        return "unknown", f"HTTP {status} (refused to us, e.g. a login wall, crawler block or rate limit: says nothing about the entry)"
-    busy = next((t for t in busy_texts if t in text), "")
-    if busy:
-        return "unknown", f"the page says {busy} (busy: to be opened again later)"
-    gone = next((t for t in gone_texts if t in text), "")
-    if gone:
-        return "broken", f"the page says {gone}"
-    return "ok", ""
+def backoff_delay(base_seconds: float, retry: int, rng: random.Random | None = None) -> float:
+    """Seconds to wait before retry number ``retry + 1``: doubling, with up to 50 % jitter."""
+    return base_seconds * 2**retry * (rng or random).uniform(1.0, 1.5)
 
 
-def entry_state(attempts: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
-    """(state, detail) of an interaction entry from its tries, in order (each with the
-    ``state`` and ``detail`` of :func:`entry_outcome`, or ``unknown`` when we got no answer).
-
-    ``ok`` when the last try opened it; ``broken`` only when every try said the entry is gone;
-    ``server_error`` when every try failed on the far side and at least one was a server error
-    (the rules profile says what that is worth); else ``unknown`` (some try met our own trouble
-    or a refusal: what a visitor finds is not known).
-    """
-    last = attempts[-1]
-    if last["state"] == "ok":
-        return "ok", ""
-    states = {a["state"] for a in attempts}
-    if states == {"broken"}:
-        state = "broken"
-    elif states <= {"broken", "server_error"}:
-        state = "server_error"
+def request_for(fetch: Fetch, **kwargs: Any) -> scrapy.Request:
+    """The request that fetches as ``fetch`` says (``kwargs``: callback, errback, meta…)."""
+    meta: dict[str, Any] = {"referrer_policy": "no-referrer"}
+    if not fetch.retry:
+        meta["dont_retry"] = True
+    if fetch.follow_redirects and fetch.render is None:
+        meta["handle_httpstatus_list"] = ERROR_STATUSES
     else:
-        state = "unknown"
-    details = list(dict.fromkeys(str(a["detail"]) for a in attempts))
-    if len(attempts) == 1:
-        return state, details[0]
-    if len(details) == 1:
-        return state, f"{details[0]}, on each of {len(attempts)} tries"
-    return state, f"{'; '.join(str(a['detail']) for a in attempts)} ({len(attempts)} tries)"
+        meta["handle_httpstatus_all"] = True
+    if not fetch.follow_redirects:
+        meta["dont_redirect"] = True
+    if fetch.own_cookies:
+        meta["dont_merge_cookies"] = True
+    meta.update(kwargs.pop("meta", None) or {})
+    return scrapy.Request(fetch.url, headers=dict(fetch.headers) or None, dont_filter=True, meta=meta, **kwargs)
+
+
+def header(response: Response, name: str) -> str:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else ""
+
+
+@dataclass
+class AccountVisit:
+    """One account's reading in progress: the account and its reader."""
+
+    account: dict[str, Any]
+    reading: Generator[Fetch, Fetched, dict[str, Any]]
 
 
 class AccountSpider(RoundSpider):
@@ -108,44 +96,49 @@ class AccountSpider(RoundSpider):
         self.target_keys = [a["key"] for a in accounts]
         self.logger.info("%d %s accounts, as of %s", len(accounts), self.platform, self.as_of)
         for account in accounts:
-            for request in self.account_requests(account):
-                yield request
+            async for output in self.advance(AccountVisit(account, self.account_reading(account)), None):
+                yield output
 
-    def account_requests(self, account: dict[str, Any]) -> Iterable[scrapy.Request]:
+    # -- what the platform spider says ------------------------------------------------------
+
+    def observe(self, account: dict[str, Any]) -> Observing:
+        """The platform's reader of this account (its ``observe`` in govcheck.extract)."""
         raise NotImplementedError
 
-    # -- the observation and its interaction check ---------------------------------------
+    @property
+    def rate_limit_retries(self) -> int:
+        return 0
 
-    def finish(self, account: dict[str, Any], **fields: Any) -> scrapy.Request | ObservationItem:
-        """The account's observation, after checking its interaction entry when it has one.
+    @property
+    def rate_limit_backoff(self) -> float:
+        return 0.0
 
-        ``fields``: found, current_name, posts, latest_post_at, latest_original_at,
-        originals_known, error, url… as read from the platform.
-        """
+    # -- the account: its platform, then its interaction entry --------------------------------
+
+    def account_reading(self, account: dict[str, Any]) -> Generator[Fetch, Fetched, dict[str, Any]]:
+        fields = yield from self.observe(account)
+        if fields.get("found") is None:
+            self.logger.info("%s: not read (%s)", account["key"], fields.get("error"))
         fields.setdefault("source", self.source)
         fields.setdefault("fetched_at", self.now())
-        entry = registered_interaction_entry(account)
-        if fields.get("found") is False:
-            fields["interaction"] = {"state": "unknown", "url": entry.url}
-            return self.observation(account["key"], "account", "account", **fields)
-        if entry.kind != "url":
-            fields["interaction"] = self.unchecked_interaction(entry)
-            return self.observation(account["key"], "account", "account", **fields)
-        return self.entry_request(entry.url, account, fields, [])
+        fields["interaction"] = yield from read_interaction(
+            registered_interaction_entry(account), fields.get("found"), self.entry_check, account["key"]
+        )
+        return fields
 
-    def entry_request(
-        self, url: str, account: dict[str, Any], fields: dict[str, Any], attempts: list[dict[str, Any]]
-    ) -> scrapy.Request:
-        """One try of the registered entry ``url``, after the ``attempts`` made before it."""
-        return scrapy.Request(
-            url,
-            callback=self.parse_interaction,
-            errback=self.interaction_failed,
-            dont_filter=True,
-            # The entry is another site: it must not learn the platform URL we came from (tokens).
-            # Its tries are ours (a pause apart, each kept as evidence), not the retry middleware's.
-            meta={"account": account, "fields": fields, "entry_url": url, "entry_attempts": attempts,
-                  "handle_httpstatus_list": ERROR_STATUSES, "referrer_policy": "no-referrer", "dont_retry": True},
+    def finish(self, account: dict[str, Any], fields: Mapping[str, Any]) -> ObservationItem:
+        """The account's observation: found, current_name, posts, latest_post_at,
+        latest_original_at, originals_known, error, url, interaction… as read."""
+        return self.observation(account["key"], "account", "account", **fields)
+
+    @property
+    def entry_check(self) -> EntryCheck:
+        return EntryCheck(
+            tries=self.entry_tries,
+            pause=self.entry_pause,
+            gone_texts=tuple(self.settings.getlist("INTERACTION_ERROR_TEXTS")),
+            busy_texts=tuple(self.settings.getlist("INTERACTION_BUSY_TEXTS")),
+            builtin=self.interaction_builtin,
         )
 
     @property
@@ -159,55 +152,56 @@ class AccountSpider(RoundSpider):
         rules = self.profile.section("new_media", "interaction")
         return self.setting_or("GOVCHECK_INTERACTION_RETRY_PAUSE", rules.get("pause_seconds", 0))
 
-    def unchecked_interaction(self, entry: InteractionEntry) -> dict[str, Any]:
-        """The interaction state of an entry without a web address to open: what the register says.
+    # -- the fetch loop ----------------------------------------------------------------------
 
-        ``无`` (the office looked) → missing; a place in the app (菜单：留言) → ok, kept as
-        written; not recorded → the platform's built-in comments and messages where it has them,
-        else ``unrecorded`` (→ 待人工复核: nobody looked, so it is no proof of absence).
-        """
-        if entry.kind == "none":
-            return {"state": "missing", "url": "", "entry": entry.text}
-        if entry.kind == "in_app":
-            return {"state": "ok", "url": "", "entry": entry.text, "in_app": True}
-        if self.interaction_builtin:
-            return {"state": "ok", "url": "", "builtin": True}
-        return {"state": "unrecorded", "url": ""}
-
-    async def parse_interaction(self, response: Response) -> AsyncIterator[scrapy.Request | ObservationItem]:
-        text = page_text(response.text) if hasattr(response, "text") else ""
-        state, detail = entry_outcome(
-            response.status,
-            text,
-            self.settings.getlist("INTERACTION_ERROR_TEXTS"),
-            self.settings.getlist("INTERACTION_BUSY_TEXTS"),
-        )
-        attempt = {"state": state, "url": response.url, "status": response.status, "detail": detail, "fetched_at": self.now()}
-        async for output in self.after_try(response.meta, attempt):
-            yield output
-
-    async def interaction_failed(self, failure: Failure) -> AsyncIterator[scrapy.Request | ObservationItem]:
-        # Our side could not reach the entry (timeout, network, a redirect loop, an answer not
-        # followed): we cannot say it is broken.
-        attempt = {"state": "unknown", "url": failure.request.url, "status": None, "detail": describe_failure(failure),
-                   "fetched_at": self.now()}
-        async for output in self.after_try(failure.request.meta, attempt):
-            yield output
-
-    async def after_try(
-        self, meta: Mapping[str, Any], attempt: dict[str, Any]
-    ) -> AsyncIterator[scrapy.Request | ObservationItem]:
-        """The entry opened, or was tried as often as the profile says: the observation. Else the
-        next try, after the pause."""
-        attempts = [*meta["entry_attempts"], attempt]
-        if attempt["state"] != "ok" and len(attempts) < self.entry_tries:
-            self.logger.info("%s: interaction entry %s: %s, try %d of %d in %g s", meta["account"]["key"],
-                             attempt["url"], attempt["detail"], len(attempts) + 1, self.entry_tries, self.entry_pause)
-            await asyncio.sleep(self.entry_pause)
-            yield self.entry_request(meta["entry_url"], meta["account"], meta["fields"], attempts)
+    async def advance(self, visit: AccountVisit, fetched: Fetched | None) -> AsyncIterator[scrapy.Request | ObservationItem]:
+        """Sends the answer to the account's reader; yields the request it asks for next, or
+        the observation when it has read the account."""
+        try:
+            fetch = visit.reading.send(fetched)  # type: ignore[arg-type]
+        except StopIteration as done:
+            yield self.finish(visit.account, done.value)
             return
-        state, detail = entry_state(attempts)
-        interaction = {"state": state, "url": attempt["url"], "status": attempt["status"], "detail": detail,
-                       "attempts": [{k: a[k] for k in ("url", "status", "detail", "fetched_at")} for a in attempts]}
-        account, fields = meta["account"], meta["fields"]
-        yield self.observation(account["key"], "account", "account", **fields, interaction=interaction)
+        if fetch.delay:
+            await asyncio.sleep(fetch.delay)
+        yield self.request(fetch, visit)
+
+    def request(self, fetch: Fetch, visit: AccountVisit, retries: int = 0) -> scrapy.Request:
+        return request_for(fetch, callback=self.on_reply, errback=self.on_failure,
+                           meta={VISIT: visit, FETCH: fetch, RETRIES: retries})
+
+    async def on_reply(self, response: Response) -> AsyncIterator[scrapy.Request | ObservationItem]:
+        visit: AccountVisit = response.meta[VISIT]
+        fetch: Fetch = response.meta[FETCH]
+        retries: int = response.meta[RETRIES]
+        if response.status in fetch.rate_limited and retries < self.rate_limit_retries:
+            delay = backoff_delay(self.rate_limit_backoff, retries)
+            self.logger.info("%s: rate limited (HTTP %d), retry %d of %d in %.1f s",
+                             visit.account["key"], response.status, retries + 1, self.rate_limit_retries, delay)
+            await asyncio.sleep(delay)
+            yield self.request(fetch, visit, retries + 1)
+            return
+        async for output in self.advance(visit, self.fetched(response)):
+            yield output
+
+    async def on_failure(self, failure: Failure) -> AsyncIterator[scrapy.Request | ObservationItem]:
+        async for output in self.advance(failure.request.meta[VISIT], self.not_fetched(failure)):
+            yield output
+
+    def fetched(self, response: Response) -> Fetched:
+        """What a reader is sent for an answer."""
+        return Fetched(
+            url=response.url,
+            status=response.status,
+            text=response.text if isinstance(response, TextResponse) else "",
+            location=header(response, "Location"),
+            date_header=header(response, "Date"),
+            received_at=self.now(),
+            retries=response.meta[RETRIES],
+        )
+
+    def not_fetched(self, failure: Failure) -> Fetched:
+        """What a reader is sent when no answer came (our timeout, the network, a redirect loop…)."""
+        request = failure.request
+        return Fetched(url=request.url, error=describe_failure(failure), received_at=self.now(),
+                       retries=request.meta[RETRIES])

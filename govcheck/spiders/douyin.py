@@ -4,7 +4,9 @@ Douyin's web API needs an ``a_bogus`` signature and ``msToken``/``ttwid`` cookie
 the page's own script computes, so the spider opens ``{DOUYIN_BASE_URL}/user/{sec_uid}`` in
 Chromium (scrapy-playwright) and captures, per request, the answers of
 ``/aweme/v1/web/user/profile/other/`` and ``/aweme/v1/web/aweme/post/`` as the page loads
-them. What they mean is decided by :mod:`govcheck.extract.douyin`.
+them. Which page and which answers, and what they mean, is decided by
+:mod:`govcheck.extract.douyin`; this module renders the page and watches it for them (the
+fetch loop of :mod:`govcheck.spiders.accounts` runs the reader).
 
     scrapy crawl douyin -a round=2024-1 [-a targets=account:抖音:名称,…]
 
@@ -35,39 +37,26 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.settings import BaseSettings
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
-from govcheck.extract.douyin import (
-    Captured,
-    DouyinRead,
-    captcha_title,
-    evidence_posts,
-    evidence_url,
-    is_posts_api,
-    is_profile_api,
-    profile_says_not_found,
-    profile_url,
-    read_account,
-    sec_uid_of,
-)
-from govcheck.extract.posts import latest_times
 from govcheck.credentials import secret_value
-from govcheck.fetch_errors import describe_failure
-from govcheck.items import ObservationItem
-from govcheck.spiders.accounts import AccountSpider
+from govcheck.extract import douyin
+from govcheck.extract.reading import Fetch, Fetched, Observing, Render
+from govcheck.spiders.accounts import AccountSpider, AccountVisit
 
 COOKIES_VARIABLE = "GOVCHECK_DOUYIN_COOKIES"
 CONTEXT_NAME = "douyin"
-# After one of the two answers arrived, how long to wait for the other before reading.
+CAPTURE = "page_capture"  # the request's PageCapture in its meta
+# After the answers said enough (Render.settled), how long to wait for the rest before reading.
 SETTLE_SECONDS = 2.0
 POLL_SECONDS = 0.1
 _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None", "no_restriction": "None"}
@@ -76,15 +65,13 @@ _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None", "no_restriction"
 class PageCapture:
     """The answers one page load brought, for one request (kept in its meta, never shared)."""
 
-    def __init__(self, sec_uid: str) -> None:
-        self.sec_uid = sec_uid
+    def __init__(self, render: Render) -> None:
+        self.render = render
         self.reset()
 
     def reset(self) -> None:
-        self.profile: Captured | None = None
-        self.posts: Captured | None = None
+        self.captured: dict[str, Fetched] = {}
         self.page_status: int | None = None
-        self.api_urls: list[str] = []
         self.timed_out = False
         self.waited = 0.0
 
@@ -98,49 +85,47 @@ class PageCapture:
             if response.request.is_navigation_request() and response.frame.parent_frame is None:
                 self.page_status = response.status
                 return
-            profile = self.profile is None and is_profile_api(url, self.sec_uid)
-            posts = self.posts is None and is_posts_api(url, self.sec_uid)
-            if not (profile or posts):
+            name = next((n for n, wanted in self.render.capture.items() if n not in self.captured and wanted(url)), None)
+            if name is None:
                 return
             text = await response.text()
         except Exception:  # the page closed, or the body is gone: as if never answered
             return
-        answer = Captured(url=url, status=response.status, text=text)
-        self.api_urls.append(evidence_url(url))
-        if profile:
-            self.profile = answer
-        else:
-            self.posts = answer
+        self.captured[name] = Fetched(url=url, status=response.status, text=text)
+
+    def into(self, fetched: Fetched) -> Fetched:
+        """``fetched`` with what the page loaded, and how long it was watched when that ran out."""
+        return replace(fetched, captured=dict(self.captured),
+                       waited_seconds=round(self.waited, 1) if self.timed_out else None)
 
 
 async def wait_for_answers(page: Any, capture: PageCapture, timeout: float) -> None:
-    """Waits (bounded) until the page has loaded its post list, or shows why it will not.
+    """Waits (bounded) until the page has loaded the answers wanted, or shows why it will not.
 
-    Never raises: what was not captured is reported by the spider as the reason.
+    Never raises: what was not captured is the reader's to explain.
     """
+    render = capture.render
     loop = asyncio.get_running_loop()
     started = loop.time()
-    first_answer: float | None = None
+    settled_at: float | None = None
     while (now := loop.time()) - started < timeout:
-        if capture.posts is not None and capture.profile is not None:
+        if len(capture.captured) == len(render.capture):
             break
         if capture.page_status is not None and not 200 <= capture.page_status < 300:
             break
-        if capture.profile is not None and profile_says_not_found(capture.profile) and capture.posts is None:
-            first_answer = first_answer or now
-        elif capture.posts is not None:
-            first_answer = first_answer or now
-        if first_answer is not None and now - first_answer >= SETTLE_SECONDS:
+        if render.settled(capture.captured):
+            settled_at = settled_at or now
+        if settled_at is not None and now - settled_at >= SETTLE_SECONDS:
             break
-        if capture.profile is None and capture.posts is None:
+        if not capture.captured:
             try:
-                if captcha_title(f"<title>{await page.title()}</title>"):
+                if render.refused(await page.title()):
                     break
             except Exception:
                 pass
         await asyncio.sleep(POLL_SECONDS)
     else:
-        capture.timed_out = capture.posts is None
+        capture.timed_out = True
     capture.waited = loop.time() - started
 
 
@@ -156,97 +141,49 @@ class DouyinSpider(AccountSpider):
         # This crawler's pace (a DOWNLOAD_DELAY given on the command line still wins).
         settings.set("DOWNLOAD_DELAY", settings.getfloat("DOUYIN_DOWNLOAD_DELAY", 3.0), priority="spider")
 
-    # -- requests ------------------------------------------------------------------------
-
     @property
     def base_url(self) -> str:
         return str(self.settings.get("DOUYIN_BASE_URL") or "https://www.douyin.com").rstrip("/")
 
-    def account_requests(self, account: dict[str, Any]) -> Iterable[scrapy.Request | ObservationItem]:
-        sec_uid = sec_uid_of(account.get("account_id") or "")
-        if not sec_uid:
-            given = account.get("account_id") or ""
-            reason = (
-                f"账号ID {given!r} is not a sec_uid (the last part of the profile URL www.douyin.com/user/…): "
-                "cannot open the profile page" if given else "no 账号ID (sec_uid): cannot open the profile page"
-            )
-            yield self.finish(account, url="", found=None, current_name=None, posts=[], latest_post_at=None,
-                              latest_original_at=None, originals_known=False, error=reason)
-            return
-        url = profile_url(self.base_url, sec_uid)
-        capture = PageCapture(sec_uid)
-        timeout = self.setting_or("DOUYIN_CAPTURE_TIMEOUT", 20)
-        yield scrapy.Request(
-            url,
-            callback=self.parse_profile,
-            errback=self.profile_failed,
-            dont_filter=True,
-            meta={
-                "playwright": True,
-                "playwright_context": CONTEXT_NAME,
-                "playwright_context_kwargs": self.context_kwargs(),
-                "playwright_page_init_callback": self.attach_capture,
-                "playwright_page_methods": [PageMethod(wait_for_answers, capture, timeout)],
-                "douyin_capture": capture,
-                "account": account,
-                "handle_httpstatus_all": True,
-                # Each retry is one more page for Douyin's risk control to count: an account
-                # not read is 待人工复核 and can be run again alone (-a targets=…).
-                "dont_retry": True,
-            },
-        )
+    def observe(self, account: dict[str, Any]) -> Observing:
+        return douyin.observe(douyin.Target(
+            account_id=account.get("account_id") or "",
+            base_url=self.base_url,
+            as_of=self.as_of,
+            logged_in_browser=self.context_kwargs().get("storage_state") is not None,
+        ))
+
+    # -- a rendered fetch ------------------------------------------------------------------
+
+    def request(self, fetch: Fetch, visit: AccountVisit, retries: int = 0) -> scrapy.Request:
+        request = super().request(fetch, visit, retries)
+        if fetch.render is None:
+            return request
+        capture = PageCapture(fetch.render)
+        request.meta.update({
+            "playwright": True,
+            "playwright_context": CONTEXT_NAME,
+            "playwright_context_kwargs": self.context_kwargs(),
+            "playwright_page_init_callback": self.attach_capture,
+            "playwright_page_methods": [PageMethod(wait_for_answers, capture, self.setting_or("DOUYIN_CAPTURE_TIMEOUT", 20))],
+            CAPTURE: capture,
+        })
+        return request
 
     @staticmethod
     async def attach_capture(page: Any, request: scrapy.Request) -> None:
         """Registered before navigation: every answer the page loads goes to this request's capture."""
-        request.meta["douyin_capture"].attach(page)
+        request.meta[CAPTURE].attach(page)
 
-    # -- observations --------------------------------------------------------------------
+    def fetched(self, response: Response) -> Fetched:
+        fetched = super().fetched(response)
+        capture: PageCapture | None = response.meta.get(CAPTURE)
+        return capture.into(fetched) if capture else fetched
 
-    def parse_profile(self, response: Response) -> Any:
-        capture: PageCapture = response.meta["douyin_capture"]
-        account = response.meta["account"]
-        text = response.text if hasattr(response, "text") else ""
-        read = read_account(
-            self.base_url,
-            capture.profile,
-            capture.posts,
-            response.status,
-            text,
-            waited_seconds=round(capture.waited, 1) if capture.timed_out else None,
-            sec_uid=capture.sec_uid,
-        )
-        return self.finish(account, **self.fields(response.url, read, capture))
-
-    def profile_failed(self, failure: Failure) -> Any:
-        request = failure.request
-        capture: PageCapture = request.meta["douyin_capture"]
-        reason = describe_failure(failure).splitlines()[0]  # Playwright appends its call log
-        if reason == "timeout":
-            reason = "timeout: the profile page did not load"
-        read = DouyinRead(found=None, error=reason)
-        return self.finish(request.meta["account"], **self.fields(request.url, read, capture))
-
-    def fields(self, url: str, read: DouyinRead, capture: PageCapture) -> dict[str, Any]:
-        return {
-            "url": url,
-            "found": read.found,
-            "current_name": read.current_name,
-            "posts": evidence_posts(read.posts, self.as_of),
-            "latest_post_at": latest_times(read.posts)[0],
-            # Douyin shows no original/repost marker: the rules give 待人工复核 for
-            # 3个月无原创 unless an inspector records the latest original by hand.
-            "latest_original_at": None,
-            "originals_known": False,
-            "error": read.error,
-            "fetched_urls": [url, *capture.api_urls],
-            "names_seen": read.names_seen,
-            "works_count": read.aweme_count,
-            "posts_listed": len(read.posts),
-            "hidden_posts": read.hidden_posts,
-            "more_posts": read.has_more,
-            "logged_in_browser": self.context_kwargs().get("storage_state") is not None,
-        }
+    def not_fetched(self, failure: Failure) -> Fetched:
+        fetched = super().not_fetched(failure)
+        capture: PageCapture | None = failure.request.meta.get(CAPTURE)
+        return capture.into(fetched) if capture else fetched
 
     # -- operator browser state ------------------------------------------------------------
 

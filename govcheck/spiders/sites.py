@@ -49,7 +49,10 @@ from twisted.python.failure import Failure
 from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
-from govcheck.extract.listing import ListEntry, ListPage, NavigationEntry, depends_on_a_browser
+from govcheck.extract.browser_hints import depends_on_a_browser
+from govcheck.extract.html import Document
+from govcheck.extract.listing import ListEntry, ListPage
+from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
 from govcheck.extract.bad_links import bad_link_record, find_bad_links
@@ -62,6 +65,7 @@ from govcheck.observations import PageObservation
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
 from govcheck.rules import INTERACTION_TYPE, counts_against
+from govcheck.policy_middleware import SAME_HOST_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
@@ -165,6 +169,7 @@ class SitesSpider(RoundSpider):
         self.probe_count = int(availability["probe_count"])
         self.probe_interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", self.profile.probe_interval_seconds)
         self.network = NetworkWitness(self.crawler, self.now)
+        self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)  # probes read headers only
         self.waiting_probes: set[asyncio.Task[None]] = set()
         self.crawler.signals.connect(self.wait_for_probes, signal=signals.spider_idle)
         self.crawler.signals.connect(self.drop_waiting_probes, signal=signals.spider_closed)
@@ -293,6 +298,8 @@ class SitesSpider(RoundSpider):
             "handle_httpstatus_list": ERROR_STATUSES,
             "read_as_fetched": read_as_fetched,
             "first_page": first_page,
+            TAKEN_FROM_PAGE: first_page is not None or bool(column and column.get("discovered")),
+            SAME_HOST_AS: first_page.data["url"] if first_page is not None else None,  # a last page stays on its list's host
         }
         problem = url_problem(url)
         if problem:
@@ -373,7 +380,7 @@ class SitesSpider(RoundSpider):
             # No channel named: "none" fails the site only once every place where one may be was
             # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
             observation.channel_search = await self.search_for_a_channel(response.url, reading)
-        if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation, html):
+        if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
             # this reading stands.
@@ -390,7 +397,6 @@ class SitesSpider(RoundSpider):
         reading: PageReading,
         discovered: Sequence[dict[str, Any]],
         observation: PageObservation,
-        html: str,
     ) -> bool:
         """Whether a page read as fetched counts against its site where a browser may show more.
 
@@ -416,8 +422,8 @@ class SitesSpider(RoundSpider):
             counts = self.page_counts_against(site, observation)
             if counts == "no service":
                 return True  # 服务不实用 would veto: a service menu is often written by script
-            return counts == "stale" and depends_on_a_browser(html)
-        return self.page_counts_against(site, observation) is not None and depends_on_a_browser(html)
+            return counts == "stale" and reading.depends_on_a_browser
+        return self.page_counts_against(site, observation) is not None and reading.depends_on_a_browser
 
     def page_counts_against(self, site: dict[str, Any], observation: PageObservation) -> str | None:
         """Whether this reading of a page counts against its site (stale or blank), by the round's own rules."""
@@ -577,7 +583,7 @@ class SitesSpider(RoundSpider):
         if not candidate.url:
             why = "区块为空，由脚本填充，无法读取" if candidate.why == "empty block" else "只能由脚本打开，无法读取"
             return {**record, "script": candidate.script, "outcome": "unclear", "shows": [why]}
-        request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES})
+        request = scrapy.Request(candidate.url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES, TAKEN_FROM_PAGE: True})
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as error:  # our failure to read it proves nothing
@@ -590,24 +596,26 @@ class SitesSpider(RoundSpider):
         except AttributeError:  # a document, an image: no page a channel is on
             kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
-        record["bad_links"] = [bad_link_record(link) for link in find_bad_links(html, response.url)]
-        seen = self.channel_page(html, response.url, candidate, known)
-        if seen.outcome != "channel" and depends_on_a_browser(html):
+        document = Document(html)  # parsed once for every reader
+        record["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
+        seen = self.channel_page(document, response.url, candidate, known)
+        if seen.outcome != "channel" and depends_on_a_browser(document):
             rendered = await self.rendered_channel_page(response.url, candidate, known)
             if isinstance(rendered, str):
                 return {**record, "outcome": "failed", "error": f"rendered: {rendered}", "as_fetched": {"outcome": seen.outcome, "shows": list(seen.shows)}}
             record["method"], seen = "rendered", rendered
         return {**record, "outcome": seen.outcome, "shows": list(seen.shows)}
 
-    def channel_page(self, html: str, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage:
+    def channel_page(self, page: Document | str, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage:
         return read_channel_page(
-            html, url, self.now(), whole_page=candidate.whole_page, known_urls=known, platform_hosts=self.platform_hosts
+            page, url, self.now(), whole_page=candidate.whole_page, known_urls=known, platform_hosts=self.platform_hosts
         )
 
     async def rendered_channel_page(self, url: str, candidate: Candidate, known: frozenset[str]) -> ChannelPage | str:
         """The page as a browser shows it, frames included; the error when the browser failed."""
         meta = {
             "handle_httpstatus_list": ERROR_STATUSES,
+            TAKEN_FROM_PAGE: True,
             "playwright": True,
             "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle"), PageMethod(frame_documents)],
         }
@@ -669,7 +677,7 @@ class SitesSpider(RoundSpider):
             url,
             method=method,
             dont_filter=True,
-            meta={"link_check": True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
+            meta={"link_check": True, TAKEN_FROM_PAGE: True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
         )
         try:
             response = await self.crawler.engine.download_async(request)
@@ -679,8 +687,9 @@ class SitesSpider(RoundSpider):
 
     @staticmethod
     def stop_link_download(headers: Headers, body_length: int, request: Request, spider: Any) -> None:
-        """A link check needs the status only: the body of a GET is not downloaded."""
-        if request.meta.get("link_check") and request.method != "HEAD":
+        """A link check or a probe needs the status only: the body of a GET is not downloaded
+        (a huge or endless page then says the site answers, never that it is down)."""
+        if (request.meta.get("link_check") and request.method != "HEAD") or "probe" in request.meta:
             raise StopDownload(fail=False)
 
     async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
@@ -690,14 +699,15 @@ class SitesSpider(RoundSpider):
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
-                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True))
+                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True, meta={TAKEN_FROM_PAGE: True}))
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
                     details.append(detail)
                     continue
-                published = extract_publish_date(response.text, self.as_of)
-                detail["bad_links"] = [bad_link_record(link) for link in find_bad_links(response.text, response.url)]
+                document = Document(response.text)  # parsed once for both readers
+                published = extract_publish_date(document, self.as_of)
+                detail["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
             else:

@@ -48,8 +48,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from govcheck.replica import Reply, Route
-from govcheck.replicas import StatesFile, series_posts, state_time
+from govcheck_demo.replica import Reply, Route
+from govcheck_demo.replicas import StatesFile, series_posts, state_time
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HTML = "text/html; charset=utf-8"

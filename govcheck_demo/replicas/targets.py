@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from govcheck.replica import Route
-from govcheck.replicas import douyin, wechat, weibo
+from govcheck_demo.replica import Route
+from govcheck_demo.replicas import douyin, wechat, weibo
 
 
 def site_rows(replica: Path, base_url: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:

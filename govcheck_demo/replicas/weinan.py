@@ -7,8 +7,8 @@ types and a state per target; its header documents the states) and the page temp
 - the websites are rendered on the fly by :func:`site_route`, each under its slug
   (``/mzj/``: TRS-style folders ``xwzx/gzdt/``, or Hanweb-style ``col/col6291/index.html``),
   with dates relative to the register's ``as_of`` and every page an entry links to;
-- the accounts are served by the platform replicas (:mod:`govcheck.replicas.wechat`,
-  :mod:`govcheck.replicas.weibo`, :mod:`govcheck.replicas.douyin`) over account states derived
+- the accounts are served by the platform replicas (:mod:`govcheck_demo.replicas.wechat`,
+  :mod:`govcheck_demo.replicas.weibo`, :mod:`govcheck_demo.replicas.douyin`) over account states derived
   from the register, written to a temporary folder while the replica runs (:class:`WeinanReplica`).
 
 The targets file an operator would import (:meth:`WeinanReplica.targets_document`), the
@@ -36,9 +36,9 @@ from typing import Any
 
 import yaml
 
-from govcheck.replica import Reply, ReplicaServer, Route
-from govcheck.replicas import douyin, wechat, weibo
-from govcheck.replicas.targets import account_row, site_row
+from govcheck_demo.replica import Reply, ReplicaServer, Route
+from govcheck_demo.replicas import douyin, wechat, weibo
+from govcheck_demo.replicas.targets import account_row, site_row
 from govcheck.store import SHANGHAI
 from govcheck.targets import ACCOUNT_TYPES, COLUMN_TYPES, PLATFORMS, SITE_CATEGORIES, account_key, site_key
 

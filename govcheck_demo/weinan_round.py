@@ -1,7 +1,7 @@
 """The demo round: Weinan's 2024 round-1 inspection replayed on a replica, end to end.
 
 The replica (``replica/weinan``: 51 government websites and 470 new-media accounts, see
-:mod:`govcheck.replicas.weinan`) is served on 127.0.0.1; its register is imported as an
+:mod:`govcheck_demo.replicas.weinan`) is served on 127.0.0.1; its register is imported as an
 operator would import the city's targets file; round 2024-1 is crawled as of the notice's
 monitoring time points (websites 2024-02-20, new media 2024-02-23) on the embedded store;
 the inspectors' own observations are imported where a platform shows no original marker
@@ -21,10 +21,17 @@ from typing import Any
 
 import yaml
 
-from govcheck.cli import QUERY_COLUMNS, UserError, print_verdict_summary, report_refusal, write_rows
 from govcheck.crawl import run_round
+from govcheck.network_policy import allowed_networks
 from govcheck.registry import import_manual_observations, import_targets
-from govcheck.replicas.weinan import (
+from govcheck.report import write_round_reports
+from govcheck.report.office import OfficeError, load_office
+from govcheck.rounds import finish_round, parse_as_of, report_refusal, start_round
+from govcheck.row_output import QUERY_COLUMNS, print_verdict_summary, write_rows
+from govcheck.rules import load_profile
+from govcheck.store import SHANGHAI, Store
+from govcheck.user_errors import UserError
+from govcheck_demo.replicas.weinan import (
     REGISTER_FILE,
     PreviousRound,
     Register,
@@ -34,11 +41,6 @@ from govcheck.replicas.weinan import (
     load_previous_round,
     target_keys,
 )
-from govcheck.report import write_round_reports
-from govcheck.report.office import OfficeError, load_office
-from govcheck.rounds import finish_round, parse_as_of, start_round
-from govcheck.rules import load_profile
-from govcheck.store import SHANGHAI, Store
 
 # The replica ships with the source checkout, beside the package.
 DEFAULT_REPLICA = Path(__file__).resolve().parents[1] / "replica" / "weinan"
@@ -65,6 +67,10 @@ DEMO_SETTINGS: dict[str, Any] = {
     "WEIBO_DOWNLOAD_DELAY": 0,
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 10_000,
     "GOVCHECK_INTERACTION_RETRY_PAUSE": 1,
+    # the replica is served on loopback, which the network policy otherwise refuses
+    "GOVCHECK_ALLOW_PRIVATE_ADDRESSES": "127.0.0.0/8, ::1",
+    # and nothing leaves it: Chromium reaches loopback only, whatever a page asks
+    "GOVCHECK_CHROMIUM_LOOPBACK_ONLY": True,
 }
 
 
@@ -93,7 +99,8 @@ def run_demo(out: Path, replica: Path | None = None) -> int:
         targets_file.write_text(
             yaml.safe_dump(weinan.targets_document(), allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
-        print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI)).describe())
+        allowed = allowed_networks(DEMO_SETTINGS["GOVCHECK_ALLOW_PRIVATE_ADDRESSES"])
+        print(import_targets(store, targets_file, imported_at=datetime.now(SHANGHAI), allowed_networks=allowed).describe())
         keys = target_keys(register)
         forget_other_targets(store, [previous.round_id, DEMO_ROUND], keys)
         store_previous_round(store, register, previous, profile)

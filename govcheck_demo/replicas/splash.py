@@ -24,7 +24,7 @@ Errors are Splash's JSON ``{"error": STATUS, "type", "description", "info"}``: 4
 not load: ``info {type: "Network"|"HTTP", code, text, url}``; Qt's network codes: 1 refused,
 2 reset, 3 host not found, 4 timeout, 99 other), 504 GlobalTimeoutError (``info {timeout}``).
 
-    python -m govcheck.replicas.splash [--port 8050]
+    python -m govcheck_demo.replicas.splash [--port 8050]
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.async_api import Browser, Error as PlaywrightError, Playwright, Response, async_playwright
 
+from govcheck.chromium import launch_options
 from govcheck.settings import PLAYWRIGHT_LAUNCH_OPTIONS
 
 ENDPOINTS = ("render.html", "render.png", "render.json")
@@ -205,7 +206,8 @@ class SplashServer:
 
     async def _launch(self) -> None:
         self._playwright = await async_playwright().start()
-        self._browser = await self._playwright.chromium.launch(**PLAYWRIGHT_LAUNCH_OPTIONS)
+        # a replica serves loopback pages to tests and the demo: its browser stays on loopback too
+        self._browser = await self._playwright.chromium.launch(**launch_options(PLAYWRIGHT_LAUNCH_OPTIONS, loopback_only=True))
 
     async def _close(self) -> None:
         if self._browser is not None:

@@ -1,6 +1,6 @@
 """A folder of real saved pages with labels (``labels.json``, described in the folder's README),
-read the way the sites spider reads a page: for the corpus test and the accuracy bench. Nothing
-here fetches anything.
+read the way the sites spider reads a page: for the corpus test and the accuracy bench
+(bench/corpus_bench.py); the product never reads the corpus. Nothing here fetches anything.
 
 Each page is read at its own time, never at today's: the later of its labelled newest date
 (the end of that day) and the generation stamp its HTML carries (``页面生成时间``, ``createDate``,
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from govcheck.dates import SHANGHAI, search_date
-from govcheck.extract.listing import decode_html
+from govcheck.extract.html import decode_html
 from govcheck.extract.page import channel_link_records, leaves_a_channel_to_find, read_page
 
 __all__ = ["LabelledPage", "ROUND_DAYS", "home_observation", "load_corpus", "rounds"]

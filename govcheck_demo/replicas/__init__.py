@@ -1,4 +1,4 @@
-"""Replica endpoints of the platforms (routes for govcheck.replica.ReplicaServer), built from account states."""
+"""Replica endpoints of the platforms (routes for govcheck_demo.replica.ReplicaServer), built from account states."""
 
 from __future__ import annotations
 

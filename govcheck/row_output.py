@@ -1,4 +1,5 @@
-"""Rows of stored documents as a terminal table, JSON or CSV (for `govcheck query`).
+"""Rows of stored documents as a terminal table, JSON or CSV (for `govcheck query`), written to
+the terminal or a file, and a round's verdicts summed up for the terminal.
 
 Every CSV govcheck writes (``query --format csv``, ``targets list --format csv``, the demo's
 verdicts) goes through :func:`format_rows`, whose cells pass :func:`spreadsheet_text`: a
@@ -10,9 +11,43 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import unicodedata
+from collections import Counter
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+
+# The columns `govcheck query` shows of each collection (the demo writes its verdicts and findings with them).
+QUERY_COLUMNS = {
+    "verdicts": ["round", "target_key", "name", "category", "district", "verdict", "score", "labels"],
+    "findings": ["round", "target_key", "code", "label", "severity", "reason"],
+    "observations": ["round", "target_key", "kind", "key", "url", "state", "status", "error", "run"],
+    "targets": ["key", "name", "category", "account_type", "district", "url"],
+    "rounds": ["round", "as_of", "profile", "status", "started_at", "finished_at", "run", "status_why"],
+    "runs": ["round", "run", "part", "state", "started_at", "heartbeat_at", "finished_at", "stopped"],
+}
+
+
+def write_rows(rows: list[dict[str, Any]], columns: list[str], output_format: str, out: Path | None) -> None:
+    text = format_rows(rows, columns, output_format)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8-sig" if output_format == "csv" else "utf-8")
+        print(f"{len(rows)} rows written to {out}")
+    else:
+        sys.stdout.write(text)
+
+
+def print_verdict_summary(round_id: str, verdicts: list[dict[str, Any]]) -> None:
+    counts = Counter(v["verdict"] for v in verdicts)
+    print(
+        f"round {round_id}: {len(verdicts)} targets — "
+        + ", ".join(f"{label} {counts.get(label, 0)}" for label in ("合格", "不合格", "待人工复核"))
+    )
+    for verdict in verdicts:
+        if verdict["verdict"] != "合格" or verdict.get("labels"):
+            print(f"  {verdict['verdict']}\t{verdict['name']}\t{verdict.get('labels', '')}")
 
 
 def format_rows(rows: list[dict[str, Any]], columns: list[str], output_format: str) -> str:
