@@ -1,8 +1,8 @@
 """Everything the sites spider reads from one fetched page, in one call.
 
 The list and its dates, whether a script fills it, the navigation's columns, serious wording
-errors, interaction links and messages, and the page's links are all pure functions of the
-HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
+errors, interaction links and messages, the page's links, its bad links (安全), and a home
+page's service entries and 功能设计 marks are all pure functions of the HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
 (govcheck.parsing): the result is plain, picklable data. The page is parsed once
 (govcheck.extract.html.Document) and every reader is handed the parsed page.
 """
