@@ -56,6 +56,9 @@ from govcheck.extract.listing import ListEntry, ListPage
 from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
+from govcheck.extract.bad_links import bad_link_record, find_bad_links
+from govcheck.extract.marks import marks_record
+from govcheck.extract.services import service_record
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
@@ -352,9 +355,12 @@ class SitesSpider(RoundSpider):
             interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
             navigation=discover,
             platform_hosts=self.platform_hosts,
+            portal_hosts=self.portal_hosts or (),
         )
         frames = page_method_result(response, frame_documents) or []  # rendered pages only
-        reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts)
+        reading = with_frames(
+            reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts, portal_hosts=self.portal_hosts or ()
+        )
         page = reading.page
         if meta["first_page"] is not None:
             yield self.with_last_page(meta, response.url, page)
@@ -432,7 +438,10 @@ class SitesSpider(RoundSpider):
                 return True
             if registered_without_columns and not discovered:
                 return True
-            return self.page_counts_against(site, observation) == "stale" and reading.depends_on_a_browser
+            counts = self.page_counts_against(site, observation)
+            if counts == "no service":
+                return True  # 服务不实用 would veto: a service menu is often written by script
+            return counts == "stale" and reading.depends_on_a_browser
         return self.page_counts_against(site, observation) is not None and reading.depends_on_a_browser
 
     def page_counts_against(self, site: dict[str, Any], observation: PageObservation) -> str | None:
@@ -494,6 +503,9 @@ class SitesSpider(RoundSpider):
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
         self.links_per_site = int(self.setting_or("GOVCHECK_LINKS_PER_SITE", self.profile.section("websites", "links")["checked_per_site"]))
         self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
+        services = self.profile.section("websites").get("services")
+        # None: the profile does not check 服务不实用 (a copy made before it)
+        self.portal_hosts = tuple(services.get("portal_hosts") or ()) if services else None
         self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
         self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
@@ -521,10 +533,15 @@ class SitesSpider(RoundSpider):
                 {"wrong": h.wrong, "right": h.right, "snippet": h.snippet, "hidden": h.hidden} for h in reading.serious_errors
             ],
             "word_list": self.word_list,
+            "bad_links": [bad_link_record(link) for link in reading.bad_links],
         }
         if meta["kind"] == "home":
             read["interaction_links"] = channel_link_records(reading)
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
+            if reading.marks is not None:
+                read["marks"] = marks_record(reading.marks)
+            if reading.services is not None:
+                read["services"] = service_record(reading.services)
         listed = reading.messages
         if listed is not None:
             messages = [
@@ -612,7 +629,8 @@ class SitesSpider(RoundSpider):
         except AttributeError:  # a document, an image: no page a channel is on
             kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
-        document = Document(html)  # parsed once for both readers
+        document = Document(html)  # parsed once for every reader
+        record["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
         seen = self.channel_page(document, response.url, candidate, known)
         if seen.outcome != "channel" and depends_on_a_browser(document):
             rendered = await self.rendered_channel_page(response.url, candidate, known)
@@ -771,7 +789,9 @@ class SitesSpider(RoundSpider):
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
                     details.append(detail)
                     continue
-                published = extract_publish_date(response.text, self.as_of)
+                document = Document(response.text)  # parsed once for both readers
+                published = extract_publish_date(document, self.as_of)
+                detail["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
                 self.link_book.page_answered(entry.url, None, detail["error"])  # unless its answer came
