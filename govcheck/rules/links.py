@@ -28,7 +28,7 @@ def link_findings(
     unchecked: dict[str, dict[str, Any]] = {}
     for page in checked_pages:
         for kind, found in (("broken", broken), ("unchecked", unchecked)):
-            for link in page.links.get(kind) or []:
+            for link in (page.links or {}).get(kind) or []:
                 entry = found.setdefault(link.get("url", ""), {
                     "url": link.get("url", ""), "status": link.get("status"), "error": link.get("error", ""),
                     "outbound": bool(link.get("outbound")), "found_on": [],
@@ -46,8 +46,8 @@ def link_findings(
         "broken_count": len(broken),
         "unchecked": list(unchecked.values()),
         "pages_checked": [p.url for p in checked_pages],
-        "links_found": sum(int(p.links.get("found") or 0) for p in checked_pages),
-        "links_skipped": sum(int(p.links.get("skipped") or 0) for p in checked_pages),
+        "links_found": sum(int((p.links or {}).get("found") or 0) for p in checked_pages),
+        "links_skipped": sum(int((p.links or {}).get("skipped") or 0) for p in checked_pages),
     }
     threshold = {"points_per_link": per_link, "max_points": rules["max_points"]}
     label = rules["label"].format(count=len(broken))
