@@ -30,7 +30,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -43,6 +43,9 @@ from scrapy_redis.scheduler import Scheduler
 
 from govcheck.rounds import classify_round
 from govcheck.store import store_for, with_store_retries
+
+if TYPE_CHECKING:
+    from govcheck.spiders.base import RoundSpider
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +156,7 @@ class SeedOnce:
         return cls(crawler)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        spider = self.crawler.spider
+        spider: RoundSpider = self.crawler.spider  # type: ignore[assignment]  # a round's spider, open by now
         if not seeds(spider):
             try:
                 async for _ in start:
@@ -197,7 +200,7 @@ class SharedRoundWorker:
         crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
         return worker
 
-    def spider_opened(self, spider: Spider) -> None:
+    def spider_opened(self, spider: RoundSpider) -> None:
         keys = RoundKeys.of_spider(spider)
         running = self.server.incr(keys.workers)
         self.server.expire(keys.workers, KEY_SECONDS)
@@ -207,7 +210,7 @@ class SharedRoundWorker:
         role = "seeds" if seeds(spider) else "joins"
         logger.info("round %s: this process %s the shared %s queue (%d processes running)", spider.round_id, role, spider.name, running)
 
-    def response_received(self, spider: Spider, **_: Any) -> None:
+    def response_received(self, spider: RoundSpider, **_: Any) -> None:
         self.idle_since = None  # work came: the wait starts again when it is done
         if not self.run_taken:  # before the first page's observations: the seeding process's run
             run_id = _text(self.server.get(RoundKeys.of_spider(spider).run))
@@ -215,7 +218,7 @@ class SharedRoundWorker:
                 spider.run_id = run_id
                 self.run_taken = True
 
-    def spider_idle(self, spider: Spider) -> None:
+    def spider_idle(self, spider: RoundSpider) -> None:
         """Called by Scrapy when this process has nothing to do and the shared queue is empty."""
         state = self.server.get(RoundKeys.of_spider(spider).seeding)
         if _text(state) == SEEDED:
@@ -229,7 +232,7 @@ class SharedRoundWorker:
             spider.round_id, spider.name, self.wait_seconds,
         )
 
-    async def spider_closed(self, spider: Spider, reason: str) -> None:
+    async def spider_closed(self, spider: RoundSpider, reason: str) -> None:
         keys = RoundKeys.of_spider(spider)
         others = self.server.decr(keys.workers)
         if others > 0:

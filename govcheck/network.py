@@ -131,6 +131,7 @@ class NetworkWitness:
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as error:
+            assert self.crawler.spider is not None  # a check is asked by the open spider
             self.crawler.spider.logger.warning("network check %s: %s", url, describe_error(error))
             return None
         return Answer(time.monotonic(), self.clock(), response.url, response.status)

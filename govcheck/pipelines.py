@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
@@ -16,6 +16,9 @@ from govcheck.items import ObservationItem
 from govcheck.observations import Observation, ObservationError, PageObservation
 from govcheck.rounds import classify_round, get_round, monitoring_point
 from govcheck.store import Store, StoreError, store_for, with_store_retries
+
+if TYPE_CHECKING:
+    from govcheck.spiders.base import RoundSpider
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +196,7 @@ class ObservationStorePipeline(_RoundPipeline):
         if self.failure is not None:
             return
         self.failure = error
-        spider = self.crawler.spider
+        spider = cast("RoundSpider", self.crawler.spider)
         spider.store_failure = str(error)
         logger.error("the store refused a write, the crawl stops: %s", error)
         closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
@@ -209,7 +212,7 @@ class ClassificationPipeline(_RoundPipeline):
         self.rounds: dict[str, set[str]] = {}
 
     def process_item(self, item: ObservationItem) -> ObservationItem:
-        seen = self.rounds.setdefault(item.round, set())
+        seen = self.rounds.setdefault(str(item.round), set())
         if item.target_key not in seen:
             seen.add(item.target_key)
             # what the progress lines count (govcheck.progress), without a signal handler per item
@@ -217,7 +220,7 @@ class ClassificationPipeline(_RoundPipeline):
         return item
 
     async def close_spider(self) -> None:
-        spider = self.crawler.spider
+        spider = cast("RoundSpider", self.crawler.spider)
         if getattr(spider, "store_failure", ""):
             logger.error("targets not assessed: the store refused a write (%s)", spider.store_failure)
             return
@@ -227,6 +230,6 @@ class ClassificationPipeline(_RoundPipeline):
             self.rounds.setdefault(round_id, set()).update(getattr(spider, "target_keys", ()))
         for round_id, target_keys in self.rounds.items():
             assessments = await self.store_call(
-                lambda: classify_round(self.store, round_id, target_keys), f"assessing round {round_id}"
+                partial(classify_round, self.store, round_id, target_keys), f"assessing round {round_id}"
             )
             logger.info("round %s: %d targets assessed", round_id, len(assessments))

@@ -41,6 +41,7 @@ class ProgressReporter:
 
     def report(self) -> None:
         spider = self.crawler.spider
+        assert spider is not None  # reports run between spider_opened and spider_closed
         total = len(getattr(spider, "target_keys", ()) or ())
         stats = self.crawler.stats
         logger.info(

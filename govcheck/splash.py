@@ -68,7 +68,7 @@ TIMEOUT_MARGIN = 10.0
 # Headers the browser sets itself, or that describe our hop to Splash: not forwarded.
 NOT_FORWARDED = {b"accept-encoding", b"content-length", b"content-type", b"host", b"connection", b"authorization"}
 # Qt's network error codes in a RenderError's info (Splash renders with QtWebKit), in our words.
-NETWORK_ERRORS = {1: "connection refused", 2: "connection reset", 3: "dns", 4: "timeout", 5: "timeout"}
+NETWORK_ERRORS: dict[Any, str] = {1: "connection refused", 2: "connection reset", 3: "dns", 4: "timeout", 5: "timeout"}
 
 
 class SplashError(Exception):

@@ -185,7 +185,7 @@ class AccountSpider(RoundSpider):
             yield output
 
     async def on_failure(self, failure: Failure) -> AsyncIterator[scrapy.Request | ObservationItem]:
-        async for output in self.advance(failure.request.meta[VISIT], self.not_fetched(failure)):
+        async for output in self.advance(failure.request.meta[VISIT], self.not_fetched(failure)):  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
             yield output
 
     def fetched(self, response: Response) -> Fetched:
@@ -202,6 +202,6 @@ class AccountSpider(RoundSpider):
 
     def not_fetched(self, failure: Failure) -> Fetched:
         """What a reader is sent when no answer came (our timeout, the network, a redirect loop…)."""
-        request = failure.request
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         return Fetched(url=request.url, error=describe_failure(failure), received_at=self.now(),
                        retries=request.meta[RETRIES])

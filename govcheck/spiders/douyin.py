@@ -182,7 +182,7 @@ class DouyinSpider(AccountSpider):
 
     def not_fetched(self, failure: Failure) -> Fetched:
         fetched = super().not_fetched(failure)
-        capture: PageCapture | None = failure.request.meta.get(CAPTURE)
+        capture: PageCapture | None = failure.request.meta.get(CAPTURE)  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         return capture.into(fetched) if capture else fetched
 
     # -- operator browser state ------------------------------------------------------------

@@ -58,7 +58,7 @@ from govcheck.extract.page import PageReading, channel_link_records, leaves_a_ch
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
-from govcheck.observations import PageObservation
+from govcheck.observations import HomeObservation, PageObservation
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
 from govcheck.rules import INTERACTION_TYPE, counts_against
@@ -186,7 +186,9 @@ class SitesSpider(RoundSpider):
 
     async def probe_later(self, site: dict[str, Any], number: int) -> None:
         await asyncio.sleep(self.probe_interval)
-        self.crawler.engine.crawl(self.probe_request(site, number))
+        request = self.probe_request(site, number)
+        assert isinstance(request, Request)  # its URL was fetched for the probe before
+        self.crawler.engine.crawl(request)
 
     def wait_for_probes(self) -> None:
         """Keeps the crawl open while a probe waits for its time (Scrapy's spider_idle)."""
@@ -230,13 +232,13 @@ class SitesSpider(RoundSpider):
         """No answer: a failed visit if another server answered us meanwhile, else no visit (our
         own network may have been down; govcheck.network)."""
         failed_at = self.now()  # the visit's moment, not the end of the wait for a witness
-        self.follow_probe(failure.request.meta)
+        self.follow_probe(failure.request.meta)  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         error = describe_failure(failure)
         # A timeout came after exactly the probe's timeout on the wire (the time since the request
         # was made would add its wait in our own queue).
         on_wire = self.probe_timeout if error == "timeout" else None
-        witness = await self.network.witness(on_wire or 0, failure.request.url)
-        meta = failure.request.meta
+        witness = await self.network.witness(on_wire or 0, failure.request.url)  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        meta = failure.request.meta  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         if witness is None:
             why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
             yield self.probe_observation(meta, ok=None, status=None, error=why, fetched_at=failed_at, on_wire=on_wire)
@@ -279,7 +281,7 @@ class SitesSpider(RoundSpider):
         column: dict[str, Any] | None = None,
         rendered: bool = False,
         read_as_fetched: ObservationItem | None = None,
-        first_page: ObservationItem | None = None,
+        first_page: PageObservation | None = None,
     ) -> scrapy.Request | ObservationItem:
         """The request of a home or column page. ``read_as_fetched``: the observation of the
         page's HTML as fetched, kept when this rendering of it fails (see unread_page).
@@ -296,7 +298,7 @@ class SitesSpider(RoundSpider):
             "read_as_fetched": read_as_fetched,
             "first_page": first_page,
             TAKEN_FROM_PAGE: first_page is not None or bool(column and column.get("discovered")),
-            SAME_HOST_AS: first_page.data["url"] if first_page is not None else None,  # a last page stays on its list's host
+            SAME_HOST_AS: first_page.url if first_page is not None else None,  # a last page stays on its list's host
         }
         problem = url_problem(url)
         if problem:
@@ -370,7 +372,7 @@ class SitesSpider(RoundSpider):
             if stale_here and last_page and last_page != response.url:
                 yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
                 return
-        if meta["kind"] == "home" and self.needs_a_channel_search(site, reading, discovered):
+        if isinstance(observation, HomeObservation) and self.needs_a_channel_search(site, reading, discovered):
             # No channel named: "none" fails the site only once every place where one may be was
             # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
             observation.channel_search = await self.search_for_a_channel(response.url, reading)
@@ -403,12 +405,12 @@ class SitesSpider(RoundSpider):
         暂无信息 may be a placeholder that its scripts hide once they have filled the list.
         """
         state = reading.page.state
-        if meta["kind"] == "home":
+        if isinstance(observation, HomeObservation):
             if state != "entries":
                 return False
             registered_without_columns = not site.get("columns")
             search = observation.channel_search
-            proven = bool(search) and any(page["outcome"] == "channel" for page in search["pages"])
+            proven = any(page["outcome"] == "channel" for page in search["pages"]) if search else False
             if not proven and (search is not None or not shows_a_channel(site, reading, discovered)):
                 return True
             if registered_without_columns and not discovered:
@@ -577,7 +579,7 @@ class SitesSpider(RoundSpider):
         try:
             html = response.text
         except AttributeError:  # a document, an image: no page a channel is on
-            kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            kind = (response.headers.get("Content-Type") or b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
         document = Document(html)  # parsed once for both readers
         seen = self.channel_page(document, response.url, candidate, known)
@@ -633,7 +635,8 @@ class SitesSpider(RoundSpider):
                 skipped += 1  # over the site's budget: counted, not checked
         answers = await asyncio.gather(*(self.link_answer(link) for link in chosen))
         resolver_proven = reached_by_name(site["url"])
-        broken, unchecked = [], []
+        broken: list[dict[str, Any]] = []
+        unchecked: list[dict[str, Any]] = []
         for link, (status, error, checked_at) in zip(chosen, answers):
             outcome = link_outcome(status, error, resolver_proven)
             if outcome != "ok":
@@ -718,7 +721,7 @@ class SitesSpider(RoundSpider):
         return first_page
 
     def page_failed(self, failure: Failure) -> ObservationItem:
-        request = failure.request
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
 
     def unread_page(self, meta: dict[str, Any], url: str, state: str, status: int | None, error: str) -> PageObservation:

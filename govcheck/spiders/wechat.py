@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy.http import Request, Response
-from scrapy.logformatter import LogFormatter
+from scrapy.logformatter import LogFormatter, LogFormatterResult
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
@@ -54,7 +54,7 @@ DEFAULT_SOURCES = "sogou,mp,client"
 
 def _redacted(value: Any) -> Any:
     if isinstance(value, Request | Response):
-        return f"<{getattr(value, 'method', '') or value.status} {redact_url(value.url)}>"
+        return f"<{value.method if isinstance(value, Request) else value.status} {redact_url(value.url)}>"
     if isinstance(value, str):
         return redact_text(value)
     return value
@@ -63,9 +63,9 @@ def _redacted(value: Any) -> Any:
 class RedactingLogFormatter(LogFormatter):
     """Scrapy's log lines with ``token``/``key``/``uin`` removed from every URL they show."""
 
-    def _clean(self, entry: dict[str, Any] | None) -> dict[str, Any] | None:
-        if entry and isinstance(entry.get("args"), dict):
-            entry["args"] = {name: _redacted(value) for name, value in entry["args"].items()}
+    def _clean(self, entry: LogFormatterResult | None) -> LogFormatterResult | None:
+        if entry and isinstance(args := entry.get("args"), dict):
+            entry["args"] = {name: _redacted(value) for name, value in args.items()}
         return entry
 
     def crawled(self, request: Request, response: Response, spider: Any) -> Any:
