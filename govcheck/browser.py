@@ -21,6 +21,7 @@ from scrapy.http import Request, Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from govcheck.chromium import launch_options
+from govcheck.config import BrowserConfig
 
 _handlers: weakref.WeakKeyDictionary[Crawler, BrowserOnDemandHandler] = weakref.WeakKeyDictionary()
 
@@ -30,11 +31,8 @@ class BrowserOnDemandHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.config.launch_options = launch_options(
-            self.config.launch_options,
-            crawler.settings.get("GOVCHECK_CHROMIUM_SANDBOX", "auto"),
-            crawler.settings.getbool("GOVCHECK_CHROMIUM_LOOPBACK_ONLY"),
-        )
+        ours = BrowserConfig.from_settings(crawler.settings)
+        self.config.launch_options = launch_options(self.config.launch_options, ours.sandbox, ours.loopback_only)
         # scrapy-playwright starts its driver on engine_started; we start it on demand instead
         crawler.signals.disconnect(self._engine_started, signal=signals.engine_started)
         crawler.signals.disconnect(self._maybe_launch_in_thread, signal=signals.engine_started)

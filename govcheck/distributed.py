@@ -41,6 +41,8 @@ from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
+from govcheck import settings as defaults
+from govcheck.config import StoreConfig
 from govcheck.rounds import classify_round
 from govcheck.store import store_for, with_store_retries
 
@@ -51,7 +53,7 @@ logger = logging.getLogger(__name__)
 
 REDIS_URL_SETTING = "GOVCHECK_REDIS_URL"
 WAIT_SETTING = "GOVCHECK_REDIS_WAIT_SECONDS"
-DEFAULT_WAIT_SECONDS = 600.0
+DEFAULT_WAIT_SECONDS = float(defaults.GOVCHECK_REDIS_WAIT_SECONDS)
 # Bookkeeping keys of a round expire on their own: a crashed process never leaves them for ever.
 KEY_SECONDS = 2 * 24 * 3600
 SEEDING, SEEDED = "seeding", "seeded"
@@ -188,6 +190,7 @@ class SharedRoundWorker:
         self.crawler = crawler
         self.server = get_redis_from_settings(crawler.settings)
         self.wait_seconds = crawler.settings.getfloat(WAIT_SETTING, DEFAULT_WAIT_SECONDS)
+        self.store_config = StoreConfig.from_settings(crawler.settings)
         self.idle_since: float | None = None
         self.run_taken = False  # the spider's run id is the shared crawl's
 
@@ -241,9 +244,9 @@ class SharedRoundWorker:
         self.server.delete(keys.workers)
         store = store_for(self.crawler)
         target_keys = list(getattr(spider, "target_keys", ()))
-        give_up_after = self.crawler.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600)
         assessments = await with_store_retries(
-            store, lambda: classify_round(store, spider.round_id, target_keys), f"assessing round {spider.round_id}", give_up_after
+            store, lambda: classify_round(store, spider.round_id, target_keys), f"assessing round {spider.round_id}",
+            self.store_config.retry_seconds,
         )
         logger.info("round %s: %d targets assessed (last %s process of the round)", spider.round_id, len(assessments), spider.name)
 

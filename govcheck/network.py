@@ -27,6 +27,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
+from govcheck import settings as defaults
 from govcheck.fetch_errors import describe_error
 
 
@@ -56,9 +57,9 @@ class NetworkWitness:
     def __init__(self, crawler: Crawler, clock: Any) -> None:
         self.crawler = crawler
         self.clock = clock
-        self.margin = crawler.settings.getfloat("GOVCHECK_NETWORK_WITNESS_SECONDS", 5)
+        self.margin = crawler.settings.getfloat("GOVCHECK_NETWORK_WITNESS_SECONDS", defaults.GOVCHECK_NETWORK_WITNESS_SECONDS)
         self.check_urls: list[str] = crawler.settings.getlist("GOVCHECK_NETWORK_CHECK_URLS")
-        self.check_timeout = crawler.settings.getfloat("GOVCHECK_NETWORK_CHECK_TIMEOUT", 15)
+        self.check_timeout = crawler.settings.getfloat("GOVCHECK_NETWORK_CHECK_TIMEOUT", defaults.GOVCHECK_NETWORK_CHECK_TIMEOUT)
         self.latest: Answer | None = None
         # the latest answer of each host (most recent last), to ask again when nothing answers around a probe
         self.by_host: dict[str, Answer] = {}

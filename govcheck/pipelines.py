@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from govcheck.config import StoreConfig
 from govcheck.dates import parse_date
 from govcheck.items import ObservationItem
 from govcheck.observations import Observation, ObservationError, PageObservation
@@ -35,6 +36,7 @@ class _RoundPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.store_config = StoreConfig.from_settings(crawler.settings)
         self._as_of: dict[tuple[str, str], datetime] = {}
 
     @classmethod
@@ -47,8 +49,7 @@ class _RoundPipeline:
 
     async def store_call(self, call: Any, what: str) -> Any:
         """A store operation that survives a server restart without stalling the crawl."""
-        give_up_after = self.crawler.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600)
-        return await with_store_retries(self.store, call, what, give_up_after)
+        return await with_store_retries(self.store, call, what, self.store_config.retry_seconds)
 
     async def as_of(self, round_id: str, observation_kind: str) -> datetime:
         """The monitoring time point that applies to an observation of this kind."""
@@ -117,8 +118,8 @@ class ObservationStorePipeline(_RoundPipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.batch_size = max(1, crawler.settings.getint("GOVCHECK_STORE_BATCH_SIZE", 100))
-        self.batch_seconds = crawler.settings.getfloat("GOVCHECK_STORE_BATCH_SECONDS", 0.05)
+        self.batch_size = self.store_config.batch_size
+        self.batch_seconds = self.store_config.batch_seconds
         self.pending: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
         self.flush_timer: asyncio.TimerHandle | None = None
         self.writing: set[asyncio.Future[None]] = set()

@@ -55,6 +55,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, Response
 from w3lib.http import basic_auth_header
 
+from govcheck import settings as defaults
 from govcheck.fetch_errors import describe_error
 from govcheck.credentials import secret
 
@@ -109,7 +110,7 @@ class SplashMiddleware:
         user, password = secret(settings, "SPLASH_USER"), secret(settings, "SPLASH_PASS")
         return cls(
             settings.get("SPLASH_URL") or None,
-            settings.getfloat("SPLASH_TIMEOUT", 30.0),
+            settings.getfloat("SPLASH_TIMEOUT", defaults.SPLASH_TIMEOUT),
             basic_auth_header(user, password) if user else None,
         )
 

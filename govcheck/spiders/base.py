@@ -88,10 +88,6 @@ class RoundSpider(scrapy.Spider):
         self.target_keys = list(self.targets)
         return targets
 
-    def setting_or(self, name: str, default: float) -> float:
-        value = self.settings.get(name)
-        return float(default if value is None else value)
-
     @staticmethod
     def now() -> datetime:
         """When something was fetched (evidence), never a rule's reference time."""

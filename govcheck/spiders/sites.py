@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import scrapy
@@ -46,6 +47,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from govcheck.config import SitesConfig, or_profile
 from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
@@ -140,6 +142,11 @@ class SitesSpider(RoundSpider):
     # A site's probes of the round follow one another (follow_probe); the probes job makes one a run.
     spaces_probes = True
 
+    @cached_property
+    def config(self) -> SitesConfig:
+        """The spider's settings, read once (govcheck.config)."""
+        return SitesConfig.from_settings(self.settings)
+
     async def start(self) -> AsyncIterator[Any]:
         sites = self.load_targets()
         self.prepare_probes()
@@ -162,9 +169,9 @@ class SitesSpider(RoundSpider):
     def prepare_probes(self) -> None:
         """The probes' timeout and spacing, and the witness of our own network for those that fail."""
         availability = self.profile.section("websites", "availability")
-        self.probe_timeout = self.setting_or("GOVCHECK_PROBE_TIMEOUT", availability["probe_timeout_seconds"])
+        self.probe_timeout = or_profile(self.config.probe_timeout, availability["probe_timeout_seconds"])
         self.probe_count = int(availability["probe_count"])
-        self.probe_interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", self.profile.probe_interval_seconds)
+        self.probe_interval = or_profile(self.config.probe_interval, self.profile.probe_interval_seconds)
         self.network = NetworkWitness(self.crawler, self.now)
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)  # probes read headers only
         self.waiting_probes: set[asyncio.Task[None]] = set()
@@ -427,8 +434,8 @@ class SitesSpider(RoundSpider):
     def rendering(self, column: dict[str, Any] | None) -> dict[str, Any]:
         """Request meta that renders a page in a browser and takes a full-page screenshot: Splash
         for columns marked splash when SPLASH_URL is set (govcheck.splash), else Playwright."""
-        if (column or {}).get("render") == "splash" and self.settings.get("SPLASH_URL"):
-            arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.settings.getfloat("SPLASH_WAIT", 1.0)}
+        if (column or {}).get("render") == "splash" and self.config.splash_url:
+            arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.config.splash_wait}
             return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}}
         return {
             "renderer": "playwright",
@@ -453,7 +460,7 @@ class SitesSpider(RoundSpider):
                 store,
                 lambda: save_screenshot(store, self.round_id, meta["target_key"], meta["kind"], meta["key"], png, taken_at),
                 what,
-                self.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600),
+                self.config.store.retry_seconds,
             )
         except (StoreError, PyMongoError, OSError, ValueError) as error:  # the page was read all the same
             self.logger.error("%s failed: %s", what, error)
@@ -463,22 +470,17 @@ class SitesSpider(RoundSpider):
 
     def prepare_page_checks(self) -> None:
         """Settings of the per-page checks, the word list, and the link-check bookkeeping."""
-        self.terms, self.word_list = load_terms(self.settings.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None)
-        configured = self.settings.get("GOVCHECK_PARSE_PROCESSES")
-        processes = pool_size(
-            None if configured in (None, "") else int(configured),
-            len(self.targets),
-            self.settings.getint("GOVCHECK_PARSE_POOL_MIN_SITES", 100),
-        )
+        self.terms, self.word_list = load_terms(self.config.serious_errors_file)
+        processes = pool_size(self.config.parse_processes, len(self.targets), self.config.parse_pool_min_sites)
         self.page_reader = PageReader(self.terms, processes)
         if processes:
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
-        self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
+        self.links_per_site = self.config.links_per_site
         self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
-        self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
-        self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
-        self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
+        self.channel_pages = self.config.channel_pages
+        self.check_outbound = self.config.check_outbound_links
+        self.link_timeout = self.config.link_timeout
         self.link_answers: dict[str, asyncio.Future] = {}  # URL → its answer, once per round and process
         self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
@@ -510,7 +512,7 @@ class SitesSpider(RoundSpider):
     def discovered_columns(self, navigation: Sequence[NavigationEntry]) -> list[dict[str, Any]]:
         """Columns of the home page's navigation as targets-file columns, typed by their names
         where those leave no doubt and the column is first-level (govcheck.extract.columns)."""
-        limit = self.settings.getint("GOVCHECK_DISCOVERED_COLUMNS", 12)
+        limit = self.config.discovered_columns
         columns: list[dict[str, Any]] = []
         names: set[str] = set()
         for entry in navigation[:limit]:
@@ -679,7 +681,7 @@ class SitesSpider(RoundSpider):
 
     async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
         """Publish dates of the first entries' detail pages: printed date, meta date, and both."""
-        count = self.settings.getint("GOVCHECK_DETAIL_PAGES", 3)
+        count = self.config.detail_pages
         details = []
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
@@ -808,4 +810,4 @@ class SitesSpider(RoundSpider):
         """Evidence entries, newest first (undated last), as many as GOVCHECK_EVIDENCE_ENTRIES."""
         undated_last = datetime.min.replace(tzinfo=self.as_of.tzinfo)
         ordered = sorted(entries, key=lambda e: e["date"] or undated_last, reverse=True)
-        return ordered[: self.settings.getint("GOVCHECK_EVIDENCE_ENTRIES", 5)]
+        return ordered[: self.config.evidence_entries]

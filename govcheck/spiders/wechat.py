@@ -33,6 +33,7 @@ the spider needs Scrapy's memory queues (no ``JOBDIR``).
 """
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from scrapy.http import Request, Response
@@ -40,13 +41,13 @@ from scrapy.logformatter import LogFormatter, LogFormatterResult
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from govcheck.config import WechatConfig
 from govcheck.credentials import secret
 from govcheck.extract.reading import Observing
 from govcheck.extract.wechat import redact_text, redact_url
 from govcheck.extract.wechat_sources import ClientSource, MpSource, SogouSource, Source, Target, observe
 from govcheck.spiders.accounts import AccountSpider
 
-DEFAULT_SOURCES = "sogou,mp,client"
 
 
 # -- credentials and logs ----------------------------------------------------------------------
@@ -93,21 +94,26 @@ class WechatSpider(AccountSpider):
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
-        settings.set("DOWNLOAD_DELAY", settings.getfloat("WECHAT_DOWNLOAD_DELAY", 5.0), priority="spider")
+        settings.set("DOWNLOAD_DELAY", WechatConfig.from_settings(settings).download_delay, priority="spider")
         settings.set("LOG_FORMATTER", f"{__name__}.RedactingLogFormatter", priority="spider")
 
     # -- sources ---------------------------------------------------------------------------
 
+    @cached_property
+    def config(self) -> WechatConfig:
+        """The spider's settings, read once (govcheck.config)."""
+        return WechatConfig.from_settings(self.settings)
+
     def build_sources(self) -> list[Source]:
-        mp_base = str(self.settings.get("WECHAT_MP_BASE_URL") or "https://mp.weixin.qq.com")
+        mp_base = self.config.mp_base_url
         available: dict[str, Source] = {
-            "sogou": SogouSource(str(self.settings.get("WECHAT_SOGOU_BASE_URL") or "https://weixin.sogou.com")),
+            "sogou": SogouSource(self.config.sogou_base_url),
             "mp": MpSource(mp_base, secret(self.settings, "GOVCHECK_WECHAT_MP_COOKIE", self.logger),
                            secret(self.settings, "GOVCHECK_WECHAT_MP_TOKEN", self.logger)),
             "client": ClientSource(mp_base, secret(self.settings, "GOVCHECK_WECHAT_CLIENT_KEY", self.logger),
                                    secret(self.settings, "GOVCHECK_WECHAT_CLIENT_UIN", self.logger)),
         }
-        order = [s.strip() for s in str(self.settings.get("WECHAT_SOURCES") or DEFAULT_SOURCES).split(",") if s.strip()]
+        order = self.config.sources
         unknown = [s for s in order if s not in available]
         if unknown:
             raise ValueError(f"WECHAT_SOURCES: unknown source(s) {', '.join(unknown)}; known: {', '.join(available)}")
@@ -127,7 +133,7 @@ class WechatSpider(AccountSpider):
             name=account.get("name") or "",
             account_id=(account.get("account_id") or "").strip(),
             as_of=self.as_of,
-            history_days=int(self.setting_or("WECHAT_HISTORY_DAYS", 92)),
-            max_pages=max(1, int(self.setting_or("WECHAT_MAX_PAGES", 8))),
+            history_days=self.config.history_days,
+            max_pages=self.config.max_pages,
         )
         return observe(target, self.sources)
