@@ -269,7 +269,7 @@ class Store:
         self.upsert("verdicts", {**verdict, "round": round_id})
 
 
-async def with_store_retries(store: Store, call: Callable[[], T], what: str, give_up_after: float = 600.0) -> T:
+async def with_store_retries(store: Store, call: Callable[[], T], what: str, give_up_after: float) -> T:
     """Runs a store operation in a worker thread, retrying while the server is unreachable.
 
     A MongoDB server that restarts in the middle of a round must not lose observations, and
