@@ -239,13 +239,14 @@ class SitesSpider(RoundSpider):
         """No answer: a failed visit if another server answered us meanwhile, else no visit (our
         own network may have been down; govcheck.network)."""
         failed_at = self.now()  # the visit's moment, not the end of the wait for a witness
-        self.follow_probe(failure.request.meta)  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        self.follow_probe(request.meta)
         error = describe_failure(failure)
         # A timeout came after exactly the probe's timeout on the wire (the time since the request
         # was made would add its wait in our own queue).
         on_wire = self.probe_timeout if error == "timeout" else None
-        witness = await self.network.witness(on_wire or 0, failure.request.url)  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
-        meta = failure.request.meta  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        witness = await self.network.witness(on_wire or 0, request.url)
+        meta = request.meta
         if witness is None:
             why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
             yield self.probe_observation(meta, ok=None, status=None, error=why, fetched_at=failed_at, on_wire=on_wire)
