@@ -31,6 +31,7 @@ from scrapy.http import Request, Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from govcheck.chromium import launch_options
+from govcheck.config import BrowserConfig
 
 _handlers: weakref.WeakKeyDictionary[Crawler, BrowserOnDemandHandler] = weakref.WeakKeyDictionary()
 
@@ -40,11 +41,8 @@ class BrowserOnDemandHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.config.launch_options = launch_options(
-            self.config.launch_options,
-            crawler.settings.get("GOVCHECK_CHROMIUM_SANDBOX", "auto"),
-            crawler.settings.getbool("GOVCHECK_CHROMIUM_LOOPBACK_ONLY"),
-        )
+        ours = BrowserConfig.from_settings(crawler.settings)
+        self.config.launch_options = launch_options(self.config.launch_options, ours.sandbox, ours.loopback_only)
         # scrapy-playwright starts its driver on engine_started; we start it on demand instead
         crawler.signals.disconnect(self._engine_started, signal=signals.engine_started)
         crawler.signals.disconnect(self._maybe_launch_in_thread, signal=signals.engine_started)
@@ -79,8 +77,8 @@ class BrowserOnDemandHandler(ScrapyPlaywrightDownloadHandler):
     def _make_request_handler(self, *, url: str, **arguments: Any) -> Callable:
         """scrapy-playwright's handler of the browser's requests, behind the per-host limit."""
         continue_request = super()._make_request_handler(url=url, **arguments)
-        downloader = getattr(self._crawler.engine, "downloader", None)
-        if not hasattr(downloader, "hold"):
+        downloader: Any = getattr(self._crawler.engine, "downloader", None)
+        if not hasattr(downloader, "hold"):  # not our PoliteDownloader
             return continue_request
         page_host = urlsplit(url).hostname or ""
         own_host = asyncio.Semaphore(downloader.slot_for(downloader.host_key(page_host)).concurrency)

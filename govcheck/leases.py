@@ -38,6 +38,7 @@ from typing import Any
 from redis import asyncio as redis_asyncio
 from redis.exceptions import RedisError
 from scrapy.settings import BaseSettings
+from govcheck import settings as defaults
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class HostLeases:
         url = settings.get("GOVCHECK_HOST_LEASES_URL") or settings.get("GOVCHECK_REDIS_URL")
         if not url:
             return None
-        return cls(url, settings.getfloat("GOVCHECK_HOST_LEASE_SECONDS", 30.0))
+        return cls(url, settings.getfloat("GOVCHECK_HOST_LEASE_SECONDS", defaults.GOVCHECK_HOST_LEASE_SECONDS))
 
     def _connect(self) -> None:
         if self._client is None:

@@ -178,6 +178,7 @@ class LinkAnswers:
 
     def _connect(self) -> None:
         if self._client is None:
+            assert self.redis_url is not None  # only a round shared over Redis connects
             self._client = redis_asyncio.from_url(self.redis_url)
             self._give = self._client.register_script(GIVE)
 

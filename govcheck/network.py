@@ -27,6 +27,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
+from govcheck import settings as defaults
 from govcheck.fetch_errors import describe_error
 from govcheck.politeness import REQUEST_KIND, download_now
 
@@ -57,9 +58,9 @@ class NetworkWitness:
     def __init__(self, crawler: Crawler, clock: Any) -> None:
         self.crawler = crawler
         self.clock = clock
-        self.margin = crawler.settings.getfloat("GOVCHECK_NETWORK_WITNESS_SECONDS", 5)
+        self.margin = crawler.settings.getfloat("GOVCHECK_NETWORK_WITNESS_SECONDS", defaults.GOVCHECK_NETWORK_WITNESS_SECONDS)
         self.check_urls: list[str] = crawler.settings.getlist("GOVCHECK_NETWORK_CHECK_URLS")
-        self.check_timeout = crawler.settings.getfloat("GOVCHECK_NETWORK_CHECK_TIMEOUT", 15)
+        self.check_timeout = crawler.settings.getfloat("GOVCHECK_NETWORK_CHECK_TIMEOUT", defaults.GOVCHECK_NETWORK_CHECK_TIMEOUT)
         self.latest: Answer | None = None
         # the latest answer of each host (most recent last), to ask again when nothing answers around a probe
         self.by_host: dict[str, Answer] = {}
@@ -132,6 +133,7 @@ class NetworkWitness:
         try:
             response = await download_now(self.crawler, request)
         except Exception as error:
+            assert self.crawler.spider is not None  # a check is asked by the open spider
             self.crawler.spider.logger.warning("network check %s: %s", url, describe_error(error))
             return None
         return Answer(time.monotonic(), self.clock(), response.url, response.status)

@@ -125,7 +125,7 @@ class Observation:
         for name in ("round", "target_key", "key"):
             if not getattr(self, name):
                 raise ObservationError(self, name, "is empty")
-        hints = _field_types(type(self))
+        hints = _field_types(type(self))  # type: ignore[arg-type]  # a class is hashable (mypy reads its instances' __hash__ = None)
         for item in fields(self):
             value = getattr(self, item.name)
             if item.metadata.get("required") and not item.metadata.get("nullable") and value in (None, ""):

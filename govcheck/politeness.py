@@ -72,6 +72,7 @@ from scrapy.utils.asyncio import CallLaterResult, call_later
 from scrapy.utils.defer import _schedule_coro
 from scrapy.utils.httpobj import urlparse_cached
 
+from govcheck import settings as defaults
 from govcheck.leases import HostLeases, Lease
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ class PoliteDownloader(Downloader):
         # hosts the other nodes cannot take, so the first node to start took the round's start
         # and the last one ended it alone.
         shared = bool(crawler.settings.get("GOVCHECK_REDIS_URL"))
-        self.queue_factor = 1 if shared else max(1, crawler.settings.getint("GOVCHECK_DOWNLOADER_QUEUE", 1))
+        self.queue_factor = 1 if shared else max(1, crawler.settings.getint("GOVCHECK_DOWNLOADER_QUEUE", defaults.GOVCHECK_DOWNLOADER_QUEUE))
         self._capacity_queue: list[tuple[float, int, HostSlot]] = []
         self._order = itertools.count()
         self._holding: dict[Request, list[tuple[HostSlot, int]]] = {}

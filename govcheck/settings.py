@@ -1,5 +1,8 @@
 """Scrapy settings for govcheck. Each setting is documented where it is defined.
 
+The values here are also the defaults: components read their settings once into a config
+(govcheck/config.py) whose default for each is the value defined here.
+
 Environment variables override the store settings so that a scrapyd node or an operator's
 shell chooses the database without editing files.
 """

@@ -57,6 +57,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, Response
 from w3lib.http import basic_auth_header
 
+from govcheck import settings as defaults
 from govcheck.fetch_errors import describe_error
 from govcheck.credentials import secret
 
@@ -70,7 +71,7 @@ TIMEOUT_MARGIN = 10.0
 # Headers the browser sets itself, or that describe our hop to Splash: not forwarded.
 NOT_FORWARDED = {b"accept-encoding", b"content-length", b"content-type", b"host", b"connection", b"authorization"}
 # Qt's network error codes in a RenderError's info (Splash renders with QtWebKit), in our words.
-NETWORK_ERRORS = {1: "connection refused", 2: "connection reset", 3: "dns", 4: "timeout", 5: "timeout"}
+NETWORK_ERRORS: dict[Any, str] = {1: "connection refused", 2: "connection reset", 3: "dns", 4: "timeout", 5: "timeout"}
 
 
 class SplashError(Exception):
@@ -111,7 +112,7 @@ class SplashMiddleware:
         user, password = secret(settings, "SPLASH_USER"), secret(settings, "SPLASH_PASS")
         return cls(
             settings.get("SPLASH_URL") or None,
-            settings.getfloat("SPLASH_TIMEOUT", 30.0),
+            settings.getfloat("SPLASH_TIMEOUT", defaults.SPLASH_TIMEOUT),
             basic_auth_header(user, password) if user else None,
         )
 

@@ -143,10 +143,10 @@ def merge_service_searches(searches: Iterable[ServiceSearch]) -> ServiceSearch:
     for search in searches:
         for entry in search.entries:
             entries.setdefault(entry.url or entry.name, entry)
-        for item in search.navigation:
-            navigation.setdefault(item[1], item)
-        for item in search.unclear:
-            unclear.setdefault(item[1], item)
+        for place in search.navigation:
+            navigation.setdefault(place[1], place)
+        for doubt in search.unclear:
+            unclear.setdefault(doubt[1], doubt)
     return ServiceSearch(tuple(entries.values()), tuple(navigation.values()), tuple(unclear.values()))
 
 

@@ -291,7 +291,7 @@ def rule_text(rule: Any) -> str:
     if not isinstance(rule, Mapping):
         return ""
     code = str(rule.get("code") or "").split(":", 1)[0]
-    threshold = rule.get("threshold") if isinstance(rule.get("threshold"), Mapping) else {}
+    threshold = found if isinstance(found := rule.get("threshold"), Mapping) else {}
     family = next((prefix for prefix in RULE_WORDS if code == prefix or code.startswith(f"{prefix}.")), None)
     if family is not None:
         try:

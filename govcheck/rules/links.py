@@ -30,7 +30,7 @@ def link_findings(
     registered = _registered_page_answers(target, [as_observation(page, PageObservation) for page in pages])
     for page in checked_pages:
         for kind, found in (("broken", broken), ("unchecked", unchecked)):
-            for link in [*(page.links.get(kind) or []), *(a for a in _registered_links(page, registered) if a["outcome"] == kind)]:
+            for link in [*((page.links or {}).get(kind) or []), *(a for a in _registered_links(page, registered) if a["outcome"] == kind)]:
                 entry = found.setdefault(link.get("url", ""), {
                     "url": link.get("url", ""), "status": link.get("status"), "error": link.get("error", ""),
                     "outbound": bool(link.get("outbound")), "found_on": [],
@@ -48,8 +48,8 @@ def link_findings(
         "broken_count": len(broken),
         "unchecked": list(unchecked.values()),
         "pages_checked": [p.url for p in checked_pages],
-        "links_found": sum(int(p.links.get("found") or 0) for p in checked_pages),
-        "links_skipped": sum(int(p.links.get("skipped") or 0) for p in checked_pages),
+        "links_found": sum(int((p.links or {}).get("found") or 0) for p in checked_pages),
+        "links_skipped": sum(int((p.links or {}).get("skipped") or 0) for p in checked_pages),
     }
     threshold = {"points_per_link": per_link, "max_points": rules["max_points"]}
     label = rules["label"].format(count=len(broken))

@@ -62,7 +62,8 @@ class ColumnType:
         """The threshold date: a newest entry dated before it is stale (None: not checked)."""
         if self.stale_after is None:
             return None
-        return day - relativedelta(**dict(self.stale_after))
+        # relativedelta's stubs type its keywords by its first positional parameters (dt1, dt2)
+        return day - relativedelta(**dict(self.stale_after))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

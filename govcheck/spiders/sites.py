@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +48,7 @@ from scrapy.http import Headers, Request, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from govcheck.config import SitesConfig, or_profile
 from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
@@ -62,7 +64,7 @@ from govcheck.extract.services import service_record
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
-from govcheck.observations import PageObservation
+from govcheck.observations import HomeObservation, PageObservation
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, pool_size
 from govcheck.distributed import round_prefix
@@ -153,6 +155,11 @@ class SitesSpider(RoundSpider):
     # A site's probes of the round follow one another (follow_probe); the probes job makes one a run.
     spaces_probes = True
 
+    @cached_property
+    def config(self) -> SitesConfig:
+        """The spider's settings, read once (govcheck.config)."""
+        return SitesConfig.from_settings(self.settings)
+
     async def start(self) -> AsyncIterator[Any]:
         sites = self.load_targets()
         self.prepare_probes()
@@ -175,9 +182,9 @@ class SitesSpider(RoundSpider):
     def prepare_probes(self) -> None:
         """The probes' timeout and spacing, and the witness of our own network for those that fail."""
         availability = self.profile.section("websites", "availability")
-        self.probe_timeout = self.setting_or("GOVCHECK_PROBE_TIMEOUT", availability["probe_timeout_seconds"])
+        self.probe_timeout = or_profile(self.config.probe_timeout, availability["probe_timeout_seconds"])
         self.probe_count = int(availability["probe_count"])
-        self.probe_interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", self.profile.probe_interval_seconds)
+        self.probe_interval = or_profile(self.config.probe_interval, self.profile.probe_interval_seconds)
         self.network = NetworkWitness(self.crawler, self.now)
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)  # probes read headers only
         self.waiting_probes: set[asyncio.Task[None]] = set()
@@ -199,7 +206,9 @@ class SitesSpider(RoundSpider):
 
     async def probe_later(self, site: dict[str, Any], number: int) -> None:
         await asyncio.sleep(self.probe_interval)
-        self.crawler.engine.crawl(self.probe_request(site, number))
+        request = self.probe_request(site, number)
+        assert isinstance(request, Request)  # its URL was fetched for the probe before
+        self.crawler.engine.crawl(request)
 
     def wait_for_probes(self) -> None:
         """Keeps the crawl open while a probe waits for its time (Scrapy's spider_idle)."""
@@ -248,13 +257,14 @@ class SitesSpider(RoundSpider):
         """No answer: a failed visit if another server answered us meanwhile, else no visit (our
         own network may have been down; govcheck.network)."""
         failed_at = self.now()  # the visit's moment, not the end of the wait for a witness
-        self.follow_probe(failure.request.meta)
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        self.follow_probe(request.meta)
         error = describe_failure(failure)
         # A timeout came after exactly the probe's timeout on the wire (the time since the request
         # was made would add its wait in our own queue).
         on_wire = self.probe_timeout if error == "timeout" else None
-        witness = await self.network.witness(on_wire or 0, failure.request.url)
-        meta = failure.request.meta
+        witness = await self.network.witness(on_wire or 0, request.url)
+        meta = request.meta
         if witness is None:
             why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
             yield self.probe_observation(meta, ok=None, status=None, error=why, fetched_at=failed_at, on_wire=on_wire)
@@ -297,7 +307,7 @@ class SitesSpider(RoundSpider):
         column: dict[str, Any] | None = None,
         rendered: bool = False,
         read_as_fetched: ObservationItem | None = None,
-        first_page: ObservationItem | None = None,
+        first_page: PageObservation | None = None,
     ) -> scrapy.Request | ObservationItem:
         """The request of a home or column page. ``read_as_fetched``: the observation of the
         page's HTML as fetched, kept when this rendering of it fails (see unread_page).
@@ -395,7 +405,7 @@ class SitesSpider(RoundSpider):
             if stale_here and last_page and last_page != response.url:
                 yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
                 return
-        if meta["kind"] == "home" and self.needs_a_channel_search(site, reading, discovered):
+        if isinstance(observation, HomeObservation) and self.needs_a_channel_search(site, reading, discovered):
             # No channel named: "none" fails the site only once every place where one may be was
             # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
             observation.channel_search = await self.search_for_a_channel(response.url, reading)
@@ -428,12 +438,12 @@ class SitesSpider(RoundSpider):
         暂无信息 may be a placeholder that its scripts hide once they have filled the list.
         """
         state = reading.page.state
-        if meta["kind"] == "home":
+        if isinstance(observation, HomeObservation):
             if state != "entries":
                 return False
             registered_without_columns = not site.get("columns")
             search = observation.channel_search
-            proven = bool(search) and any(page["outcome"] == "channel" for page in search["pages"])
+            proven = any(page["outcome"] == "channel" for page in search["pages"]) if search else False
             if not proven and (search is not None or not shows_a_channel(site, reading, discovered)):
                 return True
             if registered_without_columns and not discovered:
@@ -453,8 +463,8 @@ class SitesSpider(RoundSpider):
     def rendering(self, column: dict[str, Any] | None) -> dict[str, Any]:
         """Request meta that renders a page in a browser and takes a full-page screenshot: Splash
         for columns marked splash when SPLASH_URL is set (govcheck.splash), else Playwright."""
-        if (column or {}).get("render") == "splash" and self.settings.get("SPLASH_URL"):
-            arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.settings.getfloat("SPLASH_WAIT", 1.0)}
+        if (column or {}).get("render") == "splash" and self.config.splash_url:
+            arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.config.splash_wait}
             return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}, HOLDS_HOST: True}
         return {
             "renderer": "playwright",
@@ -480,7 +490,7 @@ class SitesSpider(RoundSpider):
                 store,
                 lambda: save_screenshot(store, self.round_id, meta["target_key"], meta["kind"], meta["key"], png, taken_at),
                 what,
-                self.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600),
+                self.config.store.retry_seconds,
             )
         except (StoreError, PyMongoError, OSError, ValueError) as error:  # the page was read all the same
             self.logger.error("%s failed: %s", what, error)
@@ -490,29 +500,21 @@ class SitesSpider(RoundSpider):
 
     def prepare_page_checks(self) -> None:
         """Settings of the per-page checks, the word list, and the link-check bookkeeping."""
-        self.terms, self.word_list = load_terms(self.settings.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None)
-        configured = self.settings.get("GOVCHECK_PARSE_PROCESSES")
-        processes = pool_size(
-            None if configured in (None, "") else int(configured),
-            len(self.targets),
-            self.settings.getint("GOVCHECK_PARSE_POOL_MIN_SITES", 100),
-        )
+        self.terms, self.word_list = load_terms(self.config.serious_errors_file)
+        processes = pool_size(self.config.parse_processes, len(self.targets), self.config.parse_pool_min_sites)
         self.page_reader = PageReader(self.terms, processes)
         if processes:
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
-        self.links_per_site = int(self.setting_or("GOVCHECK_LINKS_PER_SITE", self.profile.section("websites", "links")["checked_per_site"]))
+        self.links_per_site = int(or_profile(self.config.links_per_site, self.profile.section("websites", "links")["checked_per_site"]))
         self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
         services = self.profile.section("websites").get("services")
         # None: the profile does not check 服务不实用 (a copy made before it)
         self.portal_hosts = tuple(services.get("portal_hosts") or ()) if services else None
-        self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
-        self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
-        self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
-        # a link to a page in the downloader waits for it as long as the page's fetch may take
-        page_wait = self.settings.getfloat("DOWNLOAD_TIMEOUT", 30) * (self.settings.getint("RETRY_TIMES", 2) + 1) + 60
-        redis_url = self.settings.get("GOVCHECK_REDIS_URL") or None
-        self.link_book = LinkAnswers(self.now, page_wait, redis_url, round_prefix(self.name, self.round_id))
+        self.channel_pages = self.config.channel_pages
+        self.check_outbound = self.config.check_outbound_links
+        self.link_timeout = self.config.link_timeout
+        self.link_book = LinkAnswers(self.now, self.config.page_wait, self.config.redis_url, round_prefix(self.name, self.round_id))
         self.crawler.signals.connect(self.link_book.drain, signal=signals.spider_closed)
         # the registered pages of each site: their own observations answer the links to them
         self.registered_pages = {
@@ -558,7 +560,7 @@ class SitesSpider(RoundSpider):
     def discovered_columns(self, navigation: Sequence[NavigationEntry]) -> list[dict[str, Any]]:
         """Columns of the home page's navigation as targets-file columns, typed by their names
         where those leave no doubt and the column is first-level (govcheck.extract.columns)."""
-        limit = self.settings.getint("GOVCHECK_DISCOVERED_COLUMNS", 12)
+        limit = self.config.discovered_columns
         columns: list[dict[str, Any]] = []
         names: set[str] = set()
         for entry in navigation[:limit]:
@@ -627,7 +629,7 @@ class SitesSpider(RoundSpider):
         try:
             html = response.text
         except AttributeError:  # a document, an image: no page a channel is on
-            kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            kind = (response.headers.get("Content-Type") or b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
         document = Document(html)  # parsed once for every reader
         record["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
@@ -695,7 +697,8 @@ class SitesSpider(RoundSpider):
         chosen = [link for link in wanted if link in own_checks or self.link_book.known(link)]
         answers = await asyncio.gather(*(self.link_book.answer(link, self.fetch_link_answer) for link in chosen))
         resolver_proven = reached_by_name(site["url"])
-        broken, unchecked = [], []
+        broken: list[dict[str, Any]] = []
+        unchecked: list[dict[str, Any]] = []
         for link, (status, error, checked_at) in zip(chosen, answers):
             outcome = link_outcome(status, error, resolver_proven)
             if outcome != "ok":
@@ -734,10 +737,11 @@ class SitesSpider(RoundSpider):
         answer GET either). HEAD is not retried: what it does not answer, GET does. A host's
         first check goes alone; the others wait for its answer to know whether HEAD is worth it."""
         host = urlsplit(url).hostname or ""
-        does_head = self.head_answers.get(host)
-        first = does_head is None
+        known_answer = self.head_answers.get(host)
+        first = known_answer is None
+        does_head: asyncio.Future[bool] = known_answer if known_answer is not None else asyncio.get_running_loop().create_future()
         if first:
-            does_head = self.head_answers[host] = asyncio.get_running_loop().create_future()
+            self.head_answers[host] = does_head
         elif not await asyncio.shield(does_head):
             return await self.try_link(url, "GET")
         status, error = await self.try_link(url, "HEAD")
@@ -777,7 +781,7 @@ class SitesSpider(RoundSpider):
 
     async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
         """Publish dates of the first entries' detail pages: printed date, meta date, and both."""
-        count = self.settings.getint("GOVCHECK_DETAIL_PAGES", 3)
+        count = self.config.detail_pages
         details = []
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
@@ -823,7 +827,7 @@ class SitesSpider(RoundSpider):
         return first_page
 
     def page_failed(self, failure: Failure) -> ObservationItem:
-        request = failure.request
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         error = describe_failure(failure)
         if not request.meta.get("rendered"):
             self.page_answers_links(request.meta, request.url, None, error)
@@ -913,4 +917,4 @@ class SitesSpider(RoundSpider):
         """Evidence entries, newest first (undated last), as many as GOVCHECK_EVIDENCE_ENTRIES."""
         undated_last = datetime.min.replace(tzinfo=self.as_of.tzinfo)
         ordered = sorted(entries, key=lambda e: e["date"] or undated_last, reverse=True)
-        return ordered[: self.settings.getint("GOVCHECK_EVIDENCE_ENTRIES", 5)]
+        return ordered[: self.config.evidence_entries]
