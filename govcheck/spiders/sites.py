@@ -42,10 +42,11 @@ from playwright.async_api import Error as PlaywrightError
 from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, StopDownload
-from scrapy.http import Headers, Request, Response
+from scrapy.http import Headers, Request, Response, TextResponse
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from govcheck.charset import DecodedPage, decode_page
 from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
@@ -103,6 +104,17 @@ async def frame_documents(page: Any) -> list[tuple[str, str | None]]:
         except PlaywrightError:
             documents.append((frame.url, None))
     return documents
+
+
+def page_text(response: Response) -> DecodedPage | None:
+    """A fetched page's text as a browser in zh-CN reads it (govcheck.charset: declared
+    charset, then UTF-8, then GB18030, not Scrapy's guess); None when the answer is no text (a
+    document, an image). A page rendered in a browser comes decoded by the browser: its text."""
+    if not isinstance(response, TextResponse):
+        return None
+    if response.meta.get("rendered") or response.meta.get("playwright"):
+        return DecodedPage(response.text, response.encoding, "browser")
+    return decode_page(response.body, response.headers.get("Content-Type"))
 
 
 def page_method_result(response: Response, function: Any) -> Any:
@@ -314,11 +326,11 @@ class SitesSpider(RoundSpider):
         if not 200 <= response.status < 300:
             yield self.unread_page(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
             return
-        try:
-            html = response.text
-        except AttributeError:
+        decoded = page_text(response)
+        if decoded is None:
             yield self.unread_page(meta, response.url, state="unparsed", status=response.status, error="not an HTML page")
             return
+        html = decoded.text
         column = meta["column"] or {}
         site = self.targets[meta["target_key"]]
         # Registered without columns: inspect those the home page's navigation links to.
@@ -353,6 +365,8 @@ class SitesSpider(RoundSpider):
             return
         discovered = self.discovered_columns(reading.navigation) if discover else []
         read = self.page_reading(meta, reading)
+        if decoded.how != "browser":
+            read["charset"] = {"encoding": decoded.encoding, "how": decoded.how}
         if discover:
             read["discovered_columns"] = len(discovered)
         read["links"] = await self.check_links(site, reading.links)
@@ -574,12 +588,11 @@ class SitesSpider(RoundSpider):
         record.update(page_url=response.url, fetched_at=self.now(), status=response.status, method="generic")
         if not 200 <= response.status < 300:
             return {**record, "outcome": "failed", "error": f"HTTP {response.status}"}
-        try:
-            html = response.text
-        except AttributeError:  # a document, an image: no page a channel is on
+        decoded = page_text(response)
+        if decoded is None:  # a document, an image: no page a channel is on
             kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
-        document = Document(html)  # parsed once for both readers
+        document = Document(decoded.text)  # parsed once for both readers
         seen = self.channel_page(document, response.url, candidate, known)
         if seen.outcome != "channel" and depends_on_a_browser(document):
             rendered = await self.rendered_channel_page(response.url, candidate, known)
@@ -687,7 +700,12 @@ class SitesSpider(RoundSpider):
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
                     details.append(detail)
                     continue
-                published = extract_publish_date(response.text, self.as_of)
+                decoded = page_text(response)
+                if decoded is None:
+                    detail.update(date=None, error="not an HTML page", status=response.status)
+                    details.append(detail)
+                    continue
+                published = extract_publish_date(decoded.text, self.as_of)
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
             else:
