@@ -61,7 +61,7 @@ from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.observations import PageObservation
 from govcheck.network import NetworkWitness
-from govcheck.parsing import PageReader, pool_size
+from govcheck.parsing import PageReader, PageReadFailed, pool_size
 from govcheck.rules import INTERACTION_TYPE, counts_against
 from govcheck.policy_middleware import SAME_HOST_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
@@ -331,22 +331,30 @@ class SitesSpider(RoundSpider):
             yield self.unread_page(meta, response.url, state="unparsed", status=response.status, error="not an HTML page")
             return
         html = decoded.text
+        frames = page_method_result(response, frame_documents) or []  # rendered pages only
+        if len(html) + sum(len(frame or "") for _, frame in frames) > self.max_parse_chars:
+            # a rendered DOM is bounded by nothing else (DOWNLOAD_MAXSIZE bounds what is fetched)
+            yield self.unread_page(meta, response.url, state="failed", status=response.status, error="too_large")
+            return
         column = meta["column"] or {}
         site = self.targets[meta["target_key"]]
         # Registered without columns: inspect those the home page's navigation links to.
         discover = meta["kind"] == "home" and not site.get("columns")
-        reading = await self.page_reader.read(
-            html,
-            response.url,
-            self.as_of,
-            self.now(),
-            selector=column.get("selector") or None,
-            home=meta["kind"] == "home",
-            interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
-            navigation=discover,
-            platform_hosts=self.platform_hosts,
-        )
-        frames = page_method_result(response, frame_documents) or []  # rendered pages only
+        try:
+            reading = await self.page_reader.read(
+                html,
+                response.url,
+                self.as_of,
+                self.now(),
+                selector=column.get("selector") or None,
+                home=meta["kind"] == "home",
+                interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
+                navigation=discover,
+                platform_hosts=self.platform_hosts,
+            )
+        except PageReadFailed as failed:  # ours, never the site's: the page is reviewed with why
+            yield self.unread_page(meta, response.url, state="failed", status=response.status, error=str(failed))
+            return
         reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts)
         page = reading.page
         if meta["first_page"] is not None:
@@ -487,6 +495,7 @@ class SitesSpider(RoundSpider):
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
         self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
+        self.max_parse_chars = self.settings.getint("GOVCHECK_MAX_PARSE_CHARS", 16 * 1024 * 1024)
         self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
         self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
         self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
@@ -494,6 +503,10 @@ class SitesSpider(RoundSpider):
         self.link_answers: dict[str, asyncio.Future] = {}  # URL → its answer, once per round and process
         self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
+
+    def run_notes(self) -> list[str]:
+        """What the run's record says of this crawl besides its end: page-reading workers that died."""
+        return self.page_reader.notes() if hasattr(self, "page_reader") else []
 
     def page_reading(self, meta: dict[str, Any], reading: PageReading) -> dict[str, Any]:
         """What a read page shows besides its list: wording errors, interaction links or messages."""
