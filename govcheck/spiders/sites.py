@@ -63,7 +63,7 @@ from govcheck.observations import PageObservation
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, PageReadFailed, pool_size
 from govcheck.rules import INTERACTION_TYPE, counts_against
-from govcheck.policy_middleware import SAME_HOST_AS, TAKEN_FROM_PAGE
+from govcheck.policy_middleware import SAME_HOST_AS, SAME_SITE_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
@@ -381,7 +381,7 @@ class SitesSpider(RoundSpider):
         details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
-            details = await self.read_detail_dates(page.entries)
+            details = await self.read_detail_dates(page.entries, response.url)
         observation = self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
         if reading.more_pages is not None:
             # The list runs from old to new over more pages: this page may not show the newest
@@ -700,14 +700,17 @@ class SitesSpider(RoundSpider):
         if (request.meta.get("link_check") and request.method != "HEAD") or "probe" in request.meta:
             raise StopDownload(fail=False)
 
-    async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
-        """Publish dates of the first entries' detail pages: printed date, meta date, and both."""
+    async def read_detail_dates(self, entries: tuple[ListEntry, ...], list_url: str) -> list[dict[str, Any]]:
+        """Publish dates of the first entries' detail pages: printed date, meta date, and both.
+        A detail page off the list's site (SAME_SITE_AS: another registrable domain) is not
+        fetched; its error says so, and the column is reviewed where its date would matter."""
         count = self.settings.getint("GOVCHECK_DETAIL_PAGES", 3)
         details = []
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
-                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True, meta={TAKEN_FROM_PAGE: True}))
+                meta = {TAKEN_FROM_PAGE: True, SAME_SITE_AS: list_url}
+                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True, meta=meta))
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
