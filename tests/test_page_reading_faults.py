@@ -16,11 +16,11 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from govcheck_demo.faults import page_reading_workers
 from govcheck_demo.replica import ReplicaServer, Reply
 from support import REPLICA, REPO, open_store, store_environment
 from test_site_faults import SETTINGS, import_register
@@ -58,31 +58,6 @@ class Pages:
             form = '<html><body><h2>我要写信</h2><form action="/slow-read/hdjl/post" method="post"><textarea name="nr"></textarea><button type="submit">提交</button></form></body></html>'
             return Reply(200, form, "text/html; charset=utf-8")
         return Reply(200, "<html><body><h1>渭南市召开政府常务会议</h1><p>发布时间：2024-02-18</p></body></html>", "text/html; charset=utf-8")
-
-
-def page_reading_workers(parent: int) -> list[int]:
-    """The pids of the spawned worker processes under ``parent`` (not multiprocessing's resource tracker)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    workers, queue = [], [parent]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            queue.append(child)
-            try:
-                command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
-            except OSError:
-                continue
-            if b"spawn_main" in command and b"resource_tracker" not in command:
-                workers.append(child)
-    return workers
 
 
 SITES = {  # name → (home path, column path)
