@@ -119,6 +119,7 @@ class Run:
     server_cpu_seconds: float  # of this process: the replica server's threads (and this sampling, about 1 %)
     peak_rss_mb: float  # of the command's process tree
     wall_seconds: float  # of the whole command, start-up included
+    log: str = ""  # the command's stderr (Scrapy's log)
 
     @property
     def rate(self) -> float:
@@ -195,6 +196,7 @@ def run(command: list[str], env: dict[str, str], cwd: Path = REPO) -> Run:
         server_cpu_seconds=server_1 - server_0,
         peak_rss_mb=peak_kb / 1024,
         wall_seconds=time.perf_counter() - started,
+        log=stderr,
     )
 
 

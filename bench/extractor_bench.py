@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         best = min(best, time.perf_counter() - started)
 
     state_ok = newest_ok = both_ok = 0
-    for (name, body, label), page in zip(pages, results):
+    for (name, _body, label), page in zip(pages, results):
         newest = page.newest.date.date().isoformat() if page.newest else None
         s_ok = page.state == label["state"]
         n_ok = newest == label["newest"]

@@ -63,7 +63,7 @@ def decode_page(body: bytes, content_type: str | bytes | None = None) -> Decoded
     if declared:
         codec, where = declared
         if where == "bom":
-            body = body[len(read_bom(body)[1]):]
+            body = body[len(read_bom(body)[1] or b""):]
         return DecodedPage(body.decode(codec, errors="replace"), codec, where)
     for codec in ("utf-8", LOCALE_DEFAULT):
         try:
@@ -72,9 +72,9 @@ def decode_page(body: bytes, content_type: str | bytes | None = None) -> Decoded
             continue
     match = from_bytes(body).best()
     if match is not None:
-        codec = _codec(match.encoding)
-        if codec:
-            return DecodedPage(body.decode(codec, errors="replace"), codec, "detected")
+        detected = _codec(match.encoding)
+        if detected:
+            return DecodedPage(body.decode(detected, errors="replace"), detected, "detected")
     return DecodedPage(body.decode(LOCALE_DEFAULT, errors="replace"), LOCALE_DEFAULT, "fallback")
 
 

@@ -13,7 +13,7 @@ helper, for the sandbox (docs/deploy.md).
 safe-browsing updates, translation, field trials) whatever page it shows. :data:`QUIET_ARGS`
 turn those off; they are in PLAYWRIGHT_LAUNCH_OPTIONS. In tests and the demo, where nothing may
 leave loopback, GOVCHECK_CHROMIUM_LOOPBACK_ONLY adds :data:`LOOPBACK_ONLY_ARGS`: every host
-name but localhost resolves to nothing, and every request not to a loopback address goes to a
+name but localhost and the loopback addresses (127.*, the latency web's hosts) resolves to nothing, and every request not to a loopback address goes to a
 proxy on a closed loopback port (Chromium sends loopback requests direct), so neither a page
 nor the browser itself reaches out, IP addresses included.
 """
@@ -52,7 +52,7 @@ QUIET_ARGS = (
 # Port 1 on loopback: nothing listens there, so a request sent to this proxy fails at once.
 CLOSED_PROXY = "http://127.0.0.1:1"
 LOOPBACK_ONLY_ARGS = (
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.*",
     f"--proxy-server={CLOSED_PROXY}",
 )
 NO_SANDBOX = "--no-sandbox"

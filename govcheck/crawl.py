@@ -172,12 +172,13 @@ def run_round(
     watch = SignalWatch()
     from twisted.internet import reactor
 
-    reactor.callWhenRunning(lambda: reactor.callLater(0, watch.install))  # after Scrapy's own handlers
+    # after Scrapy's own handlers (twisted types the global reactor as its module, not as an IReactorTime)
+    reactor.callWhenRunning(lambda: reactor.callLater(0, watch.install))  # type: ignore[arg-type]
     try:
         process.start()
         watch.after_crawl()
         ends = [spider_end(crawler) for crawler in crawlers]
-        failure = next((crawler.spider.store_failure for crawler in crawlers if getattr(crawler.spider, "store_failure", "")), "")
+        failure = next((getattr(crawler.spider, "store_failure", "") for crawler in crawlers if getattr(crawler.spider, "store_failure", "")), "")
         observed = set().union(*(end.observed for end in ends))
         unreached = sorted(set(given) - observed)
         if failure:

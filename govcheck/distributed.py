@@ -30,7 +30,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -41,14 +41,19 @@ from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
+from govcheck import settings as defaults
+from govcheck.config import StoreConfig
 from govcheck.rounds import classify_round
 from govcheck.store import store_for, with_store_retries
+
+if TYPE_CHECKING:
+    from govcheck.spiders.base import RoundSpider
 
 logger = logging.getLogger(__name__)
 
 REDIS_URL_SETTING = "GOVCHECK_REDIS_URL"
 WAIT_SETTING = "GOVCHECK_REDIS_WAIT_SECONDS"
-DEFAULT_WAIT_SECONDS = 600.0
+DEFAULT_WAIT_SECONDS = float(defaults.GOVCHECK_REDIS_WAIT_SECONDS)
 # Bookkeeping keys of a round expire on their own: a crashed process never leaves them for ever.
 KEY_SECONDS = 2 * 24 * 3600
 SEEDING, SEEDED = "seeding", "seeded"
@@ -95,6 +100,11 @@ class SharedRoundAddon:
                 settings.set(name, value, priority="addon")
 
 
+def round_prefix(spider_name: str, round_id: str) -> str:
+    """The start of every Redis key of one spider's part of one round (the link answers' too)."""
+    return f"govcheck:{spider_name}:{round_id}"
+
+
 @dataclass(frozen=True)
 class RoundKeys:
     """The Redis keys of one spider's part of one round."""
@@ -107,7 +117,7 @@ class RoundKeys:
 
     @classmethod
     def of(cls, spider_name: str, round_id: str) -> RoundKeys:
-        prefix = f"govcheck:{spider_name}:{round_id}"
+        prefix = round_prefix(spider_name, round_id)
         return cls(f"{prefix}:requests", f"{prefix}:dupefilter", f"{prefix}:seeding", f"{prefix}:workers", f"{prefix}:run")
 
     @classmethod
@@ -153,7 +163,7 @@ class SeedOnce:
         return cls(crawler)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        spider = self.crawler.spider
+        spider: RoundSpider = self.crawler.spider  # type: ignore[assignment]  # a round's spider, open by now
         if not seeds(spider):
             try:
                 async for _ in start:
@@ -165,6 +175,9 @@ class SeedOnce:
             return
         keys = RoundKeys.of_spider(spider)
         server = get_redis_from_settings(self.crawler.settings)
+        # a re-run of the round checks its links afresh (govcheck.link_answers)
+        prefix = round_prefix(spider.name, spider.round_id)
+        server.delete(f"{prefix}:links", *server.scan_iter(match=f"{prefix}:given:*"), *server.scan_iter(match=f"{prefix}:home:*"))
         server.set(keys.seeding, SEEDING, ex=KEY_SECONDS)
         count = 0
         try:
@@ -185,6 +198,7 @@ class SharedRoundWorker:
         self.crawler = crawler
         self.server = get_redis_from_settings(crawler.settings)
         self.wait_seconds = crawler.settings.getfloat(WAIT_SETTING, DEFAULT_WAIT_SECONDS)
+        self.store_config = StoreConfig.from_settings(crawler.settings)
         self.idle_since: float | None = None
         self.run_taken = False  # the spider's run id is the shared crawl's
 
@@ -197,7 +211,7 @@ class SharedRoundWorker:
         crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
         return worker
 
-    def spider_opened(self, spider: Spider) -> None:
+    def spider_opened(self, spider: RoundSpider) -> None:
         keys = RoundKeys.of_spider(spider)
         running = self.server.incr(keys.workers)
         self.server.expire(keys.workers, KEY_SECONDS)
@@ -207,7 +221,7 @@ class SharedRoundWorker:
         role = "seeds" if seeds(spider) else "joins"
         logger.info("round %s: this process %s the shared %s queue (%d processes running)", spider.round_id, role, spider.name, running)
 
-    def response_received(self, spider: Spider, **_: Any) -> None:
+    def response_received(self, spider: RoundSpider, **_: Any) -> None:
         self.idle_since = None  # work came: the wait starts again when it is done
         if not self.run_taken:  # before the first page's observations: the seeding process's run
             run_id = _text(self.server.get(RoundKeys.of_spider(spider).run))
@@ -215,7 +229,7 @@ class SharedRoundWorker:
                 spider.run_id = run_id
                 self.run_taken = True
 
-    def spider_idle(self, spider: Spider) -> None:
+    def spider_idle(self, spider: RoundSpider) -> None:
         """Called by Scrapy when this process has nothing to do and the shared queue is empty."""
         state = self.server.get(RoundKeys.of_spider(spider).seeding)
         if _text(state) == SEEDED:
@@ -229,7 +243,7 @@ class SharedRoundWorker:
             spider.round_id, spider.name, self.wait_seconds,
         )
 
-    async def spider_closed(self, spider: Spider, reason: str) -> None:
+    async def spider_closed(self, spider: RoundSpider, reason: str) -> None:
         keys = RoundKeys.of_spider(spider)
         others = self.server.decr(keys.workers)
         if others > 0:
@@ -238,9 +252,9 @@ class SharedRoundWorker:
         self.server.delete(keys.workers)
         store = store_for(self.crawler)
         target_keys = list(getattr(spider, "target_keys", ()))
-        give_up_after = self.crawler.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600)
         assessments = await with_store_retries(
-            store, lambda: classify_round(store, spider.round_id, target_keys), f"assessing round {spider.round_id}", give_up_after
+            store, lambda: classify_round(store, spider.round_id, target_keys), f"assessing round {spider.round_id}",
+            self.store_config.retry_seconds,
         )
         logger.info("round %s: %d targets assessed (last %s process of the round)", spider.round_id, len(assessments), spider.name)
 

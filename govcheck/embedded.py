@@ -32,7 +32,7 @@ from govcheck.dates import SHANGHAI
 from govcheck.store_errors import StoreError, StoreWriteError
 
 # Times come back as MongoDB's client gives them to govcheck: aware, in Asia/Shanghai.
-CODEC = CodecOptions(tz_aware=True, tzinfo=SHANGHAI)
+CODEC: CodecOptions[dict[str, Any]] = CodecOptions(tz_aware=True, tzinfo=SHANGHAI)
 # Fields that most queries pin to one value: stored as indexed columns to narrow the scan.
 NARROWING_FIELDS = ("round", "target_key", "kind")
 

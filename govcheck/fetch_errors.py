@@ -34,7 +34,7 @@ RESET_ERRORS = (
 def describe_failure(failure: Failure) -> str:
     """``timeout``, ``dns``, ``connection refused``, ``connection reset``, ``redirect loop``,
     ``too_large`` (over DOWNLOAD_MAXSIZE, as sent or unpacked) or the error."""
-    return describe_error(failure.value)
+    return describe_error(failure.value)  # type: ignore[arg-type]  # twisted types it optional; a Failure always holds one
 
 
 def too_large(exception: BaseException) -> bool:

@@ -27,7 +27,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
+from govcheck import settings as defaults
 from govcheck.fetch_errors import describe_error
+from govcheck.politeness import REQUEST_KIND, download_now
 
 
 # how many hosts' latest answers are kept to ask again
@@ -56,9 +58,9 @@ class NetworkWitness:
     def __init__(self, crawler: Crawler, clock: Any) -> None:
         self.crawler = crawler
         self.clock = clock
-        self.margin = crawler.settings.getfloat("GOVCHECK_NETWORK_WITNESS_SECONDS", 5)
+        self.margin = crawler.settings.getfloat("GOVCHECK_NETWORK_WITNESS_SECONDS", defaults.GOVCHECK_NETWORK_WITNESS_SECONDS)
         self.check_urls: list[str] = crawler.settings.getlist("GOVCHECK_NETWORK_CHECK_URLS")
-        self.check_timeout = crawler.settings.getfloat("GOVCHECK_NETWORK_CHECK_TIMEOUT", 15)
+        self.check_timeout = crawler.settings.getfloat("GOVCHECK_NETWORK_CHECK_TIMEOUT", defaults.GOVCHECK_NETWORK_CHECK_TIMEOUT)
         self.latest: Answer | None = None
         # the latest answer of each host (most recent last), to ask again when nothing answers around a probe
         self.by_host: dict[str, Answer] = {}
@@ -126,11 +128,12 @@ class NetworkWitness:
         """A HEAD request to ``url`` within the check timeout: its answer, or None."""
         request = scrapy.Request(
             url, method="HEAD", dont_filter=True,
-            meta={"download_timeout": self.check_timeout, "dont_retry": True, "handle_httpstatus_all": True},
+            meta={"download_timeout": self.check_timeout, "dont_retry": True, "handle_httpstatus_all": True, REQUEST_KIND: "network_check"},
         )
         try:
-            response = await self.crawler.engine.download_async(request)
+            response = await download_now(self.crawler, request)
         except Exception as error:
+            assert self.crawler.spider is not None  # a check is asked by the open spider
             self.crawler.spider.logger.warning("network check %s: %s", url, describe_error(error))
             return None
         return Answer(time.monotonic(), self.clock(), response.url, response.status)

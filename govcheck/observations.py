@@ -125,7 +125,7 @@ class Observation:
         for name in ("round", "target_key", "key"):
             if not getattr(self, name):
                 raise ObservationError(self, name, "is empty")
-        hints = _field_types(type(self))
+        hints = _field_types(type(self))  # type: ignore[arg-type]  # a class is hashable (mypy reads its instances' __hash__ = None)
         for item in fields(self):
             value = getattr(self, item.name)
             if item.metadata.get("required") and not item.metadata.get("nullable") and value in (None, ""):
@@ -191,6 +191,8 @@ class PageObservation(Observation):
     last_page: dict[str, Any] | None = optional()
     links: dict[str, Any] | None = optional()
     serious_errors: list[dict[str, Any]] | None = optional()
+    # links of gambling, porn or violence, shown or hidden (govcheck.extract.bad_links)
+    bad_links: list[dict[str, Any]] | None = optional()
     word_list: str | None = optional()
     # how the page's bytes were decoded (govcheck.charset): {encoding, how}; not for a rendered page
     charset: dict[str, Any] | None = optional()
@@ -212,6 +214,10 @@ class HomeObservation(PageObservation):
     interaction_unresolved: list[dict[str, Any]] | None = optional()
     channel_search: dict[str, Any] | None = optional()
     discovered_columns: int | None = optional()
+    # 服务不实用 (1): the service entries, navigation and unclear places (govcheck.extract.services)
+    services: dict[str, Any] | None = optional()
+    # 功能设计 marks: 网站标识码, ICP, 公安备案, 党政机关网站标识, 找错 (govcheck.extract.marks)
+    marks: dict[str, Any] | None = optional()
 
 
 @dataclass(kw_only=True)

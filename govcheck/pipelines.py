@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from govcheck.config import StoreConfig
 from govcheck.dates import parse_date
 from govcheck.items import ObservationItem
 from govcheck.observations import Observation, ObservationError, PageObservation
 from govcheck.rounds import classify_round, get_round, monitoring_point
 from govcheck.store import Store, StoreError, store_for, with_store_retries
+
+if TYPE_CHECKING:
+    from govcheck.spiders.base import RoundSpider
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,7 @@ class _RoundPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.store_config = StoreConfig.from_settings(crawler.settings)
         self._as_of: dict[tuple[str, str], datetime] = {}
 
     @classmethod
@@ -44,8 +49,7 @@ class _RoundPipeline:
 
     async def store_call(self, call: Any, what: str) -> Any:
         """A store operation that survives a server restart without stalling the crawl."""
-        give_up_after = self.crawler.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600)
-        return await with_store_retries(self.store, call, what, give_up_after)
+        return await with_store_retries(self.store, call, what, self.store_config.retry_seconds)
 
     async def as_of(self, round_id: str, observation_kind: str) -> datetime:
         """The monitoring time point that applies to an observation of this kind."""
@@ -114,8 +118,8 @@ class ObservationStorePipeline(_RoundPipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.batch_size = max(1, crawler.settings.getint("GOVCHECK_STORE_BATCH_SIZE", 100))
-        self.batch_seconds = crawler.settings.getfloat("GOVCHECK_STORE_BATCH_SECONDS", 0.05)
+        self.batch_size = self.store_config.batch_size
+        self.batch_seconds = self.store_config.batch_seconds
         self.pending: list[tuple[dict[str, Any], asyncio.Future[None]]] = []
         self.flush_timer: asyncio.TimerHandle | None = None
         self.writing: set[asyncio.Future[None]] = set()
@@ -193,7 +197,7 @@ class ObservationStorePipeline(_RoundPipeline):
         if self.failure is not None:
             return
         self.failure = error
-        spider = self.crawler.spider
+        spider = cast("RoundSpider", self.crawler.spider)
         spider.store_failure = str(error)
         logger.error("the store refused a write, the crawl stops: %s", error)
         closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
@@ -209,7 +213,7 @@ class ClassificationPipeline(_RoundPipeline):
         self.rounds: dict[str, set[str]] = {}
 
     def process_item(self, item: ObservationItem) -> ObservationItem:
-        seen = self.rounds.setdefault(item.round, set())
+        seen = self.rounds.setdefault(str(item.round), set())
         if item.target_key not in seen:
             seen.add(item.target_key)
             # what the progress lines count (govcheck.progress), without a signal handler per item
@@ -217,7 +221,7 @@ class ClassificationPipeline(_RoundPipeline):
         return item
 
     async def close_spider(self) -> None:
-        spider = self.crawler.spider
+        spider = cast("RoundSpider", self.crawler.spider)
         if getattr(spider, "store_failure", ""):
             logger.error("targets not assessed: the store refused a write (%s)", spider.store_failure)
             return
@@ -227,6 +231,6 @@ class ClassificationPipeline(_RoundPipeline):
             self.rounds.setdefault(round_id, set()).update(getattr(spider, "target_keys", ()))
         for round_id, target_keys in self.rounds.items():
             assessments = await self.store_call(
-                lambda: classify_round(self.store, round_id, target_keys), f"assessing round {round_id}"
+                partial(classify_round, self.store, round_id, target_keys), f"assessing round {round_id}"
             )
             logger.info("round %s: %d targets assessed", round_id, len(assessments))

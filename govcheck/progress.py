@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from govcheck import settings as defaults
 from govcheck.pipelines import TARGETS_OBSERVED_STAT
 
 logger = logging.getLogger("govcheck.progress")
@@ -29,7 +30,7 @@ class ProgressReporter:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressReporter:
-        reporter = cls(crawler, crawler.settings.getfloat("GOVCHECK_PROGRESS_INTERVAL", 10))
+        reporter = cls(crawler, crawler.settings.getfloat("GOVCHECK_PROGRESS_INTERVAL", defaults.GOVCHECK_PROGRESS_INTERVAL))
         crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
         return reporter
@@ -41,6 +42,7 @@ class ProgressReporter:
 
     def report(self) -> None:
         spider = self.crawler.spider
+        assert spider is not None  # reports run between spider_opened and spider_closed
         total = len(getattr(spider, "target_keys", ()) or ())
         stats = self.crawler.stats
         logger.info(

@@ -183,7 +183,7 @@ class CountedObservations:
     manual: bool
 
 
-def counted_observations(observations: Sequence[Mapping[str, Any]], window: set[str] = frozenset()) -> CountedObservations:
+def counted_observations(observations: Sequence[Mapping[str, Any]], window: set[str] | frozenset[str] = frozenset()) -> CountedObservations:
     """The observations a target is judged on (see the module docstring), in their given order."""
     crawled = [o for o in observations if not o.get("manual") and o.get("run") not in window]
     latest = max((o.get("run") or "" for o in crawled), default=None)

@@ -43,6 +43,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from govcheck import settings as defaults
 from govcheck.store import SHANGHAI, Store, store_for
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,9 @@ logger = logging.getLogger(__name__)
 RUNNING, FINISHED, INCOMPLETE, INTERRUPTED = "running", "finished", "incomplete", "interrupted"
 # How bad a state is for the round: the worst of its runs' wins.
 SEVERITY = {FINISHED: 0, INCOMPLETE: 1, INTERRUPTED: 2, RUNNING: 3}
-DEFAULT_HEARTBEAT_SECONDS = 30.0
-DEFAULT_STALE_SECONDS = 300.0
+# the defaults of govcheck.settings, for records and commands that have no crawler's settings
+DEFAULT_HEARTBEAT_SECONDS = float(defaults.GOVCHECK_RUN_HEARTBEAT_SECONDS)
+DEFAULT_STALE_SECONDS = float(defaults.GOVCHECK_RUN_STALE_SECONDS)
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -232,7 +234,7 @@ class RunRecorder:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         recorder = cls(crawler)
-        if crawler.settings.getbool("GOVCHECK_RECORD_RUN", True):
+        if crawler.settings.getbool("GOVCHECK_RECORD_RUN", defaults.GOVCHECK_RECORD_RUN):
             crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
             crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder

@@ -1,5 +1,8 @@
 """Scrapy settings for govcheck. Each setting is documented where it is defined.
 
+The values here are also the defaults: components read their settings once into a config
+(govcheck/config.py) whose default for each is the value defined here.
+
 Environment variables override the store settings so that a scrapyd node or an operator's
 shell chooses the database without editing files.
 """
@@ -40,9 +43,39 @@ GOVCHECK_RUN_STALE_SECONDS = 300
 GOVCHECK_RECORD_RUN = True
 
 # -- politeness -----------------------------------------------------------------------
-# Government sites are small servers: few parallel requests per site.
-CONCURRENT_REQUESTS = 32
+# Government sites are small servers: few parallel requests per site (the per-host limit).
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Transfers at once over every host. A round of slow sites (0.1–3 s an answer) lasts at least
+# its requests' answering time over this number: on the latency web (bench/round_bench.py,
+# 300 sites × 20 columns) 32 took 4 × as long as 128, which came within 1.08 × of that bound
+# at a third of a core; 256 halved the time again at half a core (within 1.19 ×), for nodes
+# with cores to spare.
+CONCURRENT_REQUESTS = 128
+# Our downloader holds CONCURRENT_REQUESTS_PER_DOMAIN (the per-host limit; per IP address with
+# CONCURRENT_REQUESTS_PER_IP) for every request: scheduled ones, those callbacks download
+# themselves (link checks, detail pages) and browser renders. Scrapy 2.14–2.19's own downloader
+# lets every request queued for a host in one turn of the asyncio loop out at once
+# (govcheck/politeness.py, docs/scrapy-slot-bug.md). It also bounds the transfers by
+# CONCURRENT_REQUESTS and, with GOVCHECK_REDIS_URL, shares the per-host limit between the
+# nodes of a round through leases in Redis.
+DOWNLOADER = "govcheck.politeness.PoliteDownloader"
+# Scheduled requests the engine hands to the downloader ahead of their transfer, as a multiple
+# of CONCURRENT_REQUESTS: they wait at their hosts, so a slow host has its next pages at hand
+# and a link to one of them waits for its fetch instead of being checked (300-site round:
+# 57.9 link checks a site with 4 against 61.3 with Scrapy's 1, the time the same). A node of a
+# shared round (GOVCHECK_REDIS_URL) takes 1: requests one node holds the others cannot take.
+GOVCHECK_DOWNLOADER_QUEUE = 4
+# Seconds a request we gave up on (our timeout, a download we cancelled) keeps its host's
+# transfer after it ended: Scrapy drops the connection, but the server may still be working on
+# the request, and the host's next request would make one more than the limit there (a
+# 2,000-site round saw 5–7 on hosts limited to 4). None: the request's own timeout
+# (DOWNLOAD_TIMEOUT 30, a probe's 15): a server still at work after that long gets as long
+# again, which with 30 covers the 60 s after which common front ends (nginx's
+# proxy_read_timeout) give up on their backend themselves; a host that times out on every
+# request is then asked at half the pace, which is what a struggling server needs. It holds
+# the host only, not CONCURRENT_REQUESTS; a timer gives it back, and so does the crawl's close.
+# 0: freed at once (Scrapy's way).
+GOVCHECK_TIMEOUT_HOLD_SECONDS = None
 # Items and requests of one response handled at once. Our callbacks yield one observation and
 # at most a dozen requests each; Scrapy starts this many asyncio tasks per response whatever it
 # yields (its default, 100, took a third of the reactor's time on a sites round).
@@ -153,6 +186,14 @@ GOVCHECK_ALLOW_PRIVATE_ADDRESSES = os.environ.get("GOVCHECK_ALLOW_PRIVATE_ADDRES
 GOVCHECK_REDIS_URL = os.environ.get("GOVCHECK_REDIS_URL") or None
 # How long a joining worker waits for the seeding worker to fill the queue (seconds).
 GOVCHECK_REDIS_WAIT_SECONDS = 600
+# The per-host limit across nodes: every request takes a lease on its host in this Redis (a
+# node's environment, so that all its jobs share the limit with the other nodes: the probes
+# job beside a round, the platforms' spiders). Unset: the round's GOVCHECK_REDIS_URL when the
+# round is shared, else none (govcheck/leases.py).
+GOVCHECK_HOST_LEASES_URL = os.environ.get("GOVCHECK_HOST_LEASES_URL") or None
+# A node's lease on a host lasts this long (seconds) unless renewed (every third of it while
+# the request runs), so a node that crashed holds no host longer than this.
+GOVCHECK_HOST_LEASE_SECONDS = 30
 ADDONS = {"govcheck.distributed.SharedRoundAddon": 0}
 
 
@@ -191,10 +232,14 @@ GOVCHECK_PARSE_POOL_MIN_SITES = 100
 # parsed; its observation says `too_large` (→ 待人工复核). DOWNLOAD_MAXSIZE bounds fetched
 # pages only; this bounds a page rendered in a browser, whose DOM can grow without limit.
 GOVCHECK_MAX_PARSE_CHARS = 16 * 1024 * 1024
-# Broken links: at most this many distinct links of a site's home and column pages are
-# checked (HEAD, then GET when HEAD is refused); outbound links too unless switched off.
-# GOVCHECK_LINK_TIMEOUT (seconds) None: the profile's link timeout.
-GOVCHECK_LINKS_PER_SITE = 100
+# Broken links of a site's home and column pages (HEAD, then GET when HEAD is refused or
+# fails; govcheck/link_answers.py); outbound links too unless switched off. At most the rules
+# profile's websites.links.checked_per_site links of a site's own host, and as many of other
+# hosts, get a request of their own (its home page's first);
+# GOVCHECK_LINKS_PER_SITE overrides that (tests and demos; None: the profile's). Each URL is
+# asked once per round: the round's own page fetches and other sites' checks answer it too
+# (across the nodes of a round through Redis). GOVCHECK_LINK_TIMEOUT (seconds) None: DOWNLOAD_TIMEOUT.
+GOVCHECK_LINKS_PER_SITE = None
 GOVCHECK_CHECK_OUTBOUND_LINKS = True
 GOVCHECK_LINK_TIMEOUT = None
 # A home page naming no interaction channel: at most this many pages where one may be (its
@@ -210,6 +255,15 @@ GOVCHECK_DISCOVERED_COLUMNS = 12
 GOVCHECK_SERIOUS_ERRORS_FILE = os.environ.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None
 
 FEED_EXPORT_ENCODING = "utf-8"
+# A feed (`scrapy crawl sites -O observed.jsonl`) holds each observation as the store keeps it,
+# its kind included (govcheck/feeds.py).
+FEED_EXPORTERS = {
+    "json": "govcheck.feeds.ObservationJsonExporter",
+    "jsonlines": "govcheck.feeds.ObservationJsonLinesExporter",
+    "jsonl": "govcheck.feeds.ObservationJsonLinesExporter",
+    "jl": "govcheck.feeds.ObservationJsonLinesExporter",
+    "csv": "govcheck.feeds.ObservationCsvExporter",
+}
 
 # -- platforms ------------------------------------------------------------------------
 # Proxy per spider, as JSON or a mapping: {"wechat": "http://user:pass@proxy:3128", ...}; spiders

@@ -37,7 +37,9 @@ browser's business: the POST is never redirected by Scrapy.
 Settings: ``SPLASH_URL`` (or ``meta["splash"]["splash_url"]``); ``SPLASH_TIMEOUT``, Splash's
 ``timeout`` argument unless the request gives one (the POST's own download timeout is that plus
 a margin, so Splash's 504 arrives first). Renders share the Splash host's download slot: at
-most CONCURRENT_REQUESTS_PER_DOMAIN at once. A Splash server behind a proxy with basic auth:
+most CONCURRENT_REQUESTS_PER_DOMAIN at once; a render with ``meta["holds_host"]`` (the sites
+spider's) also holds the whole share of the page's own host while Splash loads it
+(govcheck.politeness). A Splash server behind a proxy with basic auth:
 ``SPLASH_USER`` and ``SPLASH_PASS``, credentials read like every other (environment, else
 GOVCHECK_SECRETS_FILE), never settings, so never printed with the crawl's settings.
 """
@@ -55,6 +57,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, Response
 from w3lib.http import basic_auth_header
 
+from govcheck import settings as defaults
 from govcheck.fetch_errors import describe_error
 from govcheck.credentials import secret
 
@@ -68,7 +71,7 @@ TIMEOUT_MARGIN = 10.0
 # Headers the browser sets itself, or that describe our hop to Splash: not forwarded.
 NOT_FORWARDED = {b"accept-encoding", b"content-length", b"content-type", b"host", b"connection", b"authorization"}
 # Qt's network error codes in a RenderError's info (Splash renders with QtWebKit), in our words.
-NETWORK_ERRORS = {1: "connection refused", 2: "connection reset", 3: "dns", 4: "timeout", 5: "timeout"}
+NETWORK_ERRORS: dict[Any, str] = {1: "connection refused", 2: "connection reset", 3: "dns", 4: "timeout", 5: "timeout"}
 
 
 class SplashError(Exception):
@@ -109,7 +112,7 @@ class SplashMiddleware:
         user, password = secret(settings, "SPLASH_USER"), secret(settings, "SPLASH_PASS")
         return cls(
             settings.get("SPLASH_URL") or None,
-            settings.getfloat("SPLASH_TIMEOUT", 30.0),
+            settings.getfloat("SPLASH_TIMEOUT", defaults.SPLASH_TIMEOUT),
             basic_auth_header(user, password) if user else None,
         )
 

@@ -177,7 +177,7 @@ class Store:
         return cls.open(os.environ.get("GOVCHECK_MONGO_URI"), os.environ.get("GOVCHECK_DATA_DIR"))
 
     def ensure_indexes(self) -> None:
-        if not self.embedded:  # the embedded store indexes its keys itself
+        if isinstance(self._backend, MongoBackend):  # the embedded store indexes its keys itself
             self._backend.ensure_indexes()
 
     # -- generic operations ---------------------------------------------------------
@@ -221,12 +221,12 @@ class Store:
     @property
     def mongo_database(self) -> Any | None:
         """The pymongo Database of a MongoDB store (for GridFS); None for the embedded store."""
-        return None if self.embedded else self._backend._db
+        return self._backend._db if isinstance(self._backend, MongoBackend) else None
 
     @property
     def folder(self) -> Path | None:
         """The embedded store's folder (GOVCHECK_DATA_DIR); None for MongoDB."""
-        return self._backend.path.parent if self.embedded else None
+        return self._backend.path.parent if isinstance(self._backend, EmbeddedDatabase) else None
 
     def _stored(self, value: Any) -> Any:
         """Values as the store compares them: aware times (a naive one is Shanghai wall time)."""
@@ -269,7 +269,7 @@ class Store:
         self.upsert("verdicts", {**verdict, "round": round_id})
 
 
-async def with_store_retries(store: Store, call: Callable[[], T], what: str, give_up_after: float = 600.0) -> T:
+async def with_store_retries(store: Store, call: Callable[[], T], what: str, give_up_after: float) -> T:
     """Runs a store operation in a worker thread, retrying while the server is unreachable.
 
     A MongoDB server that restarts in the middle of a round must not lose observations, and

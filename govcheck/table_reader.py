@@ -76,6 +76,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "Row",
@@ -410,9 +411,9 @@ def _build_sheet(fname: str, title: str,
                 header.append(name or None)
             continue
         values = {name: "" for name in header if name}
-        for name, text in zip(header, texts):
-            if name:
-                values[name] = text
+        for column_name, text in zip(header, texts):
+            if column_name:
+                values[column_name] = text
         if any(values.values()):
             rows.append(Row(title, number, values))
     names = [h for h in (header or []) if h]
@@ -479,7 +480,7 @@ def _read_xlsx(path: Path, sheets: Sequence[str], fallback: bool, problems: Prob
     out: dict[str, Sheet] = {}
     used: set[int] = set()  # the worksheets read
     try:
-        by_title = {}
+        by_title: dict[str, Any] = {}
         for ws in wb.worksheets:
             by_title.setdefault(ws.title.strip(), ws)
         for name in sheets:
@@ -617,7 +618,7 @@ def _read_yaml(path: Path, sheets: Sequence[str], fallback: bool, problems: Prob
     import yaml
 
     fname = path.name
-    data = _read_capped(path, path.suffix.lower())
+    data: Any = _read_capped(path, path.suffix.lower())
     try:
         data = yaml.safe_load(_decode(data))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:

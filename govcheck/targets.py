@@ -4,7 +4,7 @@ The targets file has up to three sheets (any may be missing, not all of them), w
 Chinese headers exactly (order free, extra columns such as 备注 are ignored):
 
 网站
-    网站名称 | 网址 | 网站类别 | 区县 | 主办单位
+    网站名称 | 网址 | 网站类别 | 区县 | 主办单位 | 有无办事服务
 栏目
     网站名称 | 栏目名称 | 栏目地址 | 栏目类型 | 渲染方式 | 选择器
 新媒体
@@ -13,8 +13,8 @@ Chinese headers exactly (order free, extra columns such as 备注 are ignored):
 Any other sheet is refused (its rows would be lost), except sheets of explanations such as
 说明 or 填表说明 and blank sheets; see :mod:`govcheck.table_reader`.
 
-Header columns that must be present: all of the above except 渲染方式, 选择器 and 互动入口
-(the optional ones; a missing one means "" on every row).  A YAML file has no header row: a
+Header columns that must be present: all of the above except 有无办事服务, 渲染方式, 选择器 and
+互动入口 (the optional ones; a missing one means "" on every row).  A YAML file has no header row: a
 row leaves out the keys it has no value for, only empty required values are reported.  Values that must not be empty:
 网站名称, 网址, 网站类别; 栏目 网站名称, 栏目名称, 栏目地址, 栏目类型; 新媒体 账号名称, 平台,
 账号类型.
@@ -22,6 +22,10 @@ row leaves out the keys it has no value for, only empty required values are repo
 Every value is trimmed and every run of whitespace inside it (full-width spaces, the newlines
 of a wrapped Excel cell) collapsed to one ASCII space, so ``"卤阳湖开发区\\n行政审批服务中心"``
 is the name ``"卤阳湖开发区 行政审批服务中心"``.  渲染方式 is case-insensitive.
+
+有无办事服务 (optional) says whether the site must offer online services (服务不实用): ``有`` or
+``无``; empty leaves it to the rules profile's default for the 网站类别 (stored as ``services``:
+true, false, or absent).
 
 网址 must be an absolute http(s) URL with a valid host — a domain name (Chinese labels
 allowed) or an IP address — and, when given, a port 1-65535 (:func:`url_problem`).  A 网址,
@@ -106,13 +110,15 @@ COLUMN_TYPES = ("动态要闻", "通知公告", "政策文件", "人事信息", 
 PLATFORMS = {"微信": ("微信订阅号", "微信服务号"), "微博": ("新浪微博",), "抖音": ("抖音短视频",)}
 ACCOUNT_TYPES = tuple(t for types in PLATFORMS.values() for t in types)
 RENDER_MODES = ("", "playwright", "splash")
+# 有无办事服务 → the site document's ``services`` (None: not given, the profile decides)
+SERVICE_VALUES: dict[str, bool | None] = {"": None, "有": True, "无": False}
 
 SITE_SHEET, COLUMN_SHEET, ACCOUNT_SHEET = "网站", "栏目", "新媒体"
 
 #: sheet → (every column, columns the header must have, columns whose value must not be empty)
 SHEET_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     SITE_SHEET: (
-        ("网站名称", "网址", "网站类别", "区县", "主办单位"),
+        ("网站名称", "网址", "网站类别", "区县", "主办单位", "有无办事服务"),
         ("网站名称", "网址", "网站类别", "区县", "主办单位"),
         ("网站名称", "网址", "网站类别"),
     ),
@@ -384,6 +390,7 @@ def load_targets(path: Path, allowed_networks: tuple[Network, ...] | None = None
         name = v["网站名称"]
         url_ok = check.url(row, "网址", v["网址"])
         check.one_of(row, "网站类别", v["网站类别"], SITE_CATEGORIES)
+        check.one_of(row, "有无办事服务", v["有无办事服务"], SERVICE_VALUES)
         if not name:
             continue
         if name in sites:
@@ -400,6 +407,7 @@ def load_targets(path: Path, allowed_networks: tuple[Network, ...] | None = None
             "category": v["网站类别"],
             "district": v["区县"],
             "organizer": v["主办单位"],
+            **({"services": SERVICE_VALUES[v["有无办事服务"]]} if SERVICE_VALUES.get(v["有无办事服务"]) is not None else {}),
             **({"columns": []} if with_columns else {}),
             "source": _source(fname, row),
         }

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what is missing (virtualenv, Debian's
-# chromium, redis-server, LibreOffice), builds and starts FerretDB and starts Redis on loopback
-# for the MongoDB and shared-round tests, runs pytest, and stops both again. Extra arguments go to pytest.
+# chromium, redis-server, LibreOffice), runs ruff and mypy (configured in pyproject.toml; the
+# first complaint stops here, before any server starts), builds and starts FerretDB and starts
+# Redis on loopback for the MongoDB and shared-round tests, runs pytest, and stops both again.
+# Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
+
+echo "test: ruff" >&2
+.venv/bin/ruff check govcheck govcheck_demo tests bench
+echo "test: mypy" >&2
+.venv/bin/mypy
 
 work=$(mktemp -d)
 cleanup() { scripts/ferretdb.sh stop "$work/ferretdb" || true; scripts/redis.sh stop "$work/redis" || true; rm -rf "$work"; }

@@ -9,6 +9,7 @@ inspected twice would show even though the store's upserts would hide it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -27,9 +28,13 @@ import yaml
 from scrapy.settings import Settings
 
 from govcheck.distributed import RoundKeys, SharedRoundAddon
+from govcheck.leases import HostLeases
 from govcheck_demo.replica import ReplicaServer
 from govcheck_demo.replicas.targets import site_rows
 from support import REPLICA, REPO, govcheck, open_store, store_environment
+
+sys.path.insert(0, str(REPO / "bench"))
+from latency_web import LatencyWeb  # noqa: E402
 
 ROUND = "2024-1"
 AS_OF = "2024-02-20"
@@ -281,3 +286,144 @@ def test_with_a_redis_url_the_addon_switches_the_scheduler_and_keeps_the_operato
     assert settings["REDIS_URL"] == "redis://10.0.0.5:6379/0" and settings.getbool("SCHEDULER_PERSIST")
     assert settings["SCHEDULER_QUEUE_CLASS"] == "scrapy_redis.queue.FifoQueue"
     assert list(settings.getdict("ITEM_PIPELINES").values()) == [None]
+
+
+# -- the per-host limit across the nodes of a round (govcheck/leases.py) ---------------------------
+
+NODE_LIMIT = 2
+
+
+def test_two_crawlers_on_their_own_put_twice_their_limit_on_a_host():
+    """What the leases are for: each process keeps its own per-host limit."""
+    with LatencyWeb(2, 2, latency=(0.2, 0.3)) as web:
+        urls = ",".join(web.home_url(site) for site in web.sites)
+        command = [sys.executable, "-m", "scrapy", "runspider", "tests/politeness_spider.py", "-a", f"urls={urls}", "-a", "per_host=20",
+                   "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={NODE_LIMIT}"]
+        crawlers = [subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+        assert [crawler.wait(timeout=300) for crawler in crawlers] == [0, 0]
+        peaks = {site.address: web.snapshot()[site.address].peak for site in web.sites}
+    assert max(peaks.values()) > NODE_LIMIT, peaks
+
+
+def wait_for_workers(server: redis.Redis, count: int, timeout: float = 120) -> None:
+    """Until ``count`` crawlers of the round have opened (a busy machine starts them slowly)."""
+    deadline = time.monotonic() + timeout
+    while int(server.get(RoundKeys.of("sites", ROUND).workers) or 0) < count:
+        assert time.monotonic() < deadline, "the joining node did not start"
+        time.sleep(0.2)
+
+
+def test_two_nodes_of_a_round_put_at_most_the_limit_on_a_host(redis_url, tmp_path):
+    server = redis.Redis.from_url(redis_url)
+    server.flushdb()
+    with LatencyWeb(2, 16, latency=(0.4, 0.6)) as web, store_environment("embedded", tmp_path) as env:
+        targets = tmp_path / "targets.yaml"
+        targets.write_text(yaml.safe_dump(web.targets(), allow_unicode=True), encoding="utf-8")
+        assert govcheck(env, "targets", "import", str(targets)).returncode == 0
+        feeds = [tmp_path / f"node-{number}.jsonl" for number in range(2)]
+        nodes = []
+        # The joining node first, the seeding node once it is up: both take part in the round.
+        # Each node alone could fill both hosts (CONCURRENT_REQUESTS 2 × NODE_LIMIT), so the
+        # other one's requests must wait for their leases.
+        for number in (1, 0):
+            command = [sys.executable, "-m", "scrapy", "crawl", "sites", "-a", f"round={ROUND}", "-a", f"as_of={AS_OF}"]
+            command += ["-a", "seed=1"] if number == 0 else []
+            settings = {**FAST_SETTINGS, "GOVCHECK_REDIS_URL": redis_url, "CONCURRENT_REQUESTS_PER_DOMAIN": str(NODE_LIMIT),
+                        "CONCURRENT_REQUESTS": str(2 * NODE_LIMIT), "FEEDS": json.dumps({feeds[number].as_uri(): {"format": "jsonlines"}})}
+            for name, value in settings.items():
+                command += ["-s", f"{name}={value}"]
+            nodes.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env={**os.environ, **env}))
+            if number == 1:
+                wait_for_workers(server, 1)
+        outputs = [node.communicate(timeout=300) for node in nodes]
+        for node, (_, stderr) in zip(nodes, outputs):
+            assert node.returncode == 0, stderr[-3000:]
+        counts = web.snapshot()
+        hosts = {site.address for site in web.sites}
+        observed = [[json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()] for feed in feeds]
+
+    assert {host: counts[host].peak for host in hosts} == {host: NODE_LIMIT for host in hosts}
+    assert all(observed), [len(o) for o in observed]  # both nodes fetched pages of the round
+    assert server.keys("govcheck:hosts:*") == []  # every lease was given back
+
+
+def test_a_host_full_on_one_node_waits_on_the_other_until_a_lease_is_given_back(redis_url):
+    async def scenario() -> list[str]:
+        events = []
+        first, second = HostLeases(redis_url, 30), HostLeases(redis_url, 30)
+        held = [await first.acquire([("a.gov.cn", 1, NODE_LIMIT)]) for _ in range(NODE_LIMIT)]
+        waiting = asyncio.ensure_future(second.acquire([("a.gov.cn", 1, NODE_LIMIT)]))
+        await asyncio.sleep(1)
+        events.append("second got one" if waiting.done() else "second waits")
+        other_host = await asyncio.wait_for(second.acquire([("b.gov.cn", 1, NODE_LIMIT)]), 5)
+        events.append("another host is free")
+        first.release(held[0])
+        await asyncio.wait_for(waiting, 5)
+        events.append("second got one once the first gave one back")
+        for lease in held[1:]:
+            first.release(lease)
+        for lease in (waiting.result(), other_host):
+            second.release(lease)
+        await first.drain()
+        await second.drain()
+        return events
+
+    redis.Redis.from_url(redis_url).flushdb()
+    assert asyncio.run(scenario()) == ["second waits", "another host is free", "second got one once the first gave one back"]
+    assert redis.Redis.from_url(redis_url).keys("govcheck:hosts:*") == []
+
+
+def test_the_leases_of_a_node_that_stopped_expire(redis_url):
+    async def scenario() -> float:
+        crashed, other = HostLeases(redis_url, 1), HostLeases(redis_url, 1)
+        for _ in range(NODE_LIMIT):
+            await crashed.acquire([("a.gov.cn", 1, NODE_LIMIT)])
+        crashed._renewing.cancel()  # the node is gone: nothing renews or gives back its leases
+        started = time.monotonic()
+        await asyncio.wait_for(other.acquire([("a.gov.cn", 1, NODE_LIMIT)]), 10)
+        waited = time.monotonic() - started
+        await other.drain()
+        return waited
+
+    redis.Redis.from_url(redis_url).flushdb()
+    waited = asyncio.run(scenario())
+    assert 0.5 < waited < 3, waited
+
+
+def test_leases_held_for_longer_than_their_time_are_renewed(redis_url):
+    async def scenario() -> bool:
+        node, other = HostLeases(redis_url, 1), HostLeases(redis_url, 1)
+        held = [await node.acquire([("a.gov.cn", 1, NODE_LIMIT)]) for _ in range(NODE_LIMIT)]
+        waiting = asyncio.ensure_future(other.acquire([("a.gov.cn", 1, NODE_LIMIT)]))
+        await asyncio.sleep(2.5)  # two and a half lease times: still held, renewed
+        still_waiting = not waiting.done()
+        node.release(held[0])
+        await asyncio.wait_for(waiting, 5)
+        for lease in held[1:]:
+            node.release(lease)
+        other.release(waiting.result())
+        await node.drain()
+        await other.drain()
+        return still_waiting
+
+    redis.Redis.from_url(redis_url).flushdb()
+    assert asyncio.run(scenario())
+
+
+def test_a_splash_render_takes_the_page_host_and_the_splash_server_together_or_neither(redis_url):
+    async def scenario() -> tuple[int, int]:
+        node = HostLeases(redis_url, 30)
+        client = redis.Redis.from_url(redis_url)
+        other_render = await node.acquire([("splash", 1, 1)])  # the Splash server busy with another render
+        render = asyncio.ensure_future(node.acquire([("splash", 1, 1), ("a.gov.cn", NODE_LIMIT, NODE_LIMIT)]))
+        await asyncio.sleep(0.5)
+        page_host_while_waiting = client.zcard("govcheck:hosts:a.gov.cn")
+        node.release(other_render)
+        await asyncio.wait_for(render, 5)
+        page_host_while_rendering = client.zcard("govcheck:hosts:a.gov.cn")
+        node.release(render.result())
+        await node.drain()
+        return page_host_while_waiting, page_host_while_rendering
+
+    redis.Redis.from_url(redis_url).flushdb()
+    assert asyncio.run(scenario()) == (0, NODE_LIMIT)

@@ -12,7 +12,6 @@ from govcheck.extract.channel_search import (
     Candidate,
     ChannelPage,
     combine_channel_pages,
-    plan_channel_search,
     platform_word,
     read_channel_page,
 )

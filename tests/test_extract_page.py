@@ -80,3 +80,43 @@ def test_a_rendered_home_page_s_reading_takes_the_list_menu_and_channels_of_its_
     assert seen.interaction_links == (("政民互动", SITE + "hdjl/"),)
     assert seen.interaction_unresolved == (("", SITE + "include/mail.html", "frame"),)
     assert with_frames(own, [], SITE, AS_OF, home=True) is own
+
+
+# -- 功能设计 marks -----------------------------------------------------------------------------
+
+
+def test_the_marks_of_every_real_home_page_are_read_as_its_label_says():
+    """网站标识码 and ICP as labelled on every saved real home page (printed, in a meta tag, or
+    only as the error-report script's sitecode); pages labelled without them show none."""
+    import unicodedata
+    from pathlib import Path
+
+    import pytest
+
+    from corpus import load_corpus
+    from govcheck.extract.marks import find_site_marks
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    if not (corpus / "labels.json").exists():
+        pytest.skip("no corpus of labelled real pages beside the checkout")
+    for page in load_corpus(corpus, "home"):
+        marks = find_site_marks(page.html, page.base_url)
+        assert marks.site_code == (page.label.get("site_code") or ""), page.name
+        assert marks.icp.replace(" ", "") == unicodedata.normalize("NFKC", page.label.get("icp") or ""), page.name
+
+
+def test_marks_written_by_scripts_and_the_error_report_entry_are_found():
+    from govcheck.extract.marks import find_site_marks
+
+    html = (
+        "<html><body><div class='footer'>陕ICP备05001234号-1 陕公网安备 61050202000123号</div>"
+        "<script>document.write(unescape(\"%3Cscript src='http://dcs.conac.cn/js/27/000/0000/1.js'%3E%3C/script%3E\"));</script>"
+        "<script id='_jiucuo_' sitecode='6105000031' src='https://zfwzgl.www.gov.cn/exposure/jiucuo.js'></script>"
+        "</body></html>"
+    )
+    marks = find_site_marks(html, "http://www.nanyuan.gov.cn/")
+    assert (marks.site_code, marks.site_code_where) == ("6105000031", "script")
+    assert (marks.icp, marks.police) == ("陕ICP备05001234号-1", "陕公网安备61050202000123号")
+    assert marks.conac == "http://dcs.conac.cn/js/27/000/0000/1.js"
+    assert marks.error_report == "https://zfwzgl.www.gov.cn/exposure/jiucuo.js"
+    assert find_site_marks("<html><body><p>南塬县人民政府</p></body></html>", "http://x.gov.cn/") == type(marks)()

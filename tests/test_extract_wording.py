@@ -34,10 +34,18 @@ def shipped() -> tuple[Term, ...]:
     return terms
 
 
-def test_the_shipped_list_is_a_short_sample_with_corrections(shipped):
-    assert 3 <= len(shipped) <= 20
-    assert Term("中华人民共合国", "中华人民共和国") in shipped
+def test_the_shipped_list_has_a_correction_and_a_source_for_every_entry(shipped):
+    assert Term("中华人民共合国", "中华人民共和国") in shipped and Term("攻府", "政府") in shipped
     assert all(term.right and term.right != term.wrong for term in shipped)
+    lines = [line for line in (Path(__file__).resolve().parents[1] / "govcheck" / "data" / "serious_errors.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert len(lines) == len(shipped) and all(len(line.split("\t")) == 3 and line.split("\t")[2].strip() for line in lines)
+
+
+def test_a_list_line_may_name_its_source_after_the_right_wording(tmp_path):
+    own = tmp_path / "own.txt"
+    own.write_text("攻府\t政府\t铜川市通报 2019-02-25\n中华人民共合国 => 中华人民共和国\n", encoding="utf-8")
+    assert load_terms(own)[0] == (Term("攻府", "政府"), Term("中华人民共合国", "中华人民共和国"))
 
 
 def test_no_shipped_wrong_wording_is_the_right_wording_of_another(shipped):

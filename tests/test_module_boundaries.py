@@ -39,7 +39,9 @@ def private_uses(source: str, module: str) -> list[str]:
             if node.level:
                 base = ".".join([*module.split(".")[: -node.level], *([base] if base else [])])
             for alias in node.names:
-                if _private(alias.name):
+                # our own modules only: the downloader subclasses Scrapy's and needs its internals
+                # (govcheck.politeness, pinned with the Scrapy version it was written against)
+                if _private(alias.name) and base.split(".")[0] == "govcheck":
                     found.append((node.lineno, f"from {'.' * node.level}{node.module or ''} import {alias.name}"))
                 elif _is_package_module(f"{base}.{alias.name}"):
                     modules.add(alias.asname or alias.name)

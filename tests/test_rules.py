@@ -490,7 +490,7 @@ def test_naive_datetimes_are_utc_and_days_are_counted_in_beijing(profile):
 
 def test_home_entries_dated_after_the_monitoring_day_are_left_out(profile):
     # Read three days after the monitoring day: only what was there by then counts.
-    later_read = home(days_before(-3))
+    later_read = {**home(days_before(-3)), "fetched_at": AS_OF + timedelta(days=3)}
     later_read["entries"].append({"title": "旧闻", "url": "http://xczx.weinan.gov.cn/b.html", "date": days_before(15)})
     [finding] = evaluate_site(site(), [*probes(3, 0), later_read], AS_OF, profile)
     assert (finding.code, finding.evidence["age_days"]) == ("site.home.stale", 15)
@@ -498,7 +498,8 @@ def test_home_entries_dated_after_the_monitoring_day_are_left_out(profile):
 
 
 def test_a_home_page_with_only_later_entries_is_for_an_inspector(profile):
-    [finding] = evaluate_site(site(), [*probes(3, 0), home(days_before(-1))], AS_OF, profile)
+    read_later = {**home(days_before(-1)), "fetched_at": AS_OF + timedelta(days=1)}
+    [finding] = evaluate_site(site(), [*probes(3, 0), read_later], AS_OF, profile)
     assert finding.code == "site.home.review" and "晚于监测日2024-02-20" in finding.reason
 
 
@@ -551,11 +552,11 @@ def test_interaction_and_other_columns_are_never_stale(profile, column_type):
 
 
 def test_column_entries_dated_after_the_monitoring_day_are_left_out(profile):
-    later_read = column("工作动态", "动态要闻", days_before(-2))
+    later_read = {**column("工作动态", "动态要闻", days_before(-2)), "fetched_at": AS_OF + timedelta(days=2)}
     later_read["entries"].append({"title": "旧闻", "url": "http://x/", "date": days_before(20)})
     target, observations = site_with([later_read])
     assert codes(evaluate_site(target, observations, AS_OF, profile)) == ["site.columns.stale"]
-    target, observations = site_with([column("工作动态", "动态要闻", days_before(-2))])
+    target, observations = site_with([{**column("工作动态", "动态要闻", days_before(-2)), "fetched_at": AS_OF + timedelta(days=2)}])
     [finding] = evaluate_site(target, observations, AS_OF, profile)
     assert finding.code == "site.columns.review:工作动态" and "晚于监测日" in finding.reason
 

@@ -15,7 +15,7 @@ import yaml
 
 from govcheck.rules import Profile, assess, evaluate_account, evaluate_site, load_profile
 from govcheck.rules import read_column
-from test_rules import AS_OF, PROFILE_FILE, SHANGHAI, account, by_code, codes, column, days_before, home, manual, seen, site
+from test_rules import AS_OF, PROFILE_FILE, SHANGHAI, account, by_code, column, days_before, home, manual, seen, site
 
 
 @pytest.fixture(scope="module")

@@ -130,6 +130,10 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Any:
     # The node's environment names the store server, as on a production node; nothing else of ours.
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GOVCHECK_")}
     environment["GOVCHECK_MONGO_URI"] = uri
+    # and, as a node inspecting sites on the office's own network would, the networks its sites
+    # are on: the replicas' loopback (docs/deploy.md 6a); its Chromium stays on loopback too
+    for name in ("GOVCHECK_ALLOW_PRIVATE_ADDRESSES", "GOVCHECK_CHROMIUM_LOOPBACK_ONLY"):
+        environment[name] = os.environ[name]
     process, node = start_scrapyd(node_folder, environment)
     try:
         deployment = deploy(sources, node)

@@ -293,11 +293,13 @@ def test_home_pages_record_the_interaction_channels_they_link_to(crawled):
 def test_home_pages_are_opened_in_a_browser_only_when_their_html_shows_no_channel(crawled):
     # few-stale writes its 互动交流 menu entry by script; no-channel has none at all; section-down's
     # 公众参与 section proves none (its page does not load). form-only names none, but the page of
-    # its unknown navigation entry shows a message form: a channel, so no browser is needed
+    # its unknown navigation entry shows a message form: a channel, so no browser is needed;
+    # no-service, a portal, shows no entry to services (a menu written by script would not show)
     for site in manifest_sites():
         home = observations_of(crawled, site, "home")["home"]
         unproven = not site["expected_interaction_links"] and "expected_channel_page" not in site
-        shown_by_script = site.get("interaction_links_by_script") or unproven or "expected_channel_review" in site
+        no_service = site.get("expected_services") == "none"
+        shown_by_script = site.get("interaction_links_by_script") or unproven or "expected_channel_review" in site or no_service
         assert home["method"] == ("rendered" if shown_by_script else "generic"), site["slug"]
         assert (home.get("screenshot") is not None) == shown_by_script, site["slug"]
 
@@ -320,6 +322,60 @@ def test_a_site_with_no_interaction_channel_at_all_fails(crawled):
     assert finding["evidence"]["read_as"] == "rendered"  # the page as a browser shows it has none either
     assert finding["evidence"]["home_url"] == crawled["base_url"] + site["home"]
     assert (verdict_of(crawled, site["name"])["verdict"], verdict_of(crawled, site["name"])["labels"]) == ("不合格", "互动回应差")
+
+
+def test_a_portal_with_no_entry_to_services_fails_on_its_page_as_a_browser_shows_it(crawled):
+    site = site_named("no-service")
+    assert site["expected_services"] == "none" and site["category"] == "县级政府门户网站"
+    finding = finding_of(crawled, site, "site.services.none")
+    assert (finding["severity"], finding["label"], finding["evidence"]["entries"]) == ("veto", "服务不实用", [])
+    assert finding["evidence"]["read_as"] == "rendered" and finding["evidence"]["unclear"] == []
+    assert finding["evidence"]["home_url"] == crawled["base_url"] + site["home"]
+    assert [n["name"] for n in finding["evidence"]["navigation"]] == ["首页", "林业动态", "通知公告", "政策法规"]
+    assert (verdict_of(crawled, site["name"])["verdict"], verdict_of(crawled, site["name"])["labels"]) == ("不合格", "服务不实用")
+
+
+def test_portals_show_their_service_entry_and_departments_are_exempt(crawled):
+    for site in manifest_sites():
+        home = observations_of(crawled, site, "home")["home"]
+        codes = [f["code"] for f in site_findings(crawled, site) if f["code"].startswith("site.services")]
+        if site.get("expected_services") == "none":
+            continue
+        assert codes == [], site["slug"]
+        if site["category"].endswith("门户网站"):
+            assert home["services"]["entries"], site["slug"]
+    # a department whose home page offers no service entry passes: not required by its 网站类别
+    department = site_named("no-channel")
+    assert observations_of(crawled, department, "home")["home"]["services"]["entries"] == []
+    assert not [f for f in site_findings(crawled, department) if f["code"].startswith("site.services")]
+
+
+def test_a_hacked_page_with_hidden_gambling_links_fails_naming_each_technique(crawled):
+    site = site_named("hacked")
+    finding = finding_of(crawled, site, "site.security.bad_links")
+    assert (finding["severity"], finding["label"]) == ("veto", "存在暗链")
+    seen = [(link["url"], link["text"], link["techniques"], link["page_url"]) for link in finding["evidence"]["links"]]
+    home_url = crawled["base_url"] + site["home"]
+    assert seen == [(crawled["base_url"] + b["url"], b["text"], b["techniques"], home_url) for b in site["expected_bad_links"]]
+    assert all(link["element"].startswith("<a ") for link in finding["evidence"]["links"])
+    assert (verdict_of(crawled, site["name"])["verdict"], verdict_of(crawled, site["name"])["labels"]) == ("不合格", "存在暗链")
+
+
+def test_a_link_with_an_ambiguous_word_is_reviewed_never_failed(crawled):
+    site = site_named("lottery-link")
+    finding = finding_of(crawled, site, "site.security.review")
+    assert (finding["severity"], finding["label"]) == ("review", "疑似不良链接待人工复核")
+    assert "中国福利彩票" in finding["reason"] and finding["evidence"]["links"] == []
+    assert verdict_of(crawled, site["name"])["verdict"] == "待人工复核"
+
+
+def test_no_other_page_carries_a_bad_link(crawled):
+    for site in manifest_sites():
+        if site.get("expected_bad_links"):
+            continue
+        for kind in ("home", "column"):
+            for key, observation in observations_of(crawled, site, kind).items():
+                assert observation["bad_links"] == [], (site["slug"], key)
 
 
 def test_channels_named_as_real_sites_name_them_pass(crawled):

@@ -110,7 +110,7 @@ def card(created_at: str, **mblog: Any) -> dict[str, Any]:
                                       "user": {"id": int(UID), "screen_name": "渭南发布"}, **mblog}}
 
 
-def posts_of(*cards: dict[str, Any], reference: datetime = at("2024-02-23 21:00")) -> list[dict[str, Any]]:
+def posts_of(*cards: dict[str, Any], reference: datetime = at("2024-02-23 21:00")) -> list[dict[str, Any]]:  # noqa: B008 (a datetime is immutable)
     return read_posts({"cards": list(cards)}, UID, BASE, reference)[0]
 
 

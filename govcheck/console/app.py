@@ -114,7 +114,8 @@ def create_app(config: ConsoleConfig) -> ASGIApp:
         Middleware(SessionMiddleware, secret_key=config.secret, session_cookie="govcheck_console", same_site="strict"),
         Middleware(LoginRequired, required=config.login_required),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: console.error})
+    # starlette types a handler as taking any Exception, though it calls it with the class it is registered for
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: console.error})  # type: ignore[dict-item]
     return SecurityHeaders(app)  # outside Starlette's own error middleware: its 500 answers carry the headers too
 
 

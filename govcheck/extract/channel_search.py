@@ -66,6 +66,7 @@ __all__ = [
     "Candidate",
     "ChannelPage",
     "ChannelSearch",
+    "clickables",
     "combine_channel_pages",
     "merge_channel_searches",
     "news_urls",
@@ -169,7 +170,7 @@ def plan_channel_search(
     for entry in read_navigation(document, page_url):
         if not platform_word(entry.url, platform_hosts) and not understood(entry.url):
             navigation.setdefault(entry.url, entry)
-    for name, url, script, in_nav, image in _clickables(document, base_url):
+    for name, url, script, in_nav, image in clickables(document, base_url):
         if url and (word := platform_word(url, platform_hosts)):
             platforms.setdefault(url, (name, url, word))
             continue
@@ -233,7 +234,7 @@ def merge_channel_searches(parts: Sequence[ChannelSearch]) -> ChannelSearch:
     )
 
 
-def _clickables(document: Document, base_url: str) -> Iterator[tuple[str, str | None, str, bool, bool]]:
+def clickables(document: Document, base_url: str) -> Iterator[tuple[str, str | None, str, bool, bool]]:
     """``(name, url, script, in navigation, shows an image)`` of every link and clickable element
     of the page: ``url`` None when no plain address or script says where it goes, ``script``
     then what runs instead (its onclick or javascript: href). Form controls are read from the

@@ -40,7 +40,7 @@ _SCRIPT_URL = re.compile(
 def controls(root: etree._Element) -> list[etree._Element]:
     """The page's buttons, inputs, dropdown options and elements with a click handler or a
     ``data-href`` (links with an onclick among them), in page order."""
-    return _CONTROLS(root)  # type: ignore[no-any-return]
+    return _CONTROLS(root)
 
 
 def script_url(el: etree._Element, base_url: str) -> str | None:

@@ -48,6 +48,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -206,6 +207,8 @@ def _page_has_captcha(html: str) -> bool:
 
 def _json_problem(what: str, answer: Fetched) -> tuple[dict[str, Any] | None, str]:
     """The answer's JSON object, or the reason it cannot be used."""
+    if answer.status is None:
+        return None, f"{what}: {answer.error or 'no answer'}"
     if not 200 <= answer.status < 300:
         return None, f"{what}: {_http_reason(answer.status)}"
     body = answer.text.strip()
@@ -297,7 +300,7 @@ def _post(item: dict[str, Any], base_url: str) -> dict[str, Any]:
 
 
 def _hidden(item: dict[str, Any]) -> bool:
-    status = item.get("status") if isinstance(item.get("status"), dict) else {}
+    status = found if isinstance(found := item.get("status"), dict) else {}
     return bool(item.get("is_prohibited") or status.get("is_delete") or _int(status.get("private_status")))
 
 
@@ -327,7 +330,7 @@ def read_posts(
     names = []
     own_name = None
     for item in shown:
-        author = item.get("author") if isinstance(item.get("author"), dict) else {}
+        author = found if isinstance(found := item.get("author"), dict) else {}
         name = str(author.get("nickname") or "").strip()
         if name and name not in names:
             names.append(name)
@@ -426,7 +429,7 @@ def read_account(
 # -- reading one account -----------------------------------------------------------------
 
 
-def _settled(captured: dict[str, Fetched]) -> bool:
+def _settled(captured: Mapping[str, Fetched]) -> bool:
     """The post list arrived, or the profile says there is no such user: read soon."""
     return "posts" in captured or ("profile" in captured and profile_says_not_found(captured["profile"]))
 

@@ -165,7 +165,7 @@ class Document:
         """What ``compute`` gives, worked out once per page and ``key`` (a reader's name and arguments)."""
         if key not in self._remembered:
             self._remembered[key] = compute()
-        return self._remembered[key]  # type: ignore[no-any-return]
+        return self._remembered[key]
 
 
 def as_document(page: Document | str) -> Document:
@@ -436,5 +436,7 @@ _INDEX_FILE = re.compile(r"/(index|default)\.(s?html?|jsp|php|aspx?)$", re.I)
 
 def same_page(a: str, b: str) -> bool:
     """Whether two URLs show the same page: fragments, trailing slashes and index files aside."""
-    norm = lambda u: _INDEX_FILE.sub("/", urldefrag(u)[0]).rstrip("/")
+    def norm(url: str) -> str:
+        return _INDEX_FILE.sub("/", urldefrag(url)[0]).rstrip("/")
+
     return norm(a) == norm(b)

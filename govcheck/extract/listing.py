@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -533,7 +533,7 @@ def _select(root: etree._Element, selector: str) -> list[etree._Element]:
 def _page(state: State, items: list[_Item]) -> ListPage:
     entries = tuple(_entry(i) for i in items)
     dated = [e for e in entries if e.date is not None]
-    newest = max(dated, key=lambda e: e.date) if dated else None  # max keeps the first of equals
+    newest = max(dated, key=lambda e: cast(datetime, e.date)) if dated else None  # max keeps the first of equals
     return ListPage(state=state, entries=entries, newest=newest)
 
 

@@ -1,8 +1,8 @@
 """Everything the sites spider reads from one fetched page, in one call.
 
 The list and its dates, whether a script fills it, the navigation's columns, serious wording
-errors, interaction links and messages, and the page's links are all pure functions of the
-HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
+errors, interaction links and messages, the page's links, its bad links (安全), and a home
+page's service entries and 功能设计 marks are all pure functions of the HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
 (govcheck.parsing): the result is plain, picklable data. The page is parsed once
 (govcheck.extract.html.Document) and every reader is handed the parsed page.
 """
@@ -25,10 +25,13 @@ from govcheck.extract.interaction import (
     merge_channel_links,
     names_channel_section,
 )
+from govcheck.extract.bad_links import BadLink, find_bad_links
 from govcheck.extract.links import extract_links, is_outbound
 from govcheck.extract.listing import ListPage, extract_list
+from govcheck.extract.marks import SiteMarks, find_site_marks
 from govcheck.extract.navigation import NavigationEntry, discover_columns
 from govcheck.extract.pagination import MorePages, more_pages, oldest_first
+from govcheck.extract.services import ServiceSearch, find_service_entries, merge_service_searches
 from govcheck.extract.wording import Hit, Term, find_serious_errors, page_texts
 
 __all__ = [
@@ -61,6 +64,12 @@ class PageReading:
     # a column's list that runs from old to new and says it goes on over more pages: its newest
     # entries may be on a later page (pagination.oldest_first, pagination.more_pages)
     more_pages: MorePages | None
+    # home pages only: the service entries, navigation and unclear places (服务不实用 (1))
+    services: ServiceSearch | None = None
+    # links whose words or host are gambling, porn or violence, shown or hidden (安全 links)
+    bad_links: tuple[BadLink, ...] = ()
+    # home pages only: 网站标识码, ICP, 公安备案, 党政机关网站标识, 找错 (功能设计)
+    marks: SiteMarks | None = None
 
 
 def read_page(
@@ -75,11 +84,13 @@ def read_page(
     interaction_column: bool = False,
     navigation: bool = False,
     platform_hosts: Collection[str] = (),
+    portal_hosts: Collection[str] = (),
 ) -> PageReading:
     """What the sites spider reads from one page (``page``: the HTML, or the page already parsed)
     fetched from ``url``: each reader is handed the page parsed once.
 
-    ``platform_hosts``: the profile's words of unified platforms' hosts (12345, liuyan…)."""
+    ``platform_hosts``: the profile's words of unified platforms' hosts (12345, liuyan…);
+    ``portal_hosts``: those of 政务服务网 portals (zwfw…)."""
     document = as_document(page)
     listed = extract_list(document, url, as_of, selector, home=home)
     news = news_urls(listed)
@@ -102,6 +113,9 @@ def read_page(
         messages=extract_messages(document, url, read_at) if interaction_column else None,
         links=tuple(extract_links(document, url)),
         more_pages=more_pages(document, url) if not home and listed.state == "entries" and oldest_first(listed) else None,
+        services=find_service_entries(document, url, portal_hosts=portal_hosts, news=news) if home else None,
+        bad_links=find_bad_links(document, url, news=news),
+        marks=find_site_marks(document, url) if home else None,
     )
 
 
@@ -145,6 +159,7 @@ def with_frames(
     *,
     home: bool = False,
     platform_hosts: Collection[str] = (),
+    portal_hosts: Collection[str] = (),
 ) -> PageReading:
     """A rendered page's reading with what its frames show (``(url, html)``, html None when the
     browser could not give it): page.content() holds the main frame only, and a list, a menu or
@@ -157,7 +172,11 @@ def with_frames(
     frames = [(url, None if html is None else as_document(html)) for url, html in frames]
     channels = ChannelLinks(reading.interaction_links, reading.interaction_unresolved)
     search = reading.channel_search
+    services = reading.services
     if home:
+        services = merge_service_searches(
+            [services or ServiceSearch((), (), ()), *(find_service_entries(html, url, portal_hosts=portal_hosts) for url, html in _frame_documents(frames))]
+        )
         channels = merge_channel_links([channels, channel_links_in_frames(frames)])
         search = None
         if not names_a_write_in_channel(channels.found):
@@ -173,6 +192,9 @@ def with_frames(
         interaction_links=channels.found,
         interaction_unresolved=channels.unresolved,
         channel_search=search,
+        services=services,
+        # a frame's links are the page's: a hidden link in a frame is hidden from its visitors too
+        bad_links=(*reading.bad_links, *(link for url, html in _frame_documents(frames) for link in find_bad_links(html, url))),
     )
 
 

@@ -457,7 +457,7 @@ def read_getmsg(text: str) -> JsonAnswer:
 
 
 def _message_posts(message: dict[str, Any]) -> list[dict[str, Any]]:
-    info = message.get("comm_msg_info") if isinstance(message.get("comm_msg_info"), dict) else {}
+    info = found if isinstance(found := message.get("comm_msg_info"), dict) else {}
     when = _epoch(info.get("datetime"))
     base_id = str(info.get("id") or "")
     article = message.get("app_msg_ext_info")

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -389,6 +390,10 @@ class SourceChain:
         return any(r.complete for r in self.results) or not self.pending
 
 
+def _source_failed(name: str, reason: str) -> SourceResult:
+    return SourceResult(name, error=redact_text(reason))
+
+
 def read_sources(target: Target, sources: list[Source]) -> Generator[Fetch, Fetched, SourceChain]:
     """Asks the sources in order until one gives a definite answer (see the module docstring)."""
     chain = SourceChain(sources, target)
@@ -401,7 +406,7 @@ def read_sources(target: Target, sources: list[Source]) -> Generator[Fetch, Fetc
         # a source's bug must not lose the account: the next sources are asked
         chain.record((yield from guarded(
             source.read(target),
-            lambda reason, name=source.name: SourceResult(name, error=redact_text(reason)),
+            partial(_source_failed, source.name),
             f"wechat source {source.name} on {target.name or target.account_id}",
         )))
     return chain

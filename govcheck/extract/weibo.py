@@ -293,7 +293,7 @@ def _post(mblog: dict[str, Any], base_url: str, reference: datetime) -> dict[str
         "pinned": is_pinned(mblog),
     }
     if isinstance(repost_of, dict):
-        author = repost_of.get("user") if isinstance(repost_of.get("user"), dict) else {}
+        author = found if isinstance(found := repost_of.get("user"), dict) else {}
         post["repost_of"] = str(author.get("screen_name") or "")  # empty: the original was deleted
     if created_at and not _ABSOLUTE.match(created_at):
         post["time_read_against"] = reference  # a relative form: the server's clock it was written against
@@ -310,7 +310,7 @@ def read_posts(
         mblog = card.get("mblog")
         if _int(card.get("card_type")) != 9 or not isinstance(mblog, dict):
             continue
-        user = mblog.get("user") if isinstance(mblog.get("user"), dict) else {}
+        user = found if isinstance(found := mblog.get("user"), dict) else {}
         if user.get("id") is not None and str(user["id"]) != uid:
             continue  # another account's post shown in the list
         name = str(user.get("screen_name") or "").strip()

@@ -99,7 +99,8 @@ def load_terms(path: str | Path | None = None) -> tuple[tuple[Term, ...], str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        parts = re.split(r"\t+|\s*=>\s*", line, maxsplit=1)
+        # wrong, right and its source (a tab apart), or "wrong => right"
+        parts = re.split(r"\t+", line, maxsplit=2) if "\t" in line else re.split(r"\s*=>\s*", line, maxsplit=1)
         wrong, right = _normalised(parts[0]), (parts[1].strip() if len(parts) > 1 else "")
         if len(wrong) < 2:
             raise WordListError(f"serious-error word list {name}, line {number}: the wrong wording {line!r} is too short")

@@ -291,7 +291,7 @@ def rule_text(rule: Any) -> str:
     if not isinstance(rule, Mapping):
         return ""
     code = str(rule.get("code") or "").split(":", 1)[0]
-    threshold = rule.get("threshold") if isinstance(rule.get("threshold"), Mapping) else {}
+    threshold = found if isinstance(found := rule.get("threshold"), Mapping) else {}
     family = next((prefix for prefix in RULE_WORDS if code == prefix or code.startswith(f"{prefix}.")), None)
     if family is not None:
         try:
@@ -344,6 +344,9 @@ RULE_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         f"监测时间点前{duration_text(t['window'])}内的留言超过{duration_text(t['reply_within'])}未回复，或网站没有可用的互动渠道"
     ),
     "site.wording.serious": lambda t: f"页面出现严重表述错误（词表：{value_text(t['word_lists'])}）",
+    "site.services": lambda t: "须提供办事服务的网站，首页及其导航中没有办事服务入口",
+    "site.security.future_dates": lambda t: "列表信息的发布日期晚于页面读取时间",
+    "site.security": lambda t: f"页面链接指向赌博、色情、暴力等不良内容（含隐藏的暗链；词表：{t.get('list', '')}）",
     "site.links.broken": lambda t: f"每个不可用链接扣{value_text(t['points_per_link'])}分，最多扣{value_text(t['max_points'])}分",
     "media.not_found": lambda t: "平台上找不到该账号",
     "media.found": lambda t: "平台上找不到该账号",

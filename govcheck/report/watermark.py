@@ -63,7 +63,7 @@ def stamp_document(path: Path, text: str) -> None:
     run = marked.add_run(words)
     run.bold, run.font.size, run.font.color.rgb = True, Pt(16), RGBColor.from_string(RED)
     document.core_properties.title = f"【{MARK}】{document.core_properties.title or ''}"
-    document.save(path)
+    document.save(str(path))
 
 
 BANNER_STYLE = (

@@ -13,6 +13,8 @@ Where each indicator lives:
 - ``interaction``: 互动回应差 (1) channels, with the proof of absence, and (2) messages
 - ``wording``: 严重表述错误
 - ``links``: 网站可用性 (broken links)
+- ``services``: 服务不实用 (1) no service entry, with the proof of absence
+- ``security``: 安全 links (gambling, porn, violence; shown or hidden) and later dates (伪造发稿日期?)
 - ``websites``: every website finding together (:func:`evaluate_site`), and the spider's one
   question to the rules (:func:`counts_against`)
 - ``account_state`` and ``accounts``: the new-media rules over the merged observations of an account
@@ -45,6 +47,8 @@ from govcheck.rules.profile import (
     load_profile,
     profile_reference,
 )
+from govcheck.rules.security import bad_link_findings, future_date_findings
+from govcheck.rules.services import service_findings, services_required
 from govcheck.rules.verdict import assess, score_of, verdict_of
 from govcheck.rules.websites import column_findings, counts_against, evaluate_site
 from govcheck.rules.wording import serious_error_findings
@@ -65,6 +69,7 @@ __all__ = [
     "assess",
     "availability_findings",
     "available_profiles",
+    "bad_link_findings",
     "blank_column_findings",
     "check_messages",
     "column_findings",
@@ -72,6 +77,7 @@ __all__ = [
     "evaluate_account",
     "evaluate_site",
     "found_findings",
+    "future_date_findings",
     "home_page_findings",
     "interaction_findings",
     "link_findings",
@@ -84,6 +90,8 @@ __all__ = [
     "rename_findings",
     "score_of",
     "serious_error_findings",
+    "service_findings",
+    "services_required",
     "site_interaction_findings",
     "stale_column_findings",
     "unreadable_column_findings",

@@ -193,6 +193,7 @@ def update_findings(target: Mapping[str, Any], state: AccountState, as_of: datet
     if age > rules["days"] and latest_from and latest_from["field"] == "latest_original_at":
         # Only an inspector's original is that late, and the post lists missed it: what came
         # after it is unrecorded, so the account is not shown to be without updates.
+        assert latest is not None  # it has an age
         reason = rules["reasons"]["original_only"].format(
             source=latest_from["source"], latest=calendar_date(latest, profile).isoformat(),
             as_of=as_of.date().isoformat(), days=rules["days"],
@@ -257,8 +258,9 @@ def _latest_post_until(
     """
     recorded, later = latest_until([state.latest_post_at], as_of, profile)
     if recorded is not None:
-        latest, read_at, basis = recorded, state.read_at.get("latest_post_at"), "latest_post_at"
-        latest_from = {"field": basis, "source": state.taken_from.get(basis, "")}
+        latest: datetime | None = recorded
+        read_at, basis = state.read_at.get("latest_post_at"), "latest_post_at"
+        latest_from: dict[str, str] | None = {"field": basis, "source": state.taken_from.get(basis, "")}
     else:
         # by date, pinned posts included: pinning moves a post to the top, not its date
         times = (p.get("time") for p in state.posts or ())

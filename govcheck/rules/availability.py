@@ -21,11 +21,11 @@ from govcheck.rules.profile import Profile
 
 
 def availability_findings(
-    target: Mapping[str, Any], probes: Sequence[ObservationLike], as_of: datetime, profile: Profile
+    target: Mapping[str, Any], observed: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[Finding]:
     """站点无法访问: the week's failure ratio when measured, else what a one-shot round can say."""
     rules = profile.section("websites", "availability")
-    probes = [as_observation(p, ProbeObservation) for p in probes]
+    probes = [as_observation(p, ProbeObservation) for p in observed]
     visits = [p for p in probes if isinstance(p.ok, bool)]
     # A probe without ok is no visit: the site refused us (a crawler block, a rate limit), which
     # says nothing about whether visitors reach it. Kept in the evidence with why.

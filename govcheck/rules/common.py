@@ -15,10 +15,10 @@ profile's time zone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from govcheck.observations import OBSERVATION_KINDS, Observation
 from govcheck.rules.profile import Profile
@@ -29,7 +29,9 @@ ObservationLike = Observation | Mapping[str, Any]
 KindOfObservation = TypeVar("KindOfObservation", bound=Observation)
 
 Severity = Literal["veto", "deduct", "note", "review"]
-Verdict = Literal["合格", "不合格", "待人工复核"]
+# a verdict as the notice prints it: the profile's ``verdicts`` texts (national-2019: 合格,
+# 不合格, 待人工复核; an office's profile may word them otherwise)
+Verdict = str
 
 # how many evidence items of a long list (entries, posts) a finding keeps
 EVIDENCE_ITEMS = 5
@@ -74,6 +76,10 @@ class Assessment:
 # -- time: naive = UTC, calendar dates in the profile's time zone ---------------------------------
 
 
+@overload
+def instant(value: datetime) -> datetime: ...
+@overload
+def instant(value: Any) -> datetime | None: ...
 def instant(value: Any) -> datetime | None:
     """An aware datetime from what the store returns (naive datetimes are UTC, as pymongo's)."""
     if value is None or value == "":
@@ -88,6 +94,10 @@ def instant(value: Any) -> datetime | None:
     return None
 
 
+@overload
+def calendar_date(value: date, profile: Profile) -> date: ...
+@overload
+def calendar_date(value: Any, profile: Profile) -> date | None: ...
 def calendar_date(value: Any, profile: Profile) -> date | None:
     """The calendar date of a moment in the profile's time zone (a bare date is taken as is)."""
     if isinstance(value, date) and not isinstance(value, datetime):
@@ -96,6 +106,10 @@ def calendar_date(value: Any, profile: Profile) -> date | None:
     return moment.astimezone(profile.timezone).date() if moment else None
 
 
+@overload
+def local(value: datetime, profile: Profile) -> datetime: ...
+@overload
+def local(value: Any, profile: Profile) -> datetime | None: ...
 def local(value: Any, profile: Profile) -> datetime | None:
     """A moment in the profile's time zone, for evidence."""
     moment = instant(value)
@@ -169,7 +183,7 @@ def as_observation(observation: ObservationLike, kind: type[KindOfObservation]) 
         return observation
     if isinstance(observation, Observation):
         raise TypeError(f"a {observation.kind} observation where a {kind.__name__} was expected")
-    named = OBSERVATION_KINDS.get(observation.get("kind"))  # a home page where a page is asked for…
+    named = OBSERVATION_KINDS.get(str(observation.get("kind")))  # a home page where a page is asked for…
     return (named if named is not None and issubclass(named, kind) else kind).from_document(observation)  # type: ignore[return-value]
 
 

@@ -65,6 +65,7 @@ def home_page_findings(
     if age > rules["stale_days"] and home.render_error:
         # the page may show newer news in a browser, and ours could not open it
         evidence["render_error"] = home.render_error
+        assert newest is not None  # it has an age
         return review(reasons["render_failed"].format(url=url, date=calendar_date(newest, profile).isoformat(), error=home.render_error), evidence)
     if age > rules["stale_days"]:
         severity, points = judged(profile, rules)

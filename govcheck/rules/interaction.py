@@ -65,7 +65,9 @@ def check_messages(messages: Iterable[Mapping[str, Any]], as_of: datetime, profi
     day = calendar_date(normalised_as_of(as_of, profile), profile)
     window_start = day - relativedelta(**dict(rules["window"]))
     overdue_before = day - relativedelta(**dict(rules["reply_within"]))
-    overdue, unknown, considered = [], [], 0
+    overdue: list[dict[str, Any]] = []
+    unknown: list[dict[str, Any]] = []
+    considered = 0
     for message in messages:
         asked = calendar_date(message.get("asked"), profile)
         if asked is None or message.get("invalid") or not window_start <= asked <= day:
@@ -93,7 +95,7 @@ def _interaction_threshold(profile: Profile) -> dict[str, Any]:
 def site_interaction_findings(
     target: Mapping[str, Any],
     homes: Sequence[ObservationLike],
-    columns: Sequence[ObservationLike],
+    column_observations: Sequence[ObservationLike],
     as_of: datetime,
     profile: Profile,
 ) -> list[Finding]:
@@ -114,7 +116,7 @@ def site_interaction_findings(
     rules = profile.section("websites", "interaction")
     threshold = _interaction_threshold(profile)
     severity, points = judged(profile, rules)
-    columns = [as_observation(o, ColumnObservation) for o in columns]
+    columns = [as_observation(o, ColumnObservation) for o in column_observations]
     channels = [o for o in columns if o.column_type == INTERACTION_TYPE]
     registered = [c for c in target.get("columns") or [] if c.get("type") == INTERACTION_TYPE]
     if channels or registered:
@@ -125,7 +127,7 @@ def site_interaction_findings(
         # Not read, or read without its content showing (a page built by script): "none" would
         # not be proven, and the home page's own review already says why.
         return []
-    evidence = {
+    evidence: dict[str, Any] = {
         "home_url": home.url,
         "fetched_at": local(home.fetched_at, profile),
         "registered_interaction_columns": [],
@@ -154,7 +156,7 @@ def site_interaction_findings(
     if named:
         reasons.append(rules["reasons"]["channel_broken"].format(urls="、".join(link.get("url", "") for link in named)))
     if unresolved:
-        unnamed = {"unnamed image": "无文字图片链接", "frame": "内嵌页面"}
+        unnamed: dict[Any, str] = {"unnamed image": "无文字图片链接", "frame": "内嵌页面"}
         listed = "、".join(f"{u.get('name') or unnamed.get(u.get('why'), '无文字链接')}（{u.get('target', '')}）" for u in unresolved)
         reasons.append(rules["reasons"]["channel_unresolved"].format(links=listed))
     if not reasons:
@@ -221,7 +223,7 @@ def _message_findings(channels: Sequence[ColumnObservation], as_of: datetime, pr
             reasons.append(rules["reasons"]["no_messages"].format(column=name, url=url))
             continue
         check = check_messages(observation.messages or [], as_of, profile)
-        column_evidence = {
+        column_evidence: dict[str, Any] = {
             "column": name,
             "url": url,
             "fetched_at": local(observation.fetched_at, profile),
@@ -238,7 +240,7 @@ def _message_findings(channels: Sequence[ColumnObservation], as_of: datetime, pr
             reasons.append(rules["reasons"]["unknown_replies"].format(column=name, url=url, count=len(check.unknown)))
     if overdue_columns:
         severity, points = judged(profile, rules)
-        evidence = {"columns": overdue_columns, "unanswered_count": sum(len(c["unanswered"]) for c in overdue_columns)}
+        evidence: dict[str, Any] = {"columns": overdue_columns, "unanswered_count": sum(len(c["unanswered"]) for c in overdue_columns)}
         return [new_finding(profile, rules["codes"]["unanswered"], rules["labels"]["unanswered"], severity, threshold, as_of, evidence, points=points)]
     if reasons:
         evidence = {"columns": unknown_columns}

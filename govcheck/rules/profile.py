@@ -62,7 +62,8 @@ class ColumnType:
         """The threshold date: a newest entry dated before it is stale (None: not checked)."""
         if self.stale_after is None:
             return None
-        return day - relativedelta(**dict(self.stale_after))
+        # relativedelta's stubs type its keywords by its first positional parameters (dt1, dt2)
+        return day - relativedelta(**dict(self.stale_after))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -487,6 +488,7 @@ REQUIRED: tuple[tuple[str, Check], ...] = (
     ("websites.links.severity", _severity),
     ("websites.links.max_points", _number),
     ("websites.links.label", _text),
+    ("websites.links.checked_per_site", _count),
     ("websites.interaction.codes.unanswered", _text),
     ("websites.interaction.codes.no_channel", _text),
     ("websites.interaction.codes.review", _text),
@@ -575,7 +577,56 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     # what a server error on every try is worth; without it review (never a false 不合格)
     ("new_media.interaction.server_error", lambda v: "" if v in SERVER_ERROR_OUTCOMES else
      f"expected one of {', '.join(SERVER_ERROR_OUTCOMES)}"),
+    # 服务不实用 (1); a profile without it does not check it (govcheck.rules.services)
+    ("websites.services", lambda v: _section_problem(v, SERVICES_KEYS)),
+    # proof of absence of 服务不实用: the fewest named navigation entries (2 without it)
+    ("websites.services.navigation_min_entries", _count),
+    # 安全 links and later dates; a profile without it does not check them (govcheck.rules.security)
+    ("websites.security", lambda v: _section_problem(v, SECURITY_KEYS)),
 )
+
+# what websites.security must hold when present
+SECURITY_KEYS: tuple[tuple[str, Check], ...] = (
+    ("list", _text),
+    ("codes.bad_links", _text),
+    ("codes.review", _text),
+    ("codes.future_dates", _text),
+    ("severity", _severity),
+    ("labels.hidden", _text),
+    ("labels.shown", _text),
+    ("labels.review", _text),
+    ("labels.future_dates", _text),
+    ("reasons.ambiguous", _text),
+    ("reasons.future_dates", _text),
+)
+
+# what websites.services must hold when present: key path → check
+SERVICES_KEYS: tuple[tuple[str, Check], ...] = (
+    ("codes.none", _text),
+    ("codes.review", _text),
+    ("severity", _severity),
+    ("labels.none", _text),
+    ("labels.review", _text),
+    ("portal_hosts", lambda v: "" if isinstance(v, list) and all(isinstance(w, str) and w for w in v) else "expected a list of words"),
+    ("offered_by_category", _mapping),
+    ("reasons.entries_broken", _text),
+    ("reasons.not_rendered", _text),
+    ("reasons.no_navigation", _text),
+    ("reasons.unclear", _text),
+)
+
+
+def _section_problem(value: Any, keys: tuple[tuple[str, Check], ...]) -> str:
+    """The first problem of a section that must hold ``keys`` (empty when none)."""
+    if not isinstance(value, dict):
+        return "expected a mapping"
+    for dotted, check in keys:
+        present, found = _lookup(value, dotted)
+        if not present:
+            return f"missing key {dotted}"
+        if wrong := check(found):
+            return f"{dotted}: {wrong}"
+    return ""
 
 
 def _lookup(data: Any, dotted: str) -> tuple[bool, Any]:

@@ -17,6 +17,8 @@ from govcheck.rules.freshness import home_page_findings, stale_column_findings
 from govcheck.rules.interaction import site_interaction_findings
 from govcheck.rules.links import link_findings
 from govcheck.rules.profile import Profile
+from govcheck.rules.security import bad_link_findings, future_date_findings
+from govcheck.rules.services import service_findings, shows_no_service_entry
 from govcheck.rules.wording import serious_error_findings
 
 
@@ -32,6 +34,9 @@ def evaluate_site(
         *home_page_findings(target, homes, as_of, profile),
         *column_findings(target, columns, as_of, profile, homes),
         *site_interaction_findings(target, homes, columns, as_of, profile),
+        *(service_findings(target, homes, as_of, profile) if "services" in profile.section("websites") else []),
+        *(bad_link_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
+        *(future_date_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *link_findings(target, [*homes, *columns], as_of, profile),
     ]
 
@@ -64,10 +69,12 @@ def column_findings(
 
 def counts_against(
     target: Mapping[str, Any], page: ObservationLike, as_of: datetime, profile: Profile
-) -> Literal["stale", "blank"] | None:
+) -> Literal["stale", "blank", "no service"] | None:
     """Whether one reading of a home or column page counts against its site under the round's
     profile, and why: ``stale`` (首页不更新 fails the site; a column reads stale for 栏目不更新),
-    ``blank`` (a column reads blank for 空白栏目), or None.
+    ``blank`` (a column reads blank for 空白栏目), ``no service`` (a home page showing no entry
+    to the services its site must offer: 服务不实用; said before ``stale``, as a browser's reading
+    answers both), or None.
 
     The spider asks it of a page read as fetched, to decide whether to look again where a
     browser may show more (or a list's last page); what the round finally concludes is the
@@ -75,6 +82,8 @@ def counts_against(
     """
     as_of = normalised_as_of(as_of, profile)
     if kind_of(page) == HomeObservation.kind:
+        if "services" in profile.section("websites") and shows_no_service_entry(target, page, profile):
+            return "no service"
         findings = home_page_findings(target, [page], as_of, profile)
         return "stale" if any(f.severity in ("veto", "deduct") for f in findings) else None
     column = as_observation(page, ColumnObservation)

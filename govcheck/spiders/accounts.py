@@ -24,12 +24,14 @@ import asyncio
 import random
 from collections.abc import AsyncIterator, Generator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from govcheck.config import AccountsConfig, or_profile
 from govcheck.extract.account_entry import EntryCheck, read_interaction
 from govcheck.extract.reading import Fetch, Fetched, Observing
 from govcheck.fetch_errors import describe_failure
@@ -91,6 +93,11 @@ class AccountSpider(RoundSpider):
     def load_targets(self) -> list[dict[str, Any]]:
         return [t for t in super().load_targets() if t.get("platform") == self.platform]
 
+    @cached_property
+    def accounts_config(self) -> AccountsConfig:
+        """What every account spider reads of the settings, read once (govcheck.config)."""
+        return AccountsConfig.from_settings(self.settings)
+
     async def start(self) -> AsyncIterator[Any]:
         accounts = self.load_targets()
         self.target_keys = [a["key"] for a in accounts]
@@ -136,8 +143,8 @@ class AccountSpider(RoundSpider):
         return EntryCheck(
             tries=self.entry_tries,
             pause=self.entry_pause,
-            gone_texts=tuple(self.settings.getlist("INTERACTION_ERROR_TEXTS")),
-            busy_texts=tuple(self.settings.getlist("INTERACTION_BUSY_TEXTS")),
+            gone_texts=self.accounts_config.interaction_error_texts,
+            busy_texts=self.accounts_config.interaction_busy_texts,
             builtin=self.interaction_builtin,
         )
 
@@ -150,7 +157,7 @@ class AccountSpider(RoundSpider):
     def entry_pause(self) -> float:
         """Seconds between two tries of an entry: the profile's, unless a test or demo sets it."""
         rules = self.profile.section("new_media", "interaction")
-        return self.setting_or("GOVCHECK_INTERACTION_RETRY_PAUSE", rules.get("pause_seconds", 0))
+        return or_profile(self.accounts_config.interaction_retry_pause, rules.get("pause_seconds", 0))
 
     # -- the fetch loop ----------------------------------------------------------------------
 
@@ -185,7 +192,7 @@ class AccountSpider(RoundSpider):
             yield output
 
     async def on_failure(self, failure: Failure) -> AsyncIterator[scrapy.Request | ObservationItem]:
-        async for output in self.advance(failure.request.meta[VISIT], self.not_fetched(failure)):
+        async for output in self.advance(failure.request.meta[VISIT], self.not_fetched(failure)):  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
             yield output
 
     def fetched(self, response: Response) -> Fetched:
@@ -202,6 +209,6 @@ class AccountSpider(RoundSpider):
 
     def not_fetched(self, failure: Failure) -> Fetched:
         """What a reader is sent when no answer came (our timeout, the network, a redirect loop…)."""
-        request = failure.request
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         return Fetched(url=request.url, error=describe_failure(failure), received_at=self.now(),
                        retries=request.meta[RETRIES])

@@ -58,6 +58,8 @@ class RoundSpider(scrapy.Spider):
         self.run_id = run or new_run_id()
         # targets with at least one stored observation (the classification pipeline adds them)
         self.observed_target_keys: set[str] = set()
+        # why the store refused a write, when it did (govcheck.pipelines); the crawl then stops
+        self.store_failure = ""
 
     @property
     def store(self) -> Store:
@@ -83,10 +85,6 @@ class RoundSpider(scrapy.Spider):
         self.targets = {t["key"]: t for t in targets}
         self.target_keys = list(self.targets)
         return targets
-
-    def setting_or(self, name: str, default: float) -> float:
-        value = self.settings.get(name)
-        return float(default if value is None else value)
 
     @staticmethod
     def now() -> datetime:

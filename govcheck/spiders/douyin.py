@@ -38,6 +38,7 @@ import asyncio
 import json
 import os
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +49,7 @@ from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from govcheck.config import DouyinConfig
 from govcheck.credentials import secret_value
 from govcheck.extract import douyin
 from govcheck.extract.reading import Fetch, Fetched, Observing, Render
@@ -139,11 +141,16 @@ class DouyinSpider(AccountSpider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         # This crawler's pace (a DOWNLOAD_DELAY given on the command line still wins).
-        settings.set("DOWNLOAD_DELAY", settings.getfloat("DOUYIN_DOWNLOAD_DELAY", 3.0), priority="spider")
+        settings.set("DOWNLOAD_DELAY", DouyinConfig.from_settings(settings).download_delay, priority="spider")
+
+    @cached_property
+    def config(self) -> DouyinConfig:
+        """The spider's settings, read once (govcheck.config)."""
+        return DouyinConfig.from_settings(self.settings)
 
     @property
     def base_url(self) -> str:
-        return str(self.settings.get("DOUYIN_BASE_URL") or "https://www.douyin.com").rstrip("/")
+        return self.config.base_url
 
     def observe(self, account: dict[str, Any]) -> Observing:
         return douyin.observe(douyin.Target(
@@ -165,7 +172,7 @@ class DouyinSpider(AccountSpider):
             "playwright_context": CONTEXT_NAME,
             "playwright_context_kwargs": self.context_kwargs(),
             "playwright_page_init_callback": self.attach_capture,
-            "playwright_page_methods": [PageMethod(wait_for_answers, capture, self.setting_or("DOUYIN_CAPTURE_TIMEOUT", 20))],
+            "playwright_page_methods": [PageMethod(wait_for_answers, capture, self.config.capture_timeout)],
             CAPTURE: capture,
         })
         return request
@@ -182,7 +189,7 @@ class DouyinSpider(AccountSpider):
 
     def not_fetched(self, failure: Failure) -> Fetched:
         fetched = super().not_fetched(failure)
-        capture: PageCapture | None = failure.request.meta.get(CAPTURE)
+        capture: PageCapture | None = failure.request.meta.get(CAPTURE)  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
         return capture.into(fetched) if capture else fetched
 
     # -- operator browser state ------------------------------------------------------------

@@ -35,7 +35,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from playwright.async_api import Error as PlaywrightError
@@ -47,6 +49,7 @@ from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from govcheck.charset import DecodedPage, decode_page
+from govcheck.config import SitesConfig, or_profile
 from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
 from govcheck.extract.links import answered, is_outbound, link_outcome, reached_by_name
@@ -56,12 +59,18 @@ from govcheck.extract.listing import ListEntry, ListPage
 from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
+from govcheck.extract.bad_links import bad_link_record, find_bad_links
+from govcheck.extract.marks import marks_record
+from govcheck.extract.services import service_record
 from govcheck.extract.wording import load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
-from govcheck.observations import PageObservation
+from govcheck.observations import HomeObservation, PageObservation
 from govcheck.network import NetworkWitness
 from govcheck.parsing import PageReader, PageReadFailed, pool_size
+from govcheck.distributed import round_prefix
+from govcheck.link_answers import LinkAnswers
+from govcheck.politeness import HOLDS_HOST, REQUEST_KIND, download_now
 from govcheck.rules import INTERACTION_TYPE, counts_against
 from govcheck.policy_middleware import SAME_HOST_AS, SAME_SITE_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
@@ -74,6 +83,12 @@ from govcheck.targets import url_problem
 # Error answers reach the callbacks (they are evidence); 3xx stay with the redirect middleware
 # so that redirect loops end as such.
 ERROR_STATUSES = list(range(400, 600))
+# Priorities in the scheduler and in a host's queue: availability probes first, link checks
+# last (the pages before them lead to more requests of the site); the rest 0.
+PROBE_PRIORITY = 10
+LINK_PRIORITY = -10
+# Answers to HEAD that say the server does not do HEAD (not that the link is broken).
+HEAD_REFUSED = (405, 501)
 
 
 def unfetchable(problem: str) -> str:
@@ -152,6 +167,11 @@ class SitesSpider(RoundSpider):
     # A site's probes of the round follow one another (follow_probe); the probes job makes one a run.
     spaces_probes = True
 
+    @cached_property
+    def config(self) -> SitesConfig:
+        """The spider's settings, read once (govcheck.config)."""
+        return SitesConfig.from_settings(self.settings)
+
     async def start(self) -> AsyncIterator[Any]:
         sites = self.load_targets()
         self.prepare_probes()
@@ -174,9 +194,9 @@ class SitesSpider(RoundSpider):
     def prepare_probes(self) -> None:
         """The probes' timeout and spacing, and the witness of our own network for those that fail."""
         availability = self.profile.section("websites", "availability")
-        self.probe_timeout = self.setting_or("GOVCHECK_PROBE_TIMEOUT", availability["probe_timeout_seconds"])
+        self.probe_timeout = or_profile(self.config.probe_timeout, availability["probe_timeout_seconds"])
         self.probe_count = int(availability["probe_count"])
-        self.probe_interval = self.setting_or("GOVCHECK_PROBE_INTERVAL", self.profile.probe_interval_seconds)
+        self.probe_interval = or_profile(self.config.probe_interval, self.profile.probe_interval_seconds)
         self.network = NetworkWitness(self.crawler, self.now)
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)  # probes read headers only
         self.waiting_probes: set[asyncio.Task[None]] = set()
@@ -198,7 +218,9 @@ class SitesSpider(RoundSpider):
 
     async def probe_later(self, site: dict[str, Any], number: int) -> None:
         await asyncio.sleep(self.probe_interval)
-        self.crawler.engine.crawl(self.probe_request(site, number))
+        request = self.probe_request(site, number)
+        assert isinstance(request, Request)  # its URL was fetched for the probe before
+        self.crawler.engine.crawl(request)
 
     def wait_for_probes(self) -> None:
         """Keeps the crawl open while a probe waits for its time (Scrapy's spider_idle)."""
@@ -217,11 +239,16 @@ class SitesSpider(RoundSpider):
             "download_timeout": self.probe_timeout,
             "dont_retry": True,  # each probe is one visit, as the indicator counts them
             "handle_httpstatus_list": ERROR_STATUSES,
+            REQUEST_KIND: "probe",
         }
         problem = url_problem(site["url"])
         if problem:  # our register's fault, not the site's: no visit (ok None), with why
             return self.probe_observation(meta, ok=None, status=None, error=unfetchable(problem))
-        return scrapy.Request(site["url"], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, meta=meta)
+        # Probes go first, in the scheduler and in their host's queue: a visit is made when it is
+        # due, not after the pages queued for the same host.
+        return scrapy.Request(
+            site["url"], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, meta=meta, priority=PROBE_PRIORITY
+        )
 
     def parse_probe(self, response: Response) -> ObservationItem:
         self.follow_probe(response.meta)
@@ -242,13 +269,14 @@ class SitesSpider(RoundSpider):
         """No answer: a failed visit if another server answered us meanwhile, else no visit (our
         own network may have been down; govcheck.network)."""
         failed_at = self.now()  # the visit's moment, not the end of the wait for a witness
-        self.follow_probe(failure.request.meta)
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        self.follow_probe(request.meta)
         error = describe_failure(failure)
         # A timeout came after exactly the probe's timeout on the wire (the time since the request
         # was made would add its wait in our own queue).
         on_wire = self.probe_timeout if error == "timeout" else None
-        witness = await self.network.witness(on_wire or 0, failure.request.url)
-        meta = failure.request.meta
+        witness = await self.network.witness(on_wire or 0, request.url)
+        meta = request.meta
         if witness is None:
             why = f"{error}; no server answered us around that moment (our own network may have been down): not counted as a visit"
             yield self.probe_observation(meta, ok=None, status=None, error=why, fetched_at=failed_at, on_wire=on_wire)
@@ -291,7 +319,7 @@ class SitesSpider(RoundSpider):
         column: dict[str, Any] | None = None,
         rendered: bool = False,
         read_as_fetched: ObservationItem | None = None,
-        first_page: ObservationItem | None = None,
+        first_page: PageObservation | None = None,
     ) -> scrapy.Request | ObservationItem:
         """The request of a home or column page. ``read_as_fetched``: the observation of the
         page's HTML as fetched, kept when this rendering of it fails (see unread_page).
@@ -308,13 +336,17 @@ class SitesSpider(RoundSpider):
             "read_as_fetched": read_as_fetched,
             "first_page": first_page,
             TAKEN_FROM_PAGE: first_page is not None or bool(column and column.get("discovered")),
-            SAME_HOST_AS: first_page.data["url"] if first_page is not None else None,  # a last page stays on its list's host
+            SAME_HOST_AS: first_page.url if first_page is not None else None,  # a last page stays on its list's host
+            REQUEST_KIND: "render" if render else "page",
         }
         problem = url_problem(url)
         if problem:
             return self.page_observation(meta, url, status=None, state="failed", error=unfetchable(problem))
         if render:
             meta.update(self.rendering(column))
+            if rendered and kind == "home":
+                # the site's other pages do not wait for a render's links (the scheduler may hold it)
+                self.link_book.home_links_given(site["key"])
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta=meta
         )
@@ -351,11 +383,14 @@ class SitesSpider(RoundSpider):
                 interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
                 navigation=discover,
                 platform_hosts=self.platform_hosts,
+                portal_hosts=self.portal_hosts or (),
             )
         except PageReadFailed as failed:  # ours, never the site's: the page is reviewed with why
             yield self.unread_page(meta, response.url, state="failed", status=response.status, error=str(failed))
             return
-        reading = with_frames(reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts)
+        reading = with_frames(
+            reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts, portal_hosts=self.portal_hosts or ()
+        )
         page = reading.page
         if meta["first_page"] is not None:
             yield self.with_last_page(meta, response.url, page)
@@ -377,7 +412,7 @@ class SitesSpider(RoundSpider):
             read["charset"] = {"encoding": decoded.encoding, "how": decoded.how}
         if discover:
             read["discovered_columns"] = len(discovered)
-        read["links"] = await self.check_links(site, reading.links)
+        read["links"] = await self.check_links(site, reading.links, home=meta["kind"] == "home")
         details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
@@ -392,7 +427,7 @@ class SitesSpider(RoundSpider):
             if stale_here and last_page and last_page != response.url:
                 yield self.page_request(site, last_page, "column", meta["key"], column or None, first_page=observation)
                 return
-        if meta["kind"] == "home" and self.needs_a_channel_search(site, reading, discovered):
+        if isinstance(observation, HomeObservation) and self.needs_a_channel_search(site, reading, discovered):
             # No channel named: "none" fails the site only once every place where one may be was
             # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
             observation.channel_search = await self.search_for_a_channel(response.url, reading)
@@ -425,17 +460,20 @@ class SitesSpider(RoundSpider):
         暂无信息 may be a placeholder that its scripts hide once they have filled the list.
         """
         state = reading.page.state
-        if meta["kind"] == "home":
+        if isinstance(observation, HomeObservation):
             if state != "entries":
                 return False
             registered_without_columns = not site.get("columns")
             search = observation.channel_search
-            proven = bool(search) and any(page["outcome"] == "channel" for page in search["pages"])
+            proven = any(page["outcome"] == "channel" for page in search["pages"]) if search else False
             if not proven and (search is not None or not shows_a_channel(site, reading, discovered)):
                 return True
             if registered_without_columns and not discovered:
                 return True
-            return self.page_counts_against(site, observation) == "stale" and reading.depends_on_a_browser
+            counts = self.page_counts_against(site, observation)
+            if counts == "no service":
+                return True  # 服务不实用 would veto: a service menu is often written by script
+            return counts == "stale" and reading.depends_on_a_browser
         return self.page_counts_against(site, observation) is not None and reading.depends_on_a_browser
 
     def page_counts_against(self, site: dict[str, Any], observation: PageObservation) -> str | None:
@@ -447,12 +485,13 @@ class SitesSpider(RoundSpider):
     def rendering(self, column: dict[str, Any] | None) -> dict[str, Any]:
         """Request meta that renders a page in a browser and takes a full-page screenshot: Splash
         for columns marked splash when SPLASH_URL is set (govcheck.splash), else Playwright."""
-        if (column or {}).get("render") == "splash" and self.settings.get("SPLASH_URL"):
-            arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.settings.getfloat("SPLASH_WAIT", 1.0)}
-            return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}}
+        if (column or {}).get("render") == "splash" and self.config.splash_url:
+            arguments = {"html": 1, "png": 1, "history": 1, "render_all": 1, "wait": self.config.splash_wait}
+            return {"renderer": "splash", "splash": {"endpoint": "render.json", "args": arguments}, HOLDS_HOST: True}
         return {
             "renderer": "playwright",
             "playwright": True,
+            HOLDS_HOST: True,  # a browser loads the page and what it pulls from its host
             # Lists are filled by XHR after the load event: wait until the network is quiet.
             "playwright_page_methods": [
                 PageMethod("wait_for_load_state", "networkidle"),
@@ -473,7 +512,7 @@ class SitesSpider(RoundSpider):
                 store,
                 lambda: save_screenshot(store, self.round_id, meta["target_key"], meta["kind"], meta["key"], png, taken_at),
                 what,
-                self.settings.getfloat("GOVCHECK_STORE_RETRY_SECONDS", 600),
+                self.config.store.retry_seconds,
             )
         except (StoreError, PyMongoError, OSError, ValueError) as error:  # the page was read all the same
             self.logger.error("%s failed: %s", what, error)
@@ -483,26 +522,34 @@ class SitesSpider(RoundSpider):
 
     def prepare_page_checks(self) -> None:
         """Settings of the per-page checks, the word list, and the link-check bookkeeping."""
-        self.terms, self.word_list = load_terms(self.settings.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None)
-        configured = self.settings.get("GOVCHECK_PARSE_PROCESSES")
-        processes = pool_size(
-            None if configured in (None, "") else int(configured),
-            len(self.targets),
-            self.settings.getint("GOVCHECK_PARSE_POOL_MIN_SITES", 100),
-        )
+        self.terms, self.word_list = load_terms(self.config.serious_errors_file)
+        processes = pool_size(self.config.parse_processes, len(self.targets), self.config.parse_pool_min_sites)
         self.page_reader = PageReader(self.terms, processes)
         if processes:
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
-        self.links_per_site = self.settings.getint("GOVCHECK_LINKS_PER_SITE", 100)
-        self.max_parse_chars = self.settings.getint("GOVCHECK_MAX_PARSE_CHARS", 16 * 1024 * 1024)
+        self.links_per_site = int(or_profile(self.config.links_per_site, self.profile.section("websites", "links")["checked_per_site"]))
+        self.max_parse_chars = self.config.max_parse_chars
         self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
-        self.channel_pages = self.settings.getint("GOVCHECK_CHANNEL_PAGES", 10)
-        self.check_outbound = self.settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", True)
-        self.link_timeout = self.setting_or("GOVCHECK_LINK_TIMEOUT", self.settings.getfloat("DOWNLOAD_TIMEOUT", 30))
-        self.link_answers: dict[str, asyncio.Future] = {}  # URL → its answer, once per round and process
-        self.links_of_site: dict[str, set[str]] = {}  # site key → URLs given a check so far
+        services = self.profile.section("websites").get("services")
+        # None: the profile does not check 服务不实用 (a copy made before it)
+        self.portal_hosts = tuple(services.get("portal_hosts") or ()) if services else None
+        self.channel_pages = self.config.channel_pages
+        self.check_outbound = self.config.check_outbound_links
+        self.link_timeout = self.config.link_timeout
+        self.link_book = LinkAnswers(self.now, self.config.page_wait, self.config.redis_url, round_prefix(self.name, self.round_id))
+        self.crawler.signals.connect(self.link_book.drain, signal=signals.spider_closed)
+        # the registered pages of each site: their own observations answer the links to them
+        self.registered_pages = {
+            key: {url for url in [site["url"], *(c["url"] for c in site.get("columns") or [])] if not url_problem(url)}
+            for key, site in self.targets.items()
+        }
+        self.head_answers: dict[str, asyncio.Future[bool]] = {}  # host → whether it answers HEAD (not 405/501)
         self.crawler.signals.connect(self.stop_link_download, signal=signals.headers_received)
+        self.crawler.signals.connect(self.page_on_its_way, signal=signals.request_reached_downloader)
+        self.crawler.signals.connect(self.page_answered, signal=signals.response_received)
+        for settled in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            self.crawler.signals.connect(self.home_page_settled, signal=settled)
 
     def run_notes(self) -> list[str]:
         """What the run's record says of this crawl besides its end: page-reading workers that died."""
@@ -515,10 +562,15 @@ class SitesSpider(RoundSpider):
                 {"wrong": h.wrong, "right": h.right, "snippet": h.snippet, "hidden": h.hidden} for h in reading.serious_errors
             ],
             "word_list": self.word_list,
+            "bad_links": [bad_link_record(link) for link in reading.bad_links],
         }
         if meta["kind"] == "home":
             read["interaction_links"] = channel_link_records(reading)
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
+            if reading.marks is not None:
+                read["marks"] = marks_record(reading.marks)
+            if reading.services is not None:
+                read["services"] = service_record(reading.services)
         listed = reading.messages
         if listed is not None:
             messages = [
@@ -535,7 +587,7 @@ class SitesSpider(RoundSpider):
     def discovered_columns(self, navigation: Sequence[NavigationEntry]) -> list[dict[str, Any]]:
         """Columns of the home page's navigation as targets-file columns, typed by their names
         where those leave no doubt and the column is first-level (govcheck.extract.columns)."""
-        limit = self.settings.getint("GOVCHECK_DISCOVERED_COLUMNS", 12)
+        limit = self.config.discovered_columns
         columns: list[dict[str, Any]] = []
         names: set[str] = set()
         for entry in navigation[:limit]:
@@ -603,9 +655,10 @@ class SitesSpider(RoundSpider):
             return {**record, "outcome": "failed", "error": f"HTTP {response.status}"}
         decoded = page_text(response)
         if decoded is None:  # a document, an image: no page a channel is on
-            kind = response.headers.get("Content-Type", b"").decode("latin-1") or "no content type"
+            kind = (response.headers.get("Content-Type") or b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
-        document = Document(decoded.text)  # parsed once for both readers
+        document = Document(decoded.text)  # parsed once for every reader
+        record["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
         seen = self.channel_page(document, response.url, candidate, known)
         if seen.outcome != "channel" and depends_on_a_browser(document):
             rendered = await self.rendered_channel_page(response.url, candidate, known)
@@ -645,50 +698,102 @@ class SitesSpider(RoundSpider):
 
     # -- links ------------------------------------------------------------------------
 
-    async def check_links(self, site: dict[str, Any], links: Sequence[str]) -> dict[str, Any]:
-        """The page's links checked: how many, and the broken and unchecked ones with their answers."""
-        given = self.links_of_site.setdefault(site["key"], set())
-        chosen, skipped = [], 0
-        for link in links:
-            if not self.check_outbound and is_outbound(link, site["url"]):
-                skipped += 1
-            elif link in given or len(given) < self.links_per_site:
-                given.add(link)
-                chosen.append(link)
-            else:
-                skipped += 1  # over the site's budget: counted, not checked
-        answers = await asyncio.gather(*(self.link_answer(link) for link in chosen))
+    async def check_links(self, site: dict[str, Any], links: Sequence[str], home: bool = False) -> dict[str, Any]:
+        """The page's links checked: how many, and the broken and unchecked ones with their answers.
+
+        Links to the site's registered pages are answered by those pages' own observations (in
+        the rules: ``pages``); links the round answers anyway (a page it fetched, another site's
+        check) without a request; the others get one within the site's budget
+        (websites.links.checked_per_site: so many of the site's own host, and so many of other
+        hosts), the home page's first (the indicator names them first)."""
+        registered = self.registered_pages.get(site["key"], set())
+        pages = list(dict.fromkeys(link for link in links if link in registered))
+        wanted = [link for link in links if link not in registered and (self.check_outbound or not is_outbound(link, site["url"]))]
+        if not home:
+            await self.link_book.wait_for_home_links(site["key"], site["url"])
+        # The budget is our load on the site's host; links to other hosts have one of the same
+        # size (most of them are shared portals, answered once for every site).
+        own_checks = set()
+        for outbound in (False, True):
+            group = [link for link in wanted if is_outbound(link, site["url"]) == outbound]
+            budget_of = f"{site['key']}:outbound" if outbound else site["key"]
+            own_checks.update(await self.link_book.give(budget_of, group, self.links_per_site))
+        if home:
+            self.link_book.home_links_given(site["key"])
+        chosen = [link for link in wanted if link in own_checks or self.link_book.known(link)]
+        answers = await asyncio.gather(*(self.link_book.answer(link, self.fetch_link_answer) for link in chosen))
         resolver_proven = reached_by_name(site["url"])
-        broken, unchecked = [], []
+        broken: list[dict[str, Any]] = []
+        unchecked: list[dict[str, Any]] = []
         for link, (status, error, checked_at) in zip(chosen, answers):
             outcome = link_outcome(status, error, resolver_proven)
             if outcome != "ok":
                 record = {"url": link, "status": status, "error": error, "outbound": is_outbound(link, site["url"]), "checked_at": checked_at}
                 (broken if outcome == "broken" else unchecked).append(record)
-        return {"found": len(links), "checked": len(chosen), "skipped": skipped, "broken": broken, "unchecked": unchecked}
+        checked = len(chosen) + sum(1 for link in links if link in registered)
+        return {"found": len(links), "checked": checked, "skipped": len(links) - checked, "broken": broken, "unchecked": unchecked, "pages": pages}
 
-    def link_answer(self, url: str) -> asyncio.Future:
-        if url not in self.link_answers:
-            self.link_answers[url] = asyncio.ensure_future(self.fetch_link_answer(url))
-        return self.link_answers[url]
+    def page_on_its_way(self, request: Request, spider: Any) -> None:
+        """A page or detail page of the round reached the downloader: links to it wait for it."""
+        if request.meta.get(REQUEST_KIND) in ("page", "detail") and "redirect_urls" not in request.meta:
+            self.link_book.page_requested(request.url)
 
-    async def fetch_link_answer(self, url: str) -> tuple[int | None, str, datetime]:
-        """(status, error, when): HEAD first; GET when HEAD is refused or fails, except after our
-        timeout (a server that does not answer HEAD in time will not answer GET either)."""
+    def page_answered(self, response: Response, request: Request, spider: Any) -> None:
+        """A page or detail page of the round was fetched (the engine's signal: before any
+        callback, so no link waits for the scraper)."""
+        if request.meta.get(REQUEST_KIND) in ("page", "detail"):
+            self.page_answers_links(request.meta, request.url, response.status, "")
+
+    def home_page_settled(self, item: Any, **_: Any) -> None:
+        """A home page's observation is out, read or not: its site's other pages need not wait for
+        its links any longer (those that were read were given before)."""
+        if isinstance(item, ObservationItem) and item.kind == "home":
+            self.link_book.home_links_given(item.target_key)
+
+    def page_answers_links(self, meta: dict[str, Any], url: str, status: int | None, error: str) -> None:
+        """A page fetched (not rendered) answers the links to it, at the address it was asked at."""
+        asked_at = (meta.get("redirect_urls") or [url])[0]
+        if status is not None and not answered(status):
+            error = f"HTTP {status}"
+        self.link_book.page_answered(asked_at, status, error)
+
+    async def fetch_link_answer(self, url: str) -> tuple[int | None, str]:
+        """(status, error): HEAD first, unless the host refused HEAD; GET when HEAD is refused or
+        fails, except after our timeout (a server that does not answer HEAD in time will not
+        answer GET either). HEAD is not retried: what it does not answer, GET does. A host's
+        first check goes alone; the others wait for its answer to know whether HEAD is worth it."""
+        host = urlsplit(url).hostname or ""
+        known_answer = self.head_answers.get(host)
+        first = known_answer is None
+        does_head: asyncio.Future[bool] = known_answer if known_answer is not None else asyncio.get_running_loop().create_future()
+        if first:
+            self.head_answers[host] = does_head
+        elif not await asyncio.shield(does_head):
+            return await self.try_link(url, "GET")
         status, error = await self.try_link(url, "HEAD")
-        if not answered(status) and error != "timeout":
-            status, error = await self.try_link(url, "GET")
-        return status, error, self.now()
+        if first:
+            does_head.set_result(status not in HEAD_REFUSED)
+        if answered(status) or error == "timeout":
+            return status, error
+        return await self.try_link(url, "GET")
 
     async def try_link(self, url: str, method: str) -> tuple[int | None, str]:
         request = Request(
             url,
             method=method,
+            # A GET is dropped after its headers (stop_link_download); on a kept-alive connection
+            # that can cut the next request sent on it, which Twisted then sends again: the host
+            # would get one request more than we count. So the connection ends with the answer.
+            headers={"Connection": "close"} if method != "HEAD" else None,
             dont_filter=True,
-            meta={"link_check": True, TAKEN_FROM_PAGE: True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout},
+            priority=LINK_PRIORITY,
+            meta={
+                "link_check": True, TAKEN_FROM_PAGE: True, "handle_httpstatus_list": ERROR_STATUSES, "download_timeout": self.link_timeout,
+                "dont_retry": method == "HEAD", REQUEST_KIND: "link",
+            },
         )
         try:
-            response = await self.crawler.engine.download_async(request)
+            response = await download_now(self.crawler, request)
         except Exception as error:  # the error is the answer
             return None, describe_error(error)
         return response.status, "" if answered(response.status) else f"HTTP {response.status}"
@@ -704,13 +809,13 @@ class SitesSpider(RoundSpider):
         """Publish dates of the first entries' detail pages: printed date, meta date, and both.
         A detail page off the list's site (SAME_SITE_AS: another registrable domain) is not
         fetched; its error says so, and the column is reviewed where its date would matter."""
-        count = self.settings.getint("GOVCHECK_DETAIL_PAGES", 3)
+        count = self.config.detail_pages
         details = []
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
-                meta = {TAKEN_FROM_PAGE: True, SAME_SITE_AS: list_url}
-                response = await self.crawler.engine.download_async(scrapy.Request(entry.url, dont_filter=True, meta=meta))
+                meta = {TAKEN_FROM_PAGE: True, SAME_SITE_AS: list_url, REQUEST_KIND: "detail"}
+                response = await download_now(self.crawler, scrapy.Request(entry.url, dont_filter=True, meta=meta))
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
@@ -721,9 +826,12 @@ class SitesSpider(RoundSpider):
                     detail.update(date=None, error="not an HTML page", status=response.status)
                     details.append(detail)
                     continue
-                published = extract_publish_date(decoded.text, self.as_of)
+                document = Document(decoded.text)  # parsed once for both readers
+                published = extract_publish_date(document, self.as_of)
+                detail["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
+                self.link_book.page_answered(entry.url, None, detail["error"])  # unless its answer came
             else:
                 detail.update(
                     date=published.date,
@@ -752,8 +860,11 @@ class SitesSpider(RoundSpider):
         return first_page
 
     def page_failed(self, failure: Failure) -> ObservationItem:
-        request = failure.request
-        return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=describe_failure(failure))
+        request = failure.request  # type: ignore[attr-defined]  # Scrapy sets it on an errback's failure
+        error = describe_failure(failure)
+        if not request.meta.get("rendered"):
+            self.page_answers_links(request.meta, request.url, None, error)
+        return self.unread_page(request.meta, page_url(request), state="failed", status=None, error=error)
 
     def unread_page(self, meta: dict[str, Any], url: str, state: str, status: int | None, error: str) -> PageObservation:
         """The observation of a page that could not be read: as failed (or unparsed), or, when
@@ -839,4 +950,4 @@ class SitesSpider(RoundSpider):
         """Evidence entries, newest first (undated last), as many as GOVCHECK_EVIDENCE_ENTRIES."""
         undated_last = datetime.min.replace(tzinfo=self.as_of.tzinfo)
         ordered = sorted(entries, key=lambda e: e["date"] or undated_last, reverse=True)
-        return ordered[: self.settings.getint("GOVCHECK_EVIDENCE_ENTRIES", 5)]
+        return ordered[: self.config.evidence_entries]

@@ -33,20 +33,21 @@ the spider needs Scrapy's memory queues (no ``JOBDIR``).
 """
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from scrapy.http import Request, Response
-from scrapy.logformatter import LogFormatter
+from scrapy.logformatter import LogFormatter, LogFormatterResult
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from govcheck.config import WechatConfig
 from govcheck.credentials import secret
 from govcheck.extract.reading import Observing
 from govcheck.extract.wechat import redact_text, redact_url
 from govcheck.extract.wechat_sources import ClientSource, MpSource, SogouSource, Source, Target, observe
 from govcheck.spiders.accounts import AccountSpider
 
-DEFAULT_SOURCES = "sogou,mp,client"
 
 
 # -- credentials and logs ----------------------------------------------------------------------
@@ -54,7 +55,7 @@ DEFAULT_SOURCES = "sogou,mp,client"
 
 def _redacted(value: Any) -> Any:
     if isinstance(value, Request | Response):
-        return f"<{getattr(value, 'method', '') or value.status} {redact_url(value.url)}>"
+        return f"<{value.method if isinstance(value, Request) else value.status} {redact_url(value.url)}>"
     if isinstance(value, str):
         return redact_text(value)
     return value
@@ -63,9 +64,9 @@ def _redacted(value: Any) -> Any:
 class RedactingLogFormatter(LogFormatter):
     """Scrapy's log lines with ``token``/``key``/``uin`` removed from every URL they show."""
 
-    def _clean(self, entry: dict[str, Any] | None) -> dict[str, Any] | None:
-        if entry and isinstance(entry.get("args"), dict):
-            entry["args"] = {name: _redacted(value) for name, value in entry["args"].items()}
+    def _clean(self, entry: LogFormatterResult | None) -> LogFormatterResult | None:
+        if entry and isinstance(args := entry.get("args"), dict):
+            entry["args"] = {name: _redacted(value) for name, value in args.items()}
         return entry
 
     def crawled(self, request: Request, response: Response, spider: Any) -> Any:
@@ -93,21 +94,26 @@ class WechatSpider(AccountSpider):
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
-        settings.set("DOWNLOAD_DELAY", settings.getfloat("WECHAT_DOWNLOAD_DELAY", 5.0), priority="spider")
+        settings.set("DOWNLOAD_DELAY", WechatConfig.from_settings(settings).download_delay, priority="spider")
         settings.set("LOG_FORMATTER", f"{__name__}.RedactingLogFormatter", priority="spider")
 
     # -- sources ---------------------------------------------------------------------------
 
+    @cached_property
+    def config(self) -> WechatConfig:
+        """The spider's settings, read once (govcheck.config)."""
+        return WechatConfig.from_settings(self.settings)
+
     def build_sources(self) -> list[Source]:
-        mp_base = str(self.settings.get("WECHAT_MP_BASE_URL") or "https://mp.weixin.qq.com")
+        mp_base = self.config.mp_base_url
         available: dict[str, Source] = {
-            "sogou": SogouSource(str(self.settings.get("WECHAT_SOGOU_BASE_URL") or "https://weixin.sogou.com")),
+            "sogou": SogouSource(self.config.sogou_base_url),
             "mp": MpSource(mp_base, secret(self.settings, "GOVCHECK_WECHAT_MP_COOKIE", self.logger),
                            secret(self.settings, "GOVCHECK_WECHAT_MP_TOKEN", self.logger)),
             "client": ClientSource(mp_base, secret(self.settings, "GOVCHECK_WECHAT_CLIENT_KEY", self.logger),
                                    secret(self.settings, "GOVCHECK_WECHAT_CLIENT_UIN", self.logger)),
         }
-        order = [s.strip() for s in str(self.settings.get("WECHAT_SOURCES") or DEFAULT_SOURCES).split(",") if s.strip()]
+        order = self.config.sources
         unknown = [s for s in order if s not in available]
         if unknown:
             raise ValueError(f"WECHAT_SOURCES: unknown source(s) {', '.join(unknown)}; known: {', '.join(available)}")
@@ -127,7 +133,7 @@ class WechatSpider(AccountSpider):
             name=account.get("name") or "",
             account_id=(account.get("account_id") or "").strip(),
             as_of=self.as_of,
-            history_days=int(self.setting_or("WECHAT_HISTORY_DAYS", 92)),
-            max_pages=max(1, int(self.setting_or("WECHAT_MAX_PAGES", 8))),
+            history_days=self.config.history_days,
+            max_pages=self.config.max_pages,
         )
         return observe(target, self.sources)

@@ -36,10 +36,12 @@ only whether one was used.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import cached_property
 from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from govcheck.config import WeiboConfig
 from govcheck.credentials import secret
 from govcheck.extract.reading import Observing
 from govcheck.extract import weibo
@@ -58,11 +60,16 @@ class WeiboSpider(AccountSpider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         # This crawler's pace (a DOWNLOAD_DELAY given on the command line still wins).
-        settings.set("DOWNLOAD_DELAY", settings.getfloat("WEIBO_DOWNLOAD_DELAY", 3.0), priority="spider")
+        settings.set("DOWNLOAD_DELAY", WeiboConfig.from_settings(settings).download_delay, priority="spider")
+
+    @cached_property
+    def config(self) -> WeiboConfig:
+        """The spider's settings, read once (govcheck.config)."""
+        return WeiboConfig.from_settings(self.settings)
 
     @property
     def base_url(self) -> str:
-        return str(self.settings.get("WEIBO_API_BASE_URL") or "https://m.weibo.cn").rstrip("/")
+        return self.config.base_url
 
     @property
     def cookie(self) -> str:
@@ -72,11 +79,11 @@ class WeiboSpider(AccountSpider):
 
     @property
     def rate_limit_retries(self) -> int:
-        return int(self.setting_or("WEIBO_RETRIES", 2))
+        return self.config.retries
 
     @property
     def rate_limit_backoff(self) -> float:
-        return self.setting_or("WEIBO_BACKOFF_SECONDS", 30)
+        return self.config.backoff_seconds
 
     async def start(self) -> AsyncIterator[Any]:
         self.logger.info("Weibo API at %s, %s", self.base_url,
@@ -91,7 +98,7 @@ class WeiboSpider(AccountSpider):
             account_id=given,
             as_of=self.as_of,
             base_url=self.base_url,
-            history_days=int(self.setting_or("WEIBO_HISTORY_DAYS", 92)),
-            max_pages=max(1, int(self.setting_or("WEIBO_MAX_PAGES", 10))),
+            history_days=self.config.history_days,
+            max_pages=self.config.max_pages,
             cookie=self.cookie,
         ))

@@ -24,7 +24,7 @@ def site_rows(replica: Path, base_url: str) -> tuple[list[dict[str, str]], list[
     sites: list[dict[str, str]] = []
     columns: list[dict[str, str]] = []
     for site in manifest["sites"]:
-        sites.append(site_row(site["name"], base_url + site["home"], site["category"], site.get("district", "")))
+        sites.append(site_row(site["name"], base_url + site["home"], site["category"], site.get("district", ""), site.get("register_services", "")))
         if site.get("register_columns") is False:
             continue  # the register lists no column: the spider discovers them from the home page
         for column in site["columns"]:
@@ -43,8 +43,9 @@ def site_rows(replica: Path, base_url: str) -> tuple[list[dict[str, str]], list[
     return sites, columns
 
 
-def site_row(name: str, url: str, category: str, district: str) -> dict[str, str]:
-    return {"网站名称": name, "网址": url, "网站类别": category, "区县": district, "主办单位": name}
+def site_row(name: str, url: str, category: str, district: str, services: str = "") -> dict[str, str]:
+    """A 网站 row; ``services``: 有无办事服务 (有, 无, or empty: the profile's default for the category)."""
+    return {"网站名称": name, "网址": url, "网站类别": category, "区县": district, "主办单位": name, "有无办事服务": services}
 
 
 def closed_port() -> int:

@@ -43,6 +43,7 @@ from govcheck.store import SHANGHAI
 from govcheck.targets import ACCOUNT_TYPES, COLUMN_TYPES, PLATFORMS, SITE_CATEGORIES, account_key, site_key
 
 REGISTER_FILE = "register.yaml"
+SERVICES_PATH = "bsfw/index.html"  # every site's 办事服务 page, linked from its home page
 TITLES_FILE = "titles.yaml"
 PREVIOUS_ROUND_FILE = "round-2023-4.yaml"
 HTML = "text/html; charset=utf-8"
@@ -384,6 +385,8 @@ class SiteModel:
             return self._detail(*self.details[path])
         if path in self.letter_pages:
             return self._letter(*self.letter_pages[path])
+        if path in (SERVICES_PATH, _folder(SERVICES_PATH)):
+            return self._services()
         return None
 
     def url(self, path: str) -> str:
@@ -423,12 +426,17 @@ class SiteModel:
             if column.spec.home in ("notices", "policies"):
                 blocks[column.spec.home] = (column, HOME_SIZES[column.spec.home])
         letters = next(c for c in self.columns if c.spec.type == "互动交流")
-        fields = {"letters_url": self.url(letters.path), "letters_name": escape(letters.name)}
+        fields = {"letters_url": self.url(letters.path), "letters_name": escape(letters.name), "services_url": self.url(SERVICES_PATH)}
         for role, (column, size) in blocks.items():
             fields[f"{role}_name"] = escape(column.name)
             fields[f"{role}_url"] = self.url(column.path)
             fields[f"{role}_rows"] = self._rows(column.entries[:size], home=True)
         return self._layout(self.site.name, self.templates["home"].substitute(fields))
+
+    def _services(self) -> str:
+        """The 办事服务 page the home page links to (服务不实用: every demo site offers services)."""
+        main = '<div class="main w1200"><h2>办事服务</h2><p>办事指南、表格下载与网上办理请见陕西政务服务网。</p></div>'
+        return self._layout("办事服务", main)
 
     def _list(self, column: Column) -> str:
         side = "\n".join(
