@@ -194,11 +194,12 @@ class SpiderEnd:
 def spider_end(crawler: Crawler) -> SpiderEnd:
     spider = crawler.spider
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "not started"
+    run_notes = getattr(spider, "run_notes", None)  # a spider's own faults it survived (the sites spider's)
     return SpiderEnd(
         str(reason),
         set(getattr(spider, "target_keys", ()) or ()),
         set(getattr(spider, "observed_target_keys", ()) or ()),
-        list(spider.run_notes()) if hasattr(spider, "run_notes") else [],
+        list(run_notes()) if run_notes is not None else [],
     )
 
 

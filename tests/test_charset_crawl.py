@@ -19,7 +19,7 @@ import yaml
 
 from govcheck_demo.replica import ReplicaServer, Reply
 from govcheck_demo.replicas.targets import site_rows
-from support import REPLICA, govcheck, open_store, store_environment
+from support import REPLICA, open_store, store_environment
 from test_site_faults import import_register, run_sites_round
 
 pytestmark = [pytest.mark.slow]  # each test reads a round crawled over HTTP

@@ -106,7 +106,7 @@ def test_a_detail_page_on_another_subdomain_of_the_site_is_read(detail_round):
     column = column_of(detail_round, "subdomain")
     pages = column["detail_pages"]
     assert column["method"] == "detail" and [page["date"].date().isoformat() if page["date"] else None for page in pages] == ["2024-02-18", "2024-02-10", None]
-    assert pages[2]["error"] == f"not fetched: network policy: www.elsewhere.gov.cn is off the site of the page that links it (weinan.gov.cn)"
+    assert pages[2]["error"] == "not fetched: network policy: www.elsewhere.gov.cn is off the site of the page that links it (weinan.gov.cn)"
     assert column["newest_date"].date().isoformat() == "2024-02-18"  # a lower bound, recent: the column is up to date
     verdict = detail_round["store"].find_one("verdicts", {"target_key": f"site:{NAMES['subdomain']}"})
     assert verdict["verdict"] == "合格", (verdict["verdict"], verdict["labels"], verdict.get("reasons"))
