@@ -348,6 +348,8 @@ def command_run(arguments: argparse.Namespace) -> int:
         print(f"govcheck: {interrupted}; run the round again", file=sys.stderr)
         return interrupted.exit_code
     print_verdict_summary(arguments.round, outcome.verdicts)
+    for note in outcome.notes:  # our own faults the run survived: the round says so
+        print(f"govcheck: note: {note}", file=sys.stderr)
     if outcome.exit_code:
         print(f"govcheck: {run_words(outcome)}", file=sys.stderr)
         again = f"govcheck run --round {arguments.round} --as-of {arguments.as_of}"

@@ -66,6 +66,7 @@ class SitesConfig:
     detail_pages: int
     parse_processes: int | None  # None: chosen by the round's size (govcheck.parsing)
     parse_pool_min_sites: int
+    max_parse_chars: int  # a page (its frames included) over it is too_large, not parsed
     links_per_site: float | None  # None: the profile's websites.links.checked_per_site
     check_outbound_links: bool
     link_timeout: float  # GOVCHECK_LINK_TIMEOUT, else DOWNLOAD_TIMEOUT
@@ -89,6 +90,7 @@ class SitesConfig:
             detail_pages=settings.getint("GOVCHECK_DETAIL_PAGES", defaults.GOVCHECK_DETAIL_PAGES),
             parse_processes=None if processes in (None, "") else int(processes),
             parse_pool_min_sites=settings.getint("GOVCHECK_PARSE_POOL_MIN_SITES", defaults.GOVCHECK_PARSE_POOL_MIN_SITES),
+            max_parse_chars=settings.getint("GOVCHECK_MAX_PARSE_CHARS", defaults.GOVCHECK_MAX_PARSE_CHARS),
             links_per_site=_override(settings, "GOVCHECK_LINKS_PER_SITE"),
             check_outbound_links=settings.getbool("GOVCHECK_CHECK_OUTBOUND_LINKS", defaults.GOVCHECK_CHECK_OUTBOUND_LINKS),
             link_timeout=(

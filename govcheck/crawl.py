@@ -54,6 +54,7 @@ class RunOutcome:
     unreached: tuple[str, ...]  # targets of the run's spiders without an observation from it
     round: RoundState
     verdicts: list[dict[str, Any]]
+    notes: tuple[str, ...] = ()  # our own faults the run survived (a page-reading worker died)
 
     @property
     def exit_code(self) -> int:
@@ -182,7 +183,7 @@ def run_round(
         unreached = sorted(set(given) - observed)
         if failure:
             state, stopped = ended_state(ends, watch.name, failure)
-            part.end(state, targets=given, unreached=unreached, stopped=stopped, close_reasons=close_reasons(names, ends))
+            part.end(state, targets=given, unreached=unreached, stopped=stopped, close_reasons=close_reasons(names, ends), notes=run_notes(ends))
             raise StoreWriteError(f"round {round_id} stopped at the first write the store refused: {failure}")
         assessed = {key for end in ends for key in end.targets}
         classify_round(store, round_id, [key for key in keys if key not in assessed])
@@ -192,13 +193,18 @@ def run_round(
     finally:
         watch.restore()
     state, stopped = ended_state(ends, watch.name)
-    part.end(state, targets=given, unreached=unreached, stopped=stopped, close_reasons=close_reasons(names, ends))
+    notes = run_notes(ends)
+    part.end(state, targets=given, unreached=unreached, stopped=stopped, close_reasons=close_reasons(names, ends), notes=notes)
     after = round_state(store, round_id)
     record_round_state(store, after)
     verdicts = store.find(
         "verdicts", {"round": round_id, "target_key": {"$in": keys}}, sort=[("kind", -1), ("target_key", 1)]
     )
-    return RunOutcome(run_id, state, stopped, watch.name, tuple(unreached), after, verdicts)
+    return RunOutcome(run_id, state, stopped, watch.name, tuple(unreached), after, verdicts, tuple(notes))
+
+
+def run_notes(ends: Sequence[SpiderEnd]) -> list[str]:
+    return [note for end in ends for note in end.notes]
 
 
 def close_reasons(names: Sequence[str], ends: Sequence[SpiderEnd]) -> dict[str, str]:

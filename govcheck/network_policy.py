@@ -24,6 +24,8 @@ import os
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+import tldextract
+
 __all__ = [
     "Address",
     "Network",
@@ -34,12 +36,27 @@ __all__ = [
     "allowed_networks",
     "environment_allowed_networks",
     "literal_address_kind",
+    "PUBLIC_SUFFIXES",
+    "registrable_domain",
 ]
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 ALLOW_SETTING = "GOVCHECK_ALLOW_PRIVATE_ADDRESSES"
+
+# The Public Suffix List tldextract ships (its default downloads the list from the internet on
+# first use: inspections must not depend on, or leak to, hosts other than their targets).
+PUBLIC_SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+
+
+def registrable_domain(host: str) -> str:
+    """The part of a host name its registrant owns, by the Public Suffix List: ``weinan.gov.cn``
+    for ``xxgk.weinan.gov.cn`` and ``www.weinan.gov.cn`` (gov.cn is a public suffix, so
+    ``shaanxi.gov.cn`` is another site). An address or a name under no public suffix
+    (``localhost``) is its own."""
+    host = host.lower().rstrip(".")
+    return PUBLIC_SUFFIXES(host).top_domain_under_public_suffix or host
 
 # What a non-public address is, in the words of the evidence; the first that applies.
 _KINDS = (

@@ -194,6 +194,8 @@ class PageObservation(Observation):
     # links of gambling, porn or violence, shown or hidden (govcheck.extract.bad_links)
     bad_links: list[dict[str, Any]] | None = optional()
     word_list: str | None = optional()
+    # how the page's bytes were decoded (govcheck.charset): {encoding, how}; not for a rendered page
+    charset: dict[str, Any] | None = optional()
 
     def to_document(self) -> dict[str, Any]:
         document = super().to_document()

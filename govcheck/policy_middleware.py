@@ -10,8 +10,13 @@ request is not sent: it fails with :class:`AddressRefused`, whose text is the ev
 (``not fetched: network policy: 10.1.2.3 is a private address``). A refused link is
 unchecked, never broken; a page not fetched is reviewed, never failed.
 
-``meta[SAME_HOST_AS] = url`` (a last page, a detail page) also refuses a URL on another host
-than that page's.
+``meta[SAME_HOST_AS] = url`` (a last page) also refuses a URL on another host than that
+page's. ``meta[SAME_SITE_AS] = url`` (a detail page) refuses a URL outside that page's
+registrable domain (:func:`govcheck.network_policy.registrable_domain`): a list on
+``www.weinan.gov.cn`` often links its articles on ``xxgk.weinan.gov.cn`` or on the city's
+``www.weinan.gov.cn`` from a county's subdomain, the same registrant's site, while a link to
+another registrant's host makes its page no evidence of this site's (a hostile list could
+otherwise make any host's dates the column's).
 
 Redirects of such a request carry its meta and come back through here: a public link that
 redirects to a private address is refused at the redirect. A name that does not resolve is let
@@ -33,14 +38,15 @@ from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IResolutionReceiver
 from zope.interface import implementer
 
-from govcheck.network_policy import ALLOW_SETTING, Network, address_problem, allowed_networks
+from govcheck.network_policy import ALLOW_SETTING, Network, address_problem, allowed_networks, registrable_domain
 
-__all__ = ["TAKEN_FROM_PAGE", "SAME_HOST_AS", "AddressRefused", "NetworkPolicyMiddleware"]
+__all__ = ["TAKEN_FROM_PAGE", "SAME_HOST_AS", "SAME_SITE_AS", "AddressRefused", "NetworkPolicyMiddleware"]
 
 logger = logging.getLogger(__name__)
 
 TAKEN_FROM_PAGE = "taken_from_page"
 SAME_HOST_AS = "same_host_as"
+SAME_SITE_AS = "same_site_as"
 
 
 class AddressRefused(IgnoreRequest):
@@ -103,6 +109,11 @@ class NetworkPolicyMiddleware:
         same_host_as = request.meta.get(SAME_HOST_AS)
         if same_host_as and host != (urlsplit(same_host_as).hostname or "").rstrip("."):
             return f"{host} is another host than the page's own ({urlsplit(same_host_as).hostname})"
+        same_site_as = request.meta.get(SAME_SITE_AS)
+        if same_site_as:
+            site = registrable_domain(urlsplit(same_site_as).hostname or "")
+            if registrable_domain(host) != site:
+                return f"{host} is off the site of the page that links it ({site})"
         try:
             addresses = [host] if _is_address(host) else await resolve(host, parts.port or 0)
         except Exception:  # the download meets the same failure and names it

@@ -20,7 +20,9 @@ shared over Redis record one part each under the same run id). A part says:
 - ``targets``: the target keys it was given; ``unreached``: those that got no observation from
   it (recorded when it ends: a part that died says nothing, its run is interrupted);
   ``stopped``: why it stopped before its end (``SIGINT``, ``closespider_timeout``, ``store
-  write failed: …``); ``close_reasons``: each spider's close reason as Scrapy gives it.
+  write failed: …``); ``close_reasons``: each spider's close reason as Scrapy gives it;
+  ``notes``: what went wrong on our side while it ran to its end (a page-reading worker that
+  died and was replaced), so that a finished run does not claim all went well.
 - ``window``: a part of the availability job (the probes spider, run on a schedule through the
   monitored week): its probes add to the round's record and count in every run, and its
   parts never make the round unfinished.
@@ -142,6 +144,7 @@ class RunPart:
         unreached: Iterable[str] = (),
         stopped: str = "",
         close_reasons: dict[str, str] | None = None,
+        notes: Iterable[str] = (),
     ) -> None:
         """Stops the heartbeat and records how the part ended (a refused write is logged)."""
         self._stop.set()
@@ -149,7 +152,7 @@ class RunPart:
             self._thread.join(timeout=5)
         fields: dict[str, Any] = {
             "state": state, "finished_at": datetime.now(SHANGHAI), "unreached": sorted(set(unreached)),
-            "stopped": stopped, "close_reasons": dict(close_reasons or {}),
+            "stopped": stopped, "close_reasons": dict(close_reasons or {}), "notes": list(notes),
         }
         if targets is not None:
             fields["targets"] = sorted(set(targets))
@@ -181,6 +184,7 @@ class SpiderEnd:
     reason: str
     targets: set[str] = field(default_factory=set)
     observed: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)  # the spider's run_notes(): our own faults it survived
 
     @property
     def unreached(self) -> set[str]:
@@ -190,10 +194,12 @@ class SpiderEnd:
 def spider_end(crawler: Crawler) -> SpiderEnd:
     spider = crawler.spider
     reason = (crawler.stats.get_value("finish_reason") if crawler.stats else None) or "not started"
+    run_notes = getattr(spider, "run_notes", None)  # a spider's own faults it survived (the sites spider's)
     return SpiderEnd(
         str(reason),
         set(getattr(spider, "target_keys", ()) or ()),
         set(getattr(spider, "observed_target_keys", ()) or ()),
+        list(run_notes()) if run_notes is not None else [],
     )
 
 
@@ -259,4 +265,6 @@ class RunRecorder:
         end = spider_end(self.crawler)
         end.reason = reason
         state, stopped = ended_state([end], store_failure=getattr(spider, "store_failure", ""))
-        self.part.end(state, targets=end.targets, unreached=end.unreached, stopped=stopped, close_reasons={spider.name: reason})
+        self.part.end(
+            state, targets=end.targets, unreached=end.unreached, stopped=stopped, close_reasons={spider.name: reason}, notes=end.notes
+        )

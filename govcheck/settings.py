@@ -226,6 +226,12 @@ GOVCHECK_DETAIL_PAGES = 3
 # (at most 4); 0: always read in the crawling process.
 GOVCHECK_PARSE_PROCESSES = None
 GOVCHECK_PARSE_POOL_MIN_SITES = 100
+# A worker that dies (killed, out of memory) is replaced and its pages read again; a page our
+# readers fail on (MemoryError, a parser error) is reviewed with why, never the site's failure.
+# Parser input cap (characters of a page's text, its frames included): a page over it is not
+# parsed; its observation says `too_large` (→ 待人工复核). DOWNLOAD_MAXSIZE bounds fetched
+# pages only; this bounds a page rendered in a browser, whose DOM can grow without limit.
+GOVCHECK_MAX_PARSE_CHARS = 16 * 1024 * 1024
 # Broken links of a site's home and column pages (HEAD, then GET when HEAD is refused or
 # fails; govcheck/link_answers.py); outbound links too unless switched off. At most the rules
 # profile's websites.links.checked_per_site links of a site's own host, and as many of other

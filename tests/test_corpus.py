@@ -207,9 +207,10 @@ def test_a_crawled_page_s_newest_date_is_the_labelled_one_or_reviewed(crawled, p
 @pytest.mark.browser
 @pytest.mark.slow
 def test_nothing_left_the_machine(crawled):
-    # What the pages link to on their real hosts went to the guard, which refused it: the detail
-    # pages and channel candidates the spider asked for (Scrapy), and what Chromium asked for
-    # while rendering (scripts and images of the real hosts, and Chromium's own calls). The guard
-    # saw both, so both were guarded; everything else was loopback.
+    # What the pages link to on their real hosts went to the guard, which refused it: what
+    # Chromium asked for while rendering (scripts and images of the real hosts, and Chromium's
+    # own calls), and the places a channel may be that the spider asked for on other hosts
+    # (Scrapy). Detail pages on their real hosts are off the loopback list's site: the network
+    # policy refuses them before anything is sent. Everything else was loopback.
     agents = {"chromium" if "Chrome" in agent else "scrapy" for _, _, agent in crawled["outbound"]}
-    assert agents == {"chromium", "scrapy"}, crawled["outbound"]
+    assert "chromium" in agents and agents <= {"chromium", "scrapy"}, crawled["outbound"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from govcheck_demo.faults import gzip_bomb
 from support import SHORT_PROBE_SPAN_PROFILE, govcheck, open_store, store_environment
 from test_site_faults import SETTINGS, import_register
 
@@ -27,12 +28,6 @@ HUGE = 50 * MIB
 def healthy_home() -> bytes:
     news = "".join(f'<li><a href="/n{i}.html">渭南市召开第{i}次政府常务会议</a><span>2024-02-1{i}</span></li>' for i in range(1, 6))
     return f'<html><body><div class="nav"><a href="/hdjl/">互动交流</a></div><ul class="news">{news}</ul></body></html>'.encode()
-
-
-def gzip_bomb() -> bytes:
-    """About 1 MB of gzip that unpacks to 1 GiB of zeros: one 16 MiB member, repeated."""
-    member = gzip.compress(b"\0" * (16 * MIB), compresslevel=9)
-    return member * 64
 
 
 class Pages(BaseHTTPRequestHandler):

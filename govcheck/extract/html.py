@@ -31,6 +31,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from govcheck.charset import decode_page
+
 __all__ = [
     "NOT_SHOWN",
     "PUNCTUATION",
@@ -61,15 +63,11 @@ T = TypeVar("T")
 # ---------------------------------------------------------------------------------------------
 # decoding and parsing
 
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Bytes of a page as text: BOM, then the HTTP charset, then the page's own <meta charset>.
-
-    Government servers often send ``text/html`` without a charset and rely on the page's meta
-    tag (GBK sites do); w3lib, which Scrapy uses, implements exactly that order.
-    """
-    from w3lib.encoding import html_to_unicode
-
-    return html_to_unicode(content_type, body)[1]
+def decode_html(body: bytes, content_type: str | bytes | None = None) -> str:
+    """Bytes of a page as text, as a browser in zh-CN reads them: the text of
+    :func:`govcheck.charset.decode_page` (declared charset, then UTF-8, then GB18030, then a
+    detector), the one decoder of fetched pages."""
+    return decode_page(body, content_type).text
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)

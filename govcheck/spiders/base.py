@@ -7,9 +7,9 @@ from typing import Any
 
 import scrapy
 import scrapy.downloadermiddlewares.cookies
-import tldextract
 
 from govcheck.items import ObservationItem
+from govcheck.network_policy import PUBLIC_SUFFIXES
 from govcheck.observations import observation_class
 from govcheck.rounds import get_round, monitoring_point, parse_as_of, start_round
 from govcheck.rules import Profile, load_profile
@@ -19,10 +19,8 @@ from govcheck.store import SHANGHAI, Store, store_for
 
 # Scrapy's cookie middleware asks tldextract whether a cookie's domain is a public suffix, and
 # tldextract's default downloads the suffix list from the internet on first use. Inspections
-# must not depend on (or leak to) hosts other than their targets: use the list tldextract ships.
-scrapy.downloadermiddlewares.cookies._split_domain = tldextract.TLDExtract(
-    suffix_list_urls=(), include_psl_private_domains=True
-)
+# must not depend on (or leak to) hosts other than their targets: the list tldextract ships.
+scrapy.downloadermiddlewares.cookies._split_domain = PUBLIC_SUFFIXES
 
 
 class RoundSpider(scrapy.Spider):

@@ -44,10 +44,11 @@ from playwright.async_api import Error as PlaywrightError
 from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, StopDownload
-from scrapy.http import Headers, Request, Response
+from scrapy.http import Headers, Request, Response, TextResponse
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from govcheck.charset import DecodedPage, decode_page
 from govcheck.config import SitesConfig, or_profile
 from govcheck.extract.columns import discovered_column_type
 from govcheck.extract.detail import extract_publish_date
@@ -66,12 +67,12 @@ from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.observations import HomeObservation, PageObservation
 from govcheck.network import NetworkWitness
-from govcheck.parsing import PageReader, pool_size
+from govcheck.parsing import PageReader, PageReadFailed, pool_size
 from govcheck.distributed import round_prefix
 from govcheck.link_answers import LinkAnswers
 from govcheck.politeness import HOLDS_HOST, REQUEST_KIND, download_now
 from govcheck.rules import INTERACTION_TYPE, counts_against
-from govcheck.policy_middleware import SAME_HOST_AS, TAKEN_FROM_PAGE
+from govcheck.policy_middleware import SAME_HOST_AS, SAME_SITE_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
 from govcheck.splash import PNG as SPLASH_PNG, page_url
@@ -118,6 +119,17 @@ async def frame_documents(page: Any) -> list[tuple[str, str | None]]:
         except PlaywrightError:
             documents.append((frame.url, None))
     return documents
+
+
+def page_text(response: Response) -> DecodedPage | None:
+    """A fetched page's text as a browser in zh-CN reads it (govcheck.charset: declared
+    charset, then UTF-8, then GB18030, not Scrapy's guess); None when the answer is no text (a
+    document, an image). A page rendered in a browser comes decoded by the browser: its text."""
+    if not isinstance(response, TextResponse):
+        return None
+    if response.meta.get("rendered") or response.meta.get("playwright"):
+        return DecodedPage(response.text, response.encoding, "browser")
+    return decode_page(response.body, response.headers.get("Content-Type"))
 
 
 def page_method_result(response: Response, function: Any) -> Any:
@@ -346,28 +358,36 @@ class SitesSpider(RoundSpider):
         if not 200 <= response.status < 300:
             yield self.unread_page(meta, response.url, state="failed", status=response.status, error=f"HTTP {response.status}")
             return
-        try:
-            html = response.text
-        except AttributeError:
+        decoded = page_text(response)
+        if decoded is None:
             yield self.unread_page(meta, response.url, state="unparsed", status=response.status, error="not an HTML page")
+            return
+        html = decoded.text
+        frames = page_method_result(response, frame_documents) or []  # rendered pages only
+        if len(html) + sum(len(frame or "") for _, frame in frames) > self.max_parse_chars:
+            # a rendered DOM is bounded by nothing else (DOWNLOAD_MAXSIZE bounds what is fetched)
+            yield self.unread_page(meta, response.url, state="failed", status=response.status, error="too_large")
             return
         column = meta["column"] or {}
         site = self.targets[meta["target_key"]]
         # Registered without columns: inspect those the home page's navigation links to.
         discover = meta["kind"] == "home" and not site.get("columns")
-        reading = await self.page_reader.read(
-            html,
-            response.url,
-            self.as_of,
-            self.now(),
-            selector=column.get("selector") or None,
-            home=meta["kind"] == "home",
-            interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
-            navigation=discover,
-            platform_hosts=self.platform_hosts,
-            portal_hosts=self.portal_hosts or (),
-        )
-        frames = page_method_result(response, frame_documents) or []  # rendered pages only
+        try:
+            reading = await self.page_reader.read(
+                html,
+                response.url,
+                self.as_of,
+                self.now(),
+                selector=column.get("selector") or None,
+                home=meta["kind"] == "home",
+                interaction_column=meta["kind"] == "column" and column.get("type") == INTERACTION_TYPE,
+                navigation=discover,
+                platform_hosts=self.platform_hosts,
+                portal_hosts=self.portal_hosts or (),
+            )
+        except PageReadFailed as failed:  # ours, never the site's: the page is reviewed with why
+            yield self.unread_page(meta, response.url, state="failed", status=response.status, error=str(failed))
+            return
         reading = with_frames(
             reading, frames, site["url"], self.as_of, home=meta["kind"] == "home", platform_hosts=self.platform_hosts, portal_hosts=self.portal_hosts or ()
         )
@@ -388,13 +408,15 @@ class SitesSpider(RoundSpider):
             return
         discovered = self.discovered_columns(reading.navigation) if discover else []
         read = self.page_reading(meta, reading)
+        if decoded.how != "browser":
+            read["charset"] = {"encoding": decoded.encoding, "how": decoded.how}
         if discover:
             read["discovered_columns"] = len(discovered)
         read["links"] = await self.check_links(site, reading.links, home=meta["kind"] == "home")
         details = None
         if page.state == "entries" and page.newest is None:
             # The list shows no dates: read them where an inspector would, on the detail pages.
-            details = await self.read_detail_dates(page.entries)
+            details = await self.read_detail_dates(page.entries, response.url)
         observation = self.page_observation(meta, response.url, status=response.status, page=page, details=details, read=read)
         if reading.more_pages is not None:
             # The list runs from old to new over more pages: this page may not show the newest
@@ -507,6 +529,7 @@ class SitesSpider(RoundSpider):
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
         self.links_per_site = int(or_profile(self.config.links_per_site, self.profile.section("websites", "links")["checked_per_site"]))
+        self.max_parse_chars = self.config.max_parse_chars
         self.platform_hosts = tuple(self.profile.section("websites", "interaction").get("platform_hosts") or ())
         services = self.profile.section("websites").get("services")
         # None: the profile does not check 服务不实用 (a copy made before it)
@@ -527,6 +550,10 @@ class SitesSpider(RoundSpider):
         self.crawler.signals.connect(self.page_answered, signal=signals.response_received)
         for settled in (signals.item_scraped, signals.item_dropped, signals.item_error):
             self.crawler.signals.connect(self.home_page_settled, signal=settled)
+
+    def run_notes(self) -> list[str]:
+        """What the run's record says of this crawl besides its end: page-reading workers that died."""
+        return self.page_reader.notes() if hasattr(self, "page_reader") else []
 
     def page_reading(self, meta: dict[str, Any], reading: PageReading) -> dict[str, Any]:
         """What a read page shows besides its list: wording errors, interaction links or messages."""
@@ -626,12 +653,11 @@ class SitesSpider(RoundSpider):
         record.update(page_url=response.url, fetched_at=self.now(), status=response.status, method="generic")
         if not 200 <= response.status < 300:
             return {**record, "outcome": "failed", "error": f"HTTP {response.status}"}
-        try:
-            html = response.text
-        except AttributeError:  # a document, an image: no page a channel is on
+        decoded = page_text(response)
+        if decoded is None:  # a document, an image: no page a channel is on
             kind = (response.headers.get("Content-Type") or b"").decode("latin-1") or "no content type"
             return {**record, "outcome": "none", "shows": [f"不是网页（{kind}）"]}
-        document = Document(html)  # parsed once for every reader
+        document = Document(decoded.text)  # parsed once for every reader
         record["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
         seen = self.channel_page(document, response.url, candidate, known)
         if seen.outcome != "channel" and depends_on_a_browser(document):
@@ -779,21 +805,28 @@ class SitesSpider(RoundSpider):
         if (request.meta.get("link_check") and request.method != "HEAD") or "probe" in request.meta:
             raise StopDownload(fail=False)
 
-    async def read_detail_dates(self, entries: tuple[ListEntry, ...]) -> list[dict[str, Any]]:
-        """Publish dates of the first entries' detail pages: printed date, meta date, and both."""
+    async def read_detail_dates(self, entries: tuple[ListEntry, ...], list_url: str) -> list[dict[str, Any]]:
+        """Publish dates of the first entries' detail pages: printed date, meta date, and both.
+        A detail page off the list's site (SAME_SITE_AS: another registrable domain) is not
+        fetched; its error says so, and the column is reviewed where its date would matter."""
         count = self.config.detail_pages
         details = []
         for entry in entries[:count]:
             detail: dict[str, Any] = {"title": entry.title, "url": entry.url}
             try:
-                request = scrapy.Request(entry.url, dont_filter=True, meta={TAKEN_FROM_PAGE: True, REQUEST_KIND: "detail"})
-                response = await download_now(self.crawler, request)
+                meta = {TAKEN_FROM_PAGE: True, SAME_SITE_AS: list_url, REQUEST_KIND: "detail"}
+                response = await download_now(self.crawler, scrapy.Request(entry.url, dont_filter=True, meta=meta))
                 if not 200 <= response.status < 300:
                     # an error page (404, 5xx…) may print a date, never the entry's publish date
                     detail.update(date=None, error=f"HTTP {response.status}", status=response.status)
                     details.append(detail)
                     continue
-                document = Document(response.text)  # parsed once for both readers
+                decoded = page_text(response)
+                if decoded is None:
+                    detail.update(date=None, error="not an HTML page", status=response.status)
+                    details.append(detail)
+                    continue
+                document = Document(decoded.text)  # parsed once for both readers
                 published = extract_publish_date(document, self.as_of)
                 detail["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
             except Exception as error:  # a detail page we could not read tells nothing
