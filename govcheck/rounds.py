@@ -206,6 +206,8 @@ def verdict_document(
         "district": target.get("district", ""),
         "verdict": assessment.verdict,
         "score": assessment.score,
+        # the 扣分 items not measured nor recorded: the score is not final while any is listed
+        "score_missing": list(assessment.score_missing),
         "labels": assessment.labels,
         "finding_codes": [finding.code for finding in assessment.findings],
         "profile": profile,

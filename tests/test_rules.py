@@ -1082,7 +1082,7 @@ def test_link_deductions_below_the_pass_score_fail_the_site(tmp_path):
     assert assess(site(), observations, AS_OF, heavy).verdict == "合格"  # 60: not below the pass score
     with_links(observations[3], broken=[f"{HOME_URL}{n}.html" for n in range(5)])
     result = assess(site(), observations, AS_OF, heavy)
-    assert (result.verdict, result.score, result.labels) == ("不合格", 50.0, "存在不可用链接(5个)")
+    assert (result.verdict, result.score, result.labels) == ("不合格", 50.0, "得分低于60分,存在不可用链接(5个)")
 
 
 # == websites: 互动回应差 ======================================================================
@@ -1428,7 +1428,7 @@ def test_deductions_are_capped_per_indicator_and_a_low_score_fails(tmp_path):
         data["scoring"]["max_points"] = {}
 
     result = assess(target, observations, AS_OF, load_profile(write_variant(tmp_path, uncapped)))
-    assert (result.score, result.verdict, result.labels) == (40.0, "不合格", "个别栏目更新不及时,存在空白栏目")
+    assert (result.score, result.verdict, result.labels) == (40.0, "不合格", "得分低于60分,个别栏目更新不及时,存在空白栏目")
 
 
 def test_a_target_of_unknown_kind_is_refused(profile):

@@ -28,7 +28,9 @@ from govcheck.rules.profile import Profile
 ObservationLike = Observation | Mapping[str, Any]
 KindOfObservation = TypeVar("KindOfObservation", bound=Observation)
 
-Severity = Literal["veto", "deduct", "note", "review"]
+# ``unmeasured``: a 扣分 item (``scoring.items``) this round could not measure or an inspector has
+# not recorded; it changes no verdict, and the score is printed only when none is left
+Severity = Literal["veto", "deduct", "note", "review", "unmeasured"]
 # a verdict as the notice prints it: the profile's ``verdicts`` texts (national-2019: 合格,
 # 不合格, 待人工复核; an office's profile may word them otherwise)
 Verdict = str
@@ -68,9 +70,12 @@ class Assessment:
 
     target_key: str
     verdict: Verdict
-    score: float
+    # None for a target a veto failed (no score is computed after a veto, 2019 指标说明)
+    score: float | None
     labels: str
     findings: tuple[Finding, ...]
+    # names of the 扣分 items not measured nor recorded: the score is not final while any is left
+    score_missing: tuple[str, ...] = ()
 
 
 # -- time: naive = UTC, calendar dates in the profile's time zone ---------------------------------

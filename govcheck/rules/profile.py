@@ -27,6 +27,7 @@ from dateutil.relativedelta import relativedelta
 
 __all__ = [
     "DEFAULT_PROFILE",
+    "ScoreItem",
     "ProfileError",
     "Profile",
     "ColumnType",
@@ -39,7 +40,9 @@ DEFAULT_PROFILE = "national-2019"
 PROFILES_PACKAGE = "govcheck.rules"
 PROFILES_FOLDER = "profiles"
 PROFILE_SUFFIXES = (".yaml", ".yml")
-SEVERITIES = ("veto", "deduct", "note")  # `review` is the engine's, never a profile's choice
+SEVERITIES = ("veto", "deduct", "note")  # `review` and `unmeasured` are the engine's, never a profile's choice
+# who measures a 扣分 item of ``scoring.items``: a rule of ours, or an inspector who records it
+SCORE_ITEM_MEASURERS = ("crawler", "inspector")
 DURATION_UNITS = ("days", "months", "years")
 # what an account's 互动入口 answering a server error on every try is worth
 SERVER_ERROR_OUTCOMES = ("review", "broken")
@@ -64,6 +67,22 @@ class ColumnType:
             return None
         # relativedelta's stubs type its keywords by its first positional parameters (dt1, dt2)
         return day - relativedelta(**dict(self.stale_after))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    """One 扣分 item of the score (``scoring.items``): the findings under ``code`` take its
+    points off; ``by`` says who measures it (``crawler``: a rule of ours; ``inspector``: a
+    manual record)."""
+
+    code: str
+    name: str
+    by: str
+    part: str
+
+    def covers(self, code: str) -> bool:
+        """Whether a finding code belongs to this item (its own code or one below it)."""
+        return code == self.code or code.startswith(f"{self.code}.") or code.startswith(f"{self.code}:")
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,17 @@ class Profile:
         caps = self.data["scoring"]["max_points"]
         owners = [c for c in caps if code == c or code.startswith(f"{c}.")]
         return float(caps[max(owners, key=len)]) if owners else None
+
+    def score_items(self, part: str) -> tuple[ScoreItem, ...]:
+        """The 扣分 items of ``websites`` or ``new_media`` (none in a profile without ``scoring.items``)."""
+        items = self.data["scoring"].get("items") or ()
+        return tuple(ScoreItem(i["code"], i["name"], i["by"], i.get("part", "websites")) for i in items
+                     if i.get("part", "websites") == part)
+
+    def score_text(self, key: str) -> str:
+        """A text of ``scoring.labels`` (``below_pass``, ``incomplete``), with its default."""
+        labels = self.data["scoring"].get("labels") or {}
+        return str(labels.get(key, SCORE_LABEL_DEFAULTS[key]))
 
     def verdict_text(self, outcome: str) -> str:
         """``pass``, ``fail`` or ``review`` as the notice prints it."""
@@ -583,7 +613,36 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("websites.services.navigation_min_entries", _count),
     # 安全 links and later dates; a profile without it does not check them (govcheck.rules.security)
     ("websites.security", lambda v: _section_problem(v, SECURITY_KEYS)),
+    # the 扣分 items of the score; without them a score is complete with the deductions found
+    ("scoring.items", lambda v: _score_items_problem(v)),
+    ("scoring.labels.below_pass", _text),
+    ("scoring.labels.incomplete", _text),
 )
+
+# what one entry of scoring.items must hold
+SCORE_ITEM_KEYS: tuple[tuple[str, Check], ...] = (
+    ("code", _text),
+    ("name", _text),
+    ("by", lambda v: "" if v in SCORE_ITEM_MEASURERS else f"expected one of {', '.join(SCORE_ITEM_MEASURERS)}"),
+)
+# the printed texts of the score when a profile leaves them out
+SCORE_LABEL_DEFAULTS = {"below_pass": "得分低于60分", "incomplete": "评分未完成（缺：{items}）"}
+
+
+def _score_items_problem(value: Any) -> str:
+    if not isinstance(value, list):
+        return "expected a list of items (code, name, by)"
+    codes = []
+    for index, item in enumerate(value):
+        if wrong := _section_problem(item, SCORE_ITEM_KEYS):
+            return f"[{index}] {wrong}"
+        if item.get("part", "websites") not in ("websites", "new_media"):
+            return f"[{index}].part: expected websites or new_media"
+        if item["code"] in codes:
+            return f"[{index}].code: {item['code']} is listed twice"
+        codes.append(item["code"])
+    return ""
+
 
 # what websites.security must hold when present
 SECURITY_KEYS: tuple[tuple[str, Check], ...] = (

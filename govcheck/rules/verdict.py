@@ -2,6 +2,11 @@
 score → 不合格; any review → 待人工复核; else 合格 (with the notes and deductions printed).
 
 Deductions under one indicator never exceed its points (the profile's ``scoring.max_points``).
+A score is final only when every 扣分 item of the profile (``scoring.items``) was measured or
+recorded: an ``unmeasured`` finding names what is missing, and the reports print that instead
+of a number. Deductions only take points off, so a score already below the pass score with
+items missing is proof enough for 不合格 (得分低于60分); one above it decides nothing and
+leaves the verdict to the vetoes and reviews.
 """
 
 from __future__ import annotations
@@ -45,14 +50,22 @@ def _joined_labels(findings: Iterable[Finding], part: str, profile: Profile) -> 
     return profile.label_separator.join(labels)
 
 
-def verdict_of(findings: Sequence[Finding], part: str, profile: Profile) -> tuple[Verdict, float, str]:
-    """Any veto → 不合格; a score below pass → 不合格; any review → 待人工复核; else 合格."""
-    score = score_of(findings, profile)
+def missing_items(findings: Iterable[Finding], part: str, profile: Profile) -> tuple[str, ...]:
+    """Names of the profile's 扣分 items left unmeasured (an ``unmeasured`` finding under them)."""
+    unmeasured = [f.code for f in findings if f.severity == "unmeasured"]
+    return tuple(item.name for item in profile.score_items(part) if any(item.covers(code) for code in unmeasured))
+
+
+def verdict_of(findings: Sequence[Finding], part: str, profile: Profile) -> tuple[Verdict, float | None, str]:
+    """Any veto → 不合格 (no score); a score below pass → 不合格; any review → 待人工复核; else 合格."""
     vetoes = [f for f in findings if f.severity == "veto"]
     if vetoes:
-        return profile.verdict_text("fail"), score, _joined_labels(vetoes, part, profile)
+        return profile.verdict_text("fail"), None, _joined_labels(vetoes, part, profile)
+    score = score_of(findings, profile)
     if score < profile.pass_score:
-        return profile.verdict_text("fail"), score, _joined_labels([f for f in findings if f.severity == "deduct"], part, profile)
+        labels = _joined_labels([f for f in findings if f.severity == "deduct"], part, profile)
+        below = profile.score_text("below_pass")
+        return profile.verdict_text("fail"), score, profile.label_separator.join(t for t in (below, labels) if t)
     reviews = [f for f in findings if f.severity == "review"]
     if reviews:
         reasons = list(dict.fromkeys(f.reason for f in reviews))
@@ -81,4 +94,5 @@ def assess(
         score=score,
         labels=labels,
         findings=tuple(findings),
+        score_missing=missing_items(findings, part, profile),
     )
