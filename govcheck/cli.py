@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +178,19 @@ def build_parser() -> argparse.ArgumentParser:
     observe_import.add_argument("file", type=Path)
     observe_import.add_argument("--round", required=True)
     observe_import.set_defaults(handler=command_observe_import)
+    observe_scores = observe_commands.add_parser(
+        "scores",
+        help="import inspectors' 扣分 records of the items the profile leaves to them (网站名称 | 扣分项 | 扣分 | 说明 | 检查人)",
+        description="Import the 评分记录 sheet: for each site, the points an inspector took off an item the "
+        "rules profile lists as measured by hand (scoring.items, by: inspector). A score is printed only "
+        "once every item is measured or recorded. 扣分 0 records an item looked at with nothing taken off.",
+    )
+    observe_scores.add_argument("file", type=Path)
+    observe_scores.add_argument("--round", required=True)
+    observe_scores.set_defaults(handler=command_observe_scores)
+    observe_scores_template = observe_commands.add_parser("scores-template", help="write an empty 评分记录 sheet (.xlsx)")
+    observe_scores_template.add_argument("file", type=Path)
+    observe_scores_template.set_defaults(handler=command_template, template="scores")
     observe_template = observe_commands.add_parser("template", help="write an empty 人工观察 sheet (.xlsx)")
     observe_template.add_argument("file", type=Path)
     observe_template.set_defaults(handler=command_template, template="observations")
@@ -310,11 +323,11 @@ def print_file_problems(file: Path, error: Any) -> None:
 
 
 def command_template(arguments: argparse.Namespace) -> int:
-    from govcheck.templates import write_observations_template, write_targets_template
+    from govcheck.templates import write_observations_template, write_score_records_template, write_targets_template
 
     if arguments.file.exists():
         raise UserError(f"{arguments.file} exists; choose a new file name")
-    write = write_targets_template if arguments.template == "targets" else write_observations_template
+    write = {"targets": write_targets_template, "scores": write_score_records_template}.get(arguments.template, write_observations_template)
     print(f"written: {write(arguments.file)}")
     return 0
 
@@ -484,6 +497,20 @@ def command_observe_import(arguments: argparse.Namespace) -> int:
         print_file_problems(arguments.file, error)
         return 1
     print(f"round {arguments.round}: {count} manual observations imported and assessed")
+    return 0
+
+
+def command_observe_scores(arguments: argparse.Namespace) -> int:
+    from govcheck.registry import import_score_records
+    from govcheck.table_reader import TableFileError
+
+    store = open_store()
+    try:
+        count = import_score_records(store, arguments.file, arguments.round, datetime.now(timezone.utc))
+    except TableFileError as error:
+        print_file_problems(arguments.file, error)
+        return 1
+    print(f"round {arguments.round}: {count} score records imported and assessed")
     return 0
 
 

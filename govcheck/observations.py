@@ -9,6 +9,7 @@ together.
     home     the home page read: its news list, links, wording, interaction channels
     column   one column page read: its list, links, wording, messages (互动交流)
     account  one new-media account read by a platform spider, or seen by an inspector (manual)
+    score    an inspector's record of one 扣分 item measured by hand (key ``score:<item code>``)
 
 Every document carries ``round``, ``target_key``, ``kind`` and ``key`` (its place in the store)
 and, once stored by a crawl, the ``run`` that saw it. A field left out of a document is not
@@ -42,6 +43,7 @@ __all__ = [
     "HomeObservation",
     "ColumnObservation",
     "AccountObservation",
+    "ScoreObservation",
     "ObservationError",
     "OBSERVATION_KINDS",
     "PAGE_STATES",
@@ -262,8 +264,25 @@ class AccountObservation(Observation):
     screenshot: str | None = optional()
 
 
+@dataclass(kw_only=True)
+class ScoreObservation(Observation):
+    """An inspector's record of a 扣分 item a crawler cannot measure (key ``score:<item>``):
+    the points taken off (0: looked at, nothing to take off), why, and who recorded it."""
+
+    kind: ClassVar[str] = "score"
+
+    item: str = required()
+    points: float = required(0.0)
+    note: str = ""
+    inspector: str = required()
+    recorded_at: datetime | None = None
+    # an inspector's, like a manual account observation: it counts whatever run is latest
+    manual: bool = True
+
+
 OBSERVATION_KINDS: dict[str, type[Observation]] = {
-    kind_class.kind: kind_class for kind_class in (ProbeObservation, HomeObservation, ColumnObservation, AccountObservation)
+    kind_class.kind: kind_class
+    for kind_class in (ProbeObservation, HomeObservation, ColumnObservation, AccountObservation, ScoreObservation)
 }
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from govcheck.manual import load_manual_observations
+from govcheck.score_records import load_score_records
 from govcheck.network_policy import Network
 from govcheck.rounds import classify_round, get_round
 from govcheck.rules import ProfileError, load_profile
@@ -77,3 +78,19 @@ def import_manual_observations(store: Store, path: Path, round_id: str) -> int:
     store.save_observations([{**observation, "round": round_id, "key": "manual"} for observation in observations])
     classify_round(store, round_id, [o["target_key"] for o in observations])
     return len(observations)
+
+
+def import_score_records(store: Store, path: Path, round_id: str, recorded_at: datetime) -> int:
+    """Stores inspectors' records of the 扣分 items they measure (``score`` observations) and
+    re-assesses their sites; like :func:`import_manual_observations`, the whole file is checked
+    against the round's profile before anything is written."""
+    round_document = get_round(store, round_id)
+    try:
+        profile = load_profile(round_document["profile"])
+    except ProfileError as error:
+        raise ProfileError(f"round {round_id} cannot be assessed, nothing imported: {error}") from error
+    known = {t["key"] for t in store.find("targets", {"kind": "site"})}
+    records = load_score_records(path, known, profile, recorded_at)
+    store.save_observations([{**record, "round": round_id} for record in records])
+    classify_round(store, round_id, list(dict.fromkeys(r["target_key"] for r in records)))
+    return len(records)

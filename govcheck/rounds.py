@@ -162,7 +162,8 @@ def classify_round(
             round_id,
             {**verdict_document(target, assessment, profile.name, as_of), "run": counted.run, "manual": counted.manual,
              **decided_fields(assessment)},
-            [finding.to_document() for finding in assessment.findings],
+            # with why the crawler's 扣分 items left out of the score could not be measured
+            [finding.to_document() for finding in (*assessment.findings, *assessment.unmeasured)],
         )
         assessments.append(assessment)
     return assessments

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govcheck import manual, targets
+from govcheck import manual, score_records, targets
 
 # sheet → column → allowed values
 CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -54,6 +54,16 @@ def write_observations_template(path: Path) -> Path:
     sheet = workbook.active
     sheet.title = manual.SHEET
     _sheet(sheet, manual.SHEET, manual.COLUMNS)
+    workbook.save(path)
+    return path
+
+
+def write_score_records_template(path: Path) -> Path:
+    """An empty 评分记录 sheet for the 扣分 items inspectors measure by hand."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = score_records.SHEET
+    _sheet(sheet, score_records.SHEET, score_records.COLUMNS)
     workbook.save(path)
     return path
 

@@ -88,7 +88,9 @@ NESTED_LINKS = {
     # a column listed old to new whose last page was not read
     "more_pages": ("last_page_url", "末页（{says}）未读取 {last_page_error}"),
 }
-SEVERITY_NAMES = {"veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核", "decision": "人工复核"}
+SEVERITY_NAMES = {
+    "veto": "单项否决", "deduct": "扣分", "note": "提示", "review": "待人工复核", "decision": "人工复核", "unmeasured": "未能评分",
+}
 
 
 @dataclass(frozen=True)

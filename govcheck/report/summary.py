@@ -28,14 +28,16 @@ from typing import Any
 
 from govcheck.report.titles import inspection_days, period_text, round_name
 from govcheck.rounds import get_round
+from govcheck.rules import SCORE_LABEL_DEFAULTS
 from govcheck.store import Store
+
 from govcheck.targets import ACCOUNT_TYPES, SITE_CATEGORIES
 
 PASS, FAIL, REVIEW = "合格", "不合格", "待人工复核"
 KINDS = ("site", "account")
 KIND_NAMES = {"site": "网站", "account": "新媒体"}
 NO_DISTRICT = "未填区县"
-SEVERITY_ORDER = {"veto": 0, "deduct": 1, "review": 2, "note": 3}
+SEVERITY_ORDER = {"veto": 0, "deduct": 1, "review": 2, "note": 3, "unmeasured": 4}
 PROBLEM_SEVERITIES = ("veto", "deduct", "note")
 ONE_DECIMAL = Decimal("0.1")
 UNREGISTERED = (1, "", "", 0)  # the register order of a target with no source: after all others
@@ -66,6 +68,7 @@ class TargetResult:
     findings: tuple[dict[str, Any], ...] = ()
     register_order: tuple[Any, ...] = ()
     organizer: str = ""  # 主办单位 in the register
+    score_missing: tuple[str, ...] = ()  # 扣分 items not measured nor recorded: the score is not final
 
     @property
     def noted(self) -> bool:
@@ -101,13 +104,16 @@ def score_cell(result: TargetResult) -> float | str | None:
     """得分 as the reports print it: the score where it decided or could decide the verdict (a
     合格, a 不合格 on points); 单项否决 for a target a veto failed; nothing for one under review
     (its checks are incomplete), one without a stored score (a recorded round), or a 不合格 that
-    neither a veto nor its points explain (never 100 beside 不合格)."""
+    neither a veto nor its points explain (never 100 beside 不合格); 评分未完成（缺：…） while
+    items of the score were not measured nor recorded (never a number that looks final)."""
     if result.vetoed:
         return VETOED
     if result.score is None or result.verdict == REVIEW:
         return None
     if result.verdict == FAIL and not any(f.get("severity") == "deduct" for f in result.findings):
         return None
+    if result.score_missing:
+        return SCORE_LABEL_DEFAULTS["incomplete"].format(items="、".join(result.score_missing))
     return result.score
 
 
@@ -128,6 +134,7 @@ def result_from(verdict: dict[str, Any], target: dict[str, Any] | None, findings
         findings=tuple(ordered),
         register_order=register_order(target),
         organizer=target.get("organizer") or "",
+        score_missing=tuple(verdict.get("score_missing") or ()),
     )
 
 

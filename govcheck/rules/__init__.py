@@ -18,6 +18,7 @@ Where each indicator lives:
 - ``websites``: every website finding together (:func:`evaluate_site`), and the spider's one
   question to the rules (:func:`counts_against`)
 - ``account_state`` and ``accounts``: the new-media rules over the merged observations of an account
+- ``scoring``: the 扣分 items inspectors record, and those they have not yet
 - ``verdict``: the score and the verdict (:func:`assess`)
 - ``common``: findings, time helpers and how a finding is made
 """
@@ -40,22 +41,26 @@ from govcheck.rules.interaction import MessageCheck, check_messages, site_intera
 from govcheck.rules.links import link_findings
 from govcheck.rules.profile import (
     DEFAULT_PROFILE,
+    SCORE_LABEL_DEFAULTS,
     ColumnType,
     Profile,
     ProfileError,
+    ScoreItem,
     available_profiles,
     load_profile,
     profile_reference,
 )
+from govcheck.rules.scoring import inspector_item_findings, unrecorded_items
 from govcheck.rules.security import bad_link_findings, future_date_findings
 from govcheck.rules.services import service_findings, services_required
-from govcheck.rules.verdict import assess, score_of, verdict_of
+from govcheck.rules.verdict import assess, missing_items, score_of, verdict_of
 from govcheck.rules.websites import column_findings, counts_against, evaluate_site
 from govcheck.rules.wording import serious_error_findings
 
 __all__ = [
     "DEFAULT_PROFILE",
     "INTERACTION_TYPE",
+    "SCORE_LABEL_DEFAULTS",
     "AccountState",
     "Assessment",
     "ColumnReading",
@@ -64,6 +69,7 @@ __all__ = [
     "MessageCheck",
     "Profile",
     "ProfileError",
+    "ScoreItem",
     "Severity",
     "Verdict",
     "assess",
@@ -79,10 +85,12 @@ __all__ = [
     "found_findings",
     "future_date_findings",
     "home_page_findings",
+    "inspector_item_findings",
     "interaction_findings",
     "link_findings",
     "load_profile",
     "merge_account_observations",
+    "missing_items",
     "original_findings",
     "profile_reference",
     "read_column",
@@ -95,6 +103,7 @@ __all__ = [
     "site_interaction_findings",
     "stale_column_findings",
     "unreadable_column_findings",
+    "unrecorded_items",
     "update_findings",
     "verdict_of",
 ]

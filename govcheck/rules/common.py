@@ -76,6 +76,8 @@ class Assessment:
     findings: tuple[Finding, ...]
     # names of the 扣分 items not measured nor recorded: the score is not final while any is left
     score_missing: tuple[str, ...] = ()
+    # why the crawler's items among them could not be measured (stored with the findings)
+    unmeasured: tuple[Finding, ...] = ()
 
 
 # -- time: naive = UTC, calendar dates in the profile's time zone ---------------------------------

@@ -28,6 +28,7 @@ from dateutil.relativedelta import relativedelta
 __all__ = [
     "DEFAULT_PROFILE",
     "ScoreItem",
+    "SCORE_LABEL_DEFAULTS",
     "ProfileError",
     "Profile",
     "ColumnType",
@@ -617,6 +618,8 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("scoring.items", lambda v: _score_items_problem(v)),
     ("scoring.labels.below_pass", _text),
     ("scoring.labels.incomplete", _text),
+    ("scoring.labels.unrecorded", _text),
+    ("scoring.labels.recorded", _text),
 )
 
 # what one entry of scoring.items must hold
@@ -626,7 +629,12 @@ SCORE_ITEM_KEYS: tuple[tuple[str, Check], ...] = (
     ("by", lambda v: "" if v in SCORE_ITEM_MEASURERS else f"expected one of {', '.join(SCORE_ITEM_MEASURERS)}"),
 )
 # the printed texts of the score when a profile leaves them out
-SCORE_LABEL_DEFAULTS = {"below_pass": "得分低于60分", "incomplete": "评分未完成（缺：{items}）"}
+SCORE_LABEL_DEFAULTS = {
+    "below_pass": "得分低于60分",
+    "incomplete": "评分未完成（缺：{items}）",
+    "unrecorded": "{item}由检查人评分，本轮尚未记录",
+    "recorded": "{item}扣{points}分",
+}
 
 
 def _score_items_problem(value: Any) -> str:

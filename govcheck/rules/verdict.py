@@ -18,6 +18,7 @@ from typing import Any
 from govcheck.rules.accounts import evaluate_account
 from govcheck.rules.common import Assessment, Finding, Verdict
 from govcheck.rules.profile import Profile
+from govcheck.rules.scoring import unrecorded_items
 from govcheck.rules.websites import evaluate_site
 
 
@@ -86,13 +87,17 @@ def assess(
     if kind not in _PARTS:
         raise ValueError(f"target {target.get('key')!r}: unknown kind {kind!r} (expected site or account)")
     part, evaluate = _PARTS[kind]
-    findings = evaluate(target, observations, as_of, profile)
+    evaluated = evaluate(target, observations, as_of, profile)
+    findings = [f for f in evaluated if f.severity != "unmeasured"]
+    unmeasured = [f for f in evaluated if f.severity == "unmeasured"]
     verdict, score, labels = verdict_of(findings, part, profile)
+    missing = (*missing_items(unmeasured, part, profile), *unrecorded_items(target, observations, profile, part))
     return Assessment(
         target_key=str(target.get("key", "")),
         verdict=verdict,
         score=score,
         labels=labels,
         findings=tuple(findings),
-        score_missing=missing_items(findings, part, profile),
+        score_missing=tuple(dict.fromkeys(missing)),
+        unmeasured=tuple(unmeasured),
     )
