@@ -614,12 +614,23 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("websites.services.navigation_min_entries", _count),
     # 安全 links and later dates; a profile without it does not check them (govcheck.rules.security)
     ("websites.security", lambda v: _section_problem(v, SECURITY_KEYS)),
+    # the home page's links counted apart (2015 普查 链接可用性: 首页 / 其他页面); without it one count
+    ("websites.links.home", lambda v: _section_problem(v, LINKS_HOME_KEYS)),
+    ("websites.links.unmeasured", _text),
     # the 扣分 items of the score; without them a score is complete with the deductions found
     ("scoring.items", lambda v: _score_items_problem(v)),
     ("scoring.labels.below_pass", _text),
     ("scoring.labels.incomplete", _text),
     ("scoring.labels.unrecorded", _text),
     ("scoring.labels.recorded", _text),
+)
+
+# what websites.links.home must hold when present
+LINKS_HOME_KEYS: tuple[tuple[str, Check], ...] = (
+    ("code", _text),
+    ("points", _number),
+    ("max_points", _number),
+    ("label", _text),
 )
 
 # what one entry of scoring.items must hold
