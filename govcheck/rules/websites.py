@@ -19,6 +19,7 @@ from govcheck.rules.links import link_findings
 from govcheck.rules.profile import Profile
 from govcheck.rules.security import bad_link_findings, future_date_findings
 from govcheck.rules.services import service_findings, shows_no_service_entry
+from govcheck.rules.spelling import misspelling_findings
 from govcheck.rules.wording import serious_error_findings
 
 
@@ -38,6 +39,7 @@ def evaluate_site(
         *(bad_link_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *(future_date_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *link_findings(target, [*homes, *columns], as_of, profile),
+        *(misspelling_findings(target, [*homes, *columns], as_of, profile) if "misspellings" in profile.section("websites") else []),
     ]
 
 
