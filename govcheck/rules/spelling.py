@@ -96,7 +96,8 @@ def _unmeasured(
     stored by a version that did not look for misspellings)."""
     text_read = [page for page in read if page.state in READ_STATES]
     reason_key = "not_scanned" if text_read else "not_read"
-    urls = "、".join(page.url for page in (text_read or read)) or "（无）"
+    listed = "、".join(page.url for page in (text_read or read))
+    urls = f"（{listed}）" if listed else ""  # no page observed at all: none to name
     evidence = {"pages": [{"url": page.url, "state": page.state, "error": page.error} for page in read]}
     return new_finding(profile, rules["code"], rules["label"].format(count=0), "unmeasured", threshold, as_of, evidence,
                        rules["reasons"][reason_key].format(urls=urls))
