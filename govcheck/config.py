@@ -73,6 +73,7 @@ class SitesConfig:
     channel_pages: int
     discovered_columns: int
     serious_errors_file: str | None
+    misspellings_file: str | None  # None: the shipped govcheck/data/misspellings.txt
     splash_url: str | None
     splash_wait: float
     redis_url: str | None  # a round shared by several nodes (govcheck.distributed)
@@ -100,6 +101,7 @@ class SitesConfig:
             channel_pages=settings.getint("GOVCHECK_CHANNEL_PAGES", defaults.GOVCHECK_CHANNEL_PAGES),
             discovered_columns=settings.getint("GOVCHECK_DISCOVERED_COLUMNS", defaults.GOVCHECK_DISCOVERED_COLUMNS),
             serious_errors_file=settings.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None,
+            misspellings_file=settings.get("GOVCHECK_MISSPELLINGS_FILE") or None,
             splash_url=settings.get("SPLASH_URL") or None,
             splash_wait=settings.getfloat("SPLASH_WAIT", defaults.SPLASH_WAIT),
             redis_url=settings.get("GOVCHECK_REDIS_URL", defaults.GOVCHECK_REDIS_URL) or None,

@@ -38,17 +38,19 @@ logger = logging.getLogger(__name__)
 # page that kills its worker each time, e.g. one that runs it out of memory, is then given up).
 READ_ATTEMPTS = 3
 
-# The word list of this worker process, given once at its start rather than with every page.
+# The word lists of this worker process (serious errors; misspellings, None: not checked),
+# given once at its start rather than with every page.
 _worker_terms: tuple[Term, ...] = ()
+_worker_misspellings: tuple[Term, ...] | None = None
 
 
-def _start_worker(terms: tuple[Term, ...]) -> None:
-    global _worker_terms
-    _worker_terms = terms
+def _start_worker(terms: tuple[Term, ...], misspellings: tuple[Term, ...] | None = None) -> None:
+    global _worker_terms, _worker_misspellings
+    _worker_terms, _worker_misspellings = terms, misspellings
 
 
 def _read_in_worker(html: str, url: str, as_of: datetime, read_at: datetime, options: dict[str, object]) -> PageReading:
-    return read_page(html, url, as_of, read_at, _worker_terms, **options)  # type: ignore[arg-type]
+    return read_page(html, url, as_of, read_at, _worker_terms, misspelling_terms=_worker_misspellings, **options)  # type: ignore[arg-type]
 
 
 def pool_size(configured: int | None, sites: int, minimum_sites: int) -> int:
@@ -66,8 +68,9 @@ class PageReadFailed(Exception):
 class PageReader:
     """Reads pages inline or in worker processes; :meth:`close` when the crawl ends."""
 
-    def __init__(self, terms: tuple[Term, ...], processes: int = 0) -> None:
+    def __init__(self, terms: tuple[Term, ...], processes: int = 0, misspellings: tuple[Term, ...] | None = None) -> None:
         self.terms = terms
+        self.misspellings = misspellings  # the misspelling list's terms (None: 错别字 not checked)
         self.processes = processes
         self.worker_deaths = 0  # pools replaced because a worker died
         self.pages_given_up = 0  # pages whose every try in the pool lost its worker
@@ -76,7 +79,7 @@ class PageReader:
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the crawling process runs threads (store writes, DNS) that a fork would copy mid-step
         return ProcessPoolExecutor(
-            self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(self.terms,)
+            self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker, initargs=(self.terms, self.misspellings)
         )
 
     def worker_pids(self) -> list[int]:
@@ -90,7 +93,7 @@ class PageReader:
         """The page read; :class:`PageReadFailed` when we could not read it (see the module docstring)."""
         if self._pool is None:
             try:
-                return read_page(html, url, as_of, read_at, self.terms, **options)  # type: ignore[arg-type]
+                return read_page(html, url, as_of, read_at, self.terms, misspelling_terms=self.misspellings, **options)  # type: ignore[arg-type]
             except Exception as error:
                 raise self._failed(url, error) from error
         loop = asyncio.get_running_loop()

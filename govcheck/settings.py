@@ -253,6 +253,9 @@ GOVCHECK_DISCOVERED_COLUMNS = 12
 # Serious misspellings and banned terms scanned for on home and column pages, one per line
 # (`wrong => right`); unset: the sample list shipped in govcheck/data/serious_errors.txt.
 GOVCHECK_SERIOUS_ERRORS_FILE = os.environ.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None
+# Common misspellings (错别字, a deduction when the profile has websites.misspellings) scanned
+# for on home, column and detail pages, same format; unset: govcheck/data/misspellings.txt.
+GOVCHECK_MISSPELLINGS_FILE = os.environ.get("GOVCHECK_MISSPELLINGS_FILE") or None
 
 FEED_EXPORT_ENCODING = "utf-8"
 # A feed (`scrapy crawl sites -O observed.jsonl`) holds each observation as the store keeps it,

@@ -11,7 +11,7 @@ import pytest
 
 import govcheck
 from govcheck.extract.html import decode_html
-from govcheck.extract.page import serious_errors
+from govcheck.extract.page import word_list_hits
 from govcheck.extract.wording import (
     SHIPPED_LIST,
     Hit,
@@ -92,16 +92,16 @@ def test_text_the_page_hides_is_kept_apart_from_what_it_shows():
 
 def test_a_wording_in_hidden_text_is_a_hit_marked_hidden(shipped):
     html = '<html><body><p>中华人民共和国</p><div style="display:none"><p>中华人民共合国宪法</p></div></body></html>'
-    [hit] = serious_errors(html, shipped)
+    [hit] = word_list_hits(html, shipped)
     assert (hit.wrong, hit.hidden, hit.snippet) == ("中华人民共合国", True, "中华人民共合国宪法")
-    assert [h.hidden for h in serious_errors(html.replace(' style="display:none"', ""), shipped)] == [False]
+    assert [h.hidden for h in word_list_hits(html.replace(' style="display:none"', ""), shipped)] == [False]
 
 
 def test_the_replica_page_with_a_misspelt_state_name(shipped):
     site = next(s for s in yaml_sites() if s["slug"] == "serious-errors")
     for column in site["columns"]:
         html = decode_html((SITES / column["path"].lstrip("/")).read_bytes(), "text/html")
-        hits = serious_errors(html, shipped)
+        hits = word_list_hits(html, shipped)
         assert [hit.wrong for hit in hits if not hit.hidden] == column.get("expected_serious_errors", [])
         assert [hit.wrong for hit in hits if hit.hidden] == column.get("expected_hidden_serious_errors", [])
 

@@ -88,6 +88,7 @@ def home(newest: datetime | None, state: str = "entries", error: str = "") -> di
     return {
         "kind": "home", "key": "home", "url": "http://xczx.weinan.gov.cn/", "fetched_at": AS_OF - timedelta(hours=1),
         "status": 200, "state": state, "entries": entries if state == "entries" else [], "newest_date": newest, "error": error,
+        "misspellings": [],  # scanned for 错别字, none (without it the item is unmeasured)
     }
 
 
@@ -97,7 +98,7 @@ def column(name: str, column_type: str, newest: datetime | None, state: str = "e
         "kind": "column", "key": name, "column_name": name, "column_type": column_type,
         "url": f"http://xczx.weinan.gov.cn/{index}/", "fetched_at": AS_OF - timedelta(hours=1), "status": 200,
         "method": "generic", "state": state, "entries": entries if state == "entries" else [],
-        "newest_date": newest, "error": error,
+        "newest_date": newest, "error": error, "misspellings": [],
     }
 
 
@@ -475,8 +476,9 @@ def test_an_unread_or_undated_home_page_is_for_an_inspector(profile, observation
 
 
 def test_a_home_page_not_observed_is_for_an_inspector(profile):
-    [finding] = evaluate_site(site(), probes(3, 0), AS_OF, profile)
+    [finding, misspellings] = evaluate_site(site(), probes(3, 0), AS_OF, profile)
     assert finding.code == "site.home.review" and "本轮未读取" in finding.reason
+    assert (misspellings.code, misspellings.severity) == ("site.wording.misspellings", "unmeasured")  # no page text to scan
 
 
 def test_naive_datetimes_are_utc_and_days_are_counted_in_beijing(profile):
@@ -1402,11 +1404,11 @@ def test_every_finding_has_its_rule_and_evidence_and_stores(profile):
             assert finding.rule["profile"] == "national-2019" and finding.rule["code"] == finding.code
             assert finding.rule["as_of"] == AS_OF and finding.rule["threshold"]
             assert finding.evidence and finding.label
-            assert bool(finding.reason) == (finding.severity == "review")
+            assert bool(finding.reason) == (finding.severity in ("review", "unmeasured"))
             document = finding.to_document()
             bson.encode(document)  # storable as is: no tuples, read-only mappings or bare dates
             assert not [k for k in _keys(document) if "." in k or "$" in k], "FerretDB refuses such keys"
-    assert seen_severities == {"veto", "deduct", "note", "review"}
+    assert seen_severities == {"veto", "deduct", "note", "review", "unmeasured"}
 
 
 # == scoring ===================================================================================

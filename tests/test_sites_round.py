@@ -456,6 +456,40 @@ def test_every_other_page_was_scanned_and_has_no_listed_wording(crawled):
                 assert observation["word_list"] == SHIPPED_LIST
 
 
+# -- misspellings (错别字) --------------------------------------------------------------------
+
+
+def test_two_misspellings_take_a_point_each_with_their_sentences(crawled):
+    site, base = site_named("serious-errors"), crawled["base_url"]
+    expected = [(base + c["path"], wrong) for c in site["columns"] for wrong in c.get("expected_misspellings", [])]
+    finding = finding_of(crawled, site, "site.wording.misspellings")
+    assert (finding["severity"], finding["label"], finding["points"]) == ("deduct", "存在错别字", 2.0)
+    hits = finding["evidence"]["misspellings"]
+    assert [(hit["url"], hit["wrong"]) for hit in hits] == expected
+    assert [hit["sentence"] for hit in hits] == [
+        "县司法局召开2024年全县司法行政工作会议 要求全系统再接再励2024-02-16", "县司法局开展春节前法律援助进村活动 群众迫不急待咨询2024-02-05",
+    ]  # an entry's text as a visitor reads it: its title and its date
+    assert [hit["right"] for hit in hits] == ["再接再厉", "迫不及待"] and all(hit["fetched_at"] is not None for hit in hits)
+    # the same word in quotation marks on another page is quoted, not used: listed, no point
+    quoted = [(base + c["path"], wrong) for c in site["columns"] for wrong in c.get("expected_quoted_misspellings", [])]
+    assert quoted and [(hit["url"], hit["wrong"], hit["cue"]) for hit in finding["evidence"]["quoted"]] == [(*q, "“”") for q in quoted]
+
+
+def test_every_other_page_was_scanned_for_misspellings_and_has_none(crawled):
+    for site in manifest_sites():
+        for kind in ("home", "column"):
+            for key, observation in observations_of(crawled, site, kind).items():
+                if "misspellings" not in observation:  # a page we could not read: nothing scanned
+                    assert observation["state"] in ("failed", "unparsed") and observation["error"], (site["slug"], key)
+                    continue
+                column = next((c for c in site["columns"] if c["name"] == key), {})
+                expected = column.get("expected_misspellings", []) + column.get("expected_quoted_misspellings", [])
+                assert [hit["wrong"] for hit in observation["misspellings"]] == expected, (site["slug"], key)
+                assert observation["misspelling_list"] == "govcheck:data/misspellings.txt"
+        if site["slug"] != "serious-errors":
+            assert not [f for f in site_findings(crawled, site) if f["code"] == "site.wording.misspellings" and f["severity"] == "deduct"]
+
+
 # -- dates on detail pages -----------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """Everything the sites spider reads from one fetched page, in one call.
 
 The list and its dates, whether a script fills it, the navigation's columns, serious wording
-errors, interaction links and messages, the page's links, its bad links (安全), and a home
+errors and common misspellings (错别字), interaction links and messages, the page's links, its bad links (安全), and a home
 page's service entries and 功能设计 marks are all pure functions of the HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
 (govcheck.parsing): the result is plain, picklable data. The page is parsed once
 (govcheck.extract.html.Document) and every reader is handed the parsed page.
@@ -41,7 +41,8 @@ __all__ = [
     "names_a_write_in_channel",
     "navigation_with_frames",
     "read_page",
-    "serious_errors",
+    "word_list_hits",
+    "misspelling_record",
     "with_frame_lists",
     "with_frames",
 ]
@@ -70,6 +71,8 @@ class PageReading:
     bad_links: tuple[BadLink, ...] = ()
     # home pages only: 网站标识码, ICP, 公安备案, 党政机关网站标识, 找错 (功能设计)
     marks: SiteMarks | None = None
+    # hits of the misspelling list (错别字), shown then hidden; None: no list given (not checked)
+    misspellings: tuple[Hit, ...] | None = None
 
 
 def read_page(
@@ -85,12 +88,14 @@ def read_page(
     navigation: bool = False,
     platform_hosts: Collection[str] = (),
     portal_hosts: Collection[str] = (),
+    misspelling_terms: tuple[Term, ...] | None = None,
 ) -> PageReading:
     """What the sites spider reads from one page (``page``: the HTML, or the page already parsed)
     fetched from ``url``: each reader is handed the page parsed once.
 
     ``platform_hosts``: the profile's words of unified platforms' hosts (12345, liuyan…);
-    ``portal_hosts``: those of 政务服务网 portals (zwfw…)."""
+    ``portal_hosts``: those of 政务服务网 portals (zwfw…); ``misspelling_terms``: the misspelling
+    list (None: 错别字 is not checked)."""
     document = as_document(page)
     listed = extract_list(document, url, as_of, selector, home=home)
     news = news_urls(listed)
@@ -106,7 +111,7 @@ def read_page(
         list_needs_a_browser=listed.state == "unparsed" and list_needs_a_browser(document, as_of, generic),
         depends_on_a_browser=depends_on_a_browser(document),
         navigation=tuple(discover_columns(document, url)) if navigation else (),
-        serious_errors=serious_errors(document, terms),
+        serious_errors=word_list_hits(document, terms),
         interaction_links=channels.found,
         interaction_unresolved=channels.unresolved,
         channel_search=search,
@@ -116,6 +121,7 @@ def read_page(
         services=find_service_entries(document, url, portal_hosts=portal_hosts, news=news) if home else None,
         bad_links=find_bad_links(document, url, news=news),
         marks=find_site_marks(document, url) if home else None,
+        misspellings=word_list_hits(document, misspelling_terms) if misspelling_terms is not None else None,
     )
 
 
@@ -144,11 +150,27 @@ def names_a_write_in_channel(found: Sequence[tuple[str, str]]) -> bool:
     return any(not names_channel_section(name) for name, _ in found)
 
 
-def serious_errors(page: Document | str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
-    """The word list's hits in the text the page shows, then those in the text it hides (marked)."""
+def word_list_hits(page: Document | str, terms: tuple[Term, ...]) -> tuple[Hit, ...]:
+    """A word list's hits in the text the page shows, then those in the text it hides (marked):
+    the serious-error list's, or the misspelling list's."""
     texts = page_texts(page)
     shown = find_serious_errors(texts.shown, terms)
     return (*shown, *(replace(hit, hidden=True) for hit in find_serious_errors(texts.hidden, terms)))
+
+# hits of the misspelling list kept per page: a page full of one slip says no more than a few
+MISSPELLINGS_PER_PAGE = 20
+
+
+def misspelling_record(hits: Sequence[Hit]) -> list[dict[str, str]]:
+    """A page's ``misspellings`` as observations record them: ``{wrong, right, sentence, where}``
+    (``where``: ``shown``, or ``hidden`` for text the page hides), each wrong form once per
+    sentence, at most MISSPELLINGS_PER_PAGE."""
+    records: dict[tuple[str, str], dict[str, str]] = {}
+    for hit in hits:
+        key = (hit.wrong, hit.sentence)
+        if key not in records and len(records) < MISSPELLINGS_PER_PAGE:
+            records[key] = {"wrong": hit.wrong, "right": hit.right, "sentence": hit.sentence, "where": "hidden" if hit.hidden else "shown"}
+    return list(records.values())
 
 
 def with_frames(

@@ -2,16 +2,18 @@
 
 The 2019 indicator's first veto item names serious wording errors (e.g. the state's name or a
 leader's title misspelt). No tool can judge wording in general; what can be checked is a list
-of wordings an office knows to be wrong. govcheck ships a small sample list
+of wordings an office knows to be wrong. govcheck ships a list of what notices published
 (``govcheck/data/serious_errors.txt``, read through importlib.resources so that it works from
-an egg); offices keep their own and set GOVCHECK_SERIOUS_ERRORS_FILE.
+an egg); offices keep their own and set GOVCHECK_SERIOUS_ERRORS_FILE. The list of common
+misspellings (错别字, a 扣分 item: ``govcheck/data/misspellings.txt``, GOVCHECK_MISSPELLINGS_FILE)
+has the same format and is matched the same way (:data:`MISSPELLINGS`).
 
 Matching ignores whitespace and width (NFKC): markup often breaks a name over two lines or
 pads it with full-width spaces. It does not reach across blocks: a wording is only found
 within one paragraph, cell, list item or heading, never formed by the end of one (a title cut
 by the CMS) and the start of the next. An entry may hold a wording that is wrong only where it
 is short of its right form (人大常委 => 人大常委会): an occurrence inside its own right form is
-no hit. Each hit keeps a snippet of the text around it.
+no hit. Each hit keeps a snippet of the text around it and the sentence it is in.
 
 A hit is not always an error of the page: a correction notice (更正启事) or a reply to a
 reader's report quotes the wrong wording beside the right one. ``correction_cue`` tells
@@ -34,6 +36,9 @@ from govcheck.extract.html import NOT_SHOWN, Document, as_document, drop
 
 __all__ = [
     "SHIPPED_LIST",
+    "SERIOUS_ERRORS",
+    "MISSPELLINGS",
+    "WordList",
     "BLOCK_BREAK",
     "CORRECTION_WORDS",
     "Term",
@@ -49,8 +54,28 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SHIPPED_LIST = "govcheck:data/serious_errors.txt"
 _SNIPPET_CONTEXT = 15  # characters of text kept on each side of a hit
+_SENTENCE_LIMIT = 60  # characters of a hit's sentence kept on each side of it (a sentence can be a page)
+# what ends a sentence: its end marks, and the break between two blocks (a title, a cell)
+_SENTENCE_END = re.compile(r"[。！？!?；;\u2029\n]")
+
+
+@dataclass(frozen=True)
+class WordList:
+    """A shipped word list: its file in govcheck/data and what it is called in error messages."""
+
+    file: str
+    what: str
+
+    @property
+    def shipped(self) -> str:
+        """The name the list goes by when no file of the office's is set."""
+        return f"govcheck:data/{self.file}"
+
+
+SERIOUS_ERRORS = WordList("serious_errors.txt", "serious-error word list")
+MISSPELLINGS = WordList("misspellings.txt", "misspelling list")
+SHIPPED_LIST = SERIOUS_ERRORS.shipped
 
 # Words with which a page corrects or discusses a wording rather than uses it (更正启事, 勘误,
 # a reply to a reader who reported an error). Any of them in a hit's snippet, like the right
@@ -74,26 +99,30 @@ class Hit:
     right: str
     snippet: str
     hidden: bool = False  # found in text the page hides (see PageText), not in what it shows
+    # the sentence the hit is in (up to its end marks or its block, at most _SENTENCE_LIMIT
+    # characters each side of the hit), whitespace squashed
+    sentence: str = ""
 
 
 def _normalised(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def _read_list(path: str | Path | None) -> tuple[str, str]:
-    """(text, name) of the word list: the file at ``path``, else the shipped sample."""
+def _read_list(path: str | Path | None, shipped: WordList) -> tuple[str, str]:
+    """(text, name) of the word list: the file at ``path``, else the shipped one."""
     if path:
         file = Path(path)
         try:
             return file.read_text(encoding="utf-8"), str(file)
         except (OSError, UnicodeDecodeError) as error:
-            raise WordListError(f"serious-error word list {file}: cannot be read ({error})") from None
-    return (resources.files("govcheck") / "data" / "serious_errors.txt").read_text(encoding="utf-8"), SHIPPED_LIST
+            raise WordListError(f"{shipped.what} {file}: cannot be read ({error})") from None
+    return (resources.files("govcheck") / "data" / shipped.file).read_text(encoding="utf-8"), shipped.shipped
 
 
-def load_terms(path: str | Path | None = None) -> tuple[tuple[Term, ...], str]:
-    """The terms of the word list at ``path`` (None: the shipped sample) and the list's name."""
-    text, name = _read_list(path)
+def load_terms(path: str | Path | None = None, shipped: WordList = SERIOUS_ERRORS) -> tuple[tuple[Term, ...], str]:
+    """The terms of the word list at ``path`` (None: the shipped list ``shipped``) and the list's name."""
+    what = shipped.what
+    text, name = _read_list(path, shipped)
     terms: dict[str, Term] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -103,16 +132,16 @@ def load_terms(path: str | Path | None = None) -> tuple[tuple[Term, ...], str]:
         parts = re.split(r"\t+", line, maxsplit=2) if "\t" in line else re.split(r"\s*=>\s*", line, maxsplit=1)
         wrong, right = _normalised(parts[0]), (parts[1].strip() if len(parts) > 1 else "")
         if len(wrong) < 2:
-            raise WordListError(f"serious-error word list {name}, line {number}: the wrong wording {line!r} is too short")
+            raise WordListError(f"{what} {name}, line {number}: the wrong wording {line!r} is too short")
         if right and wrong in _normalised(right):
             log.warning(
-                "serious-error word list %s, line %d: the wrong wording %r is part of its right wording %r; "
+                "%s %s, line %d: the wrong wording %r is part of its right wording %r; "
                 "it is a hit only where it is not part of %r",
-                name, number, wrong, right, right,
+                what, name, number, wrong, right, right,
             )
         terms.setdefault(wrong, Term(wrong, right))
     if not terms:
-        raise WordListError(f"serious-error word list {name}: no entries")
+        raise WordListError(f"{what} {name}: no entries")
     return tuple(terms.values()), name
 
 
@@ -270,9 +299,22 @@ def find_serious_errors(text: str, terms: tuple[Term, ...]) -> list[Hit]:
         start = origin[max(0, match.start() - _SNIPPET_CONTEXT)]
         end = origin[min(len(flat), end_flat + _SNIPPET_CONTEXT) - 1] + 1
         snippet = re.sub(r"\s+", " ", text[start:end]).strip()
-        hits.append(Hit(term.wrong, term.right, snippet))
+        hit_start, hit_end = origin[match.start()], origin[end_flat - 1] + 1
+        hits.append(Hit(term.wrong, term.right, snippet, sentence=_sentence(text, hit_start, hit_end)))
         position = end_flat
     return hits
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` holding ``text[start:end]``: from the end mark or block break
+    before it to the end mark after it (kept), at most _SENTENCE_LIMIT characters each side."""
+    low = max(0, start - _SENTENCE_LIMIT)
+    before = [m.end() for m in _SENTENCE_END.finditer(text, low, start)]
+    begin = before[-1] if before else low
+    finish = min(len(text), end + _SENTENCE_LIMIT)
+    if after := _SENTENCE_END.search(text, end, finish):
+        finish = after.start() if after.group() in (BLOCK_BREAK, "\n") else after.end()
+    return re.sub(r"\s+", " ", text[begin:finish]).strip()
 
 
 def correction_cue(hit: Hit) -> str:

@@ -346,6 +346,9 @@ RULE_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         f"监测时间点前{duration_text(t['window'])}内的留言超过{duration_text(t['reply_within'])}未回复，或网站没有可用的互动渠道"
     ),
     "site.wording.serious": lambda t: f"页面出现严重表述错误（词表：{value_text(t['word_lists'])}）",
+    "site.wording.misspellings": lambda t: (
+        f"页面出现常见错别字（词表：{value_text(t['lists'])}），每个错别字扣{value_text(t['points_per_word'])}分，最多扣{value_text(t['max_points'])}分"
+    ),
     "site.services": lambda t: "须提供办事服务的网站，首页及其导航中没有办事服务入口",
     "site.security.future_dates": lambda t: "列表信息的发布日期晚于页面读取时间",
     "site.security": lambda t: f"页面链接指向赌博、色情、暴力等不良内容（含隐藏的暗链；词表：{t.get('list', '')}）",

@@ -60,6 +60,7 @@ SITE_PHRASES = {
     "site.columns.stale": "存在多个栏目更新不及时",
     "site.columns.long_stale": "存在多个栏目更新不及时",
     "site.wording.serious": "存在严重表述错误",
+    "site.wording.misspellings": "存在错别字",
     "site.services.none": "未提供办事服务，服务不实用",
     "site.security.bad_links": "存在暗链等链接不良内容的安全隐患",
     "site.links.broken": "存在不可用链接",

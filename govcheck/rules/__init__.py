@@ -12,6 +12,7 @@ Where each indicator lives:
 - ``columns``: how a column page reads (fresh, stale, blank, unreadable), for both above
 - ``interaction``: 互动回应差 (1) channels, with the proof of absence, and (2) messages
 - ``wording``: 严重表述错误
+- ``spelling``: 错别字 (a 扣分 item: points per distinct misspelling)
 - ``links``: 网站可用性 (broken links)
 - ``services``: 服务不实用 (1) no service entry, with the proof of absence
 - ``security``: 安全 links (gambling, porn, violence; shown or hidden) and later dates (伪造发稿日期?)
@@ -55,6 +56,7 @@ from govcheck.rules.security import bad_link_findings, future_date_findings
 from govcheck.rules.services import service_findings, services_required
 from govcheck.rules.verdict import assess, missing_items, score_of, verdict_of
 from govcheck.rules.websites import column_findings, counts_against, evaluate_site
+from govcheck.rules.spelling import misspelling_findings
 from govcheck.rules.wording import serious_error_findings
 
 __all__ = [
@@ -91,6 +93,7 @@ __all__ = [
     "load_profile",
     "merge_account_observations",
     "missing_items",
+    "misspelling_findings",
     "original_findings",
     "profile_reference",
     "read_column",

@@ -612,6 +612,8 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("websites.services", lambda v: _section_problem(v, SERVICES_KEYS)),
     # proof of absence of 服务不实用: the fewest named navigation entries (2 without it)
     ("websites.services.navigation_min_entries", _count),
+    # 错别字 (a 扣分 item); a profile without it does not check it (govcheck.rules.spelling)
+    ("websites.misspellings", lambda v: _section_problem(v, MISSPELLINGS_KEYS)),
     # 安全 links and later dates; a profile without it does not check them (govcheck.rules.security)
     ("websites.security", lambda v: _section_problem(v, SECURITY_KEYS)),
     # the home page's links counted apart (2015 普查 链接可用性: 首页 / 其他页面); without it one count
@@ -662,6 +664,17 @@ def _score_items_problem(value: Any) -> str:
         codes.append(item["code"])
     return ""
 
+
+# what websites.misspellings must hold when present: a deduction, never a veto or a review
+MISSPELLINGS_KEYS: tuple[tuple[str, Check], ...] = (
+    ("code", _text),
+    ("severity", lambda v: "" if v == "deduct" else "expected deduct (错别字 is a 扣分 item)"),
+    ("points", _number),
+    ("max_points", _number),
+    ("label", _text),
+    ("reasons.not_read", _text),
+    ("reasons.not_scanned", _text),
+)
 
 # what websites.security must hold when present
 SECURITY_KEYS: tuple[tuple[str, Check], ...] = (

@@ -20,6 +20,7 @@ from govcheck.rules.profile import Profile
 from govcheck.rules.scoring import inspector_item_findings
 from govcheck.rules.security import bad_link_findings, future_date_findings
 from govcheck.rules.services import service_findings, shows_no_service_entry
+from govcheck.rules.spelling import misspelling_findings
 from govcheck.rules.wording import serious_error_findings
 
 
@@ -39,6 +40,7 @@ def evaluate_site(
         *(bad_link_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *(future_date_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *link_findings(target, [*homes, *columns], as_of, profile),
+        *(misspelling_findings(target, [*homes, *columns], as_of, profile) if "misspellings" in profile.section("websites") else []),
         *inspector_item_findings(target, observations, as_of, profile, "websites"),
     ]
 

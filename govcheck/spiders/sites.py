@@ -7,7 +7,8 @@ Thin on purpose: it makes the requests and hands the pages to the plain function
     scrapy crawl sites -a round=2024-1 [-a as_of=2024-02-20] [-a targets=site:名称,…]
 
 Each page observation (home, column) carries what was read on that page: its links checked
-(``links``), the hits of the serious-error word list (``serious_errors``), on the home page
+(``links``), the hits of the serious-error word list (``serious_errors``) and of the misspelling
+list (``misspellings``, when the profile checks 错别字; detail pages read keep theirs), on the home page
 the links naming an interaction channel (``interaction_links``) and on 互动交流 columns the
 messages (``messages``). Keeping them per page keeps every request self-contained, so the
 round gives the same observations when several processes share its queue.
@@ -58,11 +59,11 @@ from govcheck.extract.html import Document
 from govcheck.extract.listing import ListEntry, ListPage
 from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
-from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, with_frames
+from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, misspelling_record, with_frames, word_list_hits
 from govcheck.extract.bad_links import bad_link_record, find_bad_links
 from govcheck.extract.marks import marks_record
 from govcheck.extract.services import service_record
-from govcheck.extract.wording import load_terms
+from govcheck.extract.wording import MISSPELLINGS, Term, load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
 from govcheck.items import ObservationItem
 from govcheck.observations import HomeObservation, PageObservation
@@ -523,8 +524,13 @@ class SitesSpider(RoundSpider):
     def prepare_page_checks(self) -> None:
         """Settings of the per-page checks, the word list, and the link-check bookkeeping."""
         self.terms, self.word_list = load_terms(self.config.serious_errors_file)
+        # 错别字 is read only for a profile that checks it (websites.misspellings)
+        self.misspellings: tuple[Term, ...] | None = None
+        self.misspelling_list = ""
+        if "misspellings" in self.profile.section("websites"):
+            self.misspellings, self.misspelling_list = load_terms(self.config.misspellings_file, MISSPELLINGS)
         processes = pool_size(self.config.parse_processes, len(self.targets), self.config.parse_pool_min_sites)
-        self.page_reader = PageReader(self.terms, processes)
+        self.page_reader = PageReader(self.terms, processes, self.misspellings)
         if processes:
             self.logger.info("page-reading workers: %d", processes)
         self.crawler.signals.connect(self.page_reader.close, signal=signals.spider_closed)
@@ -564,6 +570,8 @@ class SitesSpider(RoundSpider):
             "word_list": self.word_list,
             "bad_links": [bad_link_record(link) for link in reading.bad_links],
         }
+        if reading.misspellings is not None:
+            read.update(misspellings=misspelling_record(reading.misspellings), misspelling_list=self.misspelling_list)
         if meta["kind"] == "home":
             read["interaction_links"] = channel_link_records(reading)
             read["interaction_unresolved"] = [{"name": name, "target": target, "why": why} for name, target, why in reading.interaction_unresolved]
@@ -829,6 +837,8 @@ class SitesSpider(RoundSpider):
                 document = Document(decoded.text)  # parsed once for both readers
                 published = extract_publish_date(document, self.as_of)
                 detail["bad_links"] = [bad_link_record(link) for link in find_bad_links(document, response.url)]
+                if self.misspellings is not None:
+                    detail["misspellings"] = misspelling_record(word_list_hits(document, self.misspellings))
             except Exception as error:  # a detail page we could not read tells nothing
                 detail.update(date=None, error=describe_error(error))
                 self.link_book.page_answered(entry.url, None, detail["error"])  # unless its answer came
