@@ -1,13 +1,15 @@
 """Inspectors' records of the 扣分 items a crawler cannot measure (``govcheck observe scores FILE``).
 
 The profile's ``scoring.items`` with ``by: inspector`` (概况信息, 解读回应, 留言办理…) are
-looked at by hand; the inspector fills a table, sheet ``评分记录`` (or the workbook's only sheet;
+looked at by hand, and so is an item of the crawler's it could not measure in a round (首页可用性
+after a one-shot round: a record then stands in for it; where the crawler measured the item, its
+measure counts). The inspector fills a table, sheet ``评分记录`` (or the workbook's only sheet;
 CSV and YAML as in :mod:`govcheck.table_reader`):
 
 网站名称 | 扣分项 | 扣分 | 说明 | 检查人
 
 - 网站名称: required, a site of the targets.
-- 扣分项: required, an inspector item of the round's profile, by its name (概况信息) or code.
+- 扣分项: required, a 扣分 item of the round's profile, by its name (概况信息) or code.
 - 扣分: the points taken off, a number ≥ 0 (0: looked at, nothing to take off); at most the
   item's points where the profile caps them (``scoring.max_points``).
 - 说明: why (printed with the deduction as its evidence); required when 扣分 is above 0.
@@ -54,9 +56,9 @@ def load_score_records(path: Path, known_sites: set[str], profile: Profile, reco
     for column in missing:
         add(None, column, "表头缺少此列")
 
-    items = {i.name: i for i in profile.score_items("websites") if i.by == "inspector"}
+    items = {i.name: i for i in profile.score_items("websites")}
     items.update({i.code: i for i in list(items.values())})
-    names = "、".join(i.name for i in profile.score_items("websites") if i.by == "inspector")
+    names = "、".join(i.name for i in profile.score_items("websites"))
     documents: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
     for row in sheet:
@@ -69,7 +71,7 @@ def load_score_records(path: Path, known_sites: set[str], profile: Profile, reco
             add(row, "网站名称", f"网站 {values['网站名称']} 不在检查对象中")
         item = items.get(values["扣分项"])
         if values["扣分项"] and item is None:
-            add(row, "扣分项", f"{values['扣分项']} 不是检查人评分的扣分项，应为 {names or '（规则中没有）'} 之一")
+            add(row, "扣分项", f"{values['扣分项']} 不是本轮规则的扣分项，应为 {names or '（规则中没有）'} 之一")
         points = _points(values["扣分"])
         if points is None:
             add(row, "扣分", f"{values['扣分'] or '空'} 不是扣分数，应填 0 或正数")

@@ -102,6 +102,12 @@ def column(name: str, column_type: str, newest: datetime | None, state: str = "e
     }
 
 
+def judged(target: dict[str, Any], observations: list[dict[str, Any]], as_of: datetime, profile: Profile) -> list[Finding]:
+    """What the rules conclude about a site, without the 扣分 items they could not measure (those
+    only keep the score from being final: see the score tests)."""
+    return [f for f in evaluate_site(target, observations, as_of, profile) if f.severity != "unmeasured"]
+
+
 def healthy_site_observations() -> list[dict[str, Any]]:
     return [*probes(3, 0), home(days_before(1))]
 
@@ -321,7 +327,7 @@ def test_a_loaded_profile_cannot_be_changed(profile):
 
 
 def availability(total: int, failed: int, profile: Profile) -> list[Finding]:
-    return [f for f in evaluate_site(site(), [*probes(total, failed), home(days_before(1))], AS_OF, profile) if f.code.startswith("site.availability")]
+    return [f for f in judged(site(), [*probes(total, failed), home(days_before(1))], AS_OF, profile) if f.code.startswith("site.availability")]
 
 
 def test_no_failed_probe_no_finding(profile):
@@ -359,7 +365,7 @@ def failed_probes(count: int, apart: timedelta) -> list[dict[str, Any]]:
     (2, timedelta(minutes=30), "1800"),                    # over the span, but one visit short
 ])
 def test_failed_probes_that_do_not_cover_the_span_are_for_an_inspector(profile, count, apart, span):
-    [finding] = [f for f in evaluate_site(site(), [*failed_probes(count, apart), home(days_before(1))], AS_OF, profile)
+    [finding] = [f for f in judged(site(), [*failed_probes(count, apart), home(days_before(1))], AS_OF, profile)
                  if f.code.startswith("site.availability")]
     assert (finding.code, finding.severity, finding.label) == ("site.availability.review", "review", "网站可访问性待人工复核")
     assert finding.reason == (
@@ -371,7 +377,7 @@ def test_failed_probes_that_do_not_cover_the_span_are_for_an_inspector(profile, 
 
 
 def test_failed_probes_over_more_than_the_span_fail_the_site(profile):
-    [finding] = [f for f in evaluate_site(site(), [*failed_probes(4, timedelta(hours=1)), home(days_before(1))], AS_OF, profile)
+    [finding] = [f for f in judged(site(), [*failed_probes(4, timedelta(hours=1)), home(days_before(1))], AS_OF, profile)
                  if f.code.startswith("site.availability")]
     assert (finding.severity, finding.label, finding.evidence["failed_span_seconds"]) == ("veto", "监测时间点无法访问", 3 * 3600)
 
@@ -383,7 +389,7 @@ def test_a_profile_copied_before_the_probe_span_keeps_its_spacing_and_asks_no_sp
         availability["probe_interval_seconds"] = 5
     copied = load_profile(write_variant(tmp_path, before_the_span))
     assert copied.probe_interval_seconds == 5
-    [finding] = [f for f in evaluate_site(site(), [*failed_probes(3, timedelta(seconds=5)), home(days_before(1))], AS_OF, copied)
+    [finding] = [f for f in judged(site(), [*failed_probes(3, timedelta(seconds=5)), home(days_before(1))], AS_OF, copied)
                  if f.code.startswith("site.availability")]
     assert (finding.severity, finding.label) == ("veto", "监测时间点无法访问")
     assert "probe_span_seconds" not in finding.rule["threshold"] and "failed_span_seconds" not in finding.evidence
@@ -413,7 +419,21 @@ def test_the_test_and_demo_profiles_are_national_2019_with_a_short_probe_span_on
 
 
 def test_a_week_of_visits_below_five_percent_failures_passes(profile):
-    assert availability(140, 6, profile) == []  # 4.3 %
+    assert [f.code for f in availability(140, 6, profile) if f.severity == "veto"] == []  # 4.3 %
+
+
+@pytest.mark.parametrize("failed, points", [(0, None), (1, None), (2, 5.0), (6, 5.0), (7, None)])
+def test_a_week_of_visits_with_failures_below_the_veto_takes_home_availability_points(profile, failed, points):
+    # 首页可用性 (扣分): 1 % of 140 visits is 1.4, so 2 failures take points off, 7 (5 %) are the veto instead
+    deductions = [f for f in availability(140, failed, profile) if f.code == "site.availability.home"]
+    assert [f.points for f in deductions] == ([points] if points else [])
+    assert all(f.severity == "deduct" and f.evidence["failed"] == failed for f in deductions)
+
+
+def test_home_availability_is_unmeasured_without_a_weeks_visits(profile):
+    findings = evaluate_site(site(), [*probes(3, 0), home(days_before(1))], AS_OF, profile)
+    [unmeasured] = [f for f in findings if f.code == "site.availability.home"]
+    assert unmeasured.severity == "unmeasured" and "3次" in unmeasured.reason and "140次" in unmeasured.reason
 
 
 def test_a_week_of_visits_at_five_percent_failures_fails(profile):
@@ -423,7 +443,7 @@ def test_a_week_of_visits_at_five_percent_failures_fails(profile):
 
 
 def test_no_probe_at_all_is_for_an_inspector(profile):
-    findings = evaluate_site(site(), [home(days_before(1))], AS_OF, profile)
+    findings = judged(site(), [home(days_before(1))], AS_OF, profile)
     assert [(f.code, f.severity) for f in findings] == [("site.availability.review", "review")]
     assert "http://xczx.weinan.gov.cn/" in findings[0].reason
 
@@ -439,7 +459,7 @@ def test_the_unreachable_site_of_the_notice(profile):
 
 @pytest.mark.parametrize("age, stale", [(13, False), (14, False), (15, True)])
 def test_home_page_older_than_fourteen_days_is_not_updated(profile, age, stale):
-    findings = evaluate_site(site(), [*probes(3, 0), home(days_before(age))], AS_OF, profile)
+    findings = judged(site(), [*probes(3, 0), home(days_before(age))], AS_OF, profile)
     assert codes(findings) == (["site.home.stale"] if stale else [])
     if stale:
         finding = findings[0]
@@ -450,12 +470,12 @@ def test_home_page_older_than_fourteen_days_is_not_updated(profile, age, stale):
 def test_an_old_home_page_the_browser_could_not_open_is_for_an_inspector_not_failed(profile):
     # the HTML as fetched shows only old news, and the page's scripts were never run
     old_home = {**home(days_before(40)), "render_error": "browserType.launch: Failed to launch chromium"}
-    [finding] = evaluate_site(site(), [*probes(3, 0), old_home], AS_OF, profile)
+    [finding] = judged(site(), [*probes(3, 0), old_home], AS_OF, profile)
     assert (finding.code, finding.severity) == ("site.home.review", "review")
     assert "静态页面所见最新信息为2024-01-11" in finding.reason and "Failed to launch chromium" in finding.reason
     assert finding.evidence["render_error"] == old_home["render_error"] and finding.evidence["age_days"] == 40
     # a fresh one stays fresh, whatever the browser did
-    assert evaluate_site(site(), [*probes(3, 0), {**home(days_before(3)), "render_error": "timeout"}], AS_OF, profile) == []
+    assert judged(site(), [*probes(3, 0), {**home(days_before(3)), "render_error": "timeout"}], AS_OF, profile) == []
 
 
 @pytest.mark.parametrize(
@@ -469,39 +489,41 @@ def test_an_old_home_page_the_browser_could_not_open_is_for_an_inspector_not_fai
     ],
 )
 def test_an_unread_or_undated_home_page_is_for_an_inspector(profile, observation, words):
-    findings = evaluate_site(site(), [*probes(3, 0), observation], AS_OF, profile)
+    findings = judged(site(), [*probes(3, 0), observation], AS_OF, profile)
     [finding] = findings
     assert (finding.code, finding.severity) == ("site.home.review", "review")
     assert words in finding.reason and "http://xczx.weinan.gov.cn/" in finding.reason
 
 
 def test_a_home_page_not_observed_is_for_an_inspector(profile):
-    [finding, misspellings] = evaluate_site(site(), probes(3, 0), AS_OF, profile)
+    findings = evaluate_site(site(), probes(3, 0), AS_OF, profile)
+    [finding] = [f for f in findings if f.severity != "unmeasured"]
     assert finding.code == "site.home.review" and "本轮未读取" in finding.reason
-    assert (misspellings.code, misspellings.severity) == ("site.wording.misspellings", "unmeasured")  # no page text to scan
+    unmeasured = {f.code for f in findings if f.severity == "unmeasured"}  # no page to scan, no link checked
+    assert unmeasured == {"site.wording.misspellings", "site.links.home", "site.links.broken", "site.availability.home"}
 
 
 def test_naive_datetimes_are_utc_and_days_are_counted_in_beijing(profile):
     # 2024-02-05 16:30 UTC is 2024-02-06 00:30 in Beijing: 14 days before 2024-02-20, on time.
     naive_utc = datetime(2024, 2, 5, 16, 30)
-    assert evaluate_site(site(), [*probes(3, 0), home(naive_utc)], AS_OF, profile) == []
+    assert judged(site(), [*probes(3, 0), home(naive_utc)], AS_OF, profile) == []
     naive_as_of = datetime(2024, 2, 20, 15, 59, 59)  # 23:59:59 in Beijing
-    assert evaluate_site(site(), [*probes(3, 0), home(naive_utc)], naive_as_of, profile) == []
-    assert codes(evaluate_site(site(), [*probes(3, 0), home(datetime(2024, 2, 5, 15, 30))], AS_OF, profile)) == ["site.home.stale"]
+    assert judged(site(), [*probes(3, 0), home(naive_utc)], naive_as_of, profile) == []
+    assert codes(judged(site(), [*probes(3, 0), home(datetime(2024, 2, 5, 15, 30))], AS_OF, profile)) == ["site.home.stale"]
 
 
 def test_home_entries_dated_after_the_monitoring_day_are_left_out(profile):
     # Read three days after the monitoring day: only what was there by then counts.
     later_read = {**home(days_before(-3)), "fetched_at": AS_OF + timedelta(days=3)}
     later_read["entries"].append({"title": "旧闻", "url": "http://xczx.weinan.gov.cn/b.html", "date": days_before(15)})
-    [finding] = evaluate_site(site(), [*probes(3, 0), later_read], AS_OF, profile)
+    [finding] = judged(site(), [*probes(3, 0), later_read], AS_OF, profile)
     assert (finding.code, finding.evidence["age_days"]) == ("site.home.stale", 15)
     assert finding.evidence["newest_date_seen"] == days_before(-3)
 
 
 def test_a_home_page_with_only_later_entries_is_for_an_inspector(profile):
     read_later = {**home(days_before(-1)), "fetched_at": AS_OF + timedelta(days=1)}
-    [finding] = evaluate_site(site(), [*probes(3, 0), read_later], AS_OF, profile)
+    [finding] = judged(site(), [*probes(3, 0), read_later], AS_OF, profile)
     assert finding.code == "site.home.review" and "晚于监测日2024-02-20" in finding.reason
 
 
@@ -510,7 +532,7 @@ def test_a_home_page_with_only_later_entries_is_for_an_inspector(profile):
 
 def test_a_site_registered_without_columns_whose_navigation_shows_none_is_for_an_inspector(profile):
     observations = [*probes(3, 0), {**home(days_before(1)), "discovered_columns": 0}]
-    findings = evaluate_site(site(), observations, AS_OF, profile)
+    findings = judged(site(), observations, AS_OF, profile)
     [finding] = [f for f in findings if f.code.startswith("site.columns")]
     assert (finding.code, finding.severity) == ("site.columns.review", "review")
     assert finding.reason == "登记表未列出栏目，首页导航中也未发现栏目，栏目更新情况需人工检查"
@@ -521,20 +543,20 @@ def test_a_site_registered_without_columns_whose_navigation_shows_none_is_for_an
 def test_columns_found_in_the_navigation_are_judged_as_registered_ones(profile):
     discovered = {**column("工作动态", "动态要闻", days_before(1)), "discovered": True}
     observations = [*probes(3, 0), {**home(days_before(1)), "discovered_columns": 1}, discovered]
-    assert evaluate_site(site(), observations, AS_OF, profile) == []
+    assert judged(site(), observations, AS_OF, profile) == []
 
 
 @pytest.mark.parametrize("age, stale", [(13, False), (14, False), (15, True)])
 def test_news_column_boundary_is_fourteen_days(profile, age, stale):
     target, observations = site_with([column("工作动态", "动态要闻", days_before(age))])
-    findings = evaluate_site(target, observations, AS_OF, profile)
+    findings = judged(target, observations, AS_OF, profile)
     assert [(f.label, f.severity) for f in findings] == ([("个别栏目更新不及时", "note")] if stale else [])
 
 
 @pytest.mark.parametrize("newest, stale", [("2023-08-19", True), ("2023-08-20", False), ("2023-08-21", False)])
 def test_notices_column_boundary_is_six_calendar_months(profile, newest, stale):
     target, observations = site_with([column("通知公告", "通知公告", on(newest))])
-    findings = evaluate_site(target, observations, AS_OF, profile)
+    findings = judged(target, observations, AS_OF, profile)
     assert codes(findings) == (["site.columns.stale"] if stale else [])
     if stale:
         [entry] = findings[0].evidence["stale_columns"]
@@ -544,22 +566,22 @@ def test_notices_column_boundary_is_six_calendar_months(profile, newest, stale):
 @pytest.mark.parametrize("newest, stale", [("2023-02-19", True), ("2023-02-20", False)])
 def test_personnel_column_boundary_is_one_year(profile, newest, stale):
     target, observations = site_with([column("人事信息", "人事信息", on(newest))])
-    assert codes(evaluate_site(target, observations, AS_OF, profile)) == (["site.columns.stale"] if stale else [])
+    assert codes(judged(target, observations, AS_OF, profile)) == (["site.columns.stale"] if stale else [])
 
 
 @pytest.mark.parametrize("column_type", ["互动交流", "其他"])
 def test_interaction_and_other_columns_are_never_stale(profile, column_type):
     target, observations = site_with([column("旧栏目", column_type, on("2015-01-01"))])
-    assert evaluate_site(target, observations, AS_OF, profile) == []
+    assert judged(target, observations, AS_OF, profile) == []
 
 
 def test_column_entries_dated_after_the_monitoring_day_are_left_out(profile):
     later_read = {**column("工作动态", "动态要闻", days_before(-2)), "fetched_at": AS_OF + timedelta(days=2)}
     later_read["entries"].append({"title": "旧闻", "url": "http://x/", "date": days_before(20)})
     target, observations = site_with([later_read])
-    assert codes(evaluate_site(target, observations, AS_OF, profile)) == ["site.columns.stale"]
+    assert codes(judged(target, observations, AS_OF, profile)) == ["site.columns.stale"]
     target, observations = site_with([{**column("工作动态", "动态要闻", days_before(-2)), "fetched_at": AS_OF + timedelta(days=2)}])
-    [finding] = evaluate_site(target, observations, AS_OF, profile)
+    [finding] = judged(target, observations, AS_OF, profile)
     assert finding.code == "site.columns.review:工作动态" and "晚于监测日" in finding.reason
 
 
@@ -571,7 +593,7 @@ def test_four_stale_timely_columns_pass_with_the_note(profile):
 def test_five_stale_timely_columns_fail_the_site_as_the_notice_words_it(profile):
     target, observations = site_with([*stale_columns(2, "动态要闻"), *stale_columns(2, "通知公告", 10), *stale_columns(1, "政策文件", 20), *fresh_columns(3)])
     assert verdict(target, observations, profile) == ("不合格", "多个栏目更新不及时")
-    finding = by_code(evaluate_site(target, observations, AS_OF, profile), "site.columns.stale")
+    finding = by_code(judged(target, observations, AS_OF, profile), "site.columns.stale")
     assert finding.severity == "veto" and finding.evidence["timely_stale_count"] == 5
     for entry in finding.evidence["stale_columns"]:
         assert set(entry) >= {"name", "type", "url", "newest_date", "threshold_date"}
@@ -585,7 +607,7 @@ def test_stale_columns_the_browser_could_not_open_are_reviewed_not_counted(profi
     target, observations = site_with([*stale_columns(2, "动态要闻"), *stale_columns(2, "通知公告", 20), *unopened])
     # five stale as fetched would veto; one of them may show a newer list in a browser
     assert verdict(target, observations, profile)[0] == "待人工复核"
-    findings = evaluate_site(target, observations, AS_OF, profile)
+    findings = judged(target, observations, AS_OF, profile)
     review = by_code(findings, "site.columns.review:通知公告10")
     assert "浏览器未能打开核实（Timeout 30000ms exceeded）" in review.reason and review.evidence["render_error"]
     assert by_code(findings, "site.columns.stale").severity == "note"
@@ -599,7 +621,7 @@ def test_nine_long_stale_columns_pass_with_the_note(profile):
 
 def test_ten_long_stale_columns_fail_the_site(profile):
     target, observations = site_with([*stale_columns(4, "动态要闻"), *stale_columns(3, "人事信息", 10), *stale_columns(3, "规划计划", 20)])
-    findings = evaluate_site(target, observations, AS_OF, profile)
+    findings = judged(target, observations, AS_OF, profile)
     assert codes(findings) == ["site.columns.long_stale"]
     assert findings[0].evidence["long_stale_count"] == 10
     assert verdict(target, observations, profile) == ("不合格", "多个栏目更新不及时")
@@ -607,7 +629,7 @@ def test_ten_long_stale_columns_fail_the_site(profile):
 
 def test_both_column_rules_print_the_label_once(profile):
     target, observations = site_with([*stale_columns(5, "动态要闻"), *stale_columns(5, "人事信息", 10)])
-    assert codes(evaluate_site(target, observations, AS_OF, profile)) == ["site.columns.stale", "site.columns.long_stale"]
+    assert codes(judged(target, observations, AS_OF, profile)) == ["site.columns.stale", "site.columns.long_stale"]
     assert verdict(target, observations, profile) == ("不合格", "多个栏目更新不及时")
 
 
@@ -619,13 +641,13 @@ def blank(count: int) -> list[dict[str, Any]]:
 def test_four_blank_columns_pass_with_a_note(profile):
     target, observations = site_with([*fresh_columns(1), *blank(4)])
     assert verdict(target, observations, profile) == ("合格", "存在空白栏目")
-    assert by_code(evaluate_site(target, observations, AS_OF, profile), "site.columns.blank").severity == "note"
+    assert by_code(judged(target, observations, AS_OF, profile), "site.columns.blank").severity == "note"
 
 
 def test_five_blank_columns_fail_the_site(profile):
     target, observations = site_with([*fresh_columns(1), *blank(5)])
     assert verdict(target, observations, profile) == ("不合格", "空白栏目过多")
-    finding = by_code(evaluate_site(target, observations, AS_OF, profile), "site.columns.blank")
+    finding = by_code(judged(target, observations, AS_OF, profile), "site.columns.blank")
     assert finding.evidence["blank_count"] == 5 and len(finding.evidence["blank_columns"]) == 5
 
 
@@ -642,7 +664,7 @@ def test_notes_print_in_label_order(profile):
 def test_an_unreadable_column_is_reviewed_and_never_counted_stale(profile, state, error, words):
     unreadable = column("政务要闻", "动态要闻", None, state=state, error=error, index=9)
     target, observations = site_with([*stale_columns(4), unreadable])
-    findings = evaluate_site(target, observations, AS_OF, profile)
+    findings = judged(target, observations, AS_OF, profile)
     review = by_code(findings, "site.columns.review:政务要闻")
     assert review.severity == "review"
     assert "政务要闻" in review.reason and "http://xczx.weinan.gov.cn/4/" in review.reason and words in review.reason
@@ -653,14 +675,14 @@ def test_an_unreadable_column_is_reviewed_and_never_counted_stale(profile, state
 
 def test_an_unparsed_column_is_never_counted_blank(profile):
     target, observations = site_with([*blank(4), column("政务要闻", "动态要闻", None, state="unparsed", error="no list found", index=9)])
-    findings = evaluate_site(target, observations, AS_OF, profile)
+    findings = judged(target, observations, AS_OF, profile)
     assert by_code(findings, "site.columns.blank").evidence["blank_count"] == 4
     assert by_code(findings, "site.columns.blank").severity == "note"
 
 
 def test_a_registered_column_not_observed_is_reviewed(profile):
     target = site(columns=[("工作动态", "动态要闻")])
-    [finding] = evaluate_site(target, healthy_site_observations(), AS_OF, profile)
+    [finding] = judged(target, healthy_site_observations(), AS_OF, profile)
     assert finding.code == "site.columns.review:工作动态" and "本轮未读取" in finding.reason
 
 
@@ -669,7 +691,7 @@ def test_each_unreadable_column_has_its_own_code(profile):
         column("甲", "动态要闻", None, state="failed", error="timeout", index=0),
         column("乙", "通知公告", None, state="failed", error="timeout", index=1),
     ])
-    findings = evaluate_site(target, observations, AS_OF, profile)
+    findings = judged(target, observations, AS_OF, profile)
     assert codes(findings) == ["site.columns.review:甲", "site.columns.review:乙"]
     result = assess(target, observations, AS_OF, profile)
     assert result.verdict == "待人工复核" and result.labels.count("；") == 1
@@ -1032,24 +1054,29 @@ def with_links(observation: dict[str, Any], broken: list[str] = (), unchecked: l
 
 
 def link_findings(target: dict[str, Any], observations: list[dict[str, Any]], profile: Profile) -> list[Finding]:
-    return [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.links.broken"]
+    return [f for f in judged(target, observations, AS_OF, profile) if f.code in ("site.links.home", "site.links.broken")]
 
 
 def test_pages_read_before_links_were_checked_give_no_link_finding(profile):
     assert link_findings(site(), healthy_site_observations(), profile) == []
+    unmeasured = [f for f in evaluate_site(site(), healthy_site_observations(), AS_OF, profile) if f.code.startswith("site.links.")]
+    assert [(f.code, f.severity) for f in unmeasured] == [("site.links.home", "unmeasured"), ("site.links.broken", "unmeasured")]
+    assert "首页未读取或未检查链接" in unmeasured[0].reason
 
 
-def test_each_broken_url_counts_once_and_lists_the_pages_it_is_on(profile):
-    a, b = HOME_URL + "xxgk/", HOME_URL + "old.doc"
-    target, observations = site_with([with_links(column("工作动态", "动态要闻", days_before(1)), broken=[a])])
+def test_each_broken_url_counts_once_where_it_is_first_found_and_lists_the_pages_it_is_on(profile):
+    a, b, c = HOME_URL + "xxgk/", HOME_URL + "old.doc", HOME_URL + "c/gone.html"
+    target, observations = site_with([with_links(column("工作动态", "动态要闻", days_before(1)), broken=[a, c])])
     with_links(observations[3], broken=[a, b])  # the home page
-    [finding] = link_findings(target, observations, profile)
-    assert (finding.severity, finding.points, finding.label) == ("deduct", 2.0, "存在不可用链接(2个)")
-    assert finding.evidence["broken_count"] == 2
-    by_url = {entry["url"]: entry for entry in finding.evidence["broken"]}
-    assert by_url[a]["found_on"] == [HOME_URL, target["columns"][0]["url"]]
+    home_links, other_links = link_findings(target, observations, profile)
+    assert (home_links.code, home_links.severity, home_links.points, home_links.label) == ("site.links.home", "deduct", 2.0, "首页存在不可用链接(2个)")
+    assert home_links.evidence["broken_count"] == 2
+    by_url = {entry["url"]: entry for entry in home_links.evidence["broken"]}
     assert (by_url[b]["status"], by_url[b]["error"], by_url[b]["found_on"]) == (404, "HTTP 404", [HOME_URL])
-    assert finding.rule["threshold"] == {"points_per_link": 1.0, "max_points": 10}
+    assert home_links.rule["threshold"] == {"points_per_link": 1.0, "max_points": 10}
+    # a, broken on the home page too, counts there only (2015 普查: 首页 and 其他页面 counted apart)
+    assert (other_links.code, other_links.points, other_links.label) == ("site.links.broken", 1.0, "存在不可用链接(1个)")
+    assert [(e["url"], e["found_on"]) for e in other_links.evidence["broken"]] == [(c, [target["columns"][0]["url"]])]
 
 
 def test_links_we_could_not_check_are_listed_and_never_counted(profile):
@@ -1067,8 +1094,16 @@ def test_link_points_stop_at_the_indicator_maximum(profile, count, points):
     observations = healthy_site_observations()
     with_links(observations[3], broken=[f"{HOME_URL}{n}.html" for n in range(count)])
     result = assess(site(), observations, AS_OF, profile)
-    assert [(f.points, f.label) for f in result.findings] == [(points, f"存在不可用链接({count}个)")]
-    assert (result.verdict, result.score, result.labels) == ("合格", 100 - points, f"存在不可用链接({count}个)")
+    assert [(f.points, f.label) for f in result.findings] == [(points, f"首页存在不可用链接({count}个)")]
+    assert (result.verdict, result.score, result.labels) == ("合格", 100 - points, f"首页存在不可用链接({count}个)")
+
+
+def test_a_profile_without_the_home_count_counts_every_page_together(tmp_path):
+    together = load_profile(write_variant(tmp_path, lambda d: d["websites"]["links"].pop("home")))
+    target, observations = site_with([with_links(column("工作动态", "动态要闻", days_before(1)), broken=[HOME_URL + "c/"])])
+    with_links(observations[3], broken=[HOME_URL + "h/"])
+    [finding] = link_findings(target, observations, together)
+    assert (finding.code, finding.points, finding.label) == ("site.links.broken", 2.0, "存在不可用链接(2个)")
 
 
 def test_link_deductions_print_before_the_notes_of_a_passing_site(profile):
@@ -1078,13 +1113,13 @@ def test_link_deductions_print_before_the_notes_of_a_passing_site(profile):
 
 
 def test_link_deductions_below_the_pass_score_fail_the_site(tmp_path):
-    heavy = load_profile(write_variant(tmp_path, lambda d: d["websites"]["links"].update(points=10, max_points=50)))
+    heavy = load_profile(write_variant(tmp_path, lambda d: d["websites"]["links"]["home"].update(points=10, max_points=50)))
     observations = healthy_site_observations()
     with_links(observations[3], broken=[f"{HOME_URL}{n}.html" for n in range(4)])
     assert assess(site(), observations, AS_OF, heavy).verdict == "合格"  # 60: not below the pass score
     with_links(observations[3], broken=[f"{HOME_URL}{n}.html" for n in range(5)])
     result = assess(site(), observations, AS_OF, heavy)
-    assert (result.verdict, result.score, result.labels) == ("不合格", 50.0, "得分低于60分,存在不可用链接(5个)")
+    assert (result.verdict, result.score, result.labels) == ("不合格", 50.0, "得分低于60分,首页存在不可用链接(5个)")
 
 
 # == websites: 互动回应差 ======================================================================
@@ -1108,7 +1143,7 @@ def mailbox(messages: list[dict[str, Any]], state: str = "entries", messages_sta
 def interaction_findings(observations: list[dict[str, Any]], profile: Profile, target: dict[str, Any] | None = None) -> list[Finding]:
     if target is None:
         target, observations = site_with(observations)
-    return [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code.startswith("site.interaction")]
+    return [f for f in judged(target, observations, AS_OF, profile) if f.code.startswith("site.interaction")]
 
 
 @pytest.mark.parametrize("asked, overdue", [("2023-11-21", False), ("2023-11-20", False), ("2023-11-19", True)])
@@ -1278,7 +1313,7 @@ def test_a_listed_wrong_wording_fails_the_site_with_its_page_and_snippet(profile
     hit = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": "开展《中华人民共合国宪法》宣传"}
     observations[-1].update(serious_errors=[hit], word_list="govcheck:data/serious_errors.txt")
     observations[3].update(serious_errors=[], word_list="govcheck:data/serious_errors.txt")
-    findings = [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
+    findings = [f for f in judged(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
     [finding] = findings
     assert (finding.severity, finding.label) == ("veto", "严重表述错误")
     [evidence] = finding.evidence["hits"]
@@ -1313,7 +1348,7 @@ def discovered(observation: dict[str, Any], type_guess: str, first_level: bool) 
 
 def test_an_unreadable_discovered_typed_column_is_reviewed(profile):
     typed = discovered(column("通知公告", "通知公告", None, state="unparsed", error="no list found"), "通知公告", True)
-    [finding] = evaluate_site(site(), [*healthy_site_observations(), typed], AS_OF, profile)
+    [finding] = judged(site(), [*healthy_site_observations(), typed], AS_OF, profile)
     assert finding.code == "site.columns.review:通知公告"
     assert (finding.evidence["discovered"], finding.evidence["type_guess"], finding.evidence["first_level"]) == (True, "通知公告", True)
 
@@ -1333,7 +1368,7 @@ def test_discovered_columns_typed_by_a_guess_never_count_towards_the_veto(profil
     # blank, they are counted as blank columns, and the evidence says what their names suggested
     blank = [discovered(column(name, "其他", None, state="empty", index=i), guess, first_level)
              for i, (name, guess, first_level) in enumerate(guessed)]
-    [finding] = evaluate_site(site(), [*healthy_site_observations(), *blank], AS_OF, profile)
+    [finding] = judged(site(), [*healthy_site_observations(), *blank], AS_OF, profile)
     assert (finding.code, finding.severity) == ("site.columns.blank", "veto")
     assert [(c["name"], c["type"], c["type_guess"], c["first_level"]) for c in finding.evidence["blank_columns"]] == [
         (name, "其他", guess, first_level) for name, guess, first_level in guessed
@@ -1346,7 +1381,7 @@ def test_a_discovered_column_typed_by_an_older_spider_is_judged_as_other(profile
     stale = [{**column(f"政策解读{i}", "政策文件", days_before(400), index=i), "discovered": True} for i in range(5)]
     assert assess(site(), [*healthy_site_observations(), *stale], AS_OF, profile).findings == ()
     blank = {**column("政策解读", "政策文件", None, state="empty"), "discovered": True}
-    [finding] = evaluate_site(site(), [*healthy_site_observations(), blank], AS_OF, profile)
+    [finding] = judged(site(), [*healthy_site_observations(), blank], AS_OF, profile)
     [evidence] = finding.evidence["blank_columns"]
     assert (evidence["type"], evidence["type_guess"], evidence["first_level"]) == ("其他", "政策文件", None)
 
@@ -1398,7 +1433,7 @@ def test_every_finding_has_its_rule_and_evidence_and_stores(profile):
         result = assess(target, observations, AS_OF, profile)
         assert isinstance(result, Assessment) and result.findings
         assert len(codes(list(result.findings))) == len(set(codes(list(result.findings)))), "findings are keyed by code"
-        for finding in result.findings:
+        for finding in (*result.findings, *result.unmeasured):
             seen_severities.add(finding.severity)
             assert set(finding.rule) == {"profile", "code", "threshold", "as_of"}
             assert finding.rule["profile"] == "national-2019" and finding.rule["code"] == finding.code
@@ -1581,7 +1616,7 @@ def test_a_wrong_wording_quoted_by_a_correction_is_reviewed_not_vetoed(profile):
     target, observations = site_with([column("通知公告", "通知公告", days_before(3))])
     hit = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": CORRECTION}
     observations[-1].update(serious_errors=[hit], word_list="govcheck:data/serious_errors.txt")
-    [finding] = [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
+    [finding] = [f for f in judged(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
     assert finding.severity == "review" and finding.evidence["hits"] == []
     [quoted] = finding.evidence["quoted"]
     assert (quoted["url"], quoted["snippet"], quoted["cue"]) == (target["columns"][0]["url"], CORRECTION, "应为")
@@ -1602,7 +1637,7 @@ def test_a_plain_hit_beside_a_quoted_one_still_vetoes_and_lists_both(profile):
     plain = {"wrong": "中国共产觉", "right": "中国共产党", "snippet": "坚持中国共产觉的领导"}
     quoted = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": CORRECTION}
     observations[-1].update(serious_errors=[quoted, plain], word_list="x.txt")
-    [finding] = [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
+    [finding] = [f for f in judged(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
     assert finding.severity == "veto" and finding.evidence["hit_count"] == 1
     assert [h["wrong"] for h in finding.evidence["hits"]] == ["中国共产觉"]
     assert [h["wrong"] for h in finding.evidence["quoted"]] == ["中华人民共合国"]
@@ -1613,7 +1648,7 @@ def test_a_wrong_wording_only_in_hidden_text_is_reviewed_not_vetoed(profile):
     target, observations = site_with([column("通知公告", "通知公告", days_before(3))])
     hit = {"wrong": "中华人民共合国", "right": "中华人民共和国", "snippet": "《中华人民共合国法律援助法》", "hidden": True}
     observations[-1].update(serious_errors=[hit], word_list="x.txt")
-    [finding] = [f for f in evaluate_site(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
+    [finding] = [f for f in judged(target, observations, AS_OF, profile) if f.code == "site.wording.serious"]
     assert finding.severity == "review" and finding.evidence["hits"] == []
     assert [h["wrong"] for h in finding.evidence["hidden"]] == ["中华人民共合国"]
     assert finding.reason == (

@@ -19,7 +19,7 @@ Where each indicator lives:
 - ``websites``: every website finding together (:func:`evaluate_site`), and the spider's one
   question to the rules (:func:`counts_against`)
 - ``account_state`` and ``accounts``: the new-media rules over the merged observations of an account
-- ``scoring``: the 扣分 items inspectors record, and those they have not yet
+- ``scoring``: the 扣分 items inspectors record, and those still missing from the score
 - ``verdict``: the score and the verdict (:func:`assess`)
 - ``common``: findings, time helpers and how a finding is made
 """
@@ -51,10 +51,10 @@ from govcheck.rules.profile import (
     load_profile,
     profile_reference,
 )
-from govcheck.rules.scoring import inspector_item_findings, unrecorded_items
+from govcheck.rules.scoring import recorded_item_findings
 from govcheck.rules.security import bad_link_findings, future_date_findings
 from govcheck.rules.services import service_findings, services_required
-from govcheck.rules.verdict import assess, missing_items, score_of, verdict_of
+from govcheck.rules.verdict import assess, score_of, verdict_of
 from govcheck.rules.websites import column_findings, counts_against, evaluate_site
 from govcheck.rules.spelling import misspelling_findings
 from govcheck.rules.wording import serious_error_findings
@@ -87,17 +87,16 @@ __all__ = [
     "found_findings",
     "future_date_findings",
     "home_page_findings",
-    "inspector_item_findings",
     "interaction_findings",
     "link_findings",
     "load_profile",
     "merge_account_observations",
-    "missing_items",
     "misspelling_findings",
     "original_findings",
     "profile_reference",
     "read_column",
     "read_columns",
+    "recorded_item_findings",
     "rename_findings",
     "score_of",
     "serious_error_findings",
@@ -106,7 +105,6 @@ __all__ = [
     "site_interaction_findings",
     "stale_column_findings",
     "unreadable_column_findings",
-    "unrecorded_items",
     "update_findings",
     "verdict_of",
 ]

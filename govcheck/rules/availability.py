@@ -40,15 +40,7 @@ def availability_findings(
     # visits and are counted, as before; the evidence says so.
     window_days = rules.get("window_days")
     window_starts = as_of - timedelta(days=window_days) if window_days else None
-    measured, late, early = [], [], []
-    for probe in visits:
-        moment = instant(probe.fetched_at)
-        if moment is not None and moment > as_of:
-            late.append(probe)
-        elif moment is not None and window_starts is not None and moment < window_starts:
-            early.append(probe)
-        else:
-            measured.append(probe)
+    measured, late, early = _placed(visits, as_of, window_starts)
     only_later = not measured and not early
     if only_later:
         measured, late = late, []
@@ -128,6 +120,51 @@ def availability_findings(
     if round_failed:
         return [review(rules["reasons"]["partial"].format(failed=len(round_failed), probes=len(round_visits) + len(refused)))]
     return []
+
+
+def home_availability_findings(
+    target: Mapping[str, Any], observed: Sequence[ObservationLike], as_of: datetime, profile: Profile
+) -> list[Finding]:
+    """首页可用性 (扣分, 2015 普查 网站可用性): over the week the veto measures, failed visits at or
+    above the profile's ``home.failure_ratio`` and below the veto's take its points off. Without the
+    week's visits (a one-shot round) the item is ``unmeasured``: three visits say nothing of a ratio.
+    """
+    rules = profile.section("websites", "availability")
+    item = rules["home"]
+    window_days = rules.get("window_days")
+    window_starts = as_of - timedelta(days=window_days) if window_days else None
+    visits = [p for p in (as_observation(p, ProbeObservation) for p in observed) if isinstance(p.ok, bool)]
+    measured, _late, _early = _placed(visits, as_of, window_starts)
+    failed = [p for p in measured if not p.ok]
+    threshold = {"failure_ratio": item["failure_ratio"], "veto_ratio": rules["failure_ratio"],
+                 "min_probes": rules["min_probes_for_ratio"], **({"window_days": window_days} if window_days else {})}
+    evidence = {"url": target.get("url", ""), "probes": len(measured), "failed": len(failed),
+                "failed_visits": [{"key": p.key, "fetched_at": local(p.fetched_at, profile), "status": p.status, "error": p.error}
+                                  for p in sorted(failed, key=_natural_key)]}
+    if len(measured) < rules["min_probes_for_ratio"]:
+        reason = item["unmeasured"].format(probes=len(measured), count=rules["min_probes_for_ratio"])
+        return [new_finding(profile, item["code"], item["label"], "unmeasured", threshold, as_of, evidence, reason)]
+    ratio = Fraction(len(failed), len(measured))
+    if Fraction(str(item["failure_ratio"])) <= ratio < Fraction(str(rules["failure_ratio"])):
+        evidence["ratio"] = f"{float(ratio):.2%}"
+        return [new_finding(profile, item["code"], item["label"], "deduct", threshold, as_of, evidence, points=float(item["points"]))]
+    return []
+
+
+def _placed(
+    visits: Sequence[ProbeObservation], as_of: datetime, window_starts: datetime | None
+) -> tuple[list[ProbeObservation], list[ProbeObservation], list[ProbeObservation]]:
+    """Visits in the monitored window, after the monitoring time point, and before the window."""
+    measured, late, early = [], [], []
+    for probe in visits:
+        moment = instant(probe.fetched_at)
+        if moment is not None and moment > as_of:
+            late.append(probe)
+        elif moment is not None and window_starts is not None and moment < window_starts:
+            early.append(probe)
+        else:
+            measured.append(probe)
+    return measured, late, early
 
 
 def _seconds_text(seconds: float) -> str:

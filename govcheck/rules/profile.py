@@ -619,12 +619,23 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     # the home page's links counted apart (2015 普查 链接可用性: 首页 / 其他页面); without it one count
     ("websites.links.home", lambda v: _section_problem(v, LINKS_HOME_KEYS)),
     ("websites.links.unmeasured", _text),
+    # 首页可用性 (扣分) over the week's visits; without it not scored
+    ("websites.availability.home", lambda v: _section_problem(v, AVAILABILITY_HOME_KEYS)),
     # the 扣分 items of the score; without them a score is complete with the deductions found
     ("scoring.items", lambda v: _score_items_problem(v)),
     ("scoring.labels.below_pass", _text),
     ("scoring.labels.incomplete", _text),
     ("scoring.labels.unrecorded", _text),
     ("scoring.labels.recorded", _text),
+)
+
+# what websites.availability.home must hold when present
+AVAILABILITY_HOME_KEYS: tuple[tuple[str, Check], ...] = (
+    ("code", _text),
+    ("failure_ratio", _number),
+    ("points", _number),
+    ("label", _text),
+    ("unmeasured", _text),
 )
 
 # what websites.links.home must hold when present

@@ -18,7 +18,7 @@ from typing import Any
 from govcheck.rules.accounts import evaluate_account
 from govcheck.rules.common import Assessment, Finding, Verdict
 from govcheck.rules.profile import Profile
-from govcheck.rules.scoring import unrecorded_items
+from govcheck.rules.scoring import recorded_item_findings
 from govcheck.rules.websites import evaluate_site
 
 
@@ -49,12 +49,6 @@ def _joined_labels(findings: Iterable[Finding], part: str, profile: Profile) -> 
         if finding.label not in labels:  # two rules may print the same words
             labels.append(finding.label)
     return profile.label_separator.join(labels)
-
-
-def missing_items(findings: Iterable[Finding], part: str, profile: Profile) -> tuple[str, ...]:
-    """Names of the profile's 扣分 items left unmeasured (an ``unmeasured`` finding under them)."""
-    unmeasured = [f.code for f in findings if f.severity == "unmeasured"]
-    return tuple(item.name for item in profile.score_items(part) if any(item.covers(code) for code in unmeasured))
 
 
 def verdict_of(findings: Sequence[Finding], part: str, profile: Profile) -> tuple[Verdict, float | None, str]:
@@ -88,16 +82,16 @@ def assess(
         raise ValueError(f"target {target.get('key')!r}: unknown kind {kind!r} (expected site or account)")
     part, evaluate = _PARTS[kind]
     evaluated = evaluate(target, observations, as_of, profile)
-    findings = [f for f in evaluated if f.severity != "unmeasured"]
     unmeasured = [f for f in evaluated if f.severity == "unmeasured"]
+    recorded, missing = recorded_item_findings(target, observations, unmeasured, as_of, profile, part)
+    findings = [*(f for f in evaluated if f.severity != "unmeasured"), *recorded]
     verdict, score, labels = verdict_of(findings, part, profile)
-    missing = (*missing_items(unmeasured, part, profile), *unrecorded_items(target, observations, profile, part))
     return Assessment(
         target_key=str(target.get("key", "")),
         verdict=verdict,
         score=score,
         labels=labels,
         findings=tuple(findings),
-        score_missing=tuple(dict.fromkeys(missing)),
+        score_missing=missing,
         unmeasured=tuple(unmeasured),
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from govcheck.observations import ColumnObservation, HomeObservation, ProbeObservation
-from govcheck.rules.availability import availability_findings
+from govcheck.rules.availability import availability_findings, home_availability_findings
 from govcheck.rules.blank import blank_column_findings
 from govcheck.rules.columns import column_threshold, read_column, read_columns, unreadable_column_findings
 from govcheck.rules.common import Finding, ObservationLike, as_observation, kind_of, new_finding, normalised_as_of, of_kind
@@ -17,7 +17,6 @@ from govcheck.rules.freshness import home_page_findings, stale_column_findings
 from govcheck.rules.interaction import site_interaction_findings
 from govcheck.rules.links import link_findings
 from govcheck.rules.profile import Profile
-from govcheck.rules.scoring import inspector_item_findings
 from govcheck.rules.security import bad_link_findings, future_date_findings
 from govcheck.rules.services import service_findings, shows_no_service_entry
 from govcheck.rules.spelling import misspelling_findings
@@ -33,6 +32,8 @@ def evaluate_site(
     return [
         *serious_error_findings(target, [*homes, *columns], as_of, profile),
         *availability_findings(target, of_kind(observations, ProbeObservation), as_of, profile),
+        *(home_availability_findings(target, of_kind(observations, ProbeObservation), as_of, profile)
+          if "home" in profile.section("websites", "availability") else []),
         *home_page_findings(target, homes, as_of, profile),
         *column_findings(target, columns, as_of, profile, homes),
         *site_interaction_findings(target, homes, columns, as_of, profile),
@@ -41,7 +42,6 @@ def evaluate_site(
         *(future_date_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *link_findings(target, [*homes, *columns], as_of, profile),
         *(misspelling_findings(target, [*homes, *columns], as_of, profile) if "misspellings" in profile.section("websites") else []),
-        *inspector_item_findings(target, observations, as_of, profile, "websites"),
     ]
 
 
