@@ -146,13 +146,13 @@ def test_the_findings_sheet_keeps_every_findings_evidence_under_its_targets_numb
     assert len(rows) == 6 + 33 + 2 + 1 + 1
     [hostile] = [row for row in rows if row[2] == HOSTILE_NAME]
     assert hostile[0] == targets[HOSTILE_NAME]
-    assert hostile[4:8] == ("不合格", "14天未更新", "单项否决", "监测时间点前14天内没有发布（超过90天没有发布为长期无更新）")
-    assert "最新发布时间：2024-01-30 08:00:00" in hostile[8]
-    assert HOSTILE_URL in hostile[9] and "javascript:" not in hostile[9] and "发布 2024-01-29 08:00:00" in hostile[9]
-    assert hostile[11] == "media.no_update_14d"
+    assert hostile[4:9] == ("不合格", "14天未更新", "单项否决", None, "监测时间点前14天内没有发布（超过90天没有发布为长期无更新）")
+    assert "最新发布时间：2024-01-30 08:00:00" in hostile[9]
+    assert HOSTILE_URL in hostile[10] and "javascript:" not in hostile[10] and "发布 2024-01-29 08:00:00" in hostile[10]
+    assert hostile[12] == "media.no_update_14d"
     [pending] = [row for row in rows if row[4] == "待人工复核"]
-    assert pending[10] == REVIEW_REASON and "（抓取时间 2024-02-20 10:00:00）" in pending[9]
-    assert sheet.auto_filter.ref == f"A2:L{len(rows) + 2}"
+    assert pending[11] == REVIEW_REASON and "（抓取时间 2024-02-20 10:00:00）" in pending[10]
+    assert sheet.auto_filter.ref == f"A2:M{len(rows) + 2}"
 
 
 def test_the_review_sheet_lists_why_each_check_could_not_be_completed(workbook):

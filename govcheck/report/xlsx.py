@@ -3,7 +3,8 @@
 
 全部检查对象 has one row per target (its problems joined in one cell, 得分 only where a score
 was computed); 发现问题 has one row per finding with its evidence (the rule and threshold in
-words, the facts, the links with their 抓取时间), numbered by the target's 序号 in 全部检查对象.
+words, the facts, the links with their 抓取时间, a deduction's points, why a 扣分 item could not be
+measured), numbered by the target's 序号 in 全部检查对象.
 
 Laid out for printing as an office sends them: A4, the title and 检查时间 rows merged across
 the table, thin borders, wrapped text, column widths, the header row repeated on every
@@ -99,10 +100,11 @@ FINDING_COLUMNS = (
     Column("检查结果", 11, center=True),
     Column("发现问题", 26),
     Column("性质", 11, center=True),
+    Column("扣分", 8, center=True),  # the points a deduction took off (after its indicator's cap)
     Column("规则及阈值", 40),
     Column("证据", 40),
     Column("证据链接（抓取时间为读取页面的时间）", 70),
-    Column("待复核原因", 40),
+    Column("待复核原因/未能评分原因", 40),
     Column("指标代码", 22),
 )
 REVIEW_COLUMNS = (
@@ -196,10 +198,11 @@ def finding_rows(numbered: Iterable[tuple[int, TargetResult]]) -> Iterator[tuple
                 number, KIND_NAMES.get(result.kind, ""), result.name, result.district, result.verdict,
                 finding.get("label", ""),
                 SEVERITY_NAMES.get(finding.get("severity", ""), finding.get("severity", "")),
+                finding.get("points") or None if finding.get("severity") == "deduct" else None,
                 rule_text(finding.get("rule")),
                 evidence_facts(finding.get("evidence")),
                 "\n".join(_link_lines(finding)),
-                finding.get("reason", "") if finding.get("severity") == "review" else "",
+                finding.get("reason", "") if finding.get("severity") in ("review", "unmeasured") else "",
                 finding.get("code", ""),
             )
 
