@@ -29,6 +29,7 @@ from govcheck.extract.bad_links import BadLink, find_bad_links
 from govcheck.extract.links import extract_links, is_outbound
 from govcheck.extract.listing import ListPage, extract_list
 from govcheck.extract.marks import SiteMarks, find_site_marks
+from govcheck.extract.search import SiteSearch, find_site_search
 from govcheck.extract.navigation import NavigationEntry, discover_columns
 from govcheck.extract.pagination import MorePages, more_pages, oldest_first
 from govcheck.extract.services import ServiceSearch, find_service_entries, merge_service_searches
@@ -70,6 +71,8 @@ class PageReading:
     bad_links: tuple[BadLink, ...] = ()
     # home pages only: 网站标识码, ICP, 公安备案, 党政机关网站标识, 找错 (功能设计)
     marks: SiteMarks | None = None
+    # home pages only: the site search a visitor may use (功能设计 搜索)
+    search: SiteSearch | None = None
 
 
 def read_page(
@@ -116,6 +119,7 @@ def read_page(
         services=find_service_entries(document, url, portal_hosts=portal_hosts, news=news) if home else None,
         bad_links=find_bad_links(document, url, news=news),
         marks=find_site_marks(document, url) if home else None,
+        search=find_site_search(document, url) if home else None,
     )
 
 

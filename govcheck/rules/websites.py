@@ -13,6 +13,7 @@ from govcheck.rules.availability import availability_findings
 from govcheck.rules.blank import blank_column_findings
 from govcheck.rules.columns import column_threshold, read_column, read_columns, unreadable_column_findings
 from govcheck.rules.common import Finding, ObservationLike, as_observation, kind_of, new_finding, normalised_as_of, of_kind
+from govcheck.rules.design import design_findings
 from govcheck.rules.freshness import home_page_findings, stale_column_findings
 from govcheck.rules.interaction import site_interaction_findings
 from govcheck.rules.links import link_findings
@@ -38,6 +39,7 @@ def evaluate_site(
         *(bad_link_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *(future_date_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *link_findings(target, [*homes, *columns], as_of, profile),
+        *(design_findings(target, homes, as_of, profile) if "design" in profile.section("websites") else []),
     ]
 
 
