@@ -121,7 +121,8 @@ def find_site_search(page: Document | str, base_url: str) -> SiteSearch:
         if names and _SEARCH_WORDS.search(parts.path + " " + a.text_content()):
             others = tuple((n, v) for n, v in params if n != names[0])
             found.append(SiteSearch("link", urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), names[0], others))
-    if not found and any(_is_search_box(box) for box in _text_boxes(root)):
+    loose = [box for box in _text_boxes(root) if not any(a.tag == "form" for a in box.iterancestors())]
+    if not found and any(_is_search_box(box) for box in loose):
         found.append(SiteSearch("script"))  # a search box outside any form: its button runs a script
     order = ("form", "link", "post", "script")
     if found:

@@ -60,6 +60,12 @@ def _item(profile: Profile, rules: Mapping[str, Any], name: str, as_of: datetime
                        points=float(item["points"]) if rules["severity"] == "deduct" else 0.0)
 
 
+def _item_name(profile: Profile, rules: Mapping[str, Any], name: str) -> str:
+    """An item's name as ``scoring.items`` gives it (网站标识码…), else its label."""
+    code = rules["items"][name]["code"]
+    return next((i.name for i in profile.score_items("websites") if i.code == code), rules["items"][name]["label"])
+
+
 def _home_evidence(target: Mapping[str, Any], home: HomeObservation | None, profile: Profile) -> dict[str, Any]:
     return {
         "home_url": home.url if home else target.get("url", ""),
@@ -87,22 +93,22 @@ def _mark_findings(
     marks = home.marks if home is not None and not not_read else None
     findings = []
     for name, field in MARK_FIELDS.items():
-        looked_for = rules["items"][name]["looked_for"]
+        looked_for, item = rules["items"][name]["looked_for"], _item_name(profile, rules, name)
         seen = {**evidence, "looked_for": looked_for}
         if not_read:
-            findings.append(_item(profile, rules, name, as_of, seen, reasons["not_read"].format(url=url, why=not_read, item=looked_for)))
+            findings.append(_item(profile, rules, name, as_of, seen, reasons["not_read"].format(url=url, why=not_read, item=item)))
             continue
         if not isinstance(marks, Mapping) or "footer" not in marks:
             # a round read before the marks (or the footer) were recorded: not measured there
-            findings.append(_item(profile, rules, name, as_of, seen, reasons["not_recorded"].format(url=url, item=looked_for)))
+            findings.append(_item(profile, rules, name, as_of, seen, reasons["not_recorded"].format(url=url, item=item)))
             continue
         if marks.get(field):
             continue
         seen.update(where="页脚", footer=marks.get("footer", ""), footer_scripted=bool(marks.get("footer_scripted")), marks=dict(marks))
         if not marks.get("footer"):
-            findings.append(_item(profile, rules, name, as_of, seen, reasons["no_footer"].format(url=url, item=looked_for)))
+            findings.append(_item(profile, rules, name, as_of, seen, reasons["no_footer"].format(url=url, item=item)))
         elif marks.get("footer_scripted") and home is not None and home.method != "rendered":
-            findings.append(_item(profile, rules, name, as_of, seen, reasons["footer_scripted"].format(url=url, item=looked_for)))
+            findings.append(_item(profile, rules, name, as_of, seen, reasons["footer_scripted"].format(url=url, item=item)))
         else:
             findings.append(_item(profile, rules, name, as_of, seen))
     return findings
