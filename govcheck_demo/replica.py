@@ -20,6 +20,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -70,17 +71,22 @@ class ReplicaServer:
         host: str = "127.0.0.1",
         port: int = 0,
         routes: Mapping[str, Route] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """``tls``: serve https with this server context (a replica of a site's HTTPS)."""
         self.root = Path(root).resolve()
         handler = type("Handler", (_ReplicaHandler,), {"root": self.root, "routes": dict(routes or {})})
         self._server = _ReplicaHTTPServer((host, port), handler)
+        self.scheme = "https" if tls else "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def start(self) -> ReplicaServer:
         self._thread.start()
