@@ -70,6 +70,7 @@ class SitesConfig:
     links_per_site: float | None  # None: the profile's websites.links.checked_per_site
     check_outbound_links: bool
     link_timeout: float  # GOVCHECK_LINK_TIMEOUT, else DOWNLOAD_TIMEOUT
+    https_port: int | None  # GOVCHECK_HTTPS_PORT (None: https's own port, 443)
     channel_pages: int
     discovered_columns: int
     serious_errors_file: str | None
@@ -98,6 +99,7 @@ class SitesConfig:
                 link_timeout if link_timeout is not None
                 else settings.getfloat("DOWNLOAD_TIMEOUT", defaults.DOWNLOAD_TIMEOUT)
             ),
+            https_port=settings.getint("GOVCHECK_HTTPS_PORT") or None if settings.get("GOVCHECK_HTTPS_PORT") else defaults.GOVCHECK_HTTPS_PORT,
             channel_pages=settings.getint("GOVCHECK_CHANNEL_PAGES", defaults.GOVCHECK_CHANNEL_PAGES),
             discovered_columns=settings.getint("GOVCHECK_DISCOVERED_COLUMNS", defaults.GOVCHECK_DISCOVERED_COLUMNS),
             serious_errors_file=settings.get("GOVCHECK_SERIOUS_ERRORS_FILE") or None,

@@ -223,6 +223,10 @@ class HomeObservation(PageObservation):
     services: dict[str, Any] | None = optional()
     # 功能设计 marks: 网站标识码, ICP, 公安备案, 党政机关网站标识, 找错 (govcheck.extract.marks)
     marks: dict[str, Any] | None = optional()
+    # 功能设计 搜索: the site search found and one query submitted (govcheck.extract.search)
+    search: dict[str, Any] | None = optional()
+    # 功能设计 HTTPS: the home page's host asked for over https:// (its answer, the certificate seen)
+    https: dict[str, Any] | None = optional()
 
 
 @dataclass(kw_only=True)

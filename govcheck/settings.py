@@ -247,6 +247,9 @@ GOVCHECK_LINK_TIMEOUT = None
 # before 互动回应差 can be judged (govcheck/extract/channel_search.py); when more remain unread,
 # the site is reviewed, never failed ("no channel" needs every such place read).
 GOVCHECK_CHANNEL_PAGES = 10
+# 功能设计 HTTPS: the port a site's host is asked on over https:// (None: https's own, 443). Only
+# for tests and replicas, whose TLS server cannot have port 443 on loopback.
+GOVCHECK_HTTPS_PORT = None
 # A site registered without columns: at most this many columns discovered from its home
 # page's navigation are inspected (marked discovered in the evidence).
 GOVCHECK_DISCOVERED_COLUMNS = 12

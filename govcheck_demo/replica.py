@@ -20,6 +20,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -56,6 +57,39 @@ class Reply:
 Route = Callable[[str, dict[str, list[str]], Mapping[str, str]], "Reply | None"]
 
 
+def self_signed_context(host: str = "127.0.0.1") -> ssl.SSLContext:
+    """A server TLS context with a certificate for ``host`` that signs itself (a replica's
+    https: no browser or crawler trusts it, and none needs to)."""
+    import datetime
+    import ipaddress
+    import tempfile
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    with tempfile.TemporaryDirectory() as folder:
+        chain = Path(folder) / "replica.pem"
+        chain.write_bytes(
+            certificate.public_bytes(serialization.Encoding.PEM)
+            + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        )
+        context.load_cert_chain(chain)
+    return context
+
+
 class _ReplicaHTTPServer(ThreadingHTTPServer):
     # A crawl opens dozens of connections at once; the default backlog of 5 refuses some.
     request_queue_size = 128
@@ -70,17 +104,22 @@ class ReplicaServer:
         host: str = "127.0.0.1",
         port: int = 0,
         routes: Mapping[str, Route] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """``tls``: serve https with this server context (a replica of a site's HTTPS)."""
         self.root = Path(root).resolve()
         handler = type("Handler", (_ReplicaHandler,), {"root": self.root, "routes": dict(routes or {})})
         self._server = _ReplicaHTTPServer((host, port), handler)
+        self.scheme = "https" if tls else "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def start(self) -> ReplicaServer:
         self._thread.start()

@@ -29,6 +29,7 @@ from govcheck.extract.bad_links import BadLink, find_bad_links
 from govcheck.extract.links import extract_links, is_outbound
 from govcheck.extract.listing import ListPage, extract_list
 from govcheck.extract.marks import SiteMarks, find_site_marks
+from govcheck.extract.search import SiteSearch, find_site_search
 from govcheck.extract.navigation import NavigationEntry, discover_columns
 from govcheck.extract.pagination import MorePages, more_pages, oldest_first
 from govcheck.extract.services import ServiceSearch, find_service_entries, merge_service_searches
@@ -73,6 +74,8 @@ class PageReading:
     marks: SiteMarks | None = None
     # hits of the misspelling list (错别字), shown then hidden; None: no list given (not checked)
     misspellings: tuple[Hit, ...] | None = None
+    # home pages only: the site search a visitor may use (功能设计 搜索)
+    search: SiteSearch | None = None
 
 
 def read_page(
@@ -122,6 +125,7 @@ def read_page(
         bad_links=find_bad_links(document, url, news=news),
         marks=find_site_marks(document, url) if home else None,
         misspellings=word_list_hits(document, misspelling_terms) if misspelling_terms is not None else None,
+        search=find_site_search(document, url) if home else None,
     )
 
 

@@ -621,6 +621,8 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("websites.links.unmeasured", _text),
     # 首页可用性 (扣分) over the week's visits; without it not scored
     ("websites.availability.home", lambda v: _section_problem(v, AVAILABILITY_HOME_KEYS)),
+    # 功能设计 (marks, 找错, search, HTTPS); a profile without it does not check them (govcheck.rules.design)
+    ("websites.design", lambda v: _section_problem(v, DESIGN_KEYS)),
     # the 扣分 items of the score; without them a score is complete with the deductions found
     ("scoring.items", lambda v: _score_items_problem(v)),
     ("scoring.labels.below_pass", _text),
@@ -700,6 +702,19 @@ SECURITY_KEYS: tuple[tuple[str, Check], ...] = (
     ("labels.future_dates", _text),
     ("reasons.ambiguous", _text),
     ("reasons.future_dates", _text),
+)
+
+# what websites.design must hold when present
+DESIGN_ITEMS = ("site_code", "icp", "police_record", "party_mark", "find_error", "search", "search_broken", "https")
+DESIGN_KEYS: tuple[tuple[str, Check], ...] = (
+    ("severity", _severity),
+    ("max_points", _number),
+    *((f"items.{item}.{key}", check) for item in DESIGN_ITEMS for key, check in (("code", _text), ("points", _number), ("label", _text))),
+    *((f"items.{item}.looked_for", _text) for item in DESIGN_ITEMS[:5]),
+    *((f"reasons.{reason}", _text) for reason in (
+        "not_read", "not_recorded", "no_footer", "footer_scripted", "search_scripted", "search_script", "search_post",
+        "search_other_host", "search_failed", "search_results_scripted", "search_no_entry", "https_failed",
+    )),
 )
 
 # what websites.services must hold when present: key path → check

@@ -13,6 +13,7 @@ from govcheck.rules.availability import availability_findings, home_availability
 from govcheck.rules.blank import blank_column_findings
 from govcheck.rules.columns import column_threshold, read_column, read_columns, unreadable_column_findings
 from govcheck.rules.common import Finding, ObservationLike, as_observation, kind_of, new_finding, normalised_as_of, of_kind
+from govcheck.rules.design import design_findings
 from govcheck.rules.freshness import home_page_findings, stale_column_findings
 from govcheck.rules.interaction import site_interaction_findings
 from govcheck.rules.links import link_findings
@@ -42,6 +43,7 @@ def evaluate_site(
         *(future_date_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *link_findings(target, [*homes, *columns], as_of, profile),
         *(misspelling_findings(target, [*homes, *columns], as_of, profile) if "misspellings" in profile.section("websites") else []),
+        *(design_findings(target, homes, as_of, profile) if "design" in profile.section("websites") else []),
     ]
 
 

@@ -38,9 +38,10 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from cryptography import x509
 from playwright.async_api import Error as PlaywrightError
 from pymongo.errors import PyMongoError
 from scrapy import signals
@@ -62,6 +63,7 @@ from govcheck.extract.channel_search import Candidate, ChannelPage, combine_chan
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, misspelling_record, with_frames, word_list_hits
 from govcheck.extract.bad_links import bad_link_record, find_bad_links
 from govcheck.extract.marks import marks_record
+from govcheck.extract.search import read_search_results, same_site, search_query, search_record, search_url
 from govcheck.extract.services import service_record
 from govcheck.extract.wording import MISSPELLINGS, Term, load_terms
 from govcheck.fetch_errors import describe_error, describe_failure
@@ -152,6 +154,38 @@ def shows_a_channel(site: dict[str, Any], reading: PageReading, discovered: Sequ
         or bool(reading.interaction_unresolved)
         or bool(reading.channel_search and (reading.channel_search.platforms or reading.channel_search.shows))
     )
+
+
+def certificate_record(response: Response, host: str, now: datetime) -> dict[str, Any] | None:
+    """What the TLS certificate of an https answer says: its subject and issuer, the names it
+    covers and whether the host is among them, its validity, and whether it signs itself. Not a
+    chain verification (Scrapy verifies nothing and shows no intermediates): evidence only."""
+    certificate = getattr(response, "certificate", None)
+    if certificate is None:
+        return None
+    cert = certificate.original.to_cryptography()
+    try:
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    except x509.ExtensionNotFound:
+        names = []
+    addresses = []
+    try:
+        addresses = [str(a) for a in cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.IPAddress)]
+    except x509.ExtensionNotFound:
+        pass
+    covered = [*names, *addresses]
+    host = host.lower()
+    names_host = any(host == n.lower() or (n.startswith("*.") and host.split(".", 1)[-1] == n[2:].lower()) for n in covered)
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "names": covered,
+        "names_host": names_host,
+        "not_after": cert.not_valid_after_utc,
+        "expired": cert.not_valid_after_utc < now,
+        "self_signed": cert.issuer == cert.subject,
+        "verified": False,  # not verified against a trust store (see the docstring)
+    }
 
 
 def rendered_png(response: Response) -> bytes | None:
@@ -432,6 +466,15 @@ class SitesSpider(RoundSpider):
             # No channel named: "none" fails the site only once every place where one may be was
             # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
             observation.channel_search = await self.search_for_a_channel(response.url, reading)
+        if isinstance(observation, HomeObservation) and self.checks_design:
+            # 功能设计: HTTPS and a search, once per home page (a rendering keeps what the HTML as
+            # fetched answered, and searches again only when the HTML showed no search)
+            fetched = meta["read_as_fetched"]
+            observation.https = fetched.https if isinstance(fetched, HomeObservation) and fetched.https else await self.try_https(response)
+            if isinstance(fetched, HomeObservation) and fetched.search and fetched.search.get("kind") != "none":
+                observation.search = fetched.search
+            elif reading.search is not None:
+                observation.search = await self.try_search(site, response.url, reading)
         if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
@@ -541,6 +584,9 @@ class SitesSpider(RoundSpider):
         # None: the profile does not check 服务不实用 (a copy made before it)
         self.portal_hosts = tuple(services.get("portal_hosts") or ()) if services else None
         self.channel_pages = self.config.channel_pages
+        # 功能设计 (search, HTTPS) is checked when the profile scores it (govcheck.rules.design)
+        self.checks_design = "design" in self.profile.section("websites")
+        self.https_port = self.config.https_port
         self.check_outbound = self.config.check_outbound_links
         self.link_timeout = self.config.link_timeout
         self.link_book = LinkAnswers(self.now, self.config.page_wait, self.config.redis_url, round_prefix(self.name, self.round_id))
@@ -703,6 +749,53 @@ class SitesSpider(RoundSpider):
                 if frame_url.lower().startswith(("http://", "https://"))
             ]
         )
+
+    # -- 功能设计: HTTPS and the site search ---------------------------------------------
+
+    async def try_https(self, home: Response) -> dict[str, Any]:
+        """The home page's host asked for over https:// (the home page itself when it was
+        answered over https): its answer or error, and the certificate it showed. Scrapy does not
+        verify certificates; what a browser's warning would rest on is recorded, never judged."""
+        parts = urlsplit(home.url)
+        if parts.scheme == "https":
+            return {"url": home.url, "status": home.status, "error": "", "final_url": home.url, "fetched_at": self.now(),
+                    "home_page": True, "certificate": certificate_record(home, parts.hostname or "", self.now())}
+        port = f":{self.https_port}" if self.https_port else ""
+        url = urlunsplit(("https", f"{parts.hostname}{port}", parts.path or "/", parts.query, ""))
+        request = scrapy.Request(url, dont_filter=True, meta={"handle_httpstatus_list": ERROR_STATUSES})
+        try:
+            response = await download_now(self.crawler, request)
+        except Exception as error:  # refused, a TLS failure, or our timeout: the rules tell them apart
+            return {"url": url, "status": None, "error": describe_error(error), "final_url": "", "fetched_at": self.now()}
+        return {"url": url, "status": response.status, "error": "", "final_url": response.url, "fetched_at": self.now(),
+                "certificate": certificate_record(response, parts.hostname or "", self.now())}
+
+    async def try_search(self, site: dict[str, Any], home_url: str, reading: PageReading) -> dict[str, Any]:
+        """The home page's site search, and one query submitted through it: the title of the
+        newest entry the home page shows (else the site's name) (govcheck.extract.search)."""
+        assert reading.search is not None
+        record = search_record(reading.search)
+        if reading.search.kind not in ("form", "link"):
+            return record
+        titles = [e.title for e in sorted(reading.page.entries, key=lambda e: e.date is None)]
+        query = search_query(titles, site.get("name", ""))
+        record.update(query=query, from_entry=query != site.get("name", "").strip(), result_url=search_url(reading.search, query))
+        if not same_site(reading.search.url, home_url):
+            return {**record, "error": "another host"}
+        request = scrapy.Request(
+            record["result_url"], dont_filter=True,
+            meta={"handle_httpstatus_list": ERROR_STATUSES, TAKEN_FROM_PAGE: True, SAME_SITE_AS: home_url},
+        )
+        try:
+            response = await download_now(self.crawler, request)
+        except Exception as error:  # our failure to search proves nothing
+            return {**record, "status": None, "error": describe_error(error), "fetched_at": self.now()}
+        record.update(status=response.status, result_url=response.url, fetched_at=self.now(), error="")
+        decoded = page_text(response)
+        if not 200 <= response.status < 300 or decoded is None:
+            return {**record, "error": f"HTTP {response.status}" if decoded is not None else "not an HTML page"}
+        found = read_search_results(decoded.text, response.url, query, self.as_of)
+        return {**record, "results": found.results, "matched": found.matched, "needs_a_browser": found.needs_a_browser}
 
     # -- links ------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from govcheck_demo.replica import Reply, ReplicaServer, Route
+from govcheck_demo.replica import Reply, ReplicaServer, Route, self_signed_context
 from govcheck_demo.replicas import douyin, wechat, weibo
 from govcheck_demo.replicas.targets import account_row, site_row
 from govcheck.store import SHANGHAI
@@ -709,6 +709,7 @@ class WeinanReplica:
         self.register = load_register(self.folder)
         self._states: tempfile.TemporaryDirectory[str] | None = None
         self.server: ReplicaServer | None = None
+        self.secure: ReplicaServer | None = None
 
     @property
     def url(self) -> str:
@@ -731,12 +732,17 @@ class WeinanReplica:
         }
         # no file is served as it is: every path is a route's
         self.server = ReplicaServer(self.folder / "templates", routes=routes).start()
+        # the websites over https too (功能设计 HTTPS), on a port of its own
+        self.secure = ReplicaServer(self.folder / "templates", routes=routes, tls=self_signed_context()).start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self.server is not None:
             self.server.stop()
             self.server = None
+        if self.secure is not None:
+            self.secure.stop()
+            self.secure = None
         if self._states is not None:
             self._states.cleanup()
             self._states = None
@@ -758,6 +764,7 @@ class WeinanReplica:
     def settings(self) -> dict[str, Any]:
         """Scrapy settings pointing the platform spiders at the replica."""
         return {
+            "GOVCHECK_HTTPS_PORT": self.secure.url.rsplit(":", 1)[1] if self.secure else None,
             "WECHAT_SOGOU_BASE_URL": f"{self.url}/wechat/sogou",
             "WECHAT_MP_BASE_URL": f"{self.url}/wechat/mp",
             "DOUYIN_BASE_URL": f"{self.url}/douyin",
