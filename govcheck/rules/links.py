@@ -33,9 +33,9 @@ def link_findings(
     home_rules = rules.get("home")
     if not home_rules:  # a profile copied before the home page's links were counted apart
         return _group_findings(rules, typed, registered, as_of, profile, "")
-    homes = [p for p in typed if p.kind == "home"]
+    homes = [p for p in typed if p.kind == "home" or p.key == "home"]
     home_broken = {link["url"] for page in homes for link in _answers(page, registered, "broken")}
-    others = [p for p in typed if p.kind != "home"]
+    others = [p for p in typed if p not in homes]
     return [
         *_group_findings({**rules, **home_rules}, homes, registered, as_of, profile, "首页"),
         *_group_findings(rules, others, registered, as_of, profile, "其他页面", leave_out=home_broken),
