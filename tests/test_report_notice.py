@@ -70,6 +70,19 @@ def test_exactly_two_units_are_named_without_等():
     assert sentences == ["账号0、账号1微信公众号互动交流链接有误"]
 
 
+def test_websites_failed_on_points_are_named_by_their_score_and_new_vetoes_as_notices_word_them():
+    def site(name: str, findings: tuple[dict, ...], score: float | None) -> TargetResult:
+        return TargetResult(key=f"site:{name}", kind="site", name=name, category="县级部门网站", platform="", district="",
+                            verdict="不合格", score=score, labels="", findings=findings)
+
+    on_points = site("甲县教育局", ({"code": "site.design.icp", "label": "未标注ICP备案编号", "severity": "deduct", "points": 1},
+                                 {"code": "site.inspector.overview", "label": "概况信息扣40分", "severity": "deduct", "points": 40}), 55.0)
+    hacked = site("乙县水务局", ({"code": "site.security.bad_links", "label": "存在暗链", "severity": "veto"},), None)
+    no_service = site("丙县人民政府", ({"code": "site.services.none", "label": "服务不实用", "severity": "veto"},), None)
+    assert problem_sentences([on_points, hacked, no_service], "site") == [
+        "甲县教育局网站检查得分低于60分", "乙县水务局网站存在暗链等链接不良内容的安全隐患", "丙县人民政府网站未提供办事服务，服务不实用"]
+
+
 def test_the_notice_has_its_sections_attachments_and_date(report: RoundReport):
     notice = build_notice(report, date(2024, 2, 28))
     assert notice.title == "关于2024年第一次政府网站与政务新媒体全面检查情况的通报"

@@ -33,6 +33,7 @@ from govcheck.report.summary import (
 from govcheck.report.office import Office
 from govcheck.report.titles import full_date, local_day, month_day, relative_round_name, round_name, year_month
 from govcheck.targets import SITE_CATEGORIES
+from govcheck.rules import SCORE_LABEL_DEFAULTS
 
 # What the notice says where no office profile tells it more (the office fills in the ××).
 UNKNOWN_ISSUER = "××市人民政府办公室"
@@ -64,6 +65,8 @@ SITE_PHRASES = {
     "site.services.none": "未提供办事服务，服务不实用",
     "site.security.bad_links": "存在暗链等链接不良内容的安全隐患",
     "site.links.broken": "存在不可用链接",
+    "site.links.home": "首页存在不可用链接",
+    "site.availability.home": "首页可用性不足",
 }
 ACCOUNT_PHRASES = {
     "media.no_update_14d": "内容14天未更新",
@@ -71,6 +74,8 @@ ACCOUNT_PHRASES = {
     "media.interaction.missing": "未提供有效互动渠道",
     "media.interaction.broken": "互动交流链接有误",
 }
+# a website failed on points, as notices word it (the deductions are in the workbook's 发现问题)
+SCORE_BELOW_PASS = "检查" + SCORE_LABEL_DEFAULTS["below_pass"]
 RENAMED_CODE = "media.renamed"
 RENAMED_SENTENCE = "个别账号名称更改后未在全国政务新媒体报送系统及时更新"
 # what an account is called in prose, by platform (or by 账号类型 when the platform is missing)
@@ -255,6 +260,10 @@ def problem_sentences(results: Sequence[TargetResult], kind: str) -> list[str]:
     groups: dict[str, list[TargetResult]] = {}
     for result in results:
         if result.verdict != FAIL:
+            continue
+        if kind == "site" and not result.vetoed:
+            # failed on points: notices name the score, not each deduction (得分低于60分)
+            groups.setdefault(SCORE_BELOW_PASS, []).append(result)
             continue
         seen: set[str] = set()
         for finding in result.problems():
