@@ -218,6 +218,8 @@ class HomeObservation(PageObservation):
     services: dict[str, Any] | None = optional()
     # 功能设计 marks: 网站标识码, ICP, 公安备案, 党政机关网站标识, 找错 (govcheck.extract.marks)
     marks: dict[str, Any] | None = optional()
+    # 服务不实用 (2): the guides linked and a sample of them read (govcheck.extract.guides)
+    guides: dict[str, Any] | None = optional()
 
 
 @dataclass(kw_only=True)

@@ -45,6 +45,7 @@ __all__ = [
     "guide_classes",
     "guide_link_words",
     "guide_record",
+    "link_place",
     "read_guide",
 ]
 
@@ -166,7 +167,6 @@ def find_guide_links(
     if document.shown is None:
         return GuideLinks((), ())
     base = base_url_of(document.shown, url)
-    site = registrable_domain(urlsplit(site_url or url).hostname or "")
     own: dict[str, GuideLink] = {}
     elsewhere: dict[str, GuideLink] = {}
     for name, link, _script, _nav, _image in clickables(document, base):
@@ -176,14 +176,20 @@ def find_guide_links(
         link = urldefrag(link).url
         if not link.lower().startswith(("http://", "https://")) or link in own or link in elsewhere:
             continue
-        portal = platform_word(link, portal_hosts)
-        if portal:
-            elsewhere[link] = GuideLink(name, link, "portal", portal)
-        elif registrable_domain(urlsplit(link).hostname or "") != site:
-            elsewhere[link] = GuideLink(name, link, "other site")
-        else:
-            own[link] = GuideLink(name, link, "own")
+        where, word = link_place(link, site_url or url, portal_hosts)
+        (own if where == "own" else elsewhere)[link] = GuideLink(name, link, where, word)
     return GuideLinks(tuple(own.values()), tuple(elsewhere.values()))
+
+
+def link_place(url: str, site_url: str, portal_hosts: Collection[str] = ()) -> tuple[str, str]:
+    """Where a link goes, seen from the site of ``site_url``:
+    ``("portal", word)`` a 政务服务网 (its host carries ``word`` of ``portal_hosts``), ``("other
+    site", "")`` another registrable domain, ``("own", "")`` the site's."""
+    portal = platform_word(url, portal_hosts)
+    if portal:
+        return "portal", portal
+    site = registrable_domain(urlsplit(site_url).hostname or "")
+    return ("own", "") if registrable_domain(urlsplit(url).hostname or "") == site else ("other site", "")
 
 
 # -- elements ----------------------------------------------------------------------------

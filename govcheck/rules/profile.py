@@ -611,6 +611,8 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("websites.services", lambda v: _section_problem(v, SERVICES_KEYS)),
     # proof of absence of 服务不实用: the fewest named navigation entries (2 without it)
     ("websites.services.navigation_min_entries", _count),
+    # 办事指南要素; a profile without it does not check it (govcheck.rules.guides)
+    ("websites.guides", lambda v: _section_problem(v, GUIDES_KEYS)),
     # 安全 links and later dates; a profile without it does not check them (govcheck.rules.security)
     ("websites.security", lambda v: _section_problem(v, SECURITY_KEYS)),
     # the 扣分 items of the score; without them a score is complete with the deductions found
@@ -643,6 +645,25 @@ def _score_items_problem(value: Any) -> str:
         codes.append(item["code"])
     return ""
 
+
+# what websites.guides must hold when present
+GUIDES_KEYS: tuple[tuple[str, Check], ...] = (
+    ("code", _text),
+    ("severity", _severity),
+    ("points", _number),
+    ("max_points", _number),
+    ("sample_size", _count),
+    ("max_pages", _count),
+    ("min_elements", _count),
+    ("label", _text),
+    ("unmeasured_label", _text),
+    ("reasons.missing", _text),
+    ("reasons.home_not_read", _text),
+    ("reasons.not_recorded", _text),
+    ("reasons.none_found", _text),
+    ("reasons.elsewhere_only", _text),
+    ("reasons.unreadable", _text),
+)
 
 # what websites.security must hold when present
 SECURITY_KEYS: tuple[tuple[str, Check], ...] = (
