@@ -49,7 +49,7 @@ from govcheck.rules.profile import (
     profile_reference,
 )
 from govcheck.rules.security import bad_link_findings, future_date_findings
-from govcheck.rules.guides import guide_findings
+from govcheck.rules.guides import guide_findings, guides_examined
 from govcheck.rules.services import service_findings, services_required
 from govcheck.rules.verdict import assess, score_of, verdict_of
 from govcheck.rules.websites import column_findings, counts_against, evaluate_site
@@ -95,6 +95,7 @@ __all__ = [
     "service_findings",
     "services_required",
     "guide_findings",
+    "guides_examined",
     "site_interaction_findings",
     "stale_column_findings",
     "unreadable_column_findings",

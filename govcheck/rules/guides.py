@@ -7,7 +7,8 @@ without content seen (``unclear``: a tab bar, an empty cell) proves nothing. Wha
 measured is ``unmeasured`` with its reason: the home page not read, an observation of a round
 that did not look for guides, no guide of the site's own found or none read as a guide (guides
 only on a 政务服务网 or another site are listed for an inspector). A site that offers no services
-(govcheck.rules.services.services_required) is not examined on guides: no finding at all.
+(govcheck.rules.services.services_required) is not examined on guides: no finding at all; nor
+is any site under a profile without ``websites.services``.
 
 Thresholds and texts: the profile's ``websites.guides``.
 """
@@ -27,12 +28,21 @@ from govcheck.rules.services import services_required
 _NAMED = 5
 
 
+def guides_examined(target: Mapping[str, Any], profile: Profile) -> bool:
+    """Whether a site is examined on its guides: the profile checks them (``websites.guides``,
+    with ``websites.services``, whose exemption and 政务服务网 hosts they share) and the site must
+    offer services (2019 指标说明: a site without services to offer is not examined on them).
+    The spider asks it before reading a site's guides."""
+    websites = profile.section("websites")
+    return "guides" in websites and "services" in websites and services_required(target, profile)
+
+
 def guide_findings(
     target: Mapping[str, Any], homes: Sequence[ObservationLike], as_of: datetime, profile: Profile
 ) -> list[Finding]:
     """办事指南要素: the classes missing from the guides read, or why they could not be measured."""
-    if "services" in profile.section("websites") and not services_required(target, profile):
-        return []  # 2019 指标说明: a site without services to offer is not examined on them
+    if not guides_examined(target, profile):
+        return []
     rules = profile.section("websites", "guides")
     points, cap = float(rules["points"]), float(rules["max_points"])
     threshold = {"points_per_class": points, "max_points": cap, "sample_size": rules["sample_size"], "min_elements": rules["min_elements"]}

@@ -20,6 +20,11 @@ site without a 互动交流 column has the places where one may be read, most li
 GOVCHECK_CHANNEL_PAGES of them, until one is a channel (``channel_search``: the rules' proof of
 absence; govcheck.extract.channel_search says what the places are and what a page shows).
 
+A home page of a site examined on its guides (服务不实用 (2)) has the links named as guides on
+the site's own domain read, from it and from its service entry pages, until the profile's
+``websites.guides.sample_size`` read as guides or ``max_pages`` were read (``guides``; what a
+guide shows is decided by govcheck.extract.guides).
+
 Pages are read in a browser when their column is marked ``playwright`` or ``splash`` (Splash
 when SPLASH_URL is set, through govcheck.splash; else Playwright), and when a list page's
 HTML has no entries but loads them by script (Playwright). Every page read in a browser keeps
@@ -72,7 +77,7 @@ from govcheck.parsing import PageReader, PageReadFailed, pool_size
 from govcheck.distributed import round_prefix
 from govcheck.link_answers import LinkAnswers
 from govcheck.politeness import HOLDS_HOST, REQUEST_KIND, download_now
-from govcheck.rules import INTERACTION_TYPE, counts_against, services_required
+from govcheck.rules import INTERACTION_TYPE, counts_against, guides_examined
 from govcheck.policy_middleware import SAME_HOST_AS, SAME_SITE_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
@@ -432,7 +437,7 @@ class SitesSpider(RoundSpider):
             # No channel named: "none" fails the site only once every place where one may be was
             # read and understood (govcheck.extract.channel_search, the rules' proof of absence).
             observation.channel_search = await self.search_for_a_channel(response.url, reading)
-        if isinstance(observation, HomeObservation) and self.examines_guides(site):
+        if isinstance(observation, HomeObservation) and guides_examined(site, self.profile):
             # read once: a rendering of the home page keeps what its HTML as fetched led to
             fetched_guides = meta["read_as_fetched"].guides if meta["read_as_fetched"] is not None else None
             observation.guides = fetched_guides or await self.read_guides(response.url, reading)
@@ -539,8 +544,6 @@ class SitesSpider(RoundSpider):
         services = self.profile.section("websites").get("services")
         # None: the profile does not check 服务不实用 (a copy made before it)
         self.portal_hosts = tuple(services.get("portal_hosts") or ()) if services else None
-        # None: the profile does not check 办事指南要素
-        self.guide_rules = self.profile.section("websites").get("guides")
         self.channel_pages = self.config.channel_pages
         self.check_outbound = self.config.check_outbound_links
         self.link_timeout = self.config.link_timeout
@@ -612,19 +615,11 @@ class SitesSpider(RoundSpider):
 
     # -- 办事指南要素: a sample of the site's guides -----------------------------------------
 
-    def examines_guides(self, site: dict[str, Any]) -> bool:
-        """Whether the round reads the site's guides: its profile checks them, and the site must
-        offer services (one that need not is not examined on them: govcheck.rules.guides)."""
-        if self.guide_rules is None:
-            return False
-        return "services" not in self.profile.section("websites") or services_required(site, self.profile)
-
     async def read_guides(self, home_url: str, reading: PageReading) -> dict[str, Any]:
         """The home page's ``guides``: the links to guides on the site's own domain (of the home
         page, its service entry pages, and the pages read from them) read in order until
         ``sample_size`` read as guides or ``max_pages`` were read; those elsewhere listed."""
-        rules = self.guide_rules
-        assert rules is not None
+        rules = self.profile.section("websites", "guides")
         record: dict[str, Any] = {
             "links": [], "elsewhere": [], "pages": [], "guides": [],
             "sample_size": int(rules["sample_size"]), "max_pages": int(rules["max_pages"]),
@@ -676,7 +671,7 @@ class SitesSpider(RoundSpider):
             return {**page, "outcome": "not a page", "error": "not an HTML page"}
         document = Document(decoded.text)
         guide = read_guide(document)
-        if guide.is_a_guide(int(self.guide_rules["min_elements"])):  # type: ignore[index]
+        if guide.is_a_guide(int(self.profile.section("websites", "guides")["min_elements"])):
             record["guides"].append({**guide_record(response.url, guide), "fetched_at": page["fetched_at"]})
             page["outcome"] = "guide"
         else:
