@@ -257,8 +257,9 @@ def test_the_workbook_lists_each_target_once_and_each_finding_with_its_evidence(
     assert len(findings) == demo["store"].count("findings", {"round": ROUND})
     # a veto's 不合格 prints 单项否决, never a score; a 合格 its score
     assert {(row[5], row[6] if isinstance(row[6], str) else "score") for row in targets} == {("合格", "score"), ("不合格", "单项否决")}
-    number_of = {row[2]: row[0] for row in targets}
-    assert all(row[0] == number_of[row[2]] and row[9] for row in findings)  # each finding's links, under its target's 序号
+    # a county's portal and its accounts share a name: a target is its kind and name
+    number_of = {(row[1], row[2]): row[0] for row in targets}
+    assert all(row[0] == number_of[(row[1], row[2])] and row[9] for row in findings)  # each finding's links, under its target's 序号
 
 
 def test_the_html_evidence_reads_as_words(demo: dict[str, Any]):
