@@ -227,6 +227,8 @@ class HomeObservation(PageObservation):
     search: dict[str, Any] | None = optional()
     # 功能设计 HTTPS: the home page's host asked for over https:// (its answer, the certificate seen)
     https: dict[str, Any] | None = optional()
+    # 服务不实用 (2): the guides linked and a sample of them read (govcheck.extract.guides)
+    guides: dict[str, Any] | None = optional()
 
 
 @dataclass(kw_only=True)

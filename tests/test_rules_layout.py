@@ -11,7 +11,7 @@ import govcheck.rules as rules
 PACKAGE = Path(rules.__file__).parents[1]
 RULES = PACKAGE / "rules"
 # what a spider may ask of the rules: the round's profile and whether a page counts against its site
-SPIDER_SEAM = {"Profile", "load_profile", "INTERACTION_TYPE", "counts_against"}
+SPIDER_SEAM = {"Profile", "load_profile", "INTERACTION_TYPE", "counts_against", "guides_examined"}
 
 
 def imports_from(path: Path) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 The list and its dates, whether a script fills it, the navigation's columns, serious wording
 errors and common misspellings (错别字), interaction links and messages, the page's links, its bad links (安全), and a home
-page's service entries and 功能设计 marks are all pure functions of the HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
+page's service entries, links to guides and 功能设计 marks are all pure functions of the HTML. Gathering them here keeps the spider thin and lets the reading run in worker processes
 (govcheck.parsing): the result is plain, picklable data. The page is parsed once
 (govcheck.extract.html.Document) and every reader is handed the parsed page.
 """
@@ -28,6 +28,7 @@ from govcheck.extract.interaction import (
 from govcheck.extract.bad_links import BadLink, find_bad_links
 from govcheck.extract.links import extract_links, is_outbound
 from govcheck.extract.listing import ListPage, extract_list
+from govcheck.extract.guides import GuideLinks, find_guide_links
 from govcheck.extract.marks import SiteMarks, find_site_marks
 from govcheck.extract.search import SiteSearch, find_site_search
 from govcheck.extract.navigation import NavigationEntry, discover_columns
@@ -76,6 +77,8 @@ class PageReading:
     misspellings: tuple[Hit, ...] | None = None
     # home pages only: the site search a visitor may use (功能设计 搜索)
     search: SiteSearch | None = None
+    # home pages only: the links to guides (办事指南), the site's own and those elsewhere (服务不实用 (2))
+    guide_links: GuideLinks | None = None
 
 
 def read_page(
@@ -126,6 +129,7 @@ def read_page(
         marks=find_site_marks(document, url) if home else None,
         misspellings=word_list_hits(document, misspelling_terms) if misspelling_terms is not None else None,
         search=find_site_search(document, url) if home else None,
+        guide_links=find_guide_links(document, url, portal_hosts=portal_hosts) if home else None,
     )
 
 

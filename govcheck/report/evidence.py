@@ -349,6 +349,11 @@ RULE_WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "site.wording.misspellings": lambda t: (
         f"页面出现常见错别字（词表：{value_text(t['lists'])}），每个错别字扣{value_text(t['points_per_word'])}分，最多扣{value_text(t['max_points'])}分"
     ),
+    # before site.services: the first family a code falls under words it
+    "site.services.guides": lambda t: (
+        f"抽查办事指南（至多{value_text(t['sample_size'])}个）缺少事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、联系电话、办理流程中的一类要素"
+        f"扣{value_text(t['points_per_class'])}分，同一要素只扣一次，最多扣{value_text(t['max_points'])}分"
+    ),
     "site.services": lambda t: "须提供办事服务的网站，首页及其导航中没有办事服务入口",
     "site.security.future_dates": lambda t: "列表信息的发布日期晚于页面读取时间",
     "site.security": lambda t: f"页面链接指向赌博、色情、暴力等不良内容（含隐藏的暗链；词表：{t.get('list', '')}）",

@@ -15,6 +15,7 @@ Where each indicator lives:
 - ``spelling``: 错别字 (a 扣分 item: points per distinct misspelling)
 - ``links``: 网站可用性 (broken links)
 - ``services``: 服务不实用 (1) no service entry, with the proof of absence
+- ``guides``: 服务不实用 (2) 办事指南要素 (a deduction per element class missing from the guides read)
 - ``security``: 安全 links (gambling, porn, violence; shown or hidden) and later dates (伪造发稿日期?)
 - ``websites``: every website finding together (:func:`evaluate_site`), and the spider's one
   question to the rules (:func:`counts_against`)
@@ -53,6 +54,7 @@ from govcheck.rules.profile import (
 )
 from govcheck.rules.scoring import recorded_item_findings
 from govcheck.rules.security import bad_link_findings, future_date_findings
+from govcheck.rules.guides import guide_findings, guides_examined
 from govcheck.rules.services import service_findings, services_required
 from govcheck.rules.verdict import assess, score_of, verdict_of
 from govcheck.rules.websites import column_findings, counts_against, evaluate_site
@@ -102,6 +104,8 @@ __all__ = [
     "serious_error_findings",
     "service_findings",
     "services_required",
+    "guide_findings",
+    "guides_examined",
     "site_interaction_findings",
     "stale_column_findings",
     "unreadable_column_findings",

@@ -614,6 +614,8 @@ OPTIONAL: tuple[tuple[str, Check], ...] = (
     ("websites.services.navigation_min_entries", _count),
     # 错别字 (a 扣分 item); a profile without it does not check it (govcheck.rules.spelling)
     ("websites.misspellings", lambda v: _section_problem(v, MISSPELLINGS_KEYS)),
+    # 办事指南要素; a profile without it does not check it (govcheck.rules.guides)
+    ("websites.guides", lambda v: _section_problem(v, GUIDES_KEYS)),
     # 安全 links and later dates; a profile without it does not check them (govcheck.rules.security)
     ("websites.security", lambda v: _section_problem(v, SECURITY_KEYS)),
     # the home page's links counted apart (2015 普查 链接可用性: 首页 / 其他页面); without it one count
@@ -687,6 +689,25 @@ MISSPELLINGS_KEYS: tuple[tuple[str, Check], ...] = (
     ("label", _text),
     ("reasons.not_read", _text),
     ("reasons.not_scanned", _text),
+)
+
+# what websites.guides must hold when present
+GUIDES_KEYS: tuple[tuple[str, Check], ...] = (
+    ("code", _text),
+    ("severity", _severity),
+    ("points", _number),
+    ("max_points", _number),
+    ("sample_size", _count),
+    ("max_pages", _count),
+    ("min_elements", _count),
+    ("label", _text),
+    ("unmeasured_label", _text),
+    ("reasons.missing", _text),
+    ("reasons.home_not_read", _text),
+    ("reasons.not_recorded", _text),
+    ("reasons.none_found", _text),
+    ("reasons.elsewhere_only", _text),
+    ("reasons.unreadable", _text),
 )
 
 # what websites.security must hold when present

@@ -15,6 +15,7 @@ from govcheck.rules.columns import column_threshold, read_column, read_columns, 
 from govcheck.rules.common import Finding, ObservationLike, as_observation, kind_of, new_finding, normalised_as_of, of_kind
 from govcheck.rules.design import design_findings
 from govcheck.rules.freshness import home_page_findings, stale_column_findings
+from govcheck.rules.guides import guide_findings, guides_examined
 from govcheck.rules.interaction import site_interaction_findings
 from govcheck.rules.links import link_findings
 from govcheck.rules.profile import Profile
@@ -39,6 +40,7 @@ def evaluate_site(
         *column_findings(target, columns, as_of, profile, homes),
         *site_interaction_findings(target, homes, columns, as_of, profile),
         *(service_findings(target, homes, as_of, profile) if "services" in profile.section("websites") else []),
+        *(guide_findings(target, homes, as_of, profile) if guides_examined(target, profile) else []),
         *(bad_link_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *(future_date_findings(target, [*homes, *columns], as_of, profile) if "security" in profile.section("websites") else []),
         *link_findings(target, [*homes, *columns], as_of, profile),

@@ -21,6 +21,11 @@ site without a 互动交流 column has the places where one may be read, most li
 GOVCHECK_CHANNEL_PAGES of them, until one is a channel (``channel_search``: the rules' proof of
 absence; govcheck.extract.channel_search says what the places are and what a page shows).
 
+A home page of a site examined on its guides (服务不实用 (2)) has the links named as guides on
+the site's own domain read, from it and from its service entry pages, until the profile's
+``websites.guides.sample_size`` read as guides or ``max_pages`` were read (``guides``; what a
+guide shows is decided by govcheck.extract.guides).
+
 Pages are read in a browser when their column is marked ``playwright`` or ``splash`` (Splash
 when SPLASH_URL is set, through govcheck.splash; else Playwright), and when a list page's
 HTML has no entries but loads them by script (Playwright). Every page read in a browser keeps
@@ -62,6 +67,7 @@ from govcheck.extract.navigation import NavigationEntry
 from govcheck.extract.channel_search import Candidate, ChannelPage, combine_channel_pages, read_channel_page
 from govcheck.extract.page import PageReading, channel_link_records, leaves_a_channel_to_find, misspelling_record, with_frames, word_list_hits
 from govcheck.extract.bad_links import bad_link_record, find_bad_links
+from govcheck.extract.guides import GuideLinks, find_guide_links, guide_record, link_place, read_guide
 from govcheck.extract.marks import marks_record
 from govcheck.extract.search import read_search_results, same_site, search_query, search_record, search_url
 from govcheck.extract.services import service_record
@@ -74,7 +80,7 @@ from govcheck.parsing import PageReader, PageReadFailed, pool_size
 from govcheck.distributed import round_prefix
 from govcheck.link_answers import LinkAnswers
 from govcheck.politeness import HOLDS_HOST, REQUEST_KIND, download_now
-from govcheck.rules import INTERACTION_TYPE, counts_against
+from govcheck.rules import INTERACTION_TYPE, counts_against, guides_examined
 from govcheck.policy_middleware import SAME_HOST_AS, SAME_SITE_AS, TAKEN_FROM_PAGE
 from govcheck.screenshots import save_screenshot
 from govcheck.spiders.base import RoundSpider
@@ -475,6 +481,10 @@ class SitesSpider(RoundSpider):
                 observation.search = fetched.search
             elif reading.search is not None:
                 observation.search = await self.try_search(site, response.url, reading)
+        if isinstance(observation, HomeObservation) and guides_examined(site, self.profile):
+            # read once: a rendering of the home page keeps what its HTML as fetched led to
+            fetched_guides = meta["read_as_fetched"].guides if meta["read_as_fetched"] is not None else None
+            observation.guides = fetched_guides or await self.read_guides(response.url, reading)
         if not meta["rendered"] and self.may_show_more_in_a_browser(meta, site, reading, discovered, observation):
             # What fails the site as fetched (no channel, no columns, old dates) may be written by
             # script: look again at the page as a browser shows it first. Should the browser fail,
@@ -656,6 +666,72 @@ class SitesSpider(RoundSpider):
                 "type_guess": guess, "first_level": entry.first_level,
             })
         return columns
+
+    # -- 办事指南要素: a sample of the site's guides -----------------------------------------
+
+    async def read_guides(self, home_url: str, reading: PageReading) -> dict[str, Any]:
+        """The home page's ``guides``: the links to guides on the site's own domain (of the home
+        page, its service entry pages, and the pages read from them) read in order until
+        ``sample_size`` read as guides or ``max_pages`` were read; those elsewhere listed."""
+        rules = self.profile.section("websites", "guides")
+        record: dict[str, Any] = {
+            "links": [], "elsewhere": [], "pages": [], "guides": [],
+            "sample_size": int(rules["sample_size"]), "max_pages": int(rules["max_pages"]),
+        }
+        queue: list[dict[str, Any]] = []
+        self.note_guide_links(record, queue, reading.guide_links or GuideLinks((), ()), home_url)
+        for entry in reading.services.entries if reading.services is not None else ():
+            if not entry.url:
+                continue  # only a script opens it
+            where, _ = link_place(entry.url, home_url, self.portal_hosts or ())
+            if where == "own":  # a service entry page on the site: its guides are linked there
+                queue.append({"name": entry.name, "url": entry.url, "why": "service entry", "found_on": home_url})
+            else:
+                record["elsewhere"].append({"name": entry.name, "url": entry.url, "where": f"service entry, {where}", "found_on": home_url})
+        seen = {home_url}
+        while queue and len(record["pages"]) < record["max_pages"] and len(record["guides"]) < record["sample_size"]:
+            candidate = queue.pop(0)
+            if candidate["url"] in seen:
+                continue
+            seen.add(candidate["url"])
+            record["pages"].append(await self.read_guide_page(candidate, home_url, record, queue))
+        record["pages"] += [{**c, "outcome": "not read"} for c in queue if c["url"] not in seen and c["why"] == "guide link"]
+        return record
+
+    def note_guide_links(self, record: dict[str, Any], queue: list[dict[str, Any]], links: GuideLinks, found_on: str) -> None:
+        known = {link["url"] for link in (*record["links"], *record["elsewhere"])}
+        for link in links.own:
+            if link.url not in known:
+                record["links"].append({"name": link.name, "url": link.url, "found_on": found_on})
+                queue.append({"name": link.name, "url": link.url, "why": "guide link", "found_on": found_on})
+        for link in links.elsewhere:
+            if link.url not in known:
+                record["elsewhere"].append({"name": link.name, "url": link.url, "where": link.where, "found_on": found_on})
+
+    async def read_guide_page(self, candidate: dict[str, Any], home_url: str, record: dict[str, Any], queue: list[dict[str, Any]]) -> dict[str, Any]:
+        """One page read for guides: a guide (its classes recorded), or a page whose links named
+        as guides are read next; a page on another registrable domain is not requested."""
+        page = dict(candidate)
+        meta = {TAKEN_FROM_PAGE: True, SAME_SITE_AS: home_url, REQUEST_KIND: "detail", "handle_httpstatus_list": ERROR_STATUSES}
+        try:
+            response = await download_now(self.crawler, scrapy.Request(candidate["url"], dont_filter=True, meta=meta))
+        except Exception as error:  # our failure to read it proves nothing
+            return {**page, "fetched_at": self.now(), "outcome": "failed", "error": describe_error(error)}
+        page.update(page_url=response.url, fetched_at=self.now(), status=response.status)
+        if not 200 <= response.status < 300:
+            return {**page, "outcome": "failed", "error": f"HTTP {response.status}"}
+        decoded = page_text(response)
+        if decoded is None:
+            return {**page, "outcome": "not a page", "error": "not an HTML page"}
+        document = Document(decoded.text)
+        guide = read_guide(document)
+        if guide.is_a_guide(int(self.profile.section("websites", "guides")["min_elements"])):
+            record["guides"].append({**guide_record(response.url, guide), "fetched_at": page["fetched_at"]})
+            page["outcome"] = "guide"
+        else:
+            page.update(outcome="not a guide", labelled=list(guide.labelled))
+        self.note_guide_links(record, queue, find_guide_links(document, response.url, site_url=home_url, portal_hosts=self.portal_hosts or ()), response.url)
+        return page
 
     # -- looking for an interaction channel the home page does not name ------------------
 
