@@ -50,20 +50,19 @@ def write_targets_template(path: Path) -> Path:
 
 def write_observations_template(path: Path) -> Path:
     """An empty 人工观察 sheet for what inspectors saw in the apps themselves."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = manual.SHEET
-    _sheet(sheet, manual.SHEET, manual.COLUMNS)
-    workbook.save(path)
-    return path
+    return _one_sheet(path, manual.SHEET, manual.COLUMNS)
 
 
 def write_score_records_template(path: Path) -> Path:
     """An empty 评分记录 sheet for the 扣分 items inspectors measure by hand."""
+    return _one_sheet(path, score_records.SHEET, score_records.COLUMNS)
+
+
+def _one_sheet(path: Path, name: str, columns: tuple[str, ...]) -> Path:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = score_records.SHEET
-    _sheet(sheet, score_records.SHEET, score_records.COLUMNS)
+    sheet.title = name
+    _sheet(sheet, name, columns)
     workbook.save(path)
     return path
 

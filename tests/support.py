@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,3 +86,13 @@ def account_verdict(store: Store, platform: str, name: str, round_id: str) -> di
     found = store.find_one("verdicts", {"round": round_id, "target_key": f"account:{platform}:{name}"})
     assert found is not None, f"no verdict of {platform} account {name} in round {round_id}"
     return found
+
+
+def loopback_names(env: dict[str, str], hosts: Iterable[str]) -> dict[str, str]:
+    """The environment with these host names resolving to the loopback replica in govcheck's
+    processes (tests/fake_resolver.py, found through PYTHONPATH)."""
+    return {
+        **env,
+        "GOVCHECK_TEST_HOSTS": ",".join(f"{host}=127.0.0.1" for host in hosts),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "tests"), os.environ.get("PYTHONPATH")])),
+    }

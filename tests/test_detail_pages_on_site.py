@@ -5,21 +5,18 @@ never failed. Over real HTTP, the names resolving to the loopback replica (fake_
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from govcheck.network_policy import registrable_domain
 from govcheck_demo.replica import Reply, ReplicaServer
-from support import govcheck, open_store, store_environment
+from support import loopback_names, govcheck, open_store, store_environment
 from test_site_faults import SETTINGS, import_register
 
 pytestmark = [pytest.mark.slow]  # the tests read a round crawled over HTTP
 
-TESTS = Path(__file__).resolve().parent
 HTML = "text/html; charset=utf-8"
 HOSTS = ("www.weinan.gov.cn", "xxgk.weinan.gov.cn", "www.elsewhere.gov.cn")
 # site → its undated list's entries: (detail host, the date the detail page prints)
@@ -67,11 +64,7 @@ def detail_round(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
 
     with ReplicaServer(folder, routes={"/": route}) as server, store_environment("embedded", folder) as env:
         port = server.url.rsplit(":", 1)[1]
-        env = {
-            **env,
-            "GOVCHECK_TEST_HOSTS": ",".join(f"{host}=127.0.0.1" for host in HOSTS),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])),
-        }
+        env = loopback_names(env, HOSTS)
         base = f"http://www.weinan.gov.cn:{port}"
         import_register(env, folder, {
             "网站": [{"网站名称": name, "网址": f"{base}/{slug}/", "网站类别": "县级部门网站", "区县": "渭南市", "主办单位": name}

@@ -6,20 +6,17 @@ classes and each guide's URL as evidence. Names resolve to the loopback server (
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from govcheck_demo.replica import Reply, ReplicaServer
-from support import govcheck, open_store, store_environment
+from support import loopback_names, govcheck, open_store, store_environment
 from test_site_faults import SETTINGS, import_register
 
 pytestmark = [pytest.mark.slow]  # the tests read a round crawled over HTTP
 
-TESTS = Path(__file__).resolve().parent
 HTML = "text/html; charset=utf-8"
 HOSTS = ("www.weinan.gov.cn", "zwfw.shaanxi.gov.cn")
 NAMES = {"portal": "渭南市测试县人民政府", "department": "渭南市测试县民政局"}
@@ -66,11 +63,7 @@ def guide_round(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 
     with ReplicaServer(folder, routes={"/": route}) as server, store_environment("embedded", folder) as env:
         port = server.url.rsplit(":", 1)[1]
-        env = {
-            **env,
-            "GOVCHECK_TEST_HOSTS": ",".join(f"{host}=127.0.0.1" for host in HOSTS),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])),
-        }
+        env = loopback_names(env, HOSTS)
         base = f"http://www.weinan.gov.cn:{port}"
         import_register(env, folder, {
             "网站": [{"网站名称": name, "网址": f"{base}/{slug}/", "网站类别": CATEGORIES[slug], "区县": "渭南市", "主办单位": name}
