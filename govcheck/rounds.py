@@ -162,8 +162,7 @@ def classify_round(
             round_id,
             {**verdict_document(target, assessment, profile.name, as_of), "run": counted.run, "manual": counted.manual,
              **decided_fields(assessment)},
-            # with why the crawler's 扣分 items left out of the score could not be measured
-            [finding.to_document() for finding in (*assessment.findings, *assessment.unmeasured)],
+            [finding.to_document() for finding in assessment.findings],
         )
         assessments.append(assessment)
     return assessments
@@ -209,6 +208,8 @@ def verdict_document(
         "score": assessment.score,
         # the 扣分 items not measured nor recorded: the score is not final while any is listed
         "score_missing": list(assessment.score_missing),
+        # why the crawler's items among them could not be measured this round
+        "score_unmeasured": [{"code": f.code, "label": f.label, "reason": f.reason} for f in assessment.unmeasured],
         "labels": assessment.labels,
         "finding_codes": [finding.code for finding in assessment.findings],
         "profile": profile,

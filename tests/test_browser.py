@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from govcheck_demo.replica import ReplicaServer
-from support import REPLICA, REPO, govcheck, open_store, store_environment
+from support import without_design, REPLICA, REPO, govcheck, open_store, store_environment
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # every test but one crawls a small site that needs Chromium
 
@@ -42,7 +42,7 @@ def sites_round(
         verdict = store.find_one("verdicts", {"round": "2024-1", "target_key": "site:渭南市统计局"})
         home = store.find_one("observations", {"round": "2024-1", "target_key": "site:渭南市统计局", "kind": "home"})
         column = store.find_one("observations", {"round": "2024-1", "target_key": "site:渭南市统计局", "kind": "column"})
-    return run, {**verdict, "home": home, "column": column}
+    return run, {**without_design(verdict), "home": home, "column": column}
 
 
 def test_a_round_of_plain_html_pages_starts_no_browser_driver(tmp_path):

@@ -41,7 +41,7 @@ from govcheck.schedule import (
     wait_for_jobs,
 )
 from govcheck.store import SHANGHAI, Store
-from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, govcheck, mongo_uri_or_skip
+from support import without_design, REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, govcheck, mongo_uri_or_skip
 
 BIN = Path(sys.executable).parent
 ROUND = "2024-1"
@@ -183,7 +183,7 @@ def read_log(node: str, entry: dict[str, Any]) -> str:
 
 
 def verdicts(scheduled: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    return {v["name"]: (v["verdict"], v["labels"]) for v in scheduled["store"].find("verdicts", {"round": ROUND})}
+    return {v["name"]: (v["verdict"], without_design(v)["labels"]) for v in scheduled["store"].find("verdicts", {"round": ROUND})}
 
 
 # -- deployment -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from govcheck_demo.replica import ReplicaServer
-from support import REPLICA, govcheck, open_store, store_environment
+from support import without_design, REPLICA, govcheck, open_store, store_environment
 
 HEALTHY_HOME = "/fresh-trs/"
 # name → (column path on the replica server, what the observation says went wrong)
@@ -275,7 +275,7 @@ def round_with_oldest_first_columns(tmp_path_factory: pytest.TempPathFactory) ->
         store = open_store(env)
         yield {
             name: {"column": store.find_one("observations", {"target_key": f"site:{name}", "kind": "column"}),
-                   "verdict": store.find_one("verdicts", {"target_key": f"site:{name}"})}
+                   "verdict": without_design(store.find_one("verdicts", {"target_key": f"site:{name}"}))}
             for name in OLDEST_FIRST
         }
 

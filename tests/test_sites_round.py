@@ -24,7 +24,7 @@ from govcheck_demo.replica import ReplicaServer
 from govcheck_demo.replicas.targets import site_rows
 from govcheck.rules import check_messages, load_profile, read_column
 from govcheck.store import Store
-from support import REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, STORE_KINDS, govcheck, open_store, store_environment
+from support import without_design, REPLICA, REPO, SHORT_PROBE_SPAN_PROFILE, STORE_KINDS, govcheck, open_store, store_environment
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # the replica round crawls a script-loaded column in Chromium
 
@@ -89,19 +89,9 @@ def snapshot(store: Store) -> dict[str, Any]:
     }
 
 
-# 功能设计 (marks, search, HTTPS) is pinned on the sites made for it (tests/test_design_round.py);
-# the sites here carry none of it, as many real ones, and their cells would name it every time
-DESIGN_LABELS = {item["label"] for item in load_profile("national-2019").section("websites", "design")["items"].values()}
-
-
-def without_design(labels: str) -> str:
-    """A 突出问题 cell without its 功能设计 deductions (a 合格 site prints them)."""
-    return ",".join(label for label in labels.split(",") if label and label not in DESIGN_LABELS)
-
-
 def verdict_of(crawled: dict[str, Any], name: str) -> dict[str, Any]:
     verdict = crawled["store"].find_one("verdicts", {"round": ROUND, "name": name})
-    return {**verdict, "labels": without_design(verdict["labels"])} if verdict else verdict
+    return without_design(verdict) if verdict else verdict
 
 
 def manifest_sites() -> list[dict[str, Any]]:
@@ -205,7 +195,7 @@ def test_the_script_loaded_column_is_read_in_a_real_browser(crawled):
 
 def test_every_replica_site_gets_the_verdict_its_manifest_expects(crawled):
     # a review's cell is its reason, which names the replica's port: expected_labels null checks the verdict only
-    found = {v["name"]: (v["verdict"], without_design(v["labels"])) for v in crawled["first_documents"]["verdicts"]}
+    found = {v["name"]: (v["verdict"], without_design(v)["labels"]) for v in crawled["first_documents"]["verdicts"]}
     expected = {site["name"]: (site["expected_verdict"], site["expected_labels"]) for site in manifest_sites()}
     found = {name: (found[name][0], None) if expected[name][1] is None else found.get(name) for name in expected}
     assert found == expected

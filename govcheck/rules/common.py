@@ -76,7 +76,7 @@ class Assessment:
     findings: tuple[Finding, ...]
     # names of the 扣分 items not measured nor recorded: the score is not final while any is left
     score_missing: tuple[str, ...] = ()
-    # why the crawler's items among them could not be measured (stored with the findings)
+    # why the crawler's items among them could not be measured (stored with the verdict)
     unmeasured: tuple[Finding, ...] = ()
 
 
