@@ -431,14 +431,14 @@ def test_a_week_of_visits_below_five_percent_failures_passes(profile):
 def test_a_week_of_visits_with_failures_below_the_veto_takes_home_availability_points(profile, failed, points):
     # 首页可用性 (扣分): 1 % of 140 visits is 1.4, so 2 failures take points off, 7 (5 %) are the veto instead
     findings = judged(site(), [*probes(140, failed), home(days_before(1))], AS_OF, profile)
-    deductions = [f for f in findings if f.code == "site.home_availability"]
+    deductions = [f for f in findings if f.code == "site.reachability.home"]
     assert [f.points for f in deductions] == ([points] if points else [])
     assert all(f.severity == "deduct" and f.evidence["failed"] == failed for f in deductions)
 
 
 def test_home_availability_is_unmeasured_without_a_weeks_visits(profile):
     findings = evaluate_site(site(), [*probes(3, 0), home(days_before(1))], AS_OF, profile)
-    [unmeasured] = [f for f in findings if f.code == "site.home_availability"]
+    [unmeasured] = [f for f in findings if f.code == "site.reachability.home"]
     assert unmeasured.severity == "unmeasured" and "3次" in unmeasured.reason and "140次" in unmeasured.reason
 
 
@@ -506,7 +506,7 @@ def test_a_home_page_not_observed_is_for_an_inspector(profile):
     [finding] = [f for f in findings if f.severity != "unmeasured"]
     assert finding.code == "site.home.review" and "本轮未读取" in finding.reason
     unmeasured = {f.code for f in findings if f.severity == "unmeasured"}  # no page to scan, no link checked
-    assert {"site.wording.misspellings", "site.links.home", "site.links.broken", "site.home_availability", "site.design.icp"} <= unmeasured
+    assert {"site.wording.misspellings", "site.links.home", "site.links.broken", "site.reachability.home", "site.design.icp"} <= unmeasured
 
 
 def test_naive_datetimes_are_utc_and_days_are_counted_in_beijing(profile):

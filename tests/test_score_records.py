@@ -76,14 +76,14 @@ def test_inspector_items_are_missing_until_recorded_and_a_record_with_points_ded
 
 def test_a_crawler_item_is_recorded_only_where_the_crawler_could_not_measure_it(profile):
     # no probe at all: 首页可用性 unmeasured, so the inspector's record of it counts
-    with_record = assess(SITE, [record("site.home_availability", 5)], AS_OF, profile)
+    with_record = assess(SITE, [record("site.reachability.home", 5)], AS_OF, profile)
     assert "首页可用性" not in with_record.score_missing
-    assert [f.points for f in with_record.findings if f.code == "site.home_availability"] == [5.0]
+    assert [f.points for f in with_record.findings if f.code == "site.reachability.home"] == [5.0]
     # a week of visits measured it: the record is left aside
     week = [{"kind": "probe", "key": f"probe-{n}", "round": "2024-1", "target_key": SITE["key"], "url": SITE["url"],
              "ok": True, "status": 200, "fetched_at": datetime(2024, 2, 15, tzinfo=timezone.utc)} for n in range(140)]
-    measured = assess(SITE, [*week, record("site.home_availability", 5)], AS_OF, profile)
-    assert [f for f in measured.findings if f.code == "site.home_availability"] == []
+    measured = assess(SITE, [*week, record("site.reachability.home", 5)], AS_OF, profile)
+    assert [f for f in measured.findings if f.code == "site.reachability.home"] == []
     assert "首页可用性" not in measured.score_missing
 
 

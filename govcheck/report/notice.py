@@ -66,7 +66,7 @@ SITE_PHRASES = {
     "site.security.bad_links": "存在暗链等链接不良内容的安全隐患",
     "site.links.broken": "存在不可用链接",
     "site.links.home": "首页存在不可用链接",
-    "site.home_availability": "首页可用性不足",
+    "site.reachability.home": "首页可用性不足",
 }
 ACCOUNT_PHRASES = {
     "media.no_update_14d": "内容14天未更新",
