@@ -33,7 +33,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from govcheck.observations import AccountObservation
-from govcheck.table_reader import Problem, Problems, Row, TableFileError, clean_text, read_sheets
+from govcheck.table_reader import TableFileError, clean_text, read_one_sheet
 from govcheck.targets import PLATFORMS, account_key
 
 __all__ = [
@@ -88,21 +88,8 @@ def load_manual_observations(path: Path, known_accounts: set[str]) -> list[dict]
     ``known_accounts`` holds the target keys (``account:<平台>:<账号名称>``) of the accounts
     being inspected.  Raises :class:`TableFileError` listing every problem.
     """
-    path = Path(path)
-    fname = path.name
-    problems = Problems()  # the file's shape and its rows, in one pass
-    sheet = read_sheets(path, [SHEET], fallback_to_only_sheet=True, problems=problems)[SHEET]
-
-    def add(row: Row | None, column: str | None, message: str) -> None:
-        problems.append(Problem(fname, row.sheet if row else sheet.title,
-                                row.number if row else None, column, message))
-
-    if not sheet.present:
-        add(None, None, f"文件中没有 {SHEET} 工作表")
-        raise TableFileError(problems)
-    missing = [c for c in REQUIRED_HEADER if sheet.has_header and sheet.header and c not in sheet.header]
-    for column in missing:
-        add(None, column, "表头缺少此列")
+    table = read_one_sheet(path, SHEET, REQUIRED_HEADER)
+    sheet, problems, add, missing = table.sheet, table.problems, table.add, table.missing
 
     observations: list[dict] = []
     seen: dict[str, int] = {}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from govcheck.observations import ScoreObservation
 from govcheck.rules import Profile
-from govcheck.table_reader import Problem, Problems, Row, TableFileError, clean_text, read_sheets
+from govcheck.table_reader import TableFileError, clean_text, read_one_sheet
 from govcheck.targets import site_key
 
 __all__ = ["SHEET", "COLUMNS", "load_score_records"]
@@ -41,20 +41,8 @@ def load_score_records(path: Path, known_sites: set[str], profile: Profile, reco
     ``known_sites`` holds the target keys of the sites inspected. Raises :class:`TableFileError`
     listing every problem.
     """
-    path = Path(path)
-    fname = path.name
-    problems = Problems()
-    sheet = read_sheets(path, [SHEET], fallback_to_only_sheet=True, problems=problems)[SHEET]
-
-    def add(row: Row | None, column: str | None, message: str) -> None:
-        problems.append(Problem(fname, row.sheet if row else sheet.title, row.number if row else None, column, message))
-
-    if not sheet.present:
-        add(None, None, f"文件中没有 {SHEET} 工作表")
-        raise TableFileError(problems)
-    missing = [c for c in COLUMNS if sheet.has_header and sheet.header and c not in sheet.header]
-    for column in missing:
-        add(None, column, "表头缺少此列")
+    table = read_one_sheet(path, SHEET, COLUMNS)
+    sheet, problems, add, missing = table.sheet, table.problems, table.add, table.missing
 
     items = {i.name: i for i in profile.score_items("websites")}
     items.update({i.code: i for i in list(items.values())})

@@ -312,6 +312,38 @@ def _unknown_sheet(fname: str, title: str, sheets: Sequence[str]) -> Problem:
     return Problem(fname, title, None, None, f"未知的表 {title}，应为 {'、'.join(sheets)} 之一")
 
 
+@dataclass
+class OneSheet:
+    """An inspector's one-sheet table being checked: its rows, its problems so far, and the
+    columns its header lacks (:func:`read_one_sheet`)."""
+
+    fname: str
+    sheet: Sheet
+    problems: Problems
+    missing: list[str]
+
+    def add(self, row: Row | None, column: str | None, message: str) -> None:
+        """A problem of a row (None: of the file or its header) and column."""
+        self.problems.append(Problem(self.fname, row.sheet if row else self.sheet.title,
+                                     row.number if row else None, column, message))
+
+
+def read_one_sheet(path: Path, name: str, required: Sequence[str]) -> OneSheet:
+    """The sheet ``name`` of a table (or its only sheet), with a problem for each ``required``
+    column its header lacks. Raises :class:`TableFileError` when the file has no such sheet."""
+    path = Path(path)
+    problems = Problems()  # the file's shape and its rows, in one pass
+    sheet = read_sheets(path, [name], fallback_to_only_sheet=True, problems=problems)[name]
+    table = OneSheet(path.name, sheet, problems, [])
+    if not sheet.present:
+        table.add(None, None, f"文件中没有 {name} 工作表")
+        raise TableFileError(problems)
+    table.missing = [c for c in required if sheet.has_header and sheet.header and c not in sheet.header]
+    for column in table.missing:
+        table.add(None, column, "表头缺少此列")
+    return table
+
+
 def read_sheets(path: Path, sheets: Sequence[str], *,
                 fallback_to_only_sheet: bool = False,
                 problems: Problems | None = None) -> dict[str, Sheet]:
